@@ -1,0 +1,456 @@
+/*
+ * dict.c -- term <-> id dictionary (see dict.h for the scheme).
+ */
+#include "dict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XSD_STRING_IRI "http://www.w3.org/2001/XMLSchema#string"
+#define RDF_LANGSTRING_IRI "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+/* ---- byte buffers ---- */
+
+int buf_reserve(Buf *b, size_t extra) {
+  if (b->len + extra <= b->cap) return 0;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + extra) cap *= 2;
+  char *d = realloc(b->data, cap);
+  if (!d) return -1;
+  b->data = d;
+  b->cap = cap;
+  return 0;
+}
+
+int buf_append(Buf *b, const void *data, size_t len) {
+  if (buf_reserve(b, len)) return -1;
+  if (len) memcpy(b->data + b->len, data, len);
+  b->len += len;
+  return 0;
+}
+
+void buf_free(Buf *b) {
+  free(b->data);
+  *b = (Buf){0};
+}
+
+/* ---- hashing ---- */
+
+static inline uint64_t rd64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static inline uint64_t mix(uint64_t a, uint64_t b) {
+  __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+uint64_t dict_hash(const void *data, size_t n) {
+  const unsigned char *p = data;
+  uint64_t h = 0x9e3779b97f4a7c15u ^ (n * 0xa0761d6478bd642fu);
+  for (; n >= 16; p += 16, n -= 16)
+    h = mix(rd64(p) ^ 0xe7037ed1a0b428dbu ^ h, rd64(p + 8) ^ 0x8ebc6af09c88c6e3u);
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    a = rd64(p);
+    memcpy(&b, p + 8, n - 8);
+  } else {
+    memcpy(&a, p, n);
+  }
+  h = mix(a ^ 0xe7037ed1a0b428dbu ^ h, b ^ 0x589965cc75374cc3u);
+  return mix(h ^ 0x1d8e4e27c47d124fu, 0xa0761d6478bd642fu);
+}
+
+/* ---- canonical encoding ---- */
+
+static int put_varint(Buf *b, size_t v) {
+  unsigned char tmp[10];
+  int n = 0;
+  do {
+    tmp[n] = (unsigned char)(v & 0x7f);
+    v >>= 7;
+    if (v) tmp[n] |= 0x80;
+    ++n;
+  } while (v);
+  return buf_append(b, tmp, (size_t)n);
+}
+
+static size_t get_varint(const unsigned char *p, size_t len, size_t *pos) {
+  size_t v = 0;
+  for (int shift = 0; *pos < len && shift < 64; shift += 7) {
+    unsigned char c = p[(*pos)++];
+    v |= (size_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) break;
+  }
+  return v;
+}
+
+static bool eq_str(const char *s, size_t n, const char *lit) {
+  return n == strlen(lit) && memcmp(s, lit, n) == 0;
+}
+
+int dict_encode(const TrineTerm *t, Buf *b) {
+  b->len = 0;
+  if (t->kind == TRINE_TERM_IRI)
+    return buf_append(b, "I", 1) || buf_append(b, t->value, t->value_len) ? -1 : 0;
+  if (t->kind != TRINE_TERM_LITERAL) return -1;
+  if (t->lang && t->lang_len) {
+    if (buf_append(b, "G", 1) || put_varint(b, t->lang_len) ||
+        buf_reserve(b, t->lang_len))
+      return -1;
+    for (size_t i = 0; i < t->lang_len; ++i) {
+      char c = t->lang[i];
+      b->data[b->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+  } else if (t->datatype && t->datatype_len &&
+             !eq_str(t->datatype, t->datatype_len, XSD_STRING_IRI)) {
+    if (buf_append(b, "T", 1) || put_varint(b, t->datatype_len) ||
+        buf_append(b, t->datatype, t->datatype_len))
+      return -1;
+  } else if (buf_append(b, "S", 1)) {
+    return -1;
+  }
+  return buf_append(b, t->value, t->value_len);
+}
+
+int dict_decode_bytes(const void *data, size_t len, TrineTerm *out) {
+  const unsigned char *p = data;
+  *out = (TrineTerm){0};
+  if (len < 1) return -1;
+  size_t pos = 1;
+  switch (p[0]) {
+  case 'I': out->kind = TRINE_TERM_IRI; break;
+  case 'S': out->kind = TRINE_TERM_LITERAL; break;
+  case 'G': case 'T': {
+    out->kind = TRINE_TERM_LITERAL;
+    size_t n = get_varint(p, len, &pos);
+    if (n > len - pos) return -1;
+    if (p[0] == 'G') { out->lang = (const char *)p + pos; out->lang_len = n; }
+    else { out->datatype = (const char *)p + pos; out->datatype_len = n; }
+    pos += n;
+    break;
+  }
+  default: return -1;
+  }
+  out->value = (const char *)p + pos;
+  out->value_len = len - pos;
+  return 0;
+}
+
+/* ---- LMDB access ---- */
+
+static TrineStatus mdb_fail(TrineTxn *t, int rc, const char *what) {
+  return store_mdb_error(t->store, rc, what);
+}
+
+/* Find the id whose stored bytes equal enc among the ids filed under hash. */
+static TrineStatus find_encoded(TrineTxn *t, uint64_t hash, const char *enc,
+                                size_t len, TrineId *id) {
+  TrineStore *s = t->store;
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(t->txn, s->hash2id, &cur);
+  if (rc) return mdb_fail(t, rc, "dictionary");
+  MDB_val k = {sizeof hash, &hash}, v;
+  TrineStatus st = TRINE_NOT_FOUND;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
+    TrineId cand;
+    memcpy(&cand, v.mv_data, sizeof cand);
+    uint64_t seq = id_seq(cand);
+    MDB_val sk = {sizeof seq, &seq}, sv;
+    int rc2 = mdb_get(t->txn, s->id2term, &sk, &sv);
+    if (rc2) { st = mdb_fail(t, rc2, "dictionary entry missing"); break; }
+    if (sv.mv_size == len && memcmp(sv.mv_data, enc, len) == 0) {
+      *id = cand;
+      st = TRINE_OK;
+      break;
+    }
+  }
+  if (rc && rc != MDB_NOTFOUND) st = mdb_fail(t, rc, "dictionary");
+  mdb_cursor_close(cur);
+  return st;
+}
+
+/* Allocate an id for new encoded bytes and append them to id2term. */
+static TrineStatus store_new(TrineTxn *t, const char *enc, size_t len, TrineId *id) {
+  uint64_t seq = t->next_seq++;
+  MDB_val k = {sizeof seq, &seq}, v = {len, (void *)enc};
+  int rc = mdb_put(t->txn, t->store->id2term, &k, &v, MDB_APPEND);
+  if (rc) return mdb_fail(t, rc, "cannot add term");
+  *id = id_make(enc[0] == 'I' ? IDK_IRI : IDK_LITERAL, seq);
+  return TRINE_OK;
+}
+
+static TrineStatus put_hash(TrineTxn *t, uint64_t hash, TrineId id) {
+  MDB_val k = {sizeof hash, &hash}, v = {sizeof id, &id};
+  int rc = mdb_put(t->txn, t->store->hash2id, &k, &v, 0);
+  return rc ? mdb_fail(t, rc, "cannot index term") : TRINE_OK;
+}
+
+TrineStatus dict_scope_reset(TrineTxn *t) {
+  int rc = mdb_drop(t->txn, t->store->bnodes, 0);
+  if (rc) return mdb_fail(t, rc, "cannot reset blank node scope");
+  t->bnodes_cleared = true;
+  return TRINE_OK;
+}
+
+/* LMDB keys are limited to 511 bytes; longer labels are refused. */
+#define MAX_BLANK_LABEL 500
+
+static TrineStatus scope_get(TrineTxn *t, const char *label, size_t len, TrineId *id) {
+  if (!t->bnodes_cleared) return TRINE_NOT_FOUND;
+  if (len == 0 || len > MAX_BLANK_LABEL) return TRINE_NOT_FOUND;
+  MDB_val k = {len, (void *)label}, v;
+  int rc = mdb_get(t->txn, t->store->bnodes, &k, &v);
+  if (rc == MDB_NOTFOUND) return TRINE_NOT_FOUND;
+  if (rc) return mdb_fail(t, rc, "blank node scope");
+  memcpy(id, v.mv_data, sizeof *id);
+  return TRINE_OK;
+}
+
+static TrineStatus scope_new(TrineTxn *t, const char *label, size_t len, TrineId *id) {
+  if (!t->write) return store_error(t->store, TRINE_ERR_READONLY, "read-only transaction");
+  if (len > MAX_BLANK_LABEL)
+    return store_error(t->store, TRINE_ERR_UNSUPPORTED,
+                       "blank node label longer than %d bytes", MAX_BLANK_LABEL);
+  if (!t->bnodes_cleared) {
+    TrineStatus st = dict_scope_reset(t);
+    if (st) return st;
+  }
+  *id = id_make(IDK_BLANK, t->next_seq++);
+  MDB_val k = {len, (void *)label}, v = {sizeof *id, id};
+  int rc = mdb_put(t->txn, t->store->bnodes, &k, &v, 0);
+  return rc ? mdb_fail(t, rc, "blank node scope") : TRINE_OK;
+}
+
+/* "b<lowercase hex, no leading zero>" names an allocated blank node. */
+static bool canonical_blank(TrineTxn *t, const char *s, size_t n, TrineId *id) {
+  if (n < 2 || n > 16 || s[0] != 'b' || s[1] == '0') return false;
+  uint64_t seq = 0;
+  for (size_t i = 1; i < n; ++i) {
+    char c = s[i];
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    seq = seq << 4 | (uint64_t)d;
+  }
+  uint64_t next = t->write ? t->next_seq : store_meta_get(t->txn, t->store->meta, "next");
+  if (seq >= next) return false;
+  *id = id_make(IDK_BLANK, seq);
+  return true;
+}
+
+TrineStatus dict_lookup(TrineTxn *t, const TrineTerm *term, TrineId *id) {
+  if (term->kind == TRINE_TERM_BLANK) {
+    if (canonical_blank(t, term->value, term->value_len, id)) return TRINE_OK;
+    return scope_get(t, term->value, term->value_len, id);
+  }
+  Buf b = {0};
+  if (dict_encode(term, &b)) {
+    buf_free(&b);
+    return store_error(t->store, TRINE_ERR_ARG, "not a storable term");
+  }
+  TrineStatus st = find_encoded(t, t->store->hash(b.data, b.len), b.data, b.len, id);
+  buf_free(&b);
+  return st;
+}
+
+TrineStatus dict_intern(TrineTxn *t, const TrineTerm *term, TrineId *id) {
+  TrineStatus st = dict_lookup(t, term, id);
+  if (st != TRINE_NOT_FOUND) return st;
+  if (!t->write) return store_error(t->store, TRINE_ERR_READONLY, "read-only transaction");
+  if (term->kind == TRINE_TERM_BLANK)
+    return scope_new(t, term->value, term->value_len, id);
+  Buf b = {0};
+  if (dict_encode(term, &b)) {
+    buf_free(&b);
+    return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  }
+  st = store_new(t, b.data, b.len, id);
+  if (!st) st = put_hash(t, t->store->hash(b.data, b.len), *id);
+  buf_free(&b);
+  return st;
+}
+
+TrineStatus dict_term(TrineTxn *t, TrineId id, TrineTerm *out, char scratch[24]) {
+  *out = (TrineTerm){0};
+  switch (id_kind(id)) {
+  case IDK_BLANK: {
+    int n = snprintf(scratch, 24, "b%llx", (unsigned long long)id_seq(id));
+    *out = (TrineTerm){.kind = TRINE_TERM_BLANK, .value = scratch, .value_len = (size_t)n};
+    return TRINE_OK;
+  }
+  case IDK_IRI: case IDK_LITERAL: {
+    uint64_t seq = id_seq(id);
+    MDB_val k = {sizeof seq, &seq}, v;
+    int rc = mdb_get(t->txn, t->store->id2term, &k, &v);
+    if (rc) return mdb_fail(t, rc, "unknown term id");
+    if (dict_decode_bytes(v.mv_data, v.mv_size, out))
+      return store_error(t->store, TRINE_ERR_CORRUPT, "bad term record");
+    return TRINE_OK;
+  }
+  default:
+    if (id == 0) { out->kind = TRINE_TERM_DEFAULT_GRAPH; return TRINE_OK; }
+    return store_error(t->store, TRINE_ERR_CORRUPT, "bad term id");
+  }
+}
+
+/* ---- the bulk loader's per-batch cache ---- */
+
+typedef struct {
+  uint64_t hash;
+  TrineId id;
+  size_t off; /* into arena */
+  size_t len;
+} Slot;
+
+typedef struct {
+  uint64_t hash;
+  TrineId id;
+} HashId;
+
+struct DictCache {
+  Slot *slots;
+  size_t mask, used;
+  Buf arena;
+  HashId *fresh; /* new terms of this batch, for hash2id */
+  size_t nfresh, capfresh;
+  Buf enc;
+  bool store_empty; /* hash2id held nothing when the batch began */
+  bool checked;
+};
+
+DictCache *dict_cache_new(void) {
+  DictCache *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->mask = (1u << 16) - 1;
+  if (!(c->slots = calloc(c->mask + 1, sizeof *c->slots))) {
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void dict_cache_free(DictCache *c) {
+  if (!c) return;
+  free(c->slots);
+  free(c->fresh);
+  buf_free(&c->arena);
+  buf_free(&c->enc);
+  free(c);
+}
+
+size_t dict_cache_bytes(const DictCache *c) {
+  return c->arena.cap + (c->mask + 1) * sizeof(Slot) + c->capfresh * sizeof(HashId);
+}
+
+static int grow(DictCache *c) {
+  size_t n = (c->mask + 1) * 2;
+  Slot *s = calloc(n, sizeof *s);
+  if (!s) return -1;
+  for (size_t i = 0; i <= c->mask; ++i) {
+    if (!c->slots[i].id) continue;
+    size_t j = c->slots[i].hash & (n - 1);
+    while (s[j].id) j = (j + 1) & (n - 1);
+    s[j] = c->slots[i];
+  }
+  free(c->slots);
+  c->slots = s;
+  c->mask = n - 1;
+  return 0;
+}
+
+static TrineStatus remember_fresh(TrineTxn *t, DictCache *c, uint64_t hash, TrineId id) {
+  if (c->nfresh == c->capfresh) {
+    size_t cap = c->capfresh ? c->capfresh * 2 : 4096;
+    HashId *f = realloc(c->fresh, cap * sizeof *f);
+    if (!f) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+    c->fresh = f;
+    c->capfresh = cap;
+  }
+  c->fresh[c->nfresh++] = (HashId){hash, id};
+  return TRINE_OK;
+}
+
+/* Cache miss: find the term in the store, or create it. */
+static TrineStatus resolve(TrineTxn *t, DictCache *c, const TrineTerm *term,
+                           uint64_t hash, TrineId *id) {
+  const char *enc = c->enc.data;
+  size_t len = c->enc.len;
+  if (term->kind == TRINE_TERM_BLANK) {
+    TrineStatus st = scope_get(t, term->value, term->value_len, id);
+    return st == TRINE_NOT_FOUND ? scope_new(t, term->value, term->value_len, id) : st;
+  }
+  if (!c->checked) {
+    MDB_stat ms;
+    int rc = mdb_stat(t->txn, t->store->hash2id, &ms);
+    if (rc) return mdb_fail(t, rc, "dictionary");
+    c->store_empty = ms.ms_entries == 0;
+    c->checked = true;
+  }
+  if (!c->store_empty) {
+    TrineStatus st = find_encoded(t, hash, enc, len, id);
+    if (st != TRINE_NOT_FOUND) return st;
+  }
+  TrineStatus st = store_new(t, enc, len, id);
+  return st ? st : remember_fresh(t, c, hash, *id);
+}
+
+TrineStatus dict_cache_intern(TrineTxn *t, DictCache *c, const TrineTerm *term,
+                              TrineId *id) {
+  Buf *e = &c->enc;
+  if (term->kind == TRINE_TERM_BLANK) {
+    e->len = 0;
+    if (buf_append(e, "B", 1) || buf_append(e, term->value, term->value_len))
+      return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  } else if (dict_encode(term, e)) {
+    return store_error(t->store, TRINE_ERR_ARG, "not a storable term");
+  }
+  uint64_t hash = t->store->hash(e->data, e->len);
+  size_t i = hash & c->mask;
+  for (Slot *s; (s = &c->slots[i])->id; i = (i + 1) & c->mask) {
+    if (s->hash == hash && s->len == e->len &&
+        memcmp(c->arena.data + s->off, e->data, e->len) == 0) {
+      *id = s->id;
+      return TRINE_OK;
+    }
+  }
+  TrineStatus st = resolve(t, c, term, hash, id);
+  if (st) return st;
+  Slot *s = &c->slots[i];
+  *s = (Slot){hash, *id, c->arena.len, e->len};
+  if (buf_append(&c->arena, e->data, e->len))
+    return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  if (++c->used * 2 > c->mask && grow(c))
+    return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  return TRINE_OK;
+}
+
+static int cmp_hashid(const void *a, const void *b) {
+  const HashId *x = a, *y = b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+TrineStatus dict_cache_flush(TrineTxn *t, DictCache *c) {
+  qsort(c->fresh, c->nfresh, sizeof *c->fresh, cmp_hashid);
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(t->txn, t->store->hash2id, &cur);
+  if (rc) return mdb_fail(t, rc, "dictionary");
+  /* Sorted input into an empty table can be appended. */
+  unsigned flags = c->checked && c->store_empty ? MDB_APPENDDUP : 0;
+  for (size_t i = 0; i < c->nfresh && !rc; ++i) {
+    MDB_val k = {sizeof c->fresh[i].hash, &c->fresh[i].hash};
+    MDB_val v = {sizeof c->fresh[i].id, &c->fresh[i].id};
+    bool same = i > 0 && c->fresh[i - 1].hash == c->fresh[i].hash;
+    rc = mdb_cursor_put(cur, &k, &v, flags ? (same ? MDB_APPENDDUP : MDB_APPEND) : 0);
+  }
+  mdb_cursor_close(cur);
+  if (rc) return mdb_fail(t, rc, "cannot index terms");
+  memset(c->slots, 0, (c->mask + 1) * sizeof *c->slots);
+  c->used = c->nfresh = 0;
+  c->arena.len = 0;
+  c->checked = false;
+  return TRINE_OK;
+}

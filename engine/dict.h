@@ -1,0 +1,93 @@
+/*
+ * dict.h -- the term dictionary: every RDF term <-> a 64-bit id.
+ *
+ * An id is (kind << 60) | sequence number. IRIs and literals are stored
+ * in id2term (appended, ids only grow) and found again through
+ * hash2id: hash(encoded term) -> ids, checking the bytes on every hit so that
+ * hash collisions are harmless. Blank nodes have no entry: a blank node is
+ * its id, written as the label "b<hex sequence>". Document labels are
+ * scoped: within one load (or write transaction) a label maps to one fresh
+ * blank node, remembered in the bnodes database.
+ */
+#ifndef TRINE_DICT_H
+#define TRINE_DICT_H
+
+#include "store.h"
+
+#define ID_KIND_SHIFT 60
+#define ID_SEQ_MASK ((UINT64_C(1) << ID_KIND_SHIFT) - 1)
+
+enum { IDK_NONE = 0, IDK_IRI = 1, IDK_BLANK = 2, IDK_LITERAL = 3 };
+
+static inline unsigned id_kind(TrineId id) { return (unsigned)(id >> ID_KIND_SHIFT); }
+static inline uint64_t id_seq(TrineId id) { return id & ID_SEQ_MASK; }
+static inline TrineId id_make(unsigned kind, uint64_t seq) {
+  return ((TrineId)kind << ID_KIND_SHIFT) | seq;
+}
+
+/// A growable byte buffer.
+typedef struct {
+  char *data;
+  size_t len, cap;
+} Buf;
+
+int buf_reserve(Buf *b, size_t extra);
+int buf_append(Buf *b, const void *data, size_t len);
+void buf_free(Buf *b);
+
+/// The default term hash (64-bit, fast, good mixing).
+uint64_t dict_hash(const void *data, size_t len);
+
+/**
+ * Canonical bytes of an IRI or literal term into b (cleared first):
+ * 'I' iri | 'S' lexical | 'G' varint(n) lang lexical | 'T' varint(n) dt lexical.
+ * Language tags are lowercased; xsd:string becomes 'S'.
+ * @return 0, or -1 on out of memory or an unencodable term (blank, none).
+ */
+int dict_encode(const TrineTerm *t, Buf *b);
+
+/// Decode canonical bytes (from id2term) into a term viewing them.
+int dict_decode_bytes(const void *data, size_t len, TrineTerm *out);
+
+/// Per-batch cache of interned terms used by the bulk loader.
+typedef struct DictCache DictCache;
+
+DictCache *dict_cache_new(void);
+void dict_cache_free(DictCache *c);
+
+/**
+ * The id of term, creating it if new (writes id2term at once; hash2id and
+ * the blank scope are written by dict_cache_flush()). Blank labels are
+ * always scoped to the transaction.
+ */
+TrineStatus dict_cache_intern(TrineTxn *txn, DictCache *c, const TrineTerm *t,
+                              TrineId *id);
+
+/// Write the batch's new hash2id entries (sorted) and forget the batch.
+TrineStatus dict_cache_flush(TrineTxn *txn, DictCache *c);
+
+/// Bytes the cache holds (to bound batches).
+size_t dict_cache_bytes(const DictCache *c);
+
+/**
+ * The id of an existing term, without creating it. Blank labels of the form
+ * "b<hex>" name existing blank nodes; other labels are looked up in the
+ * transaction's scope.
+ * @return TRINE_OK, TRINE_NOT_FOUND or an error.
+ */
+TrineStatus dict_lookup(TrineTxn *txn, const TrineTerm *t, TrineId *id);
+
+/// The id of a term, creating it when new (single-term path, no cache).
+TrineStatus dict_intern(TrineTxn *txn, const TrineTerm *t, TrineId *id);
+
+/**
+ * The term of an id. Views point into the snapshot (valid until the txn
+ * ends) or, for blank labels, into scratch.
+ */
+TrineStatus dict_term(TrineTxn *txn, TrineId id, TrineTerm *out,
+                      char scratch[24]);
+
+/// Reset the blank-label scope (start of a load or write transaction).
+TrineStatus dict_scope_reset(TrineTxn *txn);
+
+#endif

@@ -1,0 +1,565 @@
+/*
+ * index.c -- quad index permutations: writes, bulk writes, scans.
+ *
+ * Six DUPSORT|DUPFIXED databases (store.h): GSPO, GPOS, GOSP hold every
+ * quad; SPOG, POSG, OSPG hold named-graph quads only. A pattern with a bound
+ * graph is one prefix scan of a G-first index; a pattern over named graphs
+ * (SPARQL's GRAPH ?g) one prefix scan of an S/P/O-first index; "any graph"
+ * is the default-graph scan followed by the named-graph scan.
+ */
+#include "index.h"
+
+#include "dict.h"
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define VAL_SIZE 24
+
+static TrineStatus fail(TrineTxn *t, int rc, const char *what) {
+  return store_mdb_error(t->store, rc, what);
+}
+
+/* A record in an index's layout: r.v[i] = quad.v[index_order[idx][i]]. */
+static void permute(Quad *dst, const Quad *src, size_t n, IndexId idx) {
+  const int *o = index_order[idx];
+  for (size_t i = 0; i < n; ++i)
+    dst[i] = (Quad){{src[i].v[o[0]], src[i].v[o[1]], src[i].v[o[2]], src[i].v[o[3]]}};
+}
+
+/* Change records in place from one index layout to another. */
+static void relayout(Quad *a, size_t n, IndexId from, IndexId to) {
+  const int *f = index_order[from], *o = index_order[to];
+  for (size_t i = 0; i < n; ++i) {
+    TrineId c[4];
+    for (int j = 0; j < 4; ++j) c[f[j]] = a[i].v[j];
+    for (int j = 0; j < 4; ++j) a[i].v[j] = c[o[j]];
+  }
+}
+
+static void pack_value(unsigned char val[VAL_SIZE], const Quad *r) {
+  be_put(val, r->v[1]);
+  be_put(val + 8, r->v[2]);
+  be_put(val + 16, r->v[3]);
+}
+
+/* ---- sorting records lexicographically ---- */
+
+static inline int lex_cmp(const Quad *a, const Quad *b) {
+  for (int i = 0; i < 4; ++i)
+    if (a->v[i] != b->v[i]) return a->v[i] < b->v[i] ? -1 : 1;
+  return 0;
+}
+
+static void insertion_sort(Quad *a, size_t n) {
+  for (size_t i = 1; i < n; ++i) {
+    Quad x = a[i];
+    size_t j = i;
+    for (; j > 0 && lex_cmp(&x, &a[j - 1]) < 0; --j) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
+static void swap(Quad *a, Quad *b) {
+  Quad t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* Quicksort (median of three, recursing on the smaller side; heapsort-free:
+ * depth stays O(log n) because the larger side is handled by the loop). */
+static void lex_sort(Quad *a, size_t n) {
+  while (n > 24) {
+    size_t m = n / 2;
+    if (lex_cmp(&a[m], &a[0]) < 0) swap(&a[m], &a[0]);
+    if (lex_cmp(&a[n - 1], &a[0]) < 0) swap(&a[n - 1], &a[0]);
+    if (lex_cmp(&a[n - 1], &a[m]) < 0) swap(&a[n - 1], &a[m]);
+    Quad pivot = a[m];
+    size_t i = 0, j = n - 1;
+    for (;;) {
+      while (lex_cmp(&a[i], &pivot) < 0) ++i;
+      while (lex_cmp(&pivot, &a[j]) < 0) --j;
+      if (i >= j) break;
+      swap(&a[i++], &a[j--]);
+    }
+    size_t left = j + 1;
+    if (left < n - left) {
+      lex_sort(a, left);
+      a += left;
+      n -= left;
+    } else {
+      lex_sort(a + left, n - left);
+      n = left;
+    }
+  }
+  insertion_sort(a, n);
+}
+
+static size_t dedup(Quad *a, size_t n) {
+  if (n == 0) return 0;
+  size_t k = 1;
+  for (size_t i = 1; i < n; ++i)
+    if (lex_cmp(&a[i], &a[k - 1]) != 0) a[k++] = a[i];
+  return k;
+}
+
+/* ---- existence of a pair, for distinct-count statistics ---- */
+
+/* Is there a value under key in idx starting with the ids pre[0..n)? */
+static int prefix_exists(MDB_cursor *cur, uint64_t key, const uint64_t *pre, int n,
+                         bool *found) {
+  unsigned char kb[8], vb[VAL_SIZE] = {0};
+  be_put(kb, key);
+  for (int i = 0; i < n; ++i) be_put(vb + 8 * i, pre[i]);
+  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
+  int rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH_RANGE);
+  *found = rc == 0 && memcmp(v.mv_data, vb, (size_t)n * 8) == 0;
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/* Does any quad, in any graph, have s and p (which = Q_S) or p and o
+ * (which = Q_O)? Default graph: GSPO/GPOS under key 0; named: SPOG/POSG. */
+static TrineStatus pair_exists(TrineTxn *t, MDB_cursor *cg, MDB_cursor *cn,
+                               TrineId a, TrineId b, bool *found) {
+  uint64_t pre[2] = {a, b};
+  int rc = prefix_exists(cg, 0, pre, 2, found);
+  if (!rc && !*found) rc = prefix_exists(cn, a, pre + 1, 1, found);
+  return rc ? fail(t, rc, "cannot read index") : TRINE_OK;
+}
+
+typedef struct {
+  MDB_cursor *cg, *cn;
+} PairCursors;
+
+static TrineStatus pair_cursors(TrineTxn *t, int which, PairCursors *pc) {
+  TrineStore *s = t->store;
+  IndexId g = which == Q_S ? IDX_GSPO : IDX_GPOS;
+  IndexId n = which == Q_S ? IDX_SPOG : IDX_POSG;
+  int rc = mdb_cursor_open(t->txn, s->idx[g], &pc->cg);
+  if (rc) return fail(t, rc, "cannot read index");
+  if ((rc = mdb_cursor_open(t->txn, s->idx[n], &pc->cn))) {
+    mdb_cursor_close(pc->cg);
+    return fail(t, rc, "cannot read index");
+  }
+  return TRINE_OK;
+}
+
+static void pair_cursors_close(PairCursors *pc) {
+  mdb_cursor_close(pc->cg);
+  mdb_cursor_close(pc->cn);
+}
+
+/*
+ * Count pairs new to the store in records sorted so that (v[0], v[1]) is
+ * (s, p) [which = Q_S, SPOG layout] or (p, o) [which = Q_O, POSG layout].
+ * Terms created in this batch (seq >= seq0) cannot be in a stored pair.
+ */
+static TrineStatus count_new_pairs(TrineTxn *t, const Quad *r, size_t n, int which,
+                                   uint64_t seq0) {
+  PairCursors pc;
+  TrineStatus st = pair_cursors(t, which, &pc);
+  if (st) return st;
+  for (size_t i = 0; i < n && !st; ++i) {
+    if (i > 0 && r[i].v[0] == r[i - 1].v[0] && r[i].v[1] == r[i - 1].v[1]) continue;
+    TrineId a = r[i].v[0], b = r[i].v[1]; /* (s, p) or (p, o) */
+    bool found = false;
+    if (id_seq(a) < seq0 && id_seq(b) < seq0)
+      st = pair_exists(t, pc.cg, pc.cn, a, b, &found);
+    if (!st && !found) {
+      TrineId p = which == Q_S ? b : a;
+      if (stats_distinct(t->delta, p, which == Q_S, which == Q_O))
+        st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+    }
+  }
+  pair_cursors_close(&pc);
+  return st;
+}
+
+/* ---- writing sorted records ---- */
+
+typedef struct {
+  MDB_cursor *cur;
+  bool have_last;
+  Quad last; /* in layout order */
+} Appender;
+
+static TrineStatus appender_open(TrineTxn *t, IndexId idx, Appender *a) {
+  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &a->cur);
+  if (rc) return fail(t, rc, "cannot write index");
+  MDB_val k, v;
+  rc = mdb_cursor_get(a->cur, &k, &v, MDB_LAST);
+  a->have_last = rc == 0;
+  if (rc == 0) {
+    const unsigned char *vb = v.mv_data;
+    a->last = (Quad){{be_get(k.mv_data), be_get(vb), be_get(vb + 8), be_get(vb + 16)}};
+  } else if (rc != MDB_NOTFOUND) {
+    mdb_cursor_close(a->cur);
+    return fail(t, rc, "cannot write index");
+  }
+  return TRINE_OK;
+}
+
+/* Put one record; sorted records past the end are appended, which keeps
+ * pages full. Returns 0, MDB_KEYEXIST (already stored) or an LMDB error. */
+static int appender_put(Appender *a, const Quad *r) {
+  unsigned char kb[8], vb[VAL_SIZE];
+  be_put(kb, r->v[0]);
+  pack_value(vb, r);
+  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
+  unsigned flags = MDB_NODUPDATA;
+  if (!a->have_last || r->v[0] > a->last.v[0]) flags = MDB_APPEND;
+  else if (r->v[0] == a->last.v[0] && lex_cmp(r, &a->last) > 0) flags = MDB_APPENDDUP;
+  int rc = mdb_cursor_put(a->cur, &k, &v, flags);
+  if (rc == 0 && flags != MDB_NODUPDATA) {
+    a->last = *r;
+    a->have_last = true;
+  }
+  return rc;
+}
+
+/* Write sorted records of idx (layout order). Named-only indexes skip the
+ * default graph. With count, new quads are added to the statistics. */
+static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t n,
+                                bool count, uint64_t *added) {
+  Appender a;
+  TrineStatus st = appender_open(t, idx, &a);
+  if (st) return st;
+  const int *o = index_order[idx];
+  int gpos = 0, ppos = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (o[i] == Q_G) gpos = i;
+    if (o[i] == Q_P) ppos = i;
+  }
+  bool named_only = idx >= IDX_SPOG;
+  for (size_t i = 0; i < n; ++i) {
+    if (named_only && r[i].v[gpos] == 0) continue;
+    int rc = appender_put(&a, &r[i]);
+    if (rc == MDB_KEYEXIST) continue;
+    if (rc) {
+      st = fail(t, rc, "cannot write index");
+      break;
+    }
+    if (count) {
+      ++*added;
+      if (stats_quads(t->delta, r[i].v[gpos], r[i].v[ppos], 1)) {
+        st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+        break;
+      }
+    }
+  }
+  mdb_cursor_close(a.cur);
+  return st;
+}
+
+static bool uniform_graph(const Quad *q, size_t n) {
+  for (size_t i = 1; i < n; ++i)
+    if (q[i].v[Q_G] != q[0].v[Q_G]) return false;
+  return true;
+}
+
+TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, size_t n, uint64_t seq0,
+                            uint64_t *added) {
+  *added = 0;
+  if (n == 0) return TRINE_OK;
+  /* SPOG layout is the canonical one: sort and dedup in place. */
+  lex_sort(q, n);
+  n = dedup(q, n);
+  bool uniform = uniform_graph(q, n);
+  bool named = !uniform || q[0].v[Q_G] != 0;
+  TrineStatus st = count_new_pairs(t, q, n, Q_S, seq0);
+  if (st) return st;
+  permute(scr, q, n, IDX_POSG);
+  lex_sort(scr, n);
+  if ((st = count_new_pairs(t, scr, n, Q_O, seq0))) return st;
+  /* All statistics lookups are done: the indexes may change now. */
+  if (uniform) {
+    /* One graph: each G-first order equals its S/P/O-first order, so one
+     * sort serves two indexes after a change of layout. */
+    uint64_t dummy = 0;
+    if (named && (st = write_sorted(t, IDX_POSG, scr, n, false, &dummy))) return st;
+    relayout(scr, n, IDX_POSG, IDX_GPOS);
+    if ((st = write_sorted(t, IDX_GPOS, scr, n, false, &dummy))) return st;
+    permute(scr, q, n, IDX_GSPO);
+    if ((st = write_sorted(t, IDX_GSPO, scr, n, true, added))) return st;
+    if (named && (st = write_sorted(t, IDX_SPOG, q, n, false, &dummy))) return st;
+    permute(scr, q, n, IDX_OSPG);
+    lex_sort(scr, n);
+    if (named && (st = write_sorted(t, IDX_OSPG, scr, n, false, &dummy))) return st;
+    relayout(scr, n, IDX_OSPG, IDX_GOSP);
+    return write_sorted(t, IDX_GOSP, scr, n, false, &dummy);
+  }
+  static const IndexId rest[] = {IDX_GSPO, IDX_GPOS, IDX_GOSP, IDX_SPOG, IDX_POSG, IDX_OSPG};
+  for (size_t i = 0; i < sizeof rest / sizeof rest[0]; ++i) {
+    uint64_t dummy = 0;
+    if (rest[i] == IDX_SPOG) {
+      st = write_sorted(t, IDX_SPOG, q, n, false, &dummy);
+    } else {
+      permute(scr, q, n, rest[i]);
+      lex_sort(scr, n);
+      st = write_sorted(t, rest[i], scr, n, rest[i] == IDX_GSPO, rest[i] == IDX_GSPO ? added : &dummy);
+    }
+    if (st) return st;
+  }
+  return TRINE_OK;
+}
+
+/* ---- single quads ---- */
+
+static int put_one(TrineTxn *t, IndexId idx, const Quad *q) {
+  Quad r;
+  permute(&r, q, 1, idx);
+  unsigned char kb[8], vb[VAL_SIZE];
+  be_put(kb, r.v[0]);
+  pack_value(vb, &r);
+  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
+  return mdb_put(t->txn, t->store->idx[idx], &k, &v, MDB_NODUPDATA);
+}
+
+static int del_one(TrineTxn *t, IndexId idx, const Quad *q) {
+  Quad r;
+  permute(&r, q, 1, idx);
+  unsigned char kb[8], vb[VAL_SIZE];
+  be_put(kb, r.v[0]);
+  pack_value(vb, &r);
+  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
+  return mdb_del(t->txn, t->store->idx[idx], &k, &v);
+}
+
+/* Whether (s, p) and (p, o) of q occur in any stored quad. */
+static TrineStatus pairs_of(TrineTxn *t, const Quad *q, bool *sp, bool *po) {
+  PairCursors pc;
+  TrineStatus st = pair_cursors(t, Q_S, &pc);
+  if (st) return st;
+  st = pair_exists(t, pc.cg, pc.cn, q->v[Q_S], q->v[Q_P], sp);
+  pair_cursors_close(&pc);
+  if (st || (st = pair_cursors(t, Q_O, &pc))) return st;
+  st = pair_exists(t, pc.cg, pc.cn, q->v[Q_P], q->v[Q_O], po);
+  pair_cursors_close(&pc);
+  return st;
+}
+
+static int index_count(const Quad *q) { return q->v[Q_G] ? IDX_COUNT : IDX_SPOG; }
+
+TrineStatus index_add(TrineTxn *t, const Quad *q) {
+  bool sp, po;
+  TrineStatus st = pairs_of(t, q, &sp, &po);
+  if (st) return st;
+  int rc = put_one(t, IDX_GSPO, q);
+  if (rc == MDB_KEYEXIST) return TRINE_NOT_FOUND;
+  for (int i = IDX_GSPO + 1; !rc && i < index_count(q); ++i)
+    rc = put_one(t, (IndexId)i, q);
+  if (rc) return fail(t, rc, "cannot add quad");
+  if (stats_quads(t->delta, q->v[Q_G], q->v[Q_P], 1) ||
+      stats_distinct(t->delta, q->v[Q_P], !sp, !po))
+    return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  return TRINE_OK;
+}
+
+TrineStatus index_remove(TrineTxn *t, const Quad *q) {
+  int rc = del_one(t, IDX_GSPO, q);
+  if (rc == MDB_NOTFOUND) return TRINE_NOT_FOUND;
+  for (int i = IDX_GSPO + 1; !rc && i < index_count(q); ++i)
+    rc = del_one(t, (IndexId)i, q);
+  if (rc) return fail(t, rc, "cannot remove quad");
+  bool sp, po;
+  TrineStatus st = pairs_of(t, q, &sp, &po);
+  if (st) return st;
+  if (stats_quads(t->delta, q->v[Q_G], q->v[Q_P], -1) ||
+      stats_distinct(t->delta, q->v[Q_P], -(int64_t)!sp, -(int64_t)!po))
+    return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  return TRINE_OK;
+}
+
+/* ---- scans ---- */
+
+IndexId index_choose(unsigned bound, bool graph_first, int *prefix) {
+  unsigned spo = bound & ((1u << Q_S) | (1u << Q_P) | (1u << Q_O));
+  bool s = spo & (1u << Q_S), p = spo & (1u << Q_P), o = spo & (1u << Q_O);
+  IndexId idx;
+  int n = s + p + o;
+  if (s && !o) idx = IDX_SPOG;        /* s, sp */
+  else if (p && !s) idx = IDX_POSG;   /* p, po */
+  else if (o && !p) idx = IDX_OSPG;   /* o, os */
+  else if (n == 3) idx = IDX_SPOG;
+  else idx = IDX_SPOG;                /* nothing bound: full scan */
+  if (graph_first) {
+    idx = (IndexId)(idx - IDX_SPOG);  /* SPOG->GSPO, POSG->GPOS, OSPG->GOSP */
+    n += 1;
+  }
+  *prefix = n;
+  return idx;
+}
+
+typedef struct {
+  MDB_cursor *cur;
+  IndexId idx;
+  int prefix;          /* leading components bound, key included */
+  Quad pre;            /* the bound components in layout order */
+  const unsigned char *page;
+  size_t count, pos;   /* values in page, next one to read */
+  uint64_t key;        /* the page's key */
+  bool started, done;
+} Scan;
+
+struct IndexIter {
+  TrineTxn *txn;
+  Scan scan[2];
+  int nscan, cur;
+};
+
+static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned bound,
+                             bool graph_first) {
+  *sc = (Scan){0};
+  sc->idx = index_choose(bound, graph_first, &sc->prefix);
+  permute(&sc->pre, q, 1, sc->idx);
+  int rc = mdb_cursor_open(t->txn, t->store->idx[sc->idx], &sc->cur);
+  return rc ? fail(t, rc, "cannot read index") : TRINE_OK;
+}
+
+/* Load the current key's page of values (a single value has no page). */
+static int load_page(Scan *sc, MDB_val *k, int op) {
+  MDB_val v = {0, NULL};
+  int rc = mdb_cursor_get(sc->cur, k, &v, op);
+  if (rc == 0 && v.mv_data == NULL && op == MDB_GET_MULTIPLE)
+    rc = mdb_cursor_get(sc->cur, k, &v, MDB_GET_CURRENT);
+  if (rc) return rc;
+  if (k->mv_data && k->mv_size == 8) sc->key = be_get(k->mv_data);
+  sc->page = v.mv_data;
+  sc->count = v.mv_size / VAL_SIZE;
+  sc->pos = 0;
+  return 0;
+}
+
+static int scan_start(Scan *sc) {
+  unsigned char kb[8], vb[VAL_SIZE];
+  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
+  int rc;
+  sc->started = true;
+  memset(vb, 0, sizeof vb);
+  if (sc->prefix == 0) {
+    rc = mdb_cursor_get(sc->cur, &k, &v, MDB_FIRST);
+  } else {
+    be_put(kb, sc->pre.v[0]);
+    for (int i = 1; i < sc->prefix; ++i) be_put(vb + 8 * (i - 1), sc->pre.v[i]);
+    rc = mdb_cursor_get(sc->cur, &k, &v, sc->prefix > 1 ? MDB_GET_BOTH_RANGE : MDB_SET_KEY);
+  }
+  if (rc) return rc;
+  sc->key = be_get(k.mv_data);
+  if ((rc = load_page(sc, &k, MDB_GET_MULTIPLE))) return rc;
+  /* The page starts at its first value: skip to the seek position. */
+  if (sc->prefix > 1) {
+    size_t lo = 0, hi = sc->count;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (memcmp(sc->page + mid * VAL_SIZE, vb, VAL_SIZE) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    sc->pos = lo;
+  }
+  return 0;
+}
+
+/* Next record of the scan in layout order; MDB_NOTFOUND at the end. */
+static int scan_next(Scan *sc, Quad *r) {
+  int rc;
+  if (sc->done) return MDB_NOTFOUND;
+  if (!sc->started && (rc = scan_start(sc))) return rc;
+  while (sc->pos >= sc->count) {
+    MDB_val k = {0, NULL}, v = {0, NULL};
+    rc = load_page(sc, &k, MDB_NEXT_MULTIPLE);
+    if (rc == MDB_NOTFOUND && sc->prefix == 0) {
+      rc = mdb_cursor_get(sc->cur, &k, &v, MDB_NEXT_NODUP);
+      if (rc == 0) {
+        sc->key = be_get(k.mv_data);
+        rc = load_page(sc, &k, MDB_GET_MULTIPLE);
+      }
+    }
+    if (rc) return rc;
+  }
+  const unsigned char *vb = sc->page + sc->pos++ * VAL_SIZE;
+  *r = (Quad){{sc->key, be_get(vb), be_get(vb + 8), be_get(vb + 16)}};
+  for (int i = 1; i < sc->prefix; ++i)
+    if (r->v[i] != sc->pre.v[i]) return sc->done = true, MDB_NOTFOUND;
+  return 0;
+}
+
+TrineStatus index_iter_open(TrineTxn *t, const Quad *q, unsigned bound, IndexIter **out) {
+  IndexIter *it = calloc(1, sizeof *it);
+  if (!it) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  it->txn = t;
+  TrineStatus st;
+  if (bound & (1u << Q_G)) {
+    st = scan_init(t, &it->scan[it->nscan++], q, bound, true);
+  } else {
+    Quad dq = *q;
+    dq.v[Q_G] = 0; /* the default graph first, then the named graphs */
+    st = scan_init(t, &it->scan[it->nscan++], &dq, bound | (1u << Q_G), true);
+    if (!st) st = scan_init(t, &it->scan[it->nscan++], q, bound, false);
+  }
+  if (st) {
+    index_iter_free(it);
+    return st;
+  }
+  *out = it;
+  return TRINE_OK;
+}
+
+TrineStatus index_iter_open_index(TrineTxn *t, IndexId idx, const Quad *pre, int prefix,
+                                  IndexIter **out) {
+  IndexIter *it = calloc(1, sizeof *it);
+  if (!it) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  it->txn = t;
+  it->nscan = 1;
+  Scan *sc = &it->scan[0];
+  sc->idx = idx;
+  sc->prefix = prefix;
+  sc->pre = *pre;
+  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc->cur);
+  if (rc) {
+    free(it);
+    return fail(t, rc, "cannot read index");
+  }
+  *out = it;
+  return TRINE_OK;
+}
+
+TrineStatus index_iter_next(IndexIter *it, Quad *q) {
+  while (it->cur < it->nscan) {
+    Scan *sc = &it->scan[it->cur];
+    Quad r;
+    int rc = scan_next(sc, &r);
+    if (rc == MDB_NOTFOUND) {
+      sc->done = true;
+      it->cur++;
+      continue;
+    }
+    if (rc) return fail(it->txn, rc, "cannot read index");
+    const int *o = index_order[sc->idx];
+    for (int i = 0; i < 4; ++i) q->v[o[i]] = r.v[i];
+    return TRINE_ROW;
+  }
+  return TRINE_DONE;
+}
+
+size_t index_iter_fill(IndexIter *it, Quad *out, size_t max, TrineStatus *status) {
+  size_t n = 0;
+  *status = TRINE_OK;
+  while (n < max) {
+    TrineStatus st = index_iter_next(it, &out[n]);
+    if (st == TRINE_DONE) break;
+    if (st != TRINE_ROW) {
+      *status = st;
+      break;
+    }
+    ++n;
+  }
+  return n;
+}
+
+void index_iter_free(IndexIter *it) {
+  if (!it) return;
+  for (int i = 0; i < it->nscan; ++i)
+    if (it->scan[i].cur) mdb_cursor_close(it->scan[i].cur);
+  free(it);
+}

@@ -1,0 +1,67 @@
+/*
+ * index.h -- quads in the six index permutations: single and bulk writes,
+ * and pattern scans.
+ *
+ * Every index is an LMDB DUPSORT|DUPFIXED database: key = the first id
+ * (8 bytes big-endian), value = the other three (24 bytes big-endian), so
+ * memcmp order is id order and a page of rows comes out at a time.
+ */
+#ifndef TRINE_INDEX_H
+#define TRINE_INDEX_H
+
+#include "store.h"
+
+/// A quad as ids in s, p, o, g order (g = 0: default graph).
+typedef struct {
+  TrineId v[4];
+} Quad;
+
+/// Add one quad: TRINE_OK if new, TRINE_NOT_FOUND if it was already there.
+TrineStatus index_add(TrineTxn *txn, const Quad *q);
+
+/// Remove one quad: TRINE_OK if removed, TRINE_NOT_FOUND if absent.
+TrineStatus index_remove(TrineTxn *txn, const Quad *q);
+
+/**
+ * Add a batch of quads (any order, duplicates allowed). q is reordered and
+ * scratch (n quads) is used as work space. seq0: the first term sequence
+ * number allocated for this batch (terms at or after it are new, so their
+ * pairs need no existence lookups for the statistics).
+ * @param[out] added quads that were new.
+ */
+TrineStatus index_add_batch(TrineTxn *txn, Quad *q, Quad *scratch, size_t n,
+                            uint64_t seq0, uint64_t *added);
+
+/// A pattern scan: one or two index range scans.
+typedef struct IndexIter IndexIter;
+
+/**
+ * Scan the quads matching pattern q: position i is bound when bit (1<<i)
+ * of bound is set (Q_S, Q_P, Q_O, Q_G). With g unbound, every graph
+ * including the default one matches.
+ */
+TrineStatus index_iter_open(TrineTxn *txn, const Quad *q, unsigned bound,
+                            IndexIter **out);
+
+/**
+ * Scan one index directly: the records whose first `prefix` components (in
+ * the index's layout order) equal those of pre (also in layout order).
+ */
+TrineStatus index_iter_open_index(TrineTxn *txn, IndexId idx, const Quad *pre,
+                                  int prefix, IndexIter **out);
+
+/// Next quad (s, p, o, g order): TRINE_ROW or TRINE_DONE.
+TrineStatus index_iter_next(IndexIter *it, Quad *q);
+
+/**
+ * Up to max next quads into out: returns how many (0 at the end); errors
+ * through *status.
+ */
+size_t index_iter_fill(IndexIter *it, Quad *out, size_t max, TrineStatus *status);
+
+void index_iter_free(IndexIter *it);
+
+/// The index and prefix length one scan of this bound set uses.
+IndexId index_choose(unsigned bound, bool graph_first, int *prefix);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * store.h -- the LMDB environment behind a TrineStore, its transactions and
+ * the error plumbing every engine module uses. Only store.c maps LMDB codes.
+ */
+#ifndef TRINE_STORE_H
+#define TRINE_STORE_H
+
+#include "trine.h"
+
+#include <lmdb.h>
+
+/// The six quad index permutations (see docs/architecture.md).
+/// G-first indexes hold every quad; S/P/O-first only named-graph quads,
+/// because the only SPARQL patterns with an unbound graph range over
+/// named graphs (GRAPH ?g), while default-graph patterns bind g = 0.
+typedef enum {
+  IDX_GSPO, IDX_GPOS, IDX_GOSP, /* all quads, key g */
+  IDX_SPOG, IDX_POSG, IDX_OSPG, /* named-graph quads, key s / p / o */
+  IDX_COUNT
+} IndexId;
+
+/// Quad positions.
+enum { Q_S = 0, Q_P = 1, Q_O = 2, Q_G = 3 };
+
+/// For each index, the quad positions in key order (key first).
+extern const int index_order[IDX_COUNT][4];
+extern const char *const index_name[IDX_COUNT];
+
+struct TrineStoreImpl {
+  MDB_env *env;
+  MDB_dbi meta;      ///< "format", "next" (next term sequence number)
+  MDB_dbi id2term;   ///< id (native u64) -> encoded term
+  MDB_dbi hash2id;   ///< hash (native u64) -> ids (dupsort, u64)
+  MDB_dbi bnodes;    ///< scoped blank label -> id, emptied per load/txn
+  MDB_dbi stats;     ///< "T", 'g'+id, 'p'+id -> counters
+  MDB_dbi idx[IDX_COUNT];
+  bool readonly;
+  TrineErrorSink sink;
+  void *sink_ctx;
+  char errmsg[1024];
+  uint64_t (*hash)(const void *data, size_t len); ///< term hash (tests swap it)
+};
+
+typedef struct StatsDelta StatsDelta;
+
+struct TrineTxnImpl {
+  TrineStore *store;
+  MDB_txn *txn;
+  bool write;
+  uint64_t next_seq;      ///< next term sequence number (write txns)
+  uint64_t start_seq;     ///< next_seq when the txn began
+  bool bnodes_cleared;    ///< the blank-label scope was reset in this txn
+  StatsDelta *delta;      ///< pending statistics changes (write txns)
+};
+
+/// Record an error on the store (and send it to the sink). Returns status.
+TrineStatus store_error(TrineStore *s, TrineStatus status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/// Map an LMDB/errno code to a status and record "what: mdb_strerror(rc)".
+TrineStatus store_mdb_error(TrineStore *s, int rc, const char *what);
+
+/// Read the u64 stored under a meta key (0 when absent).
+uint64_t store_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key);
+int store_meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
+
+/// Big-endian u64 coding for index keys and values (memcmp order).
+static inline void be_put(unsigned char *p, uint64_t v) {
+  for (int i = 7; i >= 0; --i) { p[i] = (unsigned char)v; v >>= 8; }
+}
+static inline uint64_t be_get(const unsigned char *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+/// Begin a txn for internal use (NULL txn_in: a fresh read txn owned by
+/// the caller, *owned set true).
+TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
+                           bool *owned);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * trine.h -- the public API of libtrine, an embedded RDF quad store.
+ *
+ * One store is one directory holding an LMDB environment. Terms (IRIs,
+ * blank nodes, literals) are dictionary-encoded to 64-bit ids; quads live in
+ * sorted index permutations. One writer and many readers at a time, across
+ * threads and processes; every reader sees a snapshot.
+ *
+ * Conventions
+ *  - Every fallible call returns a TrineStatus; objects come back through
+ *    out-parameters. TRINE_OK is 0; TRINE_ROW, TRINE_DONE and
+ *    TRINE_NOT_FOUND are outcomes, not errors; everything >= TRINE_ERR_SYNTAX
+ *    is an error, explained by trine_store_errmsg() or an error sink.
+ *  - Every *_free / *_close accepts NULL.
+ *  - Pointers returned inside a TrineTerm are borrowed: they stay valid until
+ *    the next call on the object that produced them, unless stated otherwise.
+ */
+#ifndef TRINE_H
+#define TRINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(_WIN32)
+#define TRINE_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define TRINE_API __attribute__((visibility("default")))
+#else
+#define TRINE_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @defgroup status Status codes and errors
+ * @{ */
+
+/// Result of every fallible call.
+typedef enum {
+  TRINE_OK = 0,          ///< Success.
+  TRINE_ROW = 1,         ///< An iterator or query produced a row.
+  TRINE_DONE = 2,        ///< An iterator or query has no more rows.
+  TRINE_NOT_FOUND = 3,   ///< A lookup found nothing (not an error).
+  TRINE_ERR_SYNTAX = 10, ///< Malformed input (RDF or SPARQL text).
+  TRINE_ERR_ARG,         ///< Invalid argument or misuse of the API.
+  TRINE_ERR_IO,          ///< Operating system I/O error.
+  TRINE_ERR_FULL,        ///< Disk or map full.
+  TRINE_ERR_CORRUPT,     ///< The store is damaged or of another format.
+  TRINE_ERR_NOMEM,       ///< Out of memory.
+  TRINE_ERR_BUSY,        ///< Another writer holds the store, or readers are full.
+  TRINE_ERR_READONLY,    ///< Write attempted on a read-only store or txn.
+  TRINE_ERR_CANCELLED,   ///< Cancelled by a callback or trine_*_cancel().
+  TRINE_ERR_UNSUPPORTED, ///< Valid request this version cannot perform.
+  TRINE_ERR_INTERNAL     ///< A bug in trine: please report it.
+} TrineStatus;
+
+/// A short static description of a status code. Never NULL.
+TRINE_API const char *trine_strerror(TrineStatus status);
+
+/// A positioned error, delivered to a TrineErrorSink.
+typedef struct {
+  TrineStatus status;  ///< What kind of error.
+  const char *source;  ///< Source name (file name, "query", ...); may be NULL.
+  unsigned line;       ///< 1-based line, or 0 when unknown.
+  unsigned col;        ///< 1-based column in characters, or 0 when unknown.
+  const char *message; ///< Lowercase phrase, no position, no trailing newline.
+} TrineError;
+
+/**
+ * Receives errors. The TrineError and its strings are borrowed for the
+ * duration of the call. Without a sink, the library formats nothing and
+ * prints nothing: it keeps the last message for trine_store_errmsg().
+ */
+typedef void (*TrineErrorSink)(void *ctx, const TrineError *error);
+
+/**
+ * Format an error as "SOURCE:LINE:COL: error: MESSAGE" into buf (always
+ * NUL-terminated when size > 0). Parts that are unknown are left out.
+ * @return the length the full text needs, as snprintf does.
+ */
+TRINE_API size_t trine_error_format(const TrineError *error, char *buf,
+                                    size_t size);
+/** @} */
+
+/** @defgroup term Terms
+ * @{ */
+
+/// The kind of an RDF term.
+typedef enum {
+  TRINE_TERM_NONE = 0,  ///< No term: an unbound position or pattern wildcard.
+  TRINE_TERM_IRI = 1,   ///< An IRI; `value` is the IRI without <>.
+  TRINE_TERM_BLANK = 2, ///< A blank node; `value` is the label without _:.
+  TRINE_TERM_LITERAL = 3, ///< A literal; `value` is the lexical form.
+  TRINE_TERM_DEFAULT_GRAPH = 4 ///< The default graph (graph position only).
+} TrineTermKind;
+
+/**
+ * An RDF term as a view on borrowed bytes (not NUL-terminated in general).
+ * For literals, `datatype` is the datatype IRI (NULL or empty means
+ * xsd:string, or rdf:langString when `lang` is set) and `lang` the language
+ * tag (NULL when there is none). Language tags compare case-insensitively:
+ * the store keeps them lowercased.
+ */
+typedef struct {
+  TrineTermKind kind;
+  const char *value;
+  size_t value_len;
+  const char *datatype;
+  size_t datatype_len;
+  const char *lang;
+  size_t lang_len;
+} TrineTerm;
+
+/// A term id, stable for the life of the store. 0 means "no term".
+typedef uint64_t TrineId;
+
+/// Convenience constructors (views on NUL-terminated strings).
+TRINE_API TrineTerm trine_iri(const char *iri);
+TRINE_API TrineTerm trine_blank(const char *label);
+TRINE_API TrineTerm trine_literal(const char *lexical, const char *datatype,
+                                  const char *lang);
+TRINE_API TrineTerm trine_default_graph(void);
+
+/**
+ * Write a term in N-Triples syntax with canonical escaping (no newline).
+ * @return 0 on success, -1 on a write error.
+ */
+TRINE_API int trine_term_write(const TrineTerm *term, FILE *out);
+/** @} */
+
+/** @defgroup store Stores
+ * @{ */
+
+typedef struct TrineStoreImpl TrineStore;
+
+/// Flags for TrineOptions.flags.
+enum {
+  TRINE_OPEN_READONLY = 1u << 0, ///< Open read-only; never create.
+  TRINE_OPEN_NOCREATE = 1u << 1  ///< Fail with TRINE_NOT_FOUND if missing.
+};
+
+/// Options for trine_store_open(); a zeroed struct gives the defaults.
+typedef struct {
+  unsigned flags;          ///< TRINE_OPEN_* bits.
+  TrineErrorSink sink;     ///< Optional error sink, see TrineErrorSink.
+  void *sink_ctx;          ///< Passed to sink.
+} TrineOptions;
+
+/**
+ * Open (creating if missing, unless read-only) the store in directory path.
+ * @param[in] opts may be NULL for the defaults.
+ * @param[out] out the store; close it with trine_store_close().
+ * @return TRINE_OK, TRINE_NOT_FOUND, TRINE_ERR_IO, TRINE_ERR_CORRUPT,
+ *         TRINE_ERR_BUSY or TRINE_ERR_NOMEM. On error *out is NULL and, when
+ *         no sink is given, the message is printed nowhere; use
+ *         trine_open_errmsg() to read it.
+ */
+TRINE_API TrineStatus trine_store_open(const char *path,
+                                       const TrineOptions *opts,
+                                       TrineStore **out);
+
+/// The message of the last failed trine_store_open() in this thread.
+TRINE_API const char *trine_open_errmsg(void);
+
+/// Close a store. All its transactions and iterators must be finished.
+TRINE_API void trine_store_close(TrineStore *store);
+
+/**
+ * The detailed message of the last error on this store, "" if none.
+ * The string is owned by the store and valid until its next failing call.
+ * Per store, not per thread: threads sharing a store should use a sink.
+ */
+TRINE_API const char *trine_store_errmsg(const TrineStore *store);
+
+/// Whether the store was opened read-only.
+TRINE_API bool trine_store_readonly(const TrineStore *store);
+/** @} */
+
+/** @defgroup txn Transactions
+ * @{ */
+
+typedef struct TrineTxnImpl TrineTxn;
+
+/**
+ * Begin a transaction. A write transaction waits for any other writer
+ * (in this or another process); readers never wait and see a snapshot.
+ * @param[out] out free it with trine_txn_commit() or trine_txn_abort().
+ * @return TRINE_OK, TRINE_ERR_READONLY, TRINE_ERR_BUSY, TRINE_ERR_IO.
+ */
+TRINE_API TrineStatus trine_txn_begin(TrineStore *store, bool write,
+                                      TrineTxn **out);
+
+/// Commit and free txn (for a read txn: just end it). On error it is aborted.
+TRINE_API TrineStatus trine_txn_commit(TrineTxn *txn);
+
+/// Abandon all changes and free txn. Accepts NULL.
+TRINE_API void trine_txn_abort(TrineTxn *txn);
+
+/**
+ * Add the quad (s, p, o, g); g NULL or TRINE_TERM_DEFAULT_GRAPH is the
+ * default graph. Adding a quad twice stores it once.
+ * @return TRINE_OK (added), TRINE_NOT_FOUND (was already there) or an error.
+ */
+TRINE_API TrineStatus trine_txn_add(TrineTxn *txn, const TrineTerm *s,
+                                    const TrineTerm *p, const TrineTerm *o,
+                                    const TrineTerm *g);
+
+/**
+ * Remove the quad (s, p, o, g); g as in trine_txn_add().
+ * @return TRINE_OK (removed), TRINE_NOT_FOUND (was not there) or an error.
+ */
+TRINE_API TrineStatus trine_txn_remove(TrineTxn *txn, const TrineTerm *s,
+                                       const TrineTerm *p, const TrineTerm *o,
+                                       const TrineTerm *g);
+
+typedef struct TrineIterImpl TrineIter;
+
+/**
+ * Iterate over the quads matching a pattern. NULL (or TRINE_TERM_NONE)
+ * matches anything; for g, NULL matches every graph including the default
+ * one, and TRINE_TERM_DEFAULT_GRAPH only the default graph. Every pattern is
+ * one or two range scans of an index.
+ * @param[out] out free with trine_iter_free() before the txn ends.
+ */
+TRINE_API TrineStatus trine_txn_match(TrineTxn *txn, const TrineTerm *s,
+                                      const TrineTerm *p, const TrineTerm *o,
+                                      const TrineTerm *g, TrineIter **out);
+
+/**
+ * Advance to the next quad: TRINE_ROW and quad[0..3] = s, p, o, g
+ * (g of kind TRINE_TERM_DEFAULT_GRAPH for the default graph), or TRINE_DONE.
+ * The terms are valid until the next call on iter.
+ */
+TRINE_API TrineStatus trine_iter_next(TrineIter *iter, TrineTerm quad[4]);
+
+/// Free an iterator. Accepts NULL.
+TRINE_API void trine_iter_free(TrineIter *iter);
+/** @} */
+
+/** @defgroup load Loading and dumping
+ * @{ */
+
+/// RDF syntaxes the loader and dumper know.
+typedef enum {
+  TRINE_FORMAT_GUESS = 0, ///< From the file name: .nt, .nq, optionally .gz.
+  TRINE_FORMAT_NTRIPLES,
+  TRINE_FORMAT_NQUADS
+} TrineFormat;
+
+/**
+ * Progress callback for long loads: bytes read so far, total bytes when
+ * known (else 0), quads parsed so far. Return non-zero to cancel the load.
+ */
+typedef int (*TrineProgressFn)(void *ctx, uint64_t bytes, uint64_t total,
+                               uint64_t quads);
+
+/// Options for loading; a zeroed struct gives the defaults.
+typedef struct {
+  TrineFormat format;      ///< Syntax, or TRINE_FORMAT_GUESS.
+  const TrineTerm *graph;  ///< N-Triples go into this graph (NULL: default).
+  TrineProgressFn progress;///< Optional progress callback.
+  void *progress_ctx;
+  TrineErrorSink sink;     ///< Optional sink for parse errors (else the store's).
+  void *sink_ctx;
+  unsigned max_errors;     ///< Syntax errors reported before giving up (0: 5).
+} TrineLoadOptions;
+
+/// What a load did.
+typedef struct {
+  uint64_t quads_read;  ///< Statements parsed.
+  uint64_t quads_added; ///< Statements that were new to the store.
+  uint64_t bytes;       ///< Bytes of (decompressed) input.
+} TrineLoadStats;
+
+/**
+ * Load an N-Triples or N-Quads file (plain or gzip-compressed) in one write
+ * transaction: either every statement is stored or, on any error, none is.
+ * Blank node labels are scoped to this load.
+ * @param[out] stats may be NULL.
+ * @return TRINE_OK, TRINE_ERR_SYNTAX (see the sink or trine_store_errmsg()),
+ *         TRINE_ERR_IO, TRINE_ERR_CANCELLED, TRINE_ERR_BUSY, ...
+ */
+TRINE_API TrineStatus trine_store_load_file(TrineStore *store,
+                                            const char *path,
+                                            const TrineLoadOptions *opts,
+                                            TrineLoadStats *stats);
+
+/**
+ * Like trine_store_load_file() on a memory buffer; name is used in error
+ * messages. TRINE_FORMAT_GUESS means N-Quads (a superset of N-Triples).
+ */
+TRINE_API TrineStatus trine_store_load_buffer(TrineStore *store,
+                                              const char *name,
+                                              const void *data, size_t len,
+                                              const TrineLoadOptions *opts,
+                                              TrineLoadStats *stats);
+
+/**
+ * Write quads as N-Quads (or N-Triples, dropping graph names) with
+ * canonical escaping, from a snapshot. graph NULL dumps every graph;
+ * otherwise only that graph (TRINE_TERM_DEFAULT_GRAPH for the default).
+ * @return TRINE_OK, TRINE_ERR_IO, ...
+ */
+TRINE_API TrineStatus trine_store_dump(TrineStore *store, FILE *out,
+                                       TrineFormat format,
+                                       const TrineTerm *graph);
+/** @} */
+
+/** @defgroup stats Statistics
+ * @{ */
+
+/// Store-wide counts, kept current by every write.
+typedef struct {
+  uint64_t quads;  ///< Quads in all graphs.
+  uint64_t terms;  ///< Terms in the dictionary.
+  uint64_t graphs; ///< Named graphs holding at least one quad.
+  uint64_t default_quads; ///< Quads in the default graph.
+} TrineStats;
+
+/// Read the store-wide counts in txn (NULL: a fresh read snapshot).
+TRINE_API TrineStatus trine_store_stats(TrineStore *store, TrineTxn *txn,
+                                        TrineStats *out);
+
+/// Per-predicate statistics (over all graphs).
+typedef struct {
+  TrineTerm predicate;  ///< Borrowed for the duration of the callback.
+  uint64_t quads;       ///< Quads with this predicate.
+  uint64_t subjects;    ///< Distinct subjects with this predicate.
+  uint64_t objects;     ///< Distinct objects with this predicate.
+} TrinePredicateStats;
+
+/// Called once per predicate; return non-zero to stop.
+typedef int (*TrinePredicateFn)(void *ctx, const TrinePredicateStats *st);
+
+/// Visit the statistics of every predicate in txn (NULL: a fresh snapshot).
+TRINE_API TrineStatus trine_store_predicates(TrineStore *store, TrineTxn *txn,
+                                             TrinePredicateFn fn, void *ctx);
+
+/// Called once per named graph with its quad count; non-zero stops.
+typedef int (*TrineGraphFn)(void *ctx, const TrineTerm *graph,
+                            uint64_t quads);
+
+/// Visit every named graph holding quads, in txn (NULL: a fresh snapshot).
+TRINE_API TrineStatus trine_store_graphs(TrineStore *store, TrineTxn *txn,
+                                         TrineGraphFn fn, void *ctx);
+/** @} */
+
+/// The library version, "MAJOR.MINOR.PATCH".
+TRINE_API const char *trine_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TRINE_H */
