@@ -235,6 +235,8 @@ static bool grow(NtParser *p, char **buf, size_t *cap, size_t need) {
 
 /* Append to the scratch buffer; false (status NOMEM) when out of memory. */
 static inline bool put(NtParser *p, const char *s, size_t n) {
+  if (!n)
+    return true; // memcpy() wants a buffer even for nothing
   if (n > p->scratch_cap - p->scratch_len &&
       !grow(p, &p->scratch, &p->scratch_cap, p->scratch_len + n))
     return false;
