@@ -218,6 +218,39 @@ static int appender_put(Appender *a, const Quad *r) {
   return rc;
 }
 
+/* Append a run of sorted records sharing one key, all past the end of the
+ * index, with MDB_MULTIPLE: one call stores a page of values at a time. */
+static int append_run(Appender *a, const Quad *r, size_t n, unsigned char *vbuf,
+                      size_t vcap) {
+  unsigned char kb[8];
+  be_put(kb, r[0].v[0]);
+  MDB_val k = {8, kb};
+  if (!a->have_last || r[0].v[0] > a->last.v[0]) {
+    unsigned char vb[VAL_SIZE];
+    pack_value(vb, &r[0]);
+    MDB_val v = {VAL_SIZE, vb};
+    int rc = mdb_cursor_put(a->cur, &k, &v, MDB_APPEND);
+    if (rc) return rc;
+    ++r;
+    --n;
+  }
+  while (n) {
+    size_t m = n < vcap ? n : vcap;
+    for (size_t i = 0; i < m; ++i) pack_value(vbuf + i * VAL_SIZE, &r[i]);
+    MDB_val d[2] = {{VAL_SIZE, vbuf}, {m, NULL}};
+    int rc = mdb_cursor_put(a->cur, &k, d, MDB_MULTIPLE | MDB_APPENDDUP);
+    if (rc) return rc;
+    r += m;
+    n -= m;
+  }
+  a->last = r[-1];
+  a->have_last = true;
+  return 0;
+}
+
+#define RUN_MIN 8          /* shorter runs go one put at a time */
+#define RUN_CHUNK 4096     /* values packed per MDB_MULTIPLE call */
+
 /* Write sorted records of idx (layout order). Named-only indexes skip the
  * default graph. With count, new quads are added to the statistics. */
 static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t n,
@@ -232,22 +265,36 @@ static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t 
     if (o[i] == Q_P) ppos = i;
   }
   bool named_only = idx >= IDX_SPOG;
-  for (size_t i = 0; i < n; ++i) {
-    if (named_only && r[i].v[gpos] == 0) continue;
-    int rc = appender_put(&a, &r[i]);
-    if (rc == MDB_KEYEXIST) continue;
-    if (rc) {
-      st = fail(t, rc, "cannot write index");
-      break;
-    }
-    if (count) {
-      ++*added;
-      if (stats_quads(t->delta, r[i].v[gpos], r[i].v[ppos], 1)) {
-        st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
-        break;
+  unsigned char *vbuf = malloc(RUN_CHUNK * VAL_SIZE);
+  if (!vbuf) st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n && !st;) {
+    size_t j = i + 1;
+    while (j < n && r[j].v[0] == r[i].v[0]) ++j;
+    size_t stored = 0; /* records of [i, j) that were new */
+    bool past_end = !a.have_last || lex_cmp(&r[i], &a.last) > 0;
+    if (!named_only && past_end && j - i >= RUN_MIN) {
+      int rc = append_run(&a, &r[i], j - i, vbuf, RUN_CHUNK);
+      if (rc) st = fail(t, rc, "cannot write index");
+      stored = j - i;
+      if (count)
+        for (size_t x = i; x < j && !st; ++x)
+          if (stats_quads(t->delta, r[x].v[gpos], r[x].v[ppos], 1))
+            st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+    } else {
+      for (size_t x = i; x < j && !st; ++x) {
+        if (named_only && r[x].v[gpos] == 0) continue;
+        int rc = appender_put(&a, &r[x]);
+        if (rc == MDB_KEYEXIST) continue;
+        if (rc) st = fail(t, rc, "cannot write index");
+        else if (count && stats_quads(t->delta, r[x].v[gpos], r[x].v[ppos], 1))
+          st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+        stored++;
       }
     }
+    if (count) *added += stored;
+    i = j;
   }
+  free(vbuf);
   mdb_cursor_close(a.cur);
   return st;
 }
