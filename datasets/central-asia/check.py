@@ -94,6 +94,16 @@ for c in sorted(claims):
             for f, t in zip(files, texts):
                 if str(q) not in t:
                     errors.append('quote of %s not found verbatim in %s: %r' % (c, f, str(q)))
+labels = defaultdict(set)
+for s, p, o in union:
+    if p == RDFS.label:
+        labels[s].add(str(o))
+for s, ls in labels.items():
+    if len(ls) > 1:
+        errors.append('%s has %d different labels: %s' % (s, len(ls), sorted(ls)))
+for s in set(union.subjects(RDF.type, None)):
+    if s not in labels:
+        errors.append('typed node without rdfs:label: %s' % s)
 for g in graphs:
     if g in (META, ANALYSIS):
         continue
