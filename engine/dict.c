@@ -93,6 +93,12 @@ static bool eq_str(const char *s, size_t n, const char *lit) {
 
 int dict_encode(const TrineTerm *t, Buf *b) {
   b->len = 0;
+  return dict_encode_append(t, b);
+}
+
+int dict_encode_append(const TrineTerm *t, Buf *b) {
+  if (t->kind == TRINE_TERM_BLANK)
+    return buf_append(b, "B", 1) || buf_append(b, t->value, t->value_len) ? -1 : 0;
   if (t->kind == TRINE_TERM_IRI)
     return buf_append(b, "I", 1) || buf_append(b, t->value, t->value_len) ? -1 : 0;
   if (t->kind != TRINE_TERM_LITERAL) return -1;
@@ -374,13 +380,11 @@ static TrineStatus remember_fresh(TrineTxn *t, DictCache *c, uint64_t hash, Trin
 }
 
 /* Cache miss: find the term in the store, or create it. */
-static TrineStatus resolve(TrineTxn *t, DictCache *c, const TrineTerm *term,
+static TrineStatus resolve(TrineTxn *t, DictCache *c, const char *enc, size_t len,
                            uint64_t hash, TrineId *id) {
-  const char *enc = c->enc.data;
-  size_t len = c->enc.len;
-  if (term->kind == TRINE_TERM_BLANK) {
-    TrineStatus st = scope_get(t, term->value, term->value_len, id);
-    return st == TRINE_NOT_FOUND ? scope_new(t, term->value, term->value_len, id) : st;
+  if (enc[0] == 'B') {
+    TrineStatus st = scope_get(t, enc + 1, len - 1, id);
+    return st == TRINE_NOT_FOUND ? scope_new(t, enc + 1, len - 1, id) : st;
   }
   if (!c->checked) {
     MDB_stat ms;
@@ -400,27 +404,26 @@ static TrineStatus resolve(TrineTxn *t, DictCache *c, const TrineTerm *term,
 TrineStatus dict_cache_intern(TrineTxn *t, DictCache *c, const TrineTerm *term,
                               TrineId *id) {
   Buf *e = &c->enc;
-  if (term->kind == TRINE_TERM_BLANK) {
-    e->len = 0;
-    if (buf_append(e, "B", 1) || buf_append(e, term->value, term->value_len))
-      return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
-  } else if (dict_encode(term, e)) {
+  e->len = 0;
+  if (dict_encode_append(term, e))
     return store_error(t->store, TRINE_ERR_ARG, "not a storable term");
-  }
-  uint64_t hash = t->store->hash(e->data, e->len);
+  return dict_cache_intern_encoded(t, c, e->data, e->len, t->store->hash(e->data, e->len), id);
+}
+
+TrineStatus dict_cache_intern_encoded(TrineTxn *t, DictCache *c, const char *enc,
+                                      size_t len, uint64_t hash, TrineId *id) {
   size_t i = hash & c->mask;
   for (Slot *s; (s = &c->slots[i])->id; i = (i + 1) & c->mask) {
-    if (s->hash == hash && s->len == e->len &&
-        memcmp(c->arena.data + s->off, e->data, e->len) == 0) {
+    if (s->hash == hash && s->len == len && memcmp(c->arena.data + s->off, enc, len) == 0) {
       *id = s->id;
       return TRINE_OK;
     }
   }
-  TrineStatus st = resolve(t, c, term, hash, id);
+  TrineStatus st = resolve(t, c, enc, len, hash, id);
   if (st) return st;
   Slot *s = &c->slots[i];
-  *s = (Slot){hash, *id, c->arena.len, e->len};
-  if (buf_append(&c->arena, e->data, e->len))
+  *s = (Slot){hash, *id, c->arena.len, len};
+  if (buf_append(&c->arena, enc, len))
     return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
   if (++c->used * 2 > c->mask && grow(c))
     return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");

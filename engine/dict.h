@@ -46,6 +46,10 @@ uint64_t dict_hash(const void *data, size_t len);
  */
 int dict_encode(const TrineTerm *t, Buf *b);
 
+/// Like dict_encode() but appending to b; blank nodes encode as 'B' label
+/// (the form dict_cache_intern_encoded() takes, never stored).
+int dict_encode_append(const TrineTerm *t, Buf *b);
+
 /// Decode canonical bytes (from id2term) into a term viewing them.
 int dict_decode_bytes(const void *data, size_t len, TrineTerm *out);
 
@@ -62,6 +66,11 @@ void dict_cache_free(DictCache *c);
  */
 TrineStatus dict_cache_intern(TrineTxn *txn, DictCache *c, const TrineTerm *t,
                               TrineId *id);
+
+/// dict_cache_intern() for a term already encoded (dict_encode_append())
+/// and hashed with the store's hash function (so another thread can do both).
+TrineStatus dict_cache_intern_encoded(TrineTxn *txn, DictCache *c, const char *enc,
+                                      size_t len, uint64_t hash, TrineId *id);
 
 /// Write the batch's new hash2id entries (sorted) and forget the batch.
 TrineStatus dict_cache_flush(TrineTxn *txn, DictCache *c);

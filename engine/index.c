@@ -12,6 +12,7 @@
 #include "dict.h"
 #include "stats.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,50 +306,92 @@ static bool uniform_graph(const Quad *q, size_t n) {
   return true;
 }
 
-TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, size_t n, uint64_t seq0,
-                            uint64_t *added) {
+/* A sort (and dedup) on another core, while this one does other work. */
+typedef struct {
+  pthread_t thread;
+  Quad *a;
+  size_t n;
+  bool started;
+} SortJob;
+
+static void *sort_main(void *arg) {
+  SortJob *j = arg;
+  lex_sort(j->a, j->n);
+  j->n = dedup(j->a, j->n);
+  return NULL;
+}
+
+static void sort_start(SortJob *j, Quad *a, size_t n) {
+  *j = (SortJob){.a = a, .n = n};
+  j->started = pthread_create(&j->thread, NULL, sort_main, j) == 0;
+  if (!j->started) sort_main(j);
+}
+
+static size_t sort_wait(SortJob *j) {
+  if (j->started) pthread_join(j->thread, NULL);
+  j->started = false;
+  return j->n;
+}
+
+/* One graph in the batch: each G-first order equals its S/P/O-first order,
+ * so one sort serves two indexes after a change of layout. */
+static TrineStatus add_uniform(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t n,
+                               uint64_t seq0, uint64_t *added) {
+  bool named = q[0].v[Q_G] != 0;
+  uint64_t dummy = 0;
+  SortJob job;
+  permute(scr, q, n, IDX_POSG);
+  sort_start(&job, scr, n);
+  lex_sort(q, n);
+  n = dedup(q, n);
+  permute(scr2, q, n, IDX_OSPG);
+  sort_wait(&job);
+  TrineStatus st = count_new_pairs(t, q, n, Q_S, seq0);
+  if (!st) st = count_new_pairs(t, scr, n, Q_O, seq0);
+  if (st) return st;
+  /* All statistics lookups are done: the indexes may change now. */
+  sort_start(&job, scr2, n);
+  if (named) st = write_sorted(t, IDX_POSG, scr, n, false, &dummy);
+  relayout(scr, n, IDX_POSG, IDX_GPOS);
+  if (!st) st = write_sorted(t, IDX_GPOS, scr, n, false, &dummy);
+  permute(scr, q, n, IDX_GSPO);
+  if (!st) st = write_sorted(t, IDX_GSPO, scr, n, true, added);
+  if (!st && named) st = write_sorted(t, IDX_SPOG, q, n, false, &dummy);
+  sort_wait(&job);
+  if (!st && named) st = write_sorted(t, IDX_OSPG, scr2, n, false, &dummy);
+  relayout(scr2, n, IDX_OSPG, IDX_GOSP);
+  if (!st) st = write_sorted(t, IDX_GOSP, scr2, n, false, &dummy);
+  return st;
+}
+
+TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t n,
+                            uint64_t seq0, uint64_t *added) {
   *added = 0;
   if (n == 0) return TRINE_OK;
+  if (uniform_graph(q, n)) return add_uniform(t, q, scr, scr2, n, seq0, added);
   /* SPOG layout is the canonical one: sort and dedup in place. */
   lex_sort(q, n);
   n = dedup(q, n);
-  bool uniform = uniform_graph(q, n);
-  bool named = !uniform || q[0].v[Q_G] != 0;
   TrineStatus st = count_new_pairs(t, q, n, Q_S, seq0);
   if (st) return st;
   permute(scr, q, n, IDX_POSG);
   lex_sort(scr, n);
   if ((st = count_new_pairs(t, scr, n, Q_O, seq0))) return st;
-  /* All statistics lookups are done: the indexes may change now. */
-  if (uniform) {
-    /* One graph: each G-first order equals its S/P/O-first order, so one
-     * sort serves two indexes after a change of layout. */
+  static const IndexId order[] = {IDX_POSG, IDX_GSPO, IDX_GPOS, IDX_GOSP, IDX_SPOG, IDX_OSPG};
+  for (size_t i = 0; i < sizeof order / sizeof order[0] && !st; ++i) {
     uint64_t dummy = 0;
-    if (named && (st = write_sorted(t, IDX_POSG, scr, n, false, &dummy))) return st;
-    relayout(scr, n, IDX_POSG, IDX_GPOS);
-    if ((st = write_sorted(t, IDX_GPOS, scr, n, false, &dummy))) return st;
-    permute(scr, q, n, IDX_GSPO);
-    if ((st = write_sorted(t, IDX_GSPO, scr, n, true, added))) return st;
-    if (named && (st = write_sorted(t, IDX_SPOG, q, n, false, &dummy))) return st;
-    permute(scr, q, n, IDX_OSPG);
-    lex_sort(scr, n);
-    if (named && (st = write_sorted(t, IDX_OSPG, scr, n, false, &dummy))) return st;
-    relayout(scr, n, IDX_OSPG, IDX_GOSP);
-    return write_sorted(t, IDX_GOSP, scr, n, false, &dummy);
-  }
-  static const IndexId rest[] = {IDX_GSPO, IDX_GPOS, IDX_GOSP, IDX_SPOG, IDX_POSG, IDX_OSPG};
-  for (size_t i = 0; i < sizeof rest / sizeof rest[0]; ++i) {
-    uint64_t dummy = 0;
-    if (rest[i] == IDX_SPOG) {
-      st = write_sorted(t, IDX_SPOG, q, n, false, &dummy);
-    } else {
-      permute(scr, q, n, rest[i]);
-      lex_sort(scr, n);
-      st = write_sorted(t, rest[i], scr, n, rest[i] == IDX_GSPO, rest[i] == IDX_GSPO ? added : &dummy);
+    IndexId idx = order[i];
+    if (idx == IDX_SPOG) {
+      st = write_sorted(t, idx, q, n, false, &dummy);
+      continue;
     }
-    if (st) return st;
+    if (idx != IDX_POSG) {
+      permute(scr, q, n, idx);
+      lex_sort(scr, n);
+    }
+    st = write_sorted(t, idx, scr, n, idx == IDX_GSPO, idx == IDX_GSPO ? added : &dummy);
   }
-  return TRINE_OK;
+  return st;
 }
 
 /* ---- single quads ---- */

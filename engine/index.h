@@ -24,12 +24,13 @@ TrineStatus index_remove(TrineTxn *txn, const Quad *q);
 
 /**
  * Add a batch of quads (any order, duplicates allowed). q is reordered and
- * scratch (n quads) is used as work space. seq0: the first term sequence
+ * scratch, scratch2 (n quads each) are work space; sorts run on a second
+ * thread while this one writes. seq0: the first term sequence
  * number allocated for this batch (terms at or after it are new, so their
  * pairs need no existence lookups for the statistics).
  * @param[out] added quads that were new.
  */
-TrineStatus index_add_batch(TrineTxn *txn, Quad *q, Quad *scratch, size_t n,
+TrineStatus index_add_batch(TrineTxn *txn, Quad *q, Quad *scratch, Quad *scratch2, size_t n,
                             uint64_t seq0, uint64_t *added);
 
 /// A pattern scan: one or two index range scans.

@@ -1,116 +1,411 @@
 /*
  * load.c -- bulk loading of N-Triples / N-Quads in one write transaction.
  *
- * bytes -> ntparse -> terms -> dictionary cache (term -> id) -> a batch of
- * id quads -> sorted once per index -> appended to LMDB where possible.
- * Memory is bounded by the batch: the quad arrays and the per-batch term
- * cache are flushed when full. Any error aborts the transaction, so a failed
- * load leaves the store exactly as it was.
+ * Two threads share the work (DESIGN: parsing and index writing overlap):
+ *  - the reader thread reads (and gunzips) the input, parses it, and encodes
+ *    and hashes every term into blocks of statements;
+ *  - the calling thread, which owns the LMDB write transaction, turns the
+ *    encoded terms into ids through a per-batch dictionary cache, collects a
+ *    batch of id quads, sorts it once per index and appends it to LMDB.
+ * A small ring of blocks bounds what is in flight, and batches bound the
+ * rest, so memory does not grow with the input. Errors found by the reader
+ * are handed over and reported from the calling thread, as are progress
+ * callbacks. Any error aborts the transaction: a failed load changes nothing.
  */
 #include "dict.h"
 #include "index.h"
 #include "ntparse.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
-#define BATCH_QUADS ((size_t)2 << 20)   /* 64 MiB per quad array */
+#define BATCH_QUADS ((size_t)2 << 20)   /* 64 MiB for each of 3 quad arrays */
 #define BATCH_CACHE_BYTES ((size_t)256 << 20)
 #define CHUNK ((size_t)1 << 20)
+#define BLOCK_STATEMENTS 16384
+#define BLOCK_BYTES ((size_t)4 << 20)
+#define NBLOCKS 4
+
+/* ---- blocks of encoded statements, reader -> writer ---- */
+
+typedef struct {
+  uint64_t hash;
+  uint32_t off, len; /* len 0: the default graph (g only) */
+} TermRef;
+
+typedef struct Block {
+  struct Block *next;
+  TermRef *refs;     /* 4 per statement */
+  size_t nstatements;
+  Buf bytes;
+  uint64_t position; /* input consumed when the block was sealed */
+} Block;
+
+typedef struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  Block *full_head, *full_tail; /* sealed, waiting for the writer */
+  Block *free_list;
+  bool done;                    /* the reader has finished */
+  bool cancel;                  /* the writer gave up */
+} Queue;
+
+typedef struct {
+  TrineError e;
+  char *source, *message;
+} Saved;
+
+typedef struct {
+  /* input: a file, or a buffer */
+  gzFile in;
+  const char *data;
+  size_t len;
+  uint64_t total;
+  /* parsing */
+  NtParser *parser;
+  uint64_t (*hash)(const void *, size_t);
+  Block *cur;
+  Queue q;
+  TrineStatus status;   /* the reader's outcome */
+  Saved errors[16];
+  unsigned nerrors;
+  char io_error[512];
+} Reader;
+
+static void queue_push(Queue *q, Block *b) {
+  pthread_mutex_lock(&q->mu);
+  b->next = NULL;
+  if (q->full_tail) q->full_tail->next = b;
+  else q->full_head = b;
+  q->full_tail = b;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+}
+
+/* A free block for the reader; NULL when the writer cancelled. */
+static Block *queue_take_free(Queue *q) {
+  pthread_mutex_lock(&q->mu);
+  while (!q->free_list && !q->cancel) pthread_cond_wait(&q->cv, &q->mu);
+  Block *b = q->cancel ? NULL : q->free_list;
+  if (b) {
+    q->free_list = b->next;
+    b->next = NULL;
+  }
+  pthread_mutex_unlock(&q->mu);
+  return b;
+}
+
+/* The next full block for the writer; NULL at the end. */
+static Block *queue_take_full(Queue *q) {
+  pthread_mutex_lock(&q->mu);
+  while (!q->full_head && !q->done) pthread_cond_wait(&q->cv, &q->mu);
+  Block *b = q->full_head;
+  if (b && !(q->full_head = b->next)) q->full_tail = NULL;
+  pthread_mutex_unlock(&q->mu);
+  return b;
+}
+
+static void queue_give_back(Queue *q, Block *b) {
+  pthread_mutex_lock(&q->mu);
+  b->next = q->free_list;
+  q->free_list = b;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+}
+
+static void queue_set(Queue *q, bool *flag) {
+  pthread_mutex_lock(&q->mu);
+  *flag = true;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+}
+
+/* ---- the reader thread ---- */
+
+static int encode(Reader *r, Block *b, const TrineTerm *t, TermRef *ref) {
+  size_t off = b->bytes.len;
+  if (t->kind == TRINE_TERM_DEFAULT_GRAPH) {
+    *ref = (TermRef){0, 0, 0};
+    return 0;
+  }
+  if (dict_encode_append(t, &b->bytes)) return -1;
+  size_t len = b->bytes.len - off;
+  *ref = (TermRef){r->hash(b->bytes.data + off, len), (uint32_t)off, (uint32_t)len};
+  return 0;
+}
+
+static TrineStatus seal(Reader *r, uint64_t position) {
+  r->cur->position = position;
+  queue_push(&r->q, r->cur);
+  r->cur = queue_take_free(&r->q);
+  if (!r->cur) return TRINE_ERR_CANCELLED;
+  r->cur->nstatements = 0;
+  r->cur->bytes.len = 0;
+  return TRINE_OK;
+}
+
+static TrineStatus on_statement(void *ctx, const NtStatement *st) {
+  Reader *r = ctx;
+  Block *b = r->cur;
+  TermRef *ref = &b->refs[4 * b->nstatements];
+  if (encode(r, b, &st->s, &ref[0]) || encode(r, b, &st->p, &ref[1]) ||
+      encode(r, b, &st->o, &ref[2]) || encode(r, b, &st->g, &ref[3]))
+    return TRINE_ERR_NOMEM;
+  if (b->bytes.len > UINT32_MAX / 2) return TRINE_ERR_NOMEM;
+  if (++b->nstatements == BLOCK_STATEMENTS || b->bytes.len >= BLOCK_BYTES)
+    return seal(r, r->in ? (uint64_t)gzoffset(r->in) : 0);
+  return TRINE_OK;
+}
+
+/* Syntax errors are kept (copied) for the writer to report. */
+static void on_error(void *ctx, const TrineError *e) {
+  Reader *r = ctx;
+  if (r->nerrors == sizeof r->errors / sizeof r->errors[0]) return;
+  Saved *s = &r->errors[r->nerrors++];
+  s->e = *e;
+  s->source = e->source ? strdup(e->source) : NULL;
+  s->message = e->message ? strdup(e->message) : NULL;
+  s->e.source = s->source;
+  s->e.message = s->message;
+}
+
+static TrineStatus read_input(Reader *r) {
+  if (!r->in) {
+    TrineStatus st = nt_parser_feed(r->parser, r->data, r->len);
+    return st ? st : nt_parser_finish(r->parser);
+  }
+  char *buf = malloc(CHUNK);
+  if (!buf) return TRINE_ERR_NOMEM;
+  TrineStatus st = TRINE_OK;
+  for (;;) {
+    int n = gzread(r->in, buf, (unsigned)CHUNK);
+    if (n < 0) {
+      int zerr;
+      const char *msg = gzerror(r->in, &zerr);
+      snprintf(r->io_error, sizeof r->io_error, "read error: %s",
+               zerr == Z_ERRNO ? strerror(errno) : msg);
+      st = TRINE_ERR_IO;
+      break;
+    }
+    if (n == 0) break;
+    if ((st = nt_parser_feed(r->parser, buf, (size_t)n))) break;
+  }
+  free(buf);
+  return st ? st : nt_parser_finish(r->parser);
+}
+
+static void *reader_main(void *arg) {
+  Reader *r = arg;
+  r->status = read_input(r);
+  if (r->cur && r->cur->nstatements && !r->status) {
+    r->cur->position = r->total;
+    queue_push(&r->q, r->cur);
+    r->cur = NULL;
+  }
+  queue_set(&r->q, &r->q.done);
+  return NULL;
+}
+
+/* ---- the writer (calling thread) ---- */
 
 typedef struct {
   TrineTxn *txn;
   DictCache *cache;
-  Quad *q, *scr;
-  size_t n;
+  Quad *q, *scr, *scr2;
+  size_t n, cap;
   uint64_t seq0;    /* first term sequence number of this batch */
   TrineId graph;    /* where statements without a graph label go */
   uint64_t read, added;
-  const TrineLoadOptions *opts;
-  TrineErrorSink sink;
-  void *sink_ctx;
-  bool saw_error;
-} Loader;
+} Writer;
 
-static TrineStatus flush_batch(Loader *l) {
-  TrineTxn *t = l->txn;
-  TrineStatus st = dict_cache_flush(t, l->cache);
+static TrineStatus flush_batch(Writer *w) {
+  TrineTxn *t = w->txn;
+  TrineStatus st = dict_cache_flush(t, w->cache);
   uint64_t added = 0;
-  if (!st) st = index_add_batch(t, l->q, l->scr, l->n, l->seq0, &added);
-  l->added += added;
-  l->n = 0;
-  l->seq0 = t->next_seq;
+  if (!st) st = index_add_batch(t, w->q, w->scr, w->scr2, w->n, w->seq0, &added);
+  w->added += added;
+  w->n = 0;
+  w->seq0 = t->next_seq;
   return st;
 }
 
-static TrineStatus on_statement(void *ctx, const NtStatement *s) {
-  Loader *l = ctx;
-  Quad *q = &l->q[l->n];
-  TrineStatus st;
-  if ((st = dict_cache_intern(l->txn, l->cache, &s->s, &q->v[Q_S])) ||
-      (st = dict_cache_intern(l->txn, l->cache, &s->p, &q->v[Q_P])) ||
-      (st = dict_cache_intern(l->txn, l->cache, &s->o, &q->v[Q_O])))
-    return st;
-  if (s->g.kind == TRINE_TERM_DEFAULT_GRAPH) q->v[Q_G] = l->graph;
-  else if ((st = dict_cache_intern(l->txn, l->cache, &s->g, &q->v[Q_G]))) return st;
-  l->read++;
-  if (++l->n == BATCH_QUADS || dict_cache_bytes(l->cache) > BATCH_CACHE_BYTES)
-    return flush_batch(l);
+/* Grow the batch arrays on demand, so small loads stay small. */
+static TrineStatus reserve(Writer *w) {
+  if (w->n < w->cap) return TRINE_OK;
+  size_t cap = w->cap ? w->cap * 2 : 4096;
+  if (cap > BATCH_QUADS) cap = BATCH_QUADS;
+  Quad *q = realloc(w->q, cap * sizeof *q);
+  if (q) w->q = q;
+  Quad *s = q ? realloc(w->scr, cap * sizeof *s) : NULL;
+  if (s) w->scr = s;
+  Quad *s2 = s ? realloc(w->scr2, cap * sizeof *s2) : NULL;
+  if (s2) w->scr2 = s2;
+  if (!s2) return store_error(w->txn->store, TRINE_ERR_NOMEM, "out of memory");
+  w->cap = cap;
   return TRINE_OK;
 }
 
-/* Parse errors: remember the first on the store, forward all to the sink. */
-static void on_error(void *ctx, const TrineError *e) {
-  Loader *l = ctx;
-  TrineStore *s = l->txn->store;
-  if (!l->saw_error) {
-    l->saw_error = true;
-    trine_error_format(e, s->errmsg, sizeof s->errmsg);
+static TrineStatus take_block(Writer *w, const Block *b) {
+  TrineTxn *t = w->txn;
+  for (size_t i = 0; i < b->nstatements; ++i) {
+    TrineStatus st = reserve(w);
+    if (st) return st;
+    const TermRef *ref = &b->refs[4 * i];
+    Quad *q = &w->q[w->n];
+    for (int k = 0; k < 4; ++k) {
+      if (ref[k].len == 0) {
+        q->v[k] = w->graph;
+        continue;
+      }
+      st = dict_cache_intern_encoded(t, w->cache, b->bytes.data + ref[k].off, ref[k].len,
+                                     ref[k].hash, &q->v[k]);
+      if (st) return st;
+    }
+    w->read++;
+    if (++w->n == BATCH_QUADS || dict_cache_bytes(w->cache) > BATCH_CACHE_BYTES)
+      if ((st = flush_batch(w))) return st;
   }
-  if (l->sink) l->sink(l->sink_ctx, e);
+  return TRINE_OK;
 }
 
-static TrineStatus loader_init(Loader *l, TrineStore *s, const TrineLoadOptions *opts) {
-  *l = (Loader){.opts = opts};
-  l->sink = opts && opts->sink ? opts->sink : s->sink;
-  l->sink_ctx = opts && opts->sink ? opts->sink_ctx : s->sink_ctx;
-  TrineStatus st = trine_txn_begin(s, true, &l->txn);
+static TrineStatus writer_init(Writer *w, TrineStore *s, const TrineLoadOptions *opts) {
+  *w = (Writer){0};
+  TrineStatus st = trine_txn_begin(s, true, &w->txn);
   if (st) return st;
-  l->cache = dict_cache_new();
-  l->q = malloc(BATCH_QUADS * sizeof *l->q);
-  l->scr = malloc(BATCH_QUADS * sizeof *l->scr);
-  if (!l->cache || !l->q || !l->scr)
-    return store_error(s, TRINE_ERR_NOMEM, "out of memory");
-  if ((st = dict_scope_reset(l->txn))) return st;
-  l->seq0 = l->txn->next_seq;
+  if (!(w->cache = dict_cache_new())) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
+  if ((st = dict_scope_reset(w->txn))) return st;
+  w->seq0 = w->txn->next_seq;
   const TrineTerm *g = opts ? opts->graph : NULL;
   if (g && g->kind != TRINE_TERM_DEFAULT_GRAPH) {
     if (g->kind != TRINE_TERM_IRI && g->kind != TRINE_TERM_BLANK)
       return store_error(s, TRINE_ERR_ARG, "a graph name must be an IRI or blank node");
-    if ((st = dict_cache_intern(l->txn, l->cache, g, &l->graph))) return st;
+    if ((st = dict_cache_intern(w->txn, w->cache, g, &w->graph))) return st;
   }
   return TRINE_OK;
 }
 
 /* Commit on success, abort otherwise; free everything. */
-static TrineStatus loader_finish(Loader *l, TrineStatus st, TrineLoadStats *stats) {
-  if (!st && l->n) st = flush_batch(l);
-  if (!st && l->cache) st = dict_cache_flush(l->txn, l->cache);
-  if (l->txn) {
-    if (st) trine_txn_abort(l->txn);
-    else st = trine_txn_commit(l->txn);
+static TrineStatus writer_finish(Writer *w, TrineStatus st, TrineLoadStats *stats) {
+  if (!st && w->n) st = flush_batch(w);
+  if (!st && w->cache) st = dict_cache_flush(w->txn, w->cache);
+  if (w->txn) {
+    if (st) trine_txn_abort(w->txn);
+    else st = trine_txn_commit(w->txn);
   }
-  dict_cache_free(l->cache);
-  free(l->q);
-  free(l->scr);
+  dict_cache_free(w->cache);
+  free(w->q);
+  free(w->scr);
+  free(w->scr2);
   if (stats) {
-    stats->quads_read = l->read;
-    stats->quads_added = st ? 0 : l->added;
+    stats->quads_read = w->read;
+    stats->quads_added = st ? 0 : w->added;
   }
+  return st;
+}
+
+/* ---- one load ---- */
+
+static unsigned max_errors(const TrineLoadOptions *o) {
+  return o && o->max_errors ? o->max_errors : 5;
+}
+
+static TrineStatus progress(const TrineLoadOptions *o, TrineStore *s, uint64_t pos,
+                            uint64_t total, uint64_t quads) {
+  if (o && o->progress && o->progress(o->progress_ctx, pos, total, quads))
+    return store_error(s, TRINE_ERR_CANCELLED, "load cancelled");
+  return TRINE_OK;
+}
+
+static void free_blocks(Block *b) {
+  while (b) {
+    Block *next = b->next;
+    free(b->refs);
+    buf_free(&b->bytes);
+    free(b);
+    b = next;
+  }
+}
+
+static TrineStatus reader_init(Reader *r, TrineStore *s, const char *name, bool nquads,
+                               unsigned max_err) {
+  pthread_mutex_init(&r->q.mu, NULL);
+  pthread_cond_init(&r->q.cv, NULL);
+  r->hash = s->hash;
+  for (int i = 0; i < NBLOCKS; ++i) {
+    Block *b = calloc(1, sizeof *b);
+    if (!b || !(b->refs = malloc(4 * BLOCK_STATEMENTS * sizeof *b->refs))) {
+      free(b);
+      return store_error(s, TRINE_ERR_NOMEM, "out of memory");
+    }
+    b->next = r->q.free_list;
+    r->q.free_list = b;
+  }
+  r->cur = r->q.free_list;
+  r->q.free_list = r->cur->next;
+  r->cur->next = NULL;
+  if (!(r->parser = nt_parser_new(name, nquads, on_statement, r, on_error, r, max_err)))
+    return store_error(s, TRINE_ERR_NOMEM, "out of memory");
+  return TRINE_OK;
+}
+
+static void reader_free(Reader *r) {
+  nt_parser_free(r->parser);
+  free_blocks(r->cur);
+  free_blocks(r->q.full_head);
+  free_blocks(r->q.free_list);
+  for (unsigned i = 0; i < r->nerrors; ++i) {
+    free(r->errors[i].source);
+    free(r->errors[i].message);
+  }
+  pthread_mutex_destroy(&r->q.mu);
+  pthread_cond_destroy(&r->q.cv);
+}
+
+/* Report the reader's errors from this thread: the first one becomes the
+ * store's message, all go to the sink. */
+static void report(Reader *r, TrineStore *s, const TrineLoadOptions *o, const char *name) {
+  TrineErrorSink sink = o && o->sink ? o->sink : s->sink;
+  void *ctx = o && o->sink ? o->sink_ctx : s->sink_ctx;
+  for (unsigned i = 0; i < r->nerrors; ++i) {
+    if (i == 0) trine_error_format(&r->errors[i].e, s->errmsg, sizeof s->errmsg);
+    if (sink) sink(ctx, &r->errors[i].e);
+  }
+  if (r->status == TRINE_ERR_SYNTAX && !r->nerrors)
+    store_error(s, TRINE_ERR_SYNTAX, "%s: syntax error", name);
+  else if (r->status == TRINE_ERR_IO)
+    store_error(s, TRINE_ERR_IO, "%s: %s", name, r->io_error);
+  else if (r->status == TRINE_ERR_NOMEM)
+    store_error(s, TRINE_ERR_NOMEM, "out of memory");
+}
+
+static TrineStatus run_load(TrineStore *s, Reader *r, const char *name, bool nquads,
+                            const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  Writer w;
+  TrineStatus st = reader_init(r, s, name, nquads, max_errors(opts));
+  if (!st) st = writer_init(&w, s, opts);
+  else w = (Writer){0};
+  pthread_t thread;
+  bool started = !st && pthread_create(&thread, NULL, reader_main, r) == 0;
+  if (!st && !started) st = store_error(s, TRINE_ERR_NOMEM, "cannot start reader thread");
+  for (Block *b; started && (b = queue_take_full(&r->q));) {
+    if (!st) st = take_block(&w, b);
+    if (!st) st = progress(opts, s, b->position, r->total, w.read);
+    queue_give_back(&r->q, b);
+    if (st) queue_set(&r->q, &r->q.cancel);
+  }
+  if (started) pthread_join(thread, NULL);
+  if (!st && r->status) {
+    report(r, s, opts, name);
+    st = r->status;
+  }
+  if (stats) stats->bytes = r->total;
+  st = writer_finish(&w, st, stats);
+  reader_free(r);
   return st;
 }
 
@@ -119,83 +414,31 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static bool is_nquads(const char *name, TrineFormat f) {
-  if (f == TRINE_FORMAT_NTRIPLES) return false;
-  if (f == TRINE_FORMAT_NQUADS) return true;
-  return !(ends_with(name, ".nt") || ends_with(name, ".nt.gz"));
-}
-
-static unsigned max_errors(const TrineLoadOptions *o) {
-  return o && o->max_errors ? o->max_errors : 5;
-}
-
-static TrineStatus progress(Loader *l, uint64_t bytes, uint64_t total) {
-  const TrineLoadOptions *o = l->opts;
-  if (o && o->progress && o->progress(o->progress_ctx, bytes, total, l->read))
-    return store_error(l->txn->store, TRINE_ERR_CANCELLED, "load cancelled");
-  return TRINE_OK;
-}
-
 TrineStatus trine_store_load_file(TrineStore *s, const char *path,
                                   const TrineLoadOptions *opts, TrineLoadStats *stats) {
   if (stats) *stats = (TrineLoadStats){0};
   struct stat sb;
-  gzFile in = NULL;
-  if (stat(path, &sb) != 0 || !(in = gzopen(path, "rb")))
+  if (stat(path, &sb) != 0)
     return store_error(s, errno == ENOENT ? TRINE_NOT_FOUND : TRINE_ERR_IO,
                        "%s: cannot open: %s", path, strerror(errno));
-  if (S_ISDIR(sb.st_mode)) {
-    gzclose(in);
-    return store_error(s, TRINE_ERR_IO, "%s: is a directory", path);
-  }
-  gzbuffer(in, 256 << 10);
-  Loader l;
-  TrineStatus st = loader_init(&l, s, opts);
-  NtParser *p = NULL;
-  char *buf = malloc(CHUNK);
-  if (!st && !buf) st = store_error(s, TRINE_ERR_NOMEM, "out of memory");
-  if (!st && !(p = nt_parser_new(path, is_nquads(path, opts ? opts->format : 0),
-                                 on_statement, &l, on_error, &l, max_errors(opts))))
-    st = store_error(s, TRINE_ERR_NOMEM, "out of memory");
-  uint64_t bytes = 0;
-  while (!st) {
-    int n = gzread(in, buf, (unsigned)CHUNK);
-    if (n < 0) {
-      int zerr;
-      const char *msg = gzerror(in, &zerr);
-      st = store_error(s, TRINE_ERR_IO, "%s: read error: %s", path,
-                       zerr == Z_ERRNO ? strerror(errno) : msg);
-      break;
-    }
-    if (n == 0) break;
-    bytes += (uint64_t)n;
-    st = nt_parser_feed(p, buf, (size_t)n);
-    if (!st) st = progress(&l, (uint64_t)gzoffset(in), (uint64_t)sb.st_size);
-  }
-  if (!st) st = nt_parser_finish(p);
-  if (st == TRINE_ERR_SYNTAX && !l.saw_error)
-    store_error(s, st, "%s: syntax error", path);
-  nt_parser_free(p);
-  free(buf);
-  gzclose(in);
-  if (stats) stats->bytes = bytes;
-  return loader_finish(&l, st, stats);
+  if (S_ISDIR(sb.st_mode)) return store_error(s, TRINE_ERR_IO, "%s: is a directory", path);
+  Reader r = {.total = (uint64_t)sb.st_size};
+  if (!(r.in = gzopen(path, "rb")))
+    return store_error(s, TRINE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  gzbuffer(r.in, 256 << 10);
+  TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
+  bool nquads = f == TRINE_FORMAT_NQUADS ||
+                (f == TRINE_FORMAT_GUESS && !ends_with(path, ".nt") && !ends_with(path, ".nt.gz"));
+  TrineStatus st = run_load(s, &r, path, nquads, opts, stats);
+  gzclose(r.in);
+  return st;
 }
 
 TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void *data,
                                     size_t len, const TrineLoadOptions *opts,
                                     TrineLoadStats *stats) {
   if (stats) *stats = (TrineLoadStats){0};
-  Loader l;
-  TrineStatus st = loader_init(&l, s, opts);
+  Reader r = {.data = data, .len = len, .total = len};
   TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
-  NtParser *p = NULL;
-  if (!st && !(p = nt_parser_new(name, f != TRINE_FORMAT_NTRIPLES, on_statement, &l,
-                                 on_error, &l, max_errors(opts))))
-    st = store_error(s, TRINE_ERR_NOMEM, "out of memory");
-  if (!st) st = nt_parser_feed(p, data, len);
-  if (!st) st = nt_parser_finish(p);
-  nt_parser_free(p);
-  if (stats) stats->bytes = len;
-  return loader_finish(&l, st, stats);
+  return run_load(s, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);
 }
