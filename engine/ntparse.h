@@ -4,6 +4,18 @@
  * Bytes go in by chunks of any size (a statement may span chunks); each
  * statement comes out through a callback as four term views. The parser
  * never touches the store: the loader (load.c) turns terms into ids.
+ *
+ * Strict RDF 1.1 grammar: absolute IRIs only, no directives, one statement
+ * per line, lines ended by LF, CR or CRLF, white space = space and tab
+ * (also allowed around '^^' and before a language tag, as the grammar
+ * says). UTF-8 is validated everywhere, comments included. \u and \U
+ * escapes are decoded in IRIs and literals (never to a surrogate or past
+ * U+10FFFF); an IRI may thus hold characters IRIREF forbids unescaped,
+ * which the canonical writer (term.h) escapes again.
+ *
+ * Memory: the parser owns a carry buffer (the incomplete last line) and a
+ * scratch buffer (unescaped values), each as large as the longest line seen;
+ * nothing is allocated per statement.
  */
 #ifndef TRINE_NTPARSE_H
 #define TRINE_NTPARSE_H
@@ -13,7 +25,10 @@
 typedef struct NtParser NtParser;
 
 /**
- * One parsed statement. Terms are borrowed: valid only during the callback.
+ * One parsed statement. Terms are borrowed: valid only during the callback
+ * (values point into the caller's chunk when they need no unescaping, else
+ * into buffers of the parser) and not NUL-terminated; value_len may count
+ * U+0000 characters decoded from escapes.
  * Literal terms have datatype NULL for xsd:string (explicit
  * ^^xsd:string is normalised to NULL too), lang lowercased and non-NULL for
  * language-tagged strings (datatype NULL then). Blank node values are the raw
