@@ -137,6 +137,10 @@ TrineStatus stats_flush(TrineTxn *t) {
 }
 
 static TrineStatus read_counters(TrineTxn *t, char tag, TrineId id, uint64_t *out, int n) {
+  if (t->write) {
+    TrineStatus st = stats_flush(t);
+    if (st) return st;
+  }
   unsigned char k[9];
   make_key(k, tag, id);
   MDB_val key = {sizeof k, k}, v;

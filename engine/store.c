@@ -253,7 +253,11 @@ void trine_txn_abort(TrineTxn *t) {
 TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
                            bool *owned) {
   *owned = txn_in == NULL;
-  if (txn_in) { *out = txn_in; return TRINE_OK; }
+  if (txn_in) {
+    *out = txn_in;
+    /* Readers of the statistics see the transaction's own changes. */
+    return txn_in->write ? stats_flush(txn_in) : TRINE_OK;
+  }
   return trine_txn_begin(s, false, out);
 }
 
