@@ -1,0 +1,296 @@
+/* parse.c -- sparql_parse(): the arena, the maps, positions and errors. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- arena ---- */
+
+struct Chunk {
+  struct Chunk *next;
+  max_align_t data[];
+};
+
+enum { CHUNK_SIZE = 32 * 1024 };
+
+void *arena_alloc(SparqlArena *a, size_t size) {
+  size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+  if (size == 0) size = sizeof(max_align_t);
+  if ((size_t)(a->end - a->cur) < size) {
+    size_t cap = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+    struct Chunk *c = malloc(sizeof *c + cap);
+    if (!c) {
+      if (a->oom) longjmp(*a->oom, 1);
+      abort(); /* only reachable if an allocation escapes sparql_parse */
+    }
+    if (size > CHUNK_SIZE / 4 && a->chunks) {
+      /* a big block: keep the current chunk for small allocations */
+      c->next = a->chunks->next;
+      a->chunks->next = c;
+      memset(c->data, 0, size);
+      return c->data;
+    }
+    c->next = a->chunks;
+    a->chunks = c;
+    a->cur = (char *)c->data;
+    a->end = a->cur + cap;
+  }
+  void *r = a->cur;
+  a->cur += size;
+  memset(r, 0, size);
+  return r;
+}
+
+char *arena_strndup(SparqlArena *a, const char *s, size_t n) {
+  char *d = arena_alloc(a, n + 1);
+  if (n) memcpy(d, s, n);
+  d[n] = 0;
+  return d;
+}
+
+void arena_destroy(SparqlArena *a) {
+  if (!a) return;
+  for (struct Chunk *c = a->chunks, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  free(a);
+}
+
+/* ---- string map (FNV-1a, open addressing) ---- */
+
+static size_t hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return (size_t)h;
+}
+
+MapEntry *map_get(Map *m, const char *key, size_t len) {
+  if (!m->cap) return NULL;
+  for (size_t i = hash(key, len) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+    MapEntry *e = &m->slots[i];
+    if (!e->key) return NULL;
+    if (e->len == len && !memcmp(e->key, key, len)) return e;
+  }
+}
+
+static void map_grow(Map *m, jmp_buf *oom) {
+  size_t cap = m->cap ? m->cap * 2 : 64;
+  MapEntry *slots = calloc(cap, sizeof *slots);
+  if (!slots) {
+    if (oom) longjmp(*oom, 1);
+    abort();
+  }
+  for (size_t i = 0; i < m->cap; i++) {
+    MapEntry *e = &m->slots[i];
+    if (!e->key) continue;
+    size_t j = hash(e->key, e->len) & (cap - 1);
+    while (slots[j].key) j = (j + 1) & (cap - 1);
+    slots[j] = *e;
+  }
+  free(m->slots);
+  m->slots = slots;
+  m->cap = cap;
+}
+
+MapEntry *map_put(Map *m, SparqlArena *a, const char *key, size_t len,
+                  bool *fresh) {
+  MapEntry *e = map_get(m, key, len);
+  *fresh = !e;
+  if (e) return e;
+  if ((m->n + 1) * 2 > m->cap) map_grow(m, a->oom);
+  size_t i = hash(key, len) & (m->cap - 1);
+  while (m->slots[i].key) i = (i + 1) & (m->cap - 1);
+  e = &m->slots[i];
+  e->key = arena_strndup(a, key, len);
+  e->len = len;
+  e->val = e->aux = 0;
+  m->n++;
+  return e;
+}
+
+void map_free(Map *m) {
+  free(m->slots);
+  memset(m, 0, sizeof *m);
+}
+
+/* ---- variables ---- */
+
+uint32_t sparql_var_intern(Parser *p, const char *name, size_t len) {
+  bool fresh;
+  MapEntry *e = map_put(&p->varmap, p->arena, name, len, &fresh);
+  if (fresh) {
+    SparqlVar v = {e->key, SPARQL_VAR_USER};
+    e->val = (uint32_t)p->vars.n;
+    VEC_PUSH(p->arena, p->vars, v);
+  }
+  return e->val;
+}
+
+/* Internal variables are named so that the printer's '?' prefix gives the
+ * Jena-like spellings ??0, ??P0 and ?.0, which no query can write. */
+uint32_t sparql_var_new(Parser *p, SparqlVarKind kind) {
+  char buf[32];
+  switch (kind) {
+  case SPARQL_VAR_BNODE: snprintf(buf, sizeof buf, "?%u", p->nbvars++); break;
+  case SPARQL_VAR_PATH: snprintf(buf, sizeof buf, "?P%u", p->npathvars++); break;
+  default: snprintf(buf, sizeof buf, ".%u", p->naggvars++); break;
+  }
+  SparqlVar v = {arena_strndup(p->arena, buf, strlen(buf)), kind};
+  VEC_PUSH(p->arena, p->vars, v);
+  return (uint32_t)(p->vars.n - 1);
+}
+
+/* ---- errors ---- */
+
+bool sparql_fail(Parser *p, size_t offset, const char *fmt, ...) {
+  if (p->failed) return false;
+  p->failed = true;
+  if (!p->status) p->status = TRINE_ERR_SYNTAX;
+  p->err_offset = offset;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(p->errmsg, sizeof p->errmsg, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+/* Line and column (in characters, counting UTF-8 lead bytes) of offset. */
+static void position(const char *text, size_t len, size_t offset,
+                     unsigned *line, unsigned *col) {
+  unsigned l = 1, c = 1;
+  if (offset > len) offset = len;
+  for (size_t i = 0; i < offset; i++) {
+    unsigned char b = (unsigned char)text[i];
+    if (b == '\n') {
+      l++;
+      c = 1;
+    } else if ((b & 0xC0) != 0x80) {
+      c++;
+    }
+  }
+  *line = l;
+  *col = c;
+}
+
+static _Thread_local char errbuf[256];
+
+static TrineStatus report(Parser *p, const char *name, TrineError *err) {
+  if (err) {
+    memset(err, 0, sizeof *err);
+    err->status = p->status ? p->status : TRINE_ERR_SYNTAX;
+    err->source = name;
+    position(p->text, p->len, p->err_offset, &err->line, &err->col);
+    memcpy(errbuf, p->errmsg, sizeof errbuf);
+    errbuf[sizeof errbuf - 1] = 0;
+    err->message = errbuf;
+  }
+  return p->status ? p->status : TRINE_ERR_SYNTAX;
+}
+
+/* ---- entry point ---- */
+
+TrineStatus sparql_parse(const char *name, const char *text, size_t len,
+                         const char *base_iri, SparqlRequest **out,
+                         TrineError *err) {
+  if (out) *out = NULL;
+  if (!out || (!text && len)) {
+    if (err) {
+      memset(err, 0, sizeof *err);
+      err->status = TRINE_ERR_ARG;
+      err->source = name;
+      err->message = "invalid argument";
+    }
+    return TRINE_ERR_ARG;
+  }
+  if (len > INT32_MAX) {
+    if (err) {
+      memset(err, 0, sizeof *err);
+      err->status = TRINE_ERR_ARG;
+      err->source = name;
+      err->message = "request too large";
+    }
+    return TRINE_ERR_ARG;
+  }
+  SparqlArena *arena = calloc(1, sizeof *arena);
+  if (!arena) return TRINE_ERR_NOMEM;
+
+  Parser *p = calloc(1, sizeof *p);
+  if (!p) {
+    free(arena);
+    return TRINE_ERR_NOMEM;
+  }
+  jmp_buf oom;
+  p->arena = arena;
+  p->text = text ? text : "";
+  p->len = len;
+  if (setjmp(oom)) {
+    /* malloc failed inside the arena or a map: give up on everything */
+    map_free(&p->prefixes);
+    map_free(&p->varmap);
+    map_free(&p->labels);
+    map_free(&p->data_labels);
+  map_free(&p->tlabels);
+    free(p);
+    arena_destroy(arena);
+    if (err) {
+      memset(err, 0, sizeof *err);
+      err->status = TRINE_ERR_NOMEM;
+      err->source = name;
+      err->message = "out of memory";
+    }
+    return TRINE_ERR_NOMEM;
+  }
+  arena->oom = &oom;
+  p->req = arena_alloc(arena, sizeof *p->req);
+  p->req->form = SPARQL_UPDATE;
+  p->req->arena = arena;
+  if (base_iri) p->base = arena_strndup(arena, base_iri, strlen(base_iri));
+
+  bool ok = sparql_run_parser(p) && sparql_translate(p);
+  TrineStatus st = TRINE_OK;
+  SparqlRequest *r = p->req;
+  if (ok) {
+    r->base = p->base;
+    r->vars = p->vars.v;
+    r->nvars = (uint32_t)p->vars.n;
+    *out = r;
+    arena->oom = NULL;
+  } else {
+    st = report(p, name, err);
+  }
+  map_free(&p->prefixes);
+  map_free(&p->varmap);
+  map_free(&p->labels);
+  map_free(&p->data_labels);
+  map_free(&p->tlabels);
+  free(p);
+  if (!ok) arena_destroy(arena);
+  return st;
+}
+
+void sparql_request_free(SparqlRequest *r) {
+  if (r) arena_destroy(r->arena);
+}
+
+void sparql_error_caret(const char *text, size_t len, const TrineError *err,
+                        FILE *out) {
+  if (!err || !err->line || !text) return;
+  size_t i = 0;
+  for (unsigned l = 1; l < err->line && i < len; i++)
+    if (text[i] == '\n') l++;
+  size_t end = i;
+  while (end < len && text[end] != '\n' && text[end] != '\r') end++;
+  fprintf(out, "  %.*s\n  ", (int)(end - i), text + i);
+  /* one space per character before the column; tabs kept for alignment */
+  unsigned c = 1;
+  for (size_t k = i; k < end && c < err->col; k++) {
+    unsigned char b = (unsigned char)text[k];
+    if ((b & 0xC0) == 0x80) continue;
+    fputc(b == '\t' ? '\t' : ' ', out);
+    c++;
+  }
+  while (c++ < err->col) fputc(' ', out);
+  fputs("^\n", out);
+}
