@@ -437,7 +437,7 @@ static int cmp_hashid(const void *a, const void *b) {
 }
 
 TrineStatus dict_cache_flush(TrineTxn *t, DictCache *c) {
-  qsort(c->fresh, c->nfresh, sizeof *c->fresh, cmp_hashid);
+  if (c->nfresh) qsort(c->fresh, c->nfresh, sizeof *c->fresh, cmp_hashid);
   MDB_cursor *cur;
   int rc = mdb_cursor_open(t->txn, t->store->hash2id, &cur);
   if (rc) return mdb_fail(t, rc, "dictionary");
