@@ -105,8 +105,10 @@ static size_t utf8_decode(const uint8_t *s, size_t n, unsigned *cp) {
 /* Characters written as themselves in IRIs (1) and literals (2): printable
  * ASCII less what each production forbids. Everything >= 0x80 is decoded. */
 static uint8_t plain_class(uint8_t c) {
-  if (c < 0x20 || c >= 0x7F)
+  if (c < 0x20 || c > 0x7F)
     return 0;
+  if (c == 0x7F)
+    return 1; // IRIREF allows DEL; canonical literals escape it
   switch (c) {
   case '"': case '\\': return 0;
   case ' ': return 2;

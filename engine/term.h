@@ -5,7 +5,8 @@
  * Canonical form is the one of RDF 1.2 N-Triples section "A Canonical form of
  * N-Triples" (which RDF 1.1 only sketched):
  *  - IRIs: <...>, every character that IRIREF forbids unescaped (U+0000 to
- *    U+0020 and <>"{}|^`\) written as \u00XX, everything else as itself.
+ *    U+0020 and <>"{}|^`\) written as \u00XX, everything else (DEL too) as
+ *    itself.
  *  - literals: BS HT LF FF CR " \ as \b \t \n \f \r \" \\; U+0000-U+0007,
  *    U+000B, U+000E-U+001F, U+007F, U+FFFE and U+FFFF as \uXXXX; everything
  *    else as itself. "@lang" (ASCII-lowercased) or "^^<datatype>", the

@@ -349,6 +349,8 @@ static void test_ntparse_iri_invalid_characters(void **state) {
          "!1:13: invalid character ' ' in IRI\n");
   BAD_NT("<http://ex/a\tb> " P "<http://ex/o> .",
          "!1:13: invalid character U+0009 in IRI\n");
+  OK_NT("<http://ex/\x7F> " P "<http://ex/o> .", // DEL is allowed
+        "<http://ex/\x7F> <http://ex/p> <http://ex/o> .\n");
   for (const char *c = "<\"{}|^`"; *c; ++c) {
     char doc[128], want[128];
     snprintf(doc, sizeof doc, "<http://ex/%c> <http://ex/p> <http://ex/o> .",
@@ -716,7 +718,7 @@ static void test_ntparse_canonical_output_round_trips(void **state) {
   assert_non_null(bang);
   *bang = '\0';
   a.len = (size_t)(bang - a.buf);
-  const char extra[] = "<http://ex/\\u0020\\u003C\\u007F> <http://ex/p> "
+  const char extra[] = "<http://ex/\\u0020\\u003C\x7F> <http://ex/p> "
                        "\"\\u0000\\b\\t\\n\\f\\r\\u001F\\u007F\\\"\\\\\\uFFFE\" .\n";
   out_add(&a, extra, sizeof extra - 1);
   assert_int_equal(parse_in(&b, a.buf, a.len, true, 0, 1), TRINE_OK);

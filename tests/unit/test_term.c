@@ -86,7 +86,8 @@ static void test_term_write_iri_and_blank(void **state) {
   WRITES(trine_iri("http://ex/ <>\"{}|^`\\"),
          "<http://ex/\\u0020\\u003C\\u003E\\u0022\\u007B\\u007D\\u007C\\u005E"
          "\\u0060\\u005C>");
-  WRITES(trine_iri("http://ex/\x01\x1F"), "<http://ex/\\u0001\\u001F>");
+  WRITES(trine_iri("http://ex/\x01\x1F\x7F"),
+         "<http://ex/\\u0001\\u001F\x7F>");
   TrineTerm nul = trine_iri("http://ex/");
   nul.value = "http://ex/\0x";
   nul.value_len = 12;
