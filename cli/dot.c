@@ -197,10 +197,17 @@ static int cmd_quit(Shell *sh, int argc, char **argv) {
   return 0;
 }
 
+static int cmd_explain(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  return shell_explain(sh, argv[1]);
+}
+
 static int cmd_help(Shell *sh, int argc, char **argv);
 
 static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
+    {"explain", "QUERY", "Parse QUERY and show its SPARQL algebra (the rest of the line)", 1,
+     1, cmd_explain},
     {"help", "[COMMAND]", "Show the commands, or the help of one", 0, 1, cmd_help},
     {"load", "FILE [GRAPH-IRI]",
      "Load N-Triples/N-Quads (.nt .nq, optionally .gz) in one transaction;\n"
@@ -277,6 +284,12 @@ int shell_dot(Shell *sh, const char *line) {
   if (!copy) return 1;
   copy[strcspn(copy, "\r\n")] = '\0';
   int argc = split(copy, argv), rc = 1;
+  if (argc > 1 && strncmp("explain", argv[0], strlen(argv[0])) == 0) {
+    /* The query is the rest of the line, quotes and all. */
+    const char *rest = line + 1 + strcspn(line + 1, " \t");
+    argv[1] = (char *)rest + strspn(rest, " \t");
+    argc = 2;
+  }
   bool ambiguous;
   const DotCmd *c = argc ? find_cmd(argv[0], &ambiguous) : NULL;
   if (!c) {
@@ -284,7 +297,7 @@ int shell_dot(Shell *sh, const char *line) {
     else shell_error(sh, "unknown command .%s; .help lists the commands", argc ? argv[0] : "");
   } else if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
     shell_error(sh, "usage: .%s %s", c->name, c->args);
-  } else if (!sh->store && c->fn != cmd_help && c->fn != cmd_quit) {
+  } else if (!sh->store && c->fn != cmd_help && c->fn != cmd_quit && c->fn != cmd_explain) {
     shell_error(sh, "no store is open");
   } else {
     rc = c->fn(sh, argc, argv);

@@ -3,6 +3,7 @@
  * that runs commands from arguments, a file or standard input.
  */
 #include "shell.h"
+#include "sparql.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands in FILE (before any COMMAND)\n"
+    "      --explain     parse the query (-f FILE or COMMAND) and print its\n"
+    "                    SPARQL algebra; no STORE is needed\n"
     "      --readonly    open the store read-only\n"
     "      --bail        stop at the first error\n"
     "  -h, --help        show this help and exit\n"
@@ -33,34 +36,120 @@ static int usage_error(const char *msg) {
   return 2;
 }
 
+/* Parse a query; print its error and the offending line if it is wrong. */
+static SparqlRequest *parse_query(Shell *sh, const char *name, const char *text) {
+  SparqlRequest *req = NULL;
+  TrineError err = {0};
+  if (sparql_parse(name, text, strlen(text), NULL, &req, &err) == TRINE_OK) return req;
+  shell_sink(sh, &err);
+  sparql_error_caret(text, strlen(text), &err, sh->err);
+  sh->errors++;
+  return NULL;
+}
+
+int shell_explain(Shell *sh, const char *text) {
+  SparqlRequest *req = parse_query(sh, sh->source, text);
+  if (!req) return 1;
+  int rc = sparql_algebra_print(req, sh->out) ? 1 : 0;
+  sparql_request_free(req);
+  return rc;
+}
+
 int shell_run(Shell *sh, const char *text) {
   while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r') ++text;
-  if (!*text || *text == '#') return 0;
+  if (!*text) return 0;
   if (*text == '.') return shell_dot(sh, text);
-  shell_error(sh, "SPARQL queries are not available yet; dot-commands are (.help)");
+  SparqlRequest *req = parse_query(sh, sh->source, text);
+  if (!req) return 1;
+  sparql_request_free(req);
+  shell_error(sh, "the query is valid, but this trine cannot evaluate queries yet; "
+                  ".explain QUERY shows its algebra");
   return 1;
 }
 
-/* Run commands from a stream, one per line. */
+/* Whether the text so far is a complete query: brackets balance and it ends
+ * with ';' or a blank line. Strings, IRIs and comments do not count. */
+static bool complete(const char *text, bool blank_line) {
+  int depth = 0;
+  char last = 0;
+  for (const char *p = text; *p; ++p) {
+    char c = *p;
+    if (c == '#') {
+      while (p[1] && p[1] != '\n') ++p;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      bool longq = p[1] == c && p[2] == c;
+      p += longq ? 3 : 1;
+      while (*p && !(longq ? (p[0] == c && p[1] == c && p[2] == c) : *p == c)) {
+        if (*p == '\\' && p[1]) ++p;
+        if (!longq && *p == '\n') break;
+        ++p;
+      }
+      if (!*p) return blank_line;
+      if (longq) p += 2;
+      last = c;
+      continue;
+    }
+    if (c == '{' || c == '(' || c == '[') ++depth;
+    if (c == '}' || c == ')' || c == ']') --depth;
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last = c;
+  }
+  return depth <= 0 && (last == ';' || blank_line);
+}
+
+static bool blank(const char *line) {
+  return line[strspn(line, " \t\r\n")] == '\0';
+}
+
+/* Run commands from a stream: a dot-command is one line, a query runs to
+ * ';' or a blank line once its brackets balance. */
 static int run_stream(Shell *sh, FILE *in) {
-  char *line = NULL;
-  size_t cap = 0;
+  char *line = NULL, *unit = NULL;
+  size_t cap = 0, ulen = 0;
   int rc = 0;
   for (;;) {
     if (sh->interactive) {
-      fputs("trine> ", stderr);
+      fputs(ulen ? "  ...> " : "trine> ", stderr);
       fflush(stderr);
     }
-    if (getline(&line, &cap, in) < 0) break;
-    if (shell_run(sh, line)) {
-      rc = 1;
-      if (sh->bail) break;
+    ssize_t n = getline(&line, &cap, in);
+    if (n < 0) break;
+    if (ulen == 0 && blank(line)) continue;
+    if (ulen == 0 && line[strspn(line, " \t")] == '.') {
+      if (shell_run(sh, line)) rc = 1;
+    } else {
+      char *u = realloc(unit, ulen + (size_t)n + 1);
+      if (!u) break;
+      unit = u;
+      memcpy(unit + ulen, line, (size_t)n + 1);
+      ulen += (size_t)n;
+      if (!complete(unit, blank(line))) continue;
+      if (shell_run(sh, unit)) rc = 1;
+      ulen = 0;
     }
-    if (sh->quit) break;
+    if ((rc && sh->bail) || sh->quit) break;
   }
+  if (ulen && !(rc && sh->bail) && !sh->quit && !blank(unit) && shell_run(sh, unit)) rc = 1;
   if (sh->interactive && !sh->quit) fputc('\n', stderr);
   free(line);
+  free(unit);
   return rc;
+}
+
+/* The whole content of a file (NUL-terminated), or NULL. */
+static char *slurp(const char *path) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  char chunk[65536];
+  size_t n;
+  while (m && (n = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, n, m);
+  if (m) fclose(m);
+  if (f != stdin) fclose(f);
+  return buf;
 }
 
 static int run_file(Shell *sh, const char *path) {
@@ -70,34 +159,55 @@ static int run_file(Shell *sh, const char *path) {
     return 1;
   }
   bool interactive = sh->interactive;
+  const char *source = sh->source;
   sh->interactive = false;
+  sh->source = path;
   int rc = run_stream(sh, f);
   sh->interactive = interactive;
+  sh->source = source;
   if (f != stdin) fclose(f);
   return rc;
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION };
+  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
       {"bail", no_argument, NULL, OPT_BAIL},
+      {"explain", no_argument, NULL, OPT_EXPLAIN},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
-  Shell sh = {.out = stdout, .err = stderr};
+  Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
+  bool explain = false;
   int c;
   while ((c = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
     switch (c) {
     case 'f': script = optarg; break;
     case OPT_READONLY: sh.readonly = true; break;
     case OPT_BAIL: sh.bail = true; break;
+    case OPT_EXPLAIN: explain = true; break;
     case 'h': fputs(usage_text, stdout); return 0;
     case OPT_VERSION: printf("trine %s\n", trine_version()); return 0;
     default: return usage_error("unknown option");
     }
+  }
+  if (explain) {
+    /* trine --explain [STORE] (-f FILE | QUERY) */
+    const char *query_arg = NULL;
+    if (!script && optind < argc) query_arg = argv[argc - 1];
+    if (!script && !query_arg) return usage_error("--explain needs a query: -f FILE or QUERY");
+    char *text = script ? slurp(script) : strdup(query_arg);
+    if (!text) {
+      fprintf(stderr, "trine: cannot read %s\n", script ? script : "query");
+      return 1;
+    }
+    if (script) sh.source = script;
+    int rc = shell_explain(&sh, text);
+    free(text);
+    return rc;
   }
   if (optind >= argc) return usage_error("missing STORE");
   sh.store_path = argv[optind++];

@@ -18,6 +18,7 @@ typedef struct {
   bool interactive; ///< stdin and stderr are terminals
   FILE *out;        ///< results (stdout or .output FILE)
   FILE *err;        ///< messages
+  const char *source; ///< name of the input in error messages
   int errors;       ///< failed commands so far
   bool quit;
 } Shell;
@@ -27,6 +28,9 @@ int shell_dot(Shell *sh, const char *line);
 
 /// Run one input unit: a dot-command or a query. Returns 0 or 1.
 int shell_run(Shell *sh, const char *text);
+
+/// Parse a query and print its algebra (or its error). Returns 0 or 1.
+int shell_explain(Shell *sh, const char *text);
 
 /// Print an error through the shell's error stream (and count it).
 void shell_error(Shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
