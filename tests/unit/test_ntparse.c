@@ -371,6 +371,44 @@ static void test_ntparse_iri_invalid_characters(void **state) {
          "!1:12: escape sequence encodes invalid code point U+110000\n");
 }
 
+/* Every stop byte at every offset of a long IRI or literal: the scanners
+ * skip 16 bytes at a time where they can, and must stop at the same place
+ * as the byte loop. */
+static void test_ntparse_stop_byte_at_every_offset(void **state) {
+  (void)state;
+  const char *stops[] = {" ", "\t", "<", ">", "\"", "{", "}", "|", "^", "`",
+                         "\\", "\\u0041", "\x01", "\x7F", "\xC3\xA9",
+                         "\xFF", "\n", "\r"};
+  for (size_t k = 0; k < sizeof stops / sizeof *stops; ++k) {
+    for (size_t at = 0; at < 40; ++at) {
+      char pad[64], doc[256];
+      memset(pad, 'a', at);
+      pad[at] = '\0';
+      // The same bytes in an IRI and in a literal; both lines are parsed
+      // in one chunk and compared with a byte-by-byte parse.
+      int n = snprintf(doc, sizeof doc,
+                       "<http://ex/%s%s%s> " P "<http://ex/o> .\n"
+                       SP "\"%s%s%s\" .\n",
+                       pad, stops[k], pad, pad, stops[k], pad);
+      Out whole = {0}, bytes = {0};
+      parse_in(&whole, doc, (size_t)n, false, 0, 5);
+      parse_in(&bytes, doc, (size_t)n, false, 1, 5);
+      assert_string_equal(whole.buf, bytes.buf);
+      // Where the byte is a plain character, the term keeps it.
+      if (stops[k][0] == '\x7F' || stops[k][0] == '\xC3')
+        assert_non_null(strstr(whole.buf, stops[k]));
+      if (stops[k][0] == ' ' || stops[k][0] == '<') {
+        char want[64];
+        snprintf(want, sizeof want, "!1:%zu: invalid character '%c' in IRI\n",
+                 12 + at, stops[k][0]);
+        assert_non_null(strstr(whole.buf, want));
+      }
+      free(whole.buf);
+      free(bytes.buf);
+    }
+  }
+}
+
 /* Literals ------------------------------------------------------------------ */
 
 static void test_ntparse_literal_errors(void **state) {
@@ -928,6 +966,7 @@ int main(void) {
       cmocka_unit_test(test_ntparse_missing_final_newline),
       cmocka_unit_test(test_ntparse_iri_must_be_absolute),
       cmocka_unit_test(test_ntparse_iri_invalid_characters),
+      cmocka_unit_test(test_ntparse_stop_byte_at_every_offset),
       cmocka_unit_test(test_ntparse_literal_errors),
       cmocka_unit_test(test_ntparse_language_tags),
       cmocka_unit_test(test_ntparse_blank_labels),
