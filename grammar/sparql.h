@@ -96,6 +96,7 @@ struct SparqlPath {
   TrineTerm iri;           ///< LINK.
   TrineTerm *nps;          ///< NPS: nnps forward IRIs, then ninv inverse.
   size_t nnps, ninv;
+  unsigned depth;          ///< Height of this tree (bounded).
 };
 /** @} */
 

@@ -167,18 +167,18 @@ static TrineTerm graph_default(void);
   AUpdate *update;
 }
 
-%token <tok> IRIREF "IRI" PNAME_NS "prefix name" PNAME_LN "prefixed name"
-%token <tok> BLANK_NODE_LABEL "blank node label" VAR "variable"
-%token <tok> LANGTAG "language tag" STRING "string"
-%token <tok> INTEGER "integer" DECIMAL "decimal" DOUBLE "double"
-%token <tok> INTEGER_SIGNED "signed integer" DECIMAL_SIGNED "signed decimal"
-%token <tok> DOUBLE_SIGNED "signed double"
+%token <tok> IRIREF "an IRI" PNAME_NS "a prefix name" PNAME_LN "a prefixed name"
+%token <tok> BLANK_NODE_LABEL "a blank node label" VAR "a variable"
+%token <tok> LANGTAG "a language tag" STRING "a string"
+%token <tok> INTEGER "an integer" DECIMAL "a decimal" DOUBLE "a double"
+%token <tok> INTEGER_SIGNED "a signed integer" DECIMAL_SIGNED "a signed decimal"
+%token <tok> DOUBLE_SIGNED "a signed double"
 %token NIL "'()'" ANON "'[]'" HATHAT "'^^'" OR "'||'" AND "'&&'"
 %token NE "'!='" LE "'<='" GE "'>='"
-%token <num> FUNC0 "function name/0" FUNC1 "function name" FUNC2 "function name/2"
+%token <num> FUNC0 "function name/0" FUNC1 "a function name" FUNC2 "function name/2"
 %token <num> FUNCN "function name/n" FUNC23 "function name/2-3"
 %token <num> FUNC34 "function name/3-4" BOUND "'BOUND'" BNODE "'BNODE'" IF "'IF'"
-%token <num> COUNT "'COUNT'" AGG "aggregate" GROUP_CONCAT "'GROUP_CONCAT'"
+%token <num> COUNT "'COUNT'" AGG "an aggregate" GROUP_CONCAT "'GROUP_CONCAT'"
 %token ADD "'ADD'" ALL "'ALL'" AS "'AS'" ASC "'ASC'" ASK "'ASK'"
 %token BASE "'BASE'" BIND "'BIND'" BY "'BY'" CLEAR "'CLEAR'"
 %token CONSTRUCT "'CONSTRUCT'" COPY "'COPY'" CREATE "'CREATE'" DATA "'DATA'"
@@ -1015,39 +1015,43 @@ typedef struct {
   const char *cover[40];
 } Category;
 
-#define TERMS "IRI", "prefix name", "prefixed name", "blank node label",     \
-  "variable", "string", "integer", "decimal", "double", "signed integer",    \
-  "signed decimal", "signed double", "'()'", "'[]'", "'true'", "'false'"
+#define TERMS "an IRI", "a prefix name", "a prefixed name", "a blank node label",     \
+  "a variable", "a string", "an integer", "a decimal", "a double", "a signed integer",    \
+  "a signed decimal", "a signed double", "'()'", "'[]'", "'true'", "'false'"
 
 static const Category categories[] = {
-  {"a triple pattern", {"variable", "blank node label", "'['"},
+  {"a triple pattern", {"a variable", "a blank node label", "'['", "'}'"},
    {TERMS, "'['", "'('"}},
   {"a graph pattern", {"'OPTIONAL'", "'FILTER'"},
    {"'OPTIONAL'", "'MINUS'", "'GRAPH'", "'SERVICE'", "'FILTER'", "'BIND'",
     "'VALUES'", "'{'"}},
-  {"an expression", {"variable", "function name", "'!'"},
-   {TERMS, "'('", "'!'", "'+'", "'-'", "function name", "function name/0",
+  {"an expression", {"a variable", "a function name", "'!'"},
+   {TERMS, "'('", "'!'", "'+'", "'-'", "a function name", "function name/0",
     "function name/2", "function name/n", "function name/2-3",
     "function name/3-4", "'BOUND'",
-    "'BNODE'", "'IF'", "'COUNT'", "aggregate", "'GROUP_CONCAT'", "'EXISTS'",
+    "'BNODE'", "'IF'", "'COUNT'", "an aggregate", "'GROUP_CONCAT'", "'EXISTS'",
     "'NOT'"}},
-  {"a term", {"variable", "string", "'['"}, {TERMS, "'['", "'('"}},
+  {"an operator", {"'||'", "'&&'"},
+   {"'||'", "'&&'", "'!='", "'<='", "'>='", "'IN'", "'NOT'", "'*'", "'/'",
+    "'+'", "'='", "'<'", "'>'", "'-'", "a signed integer", "a signed decimal",
+    "a signed double"}},
+  {"a term", {"a variable", "a string", "'['"}, {TERMS, "'['", "'('"}},
   {"a property path", {"'a'", "'^'", "'!'"},
-   {"IRI", "prefix name", "prefixed name", "'a'", "'^'", "'!'", "'('"}},
-  {"a value", {"'UNDEF'", "IRI"},
-   {"IRI", "prefix name", "prefixed name", "string", "integer", "decimal",
-    "double", "signed integer", "signed decimal", "signed double", "'true'",
+   {"an IRI", "a prefix name", "a prefixed name", "'a'", "'^'", "'!'", "'('"}},
+  {"a value", {"'UNDEF'", "an IRI"},
+   {"an IRI", "a prefix name", "a prefixed name", "a string", "an integer", "a decimal",
+    "a double", "a signed integer", "a signed decimal", "a signed double", "'true'",
     "'false'", "'UNDEF'"}},
-  {"an IRI", {"IRI", "prefixed name"},
-   {"IRI", "prefix name", "prefixed name"}},
+  {"an IRI", {"an IRI", "a prefixed name"},
+   {"an IRI", "a prefix name", "a prefixed name"}},
   {"a query form", {"'SELECT'", "'ASK'", "'CONSTRUCT'"},
    {"'SELECT'", "'ASK'", "'CONSTRUCT'", "'DESCRIBE'"}},
   {"an update operation", {"'INSERT'", "'DELETE'", "'LOAD'"},
    {"'INSERT'", "'DELETE'", "'LOAD'", "'CLEAR'", "'DROP'", "'CREATE'",
     "'ADD'", "'MOVE'", "'COPY'", "'WITH'"}},
-  {"a function call", {"function name", "'BOUND'"},
-   {"function name", "function name/0", "function name/2", "function name/n",
-    "function name/2-3", "function name/3-4", "'BOUND'", "'BNODE'", "'IF'", "'COUNT'", "aggregate",
+  {"a function call", {"a function name", "'BOUND'"},
+   {"a function name", "function name/0", "function name/2", "function name/n",
+    "function name/2-3", "function name/3-4", "'BOUND'", "'BNODE'", "'IF'", "'COUNT'", "an aggregate",
     "'GROUP_CONCAT'", "'EXISTS'", "'NOT'"}},
 };
 
@@ -1317,6 +1321,10 @@ static SparqlPath *path_new(Parser *p, SparqlPathKind k, SparqlPath *a,
   x->kind = k;
   x->a = a;
   x->b = b;
+  x->depth = 1 + (a ? a->depth : 0);
+  if (b && b->depth + 1 > x->depth) x->depth = b->depth + 1;
+  if (x->depth > SPARQL_MAX_TREE)
+    sparql_fail(p, p->off, "property path too deeply nested");
   return x;
 }
 

@@ -525,13 +525,16 @@ static SparqlTriple *template_triples(Parser *p, TripleList l, size_t *n,
   return v.v;
 }
 
-typedef enum { Q_TEMPLATE, Q_INSERT_DATA, Q_DELETE_DATA, Q_DELETE } QuadMode;
+typedef enum {
+  Q_TEMPLATE, Q_INSERT_DATA, Q_DELETE_DATA, Q_DELETE, Q_DELETE_WHERE
+} QuadMode;
 
 static const char *mode_name(QuadMode m) {
   switch (m) {
   case Q_INSERT_DATA: return "INSERT DATA";
   case Q_DELETE_DATA: return "DELETE DATA";
   case Q_DELETE: return "a DELETE template";
+  case Q_DELETE_WHERE: return "DELETE WHERE";
   default: return "a template";
   }
 }
@@ -539,7 +542,8 @@ static const char *mode_name(QuadMode m) {
 static void check_data_slot(Parser *p, SparqlSlot s, QuadMode m, size_t off) {
   if ((m == Q_INSERT_DATA || m == Q_DELETE_DATA) && is_var(s))
     FAIL(p, off, "variable ?%s not allowed in %s", vname(p, s.var), mode_name(m));
-  if ((m == Q_DELETE_DATA || m == Q_DELETE) && s.term.kind == TRINE_TERM_BLANK)
+  if ((m == Q_DELETE_DATA || m == Q_DELETE || m == Q_DELETE_WHERE) &&
+      s.term.kind == TRINE_TERM_BLANK)
     FAIL(p, off, "blank node not allowed in %s", mode_name(m));
 }
 
@@ -615,7 +619,7 @@ static void update_ops(Parser *p) {
       u.del = quads(p, a->del, Q_DELETE_DATA, &u.ndel, a->offset, opno);
       break;
     case SPARQL_UP_DELETE_WHERE:
-      u.del = quads(p, a->del, Q_DELETE, &u.ndel, a->offset, opno);
+      u.del = quads(p, a->del, Q_DELETE_WHERE, &u.ndel, a->offset, opno);
       u.where = quad_pattern(p, u.del, u.ndel, a->offset);
       break;
     case SPARQL_UP_MODIFY:
