@@ -687,10 +687,21 @@ static void test_index_stats_incremental_loads(void **state) {
   tmp_close(&c);
 }
 
-#ifdef TRINE_KNOWN_BUGS
-/* Statistics read inside a write transaction include its own changes.
- * Known bug (reported): stats_flush() only runs at commit, so
- * trine_store_stats(store, write_txn) misses the txn's own writes. */
+/* Statistics read inside a write transaction include its own changes. */
+static int count_graph(void *ctx, const TrineTerm *g, uint64_t quads) {
+  (void)g;
+  *(uint64_t *)ctx += quads;
+  return 0;
+}
+
+static int count_pred(void *ctx, const TrinePredicateStats *ps) {
+  uint64_t *c = ctx;
+  c[0] += ps->quads;
+  c[1] += ps->subjects;
+  c[2] += ps->objects;
+  return 0;
+}
+
 static void test_index_stats_in_write_txn(void **state) {
   (void)state;
   TmpStore c;
@@ -704,21 +715,55 @@ static void test_index_stats_in_write_txn(void **state) {
   assert_int_equal(trine_store_stats(c.store, t, &st), TRINE_OK);
   assert_int_equal(st.quads, 1);
   assert_int_equal(st.default_quads, 1);
+  /* More writes after a read of the statistics are counted once. */
+  TrineTerm g = trine_iri("http://ex.org/g"), o2 = trine_iri("http://ex.org/o2");
+  assert_int_equal(trine_txn_add(t, &s, &p, &o2, &g), TRINE_OK);
+  assert_int_equal(trine_txn_add(t, &s, &p, &o, &g), TRINE_OK);
+  assert_int_equal(trine_txn_remove(t, &s, &p, &o, NULL), TRINE_OK);
+  assert_int_equal(trine_store_stats(c.store, t, &st), TRINE_OK);
+  assert_int_equal(st.quads, 2);
+  assert_int_equal(st.default_quads, 0);
+  assert_int_equal(st.graphs, 1);
+  uint64_t gq = 0, pc[3] = {0, 0, 0};
+  assert_int_equal(trine_store_graphs(c.store, t, count_graph, &gq), TRINE_OK);
+  assert_int_equal(gq, 2);
+  assert_int_equal(trine_store_predicates(c.store, t, count_pred, pc), TRINE_OK);
+  assert_int_equal(pc[0], 2);
+  assert_int_equal(pc[1], 1);
+  assert_int_equal(pc[2], 2);
+  /* Other readers do not see uncommitted statistics. */
+  TrineStats outside;
+  assert_int_equal(trine_store_stats(c.store, NULL, &outside), TRINE_OK);
+  assert_int_equal(outside.quads, 0);
   assert_int_equal(trine_txn_commit(t), TRINE_OK);
   assert_int_equal(trine_store_stats(c.store, NULL, &st), TRINE_OK);
-  assert_int_equal(st.quads, 1);
+  assert_int_equal(st.quads, 2);
+  assert_int_equal(st.graphs, 1);
+  gq = 0;
+  memset(pc, 0, sizeof pc);
+  assert_int_equal(trine_store_graphs(c.store, NULL, count_graph, &gq), TRINE_OK);
+  assert_int_equal(trine_store_predicates(c.store, NULL, count_pred, pc), TRINE_OK);
+  assert_int_equal(gq, 2);
+  assert_int_equal(pc[0], 2);
+  assert_int_equal(pc[1], 1);
+  assert_int_equal(pc[2], 2);
+  /* An aborted transaction's statistics vanish with it. */
+  assert_int_equal(trine_txn_begin(c.store, true, &t), TRINE_OK);
+  assert_int_equal(trine_txn_add(t, &o, &p, &s, NULL), TRINE_OK);
+  assert_int_equal(trine_store_stats(c.store, t, &st), TRINE_OK);
+  assert_int_equal(st.quads, 3);
+  trine_txn_abort(t);
+  assert_int_equal(trine_store_stats(c.store, NULL, &st), TRINE_OK);
+  assert_int_equal(st.quads, 2);
   tmp_close(&c);
 }
-#endif
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_index_set_semantics),
       cmocka_unit_test(test_index_patterns_add_and_load),
       cmocka_unit_test(test_index_stats_incremental_loads),
-#ifdef TRINE_KNOWN_BUGS
       cmocka_unit_test(test_index_stats_in_write_txn),
-#endif
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   for (int i = 0; i < nterms; ++i) free(terms[i].text);
