@@ -164,7 +164,9 @@ static void qs_push(QSet *s, QKey k) {
   s->k[s->n++] = k;
 }
 
-static void qs_sort(QSet *s) { qsort(s->k, s->n, sizeof *s->k, cmp_qkey); }
+static void qs_sort(QSet *s) {
+  if (s->n) qsort(s->k, s->n, sizeof *s->k, cmp_qkey);
+}
 
 /* Sorted set: sort and drop duplicates. */
 static void qs_unique(QSet *s) {
