@@ -21,6 +21,7 @@
 struct SparqlArena {
   struct Chunk *chunks;
   char *cur, *end;
+  size_t chunk_size; ///< size of the next chunk
   jmp_buf *oom; ///< Where to jump when malloc fails (set while parsing).
 };
 

@@ -18,13 +18,15 @@ void *arena_alloc(SparqlArena *a, size_t size) {
   size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
   if (size == 0) size = sizeof(max_align_t);
   if ((size_t)(a->end - a->cur) < size) {
-    size_t cap = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+    /* chunks grow with the request: few mallocs for big queries */
+    size_t chunk = a->chunk_size ? a->chunk_size : CHUNK_SIZE;
+    size_t cap = size > chunk / 4 ? size : chunk;
     struct Chunk *c = malloc(sizeof *c + cap);
     if (!c) {
       if (a->oom) longjmp(*a->oom, 1);
       abort(); /* only reachable if an allocation escapes sparql_parse */
     }
-    if (size > CHUNK_SIZE / 4 && a->chunks) {
+    if (size > chunk / 4 && a->chunks) {
       /* a big block: keep the current chunk for small allocations */
       c->next = a->chunks->next;
       a->chunks->next = c;
@@ -33,6 +35,7 @@ void *arena_alloc(SparqlArena *a, size_t size) {
     }
     c->next = a->chunks;
     a->chunks = c;
+    if (chunk < 1024 * 1024) a->chunk_size = chunk * 2;
     a->cur = (char *)c->data;
     a->end = a->cur + cap;
   }

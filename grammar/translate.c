@@ -273,6 +273,12 @@ static SparqlOp *triples_op(Parser *p, TripleList *lists, size_t nlists,
   memset(&b, 0, sizeof b);
   b.off = off;
   p->block++;
+  /* size the BGP once: large queries are mostly one BGP */
+  size_t count = 0;
+  for (size_t k = 0; k < nlists; k++)
+    for (ATriple *t = lists[k].first; t; t = t->next) count++;
+  b.bgp.v = arena_alloc(p->arena, count * sizeof *b.bgp.v);
+  b.bgp.cap = count;
   for (size_t k = 0; k < nlists; k++)
     for (ATriple *t = lists[k].first; t; t = t->next) {
       SparqlSlot s = pattern_slot(p, t->s, off);
