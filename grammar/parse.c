@@ -21,7 +21,9 @@ void *arena_alloc(SparqlArena *a, size_t size) {
     /* chunks grow with the request: few mallocs for big queries */
     size_t chunk = a->chunk_size ? a->chunk_size : CHUNK_SIZE;
     size_t cap = size > chunk / 4 ? size : chunk;
-    struct Chunk *c = malloc(sizeof *c + cap);
+    /* calloc: large chunks come from mmap already zeroed, so
+     * arena_alloc need not clear what it hands out */
+    struct Chunk *c = calloc(1, sizeof *c + cap);
     if (!c) {
       if (a->oom) longjmp(*a->oom, 1);
       abort(); /* only reachable if an allocation escapes sparql_parse */
@@ -30,7 +32,6 @@ void *arena_alloc(SparqlArena *a, size_t size) {
       /* a big block: keep the current chunk for small allocations */
       c->next = a->chunks->next;
       a->chunks->next = c;
-      memset(c->data, 0, size);
       return c->data;
     }
     c->next = a->chunks;
@@ -41,7 +42,6 @@ void *arena_alloc(SparqlArena *a, size_t size) {
   }
   void *r = a->cur;
   a->cur += size;
-  memset(r, 0, size);
   return r;
 }
 
