@@ -3,6 +3,7 @@
  * that runs commands from arguments, a file or standard input.
  */
 #include "shell.h"
+#include "plan.h"
 #include "sparql.h"
 
 #include <getopt.h>
@@ -20,8 +21,9 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands in FILE (before any COMMAND)\n"
-    "      --explain     parse the query (-f FILE or COMMAND) and print its\n"
-    "                    SPARQL algebra; no STORE is needed\n"
+    "      --explain     parse the query (-f FILE or QUERY) and print its\n"
+    "                    SPARQL algebra; with a STORE, also how each triple\n"
+    "                    pattern is read (index, estimated rows)\n"
     "      --readonly    open the store read-only\n"
     "      --bail        stop at the first error\n"
     "  -h, --help        show this help and exit\n"
@@ -51,6 +53,14 @@ int shell_explain(Shell *sh, const char *text) {
   SparqlRequest *req = parse_query(sh, sh->source, text);
   if (!req) return 1;
   int rc = sparql_algebra_print(req, sh->out) ? 1 : 0;
+  TrineTxn *txn = NULL;
+  if (!rc && sh->store && !trine_txn_begin(sh->store, false, &txn)) {
+    if (plan_print_access(txn, req, sh->out)) {
+      shell_error(sh, "%s", trine_store_errmsg(sh->store));
+      rc = 1;
+    }
+    trine_txn_abort(txn);
+  }
   sparql_request_free(req);
   return rc;
 }
@@ -183,7 +193,7 @@ int main(int argc, char **argv) {
   const char *script = NULL;
   bool explain = false;
   int c;
-  while ((c = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
     switch (c) {
     case 'f': script = optarg; break;
     case OPT_READONLY: sh.readonly = true; break;
@@ -205,7 +215,15 @@ int main(int argc, char **argv) {
       return 1;
     }
     if (script) sh.source = script;
+    bool with_store = optind < argc - (script ? 0 : 1);
+    TrineOptions ro = {.flags = TRINE_OPEN_READONLY};
+    if (with_store && trine_store_open(argv[optind], &ro, &sh.store)) {
+      fprintf(stderr, "trine: %s\n", trine_open_errmsg());
+      free(text);
+      return 1;
+    }
     int rc = shell_explain(&sh, text);
+    trine_store_close(sh.store);
     free(text);
     return rc;
   }

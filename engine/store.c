@@ -136,7 +136,8 @@ static TrineStatus init_layout(TrineStore *s) {
                        "store format %llu, this trine reads format %d",
                        (unsigned long long)format, FORMAT_VERSION);
   }
-  rc = s->readonly ? (mdb_txn_abort(txn), 0) : mdb_txn_commit(txn);
+  /* Commit even a read-only txn: aborting it would close the new handles. */
+  rc = mdb_txn_commit(txn);
   return rc ? store_mdb_error(s, rc, "cannot initialise store") : TRINE_OK;
 }
 
