@@ -125,7 +125,7 @@ static int run_stream(Shell *sh, FILE *in) {
     }
     ssize_t n = getline(&line, &cap, in);
     if (n < 0) break;
-    if (ulen == 0 && blank(line)) continue;
+    if (ulen == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
     if (ulen == 0 && line[strspn(line, " \t")] == '.') {
       if (shell_run(sh, line)) rc = 1;
     } else {

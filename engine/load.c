@@ -65,7 +65,8 @@ typedef struct {
   gzFile in;
   const char *data;
   size_t len;
-  uint64_t total;
+  uint64_t total;     /* input size (of the file as stored), for progress */
+  uint64_t bytes;     /* bytes of input parsed (decompressed) */
   /* parsing */
   NtParser *parser;
   uint64_t (*hash)(const void *, size_t);
@@ -176,6 +177,7 @@ static void on_error(void *ctx, const TrineError *e) {
 
 static TrineStatus read_input(Reader *r) {
   if (!r->in) {
+    r->bytes = r->len;
     TrineStatus st = nt_parser_feed(r->parser, r->data, r->len);
     return st ? st : nt_parser_finish(r->parser);
   }
@@ -193,6 +195,7 @@ static TrineStatus read_input(Reader *r) {
       break;
     }
     if (n == 0) break;
+    r->bytes += (uint64_t)n;
     if ((st = nt_parser_feed(r->parser, buf, (size_t)n))) break;
   }
   free(buf);
@@ -403,7 +406,7 @@ static TrineStatus run_load(TrineStore *s, Reader *r, const char *name, bool nqu
     report(r, s, opts, name);
     st = r->status;
   }
-  if (stats) stats->bytes = r->total;
+  if (stats) stats->bytes = r->bytes;
   st = writer_finish(&w, st, stats);
   reader_free(r);
   return st;

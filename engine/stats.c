@@ -162,34 +162,40 @@ TrineStatus stats_graph(TrineTxn *t, TrineId g, uint64_t *out) {
 
 /* ---- public statistics API ---- */
 
+/* Count the 'g' keys of named graphs (ids from 1). */
+static int count_graphs(TrineTxn *t, uint64_t *n) {
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(t->txn, t->store->stats, &cur);
+  if (rc) return rc;
+  unsigned char start[9];
+  make_key(start, 'g', 1);
+  MDB_val k = {sizeof start, start}, v;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    if (k.mv_size != 9 || ((unsigned char *)k.mv_data)[0] != 'g') break;
+    ++*n;
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 TrineStatus trine_store_stats(TrineStore *s, TrineTxn *txn_in, TrineStats *out) {
   TrineTxn *t;
   bool owned;
   TrineStatus st = store_read_txn(s, txn_in, &t, &owned);
   if (st) return st;
   *out = (TrineStats){0};
-  out->quads = 0;
   MDB_val k = {1, "T"}, v;
-  if (mdb_get(t->txn, s->stats, &k, &v) == 0 && v.mv_size == 8)
-    memcpy(&out->quads, v.mv_data, 8);
   MDB_stat ms;
-  if (mdb_stat(t->txn, s->id2term, &ms) == 0) out->terms = ms.ms_entries;
-  stats_graph(t, 0, &out->default_quads);
-  MDB_cursor *cur;
-  int rc = mdb_cursor_open(t->txn, s->stats, &cur);
-  if (!rc) {
-    unsigned char start[9];
-    make_key(start, 'g', 1);
-    k = (MDB_val){sizeof start, start};
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-      if (k.mv_size != 9 || ((unsigned char *)k.mv_data)[0] != 'g') break;
-      out->graphs++;
-    }
-    mdb_cursor_close(cur);
-  }
+  int rc = mdb_get(t->txn, s->stats, &k, &v);
+  if (rc == 0 && v.mv_size == 8) memcpy(&out->quads, v.mv_data, 8);
+  if (rc == MDB_NOTFOUND) rc = 0;
+  if (!rc && !(rc = mdb_stat(t->txn, s->id2term, &ms))) out->terms = ms.ms_entries;
+  if (!rc) rc = count_graphs(t, &out->graphs);
+  if (rc) st = store_mdb_error(s, rc, "cannot read statistics");
+  else st = stats_graph(t, 0, &out->default_quads);
   if (owned) trine_txn_abort(t);
-  return TRINE_OK;
+  return st;
 }
 
 /* Visit the counters filed under tag, in id order. */

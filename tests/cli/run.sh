@@ -2,7 +2,7 @@
 # CLI tests: drive the real trine binary through good and bad invocations,
 # checking exit codes (0 ok, 1 command error, 2 usage error) and messages.
 # usage: run.sh PATH/TO/trine
-# Set TRINE_KNOWN_BUGS=1 to also run checks of reported, unfixed bugs.
+# Checks marked "Regression" guard bugs found and fixed earlier.
 set -u
 TRINE=${1:?usage: run.sh PATH/TO/trine}
 case $TRINE in /*) ;; *) TRINE=$PWD/$TRINE ;; esac
@@ -159,8 +159,8 @@ check "--bail on a failed load" 1 "!quads:" "unterminated string literal" -- --b
 
 # --- commands from -f FILE and from standard input -------------------------------
 printf '.load good.nt\n\n.stats\n' >script.txt
-if [ "${TRINE_KNOWN_BUGS:-0}" = 1 ]; then
-  # Reported: a comment-only unit is parsed as an empty SPARQL update and
+if true; then
+  # Regression: a comment-only unit is parsed as an empty SPARQL update and
   # fails with "cannot evaluate queries yet".
   printf '# a comment\n.stats\n' >comment.txt
   check "comment lines in a script are ignored" 0 "quads:" "!error" -- -f comment.txt st7
@@ -203,8 +203,8 @@ check "--readonly rejects .load" 1 "" "read-only" -- --readonly st ".load more.n
 check "--readonly on a missing store" 1 "" "" -- --readonly nosuchstore .stats
 [ ! -e nosuchstore ] && ok "--readonly creates nothing" || bad "--readonly creates nothing" "created"
 check "--readonly .help works" 0 ".load" "" -- --readonly st .help
-if [ "${TRINE_KNOWN_BUGS:-0}" = 1 ]; then
-  # Reported: a read-only store cannot be read (DBI handles closed).
+if true; then
+  # Regression: a read-only store cannot be read (DBI handles closed).
   check "--readonly .stats" 0 "quads:          4" "" -- --readonly st .stats
   check "--readonly .dump" 0 "<http://ex.org/m>" "" -- --readonly st .dump
 fi

@@ -509,9 +509,8 @@ static void test_txn_readonly_rejects_writes(void **state) {
   assert_true(strlen(trine_open_errmsg()) > 0);
 }
 
-#ifdef TRINE_KNOWN_BUGS
 /* A read-only store can be read: scans, dump, statistics.
- * Known bug (reported): init_layout() in engine/store.c aborts the read-only
+ * Regression: init_layout() in engine/store.c aborts the read-only
  * transaction that opened the databases, which closes the DBI handles, so
  * every later cursor fails with EINVAL and trine_store_stats() reports 0. */
 static void test_txn_readonly_store_reads(void **state) {
@@ -534,7 +533,6 @@ static void test_txn_readonly_store_reads(void **state) {
   assert_true(len > 0);
   free(buf);
 }
-#endif
 
 /* Append n copies of line to buf at *len. */
 static void append_copies(char *buf, size_t *len, const char *line, size_t n) {
@@ -629,9 +627,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, setup, teardown),
       cmocka_unit_test_setup_teardown(test_txn_writer_in_other_process, setup, teardown),
       cmocka_unit_test_setup_teardown(test_txn_readonly_rejects_writes, setup, teardown),
-#ifdef TRINE_KNOWN_BUGS
       cmocka_unit_test_setup_teardown(test_txn_readonly_store_reads, setup, teardown),
-#endif
       cmocka_unit_test_setup_teardown(test_txn_failed_load_leaves_store_unchanged, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_txn_failed_load_into_empty_store, setup, teardown),
