@@ -194,7 +194,15 @@ static TrineStatus read_input(Reader *r) {
       st = TRINE_ERR_IO;
       break;
     }
-    if (n == 0) break;
+    if (n == 0) {
+      int zerr;
+      gzerror(r->in, &zerr);
+      if (zerr == Z_BUF_ERROR) { /* a truncated .gz file */
+        snprintf(r->io_error, sizeof r->io_error, "compressed file is truncated");
+        st = TRINE_ERR_IO;
+      }
+      break;
+    }
     r->bytes += (uint64_t)n;
     if ((st = nt_parser_feed(r->parser, buf, (size_t)n))) break;
   }
