@@ -73,6 +73,7 @@ typedef struct Select Select;
 typedef struct ATriple {
   SparqlSlot s, p, o;
   SparqlPath *path;
+  size_t offset; ///< where its subject starts
   struct ATriple *next;
 } ATriple;
 

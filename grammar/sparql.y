@@ -87,8 +87,8 @@ static SparqlSlot label_slot(Tok t);
 static Node node(SparqlSlot s);
 static void tl_append(TripleList *l, TripleList more);
 static void tl_add(Parser *p, TripleList *l, SparqlSlot s, SparqlSlot pr,
-                   SparqlPath *path, SparqlSlot o);
-static TripleList subject_triples(Parser *p, Node s, PairList pl);
+                   SparqlPath *path, SparqlSlot o, size_t off);
+static TripleList subject_triples(Parser *p, Node s, PairList pl, size_t off);
 static PairList pairs_with_verb(PairList objs, SparqlSlot v, SparqlPath *path);
 static PairList pairs_one(Parser *p, Node o);
 static void pairs_append(PairList *l, PairList more);
@@ -551,14 +551,14 @@ silent_opt
 /* ---- triples (patterns and templates share the rules) ---- */
 
 tssp
-  : var_or_term prop_list  { $$ = subject_triples(p, node($1), $2); }
+  : var_or_term prop_list  { $$ = subject_triples(p, node($1), $2, @1.start); }
   | '[' prop_list ']' prop_list_opt  {
       Node s = node(anon(p));
-      $$ = subject_triples(p, s, $2);
-      tl_append(&$$, subject_triples(p, s, $4)); }
+      $$ = subject_triples(p, s, $2, @1.start);
+      tl_append(&$$, subject_triples(p, s, $4, @1.start)); }
   | '(' collection_items ')' prop_list_opt  {
       $$ = $2.extra;
-      tl_append(&$$, subject_triples(p, node($2.slot), $4)); }
+      tl_append(&$$, subject_triples(p, node($2.slot), $4, @1.start)); }
   ;
 
 prop_list_opt
@@ -590,7 +590,7 @@ graph_node
   : var_or_term  { $$ = node($1); }
   | '[' prop_list ']'  {
       $$ = node(anon(p));
-      $$.extra = subject_triples(p, $$, $2); }
+      $$.extra = subject_triples(p, $$, $2, @1.start); }
   | '(' collection_items ')'  { $$ = $2; }
   ;
 
@@ -1254,8 +1254,9 @@ static void tl_append(TripleList *l, TripleList more) {
 }
 
 static void tl_add(Parser *p, TripleList *l, SparqlSlot s, SparqlSlot pr,
-                   SparqlPath *path, SparqlSlot o) {
+                   SparqlPath *path, SparqlSlot o, size_t off) {
   ATriple *t = A(p, sizeof *t);
+  t->offset = off;
   t->s = s;
   t->p = pr;
   t->o = o;
@@ -1264,10 +1265,10 @@ static void tl_add(Parser *p, TripleList *l, SparqlSlot s, SparqlSlot pr,
   tl_append(l, one);
 }
 
-static TripleList subject_triples(Parser *p, Node s, PairList pl) {
+static TripleList subject_triples(Parser *p, Node s, PairList pl, size_t off) {
   TripleList l = s.extra;
   for (Pair *x = pl.first; x; x = x->next) {
-    tl_add(p, &l, s.slot, x->p, x->path, x->o.slot);
+    tl_add(p, &l, s.slot, x->p, x->path, x->o.slot, off);
     tl_append(&l, x->o.extra);
   }
   return l;
@@ -1309,9 +1310,9 @@ static Node collection_add(Parser *p, Node list, Node item) {
   } else {
     list.extra.last->o = cell; /* was rdf:nil */
   }
-  tl_add(p, &list.extra, cell, first, NULL, item.slot);
+  tl_add(p, &list.extra, cell, first, NULL, item.slot, p->off);
   tl_append(&list.extra, item.extra);
-  tl_add(p, &list.extra, cell, rest, NULL, nil);
+  tl_add(p, &list.extra, cell, rest, NULL, nil, p->off);
   return list;
 }
 

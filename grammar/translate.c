@@ -281,8 +281,8 @@ static SparqlOp *triples_op(Parser *p, TripleList *lists, size_t nlists,
   b.bgp.cap = count;
   for (size_t k = 0; k < nlists; k++)
     for (ATriple *t = lists[k].first; t; t = t->next) {
-      SparqlSlot s = pattern_slot(p, t->s, off);
-      SparqlSlot o = pattern_slot(p, t->o, off);
+      SparqlSlot s = pattern_slot(p, t->s, t->offset);
+      SparqlSlot o = pattern_slot(p, t->o, t->offset);
       if (t->path) path_triples(p, &b, s, t->path, o);
       else add_triple(p, &b, s, t->p, o);
     }
@@ -515,14 +515,13 @@ static SparqlOp *select_op(Parser *p, Select *q) {
 
 /* ---- templates and update data ---- */
 
-static SparqlTriple *template_triples(Parser *p, TripleList l, size_t *n,
-                                      size_t off) {
+static SparqlTriple *template_triples(Parser *p, TripleList l, size_t *n) {
   Map *labels = &p->tlabels;
   unsigned count = 0;
   VEC(SparqlTriple) v = {0};
   map_free(labels);
   for (ATriple *t = l.first; t; t = t->next) {
-    if (t->path) FAIL(p, off, "property path not allowed in a template");
+    if (t->path) FAIL(p, t->offset, "property path not allowed in a template");
     SparqlTriple x = {template_slot(p, labels, &count, t->s), t->p,
                       template_slot(p, labels, &count, t->o)};
     VEC_PUSH(p->arena, v, x);
@@ -554,17 +553,18 @@ static void check_data_slot(Parser *p, SparqlSlot s, QuadMode m, size_t off) {
 }
 
 static SparqlQuad *quads(Parser *p, QuadList l, QuadMode m, size_t *n,
-                         size_t off, unsigned opno) {
+                         unsigned opno) {
   Map *labels = &p->tlabels;
   unsigned count = 0;
   VEC(SparqlQuad) v = {0};
   map_free(labels);
   for (AQuad *q = l.first; q; q = q->next) {
     ATriple *t = q->t;
-    if (t->path) FAIL(p, off, "property path not allowed in %s", mode_name(m));
+    if (t->path)
+      FAIL(p, t->offset, "property path not allowed in %s", mode_name(m));
     SparqlSlot s[4] = {t->s, t->p, t->o, q->g};
     for (int i = 0; i < 4; i++) {
-      check_data_slot(p, s[i], m, i == 3 ? q->graph_offset : off);
+      check_data_slot(p, s[i], m, i == 3 ? q->graph_offset : t->offset);
       if (m == Q_INSERT_DATA && s[i].term.kind == TRINE_TERM_BLANK &&
           !is_anon_label(&s[i].term)) {
         /* labels of INSERT DATA are scoped to the whole request */
@@ -573,7 +573,7 @@ static SparqlQuad *quads(Parser *p, QuadList l, QuadMode m, size_t *n,
                               s[i].term.value_len, &fresh);
         if (fresh) e->val = opno;
         else if (e->val != opno)
-          FAIL(p, off, "blank node label _:%s used in two operations",
+          FAIL(p, t->offset, "blank node label _:%s used in two operations",
                s[i].term.value);
       }
       s[i] = template_slot(p, labels, &count, s[i]);
@@ -619,18 +619,18 @@ static void update_ops(Parser *p) {
     map_free(&p->labels); /* each operation's pattern is its own scope */
     switch (u.kind) {
     case SPARQL_UP_INSERT_DATA:
-      u.ins = quads(p, a->ins, Q_INSERT_DATA, &u.nins, a->offset, opno);
+      u.ins = quads(p, a->ins, Q_INSERT_DATA, &u.nins, opno);
       break;
     case SPARQL_UP_DELETE_DATA:
-      u.del = quads(p, a->del, Q_DELETE_DATA, &u.ndel, a->offset, opno);
+      u.del = quads(p, a->del, Q_DELETE_DATA, &u.ndel, opno);
       break;
     case SPARQL_UP_DELETE_WHERE:
-      u.del = quads(p, a->del, Q_DELETE_WHERE, &u.ndel, a->offset, opno);
+      u.del = quads(p, a->del, Q_DELETE_WHERE, &u.ndel, opno);
       u.where = quad_pattern(p, u.del, u.ndel, a->offset);
       break;
     case SPARQL_UP_MODIFY:
-      u.del = quads(p, a->del, Q_DELETE, &u.ndel, a->offset, opno);
-      u.ins = quads(p, a->ins, Q_TEMPLATE, &u.nins, a->offset, opno);
+      u.del = quads(p, a->del, Q_DELETE, &u.ndel, opno);
+      u.ins = quads(p, a->ins, Q_TEMPLATE, &u.nins, opno);
       u.where = group_op(p, a->where);
       break;
     default:
@@ -660,7 +660,7 @@ bool sparql_translate(Parser *p) {
   r->from_named = p->from_named.v;
   r->nfrom_named = p->from_named.n;
   if (q->form == SPARQL_CONSTRUCT)
-    r->construct = template_triples(p, q->construct, &r->nconstruct, 0);
+    r->construct = template_triples(p, q->construct, &r->nconstruct);
   if (q->form == SPARQL_DESCRIBE) {
     r->describe = q->describe.v;
     r->ndescribe = q->describe.n;
