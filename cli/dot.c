@@ -175,7 +175,7 @@ static int cmd_stats(Shell *sh, int argc, char **argv) {
   fprintf(sh->out, "terms:          %llu\n", (unsigned long long)st.terms);
   PredRows r = {0};
   trine_store_predicates(sh->store, NULL, collect_pred, &r);
-  qsort(r.rows, r.n, sizeof *r.rows, by_quads);
+  if (r.n) qsort(r.rows, r.n, sizeof *r.rows, by_quads);
   if (r.n) fprintf(sh->out, "predicates:     %zu\n%12s %10s %10s  %s\n", r.n, "quads",
                    "subjects", "objects", "predicate");
   for (size_t i = 0; i < r.n; ++i) {
