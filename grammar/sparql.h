@@ -38,7 +38,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/// Deepest nesting of groups, brackets and parentheses the parser accepts.
+/**
+ * Deepest nesting of '{', '(' and '[' the scanner accepts ("nesting too
+ * deep"). Together with a height limit on left-deep chains (a + b + ...,
+ * {} UNION {} ..., p|q|...: "expression/property path/query too deeply
+ * nested", 3000 levels), it bounds every recursion over the trees below, so
+ * the executor may recurse over them too.
+ */
 #define SPARQL_MAX_DEPTH 400
 
 /// "No variable" in a SparqlSlot or a table cell.
@@ -317,8 +323,19 @@ typedef struct {
  *                     column (in characters) and message. The message
  *                     lives in a thread-local buffer valid until the next
  *                     sparql_parse() call in the same thread. May be NULL.
+ * Messages read "unexpected X, expected Y or Z" in SPARQL terms (e.g.
+ * "unexpected '}', expected a term"), or name the static error: "unknown
+ * prefix 'foaf:'", "variable ?x projected twice", "SELECT * not allowed
+ * with GROUP BY", "variable ?x not in GROUP BY", "BIND to ?x: variable
+ * already in scope", "variable ?x already in scope" (SELECT expressions),
+ * "blank node label _:b used in two basic graph patterns", "aggregate not
+ * allowed here", "variable ?x not allowed in INSERT DATA", "blank node not
+ * allowed in DELETE DATA", "nesting too deep", ...
+ *
  * @return TRINE_OK, TRINE_ERR_SYNTAX (syntax and static semantic errors),
- *         TRINE_ERR_NOMEM or TRINE_ERR_ARG.
+ *         TRINE_ERR_NOMEM (nothing leaks except, when malloc fails inside
+ *         the generated scanner or parser, their own buffers) or
+ *         TRINE_ERR_ARG (out NULL, or text NULL with len > 0).
  */
 TrineStatus sparql_parse(const char *name, const char *text, size_t len,
                          const char *base_iri, SparqlRequest **out,
