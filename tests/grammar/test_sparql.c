@@ -77,7 +77,7 @@ static const Case errors[] = {
   {"SELECT * { ?s <a b> ?o }",
    "q:1:15: error: unexpected '<', expected a property path or a variable"},
   {"SELECT * { ?s ?p 'a\\qb' }",
-   "q:1:18: error: unterminated string or invalid character in string"},
+   "q:1:20: error: invalid escape sequence in string"},
   {"SELECT * { ?s ?p \"\\uD800\" }",
    "q:1:19: error: invalid code point escape"},
   {"SELECT * { foaf:a ?p ?o }",
