@@ -1,0 +1,817 @@
+/*
+ * results.c -- trine_query_write(): query results in the W3C formats
+ * (SPARQL 1.1 Query Results JSON, XML, CSV, TSV), N-Triples for graphs,
+ * and an aligned table for terminals.
+ *
+ * Only the public query API is used (form, columns, column names, step,
+ * term), so an embedding program could write the same thing itself.
+ * Every row is formatted into a buffer and written with one fwrite; write
+ * errors are detected with ferror() at the end.
+ */
+#include "results.h"
+
+#include "term.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Buffers ------------------------------------------------------------------ */
+
+int res_put(ResBuf *b, const void *s, size_t n) {
+  if (n > b->cap - b->len) {
+    if (n > SIZE_MAX / 2 - b->len)
+      return -1;
+    size_t cap = b->cap ? b->cap : 128;
+    while (cap - b->len < n)
+      cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+      return -1;
+    b->p = p;
+    b->cap = cap;
+  }
+  if (n)
+    memcpy(b->p + b->len, s, n);
+  b->len += n;
+  return 0;
+}
+
+static int put_s(ResBuf *b, const char *s) { return res_put(b, s, strlen(s)); }
+
+static int put_c(ResBuf *b, char c) { return res_put(b, &c, 1); }
+
+const char *res_cstr(ResBuf *b) {
+  if (res_put(b, "", 1))
+    return b->p ? b->p : "";
+  b->len--;
+  return b->p;
+}
+
+void res_free(ResBuf *b) {
+  free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+}
+
+/* Datatypes ------------------------------------------------------------------ */
+
+static bool dt_is(const TrineTerm *t, const char *local) {
+  size_t nl = strlen(XSD_NS), ll = strlen(local);
+  return t->datatype && t->datatype_len == nl + ll &&
+         memcmp(t->datatype, XSD_NS, nl) == 0 &&
+         memcmp(t->datatype + nl, local, ll) == 0;
+}
+
+/* A datatype worth writing: not absent, not xsd:string, not rdf:langString
+ * when there is a language tag. */
+static bool has_datatype(const TrineTerm *t) {
+  if (!t->datatype || !t->datatype_len)
+    return false;
+  if (term_is_xsd_string(t->datatype, t->datatype_len))
+    return false;
+  if (t->lang && t->lang_len && t->datatype_len == RDF_LANGSTRING_LEN &&
+      memcmp(t->datatype, RDF_LANGSTRING, RDF_LANGSTRING_LEN) == 0)
+    return false;
+  return true;
+}
+
+static bool has_lang(const TrineTerm *t) { return t->lang && t->lang_len; }
+
+/* JSON ------------------------------------------------------------------- */
+
+int res_json_escape(ResBuf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  size_t start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = (unsigned char)s[i];
+    const char *e = NULL;
+    char u[7];
+    if (c == '"')
+      e = "\\\"";
+    else if (c == '\\')
+      e = "\\\\";
+    else if (c == '\n')
+      e = "\\n";
+    else if (c == '\r')
+      e = "\\r";
+    else if (c == '\t')
+      e = "\\t";
+    else if (c == '\b')
+      e = "\\b";
+    else if (c == '\f')
+      e = "\\f";
+    else if (c < 0x20 || c == 0x7F) {
+      u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+      u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = 0;
+      e = u;
+    }
+    if (e) {
+      if (res_put(b, s + start, i - start) || put_s(b, e))
+        return -1;
+      start = i + 1;
+    }
+  }
+  return res_put(b, s + start, n - start);
+}
+
+static int json_str(ResBuf *b, const char *s, size_t n) {
+  return put_c(b, '"') || res_json_escape(b, s, n) || put_c(b, '"');
+}
+
+static int json_term(ResBuf *b, const TrineTerm *t) {
+  int r = 0;
+  switch (t->kind) {
+  case TRINE_TERM_IRI:
+    r = put_s(b, "{\"type\":\"uri\",\"value\":");
+    break;
+  case TRINE_TERM_BLANK:
+    r = put_s(b, "{\"type\":\"bnode\",\"value\":");
+    break;
+  default:
+    r = put_s(b, "{\"type\":\"literal\",\"value\":");
+    break;
+  }
+  r = r || json_str(b, t->value, t->value_len);
+  if (t->kind == TRINE_TERM_LITERAL) {
+    if (has_lang(t))
+      r = r || put_s(b, ",\"xml:lang\":") || json_str(b, t->lang, t->lang_len);
+    else if (has_datatype(t))
+      r = r || put_s(b, ",\"datatype\":") ||
+          json_str(b, t->datatype, t->datatype_len);
+  }
+  return r || put_c(b, '}');
+}
+
+/* XML -------------------------------------------------------------------- */
+
+int res_xml_escape(ResBuf *b, const char *s, size_t n) {
+  size_t start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = (unsigned char)s[i];
+    const char *e = NULL;
+    size_t skip = 1;
+    if (c == '&')
+      e = "&amp;";
+    else if (c == '<')
+      e = "&lt;";
+    else if (c == '>')
+      e = "&gt;";
+    else if (c == '"')
+      e = "&quot;";
+    else if (c == '\r')
+      e = "&#13;";
+    else if (c < 0x20 && c != '\t' && c != '\n')
+      e = "\xEF\xBF\xBD";
+    else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+             ((unsigned char)s[i + 2] == 0xBE ||
+              (unsigned char)s[i + 2] == 0xBF)) {
+      e = "\xEF\xBF\xBD"; // U+FFFE, U+FFFF
+      skip = 3;
+    }
+    if (e) {
+      if (res_put(b, s + start, i - start) || put_s(b, e))
+        return -1;
+      i += skip - 1;
+      start = i + 1;
+    }
+  }
+  return res_put(b, s + start, n - start);
+}
+
+static int xml_term(ResBuf *b, const TrineTerm *t) {
+  int r = 0;
+  switch (t->kind) {
+  case TRINE_TERM_IRI:
+    r = put_s(b, "<uri>") || res_xml_escape(b, t->value, t->value_len) ||
+        put_s(b, "</uri>");
+    break;
+  case TRINE_TERM_BLANK:
+    r = put_s(b, "<bnode>") || res_xml_escape(b, t->value, t->value_len) ||
+        put_s(b, "</bnode>");
+    break;
+  default:
+    r = put_s(b, "<literal");
+    if (has_lang(t))
+      r = r || put_s(b, " xml:lang=\"") ||
+          res_xml_escape(b, t->lang, t->lang_len) || put_c(b, '"');
+    else if (has_datatype(t))
+      r = r || put_s(b, " datatype=\"") ||
+          res_xml_escape(b, t->datatype, t->datatype_len) || put_c(b, '"');
+    r = r || put_c(b, '>') || res_xml_escape(b, t->value, t->value_len) ||
+        put_s(b, "</literal>");
+    break;
+  }
+  return r;
+}
+
+/* CSV and TSV -------------------------------------------------------------- */
+
+int res_csv_field(ResBuf *b, const char *s, size_t n) {
+  bool quote = false;
+  for (size_t i = 0; i < n && !quote; ++i)
+    quote = s[i] == '"' || s[i] == ',' || s[i] == '\n' || s[i] == '\r';
+  if (!quote)
+    return res_put(b, s, n);
+  if (put_c(b, '"'))
+    return -1;
+  size_t start = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (s[i] == '"') {
+      if (res_put(b, s + start, i + 1 - start) || put_c(b, '"'))
+        return -1;
+      start = i + 1;
+    }
+  return res_put(b, s + start, n - start) || put_c(b, '"');
+}
+
+int res_csv_term(ResBuf *b, const TrineTerm *t) {
+  if (t->kind == TRINE_TERM_BLANK) {
+    /* A label never holds a character that needs quoting. */
+    return put_s(b, "_:") || res_put(b, t->value, t->value_len);
+  }
+  return res_csv_field(b, t->value, t->value_len);
+}
+
+static bool all_digits(const char *s, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+  return true;
+}
+
+/* Turtle INTEGER, DECIMAL, DOUBLE (kind 0, 1, 2). */
+static bool turtle_number(const char *s, size_t n, int kind) {
+  if (n && (s[0] == '+' || s[0] == '-')) {
+    ++s;
+    --n;
+  }
+  if (!n)
+    return false;
+  if (kind == 0)
+    return all_digits(s, n);
+  size_t e = n;
+  if (kind == 2) {
+    for (e = 0; e < n && s[e] != 'e' && s[e] != 'E'; ++e) {
+    }
+    if (e == n)
+      return false;
+    const char *x = s + e + 1;
+    size_t xn = n - e - 1;
+    if (xn && (x[0] == '+' || x[0] == '-')) {
+      ++x;
+      --xn;
+    }
+    if (!xn || !all_digits(x, xn))
+      return false;
+  }
+  /* mantissa s[0..e) */
+  const char *dot = memchr(s, '.', e);
+  if (!dot)
+    return kind == 2 && e > 0 && all_digits(s, e);
+  size_t ip = (size_t)(dot - s), fp = e - ip - 1;
+  if (!all_digits(s, ip) || !all_digits(dot + 1, fp))
+    return false;
+  if (kind == 1)
+    return fp > 0;
+  return ip + fp > 0;
+}
+
+bool res_is_short_literal(const char *lex, size_t lexlen, const char *dt,
+                          size_t dtlen) {
+  TrineTerm t = {TRINE_TERM_LITERAL, lex, lexlen, dt, dtlen, NULL, 0};
+  if (dt_is(&t, "integer"))
+    return turtle_number(lex, lexlen, 0);
+  if (dt_is(&t, "decimal"))
+    return turtle_number(lex, lexlen, 1);
+  if (dt_is(&t, "double"))
+    return turtle_number(lex, lexlen, 2);
+  if (dt_is(&t, "boolean"))
+    return (lexlen == 4 && memcmp(lex, "true", 4) == 0) ||
+           (lexlen == 5 && memcmp(lex, "false", 5) == 0);
+  return false;
+}
+
+static int nt_term(ResBuf *b, const TrineTerm *t) {
+  char *p = b->p;
+  size_t len = b->len, cap = b->cap;
+  int r = term_write_buf(t, &p, &len, &cap);
+  b->p = p;
+  b->len = len;
+  b->cap = cap;
+  return r;
+}
+
+int res_tsv_term(ResBuf *b, const TrineTerm *t) {
+  if (t->kind == TRINE_TERM_LITERAL && !has_lang(t) &&
+      !dt_is(t, "boolean") &&
+      res_is_short_literal(t->value, t->value_len, t->datatype,
+                           t->datatype_len))
+    return res_put(b, t->value, t->value_len);
+  return nt_term(b, t);
+}
+
+/* Table cells ---------------------------------------------------------------- */
+
+static bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+         (c >= 'A' && c <= 'F');
+}
+
+static bool pn_chars_u(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c >= 0x80;
+}
+
+bool res_is_local_name(const char *s, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '%') {
+      if (i + 2 >= n || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
+        return false;
+      i += 2;
+      continue;
+    }
+    bool ok = pn_chars_u(c) || (c >= '0' && c <= '9') || c == ':';
+    if (i > 0)
+      ok = ok || c == '-' || c == '.';
+    if (!ok)
+      return false;
+  }
+  return n == 0 || s[n - 1] != '.';
+}
+
+int res_shorten_iri(ResBuf *b, const char *iri, size_t n,
+                    const char *const *prefixes, size_t npairs) {
+  size_t best = SIZE_MAX, best_len = 0;
+  for (size_t i = 0; i < npairs; ++i) {
+    const char *ns = prefixes[2 * i + 1];
+    if (!ns || !prefixes[2 * i])
+      continue;
+    size_t nl = strlen(ns);
+    if (nl > n || (best != SIZE_MAX && nl <= best_len) ||
+        memcmp(iri, ns, nl) != 0 || !res_is_local_name(iri + nl, n - nl))
+      continue;
+    best = i;
+    best_len = nl;
+  }
+  if (best == SIZE_MAX)
+    return 0;
+  if (put_s(b, prefixes[2 * best]) || put_c(b, ':') ||
+      res_put(b, iri + best_len, n - best_len))
+    return -1;
+  return 1;
+}
+
+static int table_iri(ResBuf *b, const char *iri, size_t n,
+                     const char *const *prefixes, size_t npairs,
+                     bool datatype) {
+  int r = res_shorten_iri(b, iri, n, prefixes, npairs);
+  if (r)
+    return r < 0 ? -1 : 0;
+  if (datatype) {
+    static const char *const xsd[] = {"xsd", XSD_NS};
+    r = res_shorten_iri(b, iri, n, xsd, 1);
+    if (r)
+      return r < 0 ? -1 : 0;
+  }
+  TrineTerm t = {TRINE_TERM_IRI, iri, n, NULL, 0, NULL, 0};
+  return nt_term(b, &t);
+}
+
+int res_table_cell(ResBuf *b, const TrineTerm *t, const char *const *prefixes,
+                   size_t npairs) {
+  if (!t || t->kind == TRINE_TERM_NONE)
+    return 0;
+  if (t->kind == TRINE_TERM_IRI)
+    return table_iri(b, t->value, t->value_len, prefixes, npairs, false);
+  if (t->kind != TRINE_TERM_LITERAL)
+    return nt_term(b, t);
+  if (!has_lang(t) && res_is_short_literal(t->value, t->value_len,
+                                           t->datatype, t->datatype_len))
+    return res_put(b, t->value, t->value_len);
+  /* The quoted string (with its escapes) then @lang, written by the
+   * canonical writer; a datatype is added shortened. */
+  TrineTerm plain = *t;
+  if (!has_lang(t)) {
+    plain.datatype = NULL;
+    plain.datatype_len = 0;
+  }
+  if (nt_term(b, &plain))
+    return -1;
+  if (!has_lang(t) && has_datatype(t))
+    return put_s(b, "^^") || table_iri(b, t->datatype, t->datatype_len,
+                                       prefixes, npairs, true);
+  return 0;
+}
+
+size_t res_utf8_width(const char *s, size_t n) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; ++i)
+    w += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return w;
+}
+
+size_t res_utf8_prefix(const char *s, size_t n, size_t cols) {
+  size_t i = 0, w = 0;
+  while (i < n) {
+    if (((unsigned char)s[i] & 0xC0) != 0x80) {
+      if (w == cols)
+        break;
+      ++w;
+    }
+    ++i;
+  }
+  return i;
+}
+
+/* Writers ------------------------------------------------------------------ */
+
+typedef struct {
+  TrineQuery *q;
+  const TrineWriteOptions *opts;
+  FILE *out;
+  uint64_t rows;
+  ResBuf b;
+} Writer;
+
+static TrineStatus flush(Writer *w) {
+  if (w->b.len && fwrite(w->b.p, 1, w->b.len, w->out) != w->b.len) {
+    w->b.len = 0;
+    return TRINE_ERR_IO;
+  }
+  w->b.len = 0;
+  return TRINE_OK;
+}
+
+#define OOM(expr)                                                              \
+  do {                                                                         \
+    if (expr)                                                                  \
+      return TRINE_ERR_NOMEM;                                                  \
+  } while (0)
+
+/* Step to the next row unless max_rows are written: TRINE_ROW, TRINE_DONE or
+ * an error. */
+static TrineStatus next(Writer *w) {
+  if (w->opts->max_rows && w->rows >= w->opts->max_rows)
+    return TRINE_DONE;
+  return trine_query_step(w->q);
+}
+
+static bool row_boolean(TrineQuery *q) {
+  const TrineTerm *t = trine_query_term(q, 0);
+  return t && ((t->value_len == 4 && memcmp(t->value, "true", 4) == 0) ||
+               (t->value_len == 1 && t->value[0] == '1'));
+}
+
+static TrineStatus write_json(Writer *w, TrineQueryForm form) {
+  size_t n = trine_query_columns(w->q);
+  TrineStatus st;
+  if (form == TRINE_QUERY_ASK) {
+    st = trine_query_step(w->q);
+    if (st != TRINE_ROW)
+      return st == TRINE_DONE ? TRINE_ERR_INTERNAL : st;
+    OOM(put_s(&w->b, "{\"head\":{},\"boolean\":"));
+    OOM(put_s(&w->b, row_boolean(w->q) ? "true}\n" : "false}\n"));
+    w->rows = 1;
+    return flush(w);
+  }
+  OOM(put_s(&w->b, "{\"head\":{\"vars\":["));
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = trine_query_column_name(w->q, i);
+    OOM((i && put_c(&w->b, ',')) || json_str(&w->b, name, strlen(name)));
+  }
+  OOM(put_s(&w->b, "]},\"results\":{\"bindings\":["));
+  while ((st = next(w)) == TRINE_ROW) {
+    OOM(put_s(&w->b, w->rows ? ",\n{" : "\n{"));
+    bool first = true;
+    for (size_t i = 0; i < n; ++i) {
+      const TrineTerm *t = trine_query_term(w->q, i);
+      if (!t || t->kind == TRINE_TERM_NONE)
+        continue;
+      const char *name = trine_query_column_name(w->q, i);
+      OOM((!first && put_c(&w->b, ',')) ||
+          json_str(&w->b, name, strlen(name)) || put_c(&w->b, ':') ||
+          json_term(&w->b, t));
+      first = false;
+    }
+    OOM(put_c(&w->b, '}'));
+    w->rows++;
+    if ((st = flush(w)))
+      return st;
+  }
+  if (st != TRINE_DONE)
+    return st;
+  OOM(put_s(&w->b, w->rows ? "\n]}}\n" : "]}}\n"));
+  return flush(w);
+}
+
+static TrineStatus write_xml(Writer *w, TrineQueryForm form) {
+  size_t n = trine_query_columns(w->q);
+  TrineStatus st;
+  OOM(put_s(&w->b, "<?xml version=\"1.0\"?>\n"
+                   "<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n"));
+  if (form == TRINE_QUERY_ASK) {
+    st = trine_query_step(w->q);
+    if (st != TRINE_ROW)
+      return st == TRINE_DONE ? TRINE_ERR_INTERNAL : st;
+    OOM(put_s(&w->b, "  <head>\n  </head>\n  <boolean>"));
+    OOM(put_s(&w->b, row_boolean(w->q) ? "true" : "false"));
+    OOM(put_s(&w->b, "</boolean>\n</sparql>\n"));
+    w->rows = 1;
+    return flush(w);
+  }
+  OOM(put_s(&w->b, "  <head>\n"));
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = trine_query_column_name(w->q, i);
+    OOM(put_s(&w->b, "    <variable name=\"") ||
+        res_xml_escape(&w->b, name, strlen(name)) || put_s(&w->b, "\"/>\n"));
+  }
+  OOM(put_s(&w->b, "  </head>\n  <results>\n"));
+  while ((st = next(w)) == TRINE_ROW) {
+    OOM(put_s(&w->b, "    <result>\n"));
+    for (size_t i = 0; i < n; ++i) {
+      const TrineTerm *t = trine_query_term(w->q, i);
+      if (!t || t->kind == TRINE_TERM_NONE)
+        continue;
+      const char *name = trine_query_column_name(w->q, i);
+      OOM(put_s(&w->b, "      <binding name=\"") ||
+          res_xml_escape(&w->b, name, strlen(name)) || put_s(&w->b, "\">") ||
+          xml_term(&w->b, t) || put_s(&w->b, "</binding>\n"));
+    }
+    OOM(put_s(&w->b, "    </result>\n"));
+    w->rows++;
+    if ((st = flush(w)))
+      return st;
+  }
+  if (st != TRINE_DONE)
+    return st;
+  OOM(put_s(&w->b, "  </results>\n</sparql>\n"));
+  return flush(w);
+}
+
+/* CSV (csv true) or TSV. */
+static TrineStatus write_sv(Writer *w, TrineQueryForm form, bool csv) {
+  size_t n = trine_query_columns(w->q);
+  const char *eol = csv ? "\r\n" : "\n";
+  char sep = csv ? ',' : '\t';
+  TrineStatus st;
+  if (form == TRINE_QUERY_ASK) {
+    /* Neither format has a boolean form: a one-column result. */
+    st = trine_query_step(w->q);
+    if (st != TRINE_ROW)
+      return st == TRINE_DONE ? TRINE_ERR_INTERNAL : st;
+    if (w->opts->headers)
+      OOM(put_s(&w->b, csv ? "_askResult" : "?_askResult") ||
+          put_s(&w->b, eol));
+    OOM(put_s(&w->b, row_boolean(w->q) ? "true" : "false") ||
+        put_s(&w->b, eol));
+    w->rows = 1;
+    return flush(w);
+  }
+  if (w->opts->headers) {
+    for (size_t i = 0; i < n; ++i) {
+      const char *name = trine_query_column_name(w->q, i);
+      OOM((i && put_c(&w->b, sep)) || (!csv && put_c(&w->b, '?')) ||
+          res_put(&w->b, name, strlen(name)));
+    }
+    OOM(put_s(&w->b, eol));
+  }
+  while ((st = next(w)) == TRINE_ROW) {
+    for (size_t i = 0; i < n; ++i) {
+      const TrineTerm *t = trine_query_term(w->q, i);
+      OOM(i && put_c(&w->b, sep));
+      if (!t || t->kind == TRINE_TERM_NONE)
+        continue;
+      OOM(csv ? res_csv_term(&w->b, t) : res_tsv_term(&w->b, t));
+    }
+    OOM(put_s(&w->b, eol));
+    w->rows++;
+    if ((st = flush(w)))
+      return st;
+  }
+  if (st != TRINE_DONE)
+    return st;
+  return flush(w);
+}
+
+static TrineStatus write_ntriples(Writer *w) {
+  TrineStatus st;
+  while ((st = next(w)) == TRINE_ROW) {
+    const TrineTerm *s = trine_query_term(w->q, 0);
+    const TrineTerm *p = trine_query_term(w->q, 1);
+    const TrineTerm *o = trine_query_term(w->q, 2);
+    if (!s || !p || !o)
+      continue; // not a triple (never produced by a graph form)
+    char *buf = w->b.p;
+    size_t len = w->b.len, cap = w->b.cap;
+    int r = term_write_quad_buf(s, p, o, NULL, &buf, &len, &cap);
+    w->b.p = buf;
+    w->b.len = len;
+    w->b.cap = cap;
+    OOM(r);
+    w->rows++;
+    if ((st = flush(w)))
+      return st;
+  }
+  return st == TRINE_DONE ? TRINE_OK : st;
+}
+
+/* The table: every cell formatted first, then widths, then the lines. */
+static TrineStatus table_line(Writer *w, char **cells, size_t *lens,
+                              const size_t *widths, size_t n) {
+  static const char ellipsis[] = "\xE2\x80\xA6";
+  for (size_t i = 0; i < n; ++i) {
+    const char *s = cells[i] ? cells[i] : "";
+    size_t len = cells[i] ? lens[i] : 0;
+    size_t cw = res_utf8_width(s, len);
+    if (i)
+      OOM(put_s(&w->b, "  "));
+    if (cw > widths[i]) {
+      size_t keep = widths[i] ? widths[i] - 1 : 0;
+      OOM(res_put(&w->b, s, res_utf8_prefix(s, len, keep)));
+      if (widths[i])
+        OOM(put_s(&w->b, ellipsis));
+      cw = widths[i];
+    } else {
+      OOM(res_put(&w->b, s, len));
+    }
+    if (i + 1 < n)
+      for (; cw < widths[i]; ++cw)
+        OOM(put_c(&w->b, ' '));
+  }
+  while (w->b.len && w->b.p[w->b.len - 1] == ' ')
+    w->b.len--; // an unbound last cell
+  OOM(put_c(&w->b, '\n'));
+  return flush(w);
+}
+
+static TrineStatus write_table(Writer *w, TrineQueryForm form) {
+  size_t n = trine_query_columns(w->q);
+  if (!n)
+    return TRINE_OK;
+  const char *const *pfx = w->opts->prefixes;
+  size_t npfx = w->opts->prefixes ? w->opts->nprefixes : 0;
+  TrineStatus st = TRINE_OK;
+  char **cells = NULL; // rows * n cells, NULL for unbound
+  size_t *lens = NULL, ncells = 0, capcells = 0;
+  size_t *widths = calloc(n, sizeof *widths);
+  char **head = calloc(n, sizeof *head);
+  size_t *hlens = calloc(n, sizeof *hlens);
+  if (!widths || !head || !hlens) {
+    st = TRINE_ERR_NOMEM;
+    goto out;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = trine_query_column_name(w->q, i);
+    if (form == TRINE_QUERY_SELECT) {
+      head[i] = malloc(strlen(name) + 2);
+      if (head[i])
+        sprintf(head[i], "?%s", name);
+    } else {
+      head[i] = strdup(form == TRINE_QUERY_ASK ? "ask" : name);
+    }
+    if (!head[i]) {
+      st = TRINE_ERR_NOMEM;
+      goto out;
+    }
+    hlens[i] = strlen(head[i]);
+    if (w->opts->headers)
+      widths[i] = res_utf8_width(head[i], hlens[i]);
+  }
+  uint64_t nrows = 0;
+  while ((st = next(w)) == TRINE_ROW) {
+    if (ncells + n > capcells) {
+      size_t cap = capcells ? capcells * 2 : 64 * n;
+      char **c = realloc(cells, cap * sizeof *c);
+      if (c)
+        cells = c;
+      size_t *l = c ? realloc(lens, cap * sizeof *l) : NULL;
+      if (!l) {
+        st = TRINE_ERR_NOMEM;
+        goto out;
+      }
+      lens = l;
+      capcells = cap;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const TrineTerm *t = trine_query_term(w->q, i);
+      ResBuf b = {0};
+      int r;
+      if (form == TRINE_QUERY_ASK)
+        r = put_s(&b, row_boolean(w->q) ? "true" : "false");
+      else
+        r = res_table_cell(&b, t, pfx, npfx);
+      cells[ncells] = b.len ? (char *)res_cstr(&b) : NULL;
+      if (!b.len)
+        res_free(&b);
+      lens[ncells++] = b.len;
+      if (r) {
+        st = TRINE_ERR_NOMEM;
+        goto out;
+      }
+      size_t cw = res_utf8_width(cells[ncells - 1] ? cells[ncells - 1] : "",
+                                 b.len);
+      if (cw > widths[i])
+        widths[i] = cw;
+    }
+    w->rows++; // counted as written once the table is out
+    ++nrows;
+    if (form == TRINE_QUERY_ASK)
+      break;
+  }
+  if (st != TRINE_DONE && st != TRINE_ROW)
+    goto out;
+  w->rows = 0;
+  /* Fit the width: shrink the widest column, one column at a time. */
+  if (w->opts->width) {
+    size_t total = 2 * (n - 1);
+    for (size_t i = 0; i < n; ++i)
+      total += widths[i];
+    while (total > w->opts->width) {
+      size_t wi = 0;
+      for (size_t i = 1; i < n; ++i)
+        if (widths[i] > widths[wi])
+          wi = i;
+      if (widths[wi] <= 3)
+        break;
+      widths[wi]--;
+      total--;
+    }
+  }
+  if (w->opts->headers) {
+    if ((st = table_line(w, head, hlens, widths, n)))
+      goto out;
+    for (size_t i = 0; i < n; ++i) {
+      if (i && put_s(&w->b, "  ")) {
+        st = TRINE_ERR_NOMEM;
+        goto out;
+      }
+      for (size_t k = 0; k < widths[i]; ++k)
+        if (put_c(&w->b, '-')) {
+          st = TRINE_ERR_NOMEM;
+          goto out;
+        }
+    }
+    if (put_c(&w->b, '\n')) {
+      st = TRINE_ERR_NOMEM;
+      goto out;
+    }
+  }
+  for (uint64_t r = 0; r < nrows; ++r) {
+    if ((st = table_line(w, cells + r * n, lens + r * n, widths, n)))
+      goto out;
+    w->rows++;
+  }
+  st = flush(w);
+out:
+  for (size_t i = 0; i < ncells; ++i)
+    free(cells[i]);
+  if (head)
+    for (size_t i = 0; i < n; ++i)
+      free(head[i]);
+  free(cells);
+  free(lens);
+  free(head);
+  free(hlens);
+  free(widths);
+  return st;
+}
+
+TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
+                              const TrineWriteOptions *opts, FILE *out,
+                              uint64_t *rows) {
+  static const TrineWriteOptions defaults = {.headers = true};
+  if (rows)
+    *rows = 0;
+  if (!q || !out)
+    return TRINE_ERR_ARG;
+  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_NTRIPLES)
+    return TRINE_ERR_ARG;
+  Writer w = {.q = q, .opts = opts ? opts : &defaults, .out = out};
+  TrineQueryForm form = trine_query_form(q);
+  TrineStatus st;
+  if (form == TRINE_QUERY_UPDATE) {
+    st = trine_query_step(q);
+    return st == TRINE_ROW || st == TRINE_DONE ? TRINE_OK : st;
+  }
+  bool graph = form == TRINE_QUERY_CONSTRUCT || form == TRINE_QUERY_DESCRIBE;
+  if (format == TRINE_RESULTS_TABLE)
+    st = write_table(&w, form);
+  else if (graph)
+    st = write_ntriples(&w);
+  else if (format == TRINE_RESULTS_NTRIPLES)
+    st = TRINE_ERR_ARG; // solutions are not a graph
+  else if (format == TRINE_RESULTS_JSON)
+    st = write_json(&w, form);
+  else if (format == TRINE_RESULTS_XML)
+    st = write_xml(&w, form);
+  else
+    st = write_sv(&w, form, format == TRINE_RESULTS_CSV);
+  res_free(&w.b);
+  if (st == TRINE_OK && (fflush(out) != 0 || ferror(out)))
+    st = TRINE_ERR_IO;
+  if (rows)
+    *rows = w.rows;
+  return st;
+}
