@@ -1,0 +1,165 @@
+/*
+ * query_bench.c -- time SPARQL queries on a trine store through the public
+ * API only (prepare, step, term, free), for bench/lubm.sh.
+ *
+ * usage: query_bench [-c] [-t TIMEOUT_S] STORE RUNS QUERY.rq...
+ *
+ * For each query file: one warm-up run, then RUNS timed runs. A run is
+ * trine_query_prepare + trine_query_step to TRINE_DONE + trine_query_free,
+ * timed with CLOCK_MONOTONIC; each row's terms are read with
+ * trine_query_term (as the other engines hand back every term), unless -c
+ * (count rows only). Nothing is printed while a query is being timed.
+ * Prints, per query, after its runs:
+ *   name<TAB>rows<TAB>median_ms<TAB>min_ms<TAB>max_ms
+ * name is the file name without directory and ".rq". A query that fails
+ * prints rows "error" and its message on stderr; the exit status is then 1.
+ * -t limits every run (timeout_ms of trine_query_prepare; default 600 s).
+ *
+ * build: meson setup build && ninja -C build bench/query_bench
+ *   (bench/meson.build: not built by default nor by the tests)
+ */
+#include <trine.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *nb = realloc(buf, cap *= 2);
+    if (!nb) { free(buf); buf = NULL; }
+    else buf = nb;
+  }
+  if (buf && ferror(f)) { free(buf); buf = NULL; }
+  fclose(f);
+  if (buf) *len = n;
+  return buf;
+}
+
+/* One run: prepare, step through every row, free. Returns the status of the
+ * first failing call or TRINE_OK, with the row count in *rows. */
+static TrineStatus run_once(TrineStore *store, const char *text, size_t len,
+                            const TrineQueryOptions *opts, int read_terms,
+                            unsigned long long *rows, size_t *sink) {
+  TrineQuery *q = NULL;
+  TrineStatus st = trine_query_prepare(store, text, len, opts, &q);
+  if (st != TRINE_OK) return st;
+  size_t ncols = trine_query_columns(q);
+  unsigned long long n = 0;
+  while ((st = trine_query_step(q)) == TRINE_ROW) {
+    n++;
+    if (read_terms)
+      for (size_t i = 0; i < ncols; i++) {
+        const TrineTerm *t = trine_query_term(q, i);
+        if (t) *sink += t->value_len;
+      }
+  }
+  trine_query_free(q);
+  *rows = n;
+  return st == TRINE_DONE ? TRINE_OK : st;
+}
+
+static const char *query_name(const char *path, char *buf, size_t size) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (n > 3 && strcmp(base + n - 3, ".rq") == 0) n -= 3;
+  if (n >= size) n = size - 1;
+  memcpy(buf, base, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+static void usage(void) {
+  fprintf(stderr, "usage: query_bench [-c] [-t TIMEOUT_S] STORE RUNS QUERY.rq...\n");
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  int read_terms = 1;
+  unsigned timeout_s = 600;
+  int a = 1;
+  for (; a < argc && argv[a][0] == '-'; a++) {
+    if (strcmp(argv[a], "-c") == 0) read_terms = 0;
+    else if (strcmp(argv[a], "-t") == 0 && a + 1 < argc) timeout_s = (unsigned)atoi(argv[++a]);
+    else usage();
+  }
+  if (argc - a < 3) usage();
+  const char *path = argv[a];
+  int runs = atoi(argv[a + 1]);
+  if (runs < 1) usage();
+
+  TrineOptions oo = {.flags = TRINE_OPEN_READONLY};
+  TrineStore *store = NULL;
+  TrineStatus st = trine_store_open(path, &oo, &store);
+  if (st != TRINE_OK) {
+    fprintf(stderr, "query_bench: %s: %s\n", path, trine_open_errmsg());
+    return 1;
+  }
+  double *ms = calloc((size_t)runs, sizeof *ms);
+  if (!ms) { perror("query_bench"); return 1; }
+
+  int failed = 0;
+  size_t sink = 0;
+  for (int f = a + 2; f < argc; f++) {
+    char name[256];
+    query_name(argv[f], name, sizeof name);
+    size_t len = 0;
+    char *text = read_file(argv[f], &len);
+    if (!text) {
+      fprintf(stderr, "query_bench: %s: %s\n", argv[f], strerror(errno));
+      printf("%s\terror\t-\t-\t-\n", name);
+      failed = 1;
+      continue;
+    }
+    TrineQueryOptions qo = {.name = argv[f], .timeout_ms = timeout_s * 1000u};
+    unsigned long long rows = 0, r = 0;
+    st = run_once(store, text, len, &qo, read_terms, &rows, &sink); /* warm-up */
+    for (int i = 0; st == TRINE_OK && i < runs; i++) {
+      double t0 = now_ms();
+      st = run_once(store, text, len, &qo, read_terms, &r, &sink);
+      ms[i] = now_ms() - t0;
+      if (st == TRINE_OK && r != rows) {
+        fprintf(stderr, "query_bench: %s: %llu rows, then %llu\n", name, rows, r);
+        st = TRINE_ERR_INTERNAL;
+      }
+    }
+    free(text);
+    if (st != TRINE_OK) {
+      const char *msg = trine_store_errmsg(store);
+      fprintf(stderr, "query_bench: %s: %s%s%s\n", argv[f], trine_strerror(st),
+              msg && *msg ? ": " : "", msg ? msg : "");
+      printf("%s\terror\t-\t-\t-\n", name);
+      fflush(stdout);
+      failed = 1;
+      continue;
+    }
+    qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+    double med = runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+    printf("%s\t%llu\t%.3f\t%.3f\t%.3f\n", name, rows, med, ms[0], ms[runs - 1]);
+    fflush(stdout);
+  }
+  free(ms);
+  trine_store_close(store);
+  if (sink == (size_t)-1) puts(""); /* keep the term reads observable */
+  return failed;
+}
