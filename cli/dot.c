@@ -190,6 +190,29 @@ static int cmd_stats(Shell *sh, int argc, char **argv) {
   return 0;
 }
 
+TrineResultFormat shell_format(const char *s) {
+  static const struct {
+    const char *name;
+    TrineResultFormat f;
+  } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"tsv", TRINE_RESULTS_TSV},
+                 {"csv", TRINE_RESULTS_CSV},     {"json", TRINE_RESULTS_JSON},
+                 {"xml", TRINE_RESULTS_XML}};
+  for (size_t i = 0; i < sizeof formats / sizeof *formats; ++i)
+    if (strcmp(s, formats[i].name) == 0) return formats[i].f;
+  return 0;
+}
+
+static int cmd_format(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  TrineResultFormat f = shell_format(argv[1]);
+  if (!f) {
+    shell_error(sh, "unknown format %s: use table, tsv, csv, json or xml", argv[1]);
+    return 1;
+  }
+  sh->format = f;
+  return 0;
+}
+
 static int cmd_quit(Shell *sh, int argc, char **argv) {
   (void)argc;
   (void)argv;
@@ -208,6 +231,7 @@ static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
     {"explain", "QUERY", "Parse QUERY and show its SPARQL algebra (the rest of the line)", 1,
      1, cmd_explain},
+    {"format", "table|tsv|csv|json|xml", "Show query results in this format", 1, 1, cmd_format},
     {"help", "[COMMAND]", "Show the commands, or the help of one", 0, 1, cmd_help},
     {"load", "FILE [GRAPH-IRI]",
      "Load N-Triples/N-Quads (.nt .nq, optionally .gz) in one transaction;\n"
@@ -297,7 +321,8 @@ int shell_dot(Shell *sh, const char *line) {
     else shell_error(sh, "unknown command .%s; .help lists the commands", argc ? argv[0] : "");
   } else if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
     shell_error(sh, "usage: .%s %s", c->name, c->args);
-  } else if (!sh->store && c->fn != cmd_help && c->fn != cmd_quit && c->fn != cmd_explain) {
+  } else if (!sh->store && c->fn != cmd_help && c->fn != cmd_quit && c->fn != cmd_explain &&
+             c->fn != cmd_format) {
     shell_error(sh, "no store is open");
   } else {
     rc = c->fn(sh, argc, argv);

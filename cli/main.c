@@ -20,7 +20,10 @@ static const char usage_text[] =
     ".load FILE or .stats; .help lists them.\n"
     "\n"
     "Options:\n"
-    "  -f, --file FILE   run the commands in FILE (before any COMMAND)\n"
+    "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
+    "      --format FMT  query results as table, tsv, csv, json or xml (default:\n"
+    "                    a table on a terminal, TSV otherwise)\n"
+    "      --base IRI    resolve relative IRIs in queries against IRI\n"
     "      --explain     parse the query (-f FILE or QUERY) and print its\n"
     "                    SPARQL algebra; with a STORE, also how each triple\n"
     "                    pattern is read (index, estimated rows)\n"
@@ -30,8 +33,10 @@ static const char usage_text[] =
     "      --version     show the version and exit\n"
     "\n"
     "Exit status: 0 on success, 1 if a command failed, 2 on wrong usage.\n"
-    "Example:\n"
-    "  trine my.store .load data.nt.gz .stats\n";
+    "Examples:\n"
+    "  trine my.store .load data.nt.gz .stats\n"
+    "  trine my.store 'SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }'\n"
+    "  trine --format=json my.store -f query.rq\n";
 
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);
@@ -65,16 +70,59 @@ int shell_explain(Shell *sh, const char *text) {
   return rc;
 }
 
+/* Prefixes used to shorten IRIs in tables. */
+static const char *const known_prefixes[] = {
+    "rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs", "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd", "http://www.w3.org/2001/XMLSchema#",
+    "owl", "http://www.w3.org/2002/07/owl#",
+};
+
+/* Query errors with a position get the offending line and a caret. */
+static void query_sink(void *ctx, const TrineError *e) {
+  Shell *sh = ctx;
+  shell_sink(sh, e);
+  if (e->line && sh->text)
+    sparql_error_caret(sh->text, strlen(sh->text), e, sh->err);
+}
+
+static int run_query(Shell *sh, const char *text) {
+  TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
+                          .sink_ctx = sh};
+  TrineQuery *q;
+  sh->text = text;
+  TrineStatus st = trine_query_prepare(sh->store, text, strlen(text), &qo, &q);
+  if (st) {
+    sh->text = NULL;
+    sh->errors++;
+    return 1;
+  }
+  TrineResultFormat f = sh->format ? sh->format
+                        : isatty(fileno(sh->out)) ? TRINE_RESULTS_TABLE : TRINE_RESULTS_TSV;
+  TrineWriteOptions wo = {.prefixes = known_prefixes,
+                          .nprefixes = sizeof known_prefixes / sizeof *known_prefixes / 2,
+                          .headers = true};
+  uint64_t rows = 0;
+  bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  st = trine_query_write(q, f, &wo, sh->out, &rows);
+  sh->text = NULL;
+  trine_query_free(q);
+  if (st) {
+    /* Positioned errors went through the sink; others are said here. */
+    if (st != TRINE_ERR_SYNTAX) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    else sh->errors++;
+    return 1;
+  }
+  if (f == TRINE_RESULTS_TABLE && !update)
+    fprintf(sh->out, "(%llu row%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s");
+  return 0;
+}
+
 int shell_run(Shell *sh, const char *text) {
   while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r') ++text;
   if (!*text) return 0;
   if (*text == '.') return shell_dot(sh, text);
-  SparqlRequest *req = parse_query(sh, sh->source, text);
-  if (!req) return 1;
-  sparql_request_free(req);
-  shell_error(sh, "the query is valid, but this trine cannot evaluate queries yet; "
-                  ".explain QUERY shows its algebra");
-  return 1;
+  return run_query(sh, text);
 }
 
 /* Whether the text so far is a complete query: brackets balance and it ends
@@ -180,12 +228,14 @@ static int run_file(Shell *sh, const char *path) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN };
+  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
       {"bail", no_argument, NULL, OPT_BAIL},
       {"explain", no_argument, NULL, OPT_EXPLAIN},
+      {"format", required_argument, NULL, OPT_FORMAT},
+      {"base", required_argument, NULL, OPT_BASE},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
@@ -199,6 +249,11 @@ int main(int argc, char **argv) {
     case OPT_READONLY: sh.readonly = true; break;
     case OPT_BAIL: sh.bail = true; break;
     case OPT_EXPLAIN: explain = true; break;
+    case OPT_BASE: sh.base = optarg; break;
+    case OPT_FORMAT:
+      if (!(sh.format = shell_format(optarg)))
+        return usage_error("--format takes table, tsv, csv, json or xml");
+      break;
     case 'h': fputs(usage_text, stdout); return 0;
     case OPT_VERSION: printf("trine %s\n", trine_version()); return 0;
     default: return usage_error("unknown option");

@@ -19,6 +19,9 @@ typedef struct {
   FILE *out;        ///< results (stdout or .output FILE)
   FILE *err;        ///< messages
   const char *source; ///< name of the input in error messages
+  const char *base;   ///< base IRI for queries (--base), or NULL
+  const char *text;   ///< the query being run, for error carets
+  TrineResultFormat format; ///< 0: table on a terminal, else TSV
   int errors;       ///< failed commands so far
   bool quit;
 } Shell;
@@ -31,6 +34,9 @@ int shell_run(Shell *sh, const char *text);
 
 /// Parse a query and print its algebra (or its error). Returns 0 or 1.
 int shell_explain(Shell *sh, const char *text);
+
+/// The result format named s ("table", "tsv", ...), or 0.
+TrineResultFormat shell_format(const char *s);
 
 /// Print an error through the shell's error stream (and count it).
 void shell_error(Shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -348,6 +348,105 @@ TRINE_API TrineStatus trine_store_graphs(TrineStore *store, TrineTxn *txn,
                                          TrineGraphFn fn, void *ctx);
 /** @} */
 
+/** @defgroup query Queries (SPARQL 1.1)
+ * The SQLite pattern: prepare, step through rows, read terms, free.
+ * @{ */
+
+typedef struct TrineQueryImpl TrineQuery;
+
+/// What a prepared request is.
+typedef enum {
+  TRINE_QUERY_SELECT = 1,
+  TRINE_QUERY_ASK,
+  TRINE_QUERY_CONSTRUCT, ///< rows are triples: columns s, p, o
+  TRINE_QUERY_DESCRIBE,  ///< rows are triples: columns s, p, o
+  TRINE_QUERY_UPDATE     ///< runs in one write transaction at the first step
+} TrineQueryForm;
+
+/// Options for trine_query_prepare(); a zeroed struct gives the defaults.
+typedef struct {
+  const char *name;       ///< Source name in error messages (default "query").
+  const char *base_iri;   ///< Base IRI for relative IRIs (default none).
+  unsigned timeout_ms;    ///< Stop with TRINE_ERR_CANCELLED after this (0: never).
+  size_t memory_limit;    ///< Bytes for sorting/grouping/joins (0: 1 GiB).
+  TrineErrorSink sink;    ///< Receives syntax and evaluation errors.
+  void *sink_ctx;
+} TrineQueryOptions;
+
+/**
+ * Parse, check and plan a SPARQL 1.1 query or update request.
+ * A query reads from a snapshot taken at the first trine_query_step().
+ * @param[out] out free with trine_query_free().
+ * @return TRINE_OK, TRINE_ERR_SYNTAX (position via the sink or
+ *         trine_store_errmsg()), TRINE_ERR_UNSUPPORTED, TRINE_ERR_NOMEM.
+ */
+TRINE_API TrineStatus trine_query_prepare(TrineStore *store, const char *text,
+                                          size_t len,
+                                          const TrineQueryOptions *opts,
+                                          TrineQuery **out);
+
+/// The form of the request.
+TRINE_API TrineQueryForm trine_query_form(const TrineQuery *q);
+
+/// Number of result columns (SELECT: projected variables; ASK: 1;
+/// CONSTRUCT/DESCRIBE: 3; UPDATE: 0).
+TRINE_API size_t trine_query_columns(const TrineQuery *q);
+
+/// Name of column i without '?' (ASK: "boolean"; graphs: "s", "p", "o").
+TRINE_API const char *trine_query_column_name(const TrineQuery *q, size_t i);
+
+/**
+ * Compute the next row: TRINE_ROW, TRINE_DONE, or an error
+ * (TRINE_ERR_CANCELLED after trine_query_cancel() or the timeout).
+ * ASK gives one row whose column 0 is "true" or "false" as xsd:boolean.
+ */
+TRINE_API TrineStatus trine_query_step(TrineQuery *q);
+
+/**
+ * Term in column i of the current row, or NULL when unbound. Valid until
+ * the next step, reset or free of q.
+ */
+TRINE_API const TrineTerm *trine_query_term(TrineQuery *q, size_t i);
+
+/// Start again from the first row (a new snapshot).
+TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
+
+/// Ask a running step to stop soon (any thread; async-signal-safe).
+TRINE_API void trine_query_cancel(TrineQuery *q);
+
+/// Result formats of trine_query_write().
+typedef enum {
+  TRINE_RESULTS_TABLE = 1, ///< aligned text table for terminals
+  TRINE_RESULTS_TSV,       ///< SPARQL 1.1 Query Results TSV
+  TRINE_RESULTS_CSV,       ///< SPARQL 1.1 Query Results CSV
+  TRINE_RESULTS_JSON,      ///< SPARQL 1.1 Query Results JSON
+  TRINE_RESULTS_XML,       ///< SPARQL Query Results XML
+  TRINE_RESULTS_NTRIPLES   ///< N-Triples (CONSTRUCT and DESCRIBE)
+} TrineResultFormat;
+
+/// Options for trine_query_write(); a zeroed struct gives the defaults.
+typedef struct {
+  const char *const *prefixes; ///< TABLE: name, IRI pairs used to shorten IRIs
+  size_t nprefixes;            ///< number of pairs
+  unsigned width;              ///< TABLE: total width to fit (0: no limit)
+  uint64_t max_rows;           ///< rows written at most (0: all)
+  bool headers;                ///< TABLE/CSV/TSV: write the header line
+} TrineWriteOptions;
+
+/**
+ * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
+ * are written as N-Triples whatever the format (TABLE shows them as rows).
+ * @param[out] rows may be NULL: rows written.
+ * @return TRINE_OK or the error of a step or of writing (TRINE_ERR_IO).
+ */
+TRINE_API TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
+                                        const TrineWriteOptions *opts, FILE *out,
+                                        uint64_t *rows);
+
+/// Free a query. Accepts NULL.
+TRINE_API void trine_query_free(TrineQuery *q);
+/** @} */
+
 /// The library version, "MAJOR.MINOR.PATCH".
 TRINE_API const char *trine_version(void);
 

@@ -1,0 +1,1278 @@
+/*
+ * exec.c -- SPARQL algebra evaluation over the indexes (see exec.h).
+ */
+#include "exec.h"
+
+#include "index.h"
+#include "stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_BATCH 256
+#define GRAPH_DEFAULT ((TrineId)0)
+
+/* Where patterns are matched: the dataset's default graph, or one graph. */
+typedef struct {
+  bool one;   /* true: graph g only */
+  TrineId g;
+} GCtx;
+
+static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+static TrineStatus extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                          SparqlExpr *const *filters, size_t nfilters, Table *out);
+
+/* ---- tables ---- */
+
+static TrineStatus fail(Exec *x, TrineStatus st, const char *msg) {
+  return store_error(x->txn->store, st, "%s", msg);
+}
+
+static void table_init(Table *t, size_t width) { *t = (Table){.width = width}; }
+
+void table_free(Table *t) {
+  free(t->rows);
+  t->rows = NULL;
+  t->n = t->cap = 0;
+}
+
+/* Free a table and return its memory to the query's budget. */
+static void table_release(Exec *x, Table *t) {
+  size_t bytes = t->cap * t->width * sizeof(TrineId);
+  x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
+  table_free(t);
+}
+
+static TrineStatus check_limits(Exec *x) {
+  if (x->cancel && *x->cancel) return fail(x, TRINE_ERR_CANCELLED, "query cancelled");
+  if (x->deadline.tv_sec && (++x->ticks & 1023) == 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > x->deadline.tv_sec ||
+        (now.tv_sec == x->deadline.tv_sec && now.tv_nsec >= x->deadline.tv_nsec))
+      return fail(x, TRINE_ERR_CANCELLED, "query timed out");
+  }
+  return TRINE_OK;
+}
+
+static TrineStatus table_push(Exec *x, Table *t, const TrineId *row) {
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 16;
+    size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
+    if (x->mem_used + add > x->mem_limit)
+      return store_error(x->txn->store, TRINE_ERR_FULL,
+                         "query needs more than %zu MiB of memory for its intermediate results",
+                         x->mem_limit >> 20);
+    TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
+    if (!r) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    x->mem_used += add;
+    t->rows = r;
+    t->cap = cap;
+  }
+  if (t->width) memcpy(t->rows + t->n * t->width, row, t->width * sizeof *row);
+  t->n++;
+  return (t->n & 255) == 0 ? check_limits(x) : TRINE_OK;
+}
+
+static TrineId *row_at(const Table *t, size_t i) { return t->rows + i * t->width; }
+
+static TrineStatus unit_table(Exec *x, Table *t) {
+  table_init(t, x->width);
+  TrineId *zero = calloc(x->width + 1, sizeof *zero);
+  if (!zero) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = table_push(x, t, zero);
+  free(zero);
+  return st;
+}
+
+static bool compatible(const TrineId *a, const TrineId *b, size_t w) {
+  for (size_t i = 0; i < w; ++i)
+    if (a[i] && b[i] && a[i] != b[i]) return false;
+  return true;
+}
+
+static void merge(TrineId *dst, const TrineId *a, const TrineId *b, size_t w) {
+  for (size_t i = 0; i < w; ++i) dst[i] = a[i] ? a[i] : b[i];
+}
+
+/* ---- executor setup ---- */
+
+static TrineStatus graph_ids(Exec *x, const TrineTerm *terms, size_t n, TrineId **out,
+                             size_t *nout) {
+  *out = calloc(n + 1, sizeof **out);
+  *nout = 0;
+  if (!*out) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; ++i) {
+    TrineId id;
+    TrineStatus st = qdict_lookup(x->dict, &terms[i], &id);
+    if (st == TRINE_NOT_FOUND) continue; /* a graph the store lacks is empty */
+    if (st) return st;
+    (*out)[(*nout)++] = id;
+  }
+  return TRINE_OK;
+}
+
+TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *req) {
+  *x = (Exec){.txn = txn, .dict = dict, .req = req, .width = req->nvars};
+  x->mem_limit = (size_t)1 << 30;
+  x->named_all = true;
+  TrineStatus st = expr_ctx_init(&x->ex, dict, req, req->base);
+  if (st) return st;
+  if (req->nfrom || req->nfrom_named) {
+    x->named_all = false;
+    if ((st = graph_ids(x, req->from, req->nfrom, &x->dflt, &x->ndflt)) ||
+        (st = graph_ids(x, req->from_named, req->nfrom_named, &x->named, &x->nnamed)))
+      return st;
+    if (req->nfrom == 0) { /* FROM NAMED alone: the default graph is empty */
+      x->ndflt = 0;
+    }
+  } else {
+    if (!(x->dflt = calloc(1, sizeof *x->dflt))) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    x->ndflt = 1; /* the store's default graph, id 0 */
+  }
+  return TRINE_OK;
+}
+
+void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size_t nnamed,
+                      bool named_all) {
+  free(x->dflt);
+  free(x->named);
+  x->dflt = dflt;
+  x->ndflt = ndflt;
+  x->named = named;
+  x->nnamed = nnamed;
+  x->named_all = named_all;
+}
+
+void exec_free(Exec *x) {
+  expr_ctx_free(&x->ex);
+  free(x->dflt);
+  free(x->named);
+}
+
+/* ---- triple patterns ---- */
+
+/* A pattern position: a constant id (var NO_VAR) or a variable. */
+typedef struct {
+  uint32_t var[3];
+  TrineId id[3];   /* constants; 0 with var NO_VAR: a constant not in the store */
+  bool missing;    /* a constant is not in the store: no match */
+} Pat;
+
+static TrineStatus make_pat(Exec *x, const SparqlTriple *t, Pat *p) {
+  const SparqlSlot *sl[3] = {&t->s, &t->p, &t->o};
+  *p = (Pat){0};
+  for (int i = 0; i < 3; ++i) {
+    p->var[i] = sl[i]->var;
+    if (sl[i]->var != SPARQL_NO_VAR) continue;
+    TrineStatus st = sl[i]->term.kind == TRINE_TERM_BLANK
+                         ? TRINE_NOT_FOUND
+                         : qdict_lookup(x->dict, &sl[i]->term, &p->id[i]);
+    if (st == TRINE_NOT_FOUND) p->missing = true;
+    else if (st) return st;
+  }
+  return TRINE_OK;
+}
+
+/* Is the 64-bit set of bound variables tracking this var? (vars >= 64 are
+ * treated as never certainly bound: only the estimate suffers.) */
+static bool bit(const uint64_t *set, uint32_t v) {
+  return v < 64 && (set[0] >> v & 1);
+}
+
+/* Expected rows of p given the variables already bound. */
+static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
+  if (p->missing) return 0;
+  bool b[3];
+  for (int i = 0; i < 3; ++i)
+    b[i] = p->var[i] == SPARQL_NO_VAR || bit(bound, p->var[i]);
+  uint64_t scope = 0;
+  if (gc.one) stats_graph(x->txn, gc.g, &scope);
+  else for (size_t i = 0; i < x->ndflt; ++i) {
+    uint64_t n = 0;
+    stats_graph(x->txn, x->dflt[i], &n);
+    scope += n;
+  }
+  double est = (double)scope;
+  if (p->var[1] == SPARQL_NO_VAR) {
+    uint64_t c[3];
+    stats_predicate(x->txn, p->id[1], c);
+    est = (double)c[0];
+    if (b[0] && c[1]) est /= (double)c[1];
+    if (b[2] && c[2]) est /= (double)c[2];
+  } else {
+    if (b[1]) est /= 20;
+    if (b[0]) est /= 1000;
+    if (b[2]) est /= 100;
+  }
+  return est;
+}
+
+/* Variables bound in every row of t (first 64). */
+static uint64_t certain_vars(const Table *t) {
+  if (t->n == 0) return 0;
+  uint64_t set = ~UINT64_C(0);
+  for (size_t i = 0; i < t->n; ++i) {
+    const TrineId *r = row_at(t, i);
+    uint64_t here = 0;
+    for (size_t v = 0; v < t->width && v < 64; ++v)
+      if (r[v]) here |= UINT64_C(1) << v;
+    set &= here;
+  }
+  return set;
+}
+
+typedef TrineStatus (*QuadFn)(Exec *x, const Quad *q, void *ctx);
+
+/* Every quad matching q (bound positions in mask) in the graphs of gc. */
+static TrineStatus scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
+  size_t ng = gc.one ? 1 : x->ndflt;
+  for (size_t gi = 0; gi < ng; ++gi) {
+    q.v[Q_G] = gc.one ? gc.g : x->dflt[gi];
+    IndexIter *it;
+    TrineStatus st = index_iter_open(x->txn, &q, mask | 1u << Q_G, &it);
+    if (st) return st;
+    Quad buf[SCAN_BATCH];
+    size_t n;
+    while ((n = index_iter_fill(it, buf, SCAN_BATCH, &st)) > 0 && !st) {
+      for (size_t i = 0; i < n && !st; ++i) {
+        /* With several default graphs, a triple counts once (RDF merge). */
+        bool dup = false;
+        for (size_t gj = 0; gj < gi && !gc.one && !dup; ++gj) {
+          Quad probe = buf[i];
+          probe.v[Q_G] = x->dflt[gj];
+          IndexIter *it2;
+          if (index_iter_open(x->txn, &probe, 0xF, &it2) == TRINE_OK) {
+            Quad tmp;
+            dup = index_iter_next(it2, &tmp) == TRINE_ROW;
+            index_iter_free(it2);
+          }
+        }
+        if (!dup) st = fn(x, &buf[i], ctx);
+      }
+    }
+    index_iter_free(it);
+    if (st) return st;
+  }
+  return TRINE_OK;
+}
+
+typedef struct {
+  const Pat *p;
+  const TrineId *row;
+  TrineId *tmp;
+  Table *out;
+  SparqlExpr *const *filters;
+  size_t nfilters;
+} PatCtx;
+
+static TrineStatus emit_filtered(Exec *x, Table *out, const TrineId *row,
+                                 SparqlExpr *const *filters, size_t nfilters) {
+  if (nfilters) {
+    bool pass;
+    TrineStatus st = expr_filter(&x->ex, filters, nfilters, row, &pass);
+    if (st || !pass) return st;
+  }
+  return table_push(x, out, row);
+}
+
+static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
+  PatCtx *c = arg;
+  memcpy(c->tmp, c->row, x->width * sizeof *c->tmp);
+  static const int pos[3] = {Q_S, Q_P, Q_O};
+  for (int i = 0; i < 3; ++i) {
+    uint32_t v = c->p->var[i];
+    if (v == SPARQL_NO_VAR) continue;
+    TrineId val = q->v[pos[i]];
+    if (c->tmp[v] && c->tmp[v] != val) return TRINE_OK; /* ?x ?p ?x */
+    c->tmp[v] = val;
+  }
+  return emit_filtered(x, c->out, c->tmp, c->filters, c->nfilters);
+}
+
+/* Extend every row of in with the matches of one pattern. */
+static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *in,
+                                  SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  table_init(out, x->width);
+  if (p->missing) return TRINE_OK;
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  static const int pos[3] = {Q_S, Q_P, Q_O};
+  TrineStatus st = TRINE_OK;
+  for (size_t r = 0; r < in->n && !st; ++r) {
+    const TrineId *row = row_at(in, r);
+    Quad q = {{0, 0, 0, 0}};
+    unsigned mask = 0;
+    bool skip = false;
+    for (int i = 0; i < 3; ++i) {
+      uint32_t v = p->var[i];
+      TrineId val = v == SPARQL_NO_VAR ? p->id[i] : row[v];
+      if (!val) continue;
+      /* Temporary ids (computed terms) are in no quad. */
+      if (id_kind(val) == IDK_TEMP) skip = true;
+      q.v[pos[i]] = val;
+      mask |= 1u << pos[i];
+    }
+    if (skip) continue;
+    PatCtx c = {p, row, tmp, out, filters, nfilters};
+    st = scan(x, q, mask, gc, on_match, &c);
+  }
+  free(tmp);
+  return st;
+}
+
+/* Variables of an expression (first 64); *dynamic when it uses BOUND,
+ * EXISTS or anything whose result depends on unbound variables. */
+static void expr_vars(const SparqlExpr *e, uint64_t *set, bool *dynamic) {
+  if (!e) return;
+  if (e->kind == SPARQL_EX_VAR) {
+    if (e->var < 64) *set |= UINT64_C(1) << e->var;
+    else *dynamic = true;
+  }
+  if (e->kind == SPARQL_EX_EXISTS || e->kind == SPARQL_EX_NOT_EXISTS) *dynamic = true;
+  if (e->kind == SPARQL_EX_CALL &&
+      (e->fn == SPARQL_FN_BOUND || e->fn == SPARQL_FN_COALESCE || e->fn == SPARQL_FN_IF))
+    *dynamic = true;
+  for (size_t i = 0; i < e->nargs; ++i) expr_vars(e->args[i], set, dynamic);
+}
+
+/* ---- property paths ---- */
+
+typedef struct {
+  TrineId *s, *o;
+  size_t n, cap;
+} Pairs;
+
+static TrineStatus pairs_push(Exec *x, Pairs *p, TrineId s, TrineId o) {
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 64;
+    TrineId *ns = realloc(p->s, cap * sizeof *ns);
+    if (ns) p->s = ns;
+    TrineId *no = ns ? realloc(p->o, cap * sizeof *no) : NULL;
+    if (no) p->o = no;
+    if (!ns || !no) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    p->cap = cap;
+  }
+  p->s[p->n] = s;
+  p->o[p->n++] = o;
+  return (p->n & 1023) == 0 ? check_limits(x) : TRINE_OK;
+}
+
+static void pairs_free(Pairs *p) {
+  free(p->s);
+  free(p->o);
+  *p = (Pairs){0};
+}
+
+typedef struct {
+  Pairs *out;
+  const TrineTerm *nps;
+  size_t nnps;
+  Exec *x;
+  bool inverse;
+  TrineId *npsid;
+} PairCtx;
+
+static TrineStatus on_pair(Exec *x, const Quad *q, void *arg) {
+  PairCtx *c = arg;
+  if (c->npsid) {
+    for (size_t i = 0; i < c->nnps; ++i)
+      if (c->npsid[i] == q->v[Q_P]) return TRINE_OK;
+  }
+  return c->inverse ? pairs_push(x, c->out, q->v[Q_O], q->v[Q_S])
+                    : pairs_push(x, c->out, q->v[Q_S], q->v[Q_P] ? q->v[Q_O] : 0);
+}
+
+static TrineStatus link_pairs(Exec *x, TrineId pred, bool has_pred, GCtx gc, TrineId s,
+                              TrineId o, bool inverse, const TrineId *excl, size_t nexcl,
+                              Pairs *out) {
+  Quad q = {{0, 0, 0, 0}};
+  unsigned mask = 0;
+  TrineId from = inverse ? o : s, to = inverse ? s : o;
+  if (from) { q.v[Q_S] = from; mask |= 1u << Q_S; }
+  if (to) { q.v[Q_O] = to; mask |= 1u << Q_O; }
+  if (has_pred) { q.v[Q_P] = pred; mask |= 1u << Q_P; }
+  if ((from && id_kind(from) == IDK_TEMP) || (to && id_kind(to) == IDK_TEMP)) return TRINE_OK;
+  PairCtx c = {out, NULL, nexcl, x, inverse, (TrineId *)excl};
+  return scan(x, q, mask, gc, on_pair, &c);
+}
+
+static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                              Pairs *out);
+
+/* Every node of the graph(s) in scope: subjects and objects, distinct. */
+static TrineStatus all_nodes(Exec *x, GCtx gc, Pairs *nodes) {
+  Pairs all = {0};
+  TrineStatus st = link_pairs(x, 0, false, gc, 0, 0, false, NULL, 0, &all);
+  for (size_t i = 0; i < all.n && !st; ++i) {
+    st = pairs_push(x, nodes, all.s[i], all.s[i]);
+    if (!st) st = pairs_push(x, nodes, all.o[i], all.o[i]);
+  }
+  pairs_free(&all);
+  return st;
+}
+
+static int cmp_id(const void *a, const void *b) {
+  TrineId x = *(const TrineId *)a, y = *(const TrineId *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Distinct ids of a list (sorted in place; returns the new length). */
+static size_t uniq(TrineId *v, size_t n) {
+  if (n == 0) return 0;
+  qsort(v, n, sizeof *v, cmp_id);
+  size_t k = 1;
+  for (size_t i = 1; i < n; ++i)
+    if (v[i] != v[k - 1]) v[k++] = v[i];
+  return k;
+}
+
+/* Nodes reachable from start by one or more (plus) or zero or more steps of
+ * p, forward (or backward when back). Breadth first, each node once. */
+static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                           bool zero, TrineId **out, size_t *nout) {
+  size_t cap = 64, n = 0, head = 0;
+  TrineId *seen = malloc(cap * sizeof *seen);
+  if (!seen) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineId *queue = malloc(cap * sizeof *queue);
+  size_t qn = 0, qcap = cap;
+  if (!queue) { free(seen); return fail(x, TRINE_ERR_NOMEM, "out of memory"); }
+  TrineStatus st = TRINE_OK;
+  if (zero) seen[n++] = start;
+  queue[qn++] = start;
+  while (head < qn && !st) {
+    TrineId node = queue[head++];
+    Pairs step = {0};
+    st = back ? path_pairs(x, p, gc, 0, node, &step) : path_pairs(x, p, gc, node, 0, &step);
+    for (size_t i = 0; i < step.n && !st; ++i) {
+      TrineId next = back ? step.s[i] : step.o[i];
+      bool known = false;
+      for (size_t j = 0; j < n && !known; ++j) known = seen[j] == next;
+      if (known) continue;
+      if (n == cap || qn == qcap) {
+        cap *= 2;
+        qcap = cap;
+        TrineId *ns = realloc(seen, cap * sizeof *ns);
+        if (ns) seen = ns;
+        TrineId *nq = ns ? realloc(queue, qcap * sizeof *nq) : NULL;
+        if (nq) queue = nq;
+        if (!ns || !nq) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
+      }
+      seen[n++] = next;
+      queue[qn++] = next;
+    }
+    pairs_free(&step);
+    if (!st) st = check_limits(x);
+  }
+  free(queue);
+  if (st) { free(seen); return st; }
+  *out = seen;
+  *nout = n;
+  return TRINE_OK;
+}
+
+/* Pairs of a closure path (*, +) or ?, as a set. */
+static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                                 Pairs *out) {
+  bool zero = p->kind != SPARQL_PATH_PLUS;
+  TrineStatus st = TRINE_OK;
+  if (p->kind == SPARQL_PATH_OPT) {
+    /* zero or one: the pairs of a plus the identity, distinct */
+    Pairs one = {0}, nodes = {0};
+    st = path_pairs(x, p->a, gc, s, o, &one);
+    if (!st) {
+      if (s || o) {
+        if (!s || !o || s == o) st = pairs_push(x, &nodes, s ? s : o, s ? s : o);
+      } else {
+        st = all_nodes(x, gc, &nodes);
+      }
+    }
+    for (size_t i = 0; i < nodes.n && !st; ++i) {
+      bool dup = false;
+      for (size_t j = 0; j < i && !dup; ++j) dup = nodes.s[j] == nodes.s[i];
+      if (!dup) st = pairs_push(x, out, nodes.s[i], nodes.s[i]);
+    }
+    for (size_t i = 0; i < one.n && !st; ++i) {
+      bool dup = one.s[i] == one.o[i];
+      for (size_t j = 0; j < i && !dup; ++j) dup = one.s[j] == one.s[i] && one.o[j] == one.o[i];
+      if (!dup) st = pairs_push(x, out, one.s[i], one.o[i]);
+    }
+    pairs_free(&one);
+    pairs_free(&nodes);
+    return st;
+  }
+  if (s || o) {
+    TrineId *reach;
+    size_t n;
+    bool back = !s;
+    st = closure(x, p->a, gc, s ? s : o, back, zero, &reach, &n);
+    for (size_t i = 0; i < n && !st; ++i) {
+      if (s && o && reach[i] != o) continue;
+      st = back ? pairs_push(x, out, reach[i], o) : pairs_push(x, out, s, reach[i]);
+    }
+    if (!st) free(reach);
+    return st;
+  }
+  /* Both ends free: from every node (zero) or every start of a step. */
+  Pairs starts = {0};
+  if (zero) st = all_nodes(x, gc, &starts);
+  else st = path_pairs(x, p->a, gc, 0, 0, &starts);
+  size_t n = starts.n;
+  if (!st) n = uniq(starts.s, starts.n);
+  for (size_t i = 0; i < n && !st; ++i) {
+    TrineId *reach;
+    size_t m;
+    st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m);
+    for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
+    if (!st) free(reach);
+  }
+  pairs_free(&starts);
+  return st;
+}
+
+static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                             Pairs *out) {
+  TrineId *ids = calloc(p->nnps + p->ninv + 1, sizeof *ids);
+  if (!ids) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < p->nnps + p->ninv; ++i)
+    if (qdict_lookup(x->dict, &p->nps[i], &ids[i])) ids[i] = 0;
+  TrineStatus st = TRINE_OK;
+  if (p->nnps || !p->ninv)
+    st = link_pairs(x, 0, false, gc, s, o, false, ids, p->nnps, out);
+  if (!st && p->ninv)
+    st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, out);
+  free(ids);
+  return st;
+}
+
+/* All (s, o) pairs of path p with the given ends (0: free). */
+static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                              Pairs *out) {
+  switch (p->kind) {
+  case SPARQL_PATH_LINK: {
+    TrineId pred;
+    TrineStatus st = qdict_lookup(x->dict, &p->iri, &pred);
+    if (st == TRINE_NOT_FOUND) return TRINE_OK;
+    if (st) return st;
+    return link_pairs(x, pred, true, gc, s, o, false, NULL, 0, out);
+  }
+  case SPARQL_PATH_INV: {
+    Pairs inv = {0};
+    TrineStatus st = path_pairs(x, p->a, gc, o, s, &inv);
+    for (size_t i = 0; i < inv.n && !st; ++i) st = pairs_push(x, out, inv.o[i], inv.s[i]);
+    pairs_free(&inv);
+    return st;
+  }
+  case SPARQL_PATH_SEQ: {
+    Pairs first = {0};
+    bool backward = !s && o;
+    TrineStatus st = backward ? path_pairs(x, p->b, gc, 0, o, &first)
+                              : path_pairs(x, p->a, gc, s, 0, &first);
+    for (size_t i = 0; i < first.n && !st; ++i) {
+      Pairs second = {0};
+      TrineId mid = backward ? first.s[i] : first.o[i];
+      st = backward ? path_pairs(x, p->a, gc, s, mid, &second)
+                    : path_pairs(x, p->b, gc, mid, o, &second);
+      for (size_t j = 0; j < second.n && !st; ++j)
+        st = backward ? pairs_push(x, out, second.s[j], first.o[i])
+                      : pairs_push(x, out, first.s[i], second.o[j]);
+      pairs_free(&second);
+    }
+    pairs_free(&first);
+    return st;
+  }
+  case SPARQL_PATH_ALT: {
+    TrineStatus st = path_pairs(x, p->a, gc, s, o, out);
+    return st ? st : path_pairs(x, p->b, gc, s, o, out);
+  }
+  case SPARQL_PATH_STAR: case SPARQL_PATH_PLUS: case SPARQL_PATH_OPT:
+    return closure_pairs(x, p, gc, s, o, out);
+  case SPARQL_PATH_NPS:
+    return nps_pairs(x, p, gc, s, o, out);
+  }
+  return fail(x, TRINE_ERR_INTERNAL, "unknown path operator");
+}
+
+static TrineStatus slot_value(Exec *x, const SparqlSlot *sl, const TrineId *row, TrineId *v,
+                              bool *missing) {
+  *v = 0;
+  if (sl->var != SPARQL_NO_VAR) {
+    *v = row[sl->var];
+    return TRINE_OK;
+  }
+  TrineStatus st = qdict_intern(x->dict, &sl->term, v);
+  if (!st && id_kind(*v) == IDK_TEMP) {
+    /* A constant the store lacks still matches zero-length paths. */
+    *missing = false;
+  }
+  return st;
+}
+
+static TrineStatus extend_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                               SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  table_init(out, x->width);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  for (size_t r = 0; r < in->n && !st; ++r) {
+    const TrineId *row = row_at(in, r);
+    TrineId s, o;
+    bool missing = false;
+    if ((st = slot_value(x, &op->path_s, row, &s, &missing)) ||
+        (st = slot_value(x, &op->path_o, row, &o, &missing)))
+      break;
+    Pairs pairs = {0};
+    st = path_pairs(x, op->path, gc, s, o, &pairs);
+    for (size_t i = 0; i < pairs.n && !st; ++i) {
+      memcpy(tmp, row, x->width * sizeof *tmp);
+      uint32_t sv = op->path_s.var, ov = op->path_o.var;
+      if (sv != SPARQL_NO_VAR) tmp[sv] = pairs.s[i];
+      if (ov != SPARQL_NO_VAR) {
+        if (tmp[ov] && tmp[ov] != pairs.o[i]) continue;
+        tmp[ov] = pairs.o[i];
+      }
+      st = emit_filtered(x, out, tmp, filters, nfilters);
+    }
+    pairs_free(&pairs);
+  }
+  free(tmp);
+  return st;
+}
+
+/* ---- joins ---- */
+
+/* Operators that can extend given rows (bind join) without changing the
+ * meaning: joins of patterns; anything else inside them runs on its own. */
+static bool pure(const SparqlOp *op) {
+  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_JOIN;
+}
+
+/* Join two tables: hash on the variables bound in every row of both,
+ * else compare every pair. */
+static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *out) {
+  table_init(out, x->width);
+  uint64_t keys = certain_vars(a) & certain_vars(b);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  if (keys && b->n > 8) {
+    /* Hash b's rows on the key variables. */
+    size_t nb = 1;
+    while (nb < b->n * 2) nb <<= 1;
+    size_t *head = malloc(nb * sizeof *head), *next = malloc((b->n + 1) * sizeof *next);
+    if (!head || !next) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < nb && !st; ++i) head[i] = SIZE_MAX;
+    for (size_t i = 0; i < b->n && !st; ++i) {
+      uint64_t h = 0;
+      const TrineId *r = row_at(b, i);
+      for (size_t v = 0; v < 64 && v < x->width; ++v)
+        if (keys >> v & 1) h = (h ^ r[v]) * 0x9e3779b97f4a7c15u;
+      size_t slot = (size_t)(h >> 20) & (nb - 1);
+      next[i] = head[slot];
+      head[slot] = i;
+    }
+    for (size_t i = 0; i < a->n && !st; ++i) {
+      const TrineId *ra = row_at(a, i);
+      uint64_t h = 0;
+      for (size_t v = 0; v < 64 && v < x->width; ++v)
+        if (keys >> v & 1) h = (h ^ ra[v]) * 0x9e3779b97f4a7c15u;
+      for (size_t j = head[(size_t)(h >> 20) & (nb - 1)]; j != SIZE_MAX && !st; j = next[j]) {
+        const TrineId *rb = row_at(b, j);
+        if (!compatible(ra, rb, x->width)) continue;
+        merge(tmp, ra, rb, x->width);
+        st = table_push(x, out, tmp);
+      }
+    }
+    free(head);
+    free(next);
+  } else {
+    for (size_t i = 0; i < a->n && !st; ++i)
+      for (size_t j = 0; j < b->n && !st; ++j) {
+        const TrineId *ra = row_at(a, i), *rb = row_at(b, j);
+        if (!compatible(ra, rb, x->width)) continue;
+        merge(tmp, ra, rb, x->width);
+        st = table_push(x, out, tmp);
+      }
+  }
+  free(tmp);
+  return st;
+}
+
+/* ---- join groups ----
+ * A tree of JOINs over BGPs, paths and other operators is one group: the
+ * other operators (VALUES, sub-queries, unions, ...) are evaluated on their
+ * own and hash-joined first; then triple patterns and paths extend the rows
+ * one at a time, cheapest next given what is bound (join is commutative
+ * and associative), and each filter runs as soon as its variables are
+ * bound. */
+
+typedef struct {
+  const SparqlOp *op;         /* a PATH or OTHER operator; NULL for a triple */
+  Pat pat;                    /* a triple pattern */
+  bool done;
+} Leaf;
+
+typedef struct {
+  Leaf *v;
+  size_t n, cap;
+} Leaves;
+
+static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const SparqlTriple *t) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    Leaf *v = realloc(l->v, cap * sizeof *v);
+    if (!v) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    l->v = v;
+    l->cap = cap;
+  }
+  Leaf *leaf = &l->v[l->n++];
+  *leaf = (Leaf){.op = op};
+  return t ? make_pat(x, t, &leaf->pat) : TRINE_OK;
+}
+
+static TrineStatus collect_leaves(Exec *x, const SparqlOp *op, Leaves *l) {
+  switch (op->kind) {
+  case SPARQL_OP_JOIN: {
+    TrineStatus st = collect_leaves(x, op->a, l);
+    return st ? st : collect_leaves(x, op->b, l);
+  }
+  case SPARQL_OP_BGP:
+    for (size_t i = 0; i < op->ntriples; ++i) {
+      TrineStatus st = add_leaf(x, l, NULL, &op->triples[i]);
+      if (st) return st;
+    }
+    return TRINE_OK;
+  default:
+    return add_leaf(x, l, op, NULL);
+  }
+}
+
+static bool slot_bound(const SparqlSlot *s, uint64_t bound) {
+  return s->var == SPARQL_NO_VAR || bit(&bound, s->var);
+}
+
+/* Rows a leaf yields per input row given the bound variables. A leaf that
+ * shares no bound variable makes a cross product: its full size counts,
+ * which the estimate of an unbound pattern already is. */
+static double leaf_cost(Exec *x, const Leaf *l, uint64_t bound, GCtx gc) {
+  if (!l->op) return estimate(x, &l->pat, &bound, gc);
+  bool sb = slot_bound(&l->op->path_s, bound), ob = slot_bound(&l->op->path_o, bound);
+  return sb && ob ? 1 : sb || ob ? 20 : 1e7;
+}
+
+static void leaf_vars(const Leaf *l, uint64_t *set) {
+  if (!l->op) {
+    for (int j = 0; j < 3; ++j)
+      if (l->pat.var[j] < 64) *set |= UINT64_C(1) << l->pat.var[j];
+    return;
+  }
+  if (l->op->path_s.var < 64) *set |= UINT64_C(1) << l->op->path_s.var;
+  if (l->op->path_o.var < 64) *set |= UINT64_C(1) << l->op->path_o.var;
+}
+
+static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                           SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  Leaves l = {0};
+  uint64_t *fvars = calloc(nfilters + 1, sizeof *fvars);
+  bool *fdyn = calloc(nfilters + 1, sizeof *fdyn), *fdone = calloc(nfilters + 1, sizeof *fdone);
+  SparqlExpr **fl = calloc(nfilters + 1, sizeof *fl);
+  TrineStatus st = fvars && fdyn && fdone && fl ? collect_leaves(x, op, &l)
+                                                : fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t f = 0; f < nfilters; ++f) expr_vars(filters[f], &fvars[f], &fdyn[f]);
+  Table cur = {0};
+  bool own = false;
+  if (!st && in) cur = *in;
+  else if (!st) { st = unit_table(x, &cur); own = true; }
+  /* Operators that are not patterns: on their own, then joined. */
+  for (size_t i = 0; i < l.n && !st; ++i) {
+    if (!l.v[i].op || l.v[i].op->kind == SPARQL_OP_PATH) continue;
+    Table t, joined;
+    if ((st = eval(x, l.v[i].op, gc, &t))) break;
+    st = join_tables(x, &cur, &t, &joined);
+    table_release(x, &t);
+    if (own) table_release(x, &cur);
+    cur = joined;
+    own = true;
+    l.v[i].done = true;
+  }
+  for (;;) {
+    if (st) break;
+    uint64_t bound = certain_vars(&cur);
+    size_t best = l.n;
+    double best_cost = 0;
+    for (size_t i = 0; i < l.n; ++i) {
+      if (l.v[i].done) continue;
+      double c = leaf_cost(x, &l.v[i], bound, gc);
+      if (best == l.n || c < best_cost) { best = i; best_cost = c; }
+    }
+    /* Filters whose variables this step completes (the rest at the end). */
+    uint64_t after = bound;
+    if (best < l.n) leaf_vars(&l.v[best], &after);
+    bool last = true;
+    for (size_t i = 0; i < l.n; ++i) last &= l.v[i].done || i == best;
+    size_t nf = 0;
+    for (size_t f = 0; f < nfilters; ++f) {
+      if (fdone[f]) continue;
+      if (last || (!fdyn[f] && (fvars[f] & ~after) == 0)) {
+        fl[nf++] = filters[f];
+        fdone[f] = true;
+      }
+    }
+    Table next;
+    if (best == l.n) { /* no pattern left: just the filters */
+      table_init(&next, x->width);
+      for (size_t r = 0; r < cur.n && !st; ++r)
+        st = emit_filtered(x, &next, row_at(&cur, r), fl, nf);
+    } else if (!l.v[best].op) {
+      st = extend_pattern(x, &l.v[best].pat, gc, &cur, fl, nf, &next);
+    } else {
+      st = extend_path(x, l.v[best].op, gc, &cur, fl, nf, &next);
+    }
+    if (own) table_release(x, &cur);
+    cur = next;
+    own = true;
+    if (st || best == l.n) break;
+    l.v[best].done = true;
+  }
+  if (!st && !own) { /* nothing evaluated: copy the input */
+    table_init(out, x->width);
+    for (size_t r = 0; r < cur.n && !st; ++r) st = table_push(x, out, row_at(&cur, r));
+  } else if (!st) {
+    *out = cur;
+  } else if (own) {
+    table_release(x, &cur);
+  }
+  free(l.v);
+  free(fvars);
+  free(fdyn);
+  free(fdone);
+  free(fl);
+  return st;
+}
+
+static bool groupable(const SparqlOp *op) {
+  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_JOIN;
+}
+
+/* Extend the rows of in with a pure pattern (BGP or path). */
+static TrineStatus extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                          SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  return joinset(x, op, gc, in, filters, nfilters, out);
+}
+
+static TrineStatus eval_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  Table ta, tb = {0};
+  TrineStatus st = eval(x, op->a, gc, &ta);
+  if (st) return st;
+  bool bind = pure(op->b);
+  if (!bind) st = eval(x, op->b, gc, &tb);
+  table_init(out, x->width);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp && !st) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < ta.n && !st; ++i) {
+    const TrineId *ra = row_at(&ta, i);
+    bool matched = false;
+    if (bind) {
+      Table one = {.rows = (TrineId *)ra, .n = 1, .cap = 1, .width = x->width}, ext;
+      st = extend(x, op->b, gc, &one, op->exprs, op->nexprs, &ext);
+      for (size_t j = 0; j < ext.n && !st; ++j) st = table_push(x, out, row_at(&ext, j));
+      matched = ext.n > 0;
+      table_release(x, &ext);
+    } else {
+      for (size_t j = 0; j < tb.n && !st; ++j) {
+        const TrineId *rb = row_at(&tb, j);
+        if (!compatible(ra, rb, x->width)) continue;
+        merge(tmp, ra, rb, x->width);
+        bool pass = true;
+        if (op->nexprs) st = expr_filter(&x->ex, op->exprs, op->nexprs, tmp, &pass);
+        if (st || !pass) continue;
+        matched = true;
+        st = table_push(x, out, tmp);
+      }
+    }
+    if (!st && !matched) st = table_push(x, out, ra);
+  }
+  free(tmp);
+  table_release(x, &ta);
+  table_release(x, &tb);
+  return st;
+}
+
+static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  Table ta, tb;
+  TrineStatus st = eval(x, op->a, gc, &ta);
+  if (st) return st;
+  if ((st = eval(x, op->b, gc, &tb))) {
+    table_release(x, &ta);
+    return st;
+  }
+  table_init(out, x->width);
+  for (size_t i = 0; i < ta.n && !st; ++i) {
+    const TrineId *ra = row_at(&ta, i);
+    bool removed = false;
+    for (size_t j = 0; j < tb.n && !removed; ++j) {
+      const TrineId *rb = row_at(&tb, j);
+      bool shared = false;
+      for (size_t v = 0; v < x->width && !shared; ++v) shared = ra[v] && rb[v];
+      removed = shared && compatible(ra, rb, x->width);
+    }
+    if (!removed) st = table_push(x, out, ra);
+  }
+  table_release(x, &ta);
+  table_release(x, &tb);
+  return st;
+}
+
+static TrineStatus eval_union(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  Table tb;
+  TrineStatus st = eval(x, op->a, gc, out);
+  if (st) return st;
+  if ((st = eval(x, op->b, gc, &tb))) return st;
+  for (size_t j = 0; j < tb.n && !st; ++j) st = table_push(x, out, row_at(&tb, j));
+  table_release(x, &tb);
+  return st;
+}
+
+static TrineStatus eval_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  if (groupable(op->a)) /* filters run inside the group, as early as possible */
+    return joinset(x, op->a, gc, NULL, op->exprs, op->nexprs, out);
+  Table in;
+  TrineStatus st = eval(x, op->a, gc, &in);
+  if (st) return st;
+  table_init(out, x->width);
+  for (size_t i = 0; i < in.n && !st; ++i)
+    st = emit_filtered(x, out, row_at(&in, i), op->exprs, op->nexprs);
+  table_release(x, &in);
+  return st;
+}
+
+/* GRAPH g { P } and GRAPH ?g { P }. */
+static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
+  if (op->target.var == SPARQL_NO_VAR) {
+    TrineId g;
+    TrineStatus st = qdict_lookup(x->dict, &op->target.term, &g);
+    table_init(out, x->width);
+    if (st == TRINE_NOT_FOUND) return TRINE_OK;
+    if (st) return st;
+    bool allowed = x->named_all;
+    for (size_t i = 0; i < x->nnamed && !allowed; ++i) allowed = x->named[i] == g;
+    if (!allowed || g == 0) return TRINE_OK;
+    return eval(x, op->a, (GCtx){true, g}, out);
+  }
+  /* The named graphs: the dataset's, or every graph of the store. */
+  TrineId *gs = x->named;
+  size_t ng = x->nnamed;
+  TrineId *owned = NULL;
+  if (x->named_all) {
+    size_t cap = 16;
+    owned = malloc(cap * sizeof *owned);
+    ng = 0;
+    if (!owned) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    /* The named graphs are the 'g' keys of the statistics (ids from 1). */
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(x->txn->txn, x->txn->store->stats, &cur);
+    unsigned char key[9] = {'g', 0, 0, 0, 0, 0, 0, 0, 1};
+    MDB_val k = {sizeof key, key}, v;
+    for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+      const unsigned char *kb = k.mv_data;
+      if (k.mv_size != 9 || kb[0] != 'g') break;
+      if (ng == cap) {
+        cap *= 2;
+        TrineId *n = realloc(owned, cap * sizeof *n);
+        if (!n) break;
+        owned = n;
+      }
+      owned[ng++] = be_get(kb + 1);
+    }
+    mdb_cursor_close(cur);
+    gs = owned;
+  }
+  table_init(out, x->width);
+  TrineStatus st = TRINE_OK;
+  uint32_t gv = op->target.var;
+  for (size_t i = 0; i < ng && !st; ++i) {
+    Table t;
+    if ((st = eval(x, op->a, (GCtx){true, gs[i]}, &t))) break;
+    for (size_t j = 0; j < t.n && !st; ++j) {
+      TrineId *r = row_at(&t, j);
+      if (r[gv] && r[gv] != gs[i]) continue;
+      r[gv] = gs[i];
+      st = table_push(x, out, r);
+    }
+    table_release(x, &t);
+  }
+  free(owned);
+  return st;
+}
+
+static TrineStatus eval_extend(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  TrineStatus st = eval(x, op->a, gc, out);
+  const SparqlBind *b = &op->binds[0];
+  for (size_t i = 0; i < out->n && !st; ++i) {
+    TrineId *r = row_at(out, i), v;
+    st = expr_eval(&x->ex, b->expr, r, &v);
+    if (!st && !r[b->var]) r[b->var] = v;
+  }
+  return st;
+}
+
+static TrineStatus eval_table(Exec *x, const SparqlOp *op, Table *out) {
+  table_init(out, x->width);
+  TrineId *tmp = calloc(x->width + 1, sizeof *tmp);
+  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  for (size_t r = 0; r < op->nrows && !st; ++r) {
+    memset(tmp, 0, x->width * sizeof *tmp);
+    for (size_t c = 0; c < op->nvars && !st; ++c) {
+      const SparqlSlot *cell = &op->rows[r * op->nvars + c];
+      if (cell->term.kind == TRINE_TERM_NONE) continue;
+      st = qdict_intern(x->dict, &cell->term, &tmp[op->vars[c]]);
+    }
+    if (!st) st = table_push(x, out, tmp);
+  }
+  free(tmp);
+  return st;
+}
+
+/* ---- solution modifiers ---- */
+
+typedef struct {
+  Exec *x;
+  const SparqlOp *op;
+  TrineId *keys; /* n rows * nkeys */
+  const Table *t;
+} SortCtx;
+
+static SortCtx *sort_ctx; /* qsort has no context argument in C11 */
+
+static int cmp_rows(const void *pa, const void *pb) {
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  SortCtx *c = sort_ctx;
+  size_t nk = c->op->nkeys;
+  for (size_t k = 0; k < nk; ++k) {
+    int r = expr_order(&c->x->ex, c->keys[a * nk + k], c->keys[b * nk + k]);
+    if (r) return c->op->keys[k].descending ? -r : r;
+  }
+  return a < b ? -1 : a > b; /* stable */
+}
+
+static TrineStatus eval_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  Table in;
+  TrineStatus st = eval(x, op->a, gc, &in);
+  if (st) return st;
+  size_t nk = op->nkeys;
+  TrineId *keys = malloc((in.n * nk + 1) * sizeof *keys);
+  size_t *idx = malloc((in.n + 1) * sizeof *idx);
+  if (!keys || !idx) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < in.n && !st; ++i) {
+    idx[i] = i;
+    for (size_t k = 0; k < nk && !st; ++k)
+      st = expr_eval(&x->ex, op->keys[k].expr, row_at(&in, i), &keys[i * nk + k]);
+  }
+  if (!st) {
+    SortCtx c = {x, op, keys, &in};
+    sort_ctx = &c;
+    qsort(idx, in.n, sizeof *idx, cmp_rows);
+    sort_ctx = NULL;
+    table_init(out, x->width);
+    for (size_t i = 0; i < in.n && !st; ++i) st = table_push(x, out, row_at(&in, idx[i]));
+  }
+  free(keys);
+  free(idx);
+  table_release(x, &in);
+  return st;
+}
+
+static TrineStatus eval_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  TrineStatus st = eval(x, op->a, gc, out);
+  if (st) return st;
+  bool *keep = calloc(x->width + 1, sizeof *keep);
+  if (!keep) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < op->nvars; ++i) keep[op->vars[i]] = true;
+  for (size_t i = 0; i < out->n; ++i) {
+    TrineId *r = row_at(out, i);
+    for (size_t v = 0; v < x->width; ++v)
+      if (!keep[v]) r[v] = 0;
+  }
+  free(keep);
+  return TRINE_OK;
+}
+
+static uint64_t row_hash(const TrineId *r, size_t w) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (size_t i = 0; i < w; ++i) h = (h ^ r[i]) * 0xbf58476d1ce4e5b9u;
+  return h ^ (h >> 31);
+}
+
+/* Keep the first of equal rows (in place). */
+static TrineStatus distinct_rows(Exec *x, Table *t) {
+  size_t nb = 16;
+  while (nb < t->n * 2) nb <<= 1;
+  size_t *slots = malloc(nb * sizeof *slots);
+  if (!slots) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < nb; ++i) slots[i] = SIZE_MAX;
+  size_t k = 0;
+  for (size_t i = 0; i < t->n; ++i) {
+    TrineId *r = row_at(t, i);
+    size_t s = (size_t)row_hash(r, t->width) & (nb - 1);
+    bool dup = false;
+    for (; slots[s] != SIZE_MAX; s = (s + 1) & (nb - 1))
+      if (memcmp(row_at(t, slots[s]), r, t->width * sizeof *r) == 0) {
+        dup = true;
+        break;
+      }
+    if (dup) continue;
+    if (k != i) memcpy(row_at(t, k), r, t->width * sizeof *r);
+    slots[s] = k++;
+  }
+  t->n = k;
+  free(slots);
+  return TRINE_OK;
+}
+
+static TrineStatus eval_slice(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  TrineStatus st = eval(x, op->a, gc, out);
+  if (st) return st;
+  size_t off = op->offset > 0 ? (size_t)op->offset : 0;
+  if (off > out->n) off = out->n;
+  size_t n = out->n - off;
+  if (op->limit >= 0 && (size_t)op->limit < n) n = (size_t)op->limit;
+  if (off) memmove(out->rows, row_at(out, off), n * out->width * sizeof(TrineId));
+  out->n = n;
+  return TRINE_OK;
+}
+
+/* GROUP: rows grouped on the key values; aggregates per group. */
+typedef struct {
+  TrineId *key;
+  AggState **aggs;
+  TrineId *first; /* a row of the group (for key variables) */
+} Group;
+
+static TrineStatus eval_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  Table in;
+  TrineStatus st = eval(x, op->a, gc, &in);
+  if (st) return st;
+  size_t nk = op->nbinds, na = op->naggs;
+  size_t cap = 16, ng = 0;
+  Group *groups = calloc(cap, sizeof *groups);
+  size_t nb = 64;
+  while (nb < in.n * 2) nb <<= 1;
+  size_t *slots = malloc(nb * sizeof *slots);
+  TrineId *key = calloc(nk + 1, sizeof *key);
+  if (!groups || !slots || !key) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < nb && !st; ++i) slots[i] = SIZE_MAX;
+  for (size_t i = 0; i < in.n && !st; ++i) {
+    const TrineId *r = row_at(&in, i);
+    for (size_t k = 0; k < nk && !st; ++k) st = expr_eval(&x->ex, op->binds[k].expr, r, &key[k]);
+    if (st) break;
+    size_t s = (size_t)row_hash(key, nk) & (nb - 1);
+    for (; slots[s] != SIZE_MAX; s = (s + 1) & (nb - 1))
+      if (memcmp(groups[slots[s]].key, key, nk * sizeof *key) == 0) break;
+    if (slots[s] == SIZE_MAX) {
+      if (ng == cap) {
+        cap *= 2;
+        Group *g = realloc(groups, cap * sizeof *g);
+        if (!g) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
+        groups = g;
+      }
+      Group *g = &groups[ng];
+      *g = (Group){0};
+      g->key = malloc((nk + 1) * sizeof *g->key);
+      g->aggs = calloc(na + 1, sizeof *g->aggs);
+      if (!g->key || !g->aggs) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); free(g->key); free(g->aggs); break; }
+      memcpy(g->key, key, nk * sizeof *key);
+      for (size_t a = 0; a < na; ++a) g->aggs[a] = agg_new(&x->ex, op->aggs[a].expr);
+      slots[s] = ng++;
+    }
+    Group *g = &groups[slots[s]];
+    for (size_t a = 0; a < na && !st; ++a) st = g->aggs[a] ? agg_step(g->aggs[a], r) : fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  /* No rows and no keys: one empty group (COUNT(*) = 0). */
+  if (!st && ng == 0 && nk == 0) {
+    groups[0] = (Group){.key = calloc(1, sizeof(TrineId)), .aggs = calloc(na + 1, sizeof(AggState *))};
+    if (groups[0].aggs)
+      for (size_t a = 0; a < na; ++a) groups[0].aggs[a] = agg_new(&x->ex, op->aggs[a].expr);
+    ng = 1;
+  }
+  table_init(out, x->width);
+  TrineId *row = calloc(x->width + 1, sizeof *row);
+  if (!row && !st) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t gi = 0; gi < ng && !st; ++gi) {
+    memset(row, 0, x->width * sizeof *row);
+    for (size_t k = 0; k < nk; ++k)
+      if (op->binds[k].var != SPARQL_NO_VAR) row[op->binds[k].var] = groups[gi].key[k];
+    for (size_t a = 0; a < na && !st; ++a)
+      if (groups[gi].aggs && groups[gi].aggs[a]) st = agg_result(groups[gi].aggs[a], &row[op->aggs[a].var]);
+    if (!st) st = table_push(x, out, row);
+  }
+  for (size_t gi = 0; gi < ng; ++gi) {
+    for (size_t a = 0; groups[gi].aggs && a < na; ++a) agg_free(groups[gi].aggs[a]);
+    free(groups[gi].aggs);
+    free(groups[gi].key);
+  }
+  free(row);
+  free(groups);
+  free(slots);
+  free(key);
+  table_release(x, &in);
+  return st;
+}
+
+/* ---- dispatch ---- */
+
+static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found);
+
+static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  TrineStatus st = check_limits(x);
+  if (st) return st;
+  switch (op->kind) {
+  case SPARQL_OP_BGP: case SPARQL_OP_PATH: case SPARQL_OP_JOIN:
+    return joinset(x, op, gc, NULL, NULL, 0, out);
+  case SPARQL_OP_LEFTJOIN: return eval_leftjoin(x, op, gc, out);
+  case SPARQL_OP_FILTER: return eval_filter(x, op, gc, out);
+  case SPARQL_OP_UNION: return eval_union(x, op, gc, out);
+  case SPARQL_OP_MINUS: return eval_minus(x, op, gc, out);
+  case SPARQL_OP_GRAPH: return eval_graph(x, op, out);
+  case SPARQL_OP_EXTEND: return eval_extend(x, op, gc, out);
+  case SPARQL_OP_GROUP: return eval_group(x, op, gc, out);
+  case SPARQL_OP_TABLE: return eval_table(x, op, out);
+  case SPARQL_OP_TOMULTISET: return eval(x, op->a, gc, out);
+  case SPARQL_OP_ORDERBY: return eval_orderby(x, op, gc, out);
+  case SPARQL_OP_PROJECT: return eval_project(x, op, gc, out);
+  case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED:
+    st = eval(x, op->a, gc, out);
+    return st ? st : distinct_rows(x, out);
+  case SPARQL_OP_SLICE: return eval_slice(x, op, gc, out);
+  case SPARQL_OP_SERVICE:
+    table_init(out, x->width);
+    return fail(x, TRINE_ERR_UNSUPPORTED, "SERVICE (federated query) is not supported");
+  }
+  return fail(x, TRINE_ERR_INTERNAL, "unknown algebra operator");
+}
+
+/* EXISTS { P } on a row: evaluate P with the row's bindings. */
+static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found) {
+  Exec *x = ctx;
+  Table t;
+  TrineStatus st;
+  *found = false;
+  if (pure(pattern)) { /* substitute the row's bindings: one probe */
+    Table one = {.rows = (TrineId *)row, .n = 1, .cap = 1, .width = x->width};
+    st = extend(x, pattern, (GCtx){false, 0}, &one, NULL, 0, &t);
+    *found = !st && t.n > 0;
+    table_release(x, &t);
+    return st;
+  }
+  st = eval(x, pattern, (GCtx){false, 0}, &t);
+  for (size_t i = 0; i < t.n && !st && !*found; ++i) *found = compatible(row_at(&t, i), row, x->width);
+  table_release(x, &t);
+  return st;
+}
+
+TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out) {
+  x->ex.exists = exists_cb;
+  x->ex.exists_ctx = x;
+  return eval(x, op, (GCtx){false, 0}, out);
+}

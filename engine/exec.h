@@ -1,0 +1,55 @@
+/*
+ * exec.h -- evaluating SPARQL algebra over the indexes.
+ *
+ * Operators exchange tables of rows; a row is one id per variable of the
+ * request (0 = unbound). Basic graph patterns and paths extend the rows
+ * they are given (index nested-loop joins, patterns ordered by the
+ * statistics, filters applied as soon as their variables are bound); other
+ * operators join materialized tables by hashing on their shared variables.
+ * Memory for tables is counted against a limit; cancellation and timeouts
+ * are checked as rows are produced.
+ */
+#ifndef TRINE_EXEC_H
+#define TRINE_EXEC_H
+
+#include "expr.h"
+
+#include <signal.h>
+#include <time.h>
+
+typedef struct {
+  TrineId *rows; /* n rows of width ids */
+  size_t n, cap, width;
+} Table;
+
+typedef struct {
+  TrineTxn *txn;
+  QDict *dict;
+  ExprCtx ex;
+  const SparqlRequest *req;
+  size_t width;
+  /* dataset: the default graph is the merge of dflt (usually {0}) */
+  TrineId *dflt, *named;
+  size_t ndflt, nnamed;
+  bool named_all;           /* no FROM NAMED: every named graph */
+  /* limits */
+  volatile sig_atomic_t *cancel;
+  struct timespec deadline; /* tv_sec 0: none */
+  size_t mem_limit, mem_used;
+  uint64_t ticks;
+} Exec;
+
+/// Set up an executor for req over txn (dataset from FROM / FROM NAMED).
+TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *req);
+void exec_free(Exec *x);
+
+/// Evaluate op in the default graph (or the dataset's) into out.
+TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out);
+
+/// Override the dataset (updates' USING / WITH): graphs as store ids.
+void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size_t nnamed,
+                      bool named_all);
+
+void table_free(Table *t);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * expr.h -- SPARQL 1.1 expressions over term ids: evaluation with the
+ * spec's error semantics, effective boolean value, ORDER BY comparison and
+ * aggregates.
+ *
+ * A row is an array of ids, one per variable of the request (r->vars);
+ * 0 means unbound. Results are ids from the query dictionary (qdict.h):
+ * stored terms keep their ids, computed ones get temporary ids. An
+ * expression error (type error, unbound variable, bad argument) is not a
+ * failure: it yields id 0 ("error"), which makes a FILTER false and leaves
+ * a BIND unbound. Functions return a non-OK status only for real failures
+ * (out of memory, cancelled, I/O).
+ */
+#ifndef TRINE_EXPR_H
+#define TRINE_EXPR_H
+
+#include "qdict.h"
+#include "sparql.h"
+
+/// Evaluates EXISTS { pattern } for a row: sets *found.
+typedef TrineStatus (*ExistsFn)(void *ctx, const SparqlOp *pattern, const TrineId *row,
+                                bool *found);
+
+/// What expression evaluation needs from the query being run.
+typedef struct {
+  QDict *dict;
+  const SparqlRequest *req;
+  const char *base_iri;   ///< for IRI()/URI() of relative strings (may be NULL)
+  TrineId now;            ///< NOW(): one xsd:dateTime per query (0: set lazily)
+  uint64_t rand_state;    ///< RAND(), seeded per query
+  ExistsFn exists;        ///< EXISTS / NOT EXISTS
+  void *exists_ctx;
+  void *impl;             ///< private to expr.c (caches: regexes, decoded values)
+} ExprCtx;
+
+/// Set up / release an ExprCtx (caches). dict and req must outlive it.
+TrineStatus expr_ctx_init(ExprCtx *c, QDict *dict, const SparqlRequest *req,
+                          const char *base_iri);
+void expr_ctx_free(ExprCtx *c);
+
+/// Evaluate e on row: *out is the result's id, or 0 on an expression error.
+TrineStatus expr_eval(ExprCtx *c, const SparqlExpr *e, const TrineId *row, TrineId *out);
+
+/// Effective boolean value of e on row: *out 1 true, 0 false, -1 error.
+TrineStatus expr_ebv(ExprCtx *c, const SparqlExpr *e, const TrineId *row, int *out);
+
+/// A conjunction of expressions (FILTER, LEFTJOIN): true only if all are true.
+TrineStatus expr_filter(ExprCtx *c, SparqlExpr *const *exprs, size_t n, const TrineId *row,
+                        bool *pass);
+
+/**
+ * ORDER BY order of two ids (0 = unbound) per SPARQL 1.1 section 15.1:
+ * unbound < blank nodes < IRIs < literals; numbers, strings, booleans and
+ * dateTimes by value where comparable, otherwise a fixed total order.
+ * @return <0, 0 or >0.
+ */
+int expr_order(ExprCtx *c, TrineId a, TrineId b);
+
+/// An aggregate's running state for one group.
+typedef struct AggState AggState;
+
+/// New state for agg (an expression of kind SPARQL_EX_AGGREGATE).
+AggState *agg_new(ExprCtx *c, const SparqlExpr *agg);
+
+/// Feed one row of the group (the aggregate evaluates its own argument,
+/// honours DISTINCT and COUNT(*)).
+TrineStatus agg_step(AggState *s, const TrineId *row);
+
+/// The aggregate's value (0 on error, e.g. SUM of a non-number; an empty
+/// group gives COUNT 0, SUM 0, GROUP_CONCAT "", and an error for AVG's
+/// ... per the spec: AVG of no rows is 0, MIN/MAX/SAMPLE of none is error).
+TrineStatus agg_result(AggState *s, TrineId *out);
+
+void agg_free(AggState *s);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * qdict.h -- the dictionary as a query sees it: stored terms keep their
+ * store ids; terms a query computes (BIND, functions, aggregates) that the
+ * store does not hold get temporary ids, kind IDK_TEMP, private to the
+ * query. Equal terms always get equal ids, so joins and sameTerm compare
+ * ids. Decoded terms stay valid until qdict_free().
+ */
+#ifndef TRINE_QDICT_H
+#define TRINE_QDICT_H
+
+#include "dict.h"
+
+#define IDK_TEMP 4
+
+typedef struct QDict QDict;
+
+/// A dictionary over the snapshot of txn (which must outlive it).
+QDict *qdict_new(TrineTxn *txn);
+void qdict_free(QDict *d);
+
+/// The id of term t: its store id when stored, else a temporary id.
+TrineStatus qdict_intern(QDict *d, const TrineTerm *t, TrineId *id);
+
+/// The store id of t, or TRINE_NOT_FOUND when the store lacks it.
+TrineStatus qdict_lookup(QDict *d, const TrineTerm *t, TrineId *id);
+
+/// The term of an id (store or temporary); views live until qdict_free().
+TrineStatus qdict_term(QDict *d, TrineId id, TrineTerm *out);
+
+/// A fresh blank node, distinct from every other (BNODE(), templates).
+TrineId qdict_new_blank(QDict *d);
+
+/// The transaction the dictionary reads.
+TrineTxn *qdict_txn(QDict *d);
+
+#endif

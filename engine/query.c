@@ -1,0 +1,402 @@
+/*
+ * query.c -- the public query API: prepare (parse, check), step (evaluate
+ * on the first step from one snapshot, then hand out rows), read terms.
+ */
+#include "exec.h"
+#include "index.h"
+#include "update.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XSD_BOOLEAN "http://www.w3.org/2001/XMLSchema#boolean"
+
+struct TrineQueryImpl {
+  TrineStore *store;
+  SparqlRequest *req;
+  char *name;
+  unsigned timeout_ms;
+  size_t memory_limit;
+  TrineErrorSink sink;
+  void *sink_ctx;
+  volatile sig_atomic_t cancel;
+  /* columns */
+  size_t ncols;
+  uint32_t *colvars;       /* SELECT: variable per column */
+  const char **colnames;
+  /* a run */
+  bool started;
+  TrineTxn *txn;
+  QDict *dict;
+  Exec x;
+  bool have_exec;
+  Table result;            /* SELECT rows; CONSTRUCT/DESCRIBE: 3 ids a row */
+  size_t pos;              /* next row to hand out */
+  bool ask, ask_done;
+  TrineTerm *terms;        /* current row, per column */
+  bool *bound;
+};
+
+static const char *const triple_cols[3] = {"s", "p", "o"};
+
+static void deliver(TrineQuery *q, TrineStatus st) {
+  if (q->sink) {
+    TrineError e = {st, q->name, 0, 0, trine_store_errmsg(q->store)};
+    q->sink(q->sink_ctx, &e);
+  }
+}
+
+static TrineStatus set_columns(TrineQuery *q) {
+  const SparqlRequest *r = q->req;
+  switch (r->form) {
+  case SPARQL_SELECT:
+    q->ncols = r->nprojection;
+    q->colvars = calloc(q->ncols + 1, sizeof *q->colvars);
+    q->colnames = calloc(q->ncols + 1, sizeof *q->colnames);
+    if (!q->colvars || !q->colnames) return TRINE_ERR_NOMEM;
+    for (size_t i = 0; i < q->ncols; ++i) {
+      q->colvars[i] = r->projection[i];
+      q->colnames[i] = r->vars[r->projection[i]].name;
+    }
+    break;
+  case SPARQL_ASK: q->ncols = 1; break;
+  case SPARQL_CONSTRUCT: case SPARQL_DESCRIBE: q->ncols = 3; break;
+  case SPARQL_UPDATE: q->ncols = 0; break;
+  }
+  q->terms = calloc(q->ncols + 1, sizeof *q->terms);
+  q->bound = calloc(q->ncols + 1, sizeof *q->bound);
+  return q->terms && q->bound ? TRINE_OK : TRINE_ERR_NOMEM;
+}
+
+TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
+                                const TrineQueryOptions *opts, TrineQuery **out) {
+  *out = NULL;
+  TrineQuery *q = calloc(1, sizeof *q);
+  if (!q) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
+  q->store = s;
+  q->name = strdup(opts && opts->name ? opts->name : "query");
+  if (opts) {
+    q->timeout_ms = opts->timeout_ms;
+    q->memory_limit = opts->memory_limit;
+    q->sink = opts->sink;
+    q->sink_ctx = opts->sink_ctx;
+  }
+  TrineError err = {0};
+  TrineStatus st = q->name ? sparql_parse(q->name, text, len, opts ? opts->base_iri : NULL,
+                                          &q->req, &err)
+                           : TRINE_ERR_NOMEM;
+  if (st) {
+    if (err.message) {
+      trine_error_format(&err, s->errmsg, sizeof s->errmsg);
+      if (q->sink) q->sink(q->sink_ctx, &err);
+      else if (s->sink) s->sink(s->sink_ctx, &err);
+    } else {
+      store_error(s, st, "%s", trine_strerror(st));
+    }
+    trine_query_free(q);
+    return st;
+  }
+  if ((st = set_columns(q))) {
+    trine_query_free(q);
+    return store_error(s, st, "out of memory");
+  }
+  *out = q;
+  return TRINE_OK;
+}
+
+TrineQueryForm trine_query_form(const TrineQuery *q) {
+  switch (q->req->form) {
+  case SPARQL_SELECT: return TRINE_QUERY_SELECT;
+  case SPARQL_ASK: return TRINE_QUERY_ASK;
+  case SPARQL_CONSTRUCT: return TRINE_QUERY_CONSTRUCT;
+  case SPARQL_DESCRIBE: return TRINE_QUERY_DESCRIBE;
+  case SPARQL_UPDATE: return TRINE_QUERY_UPDATE;
+  }
+  return TRINE_QUERY_SELECT;
+}
+
+size_t trine_query_columns(const TrineQuery *q) { return q->ncols; }
+
+const char *trine_query_column_name(const TrineQuery *q, size_t i) {
+  if (i >= q->ncols) return NULL;
+  switch (q->req->form) {
+  case SPARQL_SELECT: return q->colnames[i];
+  case SPARQL_ASK: return "boolean";
+  default: return triple_cols[i];
+  }
+}
+
+static void end_run(TrineQuery *q) {
+  if (q->have_exec) {
+    table_free(&q->result);
+    exec_free(&q->x);
+  }
+  q->have_exec = false;
+  qdict_free(q->dict);
+  q->dict = NULL;
+  trine_txn_abort(q->txn);
+  q->txn = NULL;
+  q->started = false;
+  q->pos = 0;
+  q->ask_done = false;
+}
+
+/* ---- CONSTRUCT and DESCRIBE ---- */
+
+static TrineStatus push_triple(TrineQuery *q, Table *t, TrineId s, TrineId p, TrineId o) {
+  if (!s || !p || !o) return TRINE_OK;
+  unsigned ks = id_kind(s), kp = id_kind(p);
+  TrineTerm term;
+  /* Only IRIs and blank nodes as subjects, IRIs as predicates. */
+  if (ks == IDK_LITERAL || kp != IDK_IRI) {
+    if (kp != IDK_TEMP && ks != IDK_TEMP) return TRINE_OK;
+    if (qdict_term(q->dict, s, &term)) return TRINE_ERR_INTERNAL;
+    if (term.kind == TRINE_TERM_LITERAL) return TRINE_OK;
+    if (qdict_term(q->dict, p, &term)) return TRINE_ERR_INTERNAL;
+    if (term.kind != TRINE_TERM_IRI) return TRINE_OK;
+  }
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    TrineId *r = realloc(t->rows, cap * 3 * sizeof *r);
+    if (!r) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+    t->rows = r;
+    t->cap = cap;
+  }
+  TrineId *r = t->rows + 3 * t->n++;
+  r[0] = s;
+  r[1] = p;
+  r[2] = o;
+  return TRINE_OK;
+}
+
+static int cmp_triple(const void *a, const void *b) {
+  const TrineId *x = a, *y = b;
+  for (int i = 0; i < 3; ++i)
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+/* Sort and drop duplicate triples: a graph is a set. */
+static void dedup_triples(Table *t) {
+  if (t->n < 2) return;
+  qsort(t->rows, t->n, 3 * sizeof(TrineId), cmp_triple);
+  size_t k = 1;
+  for (size_t i = 1; i < t->n; ++i)
+    if (cmp_triple(t->rows + 3 * i, t->rows + 3 * (k - 1)))
+      memcpy(t->rows + 3 * k++, t->rows + 3 * i, 3 * sizeof(TrineId));
+  t->n = k;
+}
+
+/* The id of a template slot for one solution; blank nodes fresh per row. */
+static TrineStatus slot_id(TrineQuery *q, const SparqlSlot *sl, const TrineId *row,
+                           TrineId *blanks, size_t nblanks, TrineId *out) {
+  *out = 0;
+  if (sl->var != SPARQL_NO_VAR) {
+    *out = row[sl->var];
+    return TRINE_OK;
+  }
+  if (sl->term.kind == TRINE_TERM_BLANK) {
+    /* Template labels are b0, b1, ...: one fresh node per label and row. */
+    unsigned long k = strtoul(sl->term.value + 1, NULL, 10);
+    if (k < nblanks) {
+      if (!blanks[k]) blanks[k] = qdict_new_blank(q->dict);
+      *out = blanks[k];
+      return TRINE_OK;
+    }
+    *out = qdict_new_blank(q->dict);
+    return TRINE_OK;
+  }
+  return qdict_intern(q->dict, &sl->term, out);
+}
+
+static TrineStatus construct(TrineQuery *q, const Table *sol, Table *out) {
+  const SparqlRequest *r = q->req;
+  size_t nblanks = 2 * r->nconstruct + 1;
+  TrineId *blanks = malloc(nblanks * sizeof *blanks);
+  if (!blanks) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+  *out = (Table){.width = 3};
+  TrineStatus st = TRINE_OK;
+  for (size_t i = 0; i < sol->n && !st; ++i) {
+    const TrineId *row = sol->rows + i * sol->width;
+    memset(blanks, 0, nblanks * sizeof *blanks);
+    for (size_t t = 0; t < r->nconstruct && !st; ++t) {
+      TrineId s, p, o;
+      const SparqlTriple *tp = &r->construct[t];
+      if ((st = slot_id(q, &tp->s, row, blanks, nblanks, &s)) ||
+          (st = slot_id(q, &tp->p, row, blanks, nblanks, &p)) ||
+          (st = slot_id(q, &tp->o, row, blanks, nblanks, &o)))
+        break;
+      st = push_triple(q, out, s, p, o);
+    }
+  }
+  free(blanks);
+  if (!st) dedup_triples(out);
+  return st;
+}
+
+/* Concise bounded description of one resource: its triples in the default
+ * graph, and those of the blank nodes they lead to. */
+static TrineStatus describe_one(TrineQuery *q, TrineId id, Table *out) {
+  TrineId *todo = malloc(16 * sizeof *todo);
+  size_t n = 0, cap = 16, head = 0;
+  if (!todo) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+  todo[n++] = id;
+  TrineStatus st = TRINE_OK;
+  while (head < n && !st) {
+    TrineId node = todo[head++];
+    if (id_kind(node) == IDK_TEMP || id_kind(node) == IDK_LITERAL) continue;
+    Quad pat = {{node, 0, 0, 0}};
+    IndexIter *it;
+    if ((st = index_iter_open(q->txn, &pat, 1u << Q_S | 1u << Q_G, &it))) break;
+    Quad m;
+    while (!st && (st = index_iter_next(it, &m)) == TRINE_ROW) {
+      st = push_triple(q, out, m.v[Q_S], m.v[Q_P], m.v[Q_O]);
+      if (st || id_kind(m.v[Q_O]) != IDK_BLANK) continue;
+      bool seen = false;
+      for (size_t i = 0; i < n && !seen; ++i) seen = todo[i] == m.v[Q_O];
+      if (seen) continue;
+      if (n == cap) {
+        cap *= 2;
+        TrineId *t = realloc(todo, cap * sizeof *t);
+        if (!t) { st = store_error(q->store, TRINE_ERR_NOMEM, "out of memory"); break; }
+        todo = t;
+      }
+      todo[n++] = m.v[Q_O];
+    }
+    if (st == TRINE_DONE) st = TRINE_OK;
+    index_iter_free(it);
+  }
+  free(todo);
+  return st;
+}
+
+static TrineStatus describe(TrineQuery *q, const Table *sol, Table *out) {
+  const SparqlRequest *r = q->req;
+  *out = (Table){.width = 3};
+  TrineStatus st = TRINE_OK;
+  for (size_t d = 0; d < r->ndescribe && !st; ++d) {
+    const SparqlSlot *sl = &r->describe[d];
+    if (sl->var == SPARQL_NO_VAR) {
+      TrineId id;
+      st = qdict_lookup(q->dict, &sl->term, &id);
+      if (st == TRINE_NOT_FOUND) { st = TRINE_OK; continue; }
+      if (!st) st = describe_one(q, id, out);
+      continue;
+    }
+    for (size_t i = 0; i < sol->n && !st; ++i) {
+      TrineId id = sol->rows[i * sol->width + sl->var];
+      if (id) st = describe_one(q, id, out);
+    }
+  }
+  if (r->describe_star)
+    for (size_t i = 0; i < sol->n && !st; ++i)
+      for (size_t v = 0; v < sol->width && !st; ++v) {
+        TrineId id = sol->rows[i * sol->width + v];
+        if (id && r->vars[v].kind == SPARQL_VAR_USER) st = describe_one(q, id, out);
+      }
+  if (!st) dedup_triples(out);
+  return st;
+}
+
+/* ---- running ---- */
+
+static TrineStatus start(TrineQuery *q) {
+  const SparqlRequest *r = q->req;
+  bool write = r->form == SPARQL_UPDATE;
+  TrineStatus st = trine_txn_begin(q->store, write, &q->txn);
+  if (st) return st;
+  if (!(q->dict = qdict_new(q->txn))) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+  if ((st = exec_init(&q->x, q->txn, q->dict, r))) return st;
+  q->have_exec = true;
+  q->x.cancel = &q->cancel;
+  if (q->memory_limit) q->x.mem_limit = q->memory_limit;
+  if (q->timeout_ms) {
+    clock_gettime(CLOCK_MONOTONIC, &q->x.deadline);
+    q->x.deadline.tv_sec += q->timeout_ms / 1000;
+    q->x.deadline.tv_nsec += (long)(q->timeout_ms % 1000) * 1000000L;
+    if (q->x.deadline.tv_nsec >= 1000000000L) {
+      q->x.deadline.tv_sec++;
+      q->x.deadline.tv_nsec -= 1000000000L;
+    }
+  }
+  q->started = true;
+  if (write) {
+    st = update_run(&q->x, r);
+    if (!st) {
+      st = trine_txn_commit(q->txn);
+      q->txn = NULL;
+    }
+    return st;
+  }
+  Table sol;
+  if ((st = exec_eval(&q->x, r->pattern, &sol))) return st;
+  if (r->form == SPARQL_SELECT || r->form == SPARQL_ASK) {
+    q->result = sol;
+    q->ask = sol.n > 0;
+    return TRINE_OK;
+  }
+  st = r->form == SPARQL_CONSTRUCT ? construct(q, &sol, &q->result) : describe(q, &sol, &q->result);
+  table_free(&sol);
+  return st;
+}
+
+TrineStatus trine_query_step(TrineQuery *q) {
+  TrineStatus st;
+  if (!q->started && (st = start(q))) {
+    deliver(q, st);
+    end_run(q);
+    q->started = true; /* stay failed until reset */
+    q->pos = SIZE_MAX;
+    return st;
+  }
+  if (q->pos == SIZE_MAX) return TRINE_DONE;
+  memset(q->bound, 0, (q->ncols + 1) * sizeof *q->bound);
+  switch (q->req->form) {
+  case SPARQL_UPDATE:
+    return TRINE_DONE;
+  case SPARQL_ASK:
+    if (q->ask_done) return TRINE_DONE;
+    q->ask_done = true;
+    q->terms[0] = (TrineTerm){.kind = TRINE_TERM_LITERAL, .value = q->ask ? "true" : "false",
+                              .value_len = q->ask ? 4 : 5, .datatype = XSD_BOOLEAN,
+                              .datatype_len = sizeof XSD_BOOLEAN - 1};
+    q->bound[0] = true;
+    return TRINE_ROW;
+  default:
+    break;
+  }
+  if (q->pos >= q->result.n) return TRINE_DONE;
+  const TrineId *row = q->result.rows + q->pos++ * q->result.width;
+  for (size_t i = 0; i < q->ncols; ++i) {
+    TrineId id = q->req->form == SPARQL_SELECT ? row[q->colvars[i]] : row[i];
+    if (!id) continue;
+    if ((st = qdict_term(q->dict, id, &q->terms[i]))) return st;
+    q->bound[i] = true;
+  }
+  return TRINE_ROW;
+}
+
+const TrineTerm *trine_query_term(TrineQuery *q, size_t i) {
+  return i < q->ncols && q->bound[i] ? &q->terms[i] : NULL;
+}
+
+TrineStatus trine_query_reset(TrineQuery *q) {
+  end_run(q);
+  q->cancel = 0;
+  return TRINE_OK;
+}
+
+void trine_query_cancel(TrineQuery *q) { q->cancel = 1; }
+
+void trine_query_free(TrineQuery *q) {
+  if (!q) return;
+  end_run(q);
+  sparql_request_free(q->req);
+  free(q->name);
+  free(q->colvars);
+  free(q->colnames);
+  free(q->terms);
+  free(q->bound);
+  free(q);
+}
