@@ -7,6 +7,7 @@
 #include "sparql.h"
 
 #include <getopt.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,9 +126,36 @@ int shell_run(Shell *sh, const char *text) {
   return run_query(sh, text);
 }
 
+/* Whether text holds only a prologue (PREFIX and BASE declarations and
+ * comments): the query proper is still to come. */
+static bool only_prologue(const char *text) {
+  const char *p = text;
+  for (;;) {
+    p += strspn(p, " \t\r\n");
+    if (*p == '#') {
+      p += strcspn(p, "\n");
+      continue;
+    }
+    if (!*p) return true;
+    bool prefix = strncasecmp(p, "PREFIX", 6) == 0, base = strncasecmp(p, "BASE", 4) == 0;
+    if (!prefix && !base) return false;
+    p += prefix ? 6 : 4;
+    if (prefix) { /* the prefix name */
+      p += strspn(p, " \t\r\n");
+      p += strcspn(p, " \t\r\n<");
+    }
+    p += strspn(p, " \t\r\n");
+    if (*p != '<') return false;
+    const char *end = strchr(p, '>');
+    if (!end) return true;
+    p = end + 1;
+  }
+}
+
 /* Whether the text so far is a complete query: brackets balance and it ends
  * with ';' or a blank line. Strings, IRIs and comments do not count. */
 static bool complete(const char *text, bool blank_line) {
+  if (only_prologue(text)) return false;
   int depth = 0;
   char last = 0;
   for (const char *p = text; *p; ++p) {
