@@ -551,14 +551,13 @@ TrineStatus ex_eval(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *ou
     TRY(ex_eval(c, e->args[0], row, &a));
     TRY(ex_decode(c, &a));
     if (!ex_is_num(&a)) return ex_err(out), TRINE_OK;
-    if (e->kind == SPARQL_EX_PLUS) return *out = a, TRINE_OK;
     if (a.xt <= XT_DECIMAL) {
       Dec d = a.v.d;
-      d.m = -d.m;
+      if (e->kind == SPARQL_EX_NEG) d.m = -d.m;
       if (a.xt == XT_INTEGER) ex_int(out, d);
       else ex_dec(out, d);
     } else {
-      ex_dbl(out, -a.v.f, a.xt);
+      ex_dbl(out, e->kind == SPARQL_EX_NEG ? -a.v.f : a.v.f, a.xt);
     }
     return TRINE_OK;
   case SPARQL_EX_CALL: return ex_call(c, e, row, out);

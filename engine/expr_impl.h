@@ -47,7 +47,7 @@ typedef struct {
 typedef struct Chunk {
   struct Chunk *next;
   size_t cap, used;
-  char data[];
+  _Alignas(16) char data[];
 } Chunk;
 
 typedef struct {
