@@ -1,0 +1,159 @@
+/*
+ * eval_common.h -- shared parts of the W3C SPARQL evaluation runners
+ * (sparql_eval.c, sparql_update_eval.c): TSV files, owned terms, result
+ * tables compared as the W3C does (multisets of solutions, blank nodes up to
+ * a consistent renaming, order between order groups, lax cardinality), and
+ * fresh stores in a temporary directory.
+ */
+#ifndef EVAL_COMMON_H
+#define EVAL_COMMON_H
+
+#include "trine.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Files ------------------------------------------------------------------ */
+
+/// The whole file, NUL-terminated, or NULL; *len may be NULL.
+char *ev_read_file(const char *path, size_t *len);
+
+/// A TSV file: rows of fields (header lines starting with '#' skipped).
+typedef struct {
+  char ***rows;     ///< rows[i][j], NUL-terminated fields
+  size_t *nfields;  ///< fields per row
+  size_t nrows;
+  char *text;       ///< the file, cut in place
+} EvTsv;
+
+/// Read a TSV file; false when it cannot be read.
+bool ev_tsv_read(const char *path, EvTsv *t);
+void ev_tsv_free(EvTsv *t);
+/// Field j of row i, "" when missing.
+const char *ev_tsv_get(const EvTsv *t, size_t i, size_t j);
+/// In a key<TAB>value file: the value of key, or NULL.
+const char *ev_tsv_value(const EvTsv *t, const char *key);
+
+/* Terms ------------------------------------------------------------------- */
+
+/// An owned term, normalised: datatype NULL for simple literals (xsd:string)
+/// and language-tagged strings; lang lowercased.
+typedef struct {
+  TrineTermKind kind; ///< TRINE_TERM_NONE: unbound
+  char *value;
+  size_t value_len;
+  char *datatype;
+  char *lang;
+  char *canon; ///< numeric literals: the value in a normal form, else NULL
+} EvTerm;
+
+/**
+ * Copy t (NULL: unbound) into e. Numeric literals (xsd:integer and its
+ * derived types, decimal, float, double) with a valid lexical form also get
+ * their value in a normal form: two literals of the same datatype and value
+ * are equal whatever their lexical forms ("6"^^xsd:double = "6.0E0"), as
+ * the W3C's expected results write numbers in the forms of one engine.
+ * With TRINE_EVAL_STRICT=1 in the environment terms compare exactly.
+ */
+void ev_term_set(EvTerm *e, const TrineTerm *t);
+void ev_term_free(EvTerm *e);
+bool ev_term_equal(const EvTerm *a, const EvTerm *b);
+/// Print in N-Triples syntax ("" for unbound).
+void ev_term_print(const EvTerm *e, FILE *out);
+
+/* Result tables -------------------------------------------------------------- */
+
+/// Solutions over named columns, or a graph (columns s, p, o).
+typedef struct {
+  char **vars;
+  size_t nvars;
+  EvTerm *cells; ///< nrows * nvars
+  size_t nrows, caprows;
+} EvTable;
+
+void ev_table_init(EvTable *t, const char *const *vars, size_t nvars);
+void ev_table_free(EvTable *t);
+/// Index of var, adding a column (unbound in every row so far) if missing.
+size_t ev_table_var(EvTable *t, const char *var);
+/// Append an unbound row; return its cells.
+EvTerm *ev_table_row(EvTable *t);
+/// Drop duplicate rows (exact term equality).
+void ev_table_distinct(EvTable *t);
+/// Print rows (at most limit, 0: all) one per line, prefixed by mark.
+void ev_table_print(const EvTable *t, const char *mark, size_t limit,
+                    FILE *out);
+
+/// How to compare two tables.
+typedef struct {
+  const size_t *groups; ///< ordered: sizes of consecutive runs (NULL: none)
+  size_t ngroups;
+  bool ordered;         ///< check order (between groups; each row its own
+                        ///< group when groups is NULL)
+  bool lax;             ///< cardinality lax: compare distinct solutions
+} EvCompare;
+
+/**
+ * Whether actual equals expected under cmp: the same variables, and a
+ * bijection between rows respecting groups, with blank nodes renamed
+ * consistently. On a mismatch, a short diff (rows of expected with no
+ * partner "- ", rows of actual with none "+ ") goes to diff.
+ */
+bool ev_tables_match(const EvTable *expected, const EvTable *actual,
+                     const EvCompare *cmp, FILE *diff);
+
+/* Stores ------------------------------------------------------------------- */
+
+/// Create the temporary directory for stores; false on failure.
+bool ev_tmp_init(const char *tag);
+/// A fresh empty store (errors go to a quiet sink).
+TrineStore *ev_fresh_store(void);
+/// Close s and delete its directory.
+void ev_drop_store(TrineStore *s);
+/// Remove the temporary directory.
+void ev_tmp_cleanup(void);
+
+/// Load an N-Triples/N-Quads file into a table of s, p, o, g rows (g unbound
+/// for the default graph) with the project's parser. false on a parse error.
+bool ev_parse_quads(const char *path, bool nquads, EvTable *out, char *err,
+                    size_t errsize);
+
+/// The same on a buffer; name is used in messages.
+bool ev_parse_quads_buf(const char *name, const char *text, size_t len,
+                        bool nquads, EvTable *out, char *err, size_t errsize);
+
+/// out = dir/file, cut to size.
+void ev_join(char *out, size_t size, const char *dir, const char *file);
+
+/* Known failures -------------------------------------------------------------- */
+
+typedef struct {
+  EvTsv tsv;
+  bool *seen;
+} EvKnown;
+
+void ev_known_read(EvKnown *k, const char *path);
+/// The reason if name (or suite/name) is listed (and mark it seen), else NULL.
+const char *ev_known_reason(EvKnown *k, const char *suite, const char *name);
+void ev_known_free(EvKnown *k);
+
+/* The runner loop ---------------------------------------------------------- */
+
+/// Run one test in directory dir; NULL when it passes, else a short reason
+/// (details such as a diff go to diff).
+typedef const char *(*EvRunFn)(const char *dir, const char *name, FILE *diff);
+
+/// Set when a single test runs: print full results.
+extern bool ev_verbose;
+
+/**
+ * The main program of a runner: argv[1] is the suite directory (with
+ * tests.tsv: suite, name, dir, ...), argv[2] optionally one test name (run
+ * in this process, details printed). Otherwise every test runs in a child
+ * process (a crash or a 120 s hang fails that test only). known_file is
+ * read next to the suite directory. Returns the exit status.
+ */
+int ev_main(int argc, char **argv, const char *tag, const char *known_file,
+            EvRunFn run);
+
+#endif
