@@ -800,23 +800,23 @@ static TrineStatus cat(AggState *s, const char *p, size_t n) {
   return TRINE_OK;
 }
 
-TrineStatus agg_step(AggState *s, const TrineId *row) {
+static TrineStatus agg_value(AggState *s, const TrineId *row) {
   ExprCtx *c = s->c;
-  if (s->star) {
-    if (s->distinct) {
-      bool fresh;
-      TRY(set_add(s, row, &fresh));
-      if (!fresh) return TRINE_OK;
-    }
-    s->count++;
-    return TRINE_OK;
-  }
-  if (s->err && s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) return TRINE_OK;
-  TrineId id;
-  TRY(expr_eval(c, s->e->args[0], row, &id));
-  if (!id) {
+  Val v;
+  TrineId id = 0;
+  TRY(ex_eval(c, s->e->args[0], row, &v));
+  if (ex_is_err(&v)) {
     if (s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) s->err = true;
     return TRINE_OK;
+  }
+  bool need_id = s->distinct || s->kind == SPARQL_AGG_MIN || s->kind == SPARQL_AGG_MAX ||
+                 s->kind == SPARQL_AGG_SAMPLE;
+  if (need_id) {
+    TRY(ex_intern(c, &v, &id));
+    if (!id) {
+      if (s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) s->err = true;
+      return TRINE_OK;
+    }
   }
   if (s->distinct) {
     bool fresh;
@@ -838,8 +838,6 @@ TrineStatus agg_step(AggState *s, const TrineId *row) {
   }
   case SPARQL_AGG_SUM:
   case SPARQL_AGG_AVG: {
-    Val v;
-    TRY(ex_from_id(c, &v, id));
     TRY(ex_decode(c, &v));
     if (!ex_is_num(&v)) return s->err = true, TRINE_OK;
     XsdType t = v.xt > s->sum_t ? v.xt : s->sum_t;
@@ -853,16 +851,33 @@ TrineStatus agg_step(AggState *s, const TrineId *row) {
     s->sum_t = t;
     return TRINE_OK;
   }
-  case SPARQL_AGG_GROUP_CONCAT: {
-    Val v;
-    TRY(ex_from_id(c, &v, id));
-    TRY(ex_decode(c, &v));
+  case SPARQL_AGG_GROUP_CONCAT:
+    TRY(ex_lexical(c, &v));
     if (v.t.kind == TRINE_TERM_BLANK) return s->err = true, TRINE_OK;
     if (s->count > 1) TRY(cat(s, s->sep, s->seplen));
     return cat(s, v.t.value, v.t.value_len);
   }
-  }
   return TRINE_OK;
+}
+
+TrineStatus agg_step(AggState *s, const TrineId *row) {
+  ExprCtx *c = s->c;
+  if (s->star) {
+    if (s->distinct) {
+      bool fresh;
+      TRY(set_add(s, row, &fresh));
+      if (!fresh) return TRINE_OK;
+    }
+    s->count++;
+    return TRINE_OK;
+  }
+  if (s->err && s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) return TRINE_OK;
+  /* Evaluate without interning unless the id is needed (DISTINCT, MIN,
+   * MAX, SAMPLE): SUM(?x * 2) over many rows makes no temporary terms. */
+  enter(c);
+  TrineStatus st = agg_value(s, row);
+  leave(c);
+  return st;
 }
 
 TrineStatus agg_result(AggState *s, TrineId *out) {
