@@ -608,6 +608,43 @@ static TrineStatus slot_value(Exec *x, const SparqlSlot *sl, const TrineId *row,
   return st;
 }
 
+/* Can the path match with zero steps? */
+static bool nullable(const SparqlPath *p) {
+  switch (p->kind) {
+  case SPARQL_PATH_STAR: case SPARQL_PATH_OPT: return true;
+  case SPARQL_PATH_SEQ: return nullable(p->a) && nullable(p->b);
+  case SPARQL_PATH_ALT: return nullable(p->a) || nullable(p->b);
+  case SPARQL_PATH_INV: case SPARQL_PATH_PLUS: return nullable(p->a);
+  default: return false;
+  }
+}
+
+typedef struct {
+  bool found;
+} AnyCtx;
+
+static TrineStatus on_any(Exec *x, const Quad *q, void *arg) {
+  (void)x;
+  (void)q;
+  ((AnyCtx *)arg)->found = true;
+  return TRINE_ERR_CANCELLED; /* stop at the first match */
+}
+
+/* Is id a subject or object in the graph(s) of gc? */
+static TrineStatus is_node(Exec *x, TrineId id, GCtx gc, bool *found) {
+  *found = false;
+  if (id_kind(id) == IDK_TEMP) return TRINE_OK;
+  for (int pos = Q_S; pos <= Q_O && !*found; pos += Q_O - Q_S) {
+    Quad q = {{0, 0, 0, 0}};
+    q.v[pos] = id;
+    AnyCtx c = {false};
+    TrineStatus st = scan(x, q, 1u << pos, gc, on_any, &c);
+    if (st && st != TRINE_ERR_CANCELLED) return st;
+    *found = c.found;
+  }
+  return TRINE_OK;
+}
+
 static TrineStatus extend_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                                SparqlExpr *const *filters, size_t nfilters, Table *out) {
   table_init(out, x->width);
@@ -621,6 +658,15 @@ static TrineStatus extend_path(Exec *x, const SparqlOp *op, GCtx gc, const Table
     if ((st = slot_value(x, &op->path_s, row, &s, &missing)) ||
         (st = slot_value(x, &op->path_o, row, &o, &missing)))
       break;
+    /* Evaluated on its own, a path's variables range over the graph's
+     * nodes: a bound value that is not one matches no zero-length path. */
+    if (nullable(op->path)) {
+      bool node = true;
+      if (op->path_s.var != SPARQL_NO_VAR && s) st = is_node(x, s, gc, &node);
+      if (!st && node && op->path_o.var != SPARQL_NO_VAR && o) st = is_node(x, o, gc, &node);
+      if (st) break;
+      if (!node) continue;
+    }
     Pairs pairs = {0};
     st = path_pairs(x, op->path, gc, s, o, &pairs);
     for (size_t i = 0; i < pairs.n && !st; ++i) {
@@ -773,6 +819,8 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
 static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   Leaves l = {0};
+  bool saved_in = x->in_graph;
+  TrineId saved_g = x->graph;
   uint64_t *fvars = calloc(nfilters + 1, sizeof *fvars);
   bool *fdyn = calloc(nfilters + 1, sizeof *fdyn), *fdone = calloc(nfilters + 1, sizeof *fdone);
   SparqlExpr **fl = calloc(nfilters + 1, sizeof *fl);
@@ -795,6 +843,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     own = true;
     l.v[i].done = true;
   }
+  x->in_graph = gc.one;
+  x->graph = gc.g;
   for (;;) {
     if (st) break;
     uint64_t bound = certain_vars(&cur);
@@ -847,6 +897,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   free(fdyn);
   free(fdone);
   free(fl);
+  x->in_graph = saved_in;
+  x->graph = saved_g;
   return st;
 }
 
@@ -1227,6 +1279,8 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
 static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   TrineStatus st = check_limits(x);
   if (st) return st;
+  x->in_graph = gc.one;
+  x->graph = gc.g;
   switch (op->kind) {
   case SPARQL_OP_BGP: case SPARQL_OP_PATH: case SPARQL_OP_JOIN:
     return joinset(x, op, gc, NULL, NULL, 0, out);
@@ -1258,14 +1312,15 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
   Table t;
   TrineStatus st;
   *found = false;
+  GCtx gc = {x->in_graph, x->graph};
   if (pure(pattern)) { /* substitute the row's bindings: one probe */
     Table one = {.rows = (TrineId *)row, .n = 1, .cap = 1, .width = x->width};
-    st = extend(x, pattern, (GCtx){false, 0}, &one, NULL, 0, &t);
+    st = extend(x, pattern, gc, &one, NULL, 0, &t);
     *found = !st && t.n > 0;
     table_release(x, &t);
     return st;
   }
-  st = eval(x, pattern, (GCtx){false, 0}, &t);
+  st = eval(x, pattern, gc, &t);
   for (size_t i = 0; i < t.n && !st && !*found; ++i) *found = compatible(row_at(&t, i), row, x->width);
   table_release(x, &t);
   return st;

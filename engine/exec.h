@@ -37,6 +37,9 @@ typedef struct {
   struct timespec deadline; /* tv_sec 0: none */
   size_t mem_limit, mem_used;
   uint64_t ticks;
+  /* the graph patterns are being matched in (for EXISTS in filters) */
+  bool in_graph;
+  TrineId graph;
 } Exec;
 
 /// Set up an executor for req over txn (dataset from FROM / FROM NAMED).
