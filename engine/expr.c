@@ -55,38 +55,37 @@ static void arena_reset(Impl *im) {
 
 void ex_err(Val *v) { memset(v, 0, sizeof *v); }
 
-static void lit(Val *v, XsdType xt, const char *dt) {
-  memset(v, 0, sizeof *v);
-  v->t.kind = TRINE_TERM_LITERAL;
+static inline void lit(Val *v, XsdType xt, const char *dt, size_t dt_len) {
+  v->id = 0;
+  v->t = (TrineTerm){.kind = TRINE_TERM_LITERAL, .datatype = dt, .datatype_len = dt_len};
   v->decoded = true;
   v->valid = true;
   v->xt = xt;
-  if (dt) {
-    v->t.datatype = dt;
-    v->t.datatype_len = strlen(dt);
-  }
 }
 
+#define LIT(v, xt, dt) lit(v, xt, dt, sizeof(dt) - 1)
+
 void ex_int(Val *v, Dec d) {
-  lit(v, XT_INTEGER, XSD_INTEGER);
+  LIT(v, XT_INTEGER, XSD_INTEGER);
   v->v.d = d;
 }
 void ex_dec(Val *v, Dec d) {
-  lit(v, XT_DECIMAL, XSD_DECIMAL);
+  LIT(v, XT_DECIMAL, XSD_DECIMAL);
   v->v.d = dec_norm(d);
 }
 void ex_dbl(Val *v, double f, XsdType xt) {
-  lit(v, xt, xt == XT_FLOAT ? XSD_FLOAT : XSD_DOUBLE);
+  if (xt == XT_FLOAT) LIT(v, xt, XSD_FLOAT);
+  else LIT(v, xt, XSD_DOUBLE);
   v->v.f = xt == XT_FLOAT ? (double)(float)f : f;
 }
 void ex_bool(Val *v, bool b) {
-  lit(v, XT_BOOLEAN, XSD_BOOLEAN);
+  LIT(v, XT_BOOLEAN, XSD_BOOLEAN);
   v->v.b = b;
   v->t.value = b ? "true" : "false";
   v->t.value_len = b ? 4 : 5;
 }
 void ex_str(Val *v, const char *s, size_t n, const char *lang, size_t lang_len) {
-  lit(v, lang && lang_len ? XT_LANG : XT_STRING, NULL);
+  lit(v, lang && lang_len ? XT_LANG : XT_STRING, NULL, 0);
   v->t.value = s;
   v->t.value_len = n;
   if (lang && lang_len) {
@@ -150,9 +149,12 @@ void ex_typed(Val *v, const char *s, size_t n, const char *dt) {
 }
 
 TrineStatus ex_from_id(ExprCtx *c, Val *v, TrineId id) {
-  memset(v, 0, sizeof *v);
-  if (!id) return TRINE_OK;
   v->id = id;
+  v->t = (TrineTerm){0};
+  v->decoded = false;
+  v->xt = XT_OTHER;
+  v->valid = false;
+  if (!id) return TRINE_OK;
   switch (id_kind(id)) {
   case IDK_IRI: v->t.kind = TRINE_TERM_IRI; return TRINE_OK;
   case IDK_BLANK: v->t.kind = TRINE_TERM_BLANK; return TRINE_OK;
@@ -260,37 +262,49 @@ void expr_ctx_free(ExprCtx *c) {
   c->impl = NULL;
 }
 
-/* The id of a constant term of an expression (interned once). */
-static TrineStatus const_id(ExprCtx *c, const SparqlExpr *e, TrineId *out) {
+static size_t ptr_hash(const void *p, size_t mask) {
+  return (size_t)(((uintptr_t)p * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+}
+
+/* The value of a constant term of an expression: interned and classified
+ * once per query. */
+static TrineStatus const_val(ExprCtx *c, const SparqlExpr *e, Val *out) {
   Impl *im = IMPL(c);
-  size_t h = (size_t)(((uintptr_t)e * 0x9E3779B97F4A7C15ull) >> 20) & im->mask_consts;
+  size_t h = ptr_hash(e, im->mask_consts);
   for (;; h = (h + 1) & im->mask_consts) {
-    if (im->consts[h].key == e) return *out = im->consts[h].id, TRINE_OK;
+    if (im->consts[h].key == e) return *out = im->consts[h].v, TRINE_OK;
     if (!im->consts[h].key) break;
   }
   TrineId id = 0;
   TrineStatus st = qdict_intern(c->dict, &e->term, &id);
   if (st == TRINE_ERR_ARG) id = 0;
   else if (st) return st;
+  memset(out, 0, sizeof *out);
+  out->id = id;
+  out->t = e->term;
+  if (id && id_kind(id) == IDK_TEMP) TRY(qdict_term(c->dict, id, &out->t)); /* lives as long */
+  out->decoded = true;
+  classify(out);
   if ((im->nconsts + 1) * 2 > im->mask_consts) {
     size_t nm = im->mask_consts * 2 + 1;
     ConstEntry *n = calloc(nm + 1, sizeof *n);
     if (!n) return nomem(c);
     for (size_t i = 0; i <= im->mask_consts; i++)
       if (im->consts[i].key) {
-        size_t j = (size_t)(((uintptr_t)im->consts[i].key * 0x9E3779B97F4A7C15ull) >> 20) & nm;
+        size_t j = ptr_hash(im->consts[i].key, nm);
         while (n[j].key) j = (j + 1) & nm;
         n[j] = im->consts[i];
       }
     free(im->consts);
     im->consts = n;
     im->mask_consts = nm;
-    h = (size_t)(((uintptr_t)e * 0x9E3779B97F4A7C15ull) >> 20) & nm;
+    h = ptr_hash(e, nm);
     while (im->consts[h].key) h = (h + 1) & nm;
   }
-  im->consts[h] = (ConstEntry){e, id};
+  im->consts[h].key = e;
+  im->consts[h].v = *out;
   im->nconsts++;
-  return *out = id, TRINE_OK;
+  return TRINE_OK;
 }
 
 /* ---- effective boolean value ---- */
@@ -379,15 +393,17 @@ TrineStatus ex_equal(ExprCtx *c, Val *a, Val *b, int *out) {
     if (a->t.kind != TRINE_TERM_LITERAL || b->t.kind != TRINE_TERM_LITERAL)
       return *out = a->id == b->id, TRINE_OK;
   }
+  TRY(ex_decode(c, a));
+  TRY(ex_decode(c, b));
   if (a->t.kind != b->t.kind) return *out = 0, TRINE_OK;
-  TRY(ex_lexical(c, a));
-  TRY(ex_lexical(c, b));
-  if (a->t.kind != TRINE_TERM_LITERAL) return *out = same_term(a, b), TRINE_OK;
   int ca = a->valid ? category(a) : 0, cb = b->valid ? category(b) : 0;
-  if (ca && ca == cb && ca != 6) {
+  if (a->t.kind == TRINE_TERM_LITERAL && ca && ca == cb && ca != 6) {
     int r = value_cmp(a, b);
     return *out = r == 2 ? (ca == 1 ? 0 : -1) : r == 0, TRINE_OK;
   }
+  TRY(ex_lexical(c, a));
+  TRY(ex_lexical(c, b));
+  if (a->t.kind != TRINE_TERM_LITERAL) return *out = same_term(a, b), TRINE_OK;
   if (same_term(a, b)) return *out = 1, TRINE_OK;
   if (ca == 6 || cb == 6) return *out = 0, TRINE_OK;
   if (ca && cb) return *out = 0, TRINE_OK; /* different known types */
@@ -400,8 +416,8 @@ static TrineStatus less_cmp(ExprCtx *c, Val *a, Val *b, int *out) {
   if (ex_is_err(a) || ex_is_err(b) || a->t.kind != TRINE_TERM_LITERAL ||
       b->t.kind != TRINE_TERM_LITERAL)
     return TRINE_OK;
-  TRY(ex_lexical(c, a));
-  TRY(ex_lexical(c, b));
+  TRY(ex_decode(c, a));
+  TRY(ex_decode(c, b));
   int ca = a->valid ? category(a) : 0, cb = b->valid ? category(b) : 0;
   if (!ca || ca != cb || ca == 6) return TRINE_OK;
   *out = value_cmp(a, b);
@@ -460,25 +476,7 @@ TrineStatus ex_eval(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *ou
   case SPARQL_EX_VAR:
     if (!row || e->var == SPARQL_NO_VAR) return ex_err(out), TRINE_OK;
     return ex_from_id(c, out, row[e->var]);
-  case SPARQL_EX_TERM: {
-    TrineId id = 0;
-    TRY(const_id(c, e, &id));
-    if (!id) {
-      memset(out, 0, sizeof *out);
-      out->t = e->term;
-      out->decoded = true;
-      classify(out);
-      return TRINE_OK;
-    }
-    TRY(ex_from_id(c, out, id));
-    if (!out->decoded) {
-      out->t = e->term;
-      if (out->t.kind == TRINE_TERM_BLANK) return ex_decode(c, out);
-      out->decoded = true;
-      classify(out);
-    }
-    return TRINE_OK;
-  }
+  case SPARQL_EX_TERM: return const_val(c, e, out);
   case SPARQL_EX_OR:
   case SPARQL_EX_AND: {
     bool is_or = e->kind == SPARQL_EX_OR;

@@ -52,7 +52,7 @@ typedef struct Chunk {
 
 typedef struct {
   const void *key;
-  TrineId id;
+  Val v;
 } ConstEntry;
 
 typedef struct {
@@ -65,7 +65,7 @@ typedef struct {
   Chunk *arena;        ///< scratch for computed strings, reset per evaluation
   int depth;           ///< nesting of public calls (EXISTS inside FILTER)
   CacheEntry *cache;   ///< decoded values by id, direct-mapped
-  ConstEntry *consts;  ///< ids of constant terms by expression
+  ConstEntry *consts;  ///< values of constant terms by expression
   size_t nconsts, mask_consts;
   Rx rx[RX_MAX];
   size_t nrx, rx_next;
