@@ -621,8 +621,8 @@ static int kind_rank(TrineTermKind k) {
 static int lit_rank(const Val *v) {
   if (!v->valid) return 7;
   switch (v->xt) {
-  case XT_STRING: return 0;
-  case XT_LANG: return 1;
+  case XT_STRING:
+  case XT_LANG: return 0; /* by lexical form, then simple before tagged */
   case XT_INTEGER:
   case XT_DECIMAL:
   case XT_FLOAT:

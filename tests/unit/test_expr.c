@@ -489,6 +489,12 @@ static void test_expr_order(void **state) {
       if (i == j) assert_int_equal(a, 0);
       else assert_true((i < j) == (a < 0));
     }
+  /* strings by lexical form first, then simple before language-tagged */
+  TrineTerm bl = trine_literal("b", NULL, "en"), as = trine_literal("a", NULL, NULL),
+            bs = trine_literal("b", NULL, NULL);
+  assert_true(expr_order(&c, intern(&as), intern(&bl)) < 0);
+  assert_true(expr_order(&c, intern(&bs), intern(&bl)) < 0);
+  assert_true(expr_order(&c, intern(&bl), intern(&bs)) > 0);
   expr_ctx_free(&c);
 }
 
