@@ -1101,6 +1101,9 @@ int ev_main(int argc, char **argv, const char *tag, const char *known_file,
   }
   if (only && !ran) {
     fprintf(stderr, "no test named %s\n", only);
+    ev_known_free(&known);
+    ev_tsv_free(&tests);
+    ev_tmp_cleanup();
     return 2;
   }
   printf("\n%-36s %6s %6s %6s\n", "suite", "passed", "failed", "known");

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ftw.h>
+
 #include <cmocka.h>
 
 #define XSD "http://www.w3.org/2001/XMLSchema#"
@@ -232,6 +234,279 @@ static void test_results_utf8_width(void **state) {
   assert_int_equal(res_utf8_prefix(s, n, 9), n);
 }
 
+
+/* trine_query_write() on real queries ------------------------------------- */
+
+static const char DATA[] =
+    "<http://ex.org/a> <http://xmlns.com/foaf/0.1/name> \"Ann \\\"A\\\", <x>&\\tq\\nz\" .\n"
+    "<http://ex.org/a> <http://ex.org/age> \"42\"^^<" XSD "integer> .\n"
+    "<http://ex.org/b> <http://xmlns.com/foaf/0.1/name> \"Bob\"@en .\n"
+    "<http://ex.org/b> <http://ex.org/born> \"2000-01-02\"^^<" XSD "date> .\n"
+    "<http://ex.org/c> <http://xmlns.com/foaf/0.1/name> \"\xC3\x89mile \xC3\xA0 la plage du nord\" .\n"
+    "<http://ex.org/c> <http://ex.org/age> \"7.5\"^^<" XSD "decimal> .\n";
+
+typedef struct {
+  char *dir;
+  TrineStore *store;
+} Fixture;
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw) {
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+static int setup(void **state) {
+  Fixture *f = calloc(1, sizeof *f);
+  if (!f)
+    return -1;
+  f->dir = strdup("/tmp/trine-test-results-XXXXXX");
+  if (!f->dir || !mkdtemp(f->dir))
+    return -1;
+  char path[512];
+  snprintf(path, sizeof path, "%s/store", f->dir);
+  if (trine_store_open(path, NULL, &f->store) != TRINE_OK)
+    return -1;
+  if (trine_store_load_buffer(f->store, "data", DATA, sizeof DATA - 1, NULL,
+                              NULL) != TRINE_OK)
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  Fixture *f = *state;
+  trine_store_close(f->store);
+  nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  free(f->dir);
+  free(f);
+  return 0;
+}
+
+/* Run query, write it in format; the text (caller frees), status and rows. */
+static char *run(Fixture *f, const char *query, TrineResultFormat format,
+                 const TrineWriteOptions *opts, TrineStatus *st,
+                 uint64_t *rows) {
+  TrineQuery *q = NULL;
+  assert_int_equal(trine_query_prepare(f->store, query, strlen(query), NULL, &q),
+                   TRINE_OK);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&buf, &len);
+  assert_non_null(out);
+  *st = trine_query_write(q, format, opts, out, rows);
+  fclose(out);
+  trine_query_free(q);
+  return buf;
+}
+
+static void check_write(Fixture *f, const char *query,
+                        TrineResultFormat format, const TrineWriteOptions *opts,
+                        const char *want, uint64_t want_rows) {
+  TrineStatus st;
+  uint64_t rows = 99;
+  char *got = run(f, query, format, opts, &st, &rows);
+  assert_int_equal(st, TRINE_OK);
+  assert_string_equal(got, want);
+  assert_int_equal(rows, want_rows);
+  free(got);
+}
+
+static const char Q_PEOPLE[] =
+    "SELECT ?s ?name ?age WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?name "
+    "OPTIONAL { ?s <http://ex.org/age> ?age } } ORDER BY ?s";
+
+static void test_results_write_json(void **state) {
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_JSON, NULL,
+              "{\"head\":{\"vars\":[\"s\",\"name\",\"age\"]},\"results\":{\"bindings\":[\n"
+              "{\"s\":{\"type\":\"uri\",\"value\":\"http://ex.org/a\"},"
+              "\"name\":{\"type\":\"literal\",\"value\":\"Ann \\\"A\\\", <x>&\\tq\\nz\"},"
+              "\"age\":{\"type\":\"literal\",\"value\":\"42\",\"datatype\":\"" XSD "integer\"}},\n"
+              "{\"s\":{\"type\":\"uri\",\"value\":\"http://ex.org/b\"},"
+              "\"name\":{\"type\":\"literal\",\"value\":\"Bob\",\"xml:lang\":\"en\"}},\n"
+              "{\"s\":{\"type\":\"uri\",\"value\":\"http://ex.org/c\"},"
+              "\"name\":{\"type\":\"literal\",\"value\":\"\xC3\x89mile \xC3\xA0 la plage du nord\"},"
+              "\"age\":{\"type\":\"literal\",\"value\":\"7.5\",\"datatype\":\"" XSD "decimal\"}}\n"
+              "]}}\n",
+              3);
+  check_write(*state, "SELECT ?x WHERE { ?x ?p <http://nothing> }",
+              TRINE_RESULTS_JSON, NULL,
+              "{\"head\":{\"vars\":[\"x\"]},\"results\":{\"bindings\":[]}}\n", 0);
+}
+
+static void test_results_write_xml(void **state) {
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_XML, NULL,
+              "<?xml version=\"1.0\"?>\n"
+              "<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n"
+              "  <head>\n"
+              "    <variable name=\"s\"/>\n"
+              "    <variable name=\"name\"/>\n"
+              "    <variable name=\"age\"/>\n"
+              "  </head>\n"
+              "  <results>\n"
+              "    <result>\n"
+              "      <binding name=\"s\"><uri>http://ex.org/a</uri></binding>\n"
+              "      <binding name=\"name\"><literal>Ann &quot;A&quot;, &lt;x&gt;&amp;\tq\nz</literal></binding>\n"
+              "      <binding name=\"age\"><literal datatype=\"" XSD "integer\">42</literal></binding>\n"
+              "    </result>\n"
+              "    <result>\n"
+              "      <binding name=\"s\"><uri>http://ex.org/b</uri></binding>\n"
+              "      <binding name=\"name\"><literal xml:lang=\"en\">Bob</literal></binding>\n"
+              "    </result>\n"
+              "    <result>\n"
+              "      <binding name=\"s\"><uri>http://ex.org/c</uri></binding>\n"
+              "      <binding name=\"name\"><literal>\xC3\x89mile \xC3\xA0 la plage du nord</literal></binding>\n"
+              "      <binding name=\"age\"><literal datatype=\"" XSD "decimal\">7.5</literal></binding>\n"
+              "    </result>\n"
+              "  </results>\n"
+              "</sparql>\n",
+              3);
+}
+
+static void test_results_write_csv_tsv(void **state) {
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_CSV, NULL,
+              "s,name,age\r\n"
+              "http://ex.org/a,\"Ann \"\"A\"\", <x>&\tq\nz\",42\r\n"
+              "http://ex.org/b,Bob,\r\n"
+              "http://ex.org/c,\xC3\x89mile \xC3\xA0 la plage du nord,7.5\r\n",
+              3);
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_TSV, NULL,
+              "?s\t?name\t?age\n"
+              "<http://ex.org/a>\t\"Ann \\\"A\\\", <x>&\\tq\\nz\"\t42\n"
+              "<http://ex.org/b>\t\"Bob\"@en\t\n"
+              "<http://ex.org/c>\t\"\xC3\x89mile \xC3\xA0 la plage du nord\"\t7.5\n",
+              3);
+  TrineWriteOptions o = {.headers = false, .max_rows = 1};
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_TSV, &o,
+              "<http://ex.org/a>\t\"Ann \\\"A\\\", <x>&\\tq\\nz\"\t42\n", 1);
+}
+
+static void test_results_write_ask(void **state) {
+  const char *yes = "ASK { ?s <http://ex.org/age> 42 }";
+  const char *no = "ASK { ?s <http://ex.org/age> 43 }";
+  check_write(*state, yes, TRINE_RESULTS_JSON, NULL,
+              "{\"head\":{},\"boolean\":true}\n", 1);
+  check_write(*state, no, TRINE_RESULTS_JSON, NULL,
+              "{\"head\":{},\"boolean\":false}\n", 1);
+  check_write(*state, yes, TRINE_RESULTS_XML, NULL,
+              "<?xml version=\"1.0\"?>\n"
+              "<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">\n"
+              "  <head>\n  </head>\n  <boolean>true</boolean>\n</sparql>\n",
+              1);
+  check_write(*state, no, TRINE_RESULTS_CSV, NULL, "_askResult\r\nfalse\r\n", 1);
+  check_write(*state, yes, TRINE_RESULTS_TSV, NULL, "?_askResult\ntrue\n", 1);
+  check_write(*state, yes, TRINE_RESULTS_TABLE, NULL, "ask\n----\ntrue\n", 1);
+}
+
+static void test_results_write_construct(void **state) {
+  const char *q = "CONSTRUCT { ?s <http://ex.org/n> ?n } WHERE "
+                  "{ ?s <http://xmlns.com/foaf/0.1/name> ?n FILTER(?s != <http://ex.org/c>) }";
+  const char *want =
+      "<http://ex.org/a> <http://ex.org/n> \"Ann \\\"A\\\", <x>&\\tq\\nz\" .\n"
+      "<http://ex.org/b> <http://ex.org/n> \"Bob\"@en .\n";
+  const char *want2 =
+      "<http://ex.org/b> <http://ex.org/n> \"Bob\"@en .\n"
+      "<http://ex.org/a> <http://ex.org/n> \"Ann \\\"A\\\", <x>&\\tq\\nz\" .\n";
+  /* Every format but TABLE gives N-Triples; the order is the engine's. */
+  TrineResultFormat fmts[] = {TRINE_RESULTS_NTRIPLES, TRINE_RESULTS_JSON,
+                              TRINE_RESULTS_CSV};
+  for (size_t i = 0; i < 3; ++i) {
+    TrineStatus st;
+    uint64_t rows;
+    char *got = run(*state, q, fmts[i], NULL, &st, &rows);
+    assert_int_equal(st, TRINE_OK);
+    assert_int_equal(rows, 2);
+    if (strcmp(got, want) != 0)
+      assert_string_equal(got, want2);
+    free(got);
+  }
+  /* SELECT cannot be written as N-Triples. */
+  TrineStatus st;
+  uint64_t rows;
+  char *got = run(*state, Q_PEOPLE, TRINE_RESULTS_NTRIPLES, NULL, &st, &rows);
+  assert_int_equal(st, TRINE_ERR_ARG);
+  assert_int_equal(rows, 0);
+  free(got);
+}
+
+static const char *const PREFIXES[] = {
+    "foaf", "http://xmlns.com/foaf/0.1/",
+    "ex",   "http://ex.org/",
+};
+
+static void test_results_write_table(void **state) {
+  TrineWriteOptions o = {.prefixes = PREFIXES, .nprefixes = 2,
+                         .headers = true};
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_TABLE, &o,
+              "?s    ?name                       ?age\n"
+              "----  --------------------------  ----\n"
+              "ex:a  \"Ann \\\"A\\\", <x>&\\tq\\nz\"     42\n"
+              "ex:b  \"Bob\"@en\n"
+              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage du nord\"  7.5\n",
+              3);
+  /* Cut to 30 columns: the widest column shrinks, cells end with "…". */
+  o.width = 30;
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_TABLE, &o,
+              "?s    ?name               ?age\n"
+              "----  ------------------  ----\n"
+              "ex:a  \"Ann \\\"A\\\", <x>&\\\xE2\x80\xA6  42\n"
+              "ex:b  \"Bob\"@en\n"
+              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage\xE2\x80\xA6  7.5\n",
+              3);
+  /* No headers, one row at most, typed literals shortened. */
+  TrineWriteOptions o2 = {.prefixes = PREFIXES, .nprefixes = 2, .max_rows = 1};
+  check_write(*state,
+              "SELECT ?p ?d WHERE { ?s ?p ?d FILTER(datatype(?d) = "
+              "<" XSD "date>) }",
+              TRINE_RESULTS_TABLE, &o2, "ex:born  \"2000-01-02\"^^xsd:date\n", 1);
+  /* CONSTRUCT as a table: s, p, o columns. */
+  check_write(*state,
+              "CONSTRUCT { ?s <http://ex.org/age> ?a } WHERE "
+              "{ ?s <http://ex.org/age> ?a FILTER(?a > 10) }",
+              TRINE_RESULTS_TABLE, &o,
+              "s     p       o\n"
+              "----  ------  --\n"
+              "ex:a  ex:age  42\n",
+              1);
+}
+
+static void test_results_write_update_and_errors(void **state) {
+  Fixture *f = *state;
+  TrineStatus st;
+  uint64_t rows = 7;
+  char *got = run(f, "INSERT DATA { <http://ex.org/d> <http://ex.org/age> 1 }",
+                  TRINE_RESULTS_JSON, NULL, &st, &rows);
+  assert_int_equal(st, TRINE_OK);
+  assert_int_equal(rows, 0);
+  assert_string_equal(got, "");
+  free(got);
+  check_write(f, "SELECT ?s WHERE { ?s <http://ex.org/age> 1 }",
+              TRINE_RESULTS_CSV, NULL, "s\r\nhttp://ex.org/d\r\n", 1);
+  /* Bad arguments. */
+  TrineQuery *q = NULL;
+  const char *text = "SELECT * { ?s ?p ?o }";
+  assert_int_equal(trine_query_prepare(f->store, text, strlen(text), NULL, &q),
+                   TRINE_OK);
+  assert_int_equal(trine_query_write(NULL, TRINE_RESULTS_JSON, NULL, stdout,
+                                     &rows),
+                   TRINE_ERR_ARG);
+  assert_int_equal(trine_query_write(q, TRINE_RESULTS_JSON, NULL, NULL, &rows),
+                   TRINE_ERR_ARG);
+  assert_int_equal(trine_query_write(q, (TrineResultFormat)99, NULL, stdout,
+                                     &rows),
+                   TRINE_ERR_ARG);
+  /* A write error is TRINE_ERR_IO. */
+  FILE *full = fopen("/dev/full", "w");
+  if (full) {
+    assert_int_equal(trine_query_write(q, TRINE_RESULTS_TSV, NULL, full, NULL),
+                     TRINE_ERR_IO);
+    fclose(full);
+  }
+  trine_query_free(q);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_results_json_escape),
@@ -243,6 +518,17 @@ int main(void) {
       cmocka_unit_test(test_results_shorten_iri),
       cmocka_unit_test(test_results_table_cells),
       cmocka_unit_test(test_results_utf8_width),
+      cmocka_unit_test_setup_teardown(test_results_write_json, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_xml, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_csv_tsv, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_ask, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_construct, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_update_and_errors,
+                                      setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
