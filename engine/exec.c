@@ -224,14 +224,33 @@ static uint64_t certain_vars(const Table *t) {
 
 typedef TrineStatus (*QuadFn)(Exec *x, const Quad *q, void *ctx);
 
+/* Iterators kept across the probes of one pattern, one per graph. */
+typedef struct {
+  IndexIter **it;
+  size_t n;
+} ScanCache;
+
+static void scan_cache_free(ScanCache *c) {
+  for (size_t i = 0; i < c->n; ++i) index_iter_free(c->it[i]);
+  free(c->it);
+  *c = (ScanCache){0};
+}
+
 /* Every quad matching q (bound positions in mask) in the graphs of gc. */
-static TrineStatus scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
+static TrineStatus scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx,
+                               ScanCache *cache) {
   size_t ng = gc.one ? 1 : x->ndflt;
+  if (cache && !cache->it) {
+    if (!(cache->it = calloc(ng + 1, sizeof *cache->it))) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    cache->n = ng;
+  }
   for (size_t gi = 0; gi < ng; ++gi) {
     q.v[Q_G] = gc.one ? gc.g : x->dflt[gi];
-    IndexIter *it;
-    TrineStatus st = index_iter_open(x->txn, &q, mask | 1u << Q_G, &it);
+    IndexIter *it = cache ? cache->it[gi] : NULL;
+    TrineStatus st = it ? index_iter_seek(it, &q, mask | 1u << Q_G)
+                        : index_iter_open(x->txn, &q, mask | 1u << Q_G, &it);
     if (st) return st;
+    if (cache) cache->it[gi] = it;
     Quad buf[SCAN_BATCH];
     size_t n;
     while ((n = index_iter_fill(it, buf, SCAN_BATCH, &st)) > 0 && !st) {
@@ -251,10 +270,14 @@ static TrineStatus scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void
         if (!dup) st = fn(x, &buf[i], ctx);
       }
     }
-    index_iter_free(it);
+    if (!cache) index_iter_free(it);
     if (st) return st;
   }
   return TRINE_OK;
+}
+
+static TrineStatus scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
+  return scan_cached(x, q, mask, gc, fn, ctx, NULL);
 }
 
 typedef struct {
@@ -299,6 +322,7 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
   static const int pos[3] = {Q_S, Q_P, Q_O};
   TrineStatus st = TRINE_OK;
+  ScanCache cache = {0};
   for (size_t r = 0; r < in->n && !st; ++r) {
     const TrineId *row = row_at(in, r);
     Quad q = {{0, 0, 0, 0}};
@@ -315,8 +339,9 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
     }
     if (skip) continue;
     PatCtx c = {p, row, tmp, out, filters, nfilters};
-    st = scan(x, q, mask, gc, on_match, &c);
+    st = scan_cached(x, q, mask, gc, on_match, &c, &cache);
   }
+  scan_cache_free(&cache);
   free(tmp);
   return st;
 }
@@ -755,7 +780,9 @@ static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *o
 typedef struct {
   const SparqlOp *op;         /* a PATH or OTHER operator; NULL for a triple */
   Pat pat;                    /* a triple pattern */
-  bool done;
+  Table table;                /* a VALUES table, evaluated up front */
+  uint64_t tvars;             /* its variables (first 64) */
+  bool is_table, done;
 } Leaf;
 
 typedef struct {
@@ -800,13 +827,47 @@ static bool slot_bound(const SparqlSlot *s, uint64_t bound) {
 /* Rows a leaf yields per input row given the bound variables. A leaf that
  * shares no bound variable makes a cross product: its full size counts,
  * which the estimate of an unbound pattern already is. */
+/* Rows a pattern or path yields per input row given the bound variables
+ * (a leaf sharing no bound variable makes a cross product: its full size
+ * counts, which is what the estimate of an unbound pattern is). */
 static double leaf_cost(Exec *x, const Leaf *l, uint64_t bound, GCtx gc) {
   if (!l->op) return estimate(x, &l->pat, &bound, gc);
   bool sb = slot_bound(&l->op->path_s, bound), ob = slot_bound(&l->op->path_o, bound);
   return sb && ob ? 1 : sb || ob ? 20 : 1e7;
 }
 
+static bool leaf_uses(const Leaf *l, uint64_t vars) {
+  if (l->is_table) return l->tvars & vars;
+  for (int j = 0; j < 3 && !l->op; ++j)
+    if (l->pat.var[j] < 64 && (vars >> l->pat.var[j] & 1)) return true;
+  if (l->op && l->op->kind == SPARQL_OP_PATH) {
+    uint32_t a = l->op->path_s.var, b = l->op->path_o.var;
+    return (a < 64 && (vars >> a & 1)) || (b < 64 && (vars >> b & 1));
+  }
+  return false;
+}
+
+/* A VALUES table binds its variables: worth it first when a pattern then
+ * becomes cheap (lookahead by one step); once its variables are bound it
+ * only filters. */
+static double table_cost(Exec *x, const Leaves *ls, const Leaf *t, uint64_t bound, GCtx gc) {
+  if ((t->tvars & ~bound) == 0) return 1;
+  double best = -1;
+  for (size_t i = 0; i < ls->n; ++i) {
+    const Leaf *l = &ls->v[i];
+    if (l->done || l->is_table || (l->op && l->op->kind != SPARQL_OP_PATH)) continue;
+    if (!leaf_uses(l, t->tvars)) continue;
+    double c = leaf_cost(x, l, bound | t->tvars, gc);
+    if (best < 0 || c < best) best = c;
+  }
+  return (double)t->table.n * (best < 0 ? 1 : best);
+}
+
 static void leaf_vars(const Leaf *l, uint64_t *set) {
+  if (l->is_table) {
+    *set |= l->tvars;
+    return;
+  }
   if (!l->op) {
     for (int j = 0; j < 3; ++j)
       if (l->pat.var[j] < 64) *set |= UINT64_C(1) << l->pat.var[j];
@@ -814,6 +875,36 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
   }
   if (l->op->path_s.var < 64) *set |= UINT64_C(1) << l->op->path_s.var;
   if (l->op->path_o.var < 64) *set |= UINT64_C(1) << l->op->path_o.var;
+}
+
+/* Extend cur with pattern p: probe the index once per row (index nested
+ * loop), or, when that many probes would cost more than reading the whole
+ * pattern, scan it once and hash-join. per_row: expected rows per probe. */
+static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                                double per_row, SparqlExpr *const *fl, size_t nf,
+                                Table *next) {
+  uint64_t none = 0;
+  double full = estimate(x, p, &none, gc);
+  double n = (double)cur->n;
+  if (cur->n < 64 || n * (10 + per_row) <= full + 2 * n)
+    return extend_pattern(x, p, gc, cur, fl, nf, next);
+  Table unit, all, joined;
+  TrineStatus st = unit_table(x, &unit);
+  if (!st) st = extend_pattern(x, p, gc, &unit, NULL, 0, &all);
+  table_release(x, &unit);
+  if (st) return st;
+  st = join_tables(x, cur, &all, &joined);
+  table_release(x, &all);
+  if (st) return st;
+  if (!nf) {
+    *next = joined;
+    return TRINE_OK;
+  }
+  table_init(next, x->width);
+  for (size_t r = 0; r < joined.n && !st; ++r)
+    st = emit_filtered(x, next, row_at(&joined, r), fl, nf);
+  table_release(x, &joined);
+  return st;
 }
 
 static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
@@ -831,11 +922,20 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   bool own = false;
   if (!st && in) cur = *in;
   else if (!st) { st = unit_table(x, &cur); own = true; }
-  /* Operators that are not patterns: on their own, then joined. */
+  /* Operators that are not patterns: on their own, then joined (VALUES
+   * tables join when the plan says). */
   for (size_t i = 0; i < l.n && !st; ++i) {
     if (!l.v[i].op || l.v[i].op->kind == SPARQL_OP_PATH) continue;
     Table t, joined;
     if ((st = eval(x, l.v[i].op, gc, &t))) break;
+    if (l.v[i].op->kind == SPARQL_OP_TABLE) {
+      l.v[i].is_table = true;
+      l.v[i].table = t;
+      l.v[i].tvars = 0;
+      for (size_t c = 0; c < l.v[i].op->nvars; ++c)
+        if (l.v[i].op->vars[c] < 64) l.v[i].tvars |= UINT64_C(1) << l.v[i].op->vars[c];
+      continue;
+    }
     st = join_tables(x, &cur, &t, &joined);
     table_release(x, &t);
     if (own) table_release(x, &cur);
@@ -852,7 +952,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     double best_cost = 0;
     for (size_t i = 0; i < l.n; ++i) {
       if (l.v[i].done) continue;
-      double c = leaf_cost(x, &l.v[i], bound, gc);
+      double c = l.v[i].is_table ? table_cost(x, &l, &l.v[i], bound, gc)
+                                 : leaf_cost(x, &l.v[i], bound, gc);
       if (best == l.n || c < best_cost) { best = i; best_cost = c; }
     }
     /* Filters whose variables this step completes (the rest at the end). */
@@ -873,8 +974,15 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       table_init(&next, x->width);
       for (size_t r = 0; r < cur.n && !st; ++r)
         st = emit_filtered(x, &next, row_at(&cur, r), fl, nf);
+    } else if (l.v[best].is_table) {
+      Table joined;
+      st = join_tables(x, &cur, &l.v[best].table, &joined);
+      table_init(&next, x->width);
+      for (size_t r = 0; r < joined.n && !st; ++r)
+        st = emit_filtered(x, &next, row_at(&joined, r), fl, nf);
+      table_release(x, &joined);
     } else if (!l.v[best].op) {
-      st = extend_pattern(x, &l.v[best].pat, gc, &cur, fl, nf, &next);
+      st = step_pattern(x, &l.v[best].pat, gc, &cur, best_cost, fl, nf, &next);
     } else {
       st = extend_path(x, l.v[best].op, gc, &cur, fl, nf, &next);
     }
@@ -892,6 +1000,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   } else if (own) {
     table_release(x, &cur);
   }
+  for (size_t i = 0; i < l.n; ++i)
+    if (l.v[i].is_table) table_release(x, &l.v[i].table);
   free(l.v);
   free(fvars);
   free(fdyn);

@@ -498,11 +498,17 @@ struct IndexIter {
   int nscan, cur;
 };
 
+/* Set a scan up for pattern q, keeping its cursor when the index is the
+ * same (re-seeking is cheaper than opening a cursor per probe). */
 static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned bound,
                              bool graph_first) {
-  *sc = (Scan){0};
-  sc->idx = index_choose(bound, graph_first, &sc->prefix);
+  int prefix;
+  IndexId idx = index_choose(bound, graph_first, &prefix);
+  MDB_cursor *cur = sc->cur && sc->idx == idx ? sc->cur : NULL;
+  if (sc->cur && !cur) mdb_cursor_close(sc->cur);
+  *sc = (Scan){.idx = idx, .prefix = prefix, .cur = cur};
   permute(&sc->pre, q, 1, sc->idx);
+  if (cur) return TRINE_OK;
   int rc = mdb_cursor_open(t->txn, t->store->idx[sc->idx], &sc->cur);
   return rc ? fail(t, rc, "cannot read index") : TRINE_OK;
 }
@@ -574,19 +580,32 @@ static int scan_next(Scan *sc, Quad *r) {
   return 0;
 }
 
+TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound) {
+  TrineTxn *t = it->txn;
+  TrineStatus st;
+  it->cur = 0;
+  if (bound & (1u << Q_G)) {
+    if (it->nscan == 2) {
+      mdb_cursor_close(it->scan[1].cur);
+      it->scan[1].cur = NULL;
+    }
+    it->nscan = 1;
+    st = scan_init(t, &it->scan[0], q, bound, true);
+  } else {
+    Quad dq = *q;
+    dq.v[Q_G] = 0; /* the default graph first, then the named graphs */
+    it->nscan = 2;
+    st = scan_init(t, &it->scan[0], &dq, bound | (1u << Q_G), true);
+    if (!st) st = scan_init(t, &it->scan[1], q, bound, false);
+  }
+  return st;
+}
+
 TrineStatus index_iter_open(TrineTxn *t, const Quad *q, unsigned bound, IndexIter **out) {
   IndexIter *it = calloc(1, sizeof *it);
   if (!it) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
   it->txn = t;
-  TrineStatus st;
-  if (bound & (1u << Q_G)) {
-    st = scan_init(t, &it->scan[it->nscan++], q, bound, true);
-  } else {
-    Quad dq = *q;
-    dq.v[Q_G] = 0; /* the default graph first, then the named graphs */
-    st = scan_init(t, &it->scan[it->nscan++], &dq, bound | (1u << Q_G), true);
-    if (!st) st = scan_init(t, &it->scan[it->nscan++], q, bound, false);
-  }
+  TrineStatus st = index_iter_seek(it, q, bound);
   if (st) {
     index_iter_free(it);
     return st;
@@ -649,7 +668,7 @@ size_t index_iter_fill(IndexIter *it, Quad *out, size_t max, TrineStatus *status
 
 void index_iter_free(IndexIter *it) {
   if (!it) return;
-  for (int i = 0; i < it->nscan; ++i)
+  for (int i = 0; i < 2; ++i)
     if (it->scan[i].cur) mdb_cursor_close(it->scan[i].cur);
   free(it);
 }

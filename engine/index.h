@@ -51,6 +51,9 @@ TrineStatus index_iter_open(TrineTxn *txn, const Quad *q, unsigned bound,
 TrineStatus index_iter_open_index(TrineTxn *txn, IndexId idx, const Quad *pre,
                                   int prefix, IndexIter **out);
 
+/// Restart it on a new pattern (reusing its cursors where it can).
+TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound);
+
 /// Next quad (s, p, o, g order): TRINE_ROW or TRINE_DONE.
 TrineStatus index_iter_next(IndexIter *it, Quad *q);
 
