@@ -648,8 +648,12 @@ static TrineStatus table_line(Writer *w, char **cells, size_t *lens,
 
 static TrineStatus write_table(Writer *w, TrineQueryForm form) {
   size_t n = trine_query_columns(w->q);
-  if (!n)
-    return TRINE_OK;
+  if (!n) { // no columns: nothing to show, but rows to count
+    TrineStatus st;
+    while ((st = next(w)) == TRINE_ROW)
+      w->rows++;
+    return st == TRINE_DONE ? TRINE_OK : st;
+  }
   const char *const *pfx = w->opts->prefixes;
   size_t npfx = w->opts->prefixes ? w->opts->nprefixes : 0;
   TrineStatus st = TRINE_OK;
