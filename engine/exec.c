@@ -145,6 +145,7 @@ void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size
 }
 
 void exec_free(Exec *x) {
+  exec_memo_free(x);
   expr_ctx_free(&x->ex);
   free(x->dflt);
   free(x->named);
@@ -452,46 +453,147 @@ static size_t uniq(TrineId *v, size_t n) {
   return k;
 }
 
+/* A set of ids (open addressing; 0 is never a member). */
+typedef struct {
+  TrineId *slot;
+  size_t mask, n;
+} IdSet;
+
+static bool idset_add(IdSet *h, TrineId id, bool *added) {
+  if ((h->n + 1) * 2 > h->mask) {
+    size_t cap = h->mask ? (h->mask + 1) * 2 : 64;
+    TrineId *ns = calloc(cap, sizeof *ns);
+    if (!ns) return false;
+    for (size_t i = 0; h->slot && i <= h->mask; ++i) {
+      if (!h->slot[i]) continue;
+      size_t j = (size_t)(h->slot[i] * 0x9e3779b97f4a7c15u >> 20) & (cap - 1);
+      while (ns[j]) j = (j + 1) & (cap - 1);
+      ns[j] = h->slot[i];
+    }
+    free(h->slot);
+    h->slot = ns;
+    h->mask = cap - 1;
+  }
+  size_t j = (size_t)(id * 0x9e3779b97f4a7c15u >> 20) & h->mask;
+  for (; h->slot[j]; j = (j + 1) & h->mask)
+    if (h->slot[j] == id) {
+      *added = false;
+      return true;
+    }
+  h->slot[j] = id;
+  h->n++;
+  *added = true;
+  return true;
+}
+
+/* Closures already computed in this query, by path, start and direction
+ * (LUBM-style queries ask for the same few nodes' ancestors many times). */
+typedef struct {
+  const SparqlPath *p;
+  TrineId start, g;
+  bool back, zero, one;
+  TrineId *reach;
+  size_t n;
+} Memo;
+
+typedef struct {
+  Memo *v;
+  size_t n, cap;
+} Memos;
+
+static Memo *memo_find(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                       bool zero) {
+  Memos *m = x->memo;
+  for (size_t i = 0; m && i < m->n; ++i) {
+    Memo *e = &m->v[i];
+    if (e->p == p && e->start == start && e->back == back && e->zero == zero &&
+        e->one == gc.one && e->g == gc.g)
+      return e;
+  }
+  return NULL;
+}
+
+static void memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                     bool zero, const TrineId *reach, size_t n) {
+  Memos *m = x->memo;
+  if (!m && !(m = x->memo = calloc(1, sizeof *m))) return;
+  if (m->n == 4096) return; /* enough remembered */
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 16;
+    Memo *v = realloc(m->v, cap * sizeof *v);
+    if (!v) return;
+    m->v = v;
+    m->cap = cap;
+  }
+  TrineId *copy = malloc((n + 1) * sizeof *copy);
+  if (!copy) return;
+  if (n) memcpy(copy, reach, n * sizeof *copy);
+  m->v[m->n++] = (Memo){p, start, gc.g, back, zero, gc.one, copy, n};
+}
+
+void exec_memo_free(Exec *x) {
+  Memos *m = x->memo;
+  for (size_t i = 0; m && i < m->n; ++i) free(m->v[i].reach);
+  if (m) free(m->v);
+  free(m);
+  x->memo = NULL;
+}
+
 /* Nodes reachable from start by one or more (plus) or zero or more steps of
  * p, forward (or backward when back). Breadth first, each node once. */
 static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
                            bool zero, TrineId **out, size_t *nout) {
+  Memo *m = memo_find(x, p, gc, start, back, zero);
+  if (m) {
+    *out = malloc((m->n + 1) * sizeof **out);
+    if (!*out) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (m->n) memcpy(*out, m->reach, m->n * sizeof **out);
+    *nout = m->n;
+    return TRINE_OK;
+  }
+  IdSet seen = {0};
   size_t cap = 64, n = 0, head = 0;
-  TrineId *seen = malloc(cap * sizeof *seen);
-  if (!seen) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-  TrineId *queue = malloc(cap * sizeof *queue);
-  size_t qn = 0, qcap = cap;
-  if (!queue) { free(seen); return fail(x, TRINE_ERR_NOMEM, "out of memory"); }
+  TrineId *reach = malloc(cap * sizeof *reach); /* also the queue */
+  if (!reach) return fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
-  if (zero) seen[n++] = start;
-  queue[qn++] = start;
-  while (head < qn && !st) {
-    TrineId node = queue[head++];
+  bool added;
+  TrineId from = start;
+  if (zero) {
+    reach[n++] = start;
+    if (!idset_add(&seen, start, &added)) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  /* The queue: the start, then reach[] in order (for plus the start is
+   * only in reach if a cycle leads back to it). */
+  for (bool first = true; !st; first = false) {
+    if (!first) {
+      if (head >= n) break;
+      from = reach[head++];
+    } else if (zero) {
+      head = 1; /* reach[0] is the start itself */
+    }
     Pairs step = {0};
-    st = back ? path_pairs(x, p, gc, 0, node, &step) : path_pairs(x, p, gc, node, 0, &step);
+    st = back ? path_pairs(x, p, gc, 0, from, &step) : path_pairs(x, p, gc, from, 0, &step);
     for (size_t i = 0; i < step.n && !st; ++i) {
       TrineId next = back ? step.s[i] : step.o[i];
-      bool known = false;
-      for (size_t j = 0; j < n && !known; ++j) known = seen[j] == next;
-      if (known) continue;
-      if (n == cap || qn == qcap) {
-        cap *= 2;
-        qcap = cap;
-        TrineId *ns = realloc(seen, cap * sizeof *ns);
-        if (ns) seen = ns;
-        TrineId *nq = ns ? realloc(queue, qcap * sizeof *nq) : NULL;
-        if (nq) queue = nq;
-        if (!ns || !nq) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
+      if (!idset_add(&seen, next, &added)) {
+        st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+        break;
       }
-      seen[n++] = next;
-      queue[qn++] = next;
+      if (!added) continue;
+      if (n == cap) {
+        TrineId *r = realloc(reach, (cap *= 2) * sizeof *r);
+        if (!r) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
+        reach = r;
+      }
+      reach[n++] = next;
     }
     pairs_free(&step);
     if (!st) st = check_limits(x);
   }
-  free(queue);
-  if (st) { free(seen); return st; }
-  *out = seen;
+  free(seen.slot);
+  if (st) { free(reach); return st; }
+  memo_add(x, p, gc, start, back, zero, reach, n);
+  *out = reach;
   *nout = n;
   return TRINE_OK;
 }

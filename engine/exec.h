@@ -40,6 +40,7 @@ typedef struct {
   /* the graph patterns are being matched in (for EXISTS in filters) */
   bool in_graph;
   TrineId graph;
+  void *memo;   /* closures computed so far (exec.c) */
 } Exec;
 
 /// Set up an executor for req over txn (dataset from FROM / FROM NAMED).
@@ -54,5 +55,8 @@ void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size
                       bool named_all);
 
 void table_free(Table *t);
+
+/// Forget remembered path closures (after the store changed, in updates).
+void exec_memo_free(Exec *x);
 
 #endif
