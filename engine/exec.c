@@ -979,9 +979,59 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
   if (l->op->path_o.var < 64) *set |= UINT64_C(1) << l->op->path_o.var;
 }
 
+/* Merge join of two tables sorted on variable v (ascending ids). */
+static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t v, Table *out) {
+  table_init(out, x->width);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  size_t i = 0, j = 0;
+  while (i < a->n && j < b->n && !st) {
+    TrineId va = row_at(a, i)[v], vb = row_at(b, j)[v];
+    if (va < vb) { ++i; continue; }
+    if (va > vb) { ++j; continue; }
+    size_t ie = i, je = j;
+    while (ie < a->n && row_at(a, ie)[v] == va) ++ie;
+    while (je < b->n && row_at(b, je)[v] == vb) ++je;
+    for (size_t r = i; r < ie && !st; ++r)
+      for (size_t q = j; q < je && !st; ++q) {
+        const TrineId *ra = row_at(a, r), *rb = row_at(b, q);
+        if (!compatible(ra, rb, x->width)) continue;
+        merge(tmp, ra, rb, x->width);
+        st = table_push(x, out, tmp);
+      }
+    i = ie;
+    j = je;
+  }
+  free(tmp);
+  return st;
+}
+
+static bool sorted_on(const Table *t, uint32_t v) {
+  for (size_t i = 1; i < t->n; ++i)
+    if (row_at(t, i)[v] < row_at(t, i - 1)[v]) return false;
+  return true;
+}
+
+/* The variable a scan of p (constants bound) yields in ascending order:
+ * the first free position of the index it uses; NO_VAR if none. */
+static uint32_t scan_order_var(Exec *x, const Pat *p, GCtx gc) {
+  if (!gc.one && x->ndflt != 1) return SPARQL_NO_VAR; /* merged graphs */
+  static const int pos[3] = {Q_S, Q_P, Q_O};
+  unsigned mask = 1u << Q_G;
+  for (int i = 0; i < 3; ++i)
+    if (p->var[i] == SPARQL_NO_VAR) mask |= 1u << pos[i];
+  int prefix;
+  IndexId idx = index_choose(mask, true, &prefix);
+  if (prefix >= 4) return SPARQL_NO_VAR;
+  int q = index_order[idx][prefix];
+  return q == Q_G ? SPARQL_NO_VAR : p->var[q == Q_S ? 0 : q == Q_P ? 1 : 2];
+}
+
 /* Extend cur with pattern p: probe the index once per row (index nested
  * loop), or, when that many probes would cost more than reading the whole
- * pattern, scan it once and hash-join. per_row: expected rows per probe. */
+ * pattern, scan it once and join: a merge join when both sides are sorted
+ * on a shared variable, else a hash join. per_row: rows per probe. */
 static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
                                 double per_row, SparqlExpr *const *fl, size_t nf,
                                 Table *next) {
@@ -995,7 +1045,12 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   if (!st) st = extend_pattern(x, p, gc, &unit, NULL, 0, &all);
   table_release(x, &unit);
   if (st) return st;
-  st = join_tables(x, cur, &all, &joined);
+  uint32_t v = scan_order_var(x, p, gc);
+  uint64_t shared = certain_vars(cur);
+  if (v != SPARQL_NO_VAR && bit(&shared, v) && sorted_on(cur, v))
+    st = merge_join(x, cur, &all, v, &joined);
+  else
+    st = join_tables(x, cur, &all, &joined);
   table_release(x, &all);
   if (st) return st;
   if (!nf) {
