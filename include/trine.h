@@ -348,6 +348,30 @@ TRINE_API TrineStatus trine_store_graphs(TrineStore *store, TrineTxn *txn,
                                          TrineGraphFn fn, void *ctx);
 /** @} */
 
+/** @defgroup prefix Saved prefixes
+ * Namespace prefixes kept in the store for clients such as the shell (to
+ * shorten IRIs and as default PREFIX declarations). They do not change the
+ * data and queries through trine_query_prepare() do not see them.
+ * @{ */
+
+/**
+ * Save (or replace) the prefix name for iri, in its own write transaction;
+ * iri NULL removes it. name is a SPARQL prefix name without ':' ("" is the
+ * default prefix); iri must be absolute.
+ * @return TRINE_OK, TRINE_NOT_FOUND (removing a prefix not saved),
+ *         TRINE_ERR_ARG (bad name or IRI), TRINE_ERR_READONLY, ...
+ */
+TRINE_API TrineStatus trine_store_set_prefix(TrineStore *store, const char *name,
+                                             const char *iri);
+
+/// Called once per saved prefix (NUL-terminated, borrowed); non-zero stops.
+typedef int (*TrinePrefixFn)(void *ctx, const char *name, const char *iri);
+
+/// Visit the saved prefixes in name order, from a fresh snapshot.
+TRINE_API TrineStatus trine_store_prefixes(TrineStore *store, TrinePrefixFn fn,
+                                           void *ctx);
+/** @} */
+
 /** @defgroup query Queries (SPARQL 1.1)
  * The SQLite pattern: prepare, step through rows, read terms, free.
  * @{ */
