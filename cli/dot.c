@@ -48,6 +48,7 @@ void shell_sink(void *ctx, const TrineError *e) {
 typedef struct {
   Shell *sh;
   struct timespec start, last;
+  bool draw; ///< show the bar (standard error is a terminal)
   bool shown;
 } Progress;
 
@@ -57,6 +58,8 @@ static double since(const struct timespec *a, const struct timespec *b) {
 
 static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
   Progress *p = ctx;
+  if (shell_interrupted) return 1; /* Ctrl-C: the load is rolled back */
+  if (!p->draw) return 0;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   if (since(&p->last, &now) < 0.25) return 0;
@@ -66,7 +69,11 @@ static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads
   if (total) {
     double frac = (double)bytes / (double)total;
     double eta = frac > 0 ? secs / frac - secs : 0;
-    fprintf(p->sh->err, "\r%5.1f%%  %llu statements  %.0f statements/s  ETA %.0fs   ",
+    char bar[21];
+    int full = (int)(frac * 20);
+    for (int i = 0; i < 20; ++i) bar[i] = i < full ? '#' : '.';
+    bar[20] = '\0';
+    fprintf(p->sh->err, "\r[%s] %5.1f%%  %llu statements  %.0f/s  ETA %.0fs   ", bar,
             100 * frac, (unsigned long long)quads, rate, eta);
   } else {
     fprintf(p->sh->err, "\r%llu statements  %.0f statements/s   ",
@@ -91,13 +98,20 @@ static int cmd_load(Shell *sh, int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &prog.start);
   prog.last = prog.start;
   TrineLoadOptions opts = {.graph = argc > 2 ? &graph : NULL, .sink = shell_sink, .sink_ctx = sh};
-  if (sh->interactive) {
-    opts.progress = on_progress;
-    opts.progress_ctx = &prog;
-  }
+  prog.draw = sh->interactive;
+  opts.progress = on_progress;
+  opts.progress_ctx = &prog;
   TrineLoadStats stats;
+  shell_interrupted = 0;
   TrineStatus st = trine_store_load_file(sh->store, argv[1], &opts, &stats);
   if (prog.shown) fputs("\r\033[K", sh->err);
+  if (st == TRINE_ERR_CANCELLED && shell_interrupted) {
+    shell_interrupted = 0;
+    fprintf(sh->err, "%sinterrupted: %s was not loaded, the store is unchanged\n",
+            prog.shown ? "" : "\n", argv[1]);
+    sh->errors++;
+    return 1;
+  }
   if (st == TRINE_ERR_SYNTAX) {
     fprintf(sh->err, "%s: load failed, the store is unchanged\n", argv[1]);
     sh->errors++;
@@ -202,6 +216,12 @@ TrineResultFormat shell_format(const char *s) {
   return 0;
 }
 
+static const char *format_name(TrineResultFormat f) {
+  static const char *const names[] = {"table on a terminal, else TSV", "table", "tsv", "csv",
+                                      "json", "xml"};
+  return f >= 0 && (size_t)f < sizeof names / sizeof *names ? names[f] : "?";
+}
+
 static int cmd_format(Shell *sh, int argc, char **argv) {
   (void)argc;
   TrineResultFormat f = shell_format(argv[1]);
@@ -225,37 +245,200 @@ static int cmd_explain(Shell *sh, int argc, char **argv) {
   return shell_explain(sh, argv[1]);
 }
 
+/* on|off arguments */
+static int on_off(Shell *sh, const char *cmd, const char *arg, bool *out) {
+  if (strcmp(arg, "on") == 0) *out = true;
+  else if (strcmp(arg, "off") == 0) *out = false;
+  else {
+    shell_error(sh, "usage: .%s on|off", cmd);
+    return 1;
+  }
+  return 0;
+}
+
+static int cmd_headers(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  bool on;
+  if (on_off(sh, "headers", argv[1], &on)) return 1;
+  sh->no_headers = !on;
+  return 0;
+}
+
+static int cmd_timer(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  return on_off(sh, "timer", argv[1], &sh->timer);
+}
+
+static int cmd_limit(Shell *sh, int argc, char **argv) {
+  if (argc < 2) {
+    if (sh->limit) fprintf(sh->out, "%llu\n", (unsigned long long)sh->limit);
+    else fprintf(sh->out, "0 (no limit)\n");
+    return 0;
+  }
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(argv[1], &end, 10);
+  if (errno || *end || !*argv[1] || argv[1][0] == '-') {
+    shell_error(sh, "usage: .limit N (a number of rows, 0 for no limit)");
+    return 1;
+  }
+  sh->limit = n;
+  return 0;
+}
+
+static int cmd_open(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  return shell_open(sh, argv[1]);
+}
+
+static int cmd_read(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  return shell_run_file(sh, argv[1]);
+}
+
+static int cmd_output(Shell *sh, int argc, char **argv) {
+  FILE *f = stdout;
+  if (argc > 1 && strcmp(argv[1], "-") && strcmp(argv[1], "stdout")) {
+    if (!(f = fopen(argv[1], "w"))) {
+      shell_error(sh, "cannot open %s: %s", argv[1], strerror(errno));
+      return 1;
+    }
+  }
+  int rc = 0;
+  if (sh->out != stdout && fclose(sh->out) != 0) {
+    shell_error(sh, "cannot write %s: %s", sh->out_path, strerror(errno));
+    rc = 1;
+  }
+  free(sh->out_path);
+  sh->out_path = f == stdout ? NULL : strdup(argv[1]);
+  sh->out = f;
+  return rc;
+}
+
+static int print_graph(void *ctx, const TrineTerm *g, uint64_t quads) {
+  Shell *sh = ctx;
+  fprintf(sh->out, "%12llu  ", (unsigned long long)quads);
+  trine_term_write(g, sh->out);
+  fputc('\n', sh->out);
+  return 0;
+}
+
+static int cmd_graphs(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  TrineStats st;
+  if (trine_store_stats(sh->store, NULL, &st)) {
+    shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  fprintf(sh->out, "%12s  %s\n%12llu  (default graph)\n", "quads", "graph",
+          (unsigned long long)st.default_quads);
+  if (trine_store_graphs(sh->store, NULL, print_graph, sh)) {
+    shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  return 0;
+}
+
+static int cmd_prefix(Shell *sh, int argc, char **argv) {
+  if (argc == 1) {
+    for (size_t i = 0; i < sh->nprefixes; ++i)
+      fprintf(sh->out, "PREFIX %s: <%s>\n", sh->prefixes[2 * i], sh->prefixes[2 * i + 1]);
+    return 0;
+  }
+  char *name = argv[1];
+  size_t n = strlen(name);
+  if (n && name[n - 1] == ':') name[--n] = '\0';
+  char *iri = argc > 2 ? argv[2] : NULL;
+  if (iri && iri[0] == '<' && iri[strlen(iri) - 1] == '>') {
+    iri[strlen(iri) - 1] = '\0';
+    ++iri;
+  }
+  if (iri && strcmp(iri, "-") == 0) iri = NULL; /* .prefix NAME - removes it */
+  if (argc == 2) {
+    shell_error(sh, "usage: .prefix NAME IRI (or .prefix NAME - to remove it)");
+    return 1;
+  }
+  TrineStatus st = trine_store_set_prefix(sh->store, name, iri);
+  if (st == TRINE_NOT_FOUND) {
+    shell_error(sh, "no saved prefix %s:", name);
+    return 1;
+  }
+  if (st) {
+    shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  shell_load_prefixes(sh);
+  return 0;
+}
+
 static int cmd_help(Shell *sh, int argc, char **argv);
 
 static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
-    {"explain", "QUERY", "Parse QUERY and show its SPARQL algebra (the rest of the line)", 1,
-     1, cmd_explain},
-    {"format", "table|tsv|csv|json|xml", "Show query results in this format", 1, 1, cmd_format},
-    {"help", "[COMMAND]", "Show the commands, or the help of one", 0, 1, cmd_help},
-    {"load", "FILE [GRAPH-IRI]",
-     "Load N-Triples/N-Quads (.nt .nq, optionally .gz) in one transaction;\n"
-     "N-Triples go into GRAPH-IRI when given, else the default graph.\n"
-     "On any error nothing is loaded",
+    {"explain", "QUERY",
+     "Show how QUERY would run, without running it\n"
+     "QUERY is the rest of the line. Shows its SPARQL algebra, then how each\n"
+     "triple pattern is read: the index used and the estimated rows.",
+     1, 1, cmd_explain},
+    {"format", "FORMAT",
+     "Show results as table, tsv, csv, json or xml\n"
+     "The default is a table on a terminal, TSV otherwise. CONSTRUCT and\n"
+     "DESCRIBE results are N-Triples except in a table.",
+     1, 1, cmd_format},
+    {"graphs", "", "List the named graphs with their quad counts", 0, 0, cmd_graphs},
+    {"headers", "on|off", "Show the header line of results (default on)\n"
+     "Applies to table, TSV and CSV results.", 1, 1, cmd_headers},
+    {"help", "[COMMAND]", "Show the commands, or more about one", 0, 1, cmd_help},
+    {"limit", "[N]",
+     "Show at most N rows of each result (0: all)\n"
+     "Without N, show the current limit. The query itself is not changed:\n"
+     "use LIMIT in the query for that.",
+     0, 1, cmd_limit},
+    {"load", "FILE [GRAPH]",
+     "Load N-Triples or N-Quads (.nt .nq, optionally .gz)\n"
+     "Everything is loaded in one transaction: on any error, or Ctrl-C, nothing\n"
+     "is. N-Triples go into GRAPH (an absolute IRI, <> optional) when given,\n"
+     "else into the default graph. On a terminal a progress bar shows the\n"
+     "percentage, statements per second and the time left.",
      1, 2, cmd_load},
+    {"open", "STORE", "Close this store and open STORE (created if missing)", 1, 1, cmd_open},
+    {"output", "[FILE]",
+     "Write results to FILE, or back to the screen\n"
+     "FILE is replaced. .output alone goes back to the standard output.",
+     0, 1, cmd_output},
+    {"prefix", "[NAME IRI]",
+     "List prefixes, or save one in the store\n"
+     ".prefix NAME IRI saves NAME: for IRI (<> optional); .prefix NAME -\n"
+     "removes it. Saved prefixes shorten IRIs in tables and are declared for\n"
+     "every query that does not declare them itself. rdf:, rdfs:, xsd: and\n"
+     "owl: shorten IRIs in tables even when not saved.",
+     0, 2, cmd_prefix},
     {"quit", "", "Leave the shell (Ctrl-D too)", 0, 0, cmd_quit},
+    {"read", "FILE", "Run the commands and queries in FILE", 1, 1, cmd_read},
     {"stats", "", "Show counts of quads, graphs, terms and the top predicates", 0, 0,
      cmd_stats},
+    {"timer", "on|off", "Show how long each query took (default off)", 1, 1, cmd_timer},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const char *shell_command_name(size_t i) { return i < NCOMMANDS ? commands[i].name : NULL; }
 
 static void help_line(Shell *sh, const DotCmd *c) {
   char usage[64];
   snprintf(usage, sizeof usage, ".%s %s", c->name, c->args);
   const char *nl = strchr(c->help, '\n');
   int first = nl ? (int)(nl - c->help) : (int)strlen(c->help);
-  fprintf(sh->out, "%-26s %.*s\n", usage, first, c->help);
+  fprintf(sh->out, "%-20s %.*s\n", usage, first, c->help);
 }
 
 static int cmd_help(Shell *sh, int argc, char **argv) {
   if (argc < 2) {
     for (size_t i = 0; i < NCOMMANDS; ++i) help_line(sh, &commands[i]);
-    fprintf(sh->out, "Commands may be shortened to any unique prefix, e.g. .st for .stats.\n");
+    fprintf(sh->out,
+            "Commands may be shortened to any unique prefix, e.g. .st for .stats;\n"
+            ".help COMMAND says more. Anything else is SPARQL 1.1 (a query or an\n"
+            "update), run once its brackets balance and it ends with ';' or a blank line.\n");
     return 0;
   }
   bool ambiguous;
@@ -265,7 +448,13 @@ static int cmd_help(Shell *sh, int argc, char **argv) {
     shell_error(sh, "no command .%s; .help lists them", name);
     return 1;
   }
-  fprintf(sh->out, ".%s %s\n%s\n", c->name, c->args, c->help);
+  fprintf(sh->out, ".%s %s\n", c->name, c->args);
+  for (const char *l = c->help; *l;) {
+    size_t n = strcspn(l, "\n");
+    fprintf(sh->out, "  %.*s\n", (int)n, l);
+    l += n + (l[n] == '\n');
+  }
+  if (c->fn == cmd_format) fprintf(sh->out, "  Now: %s\n", format_name(sh->format));
   return 0;
 }
 
@@ -322,7 +511,7 @@ int shell_dot(Shell *sh, const char *line) {
   } else if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
     shell_error(sh, "usage: .%s %s", c->name, c->args);
   } else if (!sh->store && c->fn != cmd_help && c->fn != cmd_quit && c->fn != cmd_explain &&
-             c->fn != cmd_format) {
+             c->fn != cmd_format && c->fn != cmd_open) {
     shell_error(sh, "no store is open");
   } else {
     rc = c->fn(sh, argc, argv);

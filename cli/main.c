@@ -6,10 +6,15 @@
 #include "plan.h"
 #include "sparql.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
-#include <strings.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage_text[] =
@@ -71,51 +76,218 @@ int shell_explain(Shell *sh, const char *text) {
   return rc;
 }
 
-/* Prefixes used to shorten IRIs in tables. */
+/* Prefixes used to shorten IRIs in tables, after the saved ones. */
 static const char *const known_prefixes[] = {
     "rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs", "http://www.w3.org/2000/01/rdf-schema#",
     "xsd", "http://www.w3.org/2001/XMLSchema#",
     "owl", "http://www.w3.org/2002/07/owl#",
 };
+#define NKNOWN (sizeof known_prefixes / sizeof *known_prefixes / 2)
 
-/* Query errors with a position get the offending line and a caret. */
+static size_t nsaved; /* the first nsaved pairs of sh->prefixes are saved in the store */
+
+static void free_prefixes(Shell *sh) {
+  for (size_t i = 0; i < 2 * sh->nprefixes; ++i) free(sh->prefixes[i]);
+  free(sh->prefixes);
+  sh->prefixes = NULL;
+  sh->nprefixes = nsaved = 0;
+}
+
+static int add_prefix(void *ctx, const char *name, const char *iri) {
+  Shell *sh = ctx;
+  for (size_t i = 0; i < sh->nprefixes; ++i)
+    if (strcmp(sh->prefixes[2 * i], name) == 0) return 0;
+  char **v = realloc(sh->prefixes, (sh->nprefixes + 1) * 2 * sizeof *v);
+  if (!v) return 1;
+  sh->prefixes = v;
+  v[2 * sh->nprefixes] = strdup(name);
+  v[2 * sh->nprefixes + 1] = strdup(iri);
+  if (!v[2 * sh->nprefixes] || !v[2 * sh->nprefixes + 1]) {
+    free(v[2 * sh->nprefixes]);
+    free(v[2 * sh->nprefixes + 1]);
+    return 1;
+  }
+  sh->nprefixes++;
+  return 0;
+}
+
+void shell_load_prefixes(Shell *sh) {
+  free_prefixes(sh);
+  if (sh->store) trine_store_prefixes(sh->store, add_prefix, sh);
+  nsaved = sh->nprefixes;
+  for (size_t i = 0; i < NKNOWN; ++i)
+    add_prefix(sh, known_prefixes[2 * i], known_prefixes[2 * i + 1]);
+}
+
+int shell_open(Shell *sh, const char *path) {
+  TrineOptions opts = {.flags = sh->readonly ? TRINE_OPEN_READONLY : 0};
+  TrineStore *store;
+  if (trine_store_open(path, &opts, &store)) {
+    shell_error(sh, "%s", trine_open_errmsg());
+    return 1;
+  }
+  char *copy = strdup(path);
+  if (!copy) {
+    trine_store_close(store);
+    shell_error(sh, "out of memory");
+    return 1;
+  }
+  trine_store_close(sh->store);
+  free(sh->store_path);
+  sh->store = store;
+  sh->store_path = copy;
+  shell_load_prefixes(sh);
+  return 0;
+}
+
+/* Whether text declares PREFIX name: itself. */
+static bool declares(const char *text, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = text; (p = strcasestr(p, "PREFIX")); p += 6) {
+    if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) continue;
+    const char *q = p + 6 + strspn(p + 6, " \t\r\n");
+    if (strncmp(q, name, n) == 0 && q[n] == ':') return true;
+  }
+  return false;
+}
+
+/* The text to prepare: the saved prefixes the query does not declare, all
+ * on one line (errors then lie one line further), then the query. */
+static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  if (!m) return NULL;
+  bool any = false;
+  for (size_t i = 0; i < nsaved; ++i)
+    if (!declares(text, sh->prefixes[2 * i])) {
+      fprintf(m, "PREFIX %s: <%s> ", sh->prefixes[2 * i], sh->prefixes[2 * i + 1]);
+      any = true;
+    }
+  if (any) fputc('\n', m);
+  fputs(text, m);
+  if (fclose(m)) return NULL;
+  *added = any ? 1 : 0;
+  return buf;
+}
+
+static bool reported; /* the sink has said what went wrong */
+
+/* Query errors with a position get the offending line and a caret; the
+ * position is that in the text as typed. */
 static void query_sink(void *ctx, const TrineError *e) {
   Shell *sh = ctx;
-  shell_sink(sh, e);
-  if (e->line && sh->text)
-    sparql_error_caret(sh->text, strlen(sh->text), e, sh->err);
+  if (e->status == TRINE_ERR_CANCELLED && shell_interrupted) return; /* said once, below */
+  reported = true;
+  TrineError e2 = *e;
+  if (e2.line && e2.line <= sh->added_lines) {
+    e2.line = e2.col = 0;
+    char msg[1200];
+    snprintf(msg, sizeof msg, "in the saved prefixes (.prefix lists them): %s", e->message);
+    e2.message = msg;
+    shell_sink(sh, &e2);
+    return;
+  }
+  if (e2.line) e2.line -= sh->added_lines;
+  shell_sink(sh, &e2);
+  if (e2.line && sh->text) sparql_error_caret(sh->text, strlen(sh->text), &e2, sh->err);
+}
+
+/* The running query, for the SIGINT handler. */
+static TrineQuery *volatile running;
+volatile sig_atomic_t shell_interrupted;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  shell_interrupted = 1;
+  TrineQuery *q = running;
+  if (q) trine_query_cancel(q);
+}
+
+static unsigned term_width(FILE *f) {
+  struct winsize ws;
+  if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+    return ws.ws_col;
+  return 0;
+}
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 static int run_query(Shell *sh, const char *text) {
   TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
                           .sink_ctx = sh};
   TrineQuery *q;
+  unsigned added = 0;
+  char *full = with_prefixes(sh, text, &added);
+  if (!full) {
+    shell_error(sh, "out of memory");
+    return 1;
+  }
   sh->text = text;
-  TrineStatus st = trine_query_prepare(sh->store, text, strlen(text), &qo, &q);
+  sh->added_lines = added;
+  reported = false;
+  double t0 = now();
+  TrineStatus st = trine_query_prepare(sh->store, full, strlen(full), &qo, &q);
+  free(full);
   if (st) {
     sh->text = NULL;
-    sh->errors++;
+    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    else sh->errors++;
     return 1;
   }
   TrineResultFormat f = sh->format ? sh->format
                         : isatty(fileno(sh->out)) ? TRINE_RESULTS_TABLE : TRINE_RESULTS_TSV;
-  TrineWriteOptions wo = {.prefixes = known_prefixes,
-                          .nprefixes = sizeof known_prefixes / sizeof *known_prefixes / 2,
-                          .headers = true};
+  TrineWriteOptions wo = {.prefixes = (const char *const *)sh->prefixes,
+                          .nprefixes = sh->nprefixes,
+                          .width = term_width(sh->out),
+                          .max_rows = sh->limit,
+                          .headers = !sh->no_headers};
   uint64_t rows = 0;
   bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  shell_interrupted = 0;
+  running = q;
   st = trine_query_write(q, f, &wo, sh->out, &rows);
+  running = NULL;
   sh->text = NULL;
   trine_query_free(q);
+  fflush(sh->out);
+  double secs = now() - t0;
+  if (shell_interrupted || st == TRINE_ERR_CANCELLED) {
+    bool by_user = shell_interrupted;
+    shell_interrupted = 0;
+    clearerr(sh->out);
+    if (by_user) {
+      fprintf(sh->err, "%sinterrupted: the query was cancelled%s\n", sh->interactive ? "\n" : "",
+              update ? ", the store is unchanged" : "");
+      sh->errors++;
+      return 1;
+    }
+  }
   if (st) {
     /* Positioned errors went through the sink; others are said here. */
-    if (st != TRINE_ERR_SYNTAX) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
     else sh->errors++;
     return 1;
   }
-  if (f == TRINE_RESULTS_TABLE && !update)
-    fprintf(sh->out, "(%llu row%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s");
+  char timing[64] = "";
+  if (sh->timer) snprintf(timing, sizeof timing, ", %.3f s", secs);
+  if (f == TRINE_RESULTS_TABLE && !update) {
+    if (sh->limit && rows >= sh->limit)
+      fprintf(sh->out, "(%llu row%s shown: .limit %llu%s)\n", (unsigned long long)rows,
+              rows == 1 ? "" : "s", (unsigned long long)sh->limit, timing);
+    else
+      fprintf(sh->out, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
+              timing);
+  } else if (update && sh->interactive) {
+    fprintf(sh->err, "(done%s)\n", timing);
+  } else if (sh->timer) {
+    fprintf(sh->err, "(%llu rows%s)\n", (unsigned long long)rows, timing);
+  }
   return 0;
 }
 
@@ -123,6 +295,18 @@ int shell_run(Shell *sh, const char *text) {
   while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r') ++text;
   if (!*text) return 0;
   if (*text == '.') return shell_dot(sh, text);
+  /* The ';' that ends a query in the shell is not part of it (keep the
+   * length, so error positions stay right). */
+  size_t n = strlen(text);
+  while (n && strchr(" \t\r\n", text[n - 1])) --n;
+  if (n && text[n - 1] == ';') {
+    char *copy = strdup(text);
+    if (!copy) return 1;
+    copy[n - 1] = ' ';
+    int rc = run_query(sh, copy);
+    free(copy);
+    return rc;
+  }
   return run_query(sh, text);
 }
 
@@ -177,6 +361,14 @@ static bool complete(const char *text, bool blank_line) {
       last = c;
       continue;
     }
+    if (c == '<') { /* an IRI (no spaces inside), not a less-than */
+      size_t n = strcspn(p + 1, "<>\"{}|^`\\ \t\r\n");
+      if (p[1 + n] == '>') {
+        p += n + 1;
+        last = '>';
+        continue;
+      }
+    }
     if (c == '{' || c == '(' || c == '[') ++depth;
     if (c == '}' || c == ')' || c == ']') --depth;
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last = c;
@@ -188,21 +380,69 @@ static bool blank(const char *line) {
   return line[strspn(line, " \t\r\n")] == '\0';
 }
 
+/* Read one line: with the editor when interactive, else getline. Returns
+ * the length, or -1 at the end; *interrupted when Ctrl-C dropped it. */
+static ssize_t read_line(Shell *sh, FILE *in, bool editing, const char *prompt, char **line,
+                         size_t *cap, bool *interrupted) {
+  *interrupted = false;
+  if (editing) {
+    const char *l = edit_line(prompt, interrupted);
+    if (!l) return -1;
+    size_t n = strlen(l);
+    if (n + 2 > *cap) {
+      char *b = realloc(*line, n + 2);
+      if (!b) return -1;
+      *line = b;
+      *cap = n + 2;
+    }
+    memcpy(*line, l, n + 1);
+    if (n == 0 || (*line)[n - 1] != '\n') { /* the last line, without its newline */
+      (*line)[n++] = '\n';
+      (*line)[n] = '\0';
+    }
+    return (ssize_t)n;
+  }
+  (void)sh;
+  return getline(line, cap, in);
+}
+
+/* A unit for the history: one line, unless it holds a comment. */
+static void remember(const char *unit) {
+  char *h = strdup(unit);
+  if (!h) return;
+  size_t n = strlen(h);
+  while (n && (h[n - 1] == '\n' || h[n - 1] == '\r' || h[n - 1] == ' ')) h[--n] = '\0';
+  if (!strchr(h, '#'))
+    for (char *p = h; *p; ++p)
+      if (*p == '\n' || *p == '\r') *p = ' ';
+  if (*h) edit_history_add(h);
+  free(h);
+}
+
 /* Run commands from a stream: a dot-command is one line, a query runs to
  * ';' or a blank line once its brackets balance. */
-static int run_stream(Shell *sh, FILE *in) {
+static int run_stream(Shell *sh, FILE *in, bool editing) {
   char *line = NULL, *unit = NULL;
   size_t cap = 0, ulen = 0;
   int rc = 0;
   for (;;) {
-    if (sh->interactive) {
+    if (sh->interactive && !editing) {
       fputs(ulen ? "  ...> " : "trine> ", stderr);
       fflush(stderr);
     }
-    ssize_t n = getline(&line, &cap, in);
+    sh->pending = ulen ? unit : NULL;
+    bool interrupted;
+    ssize_t n = read_line(sh, in, editing, ulen ? "  ...> " : "trine> ", &line, &cap,
+                          &interrupted);
+    sh->pending = NULL;
+    if (interrupted) { /* Ctrl-C at the prompt: drop what was typed */
+      ulen = 0;
+      continue;
+    }
     if (n < 0) break;
     if (ulen == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
     if (ulen == 0 && line[strspn(line, " \t")] == '.') {
+      if (editing) remember(line);
       if (shell_run(sh, line)) rc = 1;
     } else {
       char *u = realloc(unit, ulen + (size_t)n + 1);
@@ -211,6 +451,7 @@ static int run_stream(Shell *sh, FILE *in) {
       memcpy(unit + ulen, line, (size_t)n + 1);
       ulen += (size_t)n;
       if (!complete(unit, blank(line))) continue;
+      if (editing) remember(unit);
       if (shell_run(sh, unit)) rc = 1;
       ulen = 0;
     }
@@ -238,17 +479,23 @@ static char *slurp(const char *path) {
   return buf;
 }
 
-static int run_file(Shell *sh, const char *path) {
+int shell_run_file(Shell *sh, const char *path) {
+  if (sh->depth >= 16) {
+    shell_error(sh, "%s: files read each other too deeply", path);
+    return 1;
+  }
   FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
   if (!f) {
-    shell_error(sh, "cannot open %s", path);
+    shell_error(sh, "cannot open %s: %s", path, strerror(errno));
     return 1;
   }
   bool interactive = sh->interactive;
   const char *source = sh->source;
   sh->interactive = false;
   sh->source = path;
-  int rc = run_stream(sh, f);
+  sh->depth++;
+  int rc = run_stream(sh, f, false);
+  sh->depth--;
   sh->interactive = interactive;
   sh->source = source;
   if (f != stdin) fclose(f);
@@ -311,18 +558,38 @@ int main(int argc, char **argv) {
     return rc;
   }
   if (optind >= argc) return usage_error("missing STORE");
-  sh.store_path = argv[optind++];
+  const char *store_path = argv[optind++];
   TrineOptions opts = {.flags = sh.readonly ? TRINE_OPEN_READONLY : 0};
-  if (trine_store_open(sh.store_path, &opts, &sh.store)) {
+  if (trine_store_open(store_path, &opts, &sh.store)) {
     fprintf(stderr, "trine: %s\n", trine_open_errmsg());
     return 1;
   }
-  sh.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+  sh.store_path = strdup(store_path);
+  shell_load_prefixes(&sh);
+  bool from_stdin = !script && optind >= argc;
+  sh.interactive = from_stdin && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+  if (sh.interactive) {
+    /* Ctrl-C cancels the running query or load, or drops the line typed. */
+    struct sigaction sa = {.sa_handler = on_sigint};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    fprintf(stderr, "trine %s on %s: enter SPARQL ending with ';' or a blank line, "
+                    ".help for commands, Ctrl-D to quit\n",
+            trine_version(), sh.store_path ? sh.store_path : store_path);
+  }
   int rc = 0;
-  if (script) rc |= run_file(&sh, script);
+  if (script) rc |= shell_run_file(&sh, script);
   for (int i = optind; i < argc && !sh.quit && !(rc && sh.bail); ++i)
     rc |= shell_run(&sh, argv[i]);
-  if (!script && optind >= argc) rc |= run_stream(&sh, stdin);
+  if (from_stdin) {
+    bool editing = sh.interactive && edit_init(&sh) == 0;
+    rc |= run_stream(&sh, stdin, editing);
+    if (editing) edit_end();
+  }
+  if (sh.out != stdout) fclose(sh.out);
+  free(sh.out_path);
+  free_prefixes(&sh);
   trine_store_close(sh.store);
+  free(sh.store_path);
   return rc ? 1 : 0;
 }

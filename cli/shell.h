@@ -7,24 +7,38 @@
 
 #include "trine.h"
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct {
   TrineStore *store;
-  char *store_path;
+  char *store_path;     ///< owned copy
   bool readonly;
   bool bail;        ///< stop at the first error
   bool interactive; ///< stdin and stderr are terminals
   FILE *out;        ///< results (stdout or .output FILE)
   FILE *err;        ///< messages
+  char *out_path;   ///< the .output file, NULL for stdout
   const char *source; ///< name of the input in error messages
   const char *base;   ///< base IRI for queries (--base), or NULL
-  const char *text;   ///< the query being run, for error carets
+  const char *text;   ///< the query being run as typed, for error carets
+  unsigned added_lines; ///< lines of saved PREFIX declarations put before it
   TrineResultFormat format; ///< 0: table on a terminal, else TSV
+  bool no_headers;  ///< .headers off
+  bool timer;       ///< .timer on
+  uint64_t limit;   ///< .limit N: rows shown at most (0: all)
+  char **prefixes;  ///< name, IRI pairs: saved in the store, then built in
+  size_t nprefixes; ///< pairs
+  const char *pending; ///< the unfinished query being typed (completion)
+  int depth;        ///< .read nesting
   int errors;       ///< failed commands so far
   bool quit;
 } Shell;
+
+/// Set by SIGINT (when the shell catches it), cleared by whoever acts on it.
+extern volatile sig_atomic_t shell_interrupted;
 
 /// Run one dot-command line (starting with '.'). Returns 0, 1 (error).
 int shell_dot(Shell *sh, const char *line);
@@ -32,8 +46,17 @@ int shell_dot(Shell *sh, const char *line);
 /// Run one input unit: a dot-command or a query. Returns 0 or 1.
 int shell_run(Shell *sh, const char *text);
 
-/// Parse a query and print its algebra (or its error). Returns 0 or 1.
+/// Run the commands and queries in a file ("-": standard input). 0 or 1.
+int shell_run_file(Shell *sh, const char *path);
+
+/// Parse a query and print its algebra and plan (or its error). 0 or 1.
 int shell_explain(Shell *sh, const char *text);
+
+/// Open the store at path (closing the current one). 0 or 1.
+int shell_open(Shell *sh, const char *path);
+
+/// Reload the prefix list (saved ones, then the built-in ones).
+void shell_load_prefixes(Shell *sh);
 
 /// The result format named s ("table", "tsv", ...), or 0.
 TrineResultFormat shell_format(const char *s);
@@ -43,5 +66,23 @@ void shell_error(Shell *sh, const char *fmt, ...) __attribute__((format(printf, 
 
 /// Error sink printing "source:line:col: error: message".
 void shell_sink(void *ctx, const TrineError *e);
+
+/// The name of dot-command i (without '.'), or NULL past the last.
+const char *shell_command_name(size_t i);
+
+/* Line editing (edit.c, libedit): only when interactive. */
+
+/// Set up the editor and load the history. Returns 0, or -1 (then use getline).
+int edit_init(Shell *sh);
+
+/// Read one line with prompt; NULL at end of input. *interrupted is set
+/// when Ctrl-C abandoned the line. The line is valid until the next call.
+const char *edit_line(const char *prompt, bool *interrupted);
+
+/// Add an entry to the history and save the history file.
+void edit_history_add(const char *entry);
+
+/// Tear down the editor.
+void edit_end(void);
 
 #endif

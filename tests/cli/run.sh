@@ -96,14 +96,14 @@ check ".help lists the commands" 0 ".load FILE" "" -- st .help
 for c in .dump .help .quit .stats; do
   has "$OUT" "$c" && ok ".help lists $c" || bad ".help lists $c" "missing"
 done
-check ".help load" 0 "N-Triples go into GRAPH-IRI" "" -- st ".help load"
-check ".help .load" 0 ".load FILE [GRAPH-IRI]" "" -- st ".help .load"
+check ".help load" 0 "N-Triples go into GRAPH" "" -- st ".help load"
+check ".help .load" 0 ".load FILE [GRAPH]" "" -- st ".help .load"
 check ".help of an unknown command" 1 "" "no command .frobnicate" -- st ".help frobnicate"
 check "unknown dot-command" 1 "" "unknown command .frobnicate" -- st .frobnicate
 check "unknown dot-command hint" 1 "" ".help" -- st .frobnicate
 check "unique prefix .st = .stats" 0 "quads:" "" -- st .st
 check "unique prefix .sta = .stats" 0 "named graphs:" "" -- st .sta
-check "unique prefix .he = .help" 0 ".load FILE" "" -- st .he
+check "unique prefix .hel = .help" 0 ".load FILE" "" -- st .hel
 check "too few arguments" 1 "" "usage: .load" -- st .load
 check "too many arguments" 1 "" "usage: .stats" -- st ".stats extra"
 # Ambiguous prefixes: find one shared by two commands, if the set has one.
