@@ -12,6 +12,8 @@
  * are handed over and reported from the calling thread, as are progress
  * callbacks. Any error aborts the transaction: a failed load changes nothing.
  */
+#include "load.h"
+
 #include "dict.h"
 #include "index.h"
 #include "ntparse.h"
@@ -232,6 +234,7 @@ typedef struct {
   uint64_t seq0;    /* first term sequence number of this batch */
   TrineId graph;    /* where statements without a graph label go */
   uint64_t read, added;
+  bool own_txn;     /* begun here (commit or abort at the end) */
 } Writer;
 
 static TrineStatus flush_batch(Writer *w) {
@@ -284,10 +287,14 @@ static TrineStatus take_block(Writer *w, const Block *b) {
   return TRINE_OK;
 }
 
-static TrineStatus writer_init(Writer *w, TrineStore *s, const TrineLoadOptions *opts) {
-  *w = (Writer){0};
-  TrineStatus st = trine_txn_begin(s, true, &w->txn);
-  if (st) return st;
+static TrineStatus writer_init(Writer *w, TrineStore *s, TrineTxn *txn,
+                               const TrineLoadOptions *opts) {
+  *w = (Writer){.txn = txn};
+  TrineStatus st = TRINE_OK;
+  if (!txn) {
+    if ((st = trine_txn_begin(s, true, &w->txn))) return st;
+    w->own_txn = true;
+  }
   if (!(w->cache = dict_cache_new())) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
   if ((st = dict_scope_reset(w->txn))) return st;
   w->seq0 = w->txn->next_seq;
@@ -304,7 +311,7 @@ static TrineStatus writer_init(Writer *w, TrineStore *s, const TrineLoadOptions 
 static TrineStatus writer_finish(Writer *w, TrineStatus st, TrineLoadStats *stats) {
   if (!st && w->n) st = flush_batch(w);
   if (!st && w->cache) st = dict_cache_flush(w->txn, w->cache);
-  if (w->txn) {
+  if (w->txn && w->own_txn) {
     if (st) trine_txn_abort(w->txn);
     else st = trine_txn_commit(w->txn);
   }
@@ -394,11 +401,11 @@ static void report(Reader *r, TrineStore *s, const TrineLoadOptions *o, const ch
     store_error(s, TRINE_ERR_NOMEM, "out of memory");
 }
 
-static TrineStatus run_load(TrineStore *s, Reader *r, const char *name, bool nquads,
-                            const TrineLoadOptions *opts, TrineLoadStats *stats) {
+static TrineStatus run_load(TrineStore *s, TrineTxn *txn, Reader *r, const char *name,
+                            bool nquads, const TrineLoadOptions *opts, TrineLoadStats *stats) {
   Writer w;
   TrineStatus st = reader_init(r, s, name, nquads, max_errors(opts));
-  if (!st) st = writer_init(&w, s, opts);
+  if (!st) st = writer_init(&w, s, txn, opts);
   else w = (Writer){0};
   pthread_t thread;
   bool started = !st && pthread_create(&thread, NULL, reader_main, r) == 0;
@@ -425,8 +432,8 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-TrineStatus trine_store_load_file(TrineStore *s, const char *path,
-                                  const TrineLoadOptions *opts, TrineLoadStats *stats) {
+static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
+                             const TrineLoadOptions *opts, TrineLoadStats *stats) {
   if (stats) *stats = (TrineLoadStats){0};
   struct stat sb;
   if (stat(path, &sb) != 0)
@@ -440,9 +447,19 @@ TrineStatus trine_store_load_file(TrineStore *s, const char *path,
   TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
   bool nquads = f == TRINE_FORMAT_NQUADS ||
                 (f == TRINE_FORMAT_GUESS && !ends_with(path, ".nt") && !ends_with(path, ".nt.gz"));
-  TrineStatus st = run_load(s, &r, path, nquads, opts, stats);
+  TrineStatus st = run_load(s, txn, &r, path, nquads, opts, stats);
   gzclose(r.in);
   return st;
+}
+
+TrineStatus trine_store_load_file(TrineStore *s, const char *path,
+                                  const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  return load_file(s, NULL, path, opts, stats);
+}
+
+TrineStatus load_file_in(TrineTxn *txn, const char *path, const TrineLoadOptions *opts,
+                         TrineLoadStats *stats) {
+  return load_file(txn->store, txn, path, opts, stats);
 }
 
 TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void *data,
@@ -451,5 +468,5 @@ TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void 
   if (stats) *stats = (TrineLoadStats){0};
   Reader r = {.data = data, .len = len, .total = len};
   TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
-  return run_load(s, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);
+  return run_load(s, NULL, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);
 }

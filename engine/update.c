@@ -6,6 +6,7 @@
 #include "update.h"
 
 #include "index.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -301,10 +302,39 @@ static TrineStatus op_data(Exec *x, const SparqlUpdate *u) {
   return st;
 }
 
+/* The local path of a file: IRI (percent-escapes decoded), or NULL. */
+static char *file_path(const TrineTerm *iri) {
+  const char *v = iri->value;
+  if (strncmp(v, "file://", 7) != 0) return NULL;
+  v += 7;
+  if (strncmp(v, "localhost/", 10) == 0) v += 9;
+  if (*v != '/') return NULL;
+  char *path = malloc(strlen(v) + 1), *o = path;
+  if (!path) return NULL;
+  for (; *v; ++v) {
+    if (v[0] == '%' && v[1] && v[2]) {
+      char hex[3] = {v[1], v[2], 0};
+      *o++ = (char)strtol(hex, NULL, 16);
+      v += 2;
+    } else {
+      *o++ = *v;
+    }
+  }
+  *o = '\0';
+  return path;
+}
+
+/* LOAD <file:...> [INTO GRAPH g], in this request's transaction. */
 static TrineStatus op_load(Exec *x, const SparqlUpdate *u) {
-  (void)u;
-  return fail(x, TRINE_ERR_UNSUPPORTED,
-              "LOAD inside an update request is not supported yet; use .load FILE [GRAPH]");
+  char *path = file_path(&u->target);
+  if (!path)
+    return store_error(x->txn->store, TRINE_ERR_UNSUPPORTED,
+                       "LOAD <%s>: only file: IRIs can be loaded (no network access)",
+                       u->target.value);
+  TrineLoadOptions o = {.graph = u->dest.kind == TRINE_TERM_IRI ? &u->dest : NULL};
+  TrineStatus st = load_file_in(x->txn, path, &o, NULL);
+  free(path);
+  return st == TRINE_NOT_FOUND ? TRINE_ERR_IO : st; /* a missing file is an error here */
 }
 
 static TrineStatus run_one(Exec *x, const SparqlUpdate *u) {
