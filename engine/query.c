@@ -4,6 +4,7 @@
  */
 #include "exec.h"
 #include "index.h"
+#include "plan.h"
 #include "update.h"
 
 #include <stdio.h>
@@ -73,7 +74,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
                                 const TrineQueryOptions *opts, TrineQuery **out) {
   *out = NULL;
   TrineQuery *q = calloc(1, sizeof *q);
-  if (!q) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
+  if (!q) return s ? store_error(s, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
   q->store = s;
   q->name = strdup(opts && opts->name ? opts->name : "query");
   if (opts) {
@@ -88,10 +89,10 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
                            : TRINE_ERR_NOMEM;
   if (st) {
     if (err.message) {
-      trine_error_format(&err, s->errmsg, sizeof s->errmsg);
+      if (s) trine_error_format(&err, s->errmsg, sizeof s->errmsg);
       if (q->sink) q->sink(q->sink_ctx, &err);
-      else if (s->sink) s->sink(s->sink_ctx, &err);
-    } else {
+      else if (s && s->sink) s->sink(s->sink_ctx, &err);
+    } else if (s) {
       store_error(s, st, "%s", trine_strerror(st));
     }
     trine_query_free(q);
@@ -99,7 +100,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
   }
   if ((st = set_columns(q))) {
     trine_query_free(q);
-    return store_error(s, st, "out of memory");
+    return s ? store_error(s, st, "out of memory") : st;
   }
   *out = q;
   return TRINE_OK;
@@ -343,6 +344,7 @@ static TrineStatus start(TrineQuery *q) {
 
 TrineStatus trine_query_step(TrineQuery *q) {
   TrineStatus st;
+  if (!q->store) return TRINE_ERR_ARG; /* prepared without a store: explain only */
   if (!q->started && (st = start(q))) {
     deliver(q, st);
     end_run(q);
@@ -388,6 +390,17 @@ TrineStatus trine_query_reset(TrineQuery *q) {
 }
 
 void trine_query_cancel(TrineQuery *q) { q->cancel = 1; }
+
+TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
+  if (sparql_algebra_print(q->req, out)) return TRINE_ERR_IO;
+  if (!q->store) return TRINE_OK;
+  TrineTxn *txn;
+  TrineStatus st = trine_txn_begin(q->store, false, &txn);
+  if (st) return st;
+  st = plan_print_access(txn, q->req, out);
+  trine_txn_abort(txn);
+  return st;
+}
 
 void trine_query_free(TrineQuery *q) {
   if (!q) return;

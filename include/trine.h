@@ -400,6 +400,8 @@ typedef struct {
 /**
  * Parse, check and plan a SPARQL 1.1 query or update request.
  * A query reads from a snapshot taken at the first trine_query_step().
+ * store may be NULL to only check a request and trine_query_explain() it
+ * (errors then reach opts->sink only; stepping gives TRINE_ERR_ARG).
  * @param[out] out free with trine_query_free().
  * @return TRINE_OK, TRINE_ERR_SYNTAX (position via the sink or
  *         trine_store_errmsg()), TRINE_ERR_UNSUPPORTED, TRINE_ERR_NOMEM.
@@ -434,6 +436,14 @@ TRINE_API const TrineTerm *trine_query_term(TrineQuery *q, size_t i);
 
 /// Start again from the first row (a new snapshot).
 TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
+
+/**
+ * Write the request's SPARQL algebra as an S-expression and, when prepared
+ * on a store, how each triple pattern will be read: the index, its prefix
+ * and the rows the statistics expect.
+ * @return TRINE_OK, TRINE_ERR_IO, or a store error.
+ */
+TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);
 
 /// Ask a running step to stop soon (any thread; async-signal-safe).
 TRINE_API void trine_query_cancel(TrineQuery *q);
