@@ -962,7 +962,9 @@ static double table_cost(Exec *x, const Leaves *ls, const Leaf *t, uint64_t boun
     double c = leaf_cost(x, l, bound | t->tvars, gc);
     if (best < 0 || c < best) best = c;
   }
-  return (double)t->table.n * (best < 0 ? 1 : best);
+  /* Its own rows count as well: they are made before the pattern runs. */
+  double rows = (double)t->table.n;
+  return best < 1 ? rows : rows * best;
 }
 
 static void leaf_vars(const Leaf *l, uint64_t *set) {
