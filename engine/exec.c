@@ -6,6 +6,8 @@
 #include "index.h"
 #include "stats.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,64 @@ static TrineStatus fail(Exec *x, TrineStatus st, const char *msg) {
 }
 
 static void table_init(Table *t, size_t width) { *t = (Table){.width = width}; }
+
+/* ---- the executed plan (profile) ---- */
+
+/* The entry of a site, made on first use (label: printf-style). Returns
+ * SIZE_MAX when not profiling or out of memory. */
+static size_t prof_site(Exec *x, const void *site, double est, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static size_t prof_site(Exec *x, const void *site, double est, const char *fmt, ...) {
+  if (!x->profile) return SIZE_MAX;
+  for (size_t i = 0; i < x->nprof; ++i)
+    if (x->prof[i].site == site && x->prof[i].depth == x->depth) return i;
+  if (x->nprof == x->capprof) {
+    size_t cap = x->capprof ? x->capprof * 2 : 32;
+    ProfEntry *p = realloc(x->prof, cap * sizeof *p);
+    if (!p) return SIZE_MAX;
+    x->prof = p;
+    x->capprof = cap;
+  }
+  char *label = NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  if (vasprintf(&label, fmt, ap) < 0) label = NULL;
+  va_end(ap);
+  x->prof[x->nprof] = (ProfEntry){site, x->depth, label, est, 0, 0};
+  return x->nprof++;
+}
+
+static void prof_count(Exec *x, size_t i, uint64_t rows) {
+  if (i == SIZE_MAX) return;
+  x->prof[i].rows += rows;
+  x->prof[i].calls++;
+}
+
+void exec_profile_print(const Exec *x, FILE *out) {
+  fputs("(plan\n", out);
+  for (size_t i = 0; i < x->nprof; ++i) {
+    const ProfEntry *e = &x->prof[i];
+    fprintf(out, "%*s(%s", 2 * e->depth + 2, "", e->label ? e->label : "?");
+    if (e->est >= 0) fprintf(out, " est %.0f", e->est);
+    fprintf(out, " rows %llu", (unsigned long long)e->rows);
+    if (e->calls > 1) fprintf(out, " calls %llu", (unsigned long long)e->calls);
+    fputs(")\n", out);
+  }
+  fputs(")\n", out);
+}
+
+/* "?name" or the term of a pattern position, for plan labels. */
+static void slot_text(Exec *x, FILE *f, uint32_t var, TrineId id) {
+  if (var != SPARQL_NO_VAR) {
+    fprintf(f, " ?%s", x->req->vars[var].name);
+    return;
+  }
+  TrineTerm t;
+  fputc(' ', f);
+  if (!id || qdict_term(x->dict, id, &t)) fputs("<?>", f);
+  else trine_term_write(&t, f);
+}
 
 void table_free(Table *t) {
   free(t->rows);
@@ -145,6 +205,8 @@ void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size
 }
 
 void exec_free(Exec *x) {
+  for (size_t i = 0; i < x->nprof; ++i) free(x->prof[i].label);
+  free(x->prof);
   exec_memo_free(x);
   expr_ctx_free(&x->ex);
   free(x->dflt);
@@ -1036,10 +1098,11 @@ static uint32_t scan_order_var(Exec *x, const Pat *p, GCtx gc) {
  * on a shared variable, else a hash join. per_row: rows per probe. */
 static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
                                 double per_row, SparqlExpr *const *fl, size_t nf,
-                                Table *next) {
+                                Table *next, const char **method) {
   uint64_t none = 0;
   double full = estimate(x, p, &none, gc);
   double n = (double)cur->n;
+  *method = "probe";
   if (cur->n < 64 || n * (10 + per_row) <= full + 2 * n)
     return extend_pattern(x, p, gc, cur, fl, nf, next);
   Table unit, all, joined;
@@ -1049,10 +1112,9 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   if (st) return st;
   uint32_t v = scan_order_var(x, p, gc);
   uint64_t shared = certain_vars(cur);
-  if (v != SPARQL_NO_VAR && bit(&shared, v) && sorted_on(cur, v))
-    st = merge_join(x, cur, &all, v, &joined);
-  else
-    st = join_tables(x, cur, &all, &joined);
+  bool merged = v != SPARQL_NO_VAR && bit(&shared, v) && sorted_on(cur, v);
+  *method = merged ? "scan+merge join" : "scan+hash join";
+  st = merged ? merge_join(x, cur, &all, v, &joined) : join_tables(x, cur, &all, &joined);
   table_release(x, &all);
   if (st) return st;
   if (!nf) {
@@ -1135,15 +1197,43 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
         st = emit_filtered(x, &next, row_at(&cur, r), fl, nf);
     } else if (l.v[best].is_table) {
       Table joined;
+      /* site: next to the TABLE node, whose own entry counts its rows */
+      size_t e = prof_site(x, (const char *)l.v[best].op + 1, best_cost * (double)cur.n,
+                           "join values (%zu rows)",
+                           l.v[best].table.n);
       st = join_tables(x, &cur, &l.v[best].table, &joined);
+      prof_count(x, e, st ? 0 : joined.n);
       table_init(&next, x->width);
       for (size_t r = 0; r < joined.n && !st; ++r)
         st = emit_filtered(x, &next, row_at(&joined, r), fl, nf);
       table_release(x, &joined);
     } else if (!l.v[best].op) {
-      st = step_pattern(x, &l.v[best].pat, gc, &cur, best_cost, fl, nf, &next);
+      const char *method = "probe";
+      st = step_pattern(x, &l.v[best].pat, gc, &cur, best_cost, fl, nf, &next, &method);
+      if (x->profile && !st) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        const Pat *pt = &l.v[best].pat;
+        int prefix;
+        unsigned mask = 1u << Q_G;
+        bool probe = strcmp(method, "probe") == 0; /* a scan binds constants only */
+        for (int j = 0; j < 3; ++j)
+          if (pt->var[j] == SPARQL_NO_VAR || (probe && bit(&bound, pt->var[j])))
+            mask |= 1u << (j == 0 ? Q_S : j == 1 ? Q_P : Q_O);
+        IndexId idx = index_choose(mask, true, &prefix);
+        if (f) {
+          for (int j = 0; j < 3; ++j) slot_text(x, f, pt->var[j], pt->id[j]);
+          fclose(f);
+        }
+        size_t e = prof_site(x, pt, best_cost * (double)cur.n, "%s %s%s", method,
+                             index_name[idx], text ? text : "");
+        prof_count(x, e, next.n);
+        free(text);
+      }
     } else {
       st = extend_path(x, l.v[best].op, gc, &cur, fl, nf, &next);
+      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), st ? 0 : next.n);
     }
     if (own) table_release(x, &cur);
     cur = next;
@@ -1545,7 +1635,32 @@ static TrineStatus eval_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
 
 static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found);
 
+static const char *op_name(const SparqlOp *op) {
+  static const char *const names[] = {
+      [SPARQL_OP_BGP] = "join group", [SPARQL_OP_PATH] = "join group",
+      [SPARQL_OP_JOIN] = "join group", [SPARQL_OP_LEFTJOIN] = "leftjoin",
+      [SPARQL_OP_FILTER] = "filter", [SPARQL_OP_UNION] = "union",
+      [SPARQL_OP_MINUS] = "minus", [SPARQL_OP_GRAPH] = "graph",
+      [SPARQL_OP_SERVICE] = "service", [SPARQL_OP_EXTEND] = "extend",
+      [SPARQL_OP_GROUP] = "group", [SPARQL_OP_TABLE] = "table",
+      [SPARQL_OP_TOMULTISET] = "subquery", [SPARQL_OP_ORDERBY] = "order",
+      [SPARQL_OP_PROJECT] = "project", [SPARQL_OP_DISTINCT] = "distinct",
+      [SPARQL_OP_REDUCED] = "reduced", [SPARQL_OP_SLICE] = "slice"};
+  return op->kind < sizeof names / sizeof *names && names[op->kind] ? names[op->kind] : "?";
+}
+
+static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
 static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  size_t slot = prof_site(x, op, -1, "%s", op_name(op));
+  x->depth++;
+  TrineStatus st = eval_op(x, op, gc, out);
+  x->depth--;
+  prof_count(x, slot, st ? 0 : out->n);
+  return st;
+}
+
+static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   TrineStatus st = check_limits(x);
   if (st) return st;
   x->in_graph = gc.one;

@@ -22,6 +22,16 @@ typedef struct {
   size_t n, cap, width;
 } Table;
 
+/// One line of the executed plan: an operator or a join-group step.
+typedef struct {
+  const void *site;  ///< the algebra node or triple pattern it stands for
+  int depth;
+  char *label;       ///< e.g. "probe GPOS ?x <p> <o>"
+  double est;        ///< rows the statistics expected (-1: no estimate)
+  uint64_t rows;     ///< rows it produced, over all its calls
+  uint64_t calls;
+} ProfEntry;
+
 typedef struct {
   TrineTxn *txn;
   QDict *dict;
@@ -41,6 +51,11 @@ typedef struct {
   bool in_graph;
   TrineId graph;
   void *memo;   /* closures computed so far (exec.c) */
+  /* the executed plan, when profile is set */
+  bool profile;
+  ProfEntry *prof;
+  size_t nprof, capprof;
+  int depth;
 } Exec;
 
 /// Set up an executor for req over txn (dataset from FROM / FROM NAMED).
@@ -55,6 +70,10 @@ void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size
                       bool named_all);
 
 void table_free(Table *t);
+
+/// Write the executed plan (x->profile was set): one line per operator and
+/// join step, with estimated and actual rows.
+void exec_profile_print(const Exec *x, FILE *out);
 
 /// Forget remembered path closures (after the store changed, in updates).
 void exec_memo_free(Exec *x);

@@ -19,6 +19,7 @@ struct TrineQueryImpl {
   char *name;
   unsigned timeout_ms;
   size_t memory_limit;
+  bool profile;
   TrineErrorSink sink;
   void *sink_ctx;
   volatile sig_atomic_t cancel;
@@ -80,6 +81,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
   if (opts) {
     q->timeout_ms = opts->timeout_ms;
     q->memory_limit = opts->memory_limit;
+    q->profile = opts->profile;
     q->sink = opts->sink;
     q->sink_ctx = opts->sink_ctx;
   }
@@ -311,6 +313,7 @@ static TrineStatus start(TrineQuery *q) {
   if ((st = exec_init(&q->x, q->txn, q->dict, r))) return st;
   q->have_exec = true;
   q->x.cancel = &q->cancel;
+  q->x.profile = q->profile;
   if (q->memory_limit) q->x.mem_limit = q->memory_limit;
   if (q->timeout_ms) {
     clock_gettime(CLOCK_MONOTONIC, &q->x.deadline);
@@ -399,6 +402,7 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   if (st) return st;
   st = plan_print_access(txn, q->req, out);
   trine_txn_abort(txn);
+  if (!st && q->have_exec && q->profile) exec_profile_print(&q->x, out);
   return st;
 }
 

@@ -393,6 +393,7 @@ typedef struct {
   const char *base_iri;   ///< Base IRI for relative IRIs (default none).
   unsigned timeout_ms;    ///< Stop with TRINE_ERR_CANCELLED after this (0: never).
   size_t memory_limit;    ///< Bytes for sorting/grouping/joins (0: 1 GiB).
+  bool profile;           ///< Record the executed plan for trine_query_explain().
   TrineErrorSink sink;    ///< Receives syntax and evaluation errors.
   void *sink_ctx;
 } TrineQueryOptions;
@@ -440,7 +441,10 @@ TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
 /**
  * Write the request's SPARQL algebra as an S-expression and, when prepared
  * on a store, how each triple pattern will be read: the index, its prefix
- * and the rows the statistics expect.
+ * and the rows the statistics expect. After a run of a query prepared with
+ * TrineQueryOptions.profile, also the executed plan: each operator and join
+ * step in the order run, with how it read (probe, scan + hash or merge
+ * join), estimated and actual rows.
  * @return TRINE_OK, TRINE_ERR_IO, or a store error.
  */
 TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);
