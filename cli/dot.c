@@ -410,9 +410,9 @@ static const DotCmd commands[] = {
     {"prefix", "[NAME IRI]",
      "List prefixes, or save one in the store\n"
      ".prefix NAME IRI saves NAME: for IRI (<> optional); .prefix NAME -\n"
-     "removes it. Saved prefixes shorten IRIs in tables and are declared for\n"
-     "every query that does not declare them itself. rdf:, rdfs:, xsd: and\n"
-     "owl: shorten IRIs in tables even when not saved.",
+     "removes it. These prefixes, and rdf: rdfs: xsd: owl:, shorten IRIs in\n"
+     "tables and are declared for every query that does not declare them\n"
+     "itself (a convenience of the shell: other SPARQL tools need them).",
      0, 2, cmd_prefix},
     {"quit", "", "Leave the shell (Ctrl-D too)", 0, 0, cmd_quit},
     {"read", "FILE", "Run the commands and queries in FILE", 1, 1, cmd_read},

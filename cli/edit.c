@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <histedit.h>
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,26 +30,38 @@ static char *prompt_fn(EditLine *e) {
   return (char *)cur_prompt;
 }
 
-/* Read one character; a Ctrl-C (EINTR with the flag up) is an error that
- * ends el_gets() so the caller can drop the line. */
+/* Read one character; a Ctrl-C ends el_gets() with an error so the caller
+ * can drop the line. SIGINT is blocked but while waiting in ppoll(), so a
+ * Ctrl-C is never lost between the check of the flag and the wait. */
 static int getc_fn(EditLine *e, wchar_t *wc) {
   (void)e;
   mbstate_t mbs;
   memset(&mbs, 0, sizeof mbs);
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  int rc = -1;
   for (;;) {
+    if (shell_interrupted) {
+      shell_interrupted = 0;
+      got_interrupt = true;
+      break;
+    }
+    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+    if (ppoll(&p, 1, NULL, &old) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
     char c;
     ssize_t n = read(STDIN_FILENO, &c, 1);
-    if (n == 0) return 0;
+    if (n == 0) {
+      rc = 0;
+      break;
+    }
     if (n < 0) {
-      if (errno == EINTR) {
-        if (shell_interrupted) {
-          shell_interrupted = 0;
-          got_interrupt = true;
-          return -1;
-        }
-        continue;
-      }
-      return -1;
+      if (errno == EINTR || errno == EAGAIN) continue;
+      break;
     }
     size_t r = mbrtowc(wc, &c, 1, &mbs);
     if (r == (size_t)-2) continue;
@@ -55,8 +69,11 @@ static int getc_fn(EditLine *e, wchar_t *wc) {
       *wc = (unsigned char)c;
       memset(&mbs, 0, sizeof mbs);
     }
-    return 1;
+    rc = 1;
+    break;
   }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return rc;
 }
 
 /* ---- completion ---- */

@@ -19,11 +19,15 @@
 
 static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
+    "       trine --explain [STORE] (-f FILE | QUERY)\n"
     "\n"
     "Open the trine store in directory STORE (created if missing) and run each\n"
-    "COMMAND in order; with no COMMAND, read commands from standard input\n"
-    "(with a prompt when it is a terminal). A command is a dot-command such as\n"
-    ".load FILE or .stats; .help lists them.\n"
+    "COMMAND in order: a SPARQL 1.1 query or update, or a dot-command such as\n"
+    ".load FILE or .stats (.help lists them). With no COMMAND and no -f, read\n"
+    "commands from standard input: on a terminal this is the interactive shell\n"
+    "with line editing, history and Tab completion; otherwise they just run.\n"
+    "In input, a query ends with ';' or a blank line once its brackets balance;\n"
+    "a dot-command is one line.\n"
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
@@ -33,16 +37,25 @@ static const char usage_text[] =
     "      --explain     parse the query (-f FILE or QUERY) and print its\n"
     "                    SPARQL algebra; with a STORE, also how each triple\n"
     "                    pattern is read (index, estimated rows)\n"
-    "      --readonly    open the store read-only\n"
+    "      --readonly    open the store read-only: any number of read-only\n"
+    "                    shells can query a store while another one loads\n"
     "      --bail        stop at the first error\n"
     "  -h, --help        show this help and exit\n"
     "      --version     show the version and exit\n"
     "\n"
-    "Exit status: 0 on success, 1 if a command failed, 2 on wrong usage.\n"
+    "Interactive keys: Tab completes commands, prefixes and ?variables; Up and\n"
+    "Down walk the history (kept in $XDG_STATE_HOME/trine/history, else in\n"
+    "~/.trine_history); Ctrl-C cancels the running query or load, or clears the\n"
+    "line; Ctrl-D quits.\n"
+    "\n"
+    "Exit status: 0 on success, 1 if a query, load or command failed, 2 on\n"
+    "wrong usage. An interactive session ends with 0 unless --bail stopped it.\n"
+    "\n"
     "Examples:\n"
     "  trine my.store .load data.nt.gz .stats\n"
     "  trine my.store 'SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }'\n"
-    "  trine --format=json my.store -f query.rq\n";
+    "  trine --format=json my.store -f query.rq\n"
+    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n";
 
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);
@@ -85,13 +98,12 @@ static const char *const known_prefixes[] = {
 };
 #define NKNOWN (sizeof known_prefixes / sizeof *known_prefixes / 2)
 
-static size_t nsaved; /* the first nsaved pairs of sh->prefixes are saved in the store */
 
 static void free_prefixes(Shell *sh) {
   for (size_t i = 0; i < 2 * sh->nprefixes; ++i) free(sh->prefixes[i]);
   free(sh->prefixes);
   sh->prefixes = NULL;
-  sh->nprefixes = nsaved = 0;
+  sh->nprefixes = 0;
 }
 
 static int add_prefix(void *ctx, const char *name, const char *iri) {
@@ -115,7 +127,6 @@ static int add_prefix(void *ctx, const char *name, const char *iri) {
 void shell_load_prefixes(Shell *sh) {
   free_prefixes(sh);
   if (sh->store) trine_store_prefixes(sh->store, add_prefix, sh);
-  nsaved = sh->nprefixes;
   for (size_t i = 0; i < NKNOWN; ++i)
     add_prefix(sh, known_prefixes[2 * i], known_prefixes[2 * i + 1]);
 }
@@ -152,7 +163,8 @@ static bool declares(const char *text, const char *name) {
   return false;
 }
 
-/* The text to prepare: the saved prefixes the query does not declare, all
+/* The text to prepare: the known prefixes (saved, then rdf: rdfs: xsd:
+ * owl:) that the query does not declare, all
  * on one line (errors then lie one line further), then the query. */
 static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
   char *buf = NULL;
@@ -160,7 +172,7 @@ static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
   FILE *m = open_memstream(&buf, &len);
   if (!m) return NULL;
   bool any = false;
-  for (size_t i = 0; i < nsaved; ++i)
+  for (size_t i = 0; i < sh->nprefixes; ++i)
     if (!declares(text, sh->prefixes[2 * i])) {
       fprintf(m, "PREFIX %s: <%s> ", sh->prefixes[2 * i], sh->prefixes[2 * i + 1]);
       any = true;
@@ -184,7 +196,7 @@ static void query_sink(void *ctx, const TrineError *e) {
   if (e2.line && e2.line <= sh->added_lines) {
     e2.line = e2.col = 0;
     char msg[1200];
-    snprintf(msg, sizeof msg, "in the saved prefixes (.prefix lists them): %s", e->message);
+    snprintf(msg, sizeof msg, "in the prefixes the shell declares (.prefix lists them): %s", e->message);
     e2.message = msg;
     shell_sink(sh, &e2);
     return;
@@ -583,7 +595,9 @@ int main(int argc, char **argv) {
     rc |= shell_run(&sh, argv[i]);
   if (from_stdin) {
     bool editing = sh.interactive && edit_init(&sh) == 0;
-    rc |= run_stream(&sh, stdin, editing);
+    int src = run_stream(&sh, stdin, editing);
+    /* A person saw each error as it came: a session ends with 0. */
+    if (!sh.interactive || sh.bail) rc |= src;
     if (editing) edit_end();
   }
   if (sh.out != stdout) fclose(sh.out);
