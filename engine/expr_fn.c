@@ -4,6 +4,7 @@
  */
 #include "expr_impl.h"
 #include "internal.h" /* sparql_iri_resolve */
+#include "utf8.h"
 
 #include <math.h>
 #include <nettle/md5.h>
@@ -51,32 +52,6 @@ static size_t utf8_next(const unsigned char *s, size_t n, size_t i, uint32_t *cp
   for (size_t k = 1; k < len; k++) v = (v << 6) | (s[i + k] & 0x3F);
   *cp = v;
   return i + len;
-}
-
-static size_t utf8_put(uint32_t cp, char *o) {
-  if (cp < 0x80) return o[0] = (char)cp, 1;
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-static size_t utf8_count(const char *s, size_t n) {
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return k;
 }
 
 /* ---- helpers ---- */
@@ -453,7 +428,7 @@ static TrineStatus fn_case(ExprCtx *c, bool upper, Val *s, Val *out) {
     if (cp < 0x80) cp = upper ? (uint32_t)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)
                               : (uint32_t)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
     else if (loc) cp = (uint32_t)(upper ? towupper_l((wint_t)cp, loc) : towlower_l((wint_t)cp, loc));
-    k += utf8_put(cp, o + k);
+    k += utf8_encode(cp, o + k);
   }
   o[k] = 0;
   like(out, s, o, k);

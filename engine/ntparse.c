@@ -10,6 +10,7 @@
  */
 #include "ntparse.h"
 #include "term.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -73,43 +74,10 @@ static inline int hexval(char c) {
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (whose first byte is >= 0x80), or
- * 0 if it is not valid (overlong, surrogate, above U+10FFFF, truncated).
- * A truncated sequence meets the line end, which is no continuation byte,
- * so this never reads past it.
+ * Non-ASCII is decoded with utf8_decode(s, UTF8_MAX, &cp): a cut-short
+ * sequence meets the line end, which is no continuation byte, so it never
+ * reads past it.
  */
-static inline size_t utf8_len(const char *str, unsigned *cp) {
-  const uint8_t *s = (const uint8_t *)str;
-  uint8_t c = s[0];
-  unsigned lo = 0x80, hi = 0xBF, v;
-  size_t len;
-  if (c < 0xC2 || c > 0xF4)
-    return 0;
-  if (c < 0xE0) {
-    len = 2;
-    v = c & 0x1F;
-  } else if (c < 0xF0) {
-    len = 3;
-    v = c & 0x0F;
-    lo = c == 0xE0 ? 0xA0 : 0x80;
-    hi = c == 0xED ? 0x9F : 0xBF;
-  } else {
-    len = 4;
-    v = c & 0x07;
-    lo = c == 0xF0 ? 0x90 : 0x80;
-    hi = c == 0xF4 ? 0x8F : 0xBF;
-  }
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  v = (v << 6) | (s[1] & 0x3F);
-  for (size_t i = 2; i < len; ++i) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  *cp = v;
-  return len;
-}
 
 /*
  * Skip bytes allowed unescaped in IRIREF (F_IRI), 16 at a time, while 16
@@ -217,10 +185,8 @@ struct NtParser {
 /* Errors ------------------------------------------------------------------- */
 
 static unsigned column(const char *line_start, const char *at) {
-  unsigned col = 1;
-  for (const char *s = line_start; s < at; ++s)
-    col += (U(*s) & 0xC0) != 0x80; // count code points, not bytes
-  return col;
+  // count code points, not bytes
+  return 1 + (unsigned)utf8_count(line_start, (size_t)(at - line_start));
 }
 
 /* Report a syntax error at `at`. Returns NULL so parsers can return it. */
@@ -251,7 +217,7 @@ static const char *describe(const char *at, char buf[16]) {
     return "end of line";
   if (cp >= 0x20 && cp < 0x7F)
     snprintf(buf, 16, "'%c'", (char)cp);
-  else if (cp < 0x80 || utf8_len(at, &cp))
+  else if (cp < 0x80 || utf8_decode(at, UTF8_MAX, &cp))
     snprintf(buf, 16, "U+%04X", cp);
   else
     snprintf(buf, 16, "byte 0x%02X", cp);
@@ -261,7 +227,7 @@ static const char *describe(const char *at, char buf[16]) {
 /* An unexpected character: invalid UTF-8 is reported as such first. */
 static const char *unexpected(NtParser *p, const char *at, const char *msg) {
   unsigned cp;
-  if (U(*at) >= 0x80 && !utf8_len(at, &cp))
+  if (U(*at) >= 0x80 && !utf8_decode(at, UTF8_MAX, &cp))
     return bad_utf8(p, at);
   return fail(p, at, "%s", msg);
 }
@@ -302,28 +268,8 @@ static inline bool put(NtParser *p, const char *s, size_t n) {
 }
 
 static bool put_utf8(NtParser *p, unsigned c) {
-  char b[4];
-  size_t n;
-  if (c < 0x80) {
-    b[0] = (char)c;
-    n = 1;
-  } else if (c < 0x800) {
-    b[0] = (char)(0xC0 | (c >> 6));
-    b[1] = (char)(0x80 | (c & 0x3F));
-    n = 2;
-  } else if (c < 0x10000) {
-    b[0] = (char)(0xE0 | (c >> 12));
-    b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    b[2] = (char)(0x80 | (c & 0x3F));
-    n = 3;
-  } else {
-    b[0] = (char)(0xF0 | (c >> 18));
-    b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (c & 0x3F));
-    n = 4;
-  }
-  return put(p, b, n);
+  char b[UTF8_MAX];
+  return put(p, b, utf8_encode(c, b));
 }
 
 static inline const char *span_ptr(const NtParser *p, const Span *s) {
@@ -346,7 +292,7 @@ static const char *skip_comment(NtParser *p, const char *q) {
       ++q;
     if (U(*q) < 0x80)
       return q; // line end
-    size_t n = utf8_len(q, &cp);
+    size_t n = utf8_decode(q, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, q);
     q += n;
@@ -424,7 +370,7 @@ static const char *read_iri_escaped(NtParser *p, const char *lt,
       if (!(q = read_uchar(p, q, &cp)) || !put_utf8(p, cp))
         return NULL;
     } else if (U(*q) >= 0x80) {
-      size_t n = utf8_len(q, &cp);
+      size_t n = utf8_decode(q, UTF8_MAX, &cp);
       if (!n)
         return bad_utf8(p, q);
       if (!put(p, q, n))
@@ -454,7 +400,7 @@ static const char *read_iri(NtParser *p, const char *lt, Span *out) {
       return read_iri_escaped(p, lt, q, out);
     if (U(*q) < 0x80)
       return bad_iri_char(p, q, lt);
-    size_t n = utf8_len(q, &cp);
+    size_t n = utf8_decode(q, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, q);
     q += n;
@@ -475,7 +421,7 @@ static const char *read_blank(NtParser *p, const char *q, Span *out) {
   if (IS(*r, F_PNSTART)) {
     ++r;
   } else if (U(*r) >= 0x80) {
-    size_t n = utf8_len(r, &cp);
+    size_t n = utf8_decode(r, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, r);
     if (!pn_base(cp))
@@ -493,7 +439,7 @@ static const char *read_blank(NtParser *p, const char *q, Span *out) {
       ++r;
     if (U(*r) < 0x80)
       break;
-    size_t n = utf8_len(r, &cp);
+    size_t n = utf8_decode(r, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, r);
     if (!pn_char(cp))
@@ -546,7 +492,7 @@ static const char *read_string_escaped(NtParser *p, const char *start,
         return NULL;
       q += 2;
     } else if (U(*q) >= 0x80) {
-      size_t n = utf8_len(q, &cp);
+      size_t n = utf8_decode(q, UTF8_MAX, &cp);
       if (!n)
         return bad_utf8(p, q);
       if (!put(p, q, n))
@@ -575,7 +521,7 @@ static const char *read_string(NtParser *p, const char *q, Span *out) {
       return read_string_escaped(p, start, q, out);
     if (U(*q) < 0x80)
       return fail(p, start - 1, "unterminated string literal");
-    size_t n = utf8_len(q, &cp);
+    size_t n = utf8_decode(q, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, q);
     q += n;

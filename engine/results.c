@@ -11,6 +11,7 @@
 #include "results.h"
 
 #include "term.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -405,12 +406,7 @@ int res_table_cell(ResBuf *b, const TrineTerm *t, const char *const *prefixes,
   return 0;
 }
 
-size_t res_utf8_width(const char *s, size_t n) {
-  size_t w = 0;
-  for (size_t i = 0; i < n; ++i)
-    w += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return w;
-}
+size_t res_utf8_width(const char *s, size_t n) { return utf8_count(s, n); }
 
 size_t res_utf8_prefix(const char *s, size_t n, size_t cols) {
   size_t i = 0, w = 0;

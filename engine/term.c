@@ -1,5 +1,6 @@
 /* term.c -- term constructors and canonical N-Triples writing. */
 #include "term.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,40 +69,6 @@ static int put_uchar(Out *o, unsigned cp) {
   return put(o, e, sizeof e);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid;
- * the code point goes to *cp. */
-static size_t utf8_decode(const uint8_t *s, size_t n, unsigned *cp) {
-  uint8_t c = s[0];
-  size_t len;
-  unsigned lo = 0x80, hi = 0xBF, v;
-  if (c < 0xC2 || c > 0xF4)
-    return 0;
-  if (c < 0xE0) {
-    len = 2;
-    v = c & 0x1F;
-  } else if (c < 0xF0) {
-    len = 3;
-    v = c & 0x0F;
-    lo = c == 0xE0 ? 0xA0 : 0x80; // no overlongs
-    hi = c == 0xED ? 0x9F : 0xBF; // no surrogates
-  } else {
-    len = 4;
-    v = c & 0x07;
-    lo = c == 0xF0 ? 0x90 : 0x80; // no overlongs
-    hi = c == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-  }
-  if (n < len || s[1] < lo || s[1] > hi)
-    return 0;
-  v = (v << 6) | (s[1] & 0x3F);
-  for (size_t i = 2; i < len; ++i) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  *cp = v;
-  return len;
-}
-
 /* Characters written as themselves in IRIs (1) and literals (2): printable
  * ASCII less what each production forbids. Everything >= 0x80 is decoded. */
 static uint8_t plain_class(uint8_t c) {
@@ -159,7 +126,7 @@ static int put_text(Out *o, const char *str, size_t n, bool literal) {
       continue;
     }
     unsigned cp;
-    size_t len = utf8_decode(r, (size_t)(end - r), &cp);
+    size_t len = utf8_decode((const char *)r, (size_t)(end - r), &cp);
     int rc;
     if (!len)
       rc = put(o, fffd, 3), len = 1;
