@@ -1455,11 +1455,11 @@ typedef struct {
   const Table *t;
 } SortCtx;
 
-static SortCtx *sort_ctx; /* qsort has no context argument in C11 */
-
-static int cmp_rows(const void *pa, const void *pb) {
+/* qsort_r (glibc, _GNU_SOURCE): no global state, so queries in several
+ * threads can sort at once. */
+static int cmp_rows(const void *pa, const void *pb, void *arg) {
   size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-  SortCtx *c = sort_ctx;
+  SortCtx *c = arg;
   size_t nk = c->op->nkeys;
   for (size_t k = 0; k < nk; ++k) {
     int r = expr_order(&c->x->ex, c->keys[a * nk + k], c->keys[b * nk + k]);
@@ -1483,9 +1483,7 @@ static TrineStatus eval_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out
   }
   if (!st) {
     SortCtx c = {x, op, keys, &in};
-    sort_ctx = &c;
-    qsort(idx, in.n, sizeof *idx, cmp_rows);
-    sort_ctx = NULL;
+    qsort_r(idx, in.n, sizeof *idx, cmp_rows, &c);
     table_init(out, x->width);
     for (size_t i = 0; i < in.n && !st; ++i) st = table_push(x, out, row_at(&in, idx[i]));
   }
