@@ -2,6 +2,7 @@
  * exec.c -- SPARQL algebra evaluation over the indexes (see exec.h).
  */
 #include "exec.h"
+#include "exec_int.h"
 
 #include "index.h"
 #include "stats.h"
@@ -14,11 +15,6 @@
 #define SCAN_BATCH 256
 #define GRAPH_DEFAULT ((TrineId)0)
 
-/* Where patterns are matched: the dataset's default graph, or one graph. */
-typedef struct {
-  bool one;   /* true: graph g only */
-  TrineId g;
-} GCtx;
 
 static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 static TrineStatus extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
@@ -26,11 +22,11 @@ static TrineStatus extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
 
 /* ---- tables ---- */
 
-static TrineStatus fail(Exec *x, TrineStatus st, const char *msg) {
+TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg) {
   return store_error(x->txn->store, st, "%s", msg);
 }
 
-static void table_init(Table *t, size_t width) { *t = (Table){.width = width}; }
+
 
 /* ---- the executed plan (profile) ---- */
 
@@ -97,25 +93,25 @@ void table_free(Table *t) {
 }
 
 /* Free a table and return its memory to the query's budget. */
-static void table_release(Exec *x, Table *t) {
+void exec_table_release(Exec *x, Table *t) {
   size_t bytes = t->cap * t->width * sizeof(TrineId);
   x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
   table_free(t);
 }
 
-static TrineStatus check_limits(Exec *x) {
-  if (x->cancel && *x->cancel) return fail(x, TRINE_ERR_CANCELLED, "query cancelled");
+TrineStatus exec_check_limits(Exec *x) {
+  if (x->cancel && *x->cancel) return exec_fail(x, TRINE_ERR_CANCELLED, "query cancelled");
   if (x->deadline.tv_sec && (++x->ticks & 1023) == 0) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (now.tv_sec > x->deadline.tv_sec ||
         (now.tv_sec == x->deadline.tv_sec && now.tv_nsec >= x->deadline.tv_nsec))
-      return fail(x, TRINE_ERR_CANCELLED, "query timed out");
+      return exec_fail(x, TRINE_ERR_CANCELLED, "query timed out");
   }
   return TRINE_OK;
 }
 
-static TrineStatus table_push(Exec *x, Table *t, const TrineId *row) {
+TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
   if (t->n == t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 16;
     size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
@@ -124,23 +120,22 @@ static TrineStatus table_push(Exec *x, Table *t, const TrineId *row) {
                          "query needs more than %zu MiB of memory for its intermediate results",
                          x->mem_limit >> 20);
     TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
-    if (!r) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     x->mem_used += add;
     t->rows = r;
     t->cap = cap;
   }
   if (t->width) memcpy(t->rows + t->n * t->width, row, t->width * sizeof *row);
   t->n++;
-  return (t->n & 255) == 0 ? check_limits(x) : TRINE_OK;
+  return (t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
 }
 
-static TrineId *row_at(const Table *t, size_t i) { return t->rows + i * t->width; }
 
-static TrineStatus unit_table(Exec *x, Table *t) {
-  table_init(t, x->width);
+TrineStatus exec_unit_table(Exec *x, Table *t) {
+  exec_table_init(t, x->width);
   TrineId *zero = calloc(x->width + 1, sizeof *zero);
-  if (!zero) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-  TrineStatus st = table_push(x, t, zero);
+  if (!zero) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = exec_table_push(x, t, zero);
   free(zero);
   return st;
 }
@@ -161,7 +156,7 @@ static TrineStatus graph_ids(Exec *x, const TrineTerm *terms, size_t n, TrineId 
                              size_t *nout) {
   *out = calloc(n + 1, sizeof **out);
   *nout = 0;
-  if (!*out) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!*out) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < n; ++i) {
     TrineId id;
     TrineStatus st = qdict_lookup(x->dict, &terms[i], &id);
@@ -187,7 +182,7 @@ TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *
       x->ndflt = 0;
     }
   } else {
-    if (!(x->dflt = calloc(1, sizeof *x->dflt))) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!(x->dflt = calloc(1, sizeof *x->dflt))) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     x->ndflt = 1; /* the store's default graph, id 0 */
   }
   return TRINE_OK;
@@ -237,18 +232,12 @@ static TrineStatus make_pat(Exec *x, const SparqlTriple *t, Pat *p) {
   return TRINE_OK;
 }
 
-/* Is the 64-bit set of bound variables tracking this var? (vars >= 64 are
- * treated as never certainly bound: only the estimate suffers.) */
-static bool bit(const uint64_t *set, uint32_t v) {
-  return v < 64 && (set[0] >> v & 1);
-}
-
 /* Expected rows of p given the variables already bound. */
 static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
   if (p->missing) return 0;
   bool b[3];
   for (int i = 0; i < 3; ++i)
-    b[i] = p->var[i] == SPARQL_NO_VAR || bit(bound, p->var[i]);
+    b[i] = p->var[i] == SPARQL_NO_VAR || exec_bit(bound, p->var[i]);
   uint64_t scope = 0;
   if (gc.one) stats_graph(x->txn, gc.g, &scope);
   else for (size_t i = 0; i < x->ndflt; ++i) {
@@ -276,7 +265,7 @@ static uint64_t certain_vars(const Table *t) {
   if (t->n == 0) return 0;
   uint64_t set = ~UINT64_C(0);
   for (size_t i = 0; i < t->n; ++i) {
-    const TrineId *r = row_at(t, i);
+    const TrineId *r = exec_row(t, i);
     uint64_t here = 0;
     for (size_t v = 0; v < t->width && v < 64; ++v)
       if (r[v]) here |= UINT64_C(1) << v;
@@ -285,7 +274,6 @@ static uint64_t certain_vars(const Table *t) {
   return set;
 }
 
-typedef TrineStatus (*QuadFn)(Exec *x, const Quad *q, void *ctx);
 
 /* Iterators kept across the probes of one pattern, one per graph. */
 typedef struct {
@@ -304,7 +292,7 @@ static TrineStatus scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn f
                                ScanCache *cache) {
   size_t ng = gc.one ? 1 : x->ndflt;
   if (cache && !cache->it) {
-    if (!(cache->it = calloc(ng + 1, sizeof *cache->it))) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!(cache->it = calloc(ng + 1, sizeof *cache->it))) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     cache->n = ng;
   }
   for (size_t gi = 0; gi < ng; ++gi) {
@@ -339,7 +327,7 @@ static TrineStatus scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn f
   return TRINE_OK;
 }
 
-static TrineStatus scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
+TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
   return scan_cached(x, q, mask, gc, fn, ctx, NULL);
 }
 
@@ -352,14 +340,14 @@ typedef struct {
   size_t nfilters;
 } PatCtx;
 
-static TrineStatus emit_filtered(Exec *x, Table *out, const TrineId *row,
+TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
                                  SparqlExpr *const *filters, size_t nfilters) {
   if (nfilters) {
     bool pass;
     TrineStatus st = expr_filter(&x->ex, filters, nfilters, row, &pass);
     if (st || !pass) return st;
   }
-  return table_push(x, out, row);
+  return exec_table_push(x, out, row);
 }
 
 static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
@@ -373,21 +361,21 @@ static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
     if (c->tmp[v] && c->tmp[v] != val) return TRINE_OK; /* ?x ?p ?x */
     c->tmp[v] = val;
   }
-  return emit_filtered(x, c->out, c->tmp, c->filters, c->nfilters);
+  return exec_emit(x, c->out, c->tmp, c->filters, c->nfilters);
 }
 
 /* Extend every row of in with the matches of one pattern. */
 static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *in,
                                   SparqlExpr *const *filters, size_t nfilters, Table *out) {
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   if (p->missing) return TRINE_OK;
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   static const int pos[3] = {Q_S, Q_P, Q_O};
   TrineStatus st = TRINE_OK;
   ScanCache cache = {0};
   for (size_t r = 0; r < in->n && !st; ++r) {
-    const TrineId *row = row_at(in, r);
+    const TrineId *row = exec_row(in, r);
     Quad q = {{0, 0, 0, 0}};
     unsigned mask = 0;
     bool skip = false;
@@ -424,456 +412,6 @@ static void expr_vars(const SparqlExpr *e, uint64_t *set, bool *dynamic) {
   for (size_t i = 0; i < e->nargs; ++i) expr_vars(e->args[i], set, dynamic);
 }
 
-/* ---- property paths ---- */
-
-typedef struct {
-  TrineId *s, *o;
-  size_t n, cap;
-} Pairs;
-
-static TrineStatus pairs_push(Exec *x, Pairs *p, TrineId s, TrineId o) {
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 64;
-    TrineId *ns = realloc(p->s, cap * sizeof *ns);
-    if (ns) p->s = ns;
-    TrineId *no = ns ? realloc(p->o, cap * sizeof *no) : NULL;
-    if (no) p->o = no;
-    if (!ns || !no) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-    p->cap = cap;
-  }
-  p->s[p->n] = s;
-  p->o[p->n++] = o;
-  return (p->n & 1023) == 0 ? check_limits(x) : TRINE_OK;
-}
-
-static void pairs_free(Pairs *p) {
-  free(p->s);
-  free(p->o);
-  *p = (Pairs){0};
-}
-
-typedef struct {
-  Pairs *out;
-  const TrineTerm *nps;
-  size_t nnps;
-  Exec *x;
-  bool inverse;
-  TrineId *npsid;
-} PairCtx;
-
-static TrineStatus on_pair(Exec *x, const Quad *q, void *arg) {
-  PairCtx *c = arg;
-  if (c->npsid) {
-    for (size_t i = 0; i < c->nnps; ++i)
-      if (c->npsid[i] == q->v[Q_P]) return TRINE_OK;
-  }
-  return c->inverse ? pairs_push(x, c->out, q->v[Q_O], q->v[Q_S])
-                    : pairs_push(x, c->out, q->v[Q_S], q->v[Q_P] ? q->v[Q_O] : 0);
-}
-
-static TrineStatus link_pairs(Exec *x, TrineId pred, bool has_pred, GCtx gc, TrineId s,
-                              TrineId o, bool inverse, const TrineId *excl, size_t nexcl,
-                              Pairs *out) {
-  Quad q = {{0, 0, 0, 0}};
-  unsigned mask = 0;
-  TrineId from = inverse ? o : s, to = inverse ? s : o;
-  if (from) { q.v[Q_S] = from; mask |= 1u << Q_S; }
-  if (to) { q.v[Q_O] = to; mask |= 1u << Q_O; }
-  if (has_pred) { q.v[Q_P] = pred; mask |= 1u << Q_P; }
-  if ((from && id_kind(from) == IDK_TEMP) || (to && id_kind(to) == IDK_TEMP)) return TRINE_OK;
-  PairCtx c = {out, NULL, nexcl, x, inverse, (TrineId *)excl};
-  return scan(x, q, mask, gc, on_pair, &c);
-}
-
-static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
-                              Pairs *out);
-
-/* Every node of the graph(s) in scope: subjects and objects, distinct. */
-static TrineStatus all_nodes(Exec *x, GCtx gc, Pairs *nodes) {
-  Pairs all = {0};
-  TrineStatus st = link_pairs(x, 0, false, gc, 0, 0, false, NULL, 0, &all);
-  for (size_t i = 0; i < all.n && !st; ++i) {
-    st = pairs_push(x, nodes, all.s[i], all.s[i]);
-    if (!st) st = pairs_push(x, nodes, all.o[i], all.o[i]);
-  }
-  pairs_free(&all);
-  return st;
-}
-
-static int cmp_id(const void *a, const void *b) {
-  TrineId x = *(const TrineId *)a, y = *(const TrineId *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* Distinct ids of a list (sorted in place; returns the new length). */
-static size_t uniq(TrineId *v, size_t n) {
-  if (n == 0) return 0;
-  qsort(v, n, sizeof *v, cmp_id);
-  size_t k = 1;
-  for (size_t i = 1; i < n; ++i)
-    if (v[i] != v[k - 1]) v[k++] = v[i];
-  return k;
-}
-
-/* A set of ids (open addressing; 0 is never a member). */
-typedef struct {
-  TrineId *slot;
-  size_t mask, n;
-} IdSet;
-
-static bool idset_add(IdSet *h, TrineId id, bool *added) {
-  if ((h->n + 1) * 2 > h->mask) {
-    size_t cap = h->mask ? (h->mask + 1) * 2 : 64;
-    TrineId *ns = calloc(cap, sizeof *ns);
-    if (!ns) return false;
-    for (size_t i = 0; h->slot && i <= h->mask; ++i) {
-      if (!h->slot[i]) continue;
-      size_t j = (size_t)(h->slot[i] * 0x9e3779b97f4a7c15u >> 20) & (cap - 1);
-      while (ns[j]) j = (j + 1) & (cap - 1);
-      ns[j] = h->slot[i];
-    }
-    free(h->slot);
-    h->slot = ns;
-    h->mask = cap - 1;
-  }
-  size_t j = (size_t)(id * 0x9e3779b97f4a7c15u >> 20) & h->mask;
-  for (; h->slot[j]; j = (j + 1) & h->mask)
-    if (h->slot[j] == id) {
-      *added = false;
-      return true;
-    }
-  h->slot[j] = id;
-  h->n++;
-  *added = true;
-  return true;
-}
-
-/* Closures already computed in this query, by path, start and direction
- * (LUBM-style queries ask for the same few nodes' ancestors many times). */
-typedef struct {
-  const SparqlPath *p;
-  TrineId start, g;
-  bool back, zero, one;
-  TrineId *reach;
-  size_t n;
-} Memo;
-
-typedef struct {
-  Memo *v;
-  size_t n, cap;
-} Memos;
-
-static Memo *memo_find(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
-                       bool zero) {
-  Memos *m = x->memo;
-  for (size_t i = 0; m && i < m->n; ++i) {
-    Memo *e = &m->v[i];
-    if (e->p == p && e->start == start && e->back == back && e->zero == zero &&
-        e->one == gc.one && e->g == gc.g)
-      return e;
-  }
-  return NULL;
-}
-
-static void memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
-                     bool zero, const TrineId *reach, size_t n) {
-  Memos *m = x->memo;
-  if (!m && !(m = x->memo = calloc(1, sizeof *m))) return;
-  if (m->n == 4096) return; /* enough remembered */
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 16;
-    Memo *v = realloc(m->v, cap * sizeof *v);
-    if (!v) return;
-    m->v = v;
-    m->cap = cap;
-  }
-  TrineId *copy = malloc((n + 1) * sizeof *copy);
-  if (!copy) return;
-  if (n) memcpy(copy, reach, n * sizeof *copy);
-  m->v[m->n++] = (Memo){p, start, gc.g, back, zero, gc.one, copy, n};
-}
-
-void exec_memo_free(Exec *x) {
-  Memos *m = x->memo;
-  for (size_t i = 0; m && i < m->n; ++i) free(m->v[i].reach);
-  if (m) free(m->v);
-  free(m);
-  x->memo = NULL;
-}
-
-/* Nodes reachable from start by one or more (plus) or zero or more steps of
- * p, forward (or backward when back). Breadth first, each node once. */
-static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
-                           bool zero, TrineId **out, size_t *nout) {
-  Memo *m = memo_find(x, p, gc, start, back, zero);
-  if (m) {
-    *out = malloc((m->n + 1) * sizeof **out);
-    if (!*out) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-    if (m->n) memcpy(*out, m->reach, m->n * sizeof **out);
-    *nout = m->n;
-    return TRINE_OK;
-  }
-  IdSet seen = {0};
-  size_t cap = 64, n = 0, head = 0;
-  TrineId *reach = malloc(cap * sizeof *reach); /* also the queue */
-  if (!reach) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-  TrineStatus st = TRINE_OK;
-  bool added;
-  TrineId from = start;
-  if (zero) {
-    reach[n++] = start;
-    if (!idset_add(&seen, start, &added)) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
-  }
-  /* The queue: the start, then reach[] in order (for plus the start is
-   * only in reach if a cycle leads back to it). */
-  for (bool first = true; !st; first = false) {
-    if (!first) {
-      if (head >= n) break;
-      from = reach[head++];
-    } else if (zero) {
-      head = 1; /* reach[0] is the start itself */
-    }
-    Pairs step = {0};
-    st = back ? path_pairs(x, p, gc, 0, from, &step) : path_pairs(x, p, gc, from, 0, &step);
-    for (size_t i = 0; i < step.n && !st; ++i) {
-      TrineId next = back ? step.s[i] : step.o[i];
-      if (!idset_add(&seen, next, &added)) {
-        st = fail(x, TRINE_ERR_NOMEM, "out of memory");
-        break;
-      }
-      if (!added) continue;
-      if (n == cap) {
-        TrineId *r = realloc(reach, (cap *= 2) * sizeof *r);
-        if (!r) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
-        reach = r;
-      }
-      reach[n++] = next;
-    }
-    pairs_free(&step);
-    if (!st) st = check_limits(x);
-  }
-  free(seen.slot);
-  if (st) { free(reach); return st; }
-  memo_add(x, p, gc, start, back, zero, reach, n);
-  *out = reach;
-  *nout = n;
-  return TRINE_OK;
-}
-
-/* Pairs of a closure path (*, +) or ?, as a set. */
-static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
-                                 Pairs *out) {
-  bool zero = p->kind != SPARQL_PATH_PLUS;
-  TrineStatus st = TRINE_OK;
-  if (p->kind == SPARQL_PATH_OPT) {
-    /* zero or one: the pairs of a plus the identity, distinct */
-    Pairs one = {0}, nodes = {0};
-    st = path_pairs(x, p->a, gc, s, o, &one);
-    if (!st) {
-      if (s || o) {
-        if (!s || !o || s == o) st = pairs_push(x, &nodes, s ? s : o, s ? s : o);
-      } else {
-        st = all_nodes(x, gc, &nodes);
-      }
-    }
-    for (size_t i = 0; i < nodes.n && !st; ++i) {
-      bool dup = false;
-      for (size_t j = 0; j < i && !dup; ++j) dup = nodes.s[j] == nodes.s[i];
-      if (!dup) st = pairs_push(x, out, nodes.s[i], nodes.s[i]);
-    }
-    for (size_t i = 0; i < one.n && !st; ++i) {
-      bool dup = one.s[i] == one.o[i];
-      for (size_t j = 0; j < i && !dup; ++j) dup = one.s[j] == one.s[i] && one.o[j] == one.o[i];
-      if (!dup) st = pairs_push(x, out, one.s[i], one.o[i]);
-    }
-    pairs_free(&one);
-    pairs_free(&nodes);
-    return st;
-  }
-  if (s || o) {
-    TrineId *reach;
-    size_t n;
-    bool back = !s;
-    st = closure(x, p->a, gc, s ? s : o, back, zero, &reach, &n);
-    for (size_t i = 0; i < n && !st; ++i) {
-      if (s && o && reach[i] != o) continue;
-      st = back ? pairs_push(x, out, reach[i], o) : pairs_push(x, out, s, reach[i]);
-    }
-    if (!st) free(reach);
-    return st;
-  }
-  /* Both ends free: from every node (zero) or every start of a step. */
-  Pairs starts = {0};
-  if (zero) st = all_nodes(x, gc, &starts);
-  else st = path_pairs(x, p->a, gc, 0, 0, &starts);
-  size_t n = starts.n;
-  if (!st) n = uniq(starts.s, starts.n);
-  for (size_t i = 0; i < n && !st; ++i) {
-    TrineId *reach;
-    size_t m;
-    st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m);
-    for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
-    if (!st) free(reach);
-  }
-  pairs_free(&starts);
-  return st;
-}
-
-static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
-                             Pairs *out) {
-  TrineId *ids = calloc(p->nnps + p->ninv + 1, sizeof *ids);
-  if (!ids) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < p->nnps + p->ninv; ++i)
-    if (qdict_lookup(x->dict, &p->nps[i], &ids[i])) ids[i] = 0;
-  TrineStatus st = TRINE_OK;
-  if (p->nnps || !p->ninv)
-    st = link_pairs(x, 0, false, gc, s, o, false, ids, p->nnps, out);
-  if (!st && p->ninv)
-    st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, out);
-  free(ids);
-  return st;
-}
-
-/* All (s, o) pairs of path p with the given ends (0: free). */
-static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
-                              Pairs *out) {
-  switch (p->kind) {
-  case SPARQL_PATH_LINK: {
-    TrineId pred;
-    TrineStatus st = qdict_lookup(x->dict, &p->iri, &pred);
-    if (st == TRINE_NOT_FOUND) return TRINE_OK;
-    if (st) return st;
-    return link_pairs(x, pred, true, gc, s, o, false, NULL, 0, out);
-  }
-  case SPARQL_PATH_INV: {
-    Pairs inv = {0};
-    TrineStatus st = path_pairs(x, p->a, gc, o, s, &inv);
-    for (size_t i = 0; i < inv.n && !st; ++i) st = pairs_push(x, out, inv.o[i], inv.s[i]);
-    pairs_free(&inv);
-    return st;
-  }
-  case SPARQL_PATH_SEQ: {
-    Pairs first = {0};
-    bool backward = !s && o;
-    TrineStatus st = backward ? path_pairs(x, p->b, gc, 0, o, &first)
-                              : path_pairs(x, p->a, gc, s, 0, &first);
-    for (size_t i = 0; i < first.n && !st; ++i) {
-      Pairs second = {0};
-      TrineId mid = backward ? first.s[i] : first.o[i];
-      st = backward ? path_pairs(x, p->a, gc, s, mid, &second)
-                    : path_pairs(x, p->b, gc, mid, o, &second);
-      for (size_t j = 0; j < second.n && !st; ++j)
-        st = backward ? pairs_push(x, out, second.s[j], first.o[i])
-                      : pairs_push(x, out, first.s[i], second.o[j]);
-      pairs_free(&second);
-    }
-    pairs_free(&first);
-    return st;
-  }
-  case SPARQL_PATH_ALT: {
-    TrineStatus st = path_pairs(x, p->a, gc, s, o, out);
-    return st ? st : path_pairs(x, p->b, gc, s, o, out);
-  }
-  case SPARQL_PATH_STAR: case SPARQL_PATH_PLUS: case SPARQL_PATH_OPT:
-    return closure_pairs(x, p, gc, s, o, out);
-  case SPARQL_PATH_NPS:
-    return nps_pairs(x, p, gc, s, o, out);
-  }
-  return fail(x, TRINE_ERR_INTERNAL, "unknown path operator");
-}
-
-static TrineStatus slot_value(Exec *x, const SparqlSlot *sl, const TrineId *row, TrineId *v,
-                              bool *missing) {
-  *v = 0;
-  if (sl->var != SPARQL_NO_VAR) {
-    *v = row[sl->var];
-    return TRINE_OK;
-  }
-  TrineStatus st = qdict_intern(x->dict, &sl->term, v);
-  if (!st && id_kind(*v) == IDK_TEMP) {
-    /* A constant the store lacks still matches zero-length paths. */
-    *missing = false;
-  }
-  return st;
-}
-
-/* Can the path match with zero steps? */
-static bool nullable(const SparqlPath *p) {
-  switch (p->kind) {
-  case SPARQL_PATH_STAR: case SPARQL_PATH_OPT: return true;
-  case SPARQL_PATH_SEQ: return nullable(p->a) && nullable(p->b);
-  case SPARQL_PATH_ALT: return nullable(p->a) || nullable(p->b);
-  case SPARQL_PATH_INV: case SPARQL_PATH_PLUS: return nullable(p->a);
-  default: return false;
-  }
-}
-
-typedef struct {
-  bool found;
-} AnyCtx;
-
-static TrineStatus on_any(Exec *x, const Quad *q, void *arg) {
-  (void)x;
-  (void)q;
-  ((AnyCtx *)arg)->found = true;
-  return TRINE_ERR_CANCELLED; /* stop at the first match */
-}
-
-/* Is id a subject or object in the graph(s) of gc? */
-static TrineStatus is_node(Exec *x, TrineId id, GCtx gc, bool *found) {
-  *found = false;
-  if (id_kind(id) == IDK_TEMP) return TRINE_OK;
-  for (int pos = Q_S; pos <= Q_O && !*found; pos += Q_O - Q_S) {
-    Quad q = {{0, 0, 0, 0}};
-    q.v[pos] = id;
-    AnyCtx c = {false};
-    TrineStatus st = scan(x, q, 1u << pos, gc, on_any, &c);
-    if (st && st != TRINE_ERR_CANCELLED) return st;
-    *found = c.found;
-  }
-  return TRINE_OK;
-}
-
-static TrineStatus extend_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
-                               SparqlExpr *const *filters, size_t nfilters, Table *out) {
-  table_init(out, x->width);
-  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-  TrineStatus st = TRINE_OK;
-  for (size_t r = 0; r < in->n && !st; ++r) {
-    const TrineId *row = row_at(in, r);
-    TrineId s, o;
-    bool missing = false;
-    if ((st = slot_value(x, &op->path_s, row, &s, &missing)) ||
-        (st = slot_value(x, &op->path_o, row, &o, &missing)))
-      break;
-    /* Evaluated on its own, a path's variables range over the graph's
-     * nodes: a bound value that is not one matches no zero-length path. */
-    if (nullable(op->path)) {
-      bool node = true;
-      if (op->path_s.var != SPARQL_NO_VAR && s) st = is_node(x, s, gc, &node);
-      if (!st && node && op->path_o.var != SPARQL_NO_VAR && o) st = is_node(x, o, gc, &node);
-      if (st) break;
-      if (!node) continue;
-    }
-    Pairs pairs = {0};
-    st = path_pairs(x, op->path, gc, s, o, &pairs);
-    for (size_t i = 0; i < pairs.n && !st; ++i) {
-      memcpy(tmp, row, x->width * sizeof *tmp);
-      uint32_t sv = op->path_s.var, ov = op->path_o.var;
-      if (sv != SPARQL_NO_VAR) tmp[sv] = pairs.s[i];
-      if (ov != SPARQL_NO_VAR) {
-        if (tmp[ov] && tmp[ov] != pairs.o[i]) continue;
-        tmp[ov] = pairs.o[i];
-      }
-      st = emit_filtered(x, out, tmp, filters, nfilters);
-    }
-    pairs_free(&pairs);
-  }
-  free(tmp);
-  return st;
-}
-
 /* ---- joins ---- */
 
 /* Operators that can extend given rows (bind join) without changing the
@@ -885,21 +423,21 @@ static bool pure(const SparqlOp *op) {
 /* Join two tables: hash on the variables bound in every row of both,
  * else compare every pair. */
 static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *out) {
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   uint64_t keys = certain_vars(a) & certain_vars(b);
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
   if (keys && b->n > 8) {
     /* Hash b's rows on the key variables. */
     size_t nb = 1;
     while (nb < b->n * 2) nb <<= 1;
     size_t *head = malloc(nb * sizeof *head), *next = malloc((b->n + 1) * sizeof *next);
-    if (!head || !next) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!head || !next) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < nb && !st; ++i) head[i] = SIZE_MAX;
     for (size_t i = 0; i < b->n && !st; ++i) {
       uint64_t h = 0;
-      const TrineId *r = row_at(b, i);
+      const TrineId *r = exec_row(b, i);
       for (size_t v = 0; v < 64 && v < x->width; ++v)
         if (keys >> v & 1) h = (h ^ r[v]) * 0x9e3779b97f4a7c15u;
       size_t slot = (size_t)(h >> 20) & (nb - 1);
@@ -907,15 +445,15 @@ static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *o
       head[slot] = i;
     }
     for (size_t i = 0; i < a->n && !st; ++i) {
-      const TrineId *ra = row_at(a, i);
+      const TrineId *ra = exec_row(a, i);
       uint64_t h = 0;
       for (size_t v = 0; v < 64 && v < x->width; ++v)
         if (keys >> v & 1) h = (h ^ ra[v]) * 0x9e3779b97f4a7c15u;
       for (size_t j = head[(size_t)(h >> 20) & (nb - 1)]; j != SIZE_MAX && !st; j = next[j]) {
-        const TrineId *rb = row_at(b, j);
+        const TrineId *rb = exec_row(b, j);
         if (!compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
-        st = table_push(x, out, tmp);
+        st = exec_table_push(x, out, tmp);
       }
     }
     free(head);
@@ -923,10 +461,10 @@ static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *o
   } else {
     for (size_t i = 0; i < a->n && !st; ++i)
       for (size_t j = 0; j < b->n && !st; ++j) {
-        const TrineId *ra = row_at(a, i), *rb = row_at(b, j);
+        const TrineId *ra = exec_row(a, i), *rb = exec_row(b, j);
         if (!compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
-        st = table_push(x, out, tmp);
+        st = exec_table_push(x, out, tmp);
       }
   }
   free(tmp);
@@ -958,7 +496,7 @@ static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const Sparql
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 8;
     Leaf *v = realloc(l->v, cap * sizeof *v);
-    if (!v) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!v) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     l->v = v;
     l->cap = cap;
   }
@@ -985,7 +523,7 @@ static TrineStatus collect_leaves(Exec *x, const SparqlOp *op, Leaves *l) {
 }
 
 static bool slot_bound(const SparqlSlot *s, uint64_t bound) {
-  return s->var == SPARQL_NO_VAR || bit(&bound, s->var);
+  return s->var == SPARQL_NO_VAR || exec_bit(&bound, s->var);
 }
 
 /* Rows a leaf yields per input row given the bound variables. A leaf that
@@ -1045,24 +583,24 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
 
 /* Merge join of two tables sorted on variable v (ascending ids). */
 static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t v, Table *out) {
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
   size_t i = 0, j = 0;
   while (i < a->n && j < b->n && !st) {
-    TrineId va = row_at(a, i)[v], vb = row_at(b, j)[v];
+    TrineId va = exec_row(a, i)[v], vb = exec_row(b, j)[v];
     if (va < vb) { ++i; continue; }
     if (va > vb) { ++j; continue; }
     size_t ie = i, je = j;
-    while (ie < a->n && row_at(a, ie)[v] == va) ++ie;
-    while (je < b->n && row_at(b, je)[v] == vb) ++je;
+    while (ie < a->n && exec_row(a, ie)[v] == va) ++ie;
+    while (je < b->n && exec_row(b, je)[v] == vb) ++je;
     for (size_t r = i; r < ie && !st; ++r)
       for (size_t q = j; q < je && !st; ++q) {
-        const TrineId *ra = row_at(a, r), *rb = row_at(b, q);
+        const TrineId *ra = exec_row(a, r), *rb = exec_row(b, q);
         if (!compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
-        st = table_push(x, out, tmp);
+        st = exec_table_push(x, out, tmp);
       }
     i = ie;
     j = je;
@@ -1073,7 +611,7 @@ static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t 
 
 static bool sorted_on(const Table *t, uint32_t v) {
   for (size_t i = 1; i < t->n; ++i)
-    if (row_at(t, i)[v] < row_at(t, i - 1)[v]) return false;
+    if (exec_row(t, i)[v] < exec_row(t, i - 1)[v]) return false;
   return true;
 }
 
@@ -1106,25 +644,25 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   if (cur->n < 64 || n * (10 + per_row) <= full + 2 * n)
     return extend_pattern(x, p, gc, cur, fl, nf, next);
   Table unit, all, joined;
-  TrineStatus st = unit_table(x, &unit);
+  TrineStatus st = exec_unit_table(x, &unit);
   if (!st) st = extend_pattern(x, p, gc, &unit, NULL, 0, &all);
-  table_release(x, &unit);
+  exec_table_release(x, &unit);
   if (st) return st;
   uint32_t v = scan_order_var(x, p, gc);
   uint64_t shared = certain_vars(cur);
-  bool merged = v != SPARQL_NO_VAR && bit(&shared, v) && sorted_on(cur, v);
+  bool merged = v != SPARQL_NO_VAR && exec_bit(&shared, v) && sorted_on(cur, v);
   *method = merged ? "scan+merge join" : "scan+hash join";
   st = merged ? merge_join(x, cur, &all, v, &joined) : join_tables(x, cur, &all, &joined);
-  table_release(x, &all);
+  exec_table_release(x, &all);
   if (st) return st;
   if (!nf) {
     *next = joined;
     return TRINE_OK;
   }
-  table_init(next, x->width);
+  exec_table_init(next, x->width);
   for (size_t r = 0; r < joined.n && !st; ++r)
-    st = emit_filtered(x, next, row_at(&joined, r), fl, nf);
-  table_release(x, &joined);
+    st = exec_emit(x, next, exec_row(&joined, r), fl, nf);
+  exec_table_release(x, &joined);
   return st;
 }
 
@@ -1137,12 +675,12 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   bool *fdyn = calloc(nfilters + 1, sizeof *fdyn), *fdone = calloc(nfilters + 1, sizeof *fdone);
   SparqlExpr **fl = calloc(nfilters + 1, sizeof *fl);
   TrineStatus st = fvars && fdyn && fdone && fl ? collect_leaves(x, op, &l)
-                                                : fail(x, TRINE_ERR_NOMEM, "out of memory");
+                                                : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t f = 0; f < nfilters; ++f) expr_vars(filters[f], &fvars[f], &fdyn[f]);
   Table cur = {0};
   bool own = false;
   if (!st && in) cur = *in;
-  else if (!st) { st = unit_table(x, &cur); own = true; }
+  else if (!st) { st = exec_unit_table(x, &cur); own = true; }
   /* Operators that are not patterns: on their own, then joined (VALUES
    * tables join when the plan says). */
   for (size_t i = 0; i < l.n && !st; ++i) {
@@ -1158,8 +696,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       continue;
     }
     st = join_tables(x, &cur, &t, &joined);
-    table_release(x, &t);
-    if (own) table_release(x, &cur);
+    exec_table_release(x, &t);
+    if (own) exec_table_release(x, &cur);
     cur = joined;
     own = true;
     l.v[i].done = true;
@@ -1192,9 +730,9 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     }
     Table next;
     if (best == l.n) { /* no pattern left: just the filters */
-      table_init(&next, x->width);
+      exec_table_init(&next, x->width);
       for (size_t r = 0; r < cur.n && !st; ++r)
-        st = emit_filtered(x, &next, row_at(&cur, r), fl, nf);
+        st = exec_emit(x, &next, exec_row(&cur, r), fl, nf);
     } else if (l.v[best].is_table) {
       Table joined;
       /* site: next to the TABLE node, whose own entry counts its rows */
@@ -1203,10 +741,10 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
                            l.v[best].table.n);
       st = join_tables(x, &cur, &l.v[best].table, &joined);
       prof_count(x, e, st ? 0 : joined.n);
-      table_init(&next, x->width);
+      exec_table_init(&next, x->width);
       for (size_t r = 0; r < joined.n && !st; ++r)
-        st = emit_filtered(x, &next, row_at(&joined, r), fl, nf);
-      table_release(x, &joined);
+        st = exec_emit(x, &next, exec_row(&joined, r), fl, nf);
+      exec_table_release(x, &joined);
     } else if (!l.v[best].op) {
       const char *method = "probe";
       st = step_pattern(x, &l.v[best].pat, gc, &cur, best_cost, fl, nf, &next, &method);
@@ -1219,7 +757,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
         unsigned mask = 1u << Q_G;
         bool probe = strcmp(method, "probe") == 0; /* a scan binds constants only */
         for (int j = 0; j < 3; ++j)
-          if (pt->var[j] == SPARQL_NO_VAR || (probe && bit(&bound, pt->var[j])))
+          if (pt->var[j] == SPARQL_NO_VAR || (probe && exec_bit(&bound, pt->var[j])))
             mask |= 1u << (j == 0 ? Q_S : j == 1 ? Q_P : Q_O);
         IndexId idx = index_choose(mask, true, &prefix);
         if (f) {
@@ -1232,25 +770,25 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
         free(text);
       }
     } else {
-      st = extend_path(x, l.v[best].op, gc, &cur, fl, nf, &next);
+      st = path_extend(x, l.v[best].op, gc, &cur, fl, nf, &next);
       prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), st ? 0 : next.n);
     }
-    if (own) table_release(x, &cur);
+    if (own) exec_table_release(x, &cur);
     cur = next;
     own = true;
     if (st || best == l.n) break;
     l.v[best].done = true;
   }
   if (!st && !own) { /* nothing evaluated: copy the input */
-    table_init(out, x->width);
-    for (size_t r = 0; r < cur.n && !st; ++r) st = table_push(x, out, row_at(&cur, r));
+    exec_table_init(out, x->width);
+    for (size_t r = 0; r < cur.n && !st; ++r) st = exec_table_push(x, out, exec_row(&cur, r));
   } else if (!st) {
     *out = cur;
   } else if (own) {
-    table_release(x, &cur);
+    exec_table_release(x, &cur);
   }
   for (size_t i = 0; i < l.n; ++i)
-    if (l.v[i].is_table) table_release(x, &l.v[i].table);
+    if (l.v[i].is_table) exec_table_release(x, &l.v[i].table);
   free(l.v);
   free(fvars);
   free(fdyn);
@@ -1277,35 +815,35 @@ static TrineStatus eval_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *ou
   if (st) return st;
   bool bind = pure(op->b);
   if (!bind) st = eval(x, op->b, gc, &tb);
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp && !st) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!tmp && !st) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < ta.n && !st; ++i) {
-    const TrineId *ra = row_at(&ta, i);
+    const TrineId *ra = exec_row(&ta, i);
     bool matched = false;
     if (bind) {
       Table one = {.rows = (TrineId *)ra, .n = 1, .cap = 1, .width = x->width}, ext;
       st = extend(x, op->b, gc, &one, op->exprs, op->nexprs, &ext);
-      for (size_t j = 0; j < ext.n && !st; ++j) st = table_push(x, out, row_at(&ext, j));
+      for (size_t j = 0; j < ext.n && !st; ++j) st = exec_table_push(x, out, exec_row(&ext, j));
       matched = ext.n > 0;
-      table_release(x, &ext);
+      exec_table_release(x, &ext);
     } else {
       for (size_t j = 0; j < tb.n && !st; ++j) {
-        const TrineId *rb = row_at(&tb, j);
+        const TrineId *rb = exec_row(&tb, j);
         if (!compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
         bool pass = true;
         if (op->nexprs) st = expr_filter(&x->ex, op->exprs, op->nexprs, tmp, &pass);
         if (st || !pass) continue;
         matched = true;
-        st = table_push(x, out, tmp);
+        st = exec_table_push(x, out, tmp);
       }
     }
-    if (!st && !matched) st = table_push(x, out, ra);
+    if (!st && !matched) st = exec_table_push(x, out, ra);
   }
   free(tmp);
-  table_release(x, &ta);
-  table_release(x, &tb);
+  exec_table_release(x, &ta);
+  exec_table_release(x, &tb);
   return st;
 }
 
@@ -1314,23 +852,23 @@ static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
   TrineStatus st = eval(x, op->a, gc, &ta);
   if (st) return st;
   if ((st = eval(x, op->b, gc, &tb))) {
-    table_release(x, &ta);
+    exec_table_release(x, &ta);
     return st;
   }
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   for (size_t i = 0; i < ta.n && !st; ++i) {
-    const TrineId *ra = row_at(&ta, i);
+    const TrineId *ra = exec_row(&ta, i);
     bool removed = false;
     for (size_t j = 0; j < tb.n && !removed; ++j) {
-      const TrineId *rb = row_at(&tb, j);
+      const TrineId *rb = exec_row(&tb, j);
       bool shared = false;
       for (size_t v = 0; v < x->width && !shared; ++v) shared = ra[v] && rb[v];
       removed = shared && compatible(ra, rb, x->width);
     }
-    if (!removed) st = table_push(x, out, ra);
+    if (!removed) st = exec_table_push(x, out, ra);
   }
-  table_release(x, &ta);
-  table_release(x, &tb);
+  exec_table_release(x, &ta);
+  exec_table_release(x, &tb);
   return st;
 }
 
@@ -1339,8 +877,8 @@ static TrineStatus eval_union(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
   TrineStatus st = eval(x, op->a, gc, out);
   if (st) return st;
   if ((st = eval(x, op->b, gc, &tb))) return st;
-  for (size_t j = 0; j < tb.n && !st; ++j) st = table_push(x, out, row_at(&tb, j));
-  table_release(x, &tb);
+  for (size_t j = 0; j < tb.n && !st; ++j) st = exec_table_push(x, out, exec_row(&tb, j));
+  exec_table_release(x, &tb);
   return st;
 }
 
@@ -1350,10 +888,10 @@ static TrineStatus eval_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out)
   Table in;
   TrineStatus st = eval(x, op->a, gc, &in);
   if (st) return st;
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   for (size_t i = 0; i < in.n && !st; ++i)
-    st = emit_filtered(x, out, row_at(&in, i), op->exprs, op->nexprs);
-  table_release(x, &in);
+    st = exec_emit(x, out, exec_row(&in, i), op->exprs, op->nexprs);
+  exec_table_release(x, &in);
   return st;
 }
 
@@ -1362,7 +900,7 @@ static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
   if (op->target.var == SPARQL_NO_VAR) {
     TrineId g;
     TrineStatus st = qdict_lookup(x->dict, &op->target.term, &g);
-    table_init(out, x->width);
+    exec_table_init(out, x->width);
     if (st == TRINE_NOT_FOUND) return TRINE_OK;
     if (st) return st;
     bool allowed = x->named_all;
@@ -1378,7 +916,7 @@ static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
     size_t cap = 16;
     owned = malloc(cap * sizeof *owned);
     ng = 0;
-    if (!owned) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!owned) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     /* The named graphs are the 'g' keys of the statistics (ids from 1). */
     MDB_cursor *cur;
     int rc = mdb_cursor_open(x->txn->txn, x->txn->store->stats, &cur);
@@ -1399,19 +937,19 @@ static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
     mdb_cursor_close(cur);
     gs = owned;
   }
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   TrineStatus st = TRINE_OK;
   uint32_t gv = op->target.var;
   for (size_t i = 0; i < ng && !st; ++i) {
     Table t;
     if ((st = eval(x, op->a, (GCtx){true, gs[i]}, &t))) break;
     for (size_t j = 0; j < t.n && !st; ++j) {
-      TrineId *r = row_at(&t, j);
+      TrineId *r = exec_row(&t, j);
       if (r[gv] && r[gv] != gs[i]) continue;
       r[gv] = gs[i];
-      st = table_push(x, out, r);
+      st = exec_table_push(x, out, r);
     }
-    table_release(x, &t);
+    exec_table_release(x, &t);
   }
   free(owned);
   return st;
@@ -1421,7 +959,7 @@ static TrineStatus eval_extend(Exec *x, const SparqlOp *op, GCtx gc, Table *out)
   TrineStatus st = eval(x, op->a, gc, out);
   const SparqlBind *b = &op->binds[0];
   for (size_t i = 0; i < out->n && !st; ++i) {
-    TrineId *r = row_at(out, i), v;
+    TrineId *r = exec_row(out, i), v;
     st = expr_eval(&x->ex, b->expr, r, &v);
     if (!st && !r[b->var]) r[b->var] = v;
   }
@@ -1429,9 +967,9 @@ static TrineStatus eval_extend(Exec *x, const SparqlOp *op, GCtx gc, Table *out)
 }
 
 static TrineStatus eval_table(Exec *x, const SparqlOp *op, Table *out) {
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   TrineId *tmp = calloc(x->width + 1, sizeof *tmp);
-  if (!tmp) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
   for (size_t r = 0; r < op->nrows && !st; ++r) {
     memset(tmp, 0, x->width * sizeof *tmp);
@@ -1440,7 +978,7 @@ static TrineStatus eval_table(Exec *x, const SparqlOp *op, Table *out) {
       if (cell->term.kind == TRINE_TERM_NONE) continue;
       st = qdict_intern(x->dict, &cell->term, &tmp[op->vars[c]]);
     }
-    if (!st) st = table_push(x, out, tmp);
+    if (!st) st = exec_table_push(x, out, tmp);
   }
   free(tmp);
   return st;
@@ -1475,21 +1013,21 @@ static TrineStatus eval_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out
   size_t nk = op->nkeys;
   TrineId *keys = malloc((in.n * nk + 1) * sizeof *keys);
   size_t *idx = malloc((in.n + 1) * sizeof *idx);
-  if (!keys || !idx) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!keys || !idx) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < in.n && !st; ++i) {
     idx[i] = i;
     for (size_t k = 0; k < nk && !st; ++k)
-      st = expr_eval(&x->ex, op->keys[k].expr, row_at(&in, i), &keys[i * nk + k]);
+      st = expr_eval(&x->ex, op->keys[k].expr, exec_row(&in, i), &keys[i * nk + k]);
   }
   if (!st) {
     SortCtx c = {x, op, keys, &in};
     qsort_r(idx, in.n, sizeof *idx, cmp_rows, &c);
-    table_init(out, x->width);
-    for (size_t i = 0; i < in.n && !st; ++i) st = table_push(x, out, row_at(&in, idx[i]));
+    exec_table_init(out, x->width);
+    for (size_t i = 0; i < in.n && !st; ++i) st = exec_table_push(x, out, exec_row(&in, idx[i]));
   }
   free(keys);
   free(idx);
-  table_release(x, &in);
+  exec_table_release(x, &in);
   return st;
 }
 
@@ -1497,10 +1035,10 @@ static TrineStatus eval_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out
   TrineStatus st = eval(x, op->a, gc, out);
   if (st) return st;
   bool *keep = calloc(x->width + 1, sizeof *keep);
-  if (!keep) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!keep) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < op->nvars; ++i) keep[op->vars[i]] = true;
   for (size_t i = 0; i < out->n; ++i) {
-    TrineId *r = row_at(out, i);
+    TrineId *r = exec_row(out, i);
     for (size_t v = 0; v < x->width; ++v)
       if (!keep[v]) r[v] = 0;
   }
@@ -1519,20 +1057,20 @@ static TrineStatus distinct_rows(Exec *x, Table *t) {
   size_t nb = 16;
   while (nb < t->n * 2) nb <<= 1;
   size_t *slots = malloc(nb * sizeof *slots);
-  if (!slots) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!slots) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < nb; ++i) slots[i] = SIZE_MAX;
   size_t k = 0;
   for (size_t i = 0; i < t->n; ++i) {
-    TrineId *r = row_at(t, i);
+    TrineId *r = exec_row(t, i);
     size_t s = (size_t)row_hash(r, t->width) & (nb - 1);
     bool dup = false;
     for (; slots[s] != SIZE_MAX; s = (s + 1) & (nb - 1))
-      if (memcmp(row_at(t, slots[s]), r, t->width * sizeof *r) == 0) {
+      if (memcmp(exec_row(t, slots[s]), r, t->width * sizeof *r) == 0) {
         dup = true;
         break;
       }
     if (dup) continue;
-    if (k != i) memcpy(row_at(t, k), r, t->width * sizeof *r);
+    if (k != i) memcpy(exec_row(t, k), r, t->width * sizeof *r);
     slots[s] = k++;
   }
   t->n = k;
@@ -1547,7 +1085,7 @@ static TrineStatus eval_slice(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
   if (off > out->n) off = out->n;
   size_t n = out->n - off;
   if (op->limit >= 0 && (size_t)op->limit < n) n = (size_t)op->limit;
-  if (off) memmove(out->rows, row_at(out, off), n * out->width * sizeof(TrineId));
+  if (off) memmove(out->rows, exec_row(out, off), n * out->width * sizeof(TrineId));
   out->n = n;
   return TRINE_OK;
 }
@@ -1570,10 +1108,10 @@ static TrineStatus eval_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
   while (nb < in.n * 2) nb <<= 1;
   size_t *slots = malloc(nb * sizeof *slots);
   TrineId *key = calloc(nk + 1, sizeof *key);
-  if (!groups || !slots || !key) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!groups || !slots || !key) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < nb && !st; ++i) slots[i] = SIZE_MAX;
   for (size_t i = 0; i < in.n && !st; ++i) {
-    const TrineId *r = row_at(&in, i);
+    const TrineId *r = exec_row(&in, i);
     for (size_t k = 0; k < nk && !st; ++k) st = expr_eval(&x->ex, op->binds[k].expr, r, &key[k]);
     if (st) break;
     size_t s = (size_t)row_hash(key, nk) & (nb - 1);
@@ -1583,20 +1121,20 @@ static TrineStatus eval_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
       if (ng == cap) {
         cap *= 2;
         Group *g = realloc(groups, cap * sizeof *g);
-        if (!g) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
+        if (!g) { st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
         groups = g;
       }
       Group *g = &groups[ng];
       *g = (Group){0};
       g->key = malloc((nk + 1) * sizeof *g->key);
       g->aggs = calloc(na + 1, sizeof *g->aggs);
-      if (!g->key || !g->aggs) { st = fail(x, TRINE_ERR_NOMEM, "out of memory"); free(g->key); free(g->aggs); break; }
+      if (!g->key || !g->aggs) { st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory"); free(g->key); free(g->aggs); break; }
       memcpy(g->key, key, nk * sizeof *key);
       for (size_t a = 0; a < na; ++a) g->aggs[a] = agg_new(&x->ex, op->aggs[a].expr);
       slots[s] = ng++;
     }
     Group *g = &groups[slots[s]];
-    for (size_t a = 0; a < na && !st; ++a) st = g->aggs[a] ? agg_step(g->aggs[a], r) : fail(x, TRINE_ERR_NOMEM, "out of memory");
+    for (size_t a = 0; a < na && !st; ++a) st = g->aggs[a] ? agg_step(g->aggs[a], r) : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   }
   /* No rows and no keys: one empty group (COUNT(*) = 0). */
   if (!st && ng == 0 && nk == 0) {
@@ -1605,16 +1143,16 @@ static TrineStatus eval_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
       for (size_t a = 0; a < na; ++a) groups[0].aggs[a] = agg_new(&x->ex, op->aggs[a].expr);
     ng = 1;
   }
-  table_init(out, x->width);
+  exec_table_init(out, x->width);
   TrineId *row = calloc(x->width + 1, sizeof *row);
-  if (!row && !st) st = fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!row && !st) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t gi = 0; gi < ng && !st; ++gi) {
     memset(row, 0, x->width * sizeof *row);
     for (size_t k = 0; k < nk; ++k)
       if (op->binds[k].var != SPARQL_NO_VAR) row[op->binds[k].var] = groups[gi].key[k];
     for (size_t a = 0; a < na && !st; ++a)
       if (groups[gi].aggs && groups[gi].aggs[a]) st = agg_result(groups[gi].aggs[a], &row[op->aggs[a].var]);
-    if (!st) st = table_push(x, out, row);
+    if (!st) st = exec_table_push(x, out, row);
   }
   for (size_t gi = 0; gi < ng; ++gi) {
     for (size_t a = 0; groups[gi].aggs && a < na; ++a) agg_free(groups[gi].aggs[a]);
@@ -1625,7 +1163,7 @@ static TrineStatus eval_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
   free(groups);
   free(slots);
   free(key);
-  table_release(x, &in);
+  exec_table_release(x, &in);
   return st;
 }
 
@@ -1659,7 +1197,7 @@ static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
 }
 
 static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
-  TrineStatus st = check_limits(x);
+  TrineStatus st = exec_check_limits(x);
   if (st) return st;
   x->in_graph = gc.one;
   x->graph = gc.g;
@@ -1682,10 +1220,10 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
     return st ? st : distinct_rows(x, out);
   case SPARQL_OP_SLICE: return eval_slice(x, op, gc, out);
   case SPARQL_OP_SERVICE:
-    table_init(out, x->width);
-    return fail(x, TRINE_ERR_UNSUPPORTED, "SERVICE (federated query) is not supported");
+    exec_table_init(out, x->width);
+    return exec_fail(x, TRINE_ERR_UNSUPPORTED, "SERVICE (federated query) is not supported");
   }
-  return fail(x, TRINE_ERR_INTERNAL, "unknown algebra operator");
+  return exec_fail(x, TRINE_ERR_INTERNAL, "unknown algebra operator");
 }
 
 /* EXISTS { P } on a row: evaluate P with the row's bindings. */
@@ -1699,12 +1237,12 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
     Table one = {.rows = (TrineId *)row, .n = 1, .cap = 1, .width = x->width};
     st = extend(x, pattern, gc, &one, NULL, 0, &t);
     *found = !st && t.n > 0;
-    table_release(x, &t);
+    exec_table_release(x, &t);
     return st;
   }
   st = eval(x, pattern, gc, &t);
-  for (size_t i = 0; i < t.n && !st && !*found; ++i) *found = compatible(row_at(&t, i), row, x->width);
-  table_release(x, &t);
+  for (size_t i = 0; i < t.n && !st && !*found; ++i) *found = compatible(exec_row(&t, i), row, x->width);
+  exec_table_release(x, &t);
   return st;
 }
 

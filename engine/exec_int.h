@@ -1,0 +1,54 @@
+/*
+ * exec_int.h -- what the executor's modules share: the graph a pattern is
+ * matched in, quad scans, rows and tables. Private to exec.c and path.c.
+ */
+#ifndef TRINE_EXEC_INT_H
+#define TRINE_EXEC_INT_H
+
+#include "exec.h"
+#include "index.h"
+
+/// Where patterns are matched: the dataset's default graph, or one graph.
+typedef struct {
+  bool one; ///< true: graph g only
+  TrineId g;
+} GCtx;
+
+/// Called for each quad a scan finds; a non-OK status stops the scan.
+typedef TrineStatus (*QuadFn)(Exec *x, const Quad *q, void *ctx);
+
+/// Record an error on the store and return st.
+TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg);
+
+/// TRINE_ERR_CANCELLED when the query was cancelled or timed out.
+TrineStatus exec_check_limits(Exec *x);
+
+/// Every quad matching q (bound positions in mask) in the graphs of gc.
+TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx);
+
+static inline void exec_table_init(Table *t, size_t width) { *t = (Table){.width = width}; }
+
+static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i * t->width; }
+
+/// Append a row (counted against the memory limit).
+TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row);
+
+/// Free a table and give its memory back to the query's budget.
+void exec_table_release(Exec *x, Table *t);
+
+/// Append row to out if it passes every filter.
+TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row, SparqlExpr *const *filters,
+                      size_t nfilters);
+
+/// Whether variable v (< 64) is in the set.
+static inline bool exec_bit(const uint64_t *set, uint32_t v) {
+  return v < 64 && (set[0] >> v & 1);
+}
+
+/* ---- property paths (path.c) ---- */
+
+/// Extend the rows of in with a PATH operator's matches.
+TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                        SparqlExpr *const *filters, size_t nfilters, Table *out);
+
+#endif

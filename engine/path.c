@@ -1,0 +1,462 @@
+/*
+ * path.c -- SPARQL 1.1 property paths over the indexes.
+ *
+ * A path yields (start, end) pairs for given ends (0: free). Links and
+ * inverse links are scans; sequences join through the middle node;
+ * alternatives concatenate (multisets, as the spec says); *, + and ? walk
+ * breadth first from the bound end, each node once, so cycles end; their
+ * results are sets. Closures are remembered per query (exec_memo_free()).
+ */
+#include "exec_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  TrineId *s, *o;
+  size_t n, cap;
+} Pairs;
+
+static TrineStatus pairs_push(Exec *x, Pairs *p, TrineId s, TrineId o) {
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 64;
+    TrineId *ns = realloc(p->s, cap * sizeof *ns);
+    if (ns) p->s = ns;
+    TrineId *no = ns ? realloc(p->o, cap * sizeof *no) : NULL;
+    if (no) p->o = no;
+    if (!ns || !no) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    p->cap = cap;
+  }
+  p->s[p->n] = s;
+  p->o[p->n++] = o;
+  return (p->n & 1023) == 0 ? exec_check_limits(x) : TRINE_OK;
+}
+
+static void pairs_free(Pairs *p) {
+  free(p->s);
+  free(p->o);
+  *p = (Pairs){0};
+}
+
+typedef struct {
+  Pairs *out;
+  const TrineTerm *nps;
+  size_t nnps;
+  Exec *x;
+  bool inverse;
+  TrineId *npsid;
+} PairCtx;
+
+static TrineStatus on_pair(Exec *x, const Quad *q, void *arg) {
+  PairCtx *c = arg;
+  if (c->npsid) {
+    for (size_t i = 0; i < c->nnps; ++i)
+      if (c->npsid[i] == q->v[Q_P]) return TRINE_OK;
+  }
+  return c->inverse ? pairs_push(x, c->out, q->v[Q_O], q->v[Q_S])
+                    : pairs_push(x, c->out, q->v[Q_S], q->v[Q_P] ? q->v[Q_O] : 0);
+}
+
+static TrineStatus link_pairs(Exec *x, TrineId pred, bool has_pred, GCtx gc, TrineId s,
+                              TrineId o, bool inverse, const TrineId *excl, size_t nexcl,
+                              Pairs *out) {
+  Quad q = {{0, 0, 0, 0}};
+  unsigned mask = 0;
+  TrineId from = inverse ? o : s, to = inverse ? s : o;
+  if (from) { q.v[Q_S] = from; mask |= 1u << Q_S; }
+  if (to) { q.v[Q_O] = to; mask |= 1u << Q_O; }
+  if (has_pred) { q.v[Q_P] = pred; mask |= 1u << Q_P; }
+  if ((from && id_kind(from) == IDK_TEMP) || (to && id_kind(to) == IDK_TEMP)) return TRINE_OK;
+  PairCtx c = {out, NULL, nexcl, x, inverse, (TrineId *)excl};
+  return exec_scan(x, q, mask, gc, on_pair, &c);
+}
+
+static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                              Pairs *out);
+
+/* Every node of the graph(s) in scope: subjects and objects, distinct. */
+static TrineStatus all_nodes(Exec *x, GCtx gc, Pairs *nodes) {
+  Pairs all = {0};
+  TrineStatus st = link_pairs(x, 0, false, gc, 0, 0, false, NULL, 0, &all);
+  for (size_t i = 0; i < all.n && !st; ++i) {
+    st = pairs_push(x, nodes, all.s[i], all.s[i]);
+    if (!st) st = pairs_push(x, nodes, all.o[i], all.o[i]);
+  }
+  pairs_free(&all);
+  return st;
+}
+
+static int cmp_id(const void *a, const void *b) {
+  TrineId x = *(const TrineId *)a, y = *(const TrineId *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Distinct ids of a list (sorted in place; returns the new length). */
+static size_t uniq(TrineId *v, size_t n) {
+  if (n == 0) return 0;
+  qsort(v, n, sizeof *v, cmp_id);
+  size_t k = 1;
+  for (size_t i = 1; i < n; ++i)
+    if (v[i] != v[k - 1]) v[k++] = v[i];
+  return k;
+}
+
+/* A set of ids (open addressing; 0 is never a member). */
+typedef struct {
+  TrineId *slot;
+  size_t mask, n;
+} IdSet;
+
+static bool idset_add(IdSet *h, TrineId id, bool *added) {
+  if ((h->n + 1) * 2 > h->mask) {
+    size_t cap = h->mask ? (h->mask + 1) * 2 : 64;
+    TrineId *ns = calloc(cap, sizeof *ns);
+    if (!ns) return false;
+    for (size_t i = 0; h->slot && i <= h->mask; ++i) {
+      if (!h->slot[i]) continue;
+      size_t j = (size_t)(h->slot[i] * 0x9e3779b97f4a7c15u >> 20) & (cap - 1);
+      while (ns[j]) j = (j + 1) & (cap - 1);
+      ns[j] = h->slot[i];
+    }
+    free(h->slot);
+    h->slot = ns;
+    h->mask = cap - 1;
+  }
+  size_t j = (size_t)(id * 0x9e3779b97f4a7c15u >> 20) & h->mask;
+  for (; h->slot[j]; j = (j + 1) & h->mask)
+    if (h->slot[j] == id) {
+      *added = false;
+      return true;
+    }
+  h->slot[j] = id;
+  h->n++;
+  *added = true;
+  return true;
+}
+
+/* Closures already computed in this query, by path, start and direction
+ * (LUBM-style queries ask for the same few nodes' ancestors many times). */
+typedef struct {
+  const SparqlPath *p;
+  TrineId start, g;
+  bool back, zero, one;
+  TrineId *reach;
+  size_t n;
+} Memo;
+
+typedef struct {
+  Memo *v;
+  size_t n, cap;
+} Memos;
+
+static Memo *memo_find(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                       bool zero) {
+  Memos *m = x->memo;
+  for (size_t i = 0; m && i < m->n; ++i) {
+    Memo *e = &m->v[i];
+    if (e->p == p && e->start == start && e->back == back && e->zero == zero &&
+        e->one == gc.one && e->g == gc.g)
+      return e;
+  }
+  return NULL;
+}
+
+static void memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                     bool zero, const TrineId *reach, size_t n) {
+  Memos *m = x->memo;
+  if (!m && !(m = x->memo = calloc(1, sizeof *m))) return;
+  if (m->n == 4096) return; /* enough remembered */
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 16;
+    Memo *v = realloc(m->v, cap * sizeof *v);
+    if (!v) return;
+    m->v = v;
+    m->cap = cap;
+  }
+  TrineId *copy = malloc((n + 1) * sizeof *copy);
+  if (!copy) return;
+  if (n) memcpy(copy, reach, n * sizeof *copy);
+  m->v[m->n++] = (Memo){p, start, gc.g, back, zero, gc.one, copy, n};
+}
+
+void exec_memo_free(Exec *x) {
+  Memos *m = x->memo;
+  for (size_t i = 0; m && i < m->n; ++i) free(m->v[i].reach);
+  if (m) free(m->v);
+  free(m);
+  x->memo = NULL;
+}
+
+/* Nodes reachable from start by one or more (plus) or zero or more steps of
+ * p, forward (or backward when back). Breadth first, each node once. */
+static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                           bool zero, TrineId **out, size_t *nout) {
+  Memo *m = memo_find(x, p, gc, start, back, zero);
+  if (m) {
+    *out = malloc((m->n + 1) * sizeof **out);
+    if (!*out) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (m->n) memcpy(*out, m->reach, m->n * sizeof **out);
+    *nout = m->n;
+    return TRINE_OK;
+  }
+  IdSet seen = {0};
+  size_t cap = 64, n = 0, head = 0;
+  TrineId *reach = malloc(cap * sizeof *reach); /* also the queue */
+  if (!reach) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  bool added;
+  TrineId from = start;
+  if (zero) {
+    reach[n++] = start;
+    if (!idset_add(&seen, start, &added)) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  /* The queue: the start, then reach[] in order (for plus the start is
+   * only in reach if a cycle leads back to it). */
+  for (bool first = true; !st; first = false) {
+    if (!first) {
+      if (head >= n) break;
+      from = reach[head++];
+    } else if (zero) {
+      head = 1; /* reach[0] is the start itself */
+    }
+    Pairs step = {0};
+    st = back ? path_pairs(x, p, gc, 0, from, &step) : path_pairs(x, p, gc, from, 0, &step);
+    for (size_t i = 0; i < step.n && !st; ++i) {
+      TrineId next = back ? step.s[i] : step.o[i];
+      if (!idset_add(&seen, next, &added)) {
+        st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+        break;
+      }
+      if (!added) continue;
+      if (n == cap) {
+        TrineId *r = realloc(reach, (cap *= 2) * sizeof *r);
+        if (!r) { st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory"); break; }
+        reach = r;
+      }
+      reach[n++] = next;
+    }
+    pairs_free(&step);
+    if (!st) st = exec_check_limits(x);
+  }
+  free(seen.slot);
+  if (st) { free(reach); return st; }
+  memo_add(x, p, gc, start, back, zero, reach, n);
+  *out = reach;
+  *nout = n;
+  return TRINE_OK;
+}
+
+/* Pairs of a closure path (*, +) or ?, as a set. */
+static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                                 Pairs *out) {
+  bool zero = p->kind != SPARQL_PATH_PLUS;
+  TrineStatus st = TRINE_OK;
+  if (p->kind == SPARQL_PATH_OPT) {
+    /* zero or one: the pairs of a plus the identity, distinct */
+    Pairs one = {0}, nodes = {0};
+    st = path_pairs(x, p->a, gc, s, o, &one);
+    if (!st) {
+      if (s || o) {
+        if (!s || !o || s == o) st = pairs_push(x, &nodes, s ? s : o, s ? s : o);
+      } else {
+        st = all_nodes(x, gc, &nodes);
+      }
+    }
+    for (size_t i = 0; i < nodes.n && !st; ++i) {
+      bool dup = false;
+      for (size_t j = 0; j < i && !dup; ++j) dup = nodes.s[j] == nodes.s[i];
+      if (!dup) st = pairs_push(x, out, nodes.s[i], nodes.s[i]);
+    }
+    for (size_t i = 0; i < one.n && !st; ++i) {
+      bool dup = one.s[i] == one.o[i];
+      for (size_t j = 0; j < i && !dup; ++j) dup = one.s[j] == one.s[i] && one.o[j] == one.o[i];
+      if (!dup) st = pairs_push(x, out, one.s[i], one.o[i]);
+    }
+    pairs_free(&one);
+    pairs_free(&nodes);
+    return st;
+  }
+  if (s || o) {
+    TrineId *reach;
+    size_t n;
+    bool back = !s;
+    st = closure(x, p->a, gc, s ? s : o, back, zero, &reach, &n);
+    for (size_t i = 0; i < n && !st; ++i) {
+      if (s && o && reach[i] != o) continue;
+      st = back ? pairs_push(x, out, reach[i], o) : pairs_push(x, out, s, reach[i]);
+    }
+    if (!st) free(reach);
+    return st;
+  }
+  /* Both ends free: from every node (zero) or every start of a step. */
+  Pairs starts = {0};
+  if (zero) st = all_nodes(x, gc, &starts);
+  else st = path_pairs(x, p->a, gc, 0, 0, &starts);
+  size_t n = starts.n;
+  if (!st) n = uniq(starts.s, starts.n);
+  for (size_t i = 0; i < n && !st; ++i) {
+    TrineId *reach;
+    size_t m;
+    st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m);
+    for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
+    if (!st) free(reach);
+  }
+  pairs_free(&starts);
+  return st;
+}
+
+static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                             Pairs *out) {
+  TrineId *ids = calloc(p->nnps + p->ninv + 1, sizeof *ids);
+  if (!ids) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < p->nnps + p->ninv; ++i)
+    if (qdict_lookup(x->dict, &p->nps[i], &ids[i])) ids[i] = 0;
+  TrineStatus st = TRINE_OK;
+  if (p->nnps || !p->ninv)
+    st = link_pairs(x, 0, false, gc, s, o, false, ids, p->nnps, out);
+  if (!st && p->ninv)
+    st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, out);
+  free(ids);
+  return st;
+}
+
+/* All (s, o) pairs of path p with the given ends (0: free). */
+static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
+                              Pairs *out) {
+  switch (p->kind) {
+  case SPARQL_PATH_LINK: {
+    TrineId pred;
+    TrineStatus st = qdict_lookup(x->dict, &p->iri, &pred);
+    if (st == TRINE_NOT_FOUND) return TRINE_OK;
+    if (st) return st;
+    return link_pairs(x, pred, true, gc, s, o, false, NULL, 0, out);
+  }
+  case SPARQL_PATH_INV: {
+    Pairs inv = {0};
+    TrineStatus st = path_pairs(x, p->a, gc, o, s, &inv);
+    for (size_t i = 0; i < inv.n && !st; ++i) st = pairs_push(x, out, inv.o[i], inv.s[i]);
+    pairs_free(&inv);
+    return st;
+  }
+  case SPARQL_PATH_SEQ: {
+    Pairs first = {0};
+    bool backward = !s && o;
+    TrineStatus st = backward ? path_pairs(x, p->b, gc, 0, o, &first)
+                              : path_pairs(x, p->a, gc, s, 0, &first);
+    for (size_t i = 0; i < first.n && !st; ++i) {
+      Pairs second = {0};
+      TrineId mid = backward ? first.s[i] : first.o[i];
+      st = backward ? path_pairs(x, p->a, gc, s, mid, &second)
+                    : path_pairs(x, p->b, gc, mid, o, &second);
+      for (size_t j = 0; j < second.n && !st; ++j)
+        st = backward ? pairs_push(x, out, second.s[j], first.o[i])
+                      : pairs_push(x, out, first.s[i], second.o[j]);
+      pairs_free(&second);
+    }
+    pairs_free(&first);
+    return st;
+  }
+  case SPARQL_PATH_ALT: {
+    TrineStatus st = path_pairs(x, p->a, gc, s, o, out);
+    return st ? st : path_pairs(x, p->b, gc, s, o, out);
+  }
+  case SPARQL_PATH_STAR: case SPARQL_PATH_PLUS: case SPARQL_PATH_OPT:
+    return closure_pairs(x, p, gc, s, o, out);
+  case SPARQL_PATH_NPS:
+    return nps_pairs(x, p, gc, s, o, out);
+  }
+  return exec_fail(x, TRINE_ERR_INTERNAL, "unknown path operator");
+}
+
+static TrineStatus slot_value(Exec *x, const SparqlSlot *sl, const TrineId *row, TrineId *v,
+                              bool *missing) {
+  *v = 0;
+  if (sl->var != SPARQL_NO_VAR) {
+    *v = row[sl->var];
+    return TRINE_OK;
+  }
+  TrineStatus st = qdict_intern(x->dict, &sl->term, v);
+  if (!st && id_kind(*v) == IDK_TEMP) {
+    /* A constant the store lacks still matches zero-length paths. */
+    *missing = false;
+  }
+  return st;
+}
+
+/* Can the path match with zero steps? */
+static bool nullable(const SparqlPath *p) {
+  switch (p->kind) {
+  case SPARQL_PATH_STAR: case SPARQL_PATH_OPT: return true;
+  case SPARQL_PATH_SEQ: return nullable(p->a) && nullable(p->b);
+  case SPARQL_PATH_ALT: return nullable(p->a) || nullable(p->b);
+  case SPARQL_PATH_INV: case SPARQL_PATH_PLUS: return nullable(p->a);
+  default: return false;
+  }
+}
+
+typedef struct {
+  bool found;
+} AnyCtx;
+
+static TrineStatus on_any(Exec *x, const Quad *q, void *arg) {
+  (void)x;
+  (void)q;
+  ((AnyCtx *)arg)->found = true;
+  return TRINE_ERR_CANCELLED; /* stop at the first match */
+}
+
+/* Is id a subject or object in the graph(s) of gc? */
+static TrineStatus is_node(Exec *x, TrineId id, GCtx gc, bool *found) {
+  *found = false;
+  if (id_kind(id) == IDK_TEMP) return TRINE_OK;
+  for (int pos = Q_S; pos <= Q_O && !*found; pos += Q_O - Q_S) {
+    Quad q = {{0, 0, 0, 0}};
+    q.v[pos] = id;
+    AnyCtx c = {false};
+    TrineStatus st = exec_scan(x, q, 1u << pos, gc, on_any, &c);
+    if (st && st != TRINE_ERR_CANCELLED) return st;
+    *found = c.found;
+  }
+  return TRINE_OK;
+}
+
+TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                               SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  exec_table_init(out, x->width);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  for (size_t r = 0; r < in->n && !st; ++r) {
+    const TrineId *row = exec_row(in, r);
+    TrineId s, o;
+    bool missing = false;
+    if ((st = slot_value(x, &op->path_s, row, &s, &missing)) ||
+        (st = slot_value(x, &op->path_o, row, &o, &missing)))
+      break;
+    /* Evaluated on its own, a path's variables range over the graph's
+     * nodes: a bound value that is not one matches no zero-length path. */
+    if (nullable(op->path)) {
+      bool node = true;
+      if (op->path_s.var != SPARQL_NO_VAR && s) st = is_node(x, s, gc, &node);
+      if (!st && node && op->path_o.var != SPARQL_NO_VAR && o) st = is_node(x, o, gc, &node);
+      if (st) break;
+      if (!node) continue;
+    }
+    Pairs pairs = {0};
+    st = path_pairs(x, op->path, gc, s, o, &pairs);
+    for (size_t i = 0; i < pairs.n && !st; ++i) {
+      memcpy(tmp, row, x->width * sizeof *tmp);
+      uint32_t sv = op->path_s.var, ov = op->path_o.var;
+      if (sv != SPARQL_NO_VAR) tmp[sv] = pairs.s[i];
+      if (ov != SPARQL_NO_VAR) {
+        if (tmp[ov] && tmp[ov] != pairs.o[i]) continue;
+        tmp[ov] = pairs.o[i];
+      }
+      st = exec_emit(x, out, tmp, filters, nfilters);
+    }
+    pairs_free(&pairs);
+  }
+  free(tmp);
+  return st;
+}
+
