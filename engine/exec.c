@@ -86,7 +86,7 @@ static void slot_text(Exec *x, FILE *f, uint32_t var, TrineId id) {
   else trine_term_write(&t, f);
 }
 
-void table_free(Table *t) {
+void exec_table_free(Table *t) {
   free(t->rows);
   t->rows = NULL;
   t->n = t->cap = 0;
@@ -96,7 +96,7 @@ void table_free(Table *t) {
 void exec_table_release(Exec *x, Table *t) {
   size_t bytes = t->cap * t->width * sizeof(TrineId);
   x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
-  table_free(t);
+  exec_table_free(t);
 }
 
 TrineStatus exec_check_limits(Exec *x) {

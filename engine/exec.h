@@ -69,7 +69,7 @@ TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out);
 void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size_t nnamed,
                       bool named_all);
 
-void table_free(Table *t);
+void exec_table_free(Table *t);
 
 /// Write the executed plan (x->profile was set): one line per operator and
 /// join step, with estimated and actual rows.

@@ -71,7 +71,7 @@ void ex_int(Val *v, Dec d) {
 }
 void ex_dec(Val *v, Dec d) {
   LIT(v, XT_DECIMAL, XSD_DECIMAL);
-  v->v.d = dec_norm(d);
+  v->v.d = xsd_dec_norm(d);
 }
 void ex_dbl(Val *v, double f, XsdType xt) {
   if (xt == XT_FLOAT) LIT(v, xt, XSD_FLOAT);
@@ -345,9 +345,9 @@ static int dcmp(double a, double b) { return a < b ? -1 : a > b ? 1 : a == b ? 0
 
 /* Compare two valid numerics: -1, 0, 1, or 2 (NaN). */
 static int num_cmp(const Val *a, const Val *b) {
-  if (a->xt <= XT_DECIMAL && b->xt <= XT_DECIMAL) return dec_cmp(a->v.d, b->v.d);
-  double x = a->xt <= XT_DECIMAL ? dec_to_double(a->v.d) : a->v.f;
-  double y = b->xt <= XT_DECIMAL ? dec_to_double(b->v.d) : b->v.f;
+  if (a->xt <= XT_DECIMAL && b->xt <= XT_DECIMAL) return xsd_dec_cmp(a->v.d, b->v.d);
+  double x = a->xt <= XT_DECIMAL ? xsd_dec_to_double(a->v.d) : a->v.f;
+  double y = b->xt <= XT_DECIMAL ? xsd_dec_to_double(b->v.d) : b->v.f;
   return dcmp(x, y);
 }
 
@@ -427,7 +427,7 @@ static TrineStatus less_cmp(ExprCtx *c, Val *a, Val *b, int *out) {
 /* ---- arithmetic ---- */
 
 static double as_double(const Val *v) {
-  return v->xt <= XT_DECIMAL ? dec_to_double(v->v.d) : v->v.f;
+  return v->xt <= XT_DECIMAL ? xsd_dec_to_double(v->v.d) : v->v.f;
 }
 
 TrineStatus ex_arith(ExprCtx *c, int op, Val *a, Val *b, Val *out) {
@@ -439,10 +439,10 @@ TrineStatus ex_arith(ExprCtx *c, int op, Val *a, Val *b, Val *out) {
     Dec r;
     bool ok;
     switch (op) {
-    case '+': ok = dec_add(a->v.d, b->v.d, &r); break;
-    case '-': ok = dec_sub(a->v.d, b->v.d, &r); break;
-    case '*': ok = dec_mul(a->v.d, b->v.d, &r); break;
-    default: ok = dec_div(a->v.d, b->v.d, &r); t = XT_DECIMAL; break;
+    case '+': ok = xsd_dec_add(a->v.d, b->v.d, &r); break;
+    case '-': ok = xsd_dec_sub(a->v.d, b->v.d, &r); break;
+    case '*': ok = xsd_dec_mul(a->v.d, b->v.d, &r); break;
+    default: ok = xsd_dec_div(a->v.d, b->v.d, &r); t = XT_DECIMAL; break;
     }
     if (!ok) return ex_err(out), TRINE_OK;
     if (t == XT_INTEGER) ex_int(out, r);
@@ -840,9 +840,9 @@ static TrineStatus agg_value(AggState *s, const TrineId *row) {
     if (!ex_is_num(&v)) return s->err = true, TRINE_OK;
     XsdType t = v.xt > s->sum_t ? v.xt : s->sum_t;
     if (t <= XT_DECIMAL) {
-      if (!dec_add(s->sum_d, v.v.d, &s->sum_d)) s->err = true;
+      if (!xsd_dec_add(s->sum_d, v.v.d, &s->sum_d)) s->err = true;
     } else {
-      if (s->sum_t <= XT_DECIMAL) s->sum_f = dec_to_double(s->sum_d);
+      if (s->sum_t <= XT_DECIMAL) s->sum_f = xsd_dec_to_double(s->sum_d);
       s->sum_f += as_double(&v);
       if (t == XT_FLOAT) s->sum_f = (double)(float)s->sum_f;
     }
@@ -883,7 +883,7 @@ TrineStatus agg_result(AggState *s, TrineId *out) {
   *out = 0;
   Val v;
   switch (s->kind) {
-  case SPARQL_AGG_COUNT: ex_int(&v, dec_from_int((int64_t)s->count)); break;
+  case SPARQL_AGG_COUNT: ex_int(&v, xsd_dec_from_int((int64_t)s->count)); break;
   case SPARQL_AGG_SAMPLE:
   case SPARQL_AGG_MIN:
   case SPARQL_AGG_MAX: *out = s->err && s->kind != SPARQL_AGG_SAMPLE ? 0 : s->best; return TRINE_OK;
@@ -898,7 +898,7 @@ TrineStatus agg_result(AggState *s, TrineId *out) {
     }
     if (s->kind == SPARQL_AGG_AVG && s->count) {
       Val n, r;
-      ex_int(&n, dec_from_int((int64_t)s->count));
+      ex_int(&n, xsd_dec_from_int((int64_t)s->count));
       enter(c);
       TrineStatus st = ex_arith(c, '/', &v, &n, &r);
       if (st == TRINE_OK) st = ex_intern(c, &r, out);

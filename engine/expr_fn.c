@@ -70,7 +70,7 @@ static bool compatible(const Val *a, const Val *b) {
 }
 
 static double num_double(const Val *v) {
-  return v->xt <= XT_DECIMAL ? dec_to_double(v->v.d) : v->v.f;
+  return v->xt <= XT_DECIMAL ? xsd_dec_to_double(v->v.d) : v->v.f;
 }
 
 static const char *memmem_(const char *h, size_t hn, const char *n, size_t nn) {
@@ -298,12 +298,12 @@ static TrineStatus resolve(ExprCtx *c, const char *ref, size_t n, Val *out) {
   jmp_buf jb;
   a->oom = &jb;
   if (setjmp(jb)) {
-    arena_destroy(a);
+    sparql_arena_destroy(a);
     return nomem(c);
   }
   char *r = sparql_iri_resolve(a, c->base_iri, ref, n);
   char *d = dup(c, r, strlen(r));
-  arena_destroy(a);
+  sparql_arena_destroy(a);
   if (!d) return nomem(c);
   ex_iri(out, d, strlen(d));
   return TRINE_OK;
@@ -375,11 +375,11 @@ static TrineStatus fn_date(ExprCtx *c, int fn, Val *d, Val *out) {
     ERR();
   const XsdDateTime *t = &d->v.dt;
   switch (fn) {
-  case SPARQL_FN_YEAR: ex_int(out, dec_from_int(t->year)); break;
-  case SPARQL_FN_MONTH: ex_int(out, dec_from_int(t->month)); break;
-  case SPARQL_FN_DAY: ex_int(out, dec_from_int(t->day)); break;
-  case SPARQL_FN_HOURS: ex_int(out, dec_from_int(t->hour)); break;
-  case SPARQL_FN_MINUTES: ex_int(out, dec_from_int(t->minute)); break;
+  case SPARQL_FN_YEAR: ex_int(out, xsd_dec_from_int(t->year)); break;
+  case SPARQL_FN_MONTH: ex_int(out, xsd_dec_from_int(t->month)); break;
+  case SPARQL_FN_DAY: ex_int(out, xsd_dec_from_int(t->day)); break;
+  case SPARQL_FN_HOURS: ex_int(out, xsd_dec_from_int(t->hour)); break;
+  case SPARQL_FN_MINUTES: ex_int(out, xsd_dec_from_int(t->minute)); break;
   case SPARQL_FN_SECONDS: ex_dec(out, t->sec); break;
   case SPARQL_FN_TIMEZONE: {
     if (t->tz == XSD_NO_TZ) ERR();
@@ -619,9 +619,9 @@ TrineStatus ex_call(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *ou
       Dec d = a.v.d;
       switch (e->fn) {
       case SPARQL_FN_ABS: if (d.m < 0) d.m = -d.m; break;
-      case SPARQL_FN_CEIL: d = dec_ceil(d); break;
-      case SPARQL_FN_FLOOR: d = dec_floor(d); break;
-      default: d = dec_round(d); break;
+      case SPARQL_FN_CEIL: d = xsd_dec_ceil(d); break;
+      case SPARQL_FN_FLOOR: d = xsd_dec_floor(d); break;
+      default: d = xsd_dec_round(d); break;
       }
       if (a.xt == XT_INTEGER) ex_int(out, d);
       else ex_dec(out, d);
@@ -641,7 +641,7 @@ TrineStatus ex_call(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *ou
   case SPARQL_FN_STRLEN:
     TRY(arg(c, e, 0, row, &a));
     if (!ex_is_string(&a)) ERR();
-    ex_int(out, dec_from_int((int64_t)utf8_count(a.t.value, a.t.value_len)));
+    ex_int(out, xsd_dec_from_int((int64_t)utf8_count(a.t.value, a.t.value_len)));
     return TRINE_OK;
   case SPARQL_FN_REPLACE: return fn_replace(c, e, row, out);
   case SPARQL_FN_REGEX: return fn_regex(c, e, row, out);
@@ -787,12 +787,12 @@ TrineStatus ex_cast(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *ou
     if (from_str) {
       if (!xsd_parse_integer(s, n, f->value, f->value_len, &d)) ERR();
     } else if (a.xt == XT_INTEGER || a.xt == XT_DECIMAL) {
-      d = dec_trunc(a.v.d);
+      d = xsd_dec_trunc(a.v.d);
     } else if (a.xt == XT_FLOAT || a.xt == XT_DOUBLE) {
-      if (!dec_from_double(trunc(a.v.f), &d)) ERR();
-      d = dec_trunc(d);
+      if (!xsd_dec_from_double(trunc(a.v.f), &d)) ERR();
+      d = xsd_dec_trunc(d);
     } else if (a.xt == XT_BOOLEAN) {
-      d = dec_from_int(a.v.b);
+      d = xsd_dec_from_int(a.v.b);
     } else {
       ERR();
     }
@@ -817,9 +817,9 @@ TrineStatus ex_cast(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *ou
     } else if (a.xt == XT_INTEGER || a.xt == XT_DECIMAL) {
       d = a.v.d;
     } else if (a.xt == XT_FLOAT || a.xt == XT_DOUBLE) {
-      if (!dec_from_double(a.v.f, &d)) ERR();
+      if (!xsd_dec_from_double(a.v.f, &d)) ERR();
     } else if (a.xt == XT_BOOLEAN) {
-      d = dec_from_int(a.v.b);
+      d = xsd_dec_from_int(a.v.b);
     } else {
       ERR();
     }

@@ -277,16 +277,16 @@ bool xsd_parse_datetime(const char *s, size_t n, XsdDateTime *t) {
     if (j == f) return false;
   }
   if (!parse_dec(s + i, j - i, true, &t->sec)) return false;
-  if (t->hour > 24 || t->minute > 59 || dec_cmp(t->sec, dec_from_int(60)) >= 0) return false;
+  if (t->hour > 24 || t->minute > 59 || xsd_dec_cmp(t->sec, xsd_dec_from_int(60)) >= 0) return false;
   if (t->hour == 24 && (t->minute || t->sec.m)) return false;
   return parse_tz(s + j, n - j, &t->tz);
 }
 
 /* ---- decimal arithmetic ---- */
 
-Dec dec_from_int(int64_t v) { return (Dec){v, 0}; }
+Dec xsd_dec_from_int(int64_t v) { return (Dec){v, 0}; }
 
-Dec dec_norm(Dec a) {
+Dec xsd_dec_norm(Dec a) {
   while (a.scale > 0 && a.m % 10 == 0) a.m /= 10, a.scale--;
   if (a.m == 0) a.scale = 0;
   return a;
@@ -305,35 +305,35 @@ static bool align(Dec *a, Dec *b) {
   return true;
 }
 
-bool dec_add(Dec a, Dec b, Dec *r) {
+bool xsd_dec_add(Dec a, Dec b, Dec *r) {
   if (!align(&a, &b)) return false;
   r->scale = a.scale;
   if (__builtin_add_overflow(a.m, b.m, &r->m)) return false;
-  *r = dec_norm(*r);
+  *r = xsd_dec_norm(*r);
   return true;
 }
 
-bool dec_sub(Dec a, Dec b, Dec *r) {
+bool xsd_dec_sub(Dec a, Dec b, Dec *r) {
   if (!align(&a, &b)) return false;
   r->scale = a.scale;
   if (__builtin_sub_overflow(a.m, b.m, &r->m)) return false;
-  *r = dec_norm(*r);
+  *r = xsd_dec_norm(*r);
   return true;
 }
 
-bool dec_mul(Dec a, Dec b, Dec *r) {
-  a = dec_norm(a);
-  b = dec_norm(b);
+bool xsd_dec_mul(Dec a, Dec b, Dec *r) {
+  a = xsd_dec_norm(a);
+  b = xsd_dec_norm(b);
   if (__builtin_mul_overflow(a.m, b.m, &r->m)) return false;
   r->scale = a.scale + b.scale;
   while (r->scale > MAX_SCALE) r->m /= 10, r->scale--;
-  *r = dec_norm(*r);
+  *r = xsd_dec_norm(*r);
   return true;
 }
 
-bool dec_div(Dec a, Dec b, Dec *r) {
-  a = dec_norm(a);
-  b = dec_norm(b);
+bool xsd_dec_div(Dec a, Dec b, Dec *r) {
+  a = xsd_dec_norm(a);
+  b = xsd_dec_norm(b);
   if (b.m == 0) return false;
   /* result scale = a.scale + k - b.scale; aim for 24 fraction digits */
   int k = 24 + b.scale - a.scale;
@@ -353,27 +353,27 @@ bool dec_div(Dec a, Dec b, Dec *r) {
     scale++;
   }
   while (scale > MAX_SCALE) q /= 10, scale--;
-  *r = dec_norm((Dec){q, scale});
+  *r = xsd_dec_norm((Dec){q, scale});
   return true;
 }
 
-int dec_cmp(Dec a, Dec b) {
+int xsd_dec_cmp(Dec a, Dec b) {
   if (!align(&a, &b)) {
     /* overflow aligning: compare as doubles (only for huge values) */
-    double x = dec_to_double(a), y = dec_to_double(b);
+    double x = xsd_dec_to_double(a), y = xsd_dec_to_double(b);
     return x < y ? -1 : x > y;
   }
   return a.m < b.m ? -1 : a.m > b.m;
 }
 
-double dec_to_double(Dec a) {
+double xsd_dec_to_double(Dec a) {
   char buf[XSD_BUF];
   size_t n = xsd_format_decimal(a, buf);
   buf[n] = 0;
   return strtod(buf, NULL);
 }
 
-bool dec_from_double(double d, Dec *out) {
+bool xsd_dec_from_double(double d, Dec *out) {
   if (!isfinite(d)) return false;
   char buf[64];
   snprintf(buf, sizeof buf, "%.17g", d);
@@ -401,32 +401,32 @@ bool dec_from_double(double d, Dec *out) {
     scale = -shift;
     while (scale > MAX_SCALE) m /= 10, scale--;
   }
-  *out = dec_norm((Dec){neg ? -m : m, scale});
+  *out = xsd_dec_norm((Dec){neg ? -m : m, scale});
   return true;
 }
 
-Dec dec_trunc(Dec a) {
+Dec xsd_dec_trunc(Dec a) {
   if (a.scale == 0) return a;
   return (Dec){a.m / p10(a.scale), 0};
 }
 
-Dec dec_floor(Dec a) {
-  Dec t = dec_trunc(a);
+Dec xsd_dec_floor(Dec a) {
+  Dec t = xsd_dec_trunc(a);
   if (a.scale && a.m < 0 && t.m * p10(a.scale) != a.m) t.m -= 1;
   return t;
 }
 
-Dec dec_ceil(Dec a) {
-  Dec t = dec_trunc(a);
+Dec xsd_dec_ceil(Dec a) {
+  Dec t = xsd_dec_trunc(a);
   if (a.scale && a.m > 0 && t.m * p10(a.scale) != a.m) t.m += 1;
   return t;
 }
 
-Dec dec_round(Dec a) {
+Dec xsd_dec_round(Dec a) {
   if (a.scale == 0) return a;
   Dec half = {5, 1}, s;
-  if (!dec_add(a, half, &s)) return dec_trunc(a);
-  return dec_floor(s);
+  if (!xsd_dec_add(a, half, &s)) return xsd_dec_trunc(a);
+  return xsd_dec_floor(s);
 }
 
 /* ---- formatting ---- */
@@ -445,7 +445,7 @@ static unsigned __int128 uabs(__int128 v) {
 }
 
 size_t xsd_format_integer(Dec a, char *buf) {
-  a = dec_trunc(a);
+  a = xsd_dec_trunc(a);
   size_t n = 0;
   if (a.m < 0) buf[n++] = '-';
   n += u128_digits(uabs(a.m), buf + n);
@@ -454,7 +454,7 @@ size_t xsd_format_integer(Dec a, char *buf) {
 }
 
 static size_t format_dec(Dec a, char *buf, bool point_zero) {
-  a = dec_norm(a);
+  a = xsd_dec_norm(a);
   char d[48];
   size_t nd = u128_digits(uabs(a.m), d), n = 0;
   if (a.m < 0) buf[n++] = '-';
@@ -554,8 +554,8 @@ size_t xsd_format_datetime(const XsdDateTime *t, char *buf) {
   n += (size_t)sprintf(buf + n, "%04lld-%02d-%02dT%02d:%02d:",
                        (long long)(t->year < 0 ? -t->year : t->year), t->month, t->day,
                        t->hour, t->minute);
-  Dec s = dec_norm(t->sec);
-  if (dec_cmp(s, dec_from_int(10)) < 0) buf[n++] = '0';
+  Dec s = xsd_dec_norm(t->sec);
+  if (xsd_dec_cmp(s, xsd_dec_from_int(10)) < 0) buf[n++] = '0';
   n += xsd_string_decimal(s, buf + n);
   if (t->tz == 0) {
     buf[n++] = 'Z';
@@ -583,26 +583,26 @@ static Dec instant(const XsdDateTime *t, int32_t tz) {
   int64_t secs = days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 +
                  t->minute * 60 - (int64_t)tz * 60;
   Dec r;
-  if (!dec_add(dec_from_int(secs), t->sec, &r)) r = dec_from_int(secs);
+  if (!xsd_dec_add(xsd_dec_from_int(secs), t->sec, &r)) r = xsd_dec_from_int(secs);
   return r;
 }
 
 int xsd_datetime_cmp(const XsdDateTime *a, const XsdDateTime *b) {
   bool za = a->tz != XSD_NO_TZ, zb = b->tz != XSD_NO_TZ;
-  if (za == zb) return dec_cmp(instant(a, za ? a->tz : 0), instant(b, zb ? b->tz : 0));
+  if (za == zb) return xsd_dec_cmp(instant(a, za ? a->tz : 0), instant(b, zb ? b->tz : 0));
   /* one without timezone: it may be anywhere in -14:00..+14:00 */
   const XsdDateTime *x = za ? b : a; /* the one without */
   const XsdDateTime *y = za ? a : b;
   Dec lo = instant(x, 14 * 60), hi = instant(x, -14 * 60), v = instant(y, y->tz);
   int r;
-  if (dec_cmp(hi, v) < 0) r = -1;      /* x < y */
-  else if (dec_cmp(lo, v) > 0) r = 1;  /* x > y */
+  if (xsd_dec_cmp(hi, v) < 0) r = -1;      /* x < y */
+  else if (xsd_dec_cmp(lo, v) > 0) r = 1;  /* x > y */
   else return 2;
   return za ? -r : r;
 }
 
 int xsd_datetime_order(const XsdDateTime *a, const XsdDateTime *b) {
-  int c = dec_cmp(instant(a, a->tz == XSD_NO_TZ ? 0 : a->tz),
+  int c = xsd_dec_cmp(instant(a, a->tz == XSD_NO_TZ ? 0 : a->tz),
                   instant(b, b->tz == XSD_NO_TZ ? 0 : b->tz));
   if (c) return c;
   return (a->tz == XSD_NO_TZ) - (b->tz == XSD_NO_TZ);

@@ -67,21 +67,21 @@ bool xsd_parse_datetime(const char *s, size_t n, XsdDateTime *out);
 bool xsd_parse_date(const char *s, size_t n, XsdDateTime *out);
 
 /* Decimal arithmetic: false on overflow (or division by zero). */
-bool dec_add(Dec a, Dec b, Dec *r);
-bool dec_sub(Dec a, Dec b, Dec *r);
-bool dec_mul(Dec a, Dec b, Dec *r);
-bool dec_div(Dec a, Dec b, Dec *r);
-int dec_cmp(Dec a, Dec b);
-Dec dec_norm(Dec a);
-Dec dec_from_int(int64_t v);
-double dec_to_double(Dec a);
-bool dec_from_double(double d, Dec *out);
+bool xsd_dec_add(Dec a, Dec b, Dec *r);
+bool xsd_dec_sub(Dec a, Dec b, Dec *r);
+bool xsd_dec_mul(Dec a, Dec b, Dec *r);
+bool xsd_dec_div(Dec a, Dec b, Dec *r);
+int xsd_dec_cmp(Dec a, Dec b);
+Dec xsd_dec_norm(Dec a);
+Dec xsd_dec_from_int(int64_t v);
+double xsd_dec_to_double(Dec a);
+bool xsd_dec_from_double(double d, Dec *out);
 /// Round toward -inf (floor), +inf (ceil) or XPath round (half up).
-Dec dec_floor(Dec a);
-Dec dec_ceil(Dec a);
-Dec dec_round(Dec a);
+Dec xsd_dec_floor(Dec a);
+Dec xsd_dec_ceil(Dec a);
+Dec xsd_dec_round(Dec a);
 /// Truncate toward zero to an integer.
-Dec dec_trunc(Dec a);
+Dec xsd_dec_trunc(Dec a);
 
 /*
  * Formatting into buf (at least XSD_BUF bytes); return the length.

@@ -25,9 +25,9 @@ struct SparqlArena {
   jmp_buf *oom; ///< Where to jump when malloc fails (set while parsing).
 };
 
-void *arena_alloc(SparqlArena *a, size_t size);
-char *arena_strndup(SparqlArena *a, const char *s, size_t n);
-void arena_destroy(SparqlArena *a);
+void *sparql_arena_alloc(SparqlArena *a, size_t size);
+char *sparql_arena_strndup(SparqlArena *a, const char *s, size_t n);
+void sparql_arena_destroy(SparqlArena *a);
 
 /// A growable array in the arena (old storage is abandoned, never freed).
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -35,7 +35,7 @@ void arena_destroy(SparqlArena *a);
   do {                                                                       \
     if ((vec).n == (vec).cap) {                                              \
       size_t ncap_ = (vec).cap ? (vec).cap * 2 : 8;                          \
-      void *nv_ = arena_alloc((arena), ncap_ * sizeof *(vec).v);             \
+      void *nv_ = sparql_arena_alloc((arena), ncap_ * sizeof *(vec).v);             \
       if ((vec).n) memcpy(nv_, (vec).v, (vec).n * sizeof *(vec).v);          \
       (vec).v = nv_;                                                         \
       (vec).cap = ncap_;                                                     \
@@ -57,11 +57,11 @@ typedef struct {
   size_t cap, n;
 } Map;
 
-MapEntry *map_get(Map *m, const char *key, size_t len);
+MapEntry *sparql_map_get(Map *m, const char *key, size_t len);
 /// Find or insert (val/aux zero on insert); *fresh tells which.
-MapEntry *map_put(Map *m, SparqlArena *a, const char *key, size_t len,
+MapEntry *sparql_map_put(Map *m, SparqlArena *a, const char *key, size_t len,
                   bool *fresh);
-void map_free(Map *m);
+void sparql_map_free(Map *m);
 
 /* ---- syntax tree ---- */
 

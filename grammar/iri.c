@@ -83,11 +83,11 @@ static void put(char **o, const char *s, size_t n) {
 
 char *sparql_iri_resolve(SparqlArena *a, const char *base, const char *ref,
                          size_t ref_len) {
-  if (!base) return arena_strndup(a, ref, ref_len);
+  if (!base) return sparql_arena_strndup(a, ref, ref_len);
   size_t base_len = strlen(base);
   Ref b = split(base, base_len), r = split(ref, ref_len), t;
   memset(&t, 0, sizeof t);
-  char *merged = arena_alloc(a, base_len + ref_len + 2);
+  char *merged = sparql_arena_alloc(a, base_len + ref_len + 2);
   if (r.scheme.set) {
     t = r;
   } else {
@@ -125,11 +125,11 @@ char *sparql_iri_resolve(SparqlArena *a, const char *base, const char *ref,
   }
   t.frag = r.frag;
   /* normalise the path */
-  char *pin = arena_strndup(a, t.path.s, t.path.n);
-  char *pout = arena_alloc(a, t.path.n + 2);
+  char *pin = sparql_arena_strndup(a, t.path.s, t.path.n);
+  char *pout = sparql_arena_alloc(a, t.path.n + 2);
   size_t pn = remove_dots(pin, t.path.n, pout);
 
-  char *res = arena_alloc(a, t.scheme.n + t.auth.n + pn + t.query.n + t.frag.n + 8);
+  char *res = sparql_arena_alloc(a, t.scheme.n + t.auth.n + pn + t.query.n + t.frag.n + 8);
   char *o = res;
   if (t.scheme.set) { put(&o, t.scheme.s, t.scheme.n); *o++ = ':'; }
   if (t.auth.set) { put(&o, "//", 2); put(&o, t.auth.s, t.auth.n); }

@@ -14,7 +14,7 @@ struct Chunk {
 
 enum { CHUNK_SIZE = 32 * 1024 };
 
-void *arena_alloc(SparqlArena *a, size_t size) {
+void *sparql_arena_alloc(SparqlArena *a, size_t size) {
   size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
   if (size == 0) size = sizeof(max_align_t);
   if ((size_t)(a->end - a->cur) < size) {
@@ -22,7 +22,7 @@ void *arena_alloc(SparqlArena *a, size_t size) {
     size_t chunk = a->chunk_size ? a->chunk_size : CHUNK_SIZE;
     size_t cap = size > chunk / 4 ? size : chunk;
     /* calloc: large chunks come from mmap already zeroed, so
-     * arena_alloc need not clear what it hands out */
+     * sparql_arena_alloc need not clear what it hands out */
     struct Chunk *c = calloc(1, sizeof *c + cap);
     if (!c) {
       if (a->oom) longjmp(*a->oom, 1);
@@ -45,14 +45,14 @@ void *arena_alloc(SparqlArena *a, size_t size) {
   return r;
 }
 
-char *arena_strndup(SparqlArena *a, const char *s, size_t n) {
-  char *d = arena_alloc(a, n + 1);
+char *sparql_arena_strndup(SparqlArena *a, const char *s, size_t n) {
+  char *d = sparql_arena_alloc(a, n + 1);
   if (n) memcpy(d, s, n);
   d[n] = 0;
   return d;
 }
 
-void arena_destroy(SparqlArena *a) {
+void sparql_arena_destroy(SparqlArena *a) {
   if (!a) return;
   for (struct Chunk *c = a->chunks, *next; c; c = next) {
     next = c->next;
@@ -69,7 +69,7 @@ static size_t hash(const char *s, size_t n) {
   return (size_t)h;
 }
 
-MapEntry *map_get(Map *m, const char *key, size_t len) {
+MapEntry *sparql_map_get(Map *m, const char *key, size_t len) {
   if (!m->cap) return NULL;
   for (size_t i = hash(key, len) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
     MapEntry *e = &m->slots[i];
@@ -97,23 +97,23 @@ static void map_grow(Map *m, jmp_buf *oom) {
   m->cap = cap;
 }
 
-MapEntry *map_put(Map *m, SparqlArena *a, const char *key, size_t len,
+MapEntry *sparql_map_put(Map *m, SparqlArena *a, const char *key, size_t len,
                   bool *fresh) {
-  MapEntry *e = map_get(m, key, len);
+  MapEntry *e = sparql_map_get(m, key, len);
   *fresh = !e;
   if (e) return e;
   if ((m->n + 1) * 2 > m->cap) map_grow(m, a->oom);
   size_t i = hash(key, len) & (m->cap - 1);
   while (m->slots[i].key) i = (i + 1) & (m->cap - 1);
   e = &m->slots[i];
-  e->key = arena_strndup(a, key, len);
+  e->key = sparql_arena_strndup(a, key, len);
   e->len = len;
   e->val = e->aux = 0;
   m->n++;
   return e;
 }
 
-void map_free(Map *m) {
+void sparql_map_free(Map *m) {
   free(m->slots);
   memset(m, 0, sizeof *m);
 }
@@ -122,7 +122,7 @@ void map_free(Map *m) {
 
 uint32_t sparql_var_intern(Parser *p, const char *name, size_t len) {
   bool fresh;
-  MapEntry *e = map_put(&p->varmap, p->arena, name, len, &fresh);
+  MapEntry *e = sparql_map_put(&p->varmap, p->arena, name, len, &fresh);
   if (fresh) {
     SparqlVar v = {e->key, SPARQL_VAR_USER};
     e->val = (uint32_t)p->vars.n;
@@ -140,7 +140,7 @@ uint32_t sparql_var_new(Parser *p, SparqlVarKind kind) {
   case SPARQL_VAR_PATH: snprintf(buf, sizeof buf, "?P%u", p->npathvars++); break;
   default: snprintf(buf, sizeof buf, ".%u", p->naggvars++); break;
   }
-  SparqlVar v = {arena_strndup(p->arena, buf, strlen(buf)), kind};
+  SparqlVar v = {sparql_arena_strndup(p->arena, buf, strlen(buf)), kind};
   VEC_PUSH(p->arena, p->vars, v);
   return (uint32_t)(p->vars.n - 1);
 }
@@ -230,13 +230,13 @@ TrineStatus sparql_parse(const char *name, const char *text, size_t len,
   p->len = len;
   if (setjmp(oom)) {
     /* malloc failed inside the arena or a map: give up on everything */
-    map_free(&p->prefixes);
-    map_free(&p->varmap);
-    map_free(&p->labels);
-    map_free(&p->data_labels);
-  map_free(&p->tlabels);
+    sparql_map_free(&p->prefixes);
+    sparql_map_free(&p->varmap);
+    sparql_map_free(&p->labels);
+    sparql_map_free(&p->data_labels);
+  sparql_map_free(&p->tlabels);
     free(p);
-    arena_destroy(arena);
+    sparql_arena_destroy(arena);
     if (err) {
       memset(err, 0, sizeof *err);
       err->status = TRINE_ERR_NOMEM;
@@ -246,10 +246,10 @@ TrineStatus sparql_parse(const char *name, const char *text, size_t len,
     return TRINE_ERR_NOMEM;
   }
   arena->oom = &oom;
-  p->req = arena_alloc(arena, sizeof *p->req);
+  p->req = sparql_arena_alloc(arena, sizeof *p->req);
   p->req->form = SPARQL_UPDATE;
   p->req->arena = arena;
-  if (base_iri) p->base = arena_strndup(arena, base_iri, strlen(base_iri));
+  if (base_iri) p->base = sparql_arena_strndup(arena, base_iri, strlen(base_iri));
 
   bool ok = sparql_run_parser(p) && sparql_translate(p);
   TrineStatus st = TRINE_OK;
@@ -263,18 +263,18 @@ TrineStatus sparql_parse(const char *name, const char *text, size_t len,
   } else {
     st = report(p, name, err);
   }
-  map_free(&p->prefixes);
-  map_free(&p->varmap);
-  map_free(&p->labels);
-  map_free(&p->data_labels);
-  map_free(&p->tlabels);
+  sparql_map_free(&p->prefixes);
+  sparql_map_free(&p->varmap);
+  sparql_map_free(&p->labels);
+  sparql_map_free(&p->data_labels);
+  sparql_map_free(&p->tlabels);
   free(p);
-  if (!ok) arena_destroy(arena);
+  if (!ok) sparql_arena_destroy(arena);
   return st;
 }
 
 void sparql_request_free(SparqlRequest *r) {
-  if (r) arena_destroy(r->arena);
+  if (r) sparql_arena_destroy(r->arena);
 }
 
 void sparql_error_caret(const char *text, size_t len, const TrineError *err,

@@ -246,7 +246,7 @@ prologue
       p->base = sparql_iri_resolve(p->arena, p->base, $3.s, $3.n); }
   | prologue PREFIX PNAME_NS IRIREF  {
       bool fresh;
-      MapEntry *e = map_put(&p->prefixes, p->arena, $3.s, $3.n, &fresh);
+      MapEntry *e = sparql_map_put(&p->prefixes, p->arena, $3.s, $3.n, &fresh);
       e->val = (uint32_t)p->prefix_iris.n;
       VEC_PUSH(p->arena, p->prefix_iris,
                sparql_iri_resolve(p->arena, p->base, $4.s, $4.n)); }
@@ -1154,12 +1154,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 
 /* ---- tree building ---- */
 
-static void *A(Parser *p, size_t n) { return arena_alloc(p->arena, n); }
+static void *A(Parser *p, size_t n) { return sparql_arena_alloc(p->arena, n); }
 
 static TrineTerm iri_term(Parser *p, const char *s, size_t n) {
   TrineTerm t = {0};
   t.kind = TRINE_TERM_IRI;
-  t.value = arena_strndup(p->arena, s, n);
+  t.value = sparql_arena_strndup(p->arena, s, n);
   t.value_len = n;
   return t;
 }
@@ -1171,7 +1171,7 @@ static TrineTerm graph_default(void) {
 }
 
 static bool pname(Parser *p, SrcLoc at, Tok t, TrineTerm *out) {
-  MapEntry *e = map_get(&p->prefixes, t.s, t.n);
+  MapEntry *e = sparql_map_get(&p->prefixes, t.s, t.n);
   if (!e)
     return sparql_fail(p, at.start, "unknown prefix '%.*s:'", (int)t.n, t.s);
   const char *ns = p->prefix_iris.v[e->val];
@@ -1194,7 +1194,7 @@ static TrineTerm literal(Parser *p, Tok lex, const char *dt, const char *lang,
   t.value = lex.s;
   t.value_len = lex.n;
   if (lang) {
-    char *l = arena_strndup(p->arena, lang, langn);
+    char *l = sparql_arena_strndup(p->arena, lang, langn);
     for (char *c = l; *c; c++)
       if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 'a' - 'A');
     t.lang = l;
@@ -1226,7 +1226,7 @@ static SparqlSlot anon(Parser *p) {
   int n = snprintf(buf, sizeof buf, ".%u", p->anon++);
   SparqlSlot s = var_slot(SPARQL_NO_VAR);
   s.term.kind = TRINE_TERM_BLANK;
-  s.term.value = arena_strndup(p->arena, buf, (size_t)n);
+  s.term.value = sparql_arena_strndup(p->arena, buf, (size_t)n);
   s.term.value_len = (size_t)n;
   return s;
 }

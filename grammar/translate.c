@@ -31,7 +31,7 @@ typedef struct {
 static Bits bits_new(Parser *p) {
   Bits b;
   b.n = p->vars.n;
-  b.w = arena_alloc(p->arena, ((b.n + 63) / 64 + 1) * sizeof *b.w);
+  b.w = sparql_arena_alloc(p->arena, ((b.n + 63) / 64 + 1) * sizeof *b.w);
   return b;
 }
 
@@ -90,7 +90,7 @@ static void scope(const SparqlOp *op, Bits b) {
 
 static SparqlOp *op_new(Parser *p, SparqlOpKind k, SparqlOp *a, SparqlOp *b,
                         size_t off) {
-  SparqlOp *op = arena_alloc(p->arena, sizeof *op);
+  SparqlOp *op = sparql_arena_alloc(p->arena, sizeof *op);
   op->kind = k;
   op->a = a;
   op->b = b;
@@ -129,7 +129,7 @@ static bool is_anon_label(const TrineTerm *t) { return t->value[0] == '.'; }
 static SparqlSlot pattern_slot(Parser *p, SparqlSlot s, size_t off) {
   if (s.term.kind != TRINE_TERM_BLANK) return s;
   bool fresh;
-  MapEntry *e = map_put(&p->labels, p->arena, s.term.value, s.term.value_len, &fresh);
+  MapEntry *e = sparql_map_put(&p->labels, p->arena, s.term.value, s.term.value_len, &fresh);
   if (fresh) {
     e->val = sparql_var_new(p, SPARQL_VAR_BNODE);
     e->aux = p->block;
@@ -148,11 +148,11 @@ static SparqlSlot template_slot(Parser *p, Map *labels, unsigned *count,
                                 SparqlSlot s) {
   if (s.term.kind != TRINE_TERM_BLANK) return s;
   bool fresh;
-  MapEntry *e = map_put(labels, p->arena, s.term.value, s.term.value_len, &fresh);
+  MapEntry *e = sparql_map_put(labels, p->arena, s.term.value, s.term.value_len, &fresh);
   if (fresh) e->val = (*count)++;
   char buf[24];
   int n = snprintf(buf, sizeof buf, "b%u", e->val);
-  s.term.value = arena_strndup(p->arena, buf, (size_t)n);
+  s.term.value = sparql_arena_strndup(p->arena, buf, (size_t)n);
   s.term.value_len = (size_t)n;
   return s;
 }
@@ -179,7 +179,7 @@ static void fix_expr(Parser *p, SparqlExpr *e, AggCtx *ctx) {
     if (!ctx || ctx->mode != AGG_COLLECT)
       FAIL(p, e->offset, "aggregate not allowed here");
     for (size_t i = 0; i < e->nargs; i++) fix_expr(p, e->args[i], NULL);
-    SparqlExpr *agg = arena_alloc(p->arena, sizeof *agg);
+    SparqlExpr *agg = sparql_arena_alloc(p->arena, sizeof *agg);
     *agg = *e;
     SparqlAggregate a = {sparql_var_new(p, SPARQL_VAR_AGG), agg};
     VEC_PUSH(p->arena, ctx->aggs, a);
@@ -277,7 +277,7 @@ static SparqlOp *triples_op(Parser *p, TripleList *lists, size_t nlists,
   size_t count = 0;
   for (size_t k = 0; k < nlists; k++)
     for (ATriple *t = lists[k].first; t; t = t->next) count++;
-  b.bgp.v = arena_alloc(p->arena, count * sizeof *b.bgp.v);
+  b.bgp.v = sparql_arena_alloc(p->arena, count * sizeof *b.bgp.v);
   b.bgp.cap = count;
   for (size_t k = 0; k < nlists; k++)
     for (ATriple *t = lists[k].first; t; t = t->next) {
@@ -351,7 +351,7 @@ static SparqlOp *group_op(Parser *p, Group *grp) {
                vname(p, e->var));
       }
       SparqlOp *x = op_new(p, SPARQL_OP_EXTEND, g ? g : unit(p), NULL, e->offset);
-      x->binds = arena_alloc(p->arena, sizeof *x->binds);
+      x->binds = sparql_arena_alloc(p->arena, sizeof *x->binds);
       x->binds[0].var = e->var;
       x->binds[0].expr = e->expr;
       x->nbinds = 1;
@@ -463,7 +463,7 @@ static SparqlOp *select_op(Parser *p, Select *q) {
       if (bits_has(in, it->var))
         FAIL(p, it->offset, "variable ?%s already in scope", vname(p, it->var));
       SparqlOp *x = op_new(p, SPARQL_OP_EXTEND, P, NULL, it->offset);
-      x->binds = arena_alloc(p->arena, sizeof *x->binds);
+      x->binds = sparql_arena_alloc(p->arena, sizeof *x->binds);
       x->binds[0].var = it->var;
       x->binds[0].expr = it->expr;
       x->nbinds = 1;
@@ -519,7 +519,7 @@ static SparqlTriple *template_triples(Parser *p, TripleList l, size_t *n) {
   Map *labels = &p->tlabels;
   unsigned count = 0;
   VEC(SparqlTriple) v = {0};
-  map_free(labels);
+  sparql_map_free(labels);
   for (ATriple *t = l.first; t; t = t->next) {
     if (t->path) FAIL(p, t->offset, "property path not allowed in a template");
     SparqlTriple x = {template_slot(p, labels, &count, t->s), t->p,
@@ -557,7 +557,7 @@ static SparqlQuad *quads(Parser *p, QuadList l, QuadMode m, size_t *n,
   Map *labels = &p->tlabels;
   unsigned count = 0;
   VEC(SparqlQuad) v = {0};
-  map_free(labels);
+  sparql_map_free(labels);
   for (AQuad *q = l.first; q; q = q->next) {
     ATriple *t = q->t;
     if (t->path)
@@ -569,7 +569,7 @@ static SparqlQuad *quads(Parser *p, QuadList l, QuadMode m, size_t *n,
           !is_anon_label(&s[i].term)) {
         /* labels of INSERT DATA are scoped to the whole request */
         bool fresh;
-        MapEntry *e = map_put(&p->data_labels, p->arena, s[i].term.value,
+        MapEntry *e = sparql_map_put(&p->data_labels, p->arena, s[i].term.value,
                               s[i].term.value_len, &fresh);
         if (fresh) e->val = opno;
         else if (e->val != opno)
@@ -616,7 +616,7 @@ static void update_ops(Parser *p) {
   unsigned opno = 0;
   for (AUpdate *a = p->updates; a; a = a->next, opno++) {
     SparqlUpdate u = a->u;
-    map_free(&p->labels); /* each operation's pattern is its own scope */
+    sparql_map_free(&p->labels); /* each operation's pattern is its own scope */
     switch (u.kind) {
     case SPARQL_UP_INSERT_DATA:
       u.ins = quads(p, a->ins, Q_INSERT_DATA, &u.nins, opno);
