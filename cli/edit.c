@@ -265,8 +265,9 @@ int edit_init(Shell *sh) {
   el_set(el, EL_PROMPT, prompt_fn);
   el_set(el, EL_GETCFN, getc_fn);
   el_set(el, EL_SIGNAL, 0);
-  el_set(el, EL_ADDFN, "trine-complete", "Complete commands, prefixes and variables",
-         complete_fn);
+  /* Wide strings: libedit keeps (and never frees) copies of narrow ones. */
+  el_wset(el, EL_ADDFN, L"trine-complete", L"Complete commands, prefixes and variables",
+          complete_fn);
   el_set(el, EL_BIND, "^I", "trine-complete", NULL);
   el_source(el, NULL); /* ~/.editrc, as other libedit programs */
   return 0;

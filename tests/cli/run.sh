@@ -217,5 +217,83 @@ mkdir -p newparent
 check "STORE is created when missing" 0 "quads:          0" "" -- newparent/store .stats
 [ -d newparent/store ] && ok "STORE directory exists" || bad "STORE directory exists" "missing"
 
+# --- queries: arguments, -f, pipes, exit codes ---------------------------------------
+"$TRINE" q ".load good.nt" >/dev/null 2>&1
+check "query as an argument" 0 "http://ex.org/t" "" -- q 'SELECT ?s WHERE { ?s <http://ex.org/q> ?o }'
+check "query output is TSV when not a terminal" 0 "?s" "!rows)" -- q 'SELECT ?s WHERE { ?s <http://ex.org/q> ?o }'
+check "a query error exits 1" 1 "" "query:1:27: error:" -- q 'SELECT * WHERE { ?s ?p ?o FILTR(?o) }'
+check "the error shows the line and a caret" 1 "" "^" -- q 'SELECT * WHERE { ?s ?p ?o FILTR(?o) }'
+printf 'SELECT ?o\nWHERE {\n  ?s <http://ex.org/p> ?o\n}\nORDER BY ?o;\nASK { ?s ?p "one" }\n\n' >q.rq
+check "-f script.rq: two queries" 0 "true" "" -- -f q.rq q
+has "$OUT" '"two"@en' && ok "-f: the multi-line query ran" || bad "-f: the multi-line query ran" "no"
+check "queries piped in" 0 "true" "" -- -i q.rq q
+printf 'SELECT *\nWHERE { ?s ?p ?o\n  FILTR(?o) }\n\n' >typo.rq
+check "error position in a file" 1 "" "typo.rq:3:3: error:" -- -f typo.rq q
+check "--format json" 0 '"boolean"' "" -- --format json q 'ASK { ?s ?p ?o }'
+check "--format bad is a usage error" 2 "" "--format takes" -- --format yaml q .stats
+check "a query ending with ;" 0 "true" "" -- q 'ASK { ?s ?p ?o };'
+check "an IRI with # does not hide the rest of the line" 0 "true" "" -- -i <(printf 'ASK { ?s <http://ex.org/x#y>* ?o }\n') q
+check "an update, then the query sees it" 0 "ex.org/new" "" -- q2 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 1 }' 'SELECT ?s WHERE { ?s ?p 1 }'
+
+# --- the dot-commands through pipes ---------------------------------------------------
+check ".format csv" 0 "o"$'\r' "" -- q ".format csv" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
+check ".format table" 0 "(1 row)" "" -- q ".format table" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
+check ".format of an unknown format" 1 "" "unknown format" -- q ".format yaml"
+check ".headers off" 0 "!?o" "" -- q ".headers off" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
+check ".headers on" 0 "?o" "" -- q ".headers off" ".headers on" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
+check ".headers maybe" 1 "" "usage: .headers on|off" -- q ".headers maybe"
+check ".timer on" 0 "" " s)" -- q ".timer on" 'ASK { ?s ?p ?o }'
+check ".timer off" 0 "" "!s)" -- q ".timer on" ".timer off" 'ASK { ?s ?p ?o }'
+check ".limit 1" 0 "(1 row shown: .limit 1)" "" -- q ".format table" ".limit 1" 'SELECT * WHERE { ?s ?p ?o }'
+check ".limit shows the limit" 0 "5" "" -- q ".limit 5" ".limit"
+check ".limit x" 1 "" "usage: .limit N" -- q ".limit x"
+check ".graphs" 0 "(default graph)" "" -- st3 .graphs
+has "$OUT" "<http://ex.org/g>" && ok ".graphs lists a named graph" || bad ".graphs lists a named graph" "no"
+printf '.stats\nASK { ?s ?p ?o }\n' >inner.txt
+check ".read FILE" 0 "true" "" -- q ".read inner.txt"
+check ".read of a missing file" 1 "" "cannot open nosuch.txt" -- q ".read nosuch.txt"
+printf '.read self.txt\n' >self.txt
+check ".read of itself stops" 1 "" "too deeply" -- q ".read self.txt"
+check ".output FILE" 0 "!true" "" -- q ".output res.tsv" 'ASK { ?s ?p ?o }'
+grep -q true res.tsv && ok ".output FILE holds the result" || bad ".output FILE holds the result" "no"
+check ".output back to stdout" 0 "false" "" -- q ".output res2.tsv" 'ASK { ?s ?p ?o }' ".output" 'ASK { ?s ?p "nothing" }'
+check ".output to a bad path" 1 "" "cannot open" -- q ".output no/such/dir/f"
+check ".open another store" 0 "quads:          0" "" -- q ".open q3" .stats
+check ".open of a file" 1 "quads:          3" "not a directory" -- q ".open plainfile" .stats
+check ".explain shows algebra and rows" 0 "rows ~" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+check ".explain of a bad query" 1 "" "error:" -- q '.explain SELECT * WHERE {'
+# .prefix: saved in the store, used by queries and by tables.
+check ".prefix NAME IRI" 0 "" "" -- q ".prefix ex <http://ex.org/>"
+check ".prefix lists it (in another session)" 0 "PREFIX ex: <http://ex.org/>" "" -- q .prefix
+check ".prefix lists the built-in ones" 0 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" "" -- q .prefix
+check "a saved prefix is declared for queries" 0 "true" "" -- q 'ASK { ex:t ex:q ex:s }'
+check "a saved prefix shortens IRIs in tables" 0 "ex:t" "" -- q ".format table" 'SELECT ?s WHERE { ?s ex:q ?o }'
+check "the query's own PREFIX wins" 0 "false" "" -- q 'PREFIX ex: <http://other.org/> ASK { ex:t ?p ?o }'
+check "error lines do not count the added prefixes" 1 "" "query:2:3: error:" -- -i <(printf 'SELECT *\n{ FILTR }\n\n') q
+check "rdfs: is declared without being saved" 0 "" "" -- q 'ASK { ?s rdfs:label ?o }'
+check ".prefix with a bad IRI" 1 "" "invalid prefix IRI" -- q ".prefix bad relative"
+check ".prefix with a bad name" 1 "" "invalid prefix name" -- q ".prefix 9x http://ex.org/"
+check ".prefix NAME - removes it" 0 "!PREFIX ex:" "" -- q ".prefix ex -" .prefix
+check ".prefix NAME - of an unknown prefix" 1 "" "no saved prefix" -- q ".prefix nope -"
+check ".prefix on a read-only store" 1 "" "read-only" -- --readonly q ".prefix ex http://ex.org/"
+
+# --- --readonly shells query a store while another one loads ---------------------------
+awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
+"$TRINE" ro ".load good.nt" >/dev/null 2>&1
+"$TRINE" ro ".load ro.nt" >/dev/null 2>"$WORK/ro-load.err" &
+loader=$!
+sleep 0.2
+ro_ok=0
+for i in 1 2 3; do
+  "$TRINE" --readonly ro 'ASK { <http://ex.org/s> ?p ?o }' >"$WORK/ro$i.out" 2>&1 &
+done
+wait_all_ok=1
+for j in $(jobs -p); do [ "$j" = "$loader" ] && continue; wait "$j" || wait_all_ok=0; done
+wait "$loader" || bad "the concurrent load" "failed: $(cat "$WORK/ro-load.err")"
+for i in 1 2 3; do grep -q true "$WORK/ro$i.out" && ro_ok=$((ro_ok + 1)); done
+[ $ro_ok = 3 ] && [ $wait_all_ok = 1 ] && ok "three --readonly shells query during a load" \
+  || bad "three --readonly shells query during a load" "$ro_ok of 3 answered; $(cat "$WORK"/ro?.out)"
+check "the load finished" 0 "quads:          400003" "" -- --readonly ro .stats
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
