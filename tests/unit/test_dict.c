@@ -5,8 +5,8 @@
  */
 #include "dict.h"
 #include "term.h"
+#include "testutil.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,64 +20,14 @@
 
 /* Helpers ------------------------------------------------------------------ */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
+typedef TuStore Fixture;
 
-static char *make_tmpdir(void) {
-  char *d = strdup("/tmp/trine-test-dict-XXXXXX");
-  assert_non_null(d);
-  assert_non_null(mkdtemp(d));
-  return d;
-}
-
-static void remove_tree(char *dir) {
-  nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  free(dir);
-}
-
-typedef struct {
-  char *dir;
-  TrineStore *store;
-} Fixture;
-
-static int setup(void **state) {
-  Fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  f->dir = make_tmpdir();
-  if (trine_store_open(f->dir, NULL, &f->store) != TRINE_OK) return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  Fixture *f = *state;
-  trine_store_close(f->store);
-  remove_tree(f->dir);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return tu_setup(state, "dict", NULL); }
 
 static void reopen(Fixture *f) {
   trine_store_close(f->store);
   f->store = NULL;
   assert_int_equal(trine_store_open(f->dir, NULL, &f->store), TRINE_OK);
-}
-
-/* Canonical N-Triples text of a term, malloc'd and NUL-terminated. */
-static char *term_text(const TrineTerm *t) {
-  char *buf = NULL;
-  size_t len = 0, cap = 0;
-  assert_int_equal(term_write_buf(t, &buf, &len, &cap), 0);
-  char *s = malloc(len + 1);
-  assert_non_null(s);
-  if (len) memcpy(s, buf, len);
-  s[len] = '\0';
-  free(buf);
-  return s;
 }
 
 static bool same_bytes(const char *a, size_t an, const char *b, size_t bn) {
@@ -86,7 +36,7 @@ static bool same_bytes(const char *a, size_t an, const char *b, size_t bn) {
 
 /* Two terms are equal as RDF terms (xsd:string == no datatype). */
 static bool term_equal(const TrineTerm *a, const TrineTerm *b) {
-  char *x = term_text(a), *y = term_text(b);
+  char *x = tu_term_text(a), *y = tu_term_text(b);
   bool eq = strcmp(x, y) == 0;
   free(x);
   free(y);
@@ -328,7 +278,7 @@ static void test_dict_xsd_string_is_simple(void **state) {
   assert_true(q[2].datatype == NULL || q[2].datatype_len == 0 ||
               term_is_xsd_string(q[2].datatype, q[2].datatype_len));
   assert_true(q[2].lang == NULL || q[2].lang_len == 0);
-  char *txt = term_text(&q[2]);
+  char *txt = tu_term_text(&q[2]);
   assert_string_equal(txt, "\"x\"");
   free(txt);
   trine_iter_free(it);
@@ -541,7 +491,7 @@ static void test_dict_hash_collisions(void **state) {
   assert_non_null(text);
   for (int i = 0; i < 2 * NCOLL; ++i) {
     TrineTerm x = coll_term(i, buf, sizeof buf);
-    char *o = term_text(&x);
+    char *o = tu_term_text(&x);
     n += (size_t)snprintf(text + n, cap - n, "<http://example.org/subject> "
                                              "<http://example.org/pred> %s .\n", o);
     free(o);
@@ -605,7 +555,7 @@ static size_t distinct_subjects(TrineStore *st) {
   assert_int_equal(trine_txn_begin(st, false, &t), TRINE_OK);
   assert_int_equal(trine_txn_match(t, NULL, NULL, NULL, NULL, &it), TRINE_OK);
   while (trine_iter_next(it, q) == TRINE_ROW) {
-    char *x = term_text(&q[0]);
+    char *x = tu_term_text(&q[0]);
     bool dup = false;
     for (size_t i = 0; i < n && !dup; ++i) dup = strcmp(seen[i], x) == 0;
     if (dup) {
@@ -648,7 +598,7 @@ static void test_dict_blank_scoped_per_load(void **state) {
   int rows = 0;
   while (trine_iter_next(it, q) == TRINE_ROW) {
     ++rows;
-    char *subj = term_text(&q[0]);
+    char *subj = tu_term_text(&q[0]);
     TrineTerm s = trine_blank(subj + 2);
     TrineTerm pp = trine_iri("http://example.org/p");
     TrineIter *it2;
@@ -766,15 +716,15 @@ static void test_dict_blank_canonical_label_matches(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dict_encode_decode_roundtrip),
-      cmocka_unit_test_setup_teardown(test_dict_intern_every_kind, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_lang_case_insensitive, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_xsd_string_is_simple, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_big_literal_add, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_big_literal_load, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_ids_stable_across_reopen, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_hash_collisions, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_blank_scoped_per_load, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dict_blank_canonical_label_matches, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dict_intern_every_kind, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_lang_case_insensitive, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_xsd_string_is_simple, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_big_literal_add, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_big_literal_load, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_ids_stable_across_reopen, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_hash_collisions, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_blank_scoped_per_load, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_blank_canonical_label_matches, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,9 @@
 /* test_expr.c -- unit tests of SPARQL expression evaluation and aggregates. */
 #include "expr.h"
 #include "term.h"
+#include "testutil.h"
 #include "trine.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,21 +17,14 @@
 
 /* Fixture: an empty store, a read transaction and a query dictionary. */
 
-static char dir[] = "/tmp/trine-test-expr-XXXXXX";
+static char *dir;
 static TrineStore *store;
 static TrineTxn *txn;
 static QDict *dict;
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 static int group_setup(void **state) {
   (void)state;
-  if (!mkdtemp(dir)) return -1;
+  if (!(dir = tu_tmpdir("expr"))) return -1;
   if (trine_store_open(dir, NULL, &store) != TRINE_OK) return -1;
   /* a few stored terms, so that results can be store ids too */
   TrineTxn *w;
@@ -50,7 +43,7 @@ static int group_teardown(void **state) {
   qdict_free(dict);
   trine_txn_abort(txn);
   trine_store_close(store);
-  nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  tu_rmtree(dir);
   return 0;
 }
 

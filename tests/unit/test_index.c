@@ -7,8 +7,8 @@
  */
 #include "store.h"
 #include "term.h"
+#include "testutil.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,31 +22,7 @@
 
 /* Temp stores -------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
-typedef struct {
-  char *dir;
-  TrineStore *store;
-} TmpStore;
-
-static void tmp_open(TmpStore *t) {
-  t->dir = strdup("/tmp/trine-test-index-XXXXXX");
-  assert_non_null(t->dir);
-  assert_non_null(mkdtemp(t->dir));
-  assert_int_equal(trine_store_open(t->dir, NULL, &t->store), TRINE_OK);
-}
-
-static void tmp_close(TmpStore *t) {
-  trine_store_close(t->store);
-  nftw(t->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  free(t->dir);
-  *t = (TmpStore){0};
-}
+static void tmp_open(TuStore *t) { assert_int_equal(tu_store_open(t, "index", NULL), 0); }
 
 /* The term universe ---------------------------------------------------------- */
 
@@ -63,24 +39,12 @@ static int nterms;
 static int subj[NSUBJ], pred[NPRED], obj[NOBJ], graph[NGRAPH];
 static int sorted_terms[MAXTERMS]; /* indexes into terms, by text */
 
-static char *text_of(const TrineTerm *t) {
-  char *buf = NULL;
-  size_t len = 0, cap = 0;
-  assert_int_equal(term_write_buf(t, &buf, &len, &cap), 0);
-  char *s = malloc(len + 1);
-  assert_non_null(s);
-  memcpy(s, buf, len);
-  s[len] = '\0';
-  free(buf);
-  return s;
-}
-
 static int new_term(int kind, const char *fmt, int i, const char *dt, const char *lang) {
   Term *t = &terms[nterms];
   snprintf(t->value, sizeof t->value, fmt, i);
   if (kind == TRINE_TERM_IRI) t->term = trine_iri(t->value);
   else t->term = trine_literal(t->value, dt, lang);
-  t->text = text_of(&t->term);
+  t->text = tu_term_text(&t->term);
   return nterms++;
 }
 
@@ -114,7 +78,7 @@ static void universe_init(void) {
 }
 
 static int term_index(const TrineTerm *t) {
-  char *s = text_of(t);
+  char *s = tu_term_text(t);
   int lo = 0, hi = nterms;
   while (lo < hi) {
     int mid = (lo + hi) / 2;
@@ -497,7 +461,7 @@ static void check_stats(TrineStore *st, const QSet *model, const char *when) {
 /* Adding twice stores once; removing twice removes once; every position. */
 static void test_index_set_semantics(void **state) {
   (void)state;
-  TmpStore ts;
+  TuStore ts;
   tmp_open(&ts);
   TrineTerm s = trine_iri("http://ex.org/s"), p = trine_iri("http://ex.org/p");
   TrineTerm o = trine_literal("o", NULL, NULL), g = trine_iri("http://ex.org/g");
@@ -569,14 +533,14 @@ static void test_index_set_semantics(void **state) {
   assert_int_equal(trine_txn_add(t, &s, &p, &o, &lit), TRINE_ERR_ARG);
   assert_int_equal(trine_txn_add(t, &s, &p, NULL, NULL), TRINE_ERR_ARG);
   trine_txn_abort(t);
-  tmp_close(&ts);
+  tu_store_close(&ts);
 }
 
 /* The random data set, added quad by quad and bulk loaded: every pattern
  * against brute force, both stores identical; then removals. */
 static void test_index_patterns_add_and_load(void **state) {
   (void)state;
-  TmpStore a, b;
+  TuStore a, b;
   tmp_open(&a);
   tmp_open(&b);
   QSet gen = {0}, model = {0};
@@ -628,15 +592,15 @@ static void test_index_patterns_add_and_load(void **state) {
   qs_free(&model_b);
   qs_free(&rm);
   qs_free(&full);
-  tmp_close(&a);
-  tmp_close(&b);
+  tu_store_close(&a);
+  tu_store_close(&b);
 }
 
 /* Statistics across loads into a store that already has data, overlapping
  * loads and repeated statements, then removals and adds mixed. */
 static void test_index_stats_incremental_loads(void **state) {
   (void)state;
-  TmpStore c;
+  TuStore c;
   tmp_open(&c);
   QSet gen = {0}, part = {0}, model = {0};
   random_quads(&gen, 4000, 0xfeedULL);
@@ -686,7 +650,7 @@ static void test_index_stats_incremental_loads(void **state) {
   qs_free(&part);
   qs_free(&model);
   qs_free(&rm);
-  tmp_close(&c);
+  tu_store_close(&c);
 }
 
 /* Statistics read inside a write transaction include its own changes. */
@@ -706,7 +670,7 @@ static int count_pred(void *ctx, const TrinePredicateStats *ps) {
 
 static void test_index_stats_in_write_txn(void **state) {
   (void)state;
-  TmpStore c;
+  TuStore c;
   tmp_open(&c);
   TrineTerm s = trine_iri("http://ex.org/s"), p = trine_iri("http://ex.org/p");
   TrineTerm o = trine_iri("http://ex.org/o");
@@ -757,7 +721,7 @@ static void test_index_stats_in_write_txn(void **state) {
   trine_txn_abort(t);
   assert_int_equal(trine_store_stats(c.store, NULL, &st), TRINE_OK);
   assert_int_equal(st.quads, 2);
-  tmp_close(&c);
+  tu_store_close(&c);
 }
 
 int main(void) {

@@ -3,9 +3,9 @@
  * graph, error positions and limits, progress and cancellation, dumps of
  * one graph or all, and load -> dump -> load.
  */
+#include "testutil.h"
 #include "trine.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,13 +20,6 @@
 
 /* Helpers ------------------------------------------------------------------ */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 typedef struct {
   char *dir;
   TrineStore *store;
@@ -36,11 +29,8 @@ typedef struct {
 static int setup(void **state) {
   Fixture *f = calloc(1, sizeof *f);
   if (!f) return -1;
-  f->dir = strdup("/tmp/trine-test-load-XXXXXX");
-  if (!f->dir || !mkdtemp(f->dir)) return -1;
-  char store[512];
-  snprintf(store, sizeof store, "%s/store", f->dir);
-  if (trine_store_open(store, NULL, &f->store) != TRINE_OK) return -1;
+  f->dir = tu_tmpdir("load");
+  if (!f->dir || tu_open_in(f->dir, "store", &f->store) != TRINE_OK) return -1;
   *state = f;
   return 0;
 }
@@ -48,31 +38,21 @@ static int setup(void **state) {
 static int teardown(void **state) {
   Fixture *f = *state;
   trine_store_close(f->store);
-  nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  free(f->dir);
+  tu_rmtree(f->dir);
   free(f);
   return 0;
 }
 
 /* A second store in the fixture's directory. */
 static TrineStore *other_store(Fixture *f, const char *name) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", f->dir, name);
   TrineStore *s;
-  assert_int_equal(trine_store_open(path, NULL, &s), TRINE_OK);
+  assert_int_equal(tu_open_in(f->dir, name, &s), TRINE_OK);
   return s;
 }
 
 static const char *file_in(Fixture *f, const char *name) {
   snprintf(f->path, sizeof f->path, "%s/%s", f->dir, name);
   return f->path;
-}
-
-static void write_file(const char *path, const char *text, size_t len) {
-  FILE *fp = fopen(path, "wb");
-  assert_non_null(fp);
-  assert_int_equal(fwrite(text, 1, len, fp), len);
-  assert_int_equal(fclose(fp), 0);
 }
 
 static void write_gz(const char *path, const char *text, size_t len) {
@@ -89,13 +69,7 @@ static void write_gz(const char *path, const char *text, size_t len) {
 
 /* Dump as text (malloc'd, NUL-terminated). */
 static char *dump(TrineStore *s, TrineFormat fmt, const TrineTerm *g) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&buf, &len);
-  assert_non_null(m);
-  assert_int_equal(trine_store_dump(s, m, fmt, g), TRINE_OK);
-  assert_int_equal(fclose(m), 0);
-  return buf;
+  return tu_dump(s, fmt, g, NULL);
 }
 
 /* Lines of text sorted, joined again: a canonical form of a set of lines. */
@@ -223,7 +197,7 @@ static void test_load_gzip_files(void **state) {
   assert_int_equal(ls.bytes, len);
   /* The same data from a plain file gives the same store. */
   TrineStore *plain = other_store(f, "plain");
-  write_file(file_in(f, "data.nt"), nt, len);
+  tu_write_file(file_in(f, "data.nt"), nt, len);
   assert_int_equal(trine_store_load_file(plain, f->path, NULL, &ls), TRINE_OK);
   assert_int_equal(ls.bytes, len);
   char *a = dump(f->store, TRINE_FORMAT_NQUADS, NULL), *b = dump(plain, TRINE_FORMAT_NQUADS, NULL);
@@ -248,7 +222,7 @@ static void test_load_gzip_files(void **state) {
   snprintf(want, sizeof want, "%s:2:37: error: ", f->path);
   assert_memory_equal(errs.lines[0], want, strlen(want));
   /* A corrupt gzip stream is an error, not a silent partial load. */
-  write_file(file_in(f, "corrupt.nt.gz"), "\x1f\x8b\x08\x00garbage-garbage-garbage", 28);
+  tu_write_file(file_in(f, "corrupt.nt.gz"), "\x1f\x8b\x08\x00garbage-garbage-garbage", 28);
   uint64_t before = quads_of(plain);
   assert_true(trine_store_load_file(plain, f->path, NULL, &ls) >= TRINE_ERR_SYNTAX);
   assert_int_equal(quads_of(plain), before);
@@ -271,7 +245,7 @@ static void test_load_ntriples_into_named_graph(void **state) {
   /* From a file, into another graph; the same triples are new there. */
   TrineTerm g2 = trine_iri("http://ex.org/graph2");
   o = (TrineLoadOptions){.graph = &g2};
-  write_file(file_in(f, "x.nt"), nt, len);
+  tu_write_file(file_in(f, "x.nt"), nt, len);
   assert_int_equal(trine_store_load_file(f->store, f->path, &o, &ls), TRINE_OK);
   assert_int_equal(ls.quads_added, 300);
   assert_int_equal(count_graph(f->store, &g2), 300);
@@ -301,9 +275,9 @@ static void test_load_ntriples_into_named_graph(void **state) {
   assert_int_equal(errs.n, 1);
   assert_memory_equal(errs.lines[0], "q.nt:1:", 7);
   /* ... and so in a .nt file guessed from its name. */
-  write_file(file_in(f, "q.nt"), quad, strlen(quad));
+  tu_write_file(file_in(f, "q.nt"), quad, strlen(quad));
   assert_int_equal(trine_store_load_file(f->store, f->path, NULL, &ls), TRINE_ERR_SYNTAX);
-  write_file(file_in(f, "q.nq"), quad, strlen(quad));
+  tu_write_file(file_in(f, "q.nq"), quad, strlen(quad));
   assert_int_equal(trine_store_load_file(f->store, f->path, NULL, &ls), TRINE_OK);
   free(nt);
 }
@@ -350,7 +324,7 @@ static void test_load_error_positions(void **state) {
   assert_int_equal(quads_of(f->store), 0);
   /* From a file, the file name is the source. */
   const char *path = file_in(f, "bad.nt");
-  write_file(path, cases[0].text, strlen(cases[0].text));
+  tu_write_file(path, cases[0].text, strlen(cases[0].text));
   Errors errs = {0};
   TrineLoadOptions o = {.sink = collect_error, .sink_ctx = &errs};
   assert_int_equal(trine_store_load_file(f->store, path, &o, NULL), TRINE_ERR_SYNTAX);
@@ -435,7 +409,7 @@ static void test_load_progress_and_cancel(void **state) {
   char *before = dump(f->store, TRINE_FORMAT_NQUADS, NULL);
   size_t len;
   char *nt = gen_nt(120000, &len); /* about 8 MB */
-  write_file(file_in(f, "big.nt"), nt, len);
+  tu_write_file(file_in(f, "big.nt"), nt, len);
   /* Not cancelled: called several times, bytes and quads grow. */
   Prog p = {.monotonic = true};
   TrineLoadOptions o = {.progress = on_progress, .progress_ctx = &p};

@@ -1,6 +1,7 @@
 /* test_results.c -- unit tests of the result writers: the escaping and
  * formatting helpers of results.h, and trine_query_write() on real queries. */
 #include "results.h"
+#include "testutil.h"
 #include "trine.h"
 
 #include <setjmp.h>
@@ -10,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <ftw.h>
 
 #include <cmocka.h>
 
@@ -245,43 +244,15 @@ static const char DATA[] =
     "<http://ex.org/c> <http://xmlns.com/foaf/0.1/name> \"\xC3\x89mile \xC3\xA0 la plage du nord\" .\n"
     "<http://ex.org/c> <http://ex.org/age> \"7.5\"^^<" XSD "decimal> .\n";
 
-typedef struct {
-  char *dir;
-  TrineStore *store;
-} Fixture;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-                    struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
+typedef TuStore Fixture;
 
 static int setup(void **state) {
-  Fixture *f = calloc(1, sizeof *f);
-  if (!f)
+  if (tu_setup(state, "results", "store"))
     return -1;
-  f->dir = strdup("/tmp/trine-test-results-XXXXXX");
-  if (!f->dir || !mkdtemp(f->dir))
-    return -1;
-  char path[512];
-  snprintf(path, sizeof path, "%s/store", f->dir);
-  if (trine_store_open(path, NULL, &f->store) != TRINE_OK)
-    return -1;
+  Fixture *f = *state;
   if (trine_store_load_buffer(f->store, "data", DATA, sizeof DATA - 1, NULL,
                               NULL) != TRINE_OK)
     return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  Fixture *f = *state;
-  trine_store_close(f->store);
-  nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  free(f->dir);
-  free(f);
   return 0;
 }
 
@@ -518,17 +489,17 @@ int main(void) {
       cmocka_unit_test(test_results_shorten_iri),
       cmocka_unit_test(test_results_table_cells),
       cmocka_unit_test(test_results_utf8_width),
-      cmocka_unit_test_setup_teardown(test_results_write_json, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_results_write_xml, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_json, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_xml, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_csv_tsv, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_results_write_ask, setup, teardown),
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_ask, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_construct, setup,
-                                      teardown),
+                                      tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_table, setup,
-                                      teardown),
+                                      tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_update_and_errors,
-                                      setup, teardown),
+                                      setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

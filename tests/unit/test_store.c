@@ -2,9 +2,9 @@
  * test_store.c -- opening and closing stores, open flags and errors,
  * status strings and error formatting.
  */
+#include "testutil.h"
 #include "trine.h"
 
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,23 +17,10 @@
 
 #include <cmocka.h>
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 static char *make_tmpdir(void) {
-  char *d = strdup("/tmp/trine-test-store-XXXXXX");
+  char *d = tu_tmpdir("store");
   assert_non_null(d);
-  assert_non_null(mkdtemp(d));
   return d;
-}
-
-static void remove_tree(char *dir) {
-  nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  free(dir);
 }
 
 typedef struct {
@@ -82,7 +69,7 @@ static void test_store_create_and_reopen(void **state) {
   assert_int_equal(st.terms, 1);
   trine_store_close(s);
   trine_store_close(NULL);
-  remove_tree(dir);
+  tu_rmtree(dir);
 }
 
 /* Open failures: missing with NOCREATE or READONLY, a regular file, a
@@ -130,7 +117,7 @@ static void test_store_open_errors(void **state) {
   snprintf(path, sizeof path, "%s/no/such/parent", dir);
   assert_true(trine_store_open(path, NULL, &s) >= TRINE_ERR_SYNTAX);
   assert_null(s);
-  remove_tree(dir);
+  tu_rmtree(dir);
 }
 
 /* Errors go to the store's sink and to trine_store_errmsg(). */
@@ -157,7 +144,7 @@ static void test_store_errors_reach_sink(void **state) {
   assert_true(k.n >= 2);
   assert_memory_equal(k.text, "b.nt:1:", 7);
   trine_store_close(s);
-  remove_tree(dir);
+  tu_rmtree(dir);
 }
 
 /* Every status has a description; errors format as documented. */

@@ -3,9 +3,9 @@
  * processes, one writer at a time, read-only stores, and failed loads that
  * leave the store exactly as it was.
  */
+#include "testutil.h"
 #include "trine.h"
 
-#include <ftw.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,36 +22,9 @@
 
 /* Helpers ------------------------------------------------------------------ */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
+typedef TuStore Fixture;
 
-typedef struct {
-  char *dir;
-  TrineStore *store;
-} Fixture;
-
-static int setup(void **state) {
-  Fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  f->dir = strdup("/tmp/trine-test-txn-XXXXXX");
-  if (!f->dir || !mkdtemp(f->dir)) return -1;
-  if (trine_store_open(f->dir, NULL, &f->store) != TRINE_OK) return -1;
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  Fixture *f = *state;
-  trine_store_close(f->store);
-  nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-  free(f->dir);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return tu_setup(state, "txn", NULL); }
 
 static uint64_t quads_in(TrineStore *s, TrineTxn *t) {
   TrineStats st;
@@ -112,10 +85,7 @@ static int pred_line(void *ctx, const TrinePredicateStats *ps) {
 }
 
 static void snapshot(TrineStore *s, Snapshot *sn) {
-  FILE *m = open_memstream(&sn->dump, &sn->len);
-  assert_non_null(m);
-  assert_int_equal(trine_store_dump(s, m, TRINE_FORMAT_NQUADS, NULL), TRINE_OK);
-  fclose(m);
+  sn->dump = tu_dump(s, TRINE_FORMAT_NQUADS, NULL, &sn->len);
   assert_int_equal(trine_store_stats(s, NULL, &sn->st), TRINE_OK);
   sn->preds[0] = '\0';
   assert_int_equal(trine_store_predicates(s, NULL, pred_line, sn->preds), TRINE_OK);
@@ -620,17 +590,17 @@ static void test_txn_failed_load_into_empty_store(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_txn_abort_discards, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_snapshot_across_threads, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_readers_during_loads, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_one_writer_at_a_time, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_writer_in_other_process, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_readonly_rejects_writes, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_txn_readonly_store_reads, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_txn_abort_discards, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_snapshot_across_threads, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_readers_during_loads, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_one_writer_at_a_time, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_writer_in_other_process, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_readonly_rejects_writes, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_readonly_store_reads, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_failed_load_leaves_store_unchanged, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_txn_failed_load_into_empty_store, setup, teardown),
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_failed_load_into_empty_store, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
