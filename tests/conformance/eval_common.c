@@ -1123,3 +1123,74 @@ int ev_main(int argc, char **argv, const char *tag, const char *known_file,
   ev_tmp_cleanup();
   return failed ? 1 : 0;
 }
+
+/* One test's steps ------------------------------------------------------------ */
+
+void ev_on_error(void *ctx, const TrineError *e) {
+  EvErrors *c = ctx;
+  if (!c->errmsg[0])
+    trine_error_format(e, c->errmsg, sizeof c->errmsg);
+}
+
+const char *ev_load(TrineStore *store, const char *dir, const char *file,
+                    EvErrors *errs, char *why, size_t whysize) {
+  char path[1024];
+  ev_join(path, sizeof path, dir, file);
+  TrineLoadOptions lo = {.format = TRINE_FORMAT_NQUADS, .sink = ev_on_error,
+                         .sink_ctx = errs};
+  TrineStatus st = trine_store_load_file(store, path, &lo, NULL);
+  if (!st)
+    return NULL;
+  snprintf(why, whysize, "%s does not load: %s", file,
+           errs->errmsg[0] ? errs->errmsg : trine_strerror(st));
+  return why;
+}
+
+const char *ev_prepare(TrineStore *store, const char *dir, const char *file,
+                       const char *name, const char *base, EvErrors *errs,
+                       char **text, TrineQuery **q, char *why, size_t whysize) {
+  char path[1024];
+  size_t len;
+  ev_join(path, sizeof path, dir, file);
+  if (!(*text = ev_read_file(path, &len))) {
+    snprintf(why, whysize, "cannot read %s", file);
+    return why;
+  }
+  TrineQueryOptions qo = {.name = name, .base_iri = base && *base ? base : NULL,
+                          .timeout_ms = 20000, .sink = ev_on_error,
+                          .sink_ctx = errs};
+  TrineStatus st = trine_query_prepare(store, *text, len, &qo, q);
+  if (!st)
+    return NULL;
+  snprintf(why, whysize, "prepare: %s: %s", trine_strerror(st),
+           errs->errmsg[0] ? errs->errmsg : trine_store_errmsg(store));
+  return why;
+}
+
+void ev_print_both(const EvTable *want, const EvTable *got, const char *units,
+                   FILE *out) {
+  if (!ev_verbose)
+    return;
+  fprintf(out, "expected (%zu %s):\n", want->nrows, units);
+  ev_table_print(want, "  ", 0, out);
+  fprintf(out, "actual (%zu %s):\n", got->nrows, units);
+  ev_table_print(got, "  ", 0, out);
+}
+
+const char *ev_compare(const EvTable *want, const EvTable *got,
+                       const EvCompare *cmp, const char *what, FILE *diff,
+                       char *why, size_t whysize) {
+  char *dbuf = NULL;
+  size_t dlen = 0;
+  FILE *d = open_memstream(&dbuf, &dlen);
+  bool ok = ev_tables_match(want, got, cmp, d);
+  fclose(d);
+  if (!ok) {
+    snprintf(why, whysize, "%s differ (%zu expected, %zu actual)", what,
+             want->nrows, got->nrows);
+    if (diff)
+      fputs(dbuf, diff);
+  }
+  free(dbuf);
+  return ok ? NULL : why;
+}

@@ -125,6 +125,37 @@ bool ev_parse_quads_buf(const char *name, const char *text, size_t len,
 /// out = dir/file, cut to size.
 void ev_join(char *out, size_t size, const char *dir, const char *file);
 
+/* One test's steps ------------------------------------------------------------ */
+
+/// A TrineErrorSink context (ev_on_error) keeping the first message.
+typedef struct {
+  char errmsg[512];
+} EvErrors;
+
+void ev_on_error(void *ctx, const TrineError *e);
+
+/// Load dir/file (N-Quads) into store. NULL, or the reason written to why.
+const char *ev_load(TrineStore *store, const char *dir, const char *file,
+                    EvErrors *errs, char *why, size_t whysize);
+
+/// Read dir/file into *text (the caller frees it, after *q) and prepare it
+/// as the request name against base (NULL or "": none), with a 20 s
+/// timeout. NULL, or the reason written to why.
+const char *ev_prepare(TrineStore *store, const char *dir, const char *file,
+                       const char *name, const char *base, EvErrors *errs,
+                       char **text, TrineQuery **q, char *why, size_t whysize);
+
+/// When ev_verbose: both tables in full to out, counted in units.
+void ev_print_both(const EvTable *want, const EvTable *got, const char *units,
+                   FILE *out);
+
+/// Compare want with got under cmp (ev_tables_match). NULL when they match;
+/// else "WHAT differ (N expected, M actual)" written to why and the diff to
+/// diff (if not NULL).
+const char *ev_compare(const EvTable *want, const EvTable *got,
+                       const EvCompare *cmp, const char *what, FILE *diff,
+                       char *why, size_t whysize);
+
 /* Known failures -------------------------------------------------------------- */
 
 typedef struct {

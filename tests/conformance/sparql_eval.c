@@ -424,17 +424,6 @@ static const char *read_srj(const char *path, Results *out) {
 
 /* The runner ------------------------------------------------------------------ */
 
-typedef struct {
-  char errmsg[512];
-} RunCtx;
-
-static void on_error(void *ctx, const TrineError *e) {
-  RunCtx *c = ctx;
-  if (!c->errmsg[0])
-    trine_error_format(e, c->errmsg, sizeof c->errmsg);
-}
-
-
 /* Run one test; NULL when it passes, else a reason (details go to diff). */
 static const char *run_test(const char *dir, const char *name, FILE *diff) {
   static char why[1024];
@@ -455,21 +444,13 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   Results want = {0}, got = {0};
   size_t groups[4096], ngroups = 0;
   char *text = NULL;
-  RunCtx rc = {{0}};
+  EvErrors rc = {{0}};
   if (!store) {
     fail = "cannot create a store";
     goto out;
   }
-  ev_join(path, sizeof path, dir, "data.nq");
-  TrineLoadOptions lo = {.format = TRINE_FORMAT_NQUADS, .sink = on_error,
-                         .sink_ctx = &rc};
-  TrineStatus st = trine_store_load_file(store, path, &lo, NULL);
-  if (st) {
-    snprintf(why, sizeof why, "data.nq does not load: %s",
-             rc.errmsg[0] ? rc.errmsg : trine_strerror(st));
-    fail = why;
+  if ((fail = ev_load(store, dir, "data.nq", &rc, why, sizeof why)))
     goto out;
-  }
   /* Expected results. */
   if (construct) {
     char err[512];
@@ -485,21 +466,10 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
       goto out;
   }
   /* The query. */
-  size_t len;
-  ev_join(path, sizeof path, dir, "query.rq");
-  if (!(text = ev_read_file(path, &len))) {
-    fail = "cannot read query.rq";
+  if ((fail = ev_prepare(store, dir, "query.rq", name, base, &rc, &text, &q,
+                         why, sizeof why)))
     goto out;
-  }
-  TrineQueryOptions qo = {.name = name, .base_iri = base && *base ? base : NULL,
-                          .timeout_ms = 20000, .sink = on_error,
-                          .sink_ctx = &rc};
-  if ((st = trine_query_prepare(store, text, len, &qo, &q))) {
-    snprintf(why, sizeof why, "prepare: %s: %s", trine_strerror(st),
-             rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
-    fail = why;
-    goto out;
-  }
+  TrineStatus st;
   TrineQueryForm form = trine_query_form(q);
   size_t ncols = trine_query_columns(q);
   if (form == TRINE_QUERY_ASK) {
@@ -545,17 +515,11 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
                         : "expected solutions, got a boolean";
     goto out;
   }
-  if (ev_verbose) {
-    if (want.is_bool) {
-      fprintf(diff, "expected: %s\nactual:   %s\n", want.boolean ? "true" : "false",
-              got.boolean ? "true" : "false");
-    } else {
-      fprintf(diff, "expected (%zu rows):\n", want.table.nrows);
-      ev_table_print(&want.table, "  ", 0, diff);
-      fprintf(diff, "actual (%zu rows):\n", got.table.nrows);
-      ev_table_print(&got.table, "  ", 0, diff);
-    }
-  }
+  if (ev_verbose && want.is_bool)
+    fprintf(diff, "expected: %s\nactual:   %s\n", want.boolean ? "true" : "false",
+            got.boolean ? "true" : "false");
+  else if (!want.is_bool)
+    ev_print_both(&want.table, &got.table, "rows", diff);
   if (want.is_bool) {
     if (want.boolean != got.boolean) {
       snprintf(why, sizeof why, "expected %s, got %s",
@@ -595,19 +559,8 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
       cmp.ngroups = ngroups;
     }
   }
-  char *dbuf = NULL;
-  size_t dlen = 0;
-  FILE *d = open_memstream(&dbuf, &dlen);
-  bool ok = ev_tables_match(&want.table, &got.table, &cmp, d);
-  fclose(d);
-  if (!ok) {
-    snprintf(why, sizeof why, "results differ (%zu expected, %zu actual)",
-             want.table.nrows, got.table.nrows);
-    fail = why;
-    if (diff)
-      fputs(dbuf, diff);
-  }
-  free(dbuf);
+  fail = ev_compare(&want.table, &got.table, &cmp, "results", diff, why,
+                    sizeof why);
 out:
   free(text);
   trine_query_free(q);

@@ -20,17 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  char errmsg[512];
-} RunCtx;
-
-static void on_error(void *ctx, const TrineError *e) {
-  RunCtx *c = ctx;
-  if (!c->errmsg[0])
-    trine_error_format(e, c->errmsg, sizeof c->errmsg);
-}
-
-
 /* Run one test; NULL when it passes, else a reason (details go to diff). */
 static const char *run_test(const char *dir, const char *name, FILE *diff) {
   static char why[1024];
@@ -46,46 +35,27 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   EvTable want = {0}, got = {0};
   char *text = NULL, *dump = NULL;
   size_t len = 0;
-  RunCtx rc = {{0}};
+  EvErrors rc = {{0}};
   if (!store) {
     fail = "cannot create a store";
     goto out;
   }
-  ev_join(path, sizeof path, dir, "before.nq");
-  TrineLoadOptions lo = {.format = TRINE_FORMAT_NQUADS, .sink = on_error,
-                         .sink_ctx = &rc};
-  TrineStatus st = trine_store_load_file(store, path, &lo, NULL);
-  if (st) {
-    snprintf(why, sizeof why, "before.nq does not load: %s",
-             rc.errmsg[0] ? rc.errmsg : trine_strerror(st));
-    fail = why;
+  if ((fail = ev_load(store, dir, "before.nq", &rc, why, sizeof why)))
     goto out;
-  }
   ev_join(path, sizeof path, dir, "after.nq");
   if (!ev_parse_quads(path, true, &want, err, sizeof err)) {
     snprintf(why, sizeof why, "after.nq: %s", err);
     fail = why;
     goto out;
   }
-  ev_join(path, sizeof path, dir, "request.ru");
-  if (!(text = ev_read_file(path, &len))) {
-    fail = "cannot read request.ru";
+  if ((fail = ev_prepare(store, dir, "request.ru", name, base, &rc, &text, &q,
+                         why, sizeof why)))
     goto out;
-  }
-  TrineQueryOptions qo = {.name = name, .base_iri = base && *base ? base : NULL,
-                          .timeout_ms = 20000, .sink = on_error,
-                          .sink_ctx = &rc};
-  if ((st = trine_query_prepare(store, text, len, &qo, &q))) {
-    snprintf(why, sizeof why, "prepare: %s: %s", trine_strerror(st),
-             rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
-    fail = why;
-    goto out;
-  }
   if (trine_query_form(q) != TRINE_QUERY_UPDATE) {
     fail = "the request is not an update";
     goto out;
   }
-  st = trine_query_step(q);
+  TrineStatus st = trine_query_step(q);
   if (st != TRINE_DONE && st != TRINE_ROW) {
     snprintf(why, sizeof why, "update: %s: %s", trine_strerror(st),
              rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
@@ -109,26 +79,9 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   }
   ev_table_distinct(&want);
   ev_table_distinct(&got);
-  if (ev_verbose) {
-    fprintf(diff, "expected (%zu quads):\n", want.nrows);
-    ev_table_print(&want, "  ", 0, diff);
-    fprintf(diff, "actual (%zu quads):\n", got.nrows);
-    ev_table_print(&got, "  ", 0, diff);
-  }
+  ev_print_both(&want, &got, "quads", diff);
   EvCompare cmp = {0};
-  char *dbuf = NULL;
-  size_t dlen = 0;
-  FILE *d = open_memstream(&dbuf, &dlen);
-  bool ok = ev_tables_match(&want, &got, &cmp, d);
-  fclose(d);
-  if (!ok) {
-    snprintf(why, sizeof why, "datasets differ (%zu expected, %zu actual)",
-             want.nrows, got.nrows);
-    fail = why;
-    if (diff)
-      fputs(dbuf, diff);
-  }
-  free(dbuf);
+  fail = ev_compare(&want, &got, &cmp, "datasets", diff, why, sizeof why);
 out:
   free(text);
   free(dump);
