@@ -163,6 +163,49 @@ static bool declares(const char *text, const char *name) {
   return false;
 }
 
+/* The prefixes text declares, then the shell's, as name, IRI pairs in
+ * *out (the first ones owned); their number, *out NULL when none. */
+static size_t declared_prefixes(Shell *sh, const char *text, char ***out) {
+  size_t n = 0;
+  char **v = NULL;
+  *out = NULL;
+  for (const char *p = text; (p = strcasestr(p, "PREFIX")); p += 6) {
+    if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == ':')) continue;
+    const char *name = p + 6 + strspn(p + 6, " \t\r\n");
+    size_t nlen = strcspn(name, ": \t\r\n<");
+    if (name[nlen] != ':') continue;
+    const char *iri = name + nlen + 1;
+    iri += strspn(iri, " \t\r\n");
+    if (*iri != '<') continue;
+    size_t ilen = strcspn(iri + 1, ">\n");
+    if (iri[1 + ilen] != '>') continue;
+    char **w = realloc(v, (n + 1) * 2 * sizeof *v);
+    if (!w) break;
+    v = w;
+    v[2 * n] = strndup(name, nlen);
+    v[2 * n + 1] = strndup(iri + 1, ilen);
+    if (!v[2 * n] || !v[2 * n + 1]) {
+      free(v[2 * n]);
+      free(v[2 * n + 1]);
+      break;
+    }
+    ++n;
+  }
+  if (!n) {
+    free(v);
+    return 0;
+  }
+  char **w = realloc(v, (n + sh->nprefixes) * 2 * sizeof *v);
+  if (!w) {
+    for (size_t i = 0; i < 2 * n; ++i) free(v[i]);
+    free(v);
+    return 0;
+  }
+  memcpy(w + 2 * n, sh->prefixes, sh->nprefixes * 2 * sizeof *w);
+  *out = w;
+  return n + sh->nprefixes;
+}
+
 /* The text to prepare: the known prefixes (saved, then rdf: rdfs: xsd:
  * owl:) that the query does not declare, all
  * on one line (errors then lie one line further), then the query. */
@@ -254,8 +297,11 @@ static int run_query(Shell *sh, const char *text) {
   }
   TrineResultFormat f = sh->format ? sh->format
                         : isatty(fileno(sh->out)) ? TRINE_RESULTS_TABLE : TRINE_RESULTS_TSV;
-  TrineWriteOptions wo = {.prefixes = (const char *const *)sh->prefixes,
-                          .nprefixes = sh->nprefixes,
+  /* The query's own PREFIX declarations shorten its table first. */
+  char **pv = NULL;
+  size_t np = declared_prefixes(sh, text, &pv);
+  TrineWriteOptions wo = {.prefixes = (const char *const *)(pv ? pv : sh->prefixes),
+                          .nprefixes = pv ? np : sh->nprefixes,
                           .width = term_width(sh->out),
                           .max_rows = sh->limit,
                           .headers = !sh->no_headers};
@@ -266,6 +312,10 @@ static int run_query(Shell *sh, const char *text) {
   st = trine_query_write(q, f, &wo, sh->out, &rows);
   running = NULL;
   sh->text = NULL;
+  if (pv) {
+    for (size_t i = 0; i < np - sh->nprefixes; ++i) free(pv[2 * i]), free(pv[2 * i + 1]);
+    free(pv);
+  }
   trine_query_free(q);
   fflush(sh->out);
   double secs = now() - t0;
@@ -585,8 +635,9 @@ int main(int argc, char **argv) {
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    fprintf(stderr, "trine %s on %s: enter SPARQL ending with ';' or a blank line, "
-                    ".help for commands, Ctrl-D to quit\n",
+    fprintf(stderr, "trine %s, store %s\n"
+                    "Enter SPARQL ending with ';' or a blank line; .help lists the commands; "
+                    "Ctrl-D quits.\n",
             trine_version(), sh.store_path ? sh.store_path : store_path);
   }
   int rc = 0;

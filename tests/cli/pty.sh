@@ -62,7 +62,7 @@ wait rows)
 wait trine> 
 send \x04
 EOF2
-want "banner names the store and .help" "on st:" ".help for commands"
+want "banner names the store and .help" "store st" ".help lists the commands"
 want "continuation prompt" "  ...> WHERE { ?s rdfs:label ?label }"
 want "table with shortened IRIs" "<http://ex.org/alice>" '"Alice"' "(2 rows)"
 grep -qE '^-+ +-+$|^-+-+' "$OUT" && ok "table has a rule under the header" || bad "table rule" "none"
