@@ -396,22 +396,24 @@ TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t 
 
 /* ---- single quads ---- */
 
-static int put_one(TrineTxn *t, IndexId idx, const Quad *q) {
+/* The key and value of q in index idx's layout. */
+static void pack(const Quad *q, IndexId idx, unsigned char kb[8], unsigned char vb[VAL_SIZE]) {
   Quad r;
   permute(&r, q, 1, idx);
-  unsigned char kb[8], vb[VAL_SIZE];
   be_put(kb, r.v[0]);
   pack_value(vb, &r);
+}
+
+static int put_one(TrineTxn *t, IndexId idx, const Quad *q) {
+  unsigned char kb[8], vb[VAL_SIZE];
+  pack(q, idx, kb, vb);
   MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   return mdb_put(t->txn, t->store->idx[idx], &k, &v, MDB_NODUPDATA);
 }
 
 static int del_one(TrineTxn *t, IndexId idx, const Quad *q) {
-  Quad r;
-  permute(&r, q, 1, idx);
   unsigned char kb[8], vb[VAL_SIZE];
-  be_put(kb, r.v[0]);
-  pack_value(vb, &r);
+  pack(q, idx, kb, vb);
   MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   return mdb_del(t->txn, t->store->idx[idx], &k, &v);
 }
