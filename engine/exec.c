@@ -304,7 +304,16 @@ static TrineStatus scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn f
     if (cache) cache->it[gi] = it;
     Quad buf[SCAN_BATCH];
     size_t n;
-    while ((n = index_iter_fill(it, buf, SCAN_BATCH, &st)) > 0 && !st) {
+    /* A callback's non-OK status (an error, or a request to stop) ends
+     * the scan and is returned. */
+    while (!st) {
+      TrineStatus fst;
+      n = index_iter_fill(it, buf, SCAN_BATCH, &fst);
+      if (fst) {
+        st = fst;
+        break;
+      }
+      if (n == 0) break;
       for (size_t i = 0; i < n && !st; ++i) {
         /* With several default graphs, a triple counts once (RDF merge). */
         bool dup = false;
@@ -342,6 +351,7 @@ typedef struct {
 
 TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
                                  SparqlExpr *const *filters, size_t nfilters) {
+  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
   if (nfilters) {
     bool pass;
     TrineStatus st = expr_filter(&x->ex, filters, nfilters, row, &pass);
@@ -641,25 +651,33 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   double full = estimate(x, p, &none, gc);
   double n = (double)cur->n;
   *method = "probe";
-  if (cur->n < 64 || n * (10 + per_row) <= full + 2 * n)
+  exec_table_init(next, x->width);
+  /* Probes also when only the first rows are wanted (LIMIT): they stop. */
+  if (x->emit_cap || cur->n < 64 || n * (10 + per_row) <= full + 2 * n)
     return extend_pattern(x, p, gc, cur, fl, nf, next);
   Table unit, all, joined;
+  exec_table_init(&all, x->width);
   TrineStatus st = exec_unit_table(x, &unit);
   if (!st) st = extend_pattern(x, p, gc, &unit, NULL, 0, &all);
   exec_table_release(x, &unit);
-  if (st) return st;
+  if (st) {
+    exec_table_release(x, &all);
+    return st;
+  }
   uint32_t v = scan_order_var(x, p, gc);
   uint64_t shared = certain_vars(cur);
   bool merged = v != SPARQL_NO_VAR && exec_bit(&shared, v) && sorted_on(cur, v);
   *method = merged ? "scan+merge join" : "scan+hash join";
   st = merged ? merge_join(x, cur, &all, v, &joined) : join_tables(x, cur, &all, &joined);
   exec_table_release(x, &all);
-  if (st) return st;
+  if (st) {
+    exec_table_release(x, &joined);
+    return st;
+  }
   if (!nf) {
     *next = joined;
     return TRINE_OK;
   }
-  exec_table_init(next, x->width);
   for (size_t r = 0; r < joined.n && !st; ++r)
     st = exec_emit(x, next, exec_row(&joined, r), fl, nf);
   exec_table_release(x, &joined);
@@ -669,6 +687,8 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
 static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   Leaves l = {0};
+  size_t want = x->want; /* for this group only, not the ones inside it */
+  x->want = 0;
   bool saved_in = x->in_graph;
   TrineId saved_g = x->graph;
   uint64_t *fvars = calloc(nfilters + 1, sizeof *fvars);
@@ -729,6 +749,10 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       }
     }
     Table next;
+    exec_table_init(&next, x->width);
+    /* Only the first rows wanted (LIMIT over this group): the last step
+     * stops making rows once it has them. */
+    if (last && want) x->emit_cap = want;
     if (best == l.n) { /* no pattern left: just the filters */
       exec_table_init(&next, x->width);
       for (size_t r = 0; r < cur.n && !st; ++r)
@@ -773,6 +797,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       st = path_extend(x, l.v[best].op, gc, &cur, fl, nf, &next);
       prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), st ? 0 : next.n);
     }
+    x->emit_cap = 0;
+    if (st == TRINE_DONE) st = TRINE_OK; /* stopped at the cap */
     if (own) exec_table_release(x, &cur);
     cur = next;
     own = true;
@@ -1078,8 +1104,19 @@ static TrineStatus distinct_rows(Exec *x, Table *t) {
   return TRINE_OK;
 }
 
+/* Under a SLICE, does every row of this chain reach the output? Then its
+ * join group may stop after offset + limit rows. */
+static bool limit_safe(const SparqlOp *op) {
+  while (op->kind == SPARQL_OP_PROJECT || op->kind == SPARQL_OP_EXTEND) op = op->a;
+  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_JOIN ||
+         op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_FILTER;
+}
+
 static TrineStatus eval_slice(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  if (op->limit >= 0 && limit_safe(op->a))
+    x->want = (size_t)op->limit + (op->offset > 0 ? (size_t)op->offset : 0);
   TrineStatus st = eval(x, op->a, gc, out);
+  x->want = 0;
   if (st) return st;
   size_t off = op->offset > 0 ? (size_t)op->offset : 0;
   if (off > out->n) off = out->n;

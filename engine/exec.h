@@ -51,6 +51,8 @@ typedef struct {
   bool in_graph;
   TrineId graph;
   void *memo;   /* closures computed so far (exec.c) */
+  size_t want;      /* rows a LIMIT above the next join group needs (0: all) */
+  size_t emit_cap;  /* rows the step being run may make (0: no cap) */
   /* the executed plan, when profile is set */
   bool profile;
   ProfEntry *prof;
