@@ -1,0 +1,104 @@
+/*
+ * test_exec.c -- the executor's limits and early stops, through the public
+ * query API: LIMIT over a cross product, the memory limit, cancellation
+ * and timeouts. Each must end the query cleanly with its status.
+ */
+#include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* A store with n triples <s_i> <p> <o_i> and n triples <o_i> <q> "i". */
+static int setup(void **state) {
+  if (tu_setup(state, "exec", "store")) return -1;
+  TuStore *t = *state;
+  size_t n = 3000, cap = n * 120, len = 0;
+  char *text = malloc(cap);
+  if (!text) return -1;
+  for (size_t i = 0; i < n; ++i)
+    len += (size_t)snprintf(text + len, cap - len,
+                            "<http://ex/s%zu> <http://ex/p> <http://ex/o%zu> .\n"
+                            "<http://ex/o%zu> <http://ex/q> \"%zu\" .\n", i, i, i, i);
+  TrineStatus st = trine_store_load_buffer(t->store, "gen", text, len, NULL, NULL);
+  free(text);
+  return st == TRINE_OK ? 0 : -1;
+}
+
+/* Run text to its end: the final status and the number of rows. */
+static TrineStatus run(TrineStore *s, const char *text, const TrineQueryOptions *o,
+                       size_t *rows) {
+  TrineQuery *q;
+  TrineStatus st = trine_query_prepare(s, text, strlen(text), o, &q);
+  if (st) return st;
+  *rows = 0;
+  while ((st = trine_query_step(q)) == TRINE_ROW) ++*rows;
+  trine_query_free(q);
+  return st;
+}
+
+/* 6000 x 6000 rows would need far more than the memory limit; LIMIT 3
+ * stops the group after three. */
+static void test_exec_limit_stops_cross_product(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  TrineQueryOptions o = {.memory_limit = 64u << 20};
+  assert_int_equal(run(t->store, "SELECT ?a ?c { ?a ?p ?b . ?c ?q ?d } LIMIT 3", &o, &rows),
+                   TRINE_DONE);
+  assert_int_equal(rows, 3);
+  assert_int_equal(run(t->store, "SELECT ?a ?c { ?a ?p ?b . ?c ?q ?d } OFFSET 5 LIMIT 4", &o,
+                       &rows),
+                   TRINE_DONE);
+  assert_int_equal(rows, 4);
+}
+
+/* Without a LIMIT the same cross product hits the memory limit: a clear
+ * error, and the store answers the next query. */
+static void test_exec_memory_limit_is_an_error(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  TrineQueryOptions o = {.memory_limit = 8u << 20};
+  assert_int_equal(run(t->store, "SELECT * { ?a ?p ?b . ?c ?q ?d }", &o, &rows), TRINE_ERR_FULL);
+  assert_non_null(strstr(trine_store_errmsg(t->store), "memory"));
+  assert_int_equal(run(t->store, "SELECT * { ?a <http://ex/q> ?d }", NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3000);
+}
+
+static void test_exec_cancel_before_step(void **state) {
+  TuStore *t = *state;
+  const char *text = "SELECT * { ?a ?p ?b . ?c ?q ?d }";
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), NULL, &q), TRINE_OK);
+  trine_query_cancel(q);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_CANCELLED);
+  /* reset clears the request to stop */
+  assert_int_equal(trine_query_reset(q), TRINE_OK);
+  trine_query_free(q);
+}
+
+static void test_exec_timeout(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  /* path closures from every node, times 3000 rows: far more than 1 ms
+   * (and than the memory the timeout allows it to reach) */
+  TrineQueryOptions o = {.timeout_ms = 1, .memory_limit = (size_t)256 << 20};
+  TrineStatus st = run(t->store, "SELECT * { ?a (<http://ex/p>|<http://ex/q>|^<http://ex/p>)* ?b . ?c ?q ?d }",
+                       &o, &rows);
+  assert_int_equal(st, TRINE_ERR_CANCELLED);
+  assert_non_null(strstr(trine_store_errmsg(t->store), "timed out"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_timeout, setup, tu_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
