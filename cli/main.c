@@ -3,8 +3,6 @@
  * that runs commands from arguments, a file or standard input.
  */
 #include "shell.h"
-#include "plan.h"
-#include "sparql.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -60,33 +58,6 @@ static const char usage_text[] =
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);
   return 2;
-}
-
-/* Parse a query; print its error and the offending line if it is wrong. */
-static SparqlRequest *parse_query(Shell *sh, const char *name, const char *text) {
-  SparqlRequest *req = NULL;
-  TrineError err = {0};
-  if (sparql_parse(name, text, strlen(text), NULL, &req, &err) == TRINE_OK) return req;
-  shell_sink(sh, &err);
-  sparql_error_caret(text, strlen(text), &err, sh->err);
-  sh->errors++;
-  return NULL;
-}
-
-int shell_explain(Shell *sh, const char *text) {
-  SparqlRequest *req = parse_query(sh, sh->source, text);
-  if (!req) return 1;
-  int rc = sparql_algebra_print(req, sh->out) ? 1 : 0;
-  TrineTxn *txn = NULL;
-  if (!rc && sh->store && !trine_txn_begin(sh->store, false, &txn)) {
-    if (plan_print_access(txn, req, sh->out)) {
-      shell_error(sh, "%s", trine_store_errmsg(sh->store));
-      rc = 1;
-    }
-    trine_txn_abort(txn);
-  }
-  sparql_request_free(req);
-  return rc;
 }
 
 /* Prefixes used to shorten IRIs in tables, after the saved ones. */
@@ -229,6 +200,27 @@ static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
 
 static bool reported; /* the sink has said what went wrong */
 
+/* The line of text an error points at, and a caret under its column
+ * (columns count characters; tabs are kept so the caret lines up). */
+static void print_caret(FILE *out, const char *text, unsigned line, unsigned col) {
+  const char *p = text;
+  for (unsigned l = 1; l < line && p; ++l) {
+    p = strchr(p, '\n');
+    if (p) ++p;
+  }
+  if (!p) return;
+  size_t len = strcspn(p, "\r\n");
+  fprintf(out, "  %.*s\n  ", (int)len, p);
+  unsigned c = 1;
+  for (size_t i = 0; i < len && c < col; ++i) {
+    unsigned char ch = (unsigned char)p[i];
+    if ((ch & 0xC0) == 0x80) continue; /* inside a UTF-8 sequence */
+    fputc(ch == '\t' ? '\t' : ' ', out);
+    ++c;
+  }
+  fputs("^\n", out);
+}
+
 /* Query errors with a position get the offending line and a caret; the
  * position is that in the text as typed. */
 static void query_sink(void *ctx, const TrineError *e) {
@@ -246,7 +238,7 @@ static void query_sink(void *ctx, const TrineError *e) {
   }
   if (e2.line) e2.line -= sh->added_lines;
   shell_sink(sh, &e2);
-  if (e2.line && sh->text) sparql_error_caret(sh->text, strlen(sh->text), &e2, sh->err);
+  if (e2.line && sh->text) print_caret(sh->err, sh->text, e2.line, e2.col);
 }
 
 /* The running query, for the SIGINT handler. */
@@ -271,6 +263,48 @@ static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* .explain and --explain, through the public API: the algebra, each
+ * pattern's access path and, with a store, the plan as run (queries only,
+ * never updates) with estimated and actual rows. */
+int shell_explain(Shell *sh, const char *text) {
+  TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
+                          .sink_ctx = sh, .profile = true};
+  unsigned added = 0;
+  char *full = with_prefixes(sh, text, &added);
+  if (!full) {
+    shell_error(sh, "out of memory");
+    return 1;
+  }
+  sh->text = text;
+  sh->added_lines = added;
+  reported = false;
+  TrineQuery *q;
+  TrineStatus st = trine_query_prepare(sh->store, full, strlen(full), &qo, &q);
+  free(full);
+  if (st) {
+    sh->text = NULL;
+    if (!reported && sh->store) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    else sh->errors++;
+    return 1;
+  }
+  if (sh->store && trine_query_form(q) != TRINE_QUERY_UPDATE) {
+    running = q;
+    while ((st = trine_query_step(q)) == TRINE_ROW) continue;
+    running = NULL;
+  } else {
+    st = TRINE_DONE;
+  }
+  if (st == TRINE_DONE) st = trine_query_explain(q, sh->out);
+  sh->text = NULL;
+  trine_query_free(q);
+  if (st) {
+    if (!reported) shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(st));
+    else sh->errors++;
+    return 1;
+  }
+  return 0;
 }
 
 static int run_query(Shell *sh, const char *text) {
