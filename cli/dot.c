@@ -377,9 +377,12 @@ static int cmd_help(Shell *sh, int argc, char **argv);
 static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
     {"explain", "QUERY",
-     "Show how QUERY would run, without running it\n"
-     "QUERY is the rest of the line. Shows its SPARQL algebra, then how each\n"
-     "triple pattern is read: the index used and the estimated rows.",
+     "Show how QUERY runs: algebra, access paths, the plan with row counts\n"
+     "QUERY is the rest of the line. Shows its SPARQL algebra, how each\n"
+     "triple pattern can be read (index, estimated rows), then runs the\n"
+     "query (an update is never run) and shows the plan as executed: each\n"
+     "step in order, how it read (probe, scan + hash or merge join, path,\n"
+     "VALUES join), the rows estimated and the rows it actually produced.",
      1, 1, cmd_explain},
     {"format", "FORMAT",
      "Show results as table, tsv, csv, json or xml\n"
