@@ -217,15 +217,30 @@ typedef struct {
   bool missing;    /* a constant is not in the store: no match */
 } Pat;
 
+/* The store id of a constant of the request, remembered by its address:
+ * join groups are planned again for each row an OPTIONAL or EXISTS probes. */
+static TrineStatus const_id(Exec *x, const TrineTerm *term, TrineId *id) {
+  size_t slot = ((uintptr_t)term >> 4) % (sizeof x->consts / sizeof x->consts[0]);
+  if (x->consts[slot].term == term) {
+    *id = x->consts[slot].id;
+    return *id ? TRINE_OK : TRINE_NOT_FOUND;
+  }
+  TrineStatus st = term->kind == TRINE_TERM_BLANK ? TRINE_NOT_FOUND
+                                                   : qdict_lookup(x->dict, term, id);
+  if (st && st != TRINE_NOT_FOUND) return st;
+  if (st) *id = 0;
+  x->consts[slot].term = term;
+  x->consts[slot].id = *id;
+  return st;
+}
+
 static TrineStatus make_pat(Exec *x, const SparqlTriple *t, Pat *p) {
   const SparqlSlot *sl[3] = {&t->s, &t->p, &t->o};
   *p = (Pat){0};
   for (int i = 0; i < 3; ++i) {
     p->var[i] = sl[i]->var;
     if (sl[i]->var != SPARQL_NO_VAR) continue;
-    TrineStatus st = sl[i]->term.kind == TRINE_TERM_BLANK
-                         ? TRINE_NOT_FOUND
-                         : qdict_lookup(x->dict, &sl[i]->term, &p->id[i]);
+    TrineStatus st = const_id(x, &sl[i]->term, &p->id[i]);
     if (st == TRINE_NOT_FOUND) p->missing = true;
     else if (st) return st;
   }
@@ -233,22 +248,36 @@ static TrineStatus make_pat(Exec *x, const SparqlTriple *t, Pat *p) {
 }
 
 /* Expected rows of p given the variables already bound. */
+/* Counters of a predicate (c[0..2]) or a graph (c[0]), remembered. */
+static void stat_of(Exec *x, TrineId id, bool graph, uint64_t c[3]) {
+  for (size_t i = 0; i < x->nstat; ++i)
+    if (x->stat[i].id == id && x->stat[i].graph == graph) {
+      memcpy(c, x->stat[i].c, sizeof x->stat[i].c);
+      return;
+    }
+  c[0] = c[1] = c[2] = 0;
+  if (graph) stats_graph(x->txn, id, &c[0]);
+  else stats_predicate(x->txn, id, c);
+  if (x->nstat < sizeof x->stat / sizeof x->stat[0]) {
+    x->stat[x->nstat].id = id;
+    x->stat[x->nstat].graph = graph;
+    memcpy(x->stat[x->nstat++].c, c, sizeof x->stat[0].c);
+  }
+}
+
 static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
   if (p->missing) return 0;
   bool b[3];
   for (int i = 0; i < 3; ++i)
     b[i] = p->var[i] == SPARQL_NO_VAR || exec_bit(bound, p->var[i]);
-  uint64_t scope = 0;
-  if (gc.one) stats_graph(x->txn, gc.g, &scope);
-  else for (size_t i = 0; i < x->ndflt; ++i) {
-    uint64_t n = 0;
-    stats_graph(x->txn, x->dflt[i], &n);
-    scope += n;
+  uint64_t scope = 0, c[3];
+  for (size_t i = 0; i < (gc.one ? 1 : x->ndflt); ++i) {
+    stat_of(x, gc.one ? gc.g : x->dflt[i], true, c);
+    scope += c[0];
   }
   double est = (double)scope;
   if (p->var[1] == SPARQL_NO_VAR) {
-    uint64_t c[3];
-    stats_predicate(x->txn, p->id[1], c);
+    stat_of(x, p->id[1], false, c);
     est = (double)c[0];
     if (b[0] && c[1]) est /= (double)c[1];
     if (b[2] && c[2]) est /= (double)c[2];

@@ -52,6 +52,12 @@ typedef struct {
   TrineId graph;
   void *memo;   /* closures computed so far (exec.c) */
   size_t want;      /* rows a LIMIT above the next join group needs (0: all) */
+  /* statistics read so far (planning runs again for every probe row of an
+   * OPTIONAL or EXISTS; the snapshot does not change under it) */
+  struct { TrineId id; uint64_t c[3]; bool graph; } stat[32];
+  size_t nstat;
+  /* store ids of the request's constant terms, by address (0: not stored) */
+  struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */
   /* the executed plan, when profile is set */
   bool profile;
