@@ -268,14 +268,16 @@ static double now(void) {
 /* .explain and --explain, through the public API: the algebra, each
  * pattern's access path and, with a store, the plan as run (queries only,
  * never updates) with estimated and actual rows. */
-int shell_explain(Shell *sh, const char *text) {
+/* Prepare text with the saved prefixes the query does not declare; errors
+ * are reported (with a caret) and NULL returned. */
+static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
-                          .sink_ctx = sh, .profile = true};
+                          .sink_ctx = sh, .profile = profile};
   unsigned added = 0;
   char *full = with_prefixes(sh, text, &added);
   if (!full) {
     shell_error(sh, "out of memory");
-    return 1;
+    return NULL;
   }
   sh->text = text;
   sh->added_lines = added;
@@ -283,12 +285,17 @@ int shell_explain(Shell *sh, const char *text) {
   TrineQuery *q;
   TrineStatus st = trine_query_prepare(sh->store, full, strlen(full), &qo, &q);
   free(full);
-  if (st) {
-    sh->text = NULL;
-    if (!reported && sh->store) shell_error(sh, "%s", trine_store_errmsg(sh->store));
-    else sh->errors++;
-    return 1;
-  }
+  if (!st) return q;
+  sh->text = NULL;
+  if (!reported && sh->store) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+  else sh->errors++;
+  return NULL;
+}
+
+int shell_explain(Shell *sh, const char *text) {
+  TrineQuery *q = prepare(sh, text, true);
+  if (!q) return 1;
+  TrineStatus st;
   if (sh->store && trine_query_form(q) != TRINE_QUERY_UPDATE) {
     running = q;
     while ((st = trine_query_step(q)) == TRINE_ROW) continue;
@@ -308,27 +315,10 @@ int shell_explain(Shell *sh, const char *text) {
 }
 
 static int run_query(Shell *sh, const char *text) {
-  TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
-                          .sink_ctx = sh};
-  TrineQuery *q;
-  unsigned added = 0;
-  char *full = with_prefixes(sh, text, &added);
-  if (!full) {
-    shell_error(sh, "out of memory");
-    return 1;
-  }
-  sh->text = text;
-  sh->added_lines = added;
-  reported = false;
   double t0 = now();
-  TrineStatus st = trine_query_prepare(sh->store, full, strlen(full), &qo, &q);
-  free(full);
-  if (st) {
-    sh->text = NULL;
-    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
-    else sh->errors++;
-    return 1;
-  }
+  TrineQuery *q = prepare(sh, text, false);
+  if (!q) return 1;
+  TrineStatus st;
   TrineResultFormat f = sh->format ? sh->format
                         : isatty(fileno(sh->out)) ? TRINE_RESULTS_TABLE : TRINE_RESULTS_TSV;
   /* The query's own PREFIX declarations shorten its table first. */
