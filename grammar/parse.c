@@ -194,28 +194,18 @@ static TrineStatus report(Parser *p, const char *name, TrineError *err) {
 
 /* ---- entry point ---- */
 
+/* A misuse of the call, reported like a positionless error. */
+static TrineStatus arg_error(TrineError *err, const char *name, const char *msg) {
+  if (err) *err = (TrineError){.status = TRINE_ERR_ARG, .source = name, .message = msg};
+  return TRINE_ERR_ARG;
+}
+
 TrineStatus sparql_parse(const char *name, const char *text, size_t len,
                          const char *base_iri, SparqlRequest **out,
                          TrineError *err) {
   if (out) *out = NULL;
-  if (!out || (!text && len)) {
-    if (err) {
-      memset(err, 0, sizeof *err);
-      err->status = TRINE_ERR_ARG;
-      err->source = name;
-      err->message = "invalid argument";
-    }
-    return TRINE_ERR_ARG;
-  }
-  if (len > INT32_MAX) {
-    if (err) {
-      memset(err, 0, sizeof *err);
-      err->status = TRINE_ERR_ARG;
-      err->source = name;
-      err->message = "request too large";
-    }
-    return TRINE_ERR_ARG;
-  }
+  if (!out || (!text && len)) return arg_error(err, name, "invalid argument");
+  if (len > INT32_MAX) return arg_error(err, name, "request too large");
   SparqlArena *arena = calloc(1, sizeof *arena);
   if (!arena) return TRINE_ERR_NOMEM;
 
