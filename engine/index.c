@@ -186,6 +186,7 @@ typedef struct {
 } Appender;
 
 static TrineStatus appender_open(TrineTxn *t, IndexId idx, Appender *a) {
+  t->index_gen++;
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &a->cur);
   if (rc) return fail(t, rc, "cannot write index");
   MDB_val k, v;
@@ -406,6 +407,7 @@ static void pack(const Quad *q, IndexId idx, unsigned char kb[8], unsigned char 
 
 static int put_one(TrineTxn *t, IndexId idx, const Quad *q) {
   unsigned char kb[8], vb[VAL_SIZE];
+  t->index_gen++;
   pack(q, idx, kb, vb);
   MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   return mdb_put(t->txn, t->store->idx[idx], &k, &v, MDB_NODUPDATA);
@@ -413,6 +415,7 @@ static int put_one(TrineTxn *t, IndexId idx, const Quad *q) {
 
 static int del_one(TrineTxn *t, IndexId idx, const Quad *q) {
   unsigned char kb[8], vb[VAL_SIZE];
+  t->index_gen++;
   pack(q, idx, kb, vb);
   MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   return mdb_del(t->txn, t->store->idx[idx], &k, &v);
@@ -488,9 +491,11 @@ typedef struct {
   IndexId idx;
   int prefix;          /* leading components bound, key included */
   Quad pre;            /* the bound components in layout order */
-  const unsigned char *page;
+  const unsigned char *page; /* the cursor's page of values (in the map) */
   size_t count, pos;   /* values in page, next one to read */
   uint64_t key;        /* the page's key */
+  const uint64_t *txn_gen; /* the txn's index_gen */
+  uint64_t gen;        /* *txn_gen when page was read */
   bool started, done;
 } Scan;
 
@@ -508,7 +513,11 @@ static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned boun
   IndexId idx = index_choose(bound, graph_first, &prefix);
   MDB_cursor *cur = sc->cur && sc->idx == idx ? sc->cur : NULL;
   if (sc->cur && !cur) mdb_cursor_close(sc->cur);
-  *sc = (Scan){.idx = idx, .prefix = prefix, .cur = cur};
+  /* A kept cursor keeps its page: the next seek may land on it. */
+  *sc = (Scan){.idx = idx, .prefix = prefix, .cur = cur, .gen = sc->gen,
+               .page = cur ? sc->page : NULL, .count = cur ? sc->count : 0,
+               .pos = cur ? sc->pos : 0, .key = cur ? sc->key : 0,
+               .txn_gen = &t->index_gen};
   permute(&sc->pre, q, 1, sc->idx);
   if (cur) return TRINE_OK;
   int rc = mdb_cursor_open(t->txn, t->store->idx[sc->idx], &sc->cur);
@@ -523,10 +532,64 @@ static int load_page(Scan *sc, MDB_val *k, int op) {
     rc = mdb_cursor_get(sc->cur, k, &v, MDB_GET_CURRENT);
   if (rc) return rc;
   if (k->mv_data && k->mv_size == 8) sc->key = be_get(k->mv_data);
+  sc->gen = *sc->txn_gen;
   sc->page = v.mv_data;
   sc->count = v.mv_size / VAL_SIZE;
   sc->pos = 0;
   return 0;
+}
+
+/* Value order: the ids' big-endian bytes compare as the ids do. */
+static inline int val_cmp(const unsigned char *a, const Quad *b) {
+  for (int i = 0; i < 3; ++i) {
+    uint64_t x = be_get(a + 8 * i);
+    if (x != b->v[i + 1]) return x < b->v[i + 1] ? -1 : 1;
+  }
+  return 0;
+}
+
+/* The first value of page[0, n) not below target, searching from hint
+ * first: probes in ascending order land just after the previous one. */
+static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, const Quad *target) {
+  size_t lo = 0, hi = n;
+  if (hint < n && val_cmp(page + hint * VAL_SIZE, target) < 0) {
+    /* Gallop forward from the hint. */
+    size_t step = 1;
+    lo = hint + 1;
+    while (lo + step < n && val_cmp(page + (lo + step) * VAL_SIZE, target) < 0) {
+      lo += step + 1;
+      step *= 2;
+    }
+    if (lo + step < n) hi = lo + step + 1;
+  }
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (val_cmp(page + mid * VAL_SIZE, target) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Seek to the scan's prefix without descending the tree when it lies on
+ * the cursor's page or the next one: the probes of an index nested-loop
+ * join come in ascending order and mostly stay on one page. The cursor
+ * sits on the last value of its page (MDB_GET_MULTIPLE and
+ * MDB_NEXT_MULTIPLE leave it there), so reading on stays correct.
+ * target: the prefix padded with zeros. False: seek normally. */
+static bool seek_near(Scan *sc, const Quad *target) {
+  if (!sc->page || !sc->count || sc->gen != *sc->txn_gen || sc->key != target->v[0] ||
+      val_cmp(sc->page, target) > 0)
+    return false;
+  size_t hint = sc->pos;
+  if (val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, target) < 0) {
+    MDB_val k = {0, NULL};
+    if (load_page(sc, &k, MDB_NEXT_MULTIPLE) ||
+        val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, target) < 0)
+      return false;
+    hint = 0;
+  }
+  sc->pos = lower_bound(sc->page, sc->count, hint, target);
+  return true;
 }
 
 static int scan_start(Scan *sc) {
@@ -535,9 +598,12 @@ static int scan_start(Scan *sc) {
   int rc;
   sc->started = true;
   memset(vb, 0, sizeof vb);
+  Quad target = {{0, 0, 0, 0}};
+  for (int i = 0; i < sc->prefix; ++i) target.v[i] = sc->pre.v[i];
   if (sc->prefix == 0) {
     rc = mdb_cursor_get(sc->cur, &k, &v, MDB_FIRST);
   } else {
+    if (sc->prefix > 1 && seek_near(sc, &target)) return 0;
     be_put(kb, sc->pre.v[0]);
     for (int i = 1; i < sc->prefix; ++i) be_put(vb + 8 * (i - 1), sc->pre.v[i]);
     rc = mdb_cursor_get(sc->cur, &k, &v, sc->prefix > 1 ? MDB_GET_BOTH_RANGE : MDB_SET_KEY);
@@ -546,15 +612,7 @@ static int scan_start(Scan *sc) {
   sc->key = be_get(k.mv_data);
   if ((rc = load_page(sc, &k, MDB_GET_MULTIPLE))) return rc;
   /* The page starts at its first value: skip to the seek position. */
-  if (sc->prefix > 1) {
-    size_t lo = 0, hi = sc->count;
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (memcmp(sc->page + mid * VAL_SIZE, vb, VAL_SIZE) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    sc->pos = lo;
-  }
+  sc->pos = sc->prefix > 1 ? lower_bound(sc->page, sc->count, 0, &target) : 0;
   return 0;
 }
 
@@ -626,6 +684,7 @@ TrineStatus index_iter_open_index(TrineTxn *t, IndexId idx, const Quad *pre, int
   sc->idx = idx;
   sc->prefix = prefix;
   sc->pre = *pre;
+  sc->txn_gen = &t->index_gen;
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc->cur);
   if (rc) {
     free(it);

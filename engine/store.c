@@ -238,6 +238,7 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
       return store_mdb_error(s, rc, "cannot commit");
     }
   }
+  if (t->terms) mdb_cursor_close(t->terms);
   rc = mdb_txn_commit(t->txn);
   stats_delta_free(t->delta);
   free(t);
@@ -246,6 +247,7 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
 
 void trine_txn_abort(TrineTxn *t) {
   if (!t) return;
+  if (t->terms) mdb_cursor_close(t->terms);
   mdb_txn_abort(t->txn);
   stats_delta_free(t->delta);
   free(t);

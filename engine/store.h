@@ -51,6 +51,8 @@ struct TrineTxnImpl {
   uint64_t start_seq;     ///< next_seq when the txn began
   bool bnodes_cleared;    ///< the blank-label scope was reset in this txn
   StatsDelta *delta;      ///< pending statistics changes (write txns)
+  uint64_t index_gen;     ///< bumped by every index write: scans' pages go stale
+  MDB_cursor *terms;      ///< id2term reader (read txns; lookups near the last are cheap)
 };
 
 /// Record an error on the store (and send it to the sink). Returns status.
