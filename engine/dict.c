@@ -279,7 +279,22 @@ TrineStatus dict_intern(TrineTxn *t, const TrineTerm *term, TrineId *id) {
   return st;
 }
 
+/* A term record, through *cur in read txns. */
+static int term_get(TrineTxn *t, MDB_cursor **cur, MDB_val *k, MDB_val *v) {
+  if (t->write) return mdb_get(t->txn, t->store->id2term, k, v);
+  if (!*cur) {
+    int rc = mdb_cursor_open(t->txn, t->store->id2term, cur);
+    if (rc) return rc;
+  }
+  return mdb_cursor_get(*cur, k, v, MDB_SET_KEY);
+}
+
 TrineStatus dict_term(TrineTxn *t, TrineId id, TrineTerm *out, char scratch[24]) {
+  return dict_term_at(t, &t->terms, id, out, scratch);
+}
+
+TrineStatus dict_term_at(TrineTxn *t, MDB_cursor **cur, TrineId id, TrineTerm *out,
+                         char scratch[24]) {
   *out = (TrineTerm){0};
   switch (id_kind(id)) {
   case IDK_BLANK: {
@@ -290,7 +305,7 @@ TrineStatus dict_term(TrineTxn *t, TrineId id, TrineTerm *out, char scratch[24])
   case IDK_IRI: case IDK_LITERAL: {
     uint64_t seq = id_seq(id);
     MDB_val k = {sizeof seq, &seq}, v;
-    int rc = mdb_get(t->txn, t->store->id2term, &k, &v);
+    int rc = term_get(t, cur, &k, &v);
     if (rc) return mdb_fail(t, rc, "unknown term id");
     if (dict_decode_bytes(v.mv_data, v.mv_size, out))
       return store_error(t->store, TRINE_ERR_CORRUPT, "bad term record");

@@ -96,6 +96,15 @@ TrineStatus dict_intern(TrineTxn *txn, const TrineTerm *t, TrineId *id);
 TrineStatus dict_term(TrineTxn *txn, TrineId id, TrineTerm *out,
                       char scratch[24]);
 
+/**
+ * dict_term through a cursor of the caller's (*cur, opened on first use;
+ * the caller closes it, in read txns only): LMDB skips the descent from
+ * the root when the record is on the cursor's page, so a sequence of
+ * nearby ids (one result column) reads cheaply. Write txns ignore cur.
+ */
+TrineStatus dict_term_at(TrineTxn *txn, MDB_cursor **cur, TrineId id, TrineTerm *out,
+                         char scratch[24]);
+
 /// Reset the blank-label scope (start of a load or write transaction).
 TrineStatus dict_scope_reset(TrineTxn *txn);
 

@@ -30,6 +30,7 @@ struct QDict {
   size_t nchunks;
   Buf enc;
   uint64_t generated;
+  MDB_cursor *readers[QDICT_READERS]; /* qdict_term_in's, read txns only */
 };
 
 QDict *qdict_new(TrineTxn *txn) {
@@ -46,6 +47,8 @@ QDict *qdict_new(TrineTxn *txn) {
 
 void qdict_free(QDict *d) {
   if (!d) return;
+  for (size_t i = 0; i < QDICT_READERS; ++i)
+    if (d->readers[i]) mdb_cursor_close(d->readers[i]);
   for (size_t i = 0; i < d->nchunks; ++i) free(d->chunks[i]);
   free(d->chunks);
   free(d->temps);
@@ -181,6 +184,10 @@ static TrineStatus blank_label(QDict *d, TrineId id, TrineTerm *out) {
 }
 
 TrineStatus qdict_term(QDict *d, TrineId id, TrineTerm *out) {
+  return qdict_term_in(d, QDICT_READERS - 1, id, out);
+}
+
+TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out) {
   switch (id_kind(id)) {
   case IDK_TEMP: {
     uint64_t k = id_seq(id);
@@ -193,7 +200,7 @@ TrineStatus qdict_term(QDict *d, TrineId id, TrineTerm *out) {
     return blank_label(d, id, out);
   default: {
     char scratch[24];
-    return dict_term(d->txn, id, out, scratch);
+    return dict_term_at(d->txn, &d->readers[r % QDICT_READERS], id, out, scratch);
   }
   }
 }

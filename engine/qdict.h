@@ -27,6 +27,15 @@ TrineStatus qdict_lookup(QDict *d, const TrineTerm *t, TrineId *id);
 /// The term of an id (store or temporary); views live until qdict_free().
 TrineStatus qdict_term(QDict *d, TrineId id, TrineTerm *out);
 
+/// Readers of qdict_term_in: one per result column is plenty.
+#define QDICT_READERS 8
+
+/**
+ * qdict_term through reader r (taken modulo QDICT_READERS): a reader reads
+ * ids near its previous one cheaply, so give each result column its own.
+ */
+TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out);
+
 /// A fresh blank node, distinct from every other (BNODE(), templates).
 TrineId qdict_new_blank(QDict *d);
 

@@ -376,7 +376,7 @@ TrineStatus trine_query_step(TrineQuery *q) {
   for (size_t i = 0; i < q->ncols; ++i) {
     TrineId id = q->req->form == SPARQL_SELECT ? row[q->colvars[i]] : row[i];
     if (!id) continue;
-    if ((st = qdict_term(q->dict, id, &q->terms[i]))) return st;
+    if ((st = qdict_term_in(q->dict, i, id, &q->terms[i]))) return st;
     q->bound[i] = true;
   }
   return TRINE_ROW;
