@@ -372,11 +372,16 @@ TrineStatus trine_query_step(TrineQuery *q) {
     break;
   }
   if (q->pos >= q->result.n) return TRINE_DONE;
+  const TrineId *prev = q->pos ? q->result.rows + (q->pos - 1) * q->result.width : NULL;
   const TrineId *row = q->result.rows + q->pos++ * q->result.width;
+  bool select = q->req->form == SPARQL_SELECT;
   for (size_t i = 0; i < q->ncols; ++i) {
-    TrineId id = q->req->form == SPARQL_SELECT ? row[q->colvars[i]] : row[i];
+    size_t c = select ? q->colvars[i] : i;
+    TrineId id = row[c];
     if (!id) continue;
-    if ((st = qdict_term_in(q->dict, i, id, &q->terms[i]))) return st;
+    /* A column often repeats its last term (views live as long as q->dict). */
+    if (!(prev && prev[c] == id) && (st = qdict_term_in(q->dict, i, id, &q->terms[i])))
+      return st;
     q->bound[i] = true;
   }
   return TRINE_ROW;

@@ -8,6 +8,7 @@
 #include "trine.h"
 
 #include <lmdb.h>
+#include <string.h>
 
 /// The six quad index permutations (see docs/architecture.md).
 /// G-first indexes hold every quad; S/P/O-first only named-graph quads,
@@ -67,12 +68,19 @@ uint64_t store_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key);
 int store_meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v);
 
 /// Big-endian u64 coding for index keys and values (memcmp order).
+/// One unaligned load and a byte swap: scans decode three per value.
 static inline void be_put(unsigned char *p, uint64_t v) {
-  for (int i = 7; i >= 0; --i) { p[i] = (unsigned char)v; v >>= 8; }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  memcpy(p, &v, sizeof v);
 }
 static inline uint64_t be_get(const unsigned char *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
   return v;
 }
 
