@@ -24,8 +24,8 @@ struct QDict {
   size_t ntemps, captemps;
   size_t *slots; /* open addressing over temps: index + 1, 0 empty */
   size_t mask;
-  BlankLabel *blanks; /* labels of stored blank nodes handed out */
-  size_t nblanks, capblanks;
+  BlankLabel *blanks; /* labels of stored blank nodes handed out: open */
+  size_t nblanks, capblanks; /* addressing by id, capblanks a power of 2 */
   char **chunks;      /* arena chunks (strings never move) */
   size_t nchunks;
   Buf enc;
@@ -158,27 +158,43 @@ TrineId qdict_new_blank(QDict *d) {
   return id;
 }
 
+/* Slot of id in a blank-label table of cap (a power of 2) slots. */
+static size_t blank_slot(const BlankLabel *b, size_t cap, TrineId id) {
+  size_t i = (size_t)((id * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & (cap - 1);
+  while (b[i].id && b[i].id != id) i = (i + 1) & (cap - 1);
+  return i;
+}
+
+static bool blanks_grow(QDict *d) {
+  size_t cap = d->capblanks ? d->capblanks * 2 : 64;
+  BlankLabel *b = calloc(cap, sizeof *b);
+  if (!b) return false;
+  for (size_t i = 0; i < d->capblanks; ++i)
+    if (d->blanks[i].id) b[blank_slot(b, cap, d->blanks[i].id)] = d->blanks[i];
+  free(d->blanks);
+  d->blanks = b;
+  d->capblanks = cap;
+  return true;
+}
+
 /* The label of a stored blank node, kept for the life of d. */
 static TrineStatus blank_label(QDict *d, TrineId id, TrineTerm *out) {
-  for (size_t i = d->nblanks; i-- > 0;)
-    if (d->blanks[i].id == id) {
-      *out = (TrineTerm){.kind = TRINE_TERM_BLANK, .value = d->blanks[i].label,
-                         .value_len = strlen(d->blanks[i].label)};
+  if (d->capblanks) {
+    const BlankLabel *b = &d->blanks[blank_slot(d->blanks, d->capblanks, id)];
+    if (b->id) {
+      *out = (TrineTerm){.kind = TRINE_TERM_BLANK, .value = b->label,
+                         .value_len = strlen(b->label)};
       return TRINE_OK;
     }
+  }
   char scratch[24];
   TrineStatus st = dict_term(d->txn, id, out, scratch);
   if (st) return st;
-  if (d->nblanks == d->capblanks) {
-    size_t cap = d->capblanks ? d->capblanks * 2 : 16;
-    BlankLabel *b = realloc(d->blanks, cap * sizeof *b);
-    if (!b) return nomem(d);
-    d->blanks = b;
-    d->capblanks = cap;
-  }
+  if (2 * (d->nblanks + 1) > d->capblanks && !blanks_grow(d)) return nomem(d);
   char *label = keep(d, scratch, out->value_len);
   if (!label) return nomem(d);
-  d->blanks[d->nblanks++] = (BlankLabel){id, label};
+  d->blanks[blank_slot(d->blanks, d->capblanks, id)] = (BlankLabel){id, label};
+  d->nblanks++;
   out->value = label;
   return TRINE_OK;
 }

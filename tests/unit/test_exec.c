@@ -30,6 +30,10 @@ static int setup(void **state) {
   return st == TRINE_OK ? 0 : -1;
 }
 
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Run text to its end: the final status and the number of rows. */
 static TrineStatus run(TrineStore *s, const char *text, const TrineQueryOptions *o,
                        size_t *rows) {
@@ -55,6 +59,57 @@ static void test_exec_limit_stops_cross_product(void **state) {
                        &rows),
                    TRINE_DONE);
   assert_int_equal(rows, 4);
+}
+
+/* Blank nodes keep their label across rows and every one has its own: the
+ * same node is handed out twice (UNION), 3000 of them, enough to grow the
+ * query's label table several times. */
+static void test_exec_blank_labels_stable(void **state) {
+  TuStore *t = *state;
+  enum { N = 3000 };
+  size_t cap = N * 40, len = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  for (size_t i = 0; i < N; ++i)
+    len += (size_t)snprintf(text + len, cap - len, "_:n%zu <http://ex/b> \"%zu\" .\n", i, i);
+  assert_int_equal(trine_store_load_buffer(t->store, "blanks", text, len, NULL, NULL), TRINE_OK);
+  free(text);
+  const char *query = "SELECT ?o ?b { { ?b <http://ex/b> ?o } UNION { ?b <http://ex/b> ?o } }";
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, query, strlen(query), NULL, &q), TRINE_OK);
+  char **label = calloc(N, sizeof *label);
+  assert_non_null(label);
+  size_t rows = 0;
+  TrineStatus st;
+  while ((st = trine_query_step(q)) == TRINE_ROW) {
+    const TrineTerm *o = trine_query_term(q, 0), *b = trine_query_term(q, 1);
+    assert_non_null(o);
+    assert_non_null(b);
+    assert_int_equal(b->kind, TRINE_TERM_BLANK);
+    char num[16];
+    assert_true(o->value_len < sizeof num);
+    memcpy(num, o->value, o->value_len);
+    num[o->value_len] = 0;
+    size_t i = (size_t)strtoul(num, NULL, 10);
+    assert_true(i < N);
+    char *lt = tu_term_text(b);
+    if (label[i]) {
+      assert_string_equal(label[i], lt);
+      free(lt);
+    } else {
+      label[i] = lt;
+    }
+    ++rows;
+  }
+  assert_int_equal(st, TRINE_DONE);
+  assert_int_equal(rows, 2 * N);
+  trine_query_free(q);
+  /* Distinct nodes, distinct labels. */
+  for (size_t i = 0; i < N; ++i) assert_non_null(label[i]);
+  qsort(label, N, sizeof *label, cmp_str);
+  for (size_t i = 1; i < N; ++i) assert_string_not_equal(label[i - 1], label[i]);
+  for (size_t i = 0; i < N; ++i) free(label[i]);
+  free(label);
 }
 
 /* Without a LIMIT the same cross product hits the memory limit: a clear
@@ -99,6 +154,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_timeout, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_blank_labels_stable, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
