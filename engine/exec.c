@@ -111,20 +111,24 @@ TrineStatus exec_check_limits(Exec *x) {
   return TRINE_OK;
 }
 
+TrineStatus exec_table_reserve(Exec *x, Table *t, size_t cap) {
+  if (cap <= t->cap) return TRINE_OK;
+  size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
+  if (x->mem_used + add > x->mem_limit)
+    return store_error(x->txn->store, TRINE_ERR_FULL,
+                       "query needs more than %zu MiB of memory for its intermediate results",
+                       x->mem_limit >> 20);
+  TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
+  if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  x->mem_used += add;
+  t->rows = r;
+  t->cap = cap;
+  return TRINE_OK;
+}
+
 TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 16;
-    size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
-    if (x->mem_used + add > x->mem_limit)
-      return store_error(x->txn->store, TRINE_ERR_FULL,
-                         "query needs more than %zu MiB of memory for its intermediate results",
-                         x->mem_limit >> 20);
-    TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
-    if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-    x->mem_used += add;
-    t->rows = r;
-    t->cap = cap;
-  }
+  TrineStatus st;
+  if (t->n == t->cap && (st = exec_table_reserve(x, t, t->cap ? t->cap * 2 : 16))) return st;
   if (t->width) memcpy(t->rows + t->n * t->width, row, t->width * sizeof *row);
   t->n++;
   return (t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
@@ -753,9 +757,10 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   }
   x->in_graph = gc.one;
   x->graph = gc.g;
+  /* Variables bound in every row: a pattern or path step binds its own. */
+  uint64_t bound = st ? 0 : certain_vars(&cur);
   for (;;) {
     if (st) break;
-    uint64_t bound = certain_vars(&cur);
     size_t best = l.n;
     double best_cost = 0;
     for (size_t i = 0; i < l.n; ++i) {
@@ -833,6 +838,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     own = true;
     if (st || best == l.n) break;
     l.v[best].done = true;
+    bound = l.v[best].is_table ? certain_vars(&cur) : after;
   }
   if (!st && !own) { /* nothing evaluated: copy the input */
     exec_table_init(out, x->width);
