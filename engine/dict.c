@@ -279,12 +279,31 @@ TrineStatus dict_intern(TrineTxn *t, const TrineTerm *term, TrineId *id) {
   return st;
 }
 
+/* Term records a cursor walks forward to rather than seeks: the next ids
+ * of a result column are usually a few records on, and stepping reads
+ * them in memory order where a seek searches the page. */
+enum { TERM_WALK = 16 };
+
 /* A term record, through *cur in read txns. */
 static int term_get(TrineTxn *t, MDB_cursor **cur, MDB_val *k, MDB_val *v) {
   if (t->write) return mdb_get(t->txn, t->store->id2term, k, v);
   if (!*cur) {
     int rc = mdb_cursor_open(t->txn, t->store->id2term, cur);
     if (rc) return rc;
+  }
+  uint64_t want, at;
+  memcpy(&want, k->mv_data, sizeof want);
+  MDB_val ck, cv;
+  if (mdb_cursor_get(*cur, &ck, &cv, MDB_GET_CURRENT) == 0 && ck.mv_size == sizeof at) {
+    memcpy(&at, ck.mv_data, sizeof at);
+    for (int i = 0; at < want && i < TERM_WALK; ++i) {
+      if (mdb_cursor_get(*cur, &ck, &cv, MDB_NEXT)) break;
+      memcpy(&at, ck.mv_data, sizeof at);
+    }
+    if (at == want) {
+      *v = cv;
+      return 0;
+    }
   }
   return mdb_cursor_get(*cur, k, v, MDB_SET_KEY);
 }
