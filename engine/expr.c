@@ -166,6 +166,8 @@ TrineStatus ex_from_id(ExprCtx *c, Val *v, TrineId id) {
 TrineStatus ex_decode(ExprCtx *c, Val *v) {
   if (v->decoded || ex_is_err(v)) return TRINE_OK;
   Impl *im = IMPL(c);
+  /* Made on first use: most queries decode nothing, and it is large. */
+  if (!im->cache && !(im->cache = calloc(VCACHE_SIZE, sizeof *im->cache))) return nomem(c);
   CacheEntry *ce = &im->cache[(v->id * 0x9E3779B97F4A7C15ull) >> 52];
   if (ce->id == v->id) {
     *v = ce->v;
@@ -229,11 +231,9 @@ TrineStatus expr_ctx_init(ExprCtx *c, QDict *dict, const SparqlRequest *req,
   Impl *im = calloc(1, sizeof *im);
   if (!im) return nomem(c);
   c->impl = im;
-  im->cache = calloc(VCACHE_SIZE, sizeof *im->cache);
   im->mask_consts = 63;
   im->consts = calloc(im->mask_consts + 1, sizeof *im->consts);
-  im->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-  if (!im->cache || !im->consts) {
+  if (!im->consts) {
     expr_ctx_free(c);
     return TRINE_ERR_NOMEM;
   }

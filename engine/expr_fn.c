@@ -414,12 +414,22 @@ static TrineStatus fn_date(ExprCtx *c, int fn, Val *d, Val *out) {
 
 /* ---- string functions ---- */
 
+/* The C.UTF-8 locale for non-ASCII case mapping, loaded on first use
+ * (loading reads locale files: too slow for every query). */
+static bool case_locale(ExprCtx *c) {
+  Impl *im = IMPL(c);
+  if (!im->loc && !im->loc_tried) {
+    im->loc_tried = true;
+    im->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+  }
+  return im->loc != (locale_t)0;
+}
+
 static TrineStatus fn_case(ExprCtx *c, bool upper, Val *s, Val *out) {
   if (!ex_is_string(s)) ERR();
   size_t n = s->t.value_len;
   char *o = ex_alloc(c, n * 2 + 4); /* case mapping grows by at most 2x in UTF-8 */
   if (!o) return nomem(c);
-  locale_t loc = IMPL(c)->loc;
   const unsigned char *p = (const unsigned char *)s->t.value;
   size_t k = 0;
   for (size_t i = 0; i < n;) {
@@ -427,7 +437,10 @@ static TrineStatus fn_case(ExprCtx *c, bool upper, Val *s, Val *out) {
     i = utf8_next(p, n, i, &cp);
     if (cp < 0x80) cp = upper ? (uint32_t)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)
                               : (uint32_t)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-    else if (loc) cp = (uint32_t)(upper ? towupper_l((wint_t)cp, loc) : towlower_l((wint_t)cp, loc));
+    else if (case_locale(c)) {
+      locale_t loc = IMPL(c)->loc;
+      cp = (uint32_t)(upper ? towupper_l((wint_t)cp, loc) : towlower_l((wint_t)cp, loc));
+    }
     k += utf8_encode(cp, o + k);
   }
   o[k] = 0;

@@ -64,13 +64,14 @@ typedef struct {
 typedef struct {
   Chunk *arena;        ///< scratch for computed strings, reset per evaluation
   int depth;           ///< nesting of public calls (EXISTS inside FILTER)
-  CacheEntry *cache;   ///< decoded values by id, direct-mapped
+  CacheEntry *cache;   ///< decoded values by id, direct-mapped (made on first use)
   ConstEntry *consts;  ///< values of constant terms by expression
   size_t nconsts, mask_consts;
   Rx rx[RX_MAX];
   size_t nrx, rx_next;
   pcre2_match_data *md;
   locale_t loc;        ///< C.UTF-8 for towupper_l / towlower_l (or 0)
+  bool loc_tried;      ///< newlocale was called (loc 0: unavailable)
   /* BNODE(str): one blank node per string per row */
   uint64_t bn_row_hash;
   const TrineId *bn_row;
