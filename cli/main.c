@@ -331,8 +331,9 @@ static int run_query(Shell *sh, const char *text) {
                           .headers = !sh->no_headers};
   uint64_t rows = 0;
   bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
-  shell_interrupted = 0;
   running = q;
+  /* Ctrl-C after the query was entered but before it started cancels it. */
+  if (shell_interrupted) trine_query_cancel(q);
   st = trine_query_write(q, f, &wo, sh->out, &rows);
   running = NULL;
   sh->text = NULL;
