@@ -111,24 +111,20 @@ TrineStatus exec_check_limits(Exec *x) {
   return TRINE_OK;
 }
 
-TrineStatus exec_table_reserve(Exec *x, Table *t, size_t cap) {
-  if (cap <= t->cap) return TRINE_OK;
-  size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
-  if (x->mem_used + add > x->mem_limit)
-    return store_error(x->txn->store, TRINE_ERR_FULL,
-                       "query needs more than %zu MiB of memory for its intermediate results",
-                       x->mem_limit >> 20);
-  TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
-  if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  x->mem_used += add;
-  t->rows = r;
-  t->cap = cap;
-  return TRINE_OK;
-}
-
 TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
-  TrineStatus st;
-  if (t->n == t->cap && (st = exec_table_reserve(x, t, t->cap ? t->cap * 2 : 16))) return st;
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 16;
+    size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
+    if (x->mem_used + add > x->mem_limit)
+      return store_error(x->txn->store, TRINE_ERR_FULL,
+                         "query needs more than %zu MiB of memory for its intermediate results",
+                         x->mem_limit >> 20);
+    TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
+    if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    x->mem_used += add;
+    t->rows = r;
+    t->cap = cap;
+  }
   if (t->width) memcpy(t->rows + t->n * t->width, row, t->width * sizeof *row);
   t->n++;
   return (t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;

@@ -30,9 +30,6 @@ static inline void exec_table_init(Table *t, size_t width) { *t = (Table){.width
 
 static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i * t->width; }
 
-/// Make room for cap rows (counted against the memory limit).
-TrineStatus exec_table_reserve(Exec *x, Table *t, size_t cap);
-
 /// Append a row (counted against the memory limit).
 TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row);
 
