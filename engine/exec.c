@@ -5,6 +5,7 @@
 #include "exec_int.h"
 
 #include "index.h"
+#include "pool.h"
 #include "stats.h"
 
 #include <stdarg.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCAN_BATCH 256
 #define GRAPH_DEFAULT ((TrineId)0)
 
 
@@ -51,14 +51,23 @@ static size_t prof_site(Exec *x, const void *site, double est, const char *fmt, 
   va_start(ap, fmt);
   if (vasprintf(&label, fmt, ap) < 0) label = NULL;
   va_end(ap);
-  x->prof[x->nprof] = (ProfEntry){site, x->depth, label, est, 0, 0};
+  x->prof[x->nprof] = (ProfEntry){site, x->depth, label, est, 0, 0, 0};
   return x->nprof++;
 }
 
-static void prof_count(Exec *x, size_t i, uint64_t rows) {
+/* Now in ms when profiling (0 otherwise): a step's time is measured from it. */
+static double prof_clock(const Exec *x) {
+  if (!x->profile) return 0;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void prof_count(Exec *x, size_t i, uint64_t rows, double t0) {
   if (i == SIZE_MAX) return;
   x->prof[i].rows += rows;
   x->prof[i].calls++;
+  x->prof[i].ms += prof_clock(x) - t0;
 }
 
 void exec_profile_print(const Exec *x, FILE *out) {
@@ -69,6 +78,7 @@ void exec_profile_print(const Exec *x, FILE *out) {
     if (e->est >= 0) fprintf(out, " est %.0f", e->est);
     fprintf(out, " rows %llu", (unsigned long long)e->rows);
     if (e->calls > 1) fprintf(out, " calls %llu", (unsigned long long)e->calls);
+    fprintf(out, " ms %.3f", e->ms);
     fputs(")\n", out);
   }
   fputs(")\n", out);
@@ -86,8 +96,8 @@ static void slot_text(Exec *x, FILE *f, uint32_t var, TrineId id) {
   else trine_term_write(&t, f);
 }
 
-void exec_table_free(Table *t) {
-  free(t->rows);
+void exec_table_free(Exec *x, Table *t) {
+  pool_put(x->pool, t->rows, t->cap * t->width * sizeof *t->rows);
   t->rows = NULL;
   t->n = t->cap = 0;
 }
@@ -96,7 +106,7 @@ void exec_table_free(Table *t) {
 void exec_table_release(Exec *x, Table *t) {
   size_t bytes = t->cap * t->width * sizeof(TrineId);
   x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
-  exec_table_free(t);
+  exec_table_free(x, t);
 }
 
 TrineStatus exec_check_limits(Exec *x) {
@@ -119,9 +129,14 @@ TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
       return store_error(x->txn->store, TRINE_ERR_FULL,
                          "query needs more than %zu MiB of memory for its intermediate results",
                          x->mem_limit >> 20);
-    TrineId *r = realloc(t->rows, cap * t->width * sizeof *r + sizeof *r);
+    /* From the pool: big tables reuse an earlier query's pages. */
+    size_t got;
+    TrineId *r = pool_get(x->pool, cap * t->width * sizeof *r + sizeof *r, &got);
     if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-    x->mem_used += add;
+    if (t->width) cap = (got - sizeof *r) / (t->width * sizeof *r);
+    if (t->n) memcpy(r, t->rows, t->n * t->width * sizeof *r);
+    pool_put(x->pool, t->rows, t->cap * t->width * sizeof *r);
+    x->mem_used += (cap - t->cap) * t->width * sizeof *r;
     t->rows = r;
     t->cap = cap;
   }
@@ -167,8 +182,21 @@ static TrineStatus graph_ids(Exec *x, const TrineTerm *terms, size_t n, TrineId 
   return TRINE_OK;
 }
 
+/* Iterators kept across the probes of one pattern, one per graph. */
+typedef struct {
+  IndexIter **it;
+  size_t n;
+} ScanCache;
+
+static void scan_cache_free(ScanCache *c) {
+  for (size_t i = 0; i < c->n; ++i) index_iter_free(c->it[i]);
+  free(c->it);
+  *c = (ScanCache){0};
+}
+
 TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *req) {
-  *x = (Exec){.txn = txn, .dict = dict, .req = req, .width = req->nvars};
+  *x = (Exec){.txn = txn, .dict = dict, .req = req, .width = req->nvars,
+              .pool = txn->store->pool};
   x->mem_limit = (size_t)1 << 30;
   x->named_all = true;
   TrineStatus st = expr_ctx_init(&x->ex, dict, req, req->base);
@@ -200,6 +228,8 @@ void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size
 }
 
 void exec_free(Exec *x) {
+  if (x->scans) scan_cache_free(x->scans);
+  free(x->scans);
   for (size_t i = 0; i < x->nprof; ++i) free(x->prof[i].label);
   free(x->prof);
   exec_memo_free(x);
@@ -304,22 +334,41 @@ static uint64_t certain_vars(const Table *t) {
 }
 
 
-/* Iterators kept across the probes of one pattern, one per graph. */
+/* A scan's callback, and the graph being scanned (for the RDF merge). */
 typedef struct {
-  IndexIter **it;
-  size_t n;
-} ScanCache;
+  Exec *x;
+  QuadFn fn;
+  void *ctx;
+  size_t gi; /* index of the default graph being scanned; 0: no merge */
+} ScanCtx;
 
-static void scan_cache_free(ScanCache *c) {
-  for (size_t i = 0; i < c->n; ++i) index_iter_free(c->it[i]);
-  free(c->it);
-  *c = (ScanCache){0};
+/* With several default graphs, a triple counts once (RDF merge): skip it
+ * in every graph but the first that has it. */
+static TrineStatus on_scanned(void *arg, const Quad *q) {
+  ScanCtx *c = arg;
+  Exec *x = c->x;
+  for (size_t gj = 0; gj < c->gi; ++gj) {
+    Quad probe = *q;
+    probe.v[Q_G] = x->dflt[gj];
+    IndexIter *it2;
+    bool dup = false;
+    if (index_iter_open(x->txn, &probe, 0xF, &it2) == TRINE_OK) {
+      Quad tmp;
+      dup = index_iter_next(it2, &tmp) == TRINE_ROW;
+      index_iter_free(it2);
+    }
+    if (dup) return TRINE_OK;
+  }
+  return c->fn(x, q, c->ctx);
 }
 
-/* Every quad matching q (bound positions in mask) in the graphs of gc. */
+/* Every quad matching q (bound positions in mask) in the graphs of gc. A
+ * callback's non-OK status (an error, or a request to stop) ends the scan
+ * and is returned. */
 static TrineStatus scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx,
                                ScanCache *cache) {
   size_t ng = gc.one ? 1 : x->ndflt;
+  if (cache && cache->it && cache->n != ng) scan_cache_free(cache); /* dataset changed */
   if (cache && !cache->it) {
     if (!(cache->it = calloc(ng + 1, sizeof *cache->it))) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     cache->n = ng;
@@ -327,46 +376,28 @@ static TrineStatus scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn f
   for (size_t gi = 0; gi < ng; ++gi) {
     q.v[Q_G] = gc.one ? gc.g : x->dflt[gi];
     IndexIter *it = cache ? cache->it[gi] : NULL;
-    TrineStatus st = it ? index_iter_seek(it, &q, mask | 1u << Q_G)
-                        : index_iter_open(x->txn, &q, mask | 1u << Q_G, &it);
+    TrineStatus st = it ? TRINE_OK : index_iter_open(x->txn, &q, mask | 1u << Q_G, &it);
     if (st) return st;
     if (cache) cache->it[gi] = it;
-    Quad buf[SCAN_BATCH];
-    size_t n;
-    /* A callback's non-OK status (an error, or a request to stop) ends
-     * the scan and is returned. */
-    while (!st) {
-      TrineStatus fst;
-      n = index_iter_fill(it, buf, SCAN_BATCH, &fst);
-      if (fst) {
-        st = fst;
-        break;
-      }
-      if (n == 0) break;
-      for (size_t i = 0; i < n && !st; ++i) {
-        /* With several default graphs, a triple counts once (RDF merge). */
-        bool dup = false;
-        for (size_t gj = 0; gj < gi && !gc.one && !dup; ++gj) {
-          Quad probe = buf[i];
-          probe.v[Q_G] = x->dflt[gj];
-          IndexIter *it2;
-          if (index_iter_open(x->txn, &probe, 0xF, &it2) == TRINE_OK) {
-            Quad tmp;
-            dup = index_iter_next(it2, &tmp) == TRINE_ROW;
-            index_iter_free(it2);
-          }
-        }
-        if (!dup) st = fn(x, &buf[i], ctx);
-      }
-    }
+    ScanCtx c = {x, fn, ctx, gc.one ? 0 : gi};
+    st = index_iter_each(it, &q, mask | 1u << Q_G, on_scanned, &c);
     if (!cache) index_iter_free(it);
     if (st) return st;
   }
   return TRINE_OK;
 }
 
+/* Scans through here keep their cursors in x->scans (a path's walk makes
+ * one small scan per node); callbacks never scan again, but if one does,
+ * that inner scan opens its own cursors. */
 TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
-  return scan_cached(x, q, mask, gc, fn, ctx, NULL);
+  if (x->scans_busy) return scan_cached(x, q, mask, gc, fn, ctx, NULL);
+  if (!x->scans && !(x->scans = calloc(1, sizeof(ScanCache))))
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  x->scans_busy = true;
+  TrineStatus st = scan_cached(x, q, mask, gc, fn, ctx, x->scans);
+  x->scans_busy = false;
+  return st;
 }
 
 typedef struct {
@@ -780,6 +811,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     }
     Table next;
     exec_table_init(&next, x->width);
+    double t0 = prof_clock(x);
     /* Only the first rows wanted (LIMIT over this group): the last step
      * stops making rows once it has them. */
     if (last && want) x->emit_cap = want;
@@ -794,7 +826,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
                            "join values (%zu rows)",
                            l.v[best].table.n);
       st = join_tables(x, &cur, &l.v[best].table, &joined);
-      prof_count(x, e, st ? 0 : joined.n);
+      prof_count(x, e, st ? 0 : joined.n, t0);
       exec_table_init(&next, x->width);
       for (size_t r = 0; r < joined.n && !st; ++r)
         st = exec_emit(x, &next, exec_row(&joined, r), fl, nf);
@@ -820,12 +852,13 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
         }
         size_t e = prof_site(x, pt, best_cost * (double)cur.n, "%s %s%s", method,
                              index_name[idx], text ? text : "");
-        prof_count(x, e, next.n);
+        prof_count(x, e, next.n, t0);
         free(text);
       }
     } else {
       st = path_extend(x, l.v[best].op, gc, &cur, fl, nf, &next);
-      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), st ? 0 : next.n);
+      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), st ? 0 : next.n,
+                 t0);
     }
     x->emit_cap = 0;
     if (st == TRINE_DONE) st = TRINE_OK; /* stopped at the cap */
@@ -1257,10 +1290,11 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 
 static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   size_t slot = prof_site(x, op, -1, "%s", op_name(op));
+  double t0 = prof_clock(x);
   x->depth++;
   TrineStatus st = eval_op(x, op, gc, out);
   x->depth--;
-  prof_count(x, slot, st ? 0 : out->n);
+  prof_count(x, slot, st ? 0 : out->n, t0);
   return st;
 }
 
@@ -1317,5 +1351,8 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
 TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out) {
   x->ex.exists = exists_cb;
   x->ex.exists_ctx = x;
-  return eval(x, op, (GCtx){false, 0}, out);
+  TrineStatus st = eval(x, op, (GCtx){false, 0}, out);
+  /* Cursors end with the evaluation: a write txn's die when it commits. */
+  if (x->scans) scan_cache_free(x->scans);
+  return st;
 }

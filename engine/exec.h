@@ -30,10 +30,12 @@ typedef struct {
   double est;        ///< rows the statistics expected (-1: no estimate)
   uint64_t rows;     ///< rows it produced, over all its calls
   uint64_t calls;
+  double ms;         ///< time spent in it, children included
 } ProfEntry;
 
 typedef struct {
   TrineTxn *txn;
+  struct Pool *pool; /* the store's row buffers (outlives txn: tables may) */
   QDict *dict;
   ExprCtx ex;
   const SparqlRequest *req;
@@ -51,6 +53,8 @@ typedef struct {
   bool in_graph;
   TrineId graph;
   void *memo;   /* closures computed so far (exec.c) */
+  void *scans;  /* cursors kept by exec_scan() (exec.c) */
+  bool scans_busy;
   size_t want;      /* rows a LIMIT above the next join group needs (0: all) */
   /* statistics read so far (planning runs again for every probe row of an
    * OPTIONAL or EXISTS; the snapshot does not change under it) */
@@ -77,7 +81,8 @@ TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out);
 void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size_t nnamed,
                       bool named_all);
 
-void exec_table_free(Table *t);
+/// Free a table's rows (big ones go back to the store's pool).
+void exec_table_free(Exec *x, Table *t);
 
 /// Write the executed plan (x->profile was set): one line per operator and
 /// join step, with estimated and actual rows.

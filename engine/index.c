@@ -661,6 +661,39 @@ TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound) {
   return st;
 }
 
+/* Reseek scan 0 of a single-scan iterator to q when the index stays the
+ * same: only the prefix changes, the cursor and its page stay. */
+static bool reseek_fast(IndexIter *it, const Quad *q, unsigned bound) {
+  Scan *sc = &it->scan[0];
+  if (!(bound & (1u << Q_G)) || it->nscan != 1 || !sc->cur) return false;
+  int prefix;
+  if (index_choose(bound, true, &prefix) != sc->idx) return false;
+  permute(&sc->pre, q, 1, sc->idx);
+  sc->prefix = prefix;
+  sc->started = sc->done = false;
+  it->cur = 0;
+  return true;
+}
+
+TrineStatus index_iter_each(IndexIter *it, const Quad *q, unsigned bound, IndexFn fn,
+                            void *ctx) {
+  TrineStatus st = reseek_fast(it, q, bound) ? TRINE_OK : index_iter_seek(it, q, bound);
+  for (; !st && it->cur < it->nscan; it->cur++) {
+    Scan *sc = &it->scan[it->cur];
+    const int *o = index_order[sc->idx];
+    Quad r, m;
+    int rc;
+    while (!st && (rc = scan_next(sc, &r)) == 0) {
+      for (int i = 0; i < 4; ++i) m.v[o[i]] = r.v[i];
+      st = fn(ctx, &m);
+    }
+    if (st) return st;
+    sc->done = true;
+    if (rc != MDB_NOTFOUND) return fail(it->txn, rc, "cannot read index");
+  }
+  return st;
+}
+
 TrineStatus index_iter_open(TrineTxn *t, const Quad *q, unsigned bound, IndexIter **out) {
   IndexIter *it = calloc(1, sizeof *it);
   if (!it) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");

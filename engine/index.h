@@ -54,6 +54,17 @@ TrineStatus index_iter_open_index(TrineTxn *txn, IndexId idx, const Quad *pre,
 /// Restart it on a new pattern (reusing its cursors where it can).
 TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound);
 
+/// Called for each quad of a scan; a status other than TRINE_OK stops it.
+typedef TrineStatus (*IndexFn)(void *ctx, const Quad *q);
+
+/**
+ * Restart it on pattern q and hand every match to fn: the probe of an index
+ * nested-loop join, with no per-row iterator calls. Returns fn's first
+ * non-OK status, an error, or TRINE_OK at the end.
+ */
+TrineStatus index_iter_each(IndexIter *it, const Quad *q, unsigned bound, IndexFn fn,
+                            void *ctx);
+
 /// Next quad (s, p, o, g order): TRINE_ROW or TRINE_DONE.
 TrineStatus index_iter_next(IndexIter *it, Quad *q);
 

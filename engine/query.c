@@ -132,7 +132,7 @@ const char *trine_query_column_name(const TrineQuery *q, size_t i) {
 
 static void end_run(TrineQuery *q) {
   if (q->have_exec) {
-    exec_table_free(&q->result);
+    exec_table_free(&q->x, &q->result);
     exec_free(&q->x);
   }
   q->have_exec = false;
@@ -341,7 +341,7 @@ static TrineStatus start(TrineQuery *q) {
     return TRINE_OK;
   }
   st = r->form == SPARQL_CONSTRUCT ? construct(q, &sol, &q->result) : describe(q, &sol, &q->result);
-  exec_table_free(&sol);
+  exec_table_free(&q->x, &sol);
   return st;
 }
 

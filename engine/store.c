@@ -8,6 +8,7 @@
 #include "store.h"
 
 #include "dict.h"
+#include "pool.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -177,12 +178,14 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   if (rc) return open_fail(s, store_mdb_error(s, rc, "cannot open"), path);
   if ((st = init_layout(s))) return open_fail(s, st, path);
   s->errmsg[0] = '\0';
+  s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
   *out = s;
   return TRINE_OK;
 }
 
 void trine_store_close(TrineStore *s) {
   if (!s) return;
+  pool_free(s->pool);
   mdb_env_close(s->env);
   free(s);
 }

@@ -40,6 +40,7 @@ struct TrineStoreImpl {
   void *sink_ctx;
   char errmsg[1024];
   uint64_t (*hash)(const void *data, size_t len); ///< term hash (tests swap it)
+  struct Pool *pool; ///< row buffers kept across queries (pool.h)
 };
 
 typedef struct StatsDelta StatsDelta;

@@ -288,7 +288,7 @@ static TrineStatus op_modify(Exec *x, const SparqlUpdate *u) {
   if (!st) st = insert_all(x, &ins);
   free(del.q);
   free(ins.q);
-  exec_table_free(&sol);
+  exec_table_free(x, &sol);
   return st;
 }
 
