@@ -277,8 +277,8 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
     return st;
   }
   if (s || o) {
-    TrineId *reach;
-    size_t n;
+    TrineId *reach = NULL;
+    size_t n = 0;
     bool back = !s;
     st = closure(x, p->a, gc, s ? s : o, back, zero, &reach, &n);
     for (size_t i = 0; i < n && !st; ++i) {
@@ -295,8 +295,8 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
   size_t n = starts.n;
   if (!st) n = uniq(starts.s, starts.n);
   for (size_t i = 0; i < n && !st; ++i) {
-    TrineId *reach;
-    size_t m;
+    TrineId *reach = NULL;
+    size_t m = 0;
     st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m);
     for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
     if (!st) free(reach);
