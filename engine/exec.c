@@ -121,7 +121,7 @@ TrineStatus exec_check_limits(Exec *x) {
   return TRINE_OK;
 }
 
-TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
+TrineStatus exec_table_room(Exec *x, Table *t) {
   if (t->n == t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 16;
     size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
@@ -140,9 +140,15 @@ TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
     t->rows = r;
     t->cap = cap;
   }
-  if (t->width) memcpy(t->rows + t->n * t->width, row, t->width * sizeof *row);
-  t->n++;
-  return (t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
+  return TRINE_OK;
+}
+
+TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
+  TrineStatus st = exec_table_room(x, t);
+  if (st) return st;
+  TrineId *dst = exec_row(t, t->n);
+  for (size_t i = 0; i < t->width; ++i) dst[i] = row[i];
+  return exec_table_added(x, t);
 }
 
 
@@ -403,7 +409,6 @@ TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *
 typedef struct {
   const Pat *p;
   const TrineId *row;
-  TrineId *tmp;
   Table *out;
   SparqlExpr *const *filters;
   size_t nfilters;
@@ -420,18 +425,29 @@ TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
   return exec_table_push(x, out, row);
 }
 
+/* The row extended with a match, made in place at the end of out: it
+ * counts only if it passes the filters. */
 static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
   PatCtx *c = arg;
-  memcpy(c->tmp, c->row, x->width * sizeof *c->tmp);
+  Table *out = c->out;
+  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
+  TrineStatus st = exec_table_room(x, out);
+  if (st) return st;
+  TrineId *dst = exec_row(out, out->n);
+  for (size_t i = 0; i < out->width; ++i) dst[i] = c->row[i];
   static const int pos[3] = {Q_S, Q_P, Q_O};
   for (int i = 0; i < 3; ++i) {
     uint32_t v = c->p->var[i];
     if (v == SPARQL_NO_VAR) continue;
     TrineId val = q->v[pos[i]];
-    if (c->tmp[v] && c->tmp[v] != val) return TRINE_OK; /* ?x ?p ?x */
-    c->tmp[v] = val;
+    if (dst[v] && dst[v] != val) return TRINE_OK; /* ?x ?p ?x */
+    dst[v] = val;
   }
-  return exec_emit(x, c->out, c->tmp, c->filters, c->nfilters);
+  if (c->nfilters) {
+    bool pass;
+    if ((st = expr_filter(&x->ex, c->filters, c->nfilters, dst, &pass)) || !pass) return st;
+  }
+  return exec_table_added(x, out);
 }
 
 /* Extend every row of in with the matches of one pattern. */
@@ -439,8 +455,6 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
                                   SparqlExpr *const *filters, size_t nfilters, Table *out) {
   exec_table_init(out, x->width);
   if (p->missing) return TRINE_OK;
-  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   static const int pos[3] = {Q_S, Q_P, Q_O};
   TrineStatus st = TRINE_OK;
   ScanCache cache = {0};
@@ -459,11 +473,10 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
       mask |= 1u << pos[i];
     }
     if (skip) continue;
-    PatCtx c = {p, row, tmp, out, filters, nfilters};
+    PatCtx c = {p, row, out, filters, nfilters};
     st = scan_cached(x, q, mask, gc, on_match, &c, &cache);
   }
   scan_cache_free(&cache);
-  free(tmp);
   return st;
 }
 

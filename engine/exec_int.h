@@ -33,6 +33,14 @@ static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i *
 /// Append a row (counted against the memory limit).
 TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row);
 
+/// Make room for one more row: exec_row(t, t->n) may then be written.
+TrineStatus exec_table_room(Exec *x, Table *t);
+
+/// Count the row written at exec_row(t, t->n) after exec_table_room().
+static inline TrineStatus exec_table_added(Exec *x, Table *t) {
+  return (++t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
+}
+
 /// Free a table and give its memory back to the query's budget.
 void exec_table_release(Exec *x, Table *t);
 
