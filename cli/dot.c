@@ -382,7 +382,8 @@ static const DotCmd commands[] = {
      "triple pattern can be read (index, estimated rows), then runs the\n"
      "query (an update is never run) and shows the plan as executed: each\n"
      "step in order, how it read (probe, scan + hash or merge join, path,\n"
-     "VALUES join), the rows estimated and the rows it actually produced.",
+     "VALUES join), the rows estimated, the rows it actually produced and\n"
+     "its time in ms (an operator's time includes the steps under it).",
      1, 1, cmd_explain},
     {"format", "FORMAT",
      "Show results as table, tsv, csv, json or xml\n"

@@ -444,7 +444,8 @@ TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
  * and the rows the statistics expect. After a run of a query prepared with
  * TrineQueryOptions.profile, also the executed plan: each operator and join
  * step in the order run, with how it read (probe, scan + hash or merge
- * join), estimated and actual rows.
+ * join), estimated and actual rows, and time taken in ms (an operator's
+ * includes the steps under it).
  * @return TRINE_OK, TRINE_ERR_IO, or a store error.
  */
 TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);

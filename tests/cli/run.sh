@@ -261,6 +261,7 @@ check ".output to a bad path" 1 "" "cannot open" -- q ".output no/such/dir/f"
 check ".open another store" 0 "quads:          0" "" -- q ".open q3" .stats
 check ".open of a file" 1 "quads:          3" "not a directory" -- q ".open plainfile" .stats
 check ".explain shows algebra and rows" 0 "rows ~" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+check ".explain shows actual rows and time" 0 "rows 2 ms " "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
 check ".explain of a bad query" 1 "" "error:" -- q '.explain SELECT * WHERE {'
 # .prefix: saved in the store, used by queries and by tables.
 check ".prefix NAME IRI" 0 "" "" -- q ".prefix ex <http://ex.org/>"
