@@ -3,6 +3,8 @@
  */
 #include "dict.h"
 
+#include "termstore.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,11 +166,11 @@ static TrineStatus find_encoded(TrineTxn *t, uint64_t hash, const char *enc,
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
     TrineId cand;
     memcpy(&cand, v.mv_data, sizeof cand);
-    uint64_t seq = id_seq(cand);
-    MDB_val sk = {sizeof seq, &seq}, sv;
-    int rc2 = mdb_get(t->txn, s->id2term, &sk, &sv);
-    if (rc2) { st = mdb_fail(t, rc2, "dictionary entry missing"); break; }
-    if (sv.mv_size == len && memcmp(sv.mv_data, enc, len) == 0) {
+    const void *data;
+    size_t n;
+    if ((st = termstore_get(t, NULL, id_seq(cand), &data, &n))) break;
+    st = TRINE_NOT_FOUND;
+    if (n == len && memcmp(data, enc, len) == 0) {
       *id = cand;
       st = TRINE_OK;
       break;
@@ -179,12 +181,11 @@ static TrineStatus find_encoded(TrineTxn *t, uint64_t hash, const char *enc,
   return st;
 }
 
-/* Allocate an id for new encoded bytes and append them to id2term. */
+/* Allocate an id for new encoded bytes and store them. */
 static TrineStatus store_new(TrineTxn *t, const char *enc, size_t len, TrineId *id) {
   uint64_t seq = t->next_seq++;
-  MDB_val k = {sizeof seq, &seq}, v = {len, (void *)enc};
-  int rc = mdb_put(t->txn, t->store->id2term, &k, &v, MDB_APPEND);
-  if (rc) return mdb_fail(t, rc, "cannot add term");
+  TrineStatus st = termstore_append(t, seq, enc, len);
+  if (st) return st;
   *id = id_make(enc[0] == 'I' ? IDK_IRI : IDK_LITERAL, seq);
   return TRINE_OK;
 }
@@ -279,40 +280,11 @@ TrineStatus dict_intern(TrineTxn *t, const TrineTerm *term, TrineId *id) {
   return st;
 }
 
-/* Term records a cursor walks forward to rather than seeks: the next ids
- * of a result column are usually a few records on, and stepping reads
- * them in memory order where a seek searches the page. */
-enum { TERM_WALK = 16 };
-
-/* A term record, through *cur in read txns. */
-static int term_get(TrineTxn *t, MDB_cursor **cur, MDB_val *k, MDB_val *v) {
-  if (t->write) return mdb_get(t->txn, t->store->id2term, k, v);
-  if (!*cur) {
-    int rc = mdb_cursor_open(t->txn, t->store->id2term, cur);
-    if (rc) return rc;
-  }
-  uint64_t want, at;
-  memcpy(&want, k->mv_data, sizeof want);
-  MDB_val ck, cv;
-  if (mdb_cursor_get(*cur, &ck, &cv, MDB_GET_CURRENT) == 0 && ck.mv_size == sizeof at) {
-    memcpy(&at, ck.mv_data, sizeof at);
-    for (int i = 0; at < want && i < TERM_WALK; ++i) {
-      if (mdb_cursor_get(*cur, &ck, &cv, MDB_NEXT)) break;
-      memcpy(&at, ck.mv_data, sizeof at);
-    }
-    if (at == want) {
-      *v = cv;
-      return 0;
-    }
-  }
-  return mdb_cursor_get(*cur, k, v, MDB_SET_KEY);
-}
-
 TrineStatus dict_term(TrineTxn *t, TrineId id, TrineTerm *out, char scratch[24]) {
   return dict_term_at(t, &t->terms, id, out, scratch);
 }
 
-TrineStatus dict_term_at(TrineTxn *t, MDB_cursor **cur, TrineId id, TrineTerm *out,
+TrineStatus dict_term_at(TrineTxn *t, TermReader *r, TrineId id, TrineTerm *out,
                          char scratch[24]) {
   *out = (TrineTerm){0};
   switch (id_kind(id)) {
@@ -322,11 +294,11 @@ TrineStatus dict_term_at(TrineTxn *t, MDB_cursor **cur, TrineId id, TrineTerm *o
     return TRINE_OK;
   }
   case IDK_IRI: case IDK_LITERAL: {
-    uint64_t seq = id_seq(id);
-    MDB_val k = {sizeof seq, &seq}, v;
-    int rc = term_get(t, cur, &k, &v);
-    if (rc) return mdb_fail(t, rc, "unknown term id");
-    if (dict_decode_bytes(v.mv_data, v.mv_size, out))
+    const void *data;
+    size_t len;
+    TrineStatus st = termstore_get(t, r, id_seq(id), &data, &len);
+    if (st) return st;
+    if (dict_decode_bytes(data, len, out))
       return store_error(t->store, TRINE_ERR_CORRUPT, "bad term record");
     return TRINE_OK;
   }

@@ -2,7 +2,7 @@
  * dict.h -- the term dictionary: every RDF term <-> a 64-bit id.
  *
  * An id is (kind << 60) | sequence number. IRIs and literals are stored
- * in id2term (appended, ids only grow) and found again through
+ * by sequence number (termstore.h; ids only grow) and found again through
  * hash2id: hash(encoded term) -> ids, checking the bytes on every hit so that
  * hash collisions are harmless. Blank nodes have no entry: a blank node is
  * its id, written as the label "b<hex sequence>". Document labels are
@@ -50,7 +50,7 @@ int dict_encode(const TrineTerm *t, Buf *b);
 /// (the form dict_cache_intern_encoded() takes, never stored).
 int dict_encode_append(const TrineTerm *t, Buf *b);
 
-/// Decode canonical bytes (from id2term) into a term viewing them.
+/// Decode canonical bytes (as stored) into a term viewing them.
 int dict_decode_bytes(const void *data, size_t len, TrineTerm *out);
 
 /// Per-batch cache of interned terms used by the bulk loader.
@@ -60,7 +60,7 @@ DictCache *dict_cache_new(void);
 void dict_cache_free(DictCache *c);
 
 /**
- * The id of term, creating it if new (writes id2term at once; hash2id and
+ * The id of term, creating it if new (stores its bytes at once; hash2id and
  * the blank scope are written by dict_cache_flush()). Blank labels are
  * always scoped to the transaction.
  */
@@ -97,12 +97,12 @@ TrineStatus dict_term(TrineTxn *txn, TrineId id, TrineTerm *out,
                       char scratch[24]);
 
 /**
- * dict_term through a cursor of the caller's (*cur, opened on first use;
- * the caller closes it, in read txns only): LMDB skips the descent from
- * the root when the record is on the cursor's page, so a sequence of
- * nearby ids (one result column) reads cheaply. Write txns ignore cur.
+ * dict_term through a reader of the caller's (zeroed at first; the caller
+ * closes it with termstore_reader_close()): a reader keeps the block of
+ * terms it read last, so a sequence of nearby ids (one result column)
+ * mostly reads without LMDB. Write txns ignore r.
  */
-TrineStatus dict_term_at(TrineTxn *txn, MDB_cursor **cur, TrineId id, TrineTerm *out,
+TrineStatus dict_term_at(TrineTxn *txn, TermReader *r, TrineId id, TrineTerm *out,
                          char scratch[24]);
 
 /// Reset the blank-label scope (start of a load or write transaction).

@@ -2,6 +2,7 @@
  * qdict.c -- stored and temporary terms of one query (see qdict.h).
  */
 #include "qdict.h"
+#include "termstore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ struct QDict {
   size_t nchunks;
   Buf enc;
   uint64_t generated;
-  MDB_cursor *readers[QDICT_READERS]; /* qdict_term_in's, read txns only */
+  TermReader readers[QDICT_READERS]; /* qdict_term_in's, read txns only */
 };
 
 QDict *qdict_new(TrineTxn *txn) {
@@ -47,8 +48,7 @@ QDict *qdict_new(TrineTxn *txn) {
 
 void qdict_free(QDict *d) {
   if (!d) return;
-  for (size_t i = 0; i < QDICT_READERS; ++i)
-    if (d->readers[i]) mdb_cursor_close(d->readers[i]);
+  for (size_t i = 0; i < QDICT_READERS; ++i) termstore_reader_close(&d->readers[i]);
   for (size_t i = 0; i < d->nchunks; ++i) free(d->chunks[i]);
   free(d->chunks);
   free(d->temps);

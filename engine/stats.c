@@ -186,11 +186,10 @@ TrineStatus trine_store_stats(TrineStore *s, TrineTxn *txn_in, TrineStats *out) 
   if (st) return st;
   *out = (TrineStats){0};
   MDB_val k = {1, "T"}, v;
-  MDB_stat ms;
   int rc = mdb_get(t->txn, s->stats, &k, &v);
   if (rc == 0 && v.mv_size == 8) memcpy(&out->quads, v.mv_data, 8);
   if (rc == MDB_NOTFOUND) rc = 0;
-  if (!rc && !(rc = mdb_stat(t->txn, s->id2term, &ms))) out->terms = ms.ms_entries;
+  out->terms = store_meta_get(t->txn, s->meta, "terms") + t->new_terms;
   if (!rc) rc = count_graphs(t, &out->graphs);
   if (rc) st = store_mdb_error(s, rc, "cannot read statistics");
   else st = stats_graph(t, 0, &out->default_quads);

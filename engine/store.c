@@ -10,6 +10,7 @@
 #include "dict.h"
 #include "pool.h"
 #include "stats.h"
+#include "termstore.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,7 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define FORMAT_VERSION 1
+/* Format 2: terms in blocks (termstore.h). Format 1 kept one id2term
+ * record per term; opening one read-write upgrades it. */
+#define FORMAT_VERSION 2
 
 /* The map reserves address space, not disk: the data file only grows as
  * pages are written. 1 TiB covers any load without a resize inside a
@@ -90,7 +93,7 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
   const unsigned dupfixed = MDB_DUPSORT | MDB_DUPFIXED;
   int rc;
   if ((rc = mdb_dbi_open(txn, "meta", create, &s->meta)) ||
-      (rc = mdb_dbi_open(txn, "id2term", create | MDB_INTEGERKEY, &s->id2term)) ||
+      (rc = mdb_dbi_open(txn, "terms", create | MDB_INTEGERKEY, &s->terms)) ||
       (rc = mdb_dbi_open(txn, "hash2id", create | MDB_INTEGERKEY | dupfixed |
                                              MDB_INTEGERDUP, &s->hash2id)) ||
       (rc = mdb_dbi_open(txn, "bnodes", create, &s->bnodes)) ||
@@ -109,15 +112,39 @@ static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
   return st;
 }
 
+/* Format 1 -> 2: id2term's records become blocks of terms, in txn. */
+static TrineStatus upgrade_format1(TrineStore *s, MDB_txn *txn) {
+  MDB_dbi old;
+  uint64_t count;
+  int rc = mdb_dbi_open(txn, "id2term", MDB_INTEGERKEY, &old);
+  if (!rc) rc = termstore_convert(txn, old, s->terms, &count);
+  if (!rc) rc = mdb_drop(txn, old, 1);
+  if (!rc) rc = store_meta_put(txn, s->meta, "terms", count);
+  if (!rc) rc = store_meta_put(txn, s->meta, "format", FORMAT_VERSION);
+  return rc ? store_mdb_error(s, rc, "cannot upgrade store from format 1") : TRINE_OK;
+}
+
+static TrineStatus format1_readonly(TrineStore *s) {
+  return store_error(s, TRINE_ERR_CORRUPT,
+                     "store format 1 is an older trine's: open it once read-write "
+                     "(without --readonly) to upgrade it to format %d",
+                     FORMAT_VERSION);
+}
+
 /* Create the named databases and stamp the format on a new store; check the
- * format of an existing one. */
+ * format of an existing one (upgrading format 1 when writable). */
 static TrineStatus init_layout(TrineStore *s) {
   MDB_txn *txn;
   unsigned create = s->readonly ? 0 : MDB_CREATE;
   int rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
   if (rc) return store_mdb_error(s, rc, "cannot begin transaction");
   if ((rc = open_dbis(s, txn, create))) {
+    /* Read-only, a format 1 store lacks the terms database. */
+    MDB_dbi meta;
+    bool v1 = rc == MDB_NOTFOUND && mdb_dbi_open(txn, "meta", 0, &meta) == 0 &&
+              store_meta_get(txn, meta, "format") == 1;
     mdb_txn_abort(txn);
+    if (v1) return format1_readonly(s);
     if (rc == MDB_NOTFOUND)
       return store_error(s, TRINE_ERR_CORRUPT, "not a trine store");
     return store_mdb_error(s, rc, "cannot open databases");
@@ -130,6 +157,18 @@ static TrineStatus init_layout(TrineStore *s) {
       mdb_txn_abort(txn);
       return store_mdb_error(s, rc, "cannot initialise store");
     }
+  }
+  if (format == 1 && !s->readonly) {
+    TrineStatus st = upgrade_format1(s, txn);
+    if (st) {
+      mdb_txn_abort(txn);
+      return st;
+    }
+    format = FORMAT_VERSION;
+  }
+  if (format == 1) {
+    mdb_txn_abort(txn);
+    return format1_readonly(s);
   }
   if (format != FORMAT_VERSION) {
     mdb_txn_abort(txn);
@@ -234,15 +273,20 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
   if (t->write) {
     TrineStatus st = stats_flush(t);
     if (st) { trine_txn_abort(t); return st; }
+    if ((st = termstore_flush(t))) { trine_txn_abort(t); return st; }
     if (t->next_seq != t->start_seq)
       rc = store_meta_put(t->txn, s->meta, "next", t->next_seq);
+    if (!rc && t->new_terms)
+      rc = store_meta_put(t->txn, s->meta, "terms",
+                          store_meta_get(t->txn, s->meta, "terms") + t->new_terms);
     if (rc) {
       trine_txn_abort(t);
       return store_mdb_error(s, rc, "cannot commit");
     }
   }
-  if (t->terms) mdb_cursor_close(t->terms);
+  termstore_reader_close(&t->terms);
   rc = mdb_txn_commit(t->txn);
+  termstore_builder_free(t->builder);
   stats_delta_free(t->delta);
   free(t);
   return rc ? store_mdb_error(s, rc, "cannot commit") : TRINE_OK;
@@ -250,8 +294,9 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
 
 void trine_txn_abort(TrineTxn *t) {
   if (!t) return;
-  if (t->terms) mdb_cursor_close(t->terms);
+  termstore_reader_close(&t->terms);
   mdb_txn_abort(t->txn);
+  termstore_builder_free(t->builder);
   stats_delta_free(t->delta);
   free(t);
 }

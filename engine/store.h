@@ -29,8 +29,8 @@ extern const char *const index_name[IDX_COUNT];
 
 struct TrineStoreImpl {
   MDB_env *env;
-  MDB_dbi meta;      ///< "format", "next" (next term sequence number)
-  MDB_dbi id2term;   ///< id (native u64) -> encoded term
+  MDB_dbi meta;      ///< "format", "next" (next term sequence number), "terms"
+  MDB_dbi terms;     ///< first sequence number (native u64) -> block of terms (termstore.h)
   MDB_dbi hash2id;   ///< hash (native u64) -> ids (dupsort, u64)
   MDB_dbi bnodes;    ///< scoped blank label -> id, emptied per load/txn
   MDB_dbi stats;     ///< "T", 'g'+id, 'p'+id -> counters
@@ -45,6 +45,16 @@ struct TrineStoreImpl {
 
 typedef struct StatsDelta StatsDelta;
 
+/// The block of terms a write transaction is filling (termstore.c).
+typedef struct TermBuilder TermBuilder;
+
+/// Where a term reader last read: its cursor and block (termstore.h).
+typedef struct {
+  MDB_cursor *cur;
+  uint64_t first, n;          ///< the block's sequence numbers [first, first + n)
+  const unsigned char *block; ///< the block's value in the map (NULL: none)
+} TermReader;
+
 struct TrineTxnImpl {
   TrineStore *store;
   MDB_txn *txn;
@@ -54,7 +64,9 @@ struct TrineTxnImpl {
   bool bnodes_cleared;    ///< the blank-label scope was reset in this txn
   StatsDelta *delta;      ///< pending statistics changes (write txns)
   uint64_t index_gen;     ///< bumped by every index write: scans' pages go stale
-  MDB_cursor *terms;      ///< id2term reader (read txns; lookups near the last are cheap)
+  TermReader terms;       ///< term reader of dict_term() (read txns)
+  TermBuilder *builder;   ///< the block new terms go to (write txns)
+  uint64_t new_terms;     ///< terms added (write txns)
 };
 
 /// Record an error on the store (and send it to the sink). Returns status.
