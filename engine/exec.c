@@ -450,6 +450,61 @@ static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
   return exec_table_added(x, out);
 }
 
+/* The inner loop of an index nested-loop join in one graph: rows whose
+ * bound positions are those of mask probe idx and read the matches in
+ * place. The pattern's variables sit at layout positions lay[i] (1..3;
+ * 0: none) of the record. */
+typedef struct {
+  IndexProbe *probe;
+  IndexId idx;
+  int prefix;
+  unsigned mask;
+  int lay[3];
+} Prober;
+
+static TrineStatus prober_init(Exec *x, Prober *pr, unsigned mask) {
+  pr->mask = mask;
+  pr->idx = index_choose(mask | 1u << Q_G, true, &pr->prefix);
+  static const int pos[3] = {Q_S, Q_P, Q_O};
+  for (int i = 0; i < 3; ++i)
+    for (int l = 1; l < 4; ++l)
+      if (index_order[pr->idx][l] == pos[i]) pr->lay[i] = l;
+  return index_probe_open(x->txn, pr->idx, &pr->probe);
+}
+
+/* Extend row (its pattern positions bound as q) with each match. */
+static TrineStatus prober_run(Exec *x, Prober *pr, const Pat *p, const Quad *q,
+                              const TrineId *row, SparqlExpr *const *filters,
+                              size_t nfilters, Table *out) {
+  TrineId pre[4];
+  const int *o = index_order[pr->idx];
+  for (int i = 0; i < pr->prefix; ++i) pre[i] = q->v[o[i]];
+  TrineStatus st;
+  for (const unsigned char *rec = index_probe_seek(pr->probe, pre, pr->prefix, &st); rec;
+       rec = index_probe_next(pr->probe, &st)) {
+    if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
+    if ((st = exec_table_room(x, out))) return st;
+    TrineId *dst = exec_row(out, out->n);
+    for (size_t i = 0; i < out->width; ++i) dst[i] = row[i];
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; ++i) {
+      uint32_t v = p->var[i];
+      if (v == SPARQL_NO_VAR || pr->lay[i] < pr->prefix) continue; /* bound */
+      TrineId val = be_get(rec + 8 * (pr->lay[i] - 1));
+      ok = !dst[v] || dst[v] == val; /* ?x ?p ?x */
+      dst[v] = val;
+    }
+    if (!ok) continue;
+    if (nfilters) {
+      bool pass;
+      if ((st = expr_filter(&x->ex, filters, nfilters, dst, &pass))) return st;
+      if (!pass) continue;
+    }
+    if ((st = exec_table_added(x, out))) return st;
+  }
+  return st;
+}
+
 /* Extend every row of in with the matches of one pattern. */
 static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *in,
                                   SparqlExpr *const *filters, size_t nfilters, Table *out) {
@@ -458,9 +513,14 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   static const int pos[3] = {Q_S, Q_P, Q_O};
   TrineStatus st = TRINE_OK;
   ScanCache cache = {0};
+  /* One graph (the usual case): probes read in place. Several default
+   * graphs merge through scan_cached(). */
+  bool one = gc.one || x->ndflt == 1;
+  TrineId g = gc.one ? gc.g : x->ndflt ? x->dflt[0] : 0;
+  Prober pr = {0};
   for (size_t r = 0; r < in->n && !st; ++r) {
     const TrineId *row = exec_row(in, r);
-    Quad q = {{0, 0, 0, 0}};
+    Quad q = {{0, 0, 0, g}};
     unsigned mask = 0;
     bool skip = false;
     for (int i = 0; i < 3; ++i) {
@@ -473,9 +533,15 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
       mask |= 1u << pos[i];
     }
     if (skip) continue;
+    if (one && mask && (pr.probe || !(st = prober_init(x, &pr, mask))) && pr.mask == mask) {
+      st = prober_run(x, &pr, p, &q, row, filters, nfilters, out);
+      continue;
+    }
+    if (st) break;
     PatCtx c = {p, row, out, filters, nfilters};
     st = scan_cached(x, q, mask, gc, on_match, &c, &cache);
   }
+  index_probe_free(pr.probe);
   scan_cache_free(&cache);
   return st;
 }

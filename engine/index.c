@@ -616,28 +616,41 @@ static int scan_start(Scan *sc) {
   return 0;
 }
 
+/* The value bytes of the scan's next record (its key is sc->key), in
+ * place on the page; NULL at the end (*rc MDB_NOTFOUND) or on an error. */
+static const unsigned char *scan_next_raw(Scan *sc, int *rc) {
+  *rc = MDB_NOTFOUND;
+  if (sc->done) return NULL;
+  if (!sc->started && (*rc = scan_start(sc))) return NULL;
+  while (sc->pos >= sc->count) {
+    MDB_val k = {0, NULL}, v = {0, NULL};
+    *rc = load_page(sc, &k, MDB_NEXT_MULTIPLE);
+    if (*rc == MDB_NOTFOUND && sc->prefix == 0) {
+      *rc = mdb_cursor_get(sc->cur, &k, &v, MDB_NEXT_NODUP);
+      if (*rc == 0) {
+        sc->key = be_get(k.mv_data);
+        *rc = load_page(sc, &k, MDB_GET_MULTIPLE);
+      }
+    }
+    if (*rc) return NULL;
+  }
+  const unsigned char *vb = sc->page + sc->pos++ * VAL_SIZE;
+  for (int i = 1; i < sc->prefix; ++i)
+    if (be_get(vb + 8 * (i - 1)) != sc->pre.v[i]) {
+      sc->done = true;
+      *rc = MDB_NOTFOUND;
+      return NULL;
+    }
+  *rc = 0;
+  return vb;
+}
+
 /* Next record of the scan in layout order; MDB_NOTFOUND at the end. */
 static int scan_next(Scan *sc, Quad *r) {
   int rc;
-  if (sc->done) return MDB_NOTFOUND;
-  if (!sc->started && (rc = scan_start(sc))) return rc;
-  while (sc->pos >= sc->count) {
-    MDB_val k = {0, NULL}, v = {0, NULL};
-    rc = load_page(sc, &k, MDB_NEXT_MULTIPLE);
-    if (rc == MDB_NOTFOUND && sc->prefix == 0) {
-      rc = mdb_cursor_get(sc->cur, &k, &v, MDB_NEXT_NODUP);
-      if (rc == 0) {
-        sc->key = be_get(k.mv_data);
-        rc = load_page(sc, &k, MDB_GET_MULTIPLE);
-      }
-    }
-    if (rc) return rc;
-  }
-  const unsigned char *vb = sc->page + sc->pos++ * VAL_SIZE;
-  *r = (Quad){{sc->key, be_get(vb), be_get(vb + 8), be_get(vb + 16)}};
-  for (int i = 1; i < sc->prefix; ++i)
-    if (r->v[i] != sc->pre.v[i]) return sc->done = true, MDB_NOTFOUND;
-  return 0;
+  const unsigned char *vb = scan_next_raw(sc, &rc);
+  if (vb) *r = (Quad){{sc->key, be_get(vb), be_get(vb + 8), be_get(vb + 16)}};
+  return rc;
 }
 
 TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound) {
@@ -765,4 +778,48 @@ void index_iter_free(IndexIter *it) {
   for (int i = 0; i < 2; ++i)
     if (it->scan[i].cur) mdb_cursor_close(it->scan[i].cur);
   free(it);
+}
+
+/* ---- probes read in place ---- */
+
+struct IndexProbe {
+  TrineTxn *txn;
+  Scan sc;
+};
+
+TrineStatus index_probe_open(TrineTxn *t, IndexId idx, IndexProbe **out) {
+  IndexProbe *p = calloc(1, sizeof *p);
+  if (!p) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
+  p->txn = t;
+  p->sc.idx = idx;
+  p->sc.txn_gen = &t->index_gen;
+  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &p->sc.cur);
+  if (rc) {
+    free(p);
+    return fail(t, rc, "cannot read index");
+  }
+  *out = p;
+  return TRINE_OK;
+}
+
+const unsigned char *index_probe_seek(IndexProbe *p, const TrineId *pre, int prefix,
+                                      TrineStatus *st) {
+  Scan *sc = &p->sc;
+  for (int i = 0; i < prefix; ++i) sc->pre.v[i] = pre[i];
+  sc->prefix = prefix;
+  sc->started = sc->done = false;
+  return index_probe_next(p, st);
+}
+
+const unsigned char *index_probe_next(IndexProbe *p, TrineStatus *st) {
+  int rc;
+  const unsigned char *vb = scan_next_raw(&p->sc, &rc);
+  *st = rc && rc != MDB_NOTFOUND ? fail(p->txn, rc, "cannot read index") : TRINE_OK;
+  return vb;
+}
+
+void index_probe_free(IndexProbe *p) {
+  if (!p) return;
+  mdb_cursor_close(p->sc.cur);
+  free(p);
 }

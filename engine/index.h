@@ -76,6 +76,31 @@ size_t index_iter_fill(IndexIter *it, Quad *out, size_t max, TrineStatus *status
 
 void index_iter_free(IndexIter *it);
 
+/**
+ * Probes of one index read in place, for the inner loop of an index
+ * nested-loop join: no quad is built, the caller reads the ids it needs
+ * from the record. Probes in ascending order are cheapest (they mostly
+ * stay on the page of the last one).
+ */
+typedef struct IndexProbe IndexProbe;
+
+TrineStatus index_probe_open(TrineTxn *txn, IndexId idx, IndexProbe **out);
+
+/**
+ * The first record whose leading prefix components (key included, prefix
+ * >= 1) equal pre[0..prefix), in idx's layout order: a pointer to its
+ * value, 24 bytes holding layout components 1..3 big-endian (be_get()),
+ * valid until the next call. NULL when there is none, or on an error
+ * (*st set; TRINE_OK otherwise).
+ */
+const unsigned char *index_probe_seek(IndexProbe *p, const TrineId *pre, int prefix,
+                                      TrineStatus *st);
+
+/// The next record with the same prefix, as index_probe_seek().
+const unsigned char *index_probe_next(IndexProbe *p, TrineStatus *st);
+
+void index_probe_free(IndexProbe *p);
+
 /// The index and prefix length one scan of this bound set uses.
 IndexId index_choose(unsigned bound, bool graph_first, int *prefix);
 
