@@ -539,24 +539,31 @@ static int load_page(Scan *sc, MDB_val *k, int op) {
   return 0;
 }
 
-/* Value order: the ids' big-endian bytes compare as the ids do. */
-static inline int val_cmp(const unsigned char *a, const Quad *b) {
-  for (int i = 0; i < 3; ++i) {
-    uint64_t x = be_get(a + 8 * i);
-    if (x != b->v[i + 1]) return x < b->v[i + 1] ? -1 : 1;
-  }
-  return 0;
+/* A value against the prefix: its first n ids (after the key) against
+ * pre's v[1..n]. Big-endian bytes compare as the ids do; ids in values
+ * are never 0, so "not below the prefix" is "not below the prefix padded
+ * with zeros", the seek's target. */
+static inline int val_cmp(const unsigned char *a, const Quad *pre, int n) {
+  uint64_t x = be_get(a);
+  if (x != pre->v[1]) return x < pre->v[1] ? -1 : 1;
+  if (n < 2) return 0;
+  x = be_get(a + 8);
+  if (x != pre->v[2]) return x < pre->v[2] ? -1 : 1;
+  if (n < 3) return 0;
+  x = be_get(a + 16);
+  return x == pre->v[3] ? 0 : x < pre->v[3] ? -1 : 1;
 }
 
-/* The first value of page[0, n) not below target, searching from hint
+/* The first value of page[0, n) not below the prefix, searching from hint
  * first: probes in ascending order land just after the previous one. */
-static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, const Quad *target) {
+static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, const Quad *pre,
+                          int m) {
   size_t lo = 0, hi = n;
-  if (hint < n && val_cmp(page + hint * VAL_SIZE, target) < 0) {
+  if (hint < n && val_cmp(page + hint * VAL_SIZE, pre, m) < 0) {
     /* Gallop forward from the hint. */
     size_t step = 1;
     lo = hint + 1;
-    while (lo + step < n && val_cmp(page + (lo + step) * VAL_SIZE, target) < 0) {
+    while (lo + step < n && val_cmp(page + (lo + step) * VAL_SIZE, pre, m) < 0) {
       lo += step + 1;
       step *= 2;
     }
@@ -564,7 +571,7 @@ static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, cons
   }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (val_cmp(page + mid * VAL_SIZE, target) < 0) lo = mid + 1;
+    if (val_cmp(page + mid * VAL_SIZE, pre, m) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -574,36 +581,35 @@ static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, cons
  * the cursor's page or the next one: the probes of an index nested-loop
  * join come in ascending order and mostly stay on one page. The cursor
  * sits on the last value of its page (MDB_GET_MULTIPLE and
- * MDB_NEXT_MULTIPLE leave it there), so reading on stays correct.
- * target: the prefix padded with zeros. False: seek normally. */
-static bool seek_near(Scan *sc, const Quad *target) {
-  if (!sc->page || !sc->count || sc->gen != *sc->txn_gen || sc->key != target->v[0] ||
-      val_cmp(sc->page, target) > 0)
+ * MDB_NEXT_MULTIPLE leave it there), so reading on stays correct. A page
+ * whose first value already has the prefix may have matches before it:
+ * that seeks normally (false). */
+static bool seek_near(Scan *sc) {
+  int m = sc->prefix - 1;
+  if (!sc->page || !sc->count || sc->gen != *sc->txn_gen || sc->key != sc->pre.v[0] ||
+      val_cmp(sc->page, &sc->pre, m) >= 0)
     return false;
   size_t hint = sc->pos;
-  if (val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, target) < 0) {
+  if (val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0) {
     MDB_val k = {0, NULL};
     if (load_page(sc, &k, MDB_NEXT_MULTIPLE) ||
-        val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, target) < 0)
+        val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0)
       return false;
     hint = 0;
   }
-  sc->pos = lower_bound(sc->page, sc->count, hint, target);
+  sc->pos = lower_bound(sc->page, sc->count, hint, &sc->pre, m);
   return true;
 }
 
 static int scan_start(Scan *sc) {
-  unsigned char kb[8], vb[VAL_SIZE];
-  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   int rc;
   sc->started = true;
-  memset(vb, 0, sizeof vb);
-  Quad target = {{0, 0, 0, 0}};
-  for (int i = 0; i < sc->prefix; ++i) target.v[i] = sc->pre.v[i];
+  if (sc->prefix > 1 && seek_near(sc)) return 0;
+  unsigned char kb[8], vb[VAL_SIZE] = {0};
+  MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   if (sc->prefix == 0) {
     rc = mdb_cursor_get(sc->cur, &k, &v, MDB_FIRST);
   } else {
-    if (sc->prefix > 1 && seek_near(sc, &target)) return 0;
     be_put(kb, sc->pre.v[0]);
     for (int i = 1; i < sc->prefix; ++i) be_put(vb + 8 * (i - 1), sc->pre.v[i]);
     rc = mdb_cursor_get(sc->cur, &k, &v, sc->prefix > 1 ? MDB_GET_BOTH_RANGE : MDB_SET_KEY);
@@ -612,7 +618,7 @@ static int scan_start(Scan *sc) {
   sc->key = be_get(k.mv_data);
   if ((rc = load_page(sc, &k, MDB_GET_MULTIPLE))) return rc;
   /* The page starts at its first value: skip to the seek position. */
-  sc->pos = sc->prefix > 1 ? lower_bound(sc->page, sc->count, 0, &target) : 0;
+  sc->pos = sc->prefix > 1 ? lower_bound(sc->page, sc->count, 0, &sc->pre, sc->prefix - 1) : 0;
   return 0;
 }
 
@@ -635,12 +641,11 @@ static const unsigned char *scan_next_raw(Scan *sc, int *rc) {
     if (*rc) return NULL;
   }
   const unsigned char *vb = sc->page + sc->pos++ * VAL_SIZE;
-  for (int i = 1; i < sc->prefix; ++i)
-    if (be_get(vb + 8 * (i - 1)) != sc->pre.v[i]) {
-      sc->done = true;
-      *rc = MDB_NOTFOUND;
-      return NULL;
-    }
+  if (sc->prefix > 1 && val_cmp(vb, &sc->pre, sc->prefix - 1) != 0) {
+    sc->done = true;
+    *rc = MDB_NOTFOUND;
+    return NULL;
+  }
   *rc = 0;
   return vb;
 }
@@ -649,7 +654,7 @@ static const unsigned char *scan_next_raw(Scan *sc, int *rc) {
 static int scan_next(Scan *sc, Quad *r) {
   int rc;
   const unsigned char *vb = scan_next_raw(sc, &rc);
-  if (vb) *r = (Quad){{sc->key, be_get(vb), be_get(vb + 8), be_get(vb + 16)}};
+  *r = vb ? (Quad){{sc->key, be_get(vb), be_get(vb + 8), be_get(vb + 16)}} : (Quad){{0}};
   return rc;
 }
 
