@@ -255,7 +255,7 @@ typedef struct {
 
 /* The store id of a constant of the request, remembered by its address:
  * join groups are planned again for each row an OPTIONAL or EXISTS probes. */
-static TrineStatus const_id(Exec *x, const TrineTerm *term, TrineId *id) {
+TrineStatus exec_const_id(Exec *x, const TrineTerm *term, TrineId *id) {
   size_t slot = ((uintptr_t)term >> 4) % (sizeof x->consts / sizeof x->consts[0]);
   if (x->consts[slot].term == term) {
     *id = x->consts[slot].id;
@@ -276,7 +276,7 @@ static TrineStatus make_pat(Exec *x, const SparqlTriple *t, Pat *p) {
   for (int i = 0; i < 3; ++i) {
     p->var[i] = sl[i]->var;
     if (sl[i]->var != SPARQL_NO_VAR) continue;
-    TrineStatus st = const_id(x, &sl[i]->term, &p->id[i]);
+    TrineStatus st = exec_const_id(x, &sl[i]->term, &p->id[i]);
     if (st == TRINE_NOT_FOUND) p->missing = true;
     else if (st) return st;
   }

@@ -20,6 +20,14 @@ typedef TrineStatus (*QuadFn)(Exec *x, const Quad *q, void *ctx);
 /// Record an error on the store and return st.
 TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg);
 
+/**
+ * The store id of a constant of the request (TRINE_NOT_FOUND: the store
+ * lacks it), remembered by the term's address for the query's life: join
+ * groups and paths are evaluated again for every row of OPTIONAL, EXISTS
+ * or a closure walk.
+ */
+TrineStatus exec_const_id(Exec *x, const TrineTerm *term, TrineId *id);
+
 /// TRINE_ERR_CANCELLED when the query was cancelled or timed out.
 TrineStatus exec_check_limits(Exec *x);
 

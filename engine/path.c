@@ -310,7 +310,7 @@ static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, T
   TrineId *ids = calloc(p->nnps + p->ninv + 1, sizeof *ids);
   if (!ids) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < p->nnps + p->ninv; ++i)
-    if (qdict_lookup(x->dict, &p->nps[i], &ids[i])) ids[i] = 0;
+    if (exec_const_id(x, &p->nps[i], &ids[i])) ids[i] = 0;
   TrineStatus st = TRINE_OK;
   if (p->nnps || !p->ninv)
     st = link_pairs(x, 0, false, gc, s, o, false, ids, p->nnps, out);
@@ -326,7 +326,7 @@ static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, 
   switch (p->kind) {
   case SPARQL_PATH_LINK: {
     TrineId pred;
-    TrineStatus st = qdict_lookup(x->dict, &p->iri, &pred);
+    TrineStatus st = exec_const_id(x, &p->iri, &pred);
     if (st == TRINE_NOT_FOUND) return TRINE_OK;
     if (st) return st;
     return link_pairs(x, pred, true, gc, s, o, false, NULL, 0, out);
