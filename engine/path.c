@@ -12,12 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
+/* (start, end) pairs: collected, or with emit set, handed on one by one
+ * (the outermost consumer, path_extend(), makes rows of them at once). */
+typedef struct Pairs {
   TrineId *s, *o;
   size_t n, cap;
+  TrineStatus (*emit)(Exec *x, void *ctx, TrineId s, TrineId o);
+  void *ctx;
 } Pairs;
 
 static TrineStatus pairs_push(Exec *x, Pairs *p, TrineId s, TrineId o) {
+  if (p->emit) return p->emit(x, p->ctx, s, o);
   if (p->n == p->cap) {
     size_t cap = p->cap ? p->cap * 2 : 64;
     TrineId *ns = realloc(p->s, cap * sizeof *ns);
@@ -320,6 +325,10 @@ static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, T
   return st;
 }
 
+static TrineStatus push_swapped(Exec *x, void *out, TrineId s, TrineId o) {
+  return pairs_push(x, out, o, s);
+}
+
 /* All (s, o) pairs of path p with the given ends (0: free). */
 static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
                               Pairs *out) {
@@ -332,11 +341,8 @@ static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, 
     return link_pairs(x, pred, true, gc, s, o, false, NULL, 0, out);
   }
   case SPARQL_PATH_INV: {
-    Pairs inv = {0};
-    TrineStatus st = path_pairs(x, p->a, gc, o, s, &inv);
-    for (size_t i = 0; i < inv.n && !st; ++i) st = pairs_push(x, out, inv.o[i], inv.s[i]);
-    pairs_free(&inv);
-    return st;
+    Pairs inv = {.emit = push_swapped, .ctx = out};
+    return path_pairs(x, p->a, gc, o, s, &inv);
   }
   case SPARQL_PATH_SEQ: {
     Pairs first = {0};
@@ -420,11 +426,41 @@ static TrineStatus is_node(Exec *x, TrineId id, GCtx gc, bool *found) {
   return TRINE_OK;
 }
 
+/* The row being extended, and where its extensions go. */
+typedef struct {
+  const SparqlOp *op;
+  const TrineId *row;
+  SparqlExpr *const *filters;
+  size_t nfilters;
+  Table *out;
+} RowSink;
+
+/* A pair of the path: the row with the path's variables bound, made in
+ * place at the end of the output; it counts if it passes the filters. */
+static TrineStatus emit_row(Exec *x, void *ctx, TrineId s, TrineId o) {
+  RowSink *k = ctx;
+  Table *out = k->out;
+  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
+  TrineStatus st = exec_table_room(x, out);
+  if (st) return st;
+  TrineId *dst = exec_row(out, out->n);
+  for (size_t i = 0; i < out->width; ++i) dst[i] = k->row[i];
+  uint32_t sv = k->op->path_s.var, ov = k->op->path_o.var;
+  if (sv != SPARQL_NO_VAR) dst[sv] = s;
+  if (ov != SPARQL_NO_VAR) {
+    if (dst[ov] && dst[ov] != o) return TRINE_OK;
+    dst[ov] = o;
+  }
+  if (k->nfilters) {
+    bool pass;
+    if ((st = expr_filter(&x->ex, k->filters, k->nfilters, dst, &pass)) || !pass) return st;
+  }
+  return exec_table_added(x, out);
+}
+
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                                SparqlExpr *const *filters, size_t nfilters, Table *out) {
   exec_table_init(out, x->width);
-  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
   for (size_t r = 0; r < in->n && !st; ++r) {
     const TrineId *row = exec_row(in, r);
@@ -442,21 +478,10 @@ TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
       if (st) break;
       if (!node) continue;
     }
-    Pairs pairs = {0};
-    st = path_pairs(x, op->path, gc, s, o, &pairs);
-    for (size_t i = 0; i < pairs.n && !st; ++i) {
-      memcpy(tmp, row, x->width * sizeof *tmp);
-      uint32_t sv = op->path_s.var, ov = op->path_o.var;
-      if (sv != SPARQL_NO_VAR) tmp[sv] = pairs.s[i];
-      if (ov != SPARQL_NO_VAR) {
-        if (tmp[ov] && tmp[ov] != pairs.o[i]) continue;
-        tmp[ov] = pairs.o[i];
-      }
-      st = exec_emit(x, out, tmp, filters, nfilters);
-    }
-    pairs_free(&pairs);
+    RowSink k = {op, row, filters, nfilters, out};
+    Pairs rows = {.emit = emit_row, .ctx = &k};
+    st = path_pairs(x, op->path, gc, s, o, &rows);
   }
-  free(tmp);
   return st;
 }
 
