@@ -823,6 +823,37 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   return st;
 }
 
+/* Whether every variable of a VALUES table is bound in every row so far
+ * and in every row of the table: joining then only keeps rows (once per
+ * equal table row), it binds nothing. */
+static bool values_bound(const Leaf *t, uint64_t bound) {
+  if (t->tvars & ~bound || t->op->nvars > 64) return false;
+  for (size_t r = 0; r < t->table.n; ++r)
+    for (size_t c = 0; c < t->op->nvars; ++c)
+      if (!exec_row(&t->table, r)[t->op->vars[c]]) return false;
+  return true;
+}
+
+/* The join of cur with a VALUES table whose variables cur binds: each row
+ * of cur once per table row equal to it on those variables. */
+static TrineStatus match_values(Exec *x, const Table *cur, const Leaf *t, SparqlExpr *const *fl,
+                                size_t nf, Table *next) {
+  exec_table_init(next, x->width);
+  const Table *v = &t->table;
+  TrineStatus st = TRINE_OK;
+  for (size_t r = 0; r < cur->n && !st; ++r) {
+    const TrineId *row = exec_row(cur, r);
+    for (size_t j = 0; j < v->n && !st; ++j) {
+      const TrineId *vr = exec_row(v, j);
+      bool eq = true;
+      for (size_t c = 0; c < t->op->nvars && eq; ++c)
+        eq = row[t->op->vars[c]] == vr[t->op->vars[c]];
+      if (eq) st = exec_emit(x, next, row, fl, nf);
+    }
+  }
+  return st;
+}
+
 static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   Leaves l = {0};
@@ -898,6 +929,11 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       exec_table_init(&next, x->width);
       for (size_t r = 0; r < cur.n && !st; ++r)
         st = exec_emit(x, &next, exec_row(&cur, r), fl, nf);
+    } else if (l.v[best].is_table && values_bound(&l.v[best], bound)) {
+      size_t e = prof_site(x, (const char *)l.v[best].op + 1, best_cost * (double)cur.n,
+                           "match values (%zu rows)", l.v[best].table.n);
+      st = match_values(x, &cur, &l.v[best], fl, nf, &next);
+      prof_count(x, e, st ? 0 : next.n, t0);
     } else if (l.v[best].is_table) {
       Table joined;
       /* site: next to the TABLE node, whose own entry counts its rows */

@@ -61,6 +61,51 @@ static void test_exec_limit_stops_cross_product(void **state) {
   assert_int_equal(rows, 4);
 }
 
+/* Whether the executed plan of text mentions what. */
+static bool plan_has(TrineStore *s, const char *text, const char *what) {
+  TrineQueryOptions o = {.profile = true};
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(s, text, strlen(text), &o, &q), TRINE_OK);
+  while (trine_query_step(q) == TRINE_ROW) {}
+  char *plan = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&plan, &len);
+  assert_non_null(f);
+  assert_int_equal(trine_query_explain(q, f), TRINE_OK);
+  fclose(f);
+  bool has = strstr(plan, what) != NULL;
+  free(plan);
+  trine_query_free(q);
+  return has;
+}
+
+/* A VALUES table whose variables the patterns bind keeps the matching
+ * rows, once per equal table row (duplicates count, as in a join); one
+ * with UNDEF still joins. */
+static void test_exec_values_on_bound_variables(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *q1 = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n "
+                   "VALUES ?n { \"7\" \"9\" \"7\" \"nope\" } }";
+  assert_int_equal(run(t->store, q1, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3);
+  const char *q4 = "SELECT * { <http://ex/s7> <http://ex/p> ?o "
+                   "VALUES ?o { <http://ex/o7> <http://ex/o8> <http://ex/o7> } }";
+  assert_int_equal(run(t->store, q4, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  assert_true(plan_has(t->store, q4, "(match values (3 rows)"));
+  const char *q2 = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n "
+                   "VALUES (?n ?s) { (\"7\" <http://ex/s7>) (\"8\" <http://ex/s7>) "
+                   "(\"9\" UNDEF) } }";
+  assert_int_equal(run(t->store, q2, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  assert_true(plan_has(t->store, q2, "(join values (3 rows)"));
+  const char *q3 = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n "
+                   "FILTER(?n != \"9\") VALUES ?n { \"7\" \"9\" } }";
+  assert_int_equal(run(t->store, q3, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1);
+}
+
 /* Blank nodes keep their label across rows and every one has its own: the
  * same node is handed out twice (UNION), 3000 of them, enough to grow the
  * query's label table several times. */
@@ -150,6 +195,7 @@ static void test_exec_timeout(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, setup, tu_teardown),
