@@ -425,16 +425,29 @@ TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
   return exec_table_push(x, out, row);
 }
 
-/* The row extended with a match, made in place at the end of out: it
- * counts only if it passes the filters. */
+TrineId *exec_row_begin(Exec *x, Table *out, const TrineId *row, TrineStatus *st) {
+  *st = x->emit_cap && out->n >= x->emit_cap ? TRINE_DONE : exec_table_room(x, out);
+  if (*st) return NULL;
+  TrineId *dst = exec_row(out, out->n);
+  for (size_t i = 0; i < out->width; ++i) dst[i] = row[i];
+  return dst;
+}
+
+TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters, size_t nfilters) {
+  if (nfilters) {
+    bool pass;
+    TrineStatus st = expr_filter(&x->ex, filters, nfilters, exec_row(out, out->n), &pass);
+    if (st || !pass) return st;
+  }
+  return exec_table_added(x, out);
+}
+
+/* The row extended with a match. */
 static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
   PatCtx *c = arg;
-  Table *out = c->out;
-  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
-  TrineStatus st = exec_table_room(x, out);
-  if (st) return st;
-  TrineId *dst = exec_row(out, out->n);
-  for (size_t i = 0; i < out->width; ++i) dst[i] = c->row[i];
+  TrineStatus st;
+  TrineId *dst = exec_row_begin(x, c->out, c->row, &st);
+  if (!dst) return st;
   static const int pos[3] = {Q_S, Q_P, Q_O};
   for (int i = 0; i < 3; ++i) {
     uint32_t v = c->p->var[i];
@@ -443,11 +456,7 @@ static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
     if (dst[v] && dst[v] != val) return TRINE_OK; /* ?x ?p ?x */
     dst[v] = val;
   }
-  if (c->nfilters) {
-    bool pass;
-    if ((st = expr_filter(&x->ex, c->filters, c->nfilters, dst, &pass)) || !pass) return st;
-  }
-  return exec_table_added(x, out);
+  return exec_row_keep(x, c->out, c->filters, c->nfilters);
 }
 
 /* The inner loop of an index nested-loop join in one graph: rows whose
@@ -482,10 +491,8 @@ static TrineStatus prober_run(Exec *x, Prober *pr, const Pat *p, const Quad *q,
   TrineStatus st;
   for (const unsigned char *rec = index_probe_seek(pr->probe, pre, pr->prefix, &st); rec;
        rec = index_probe_next(pr->probe, &st)) {
-    if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
-    if ((st = exec_table_room(x, out))) return st;
-    TrineId *dst = exec_row(out, out->n);
-    for (size_t i = 0; i < out->width; ++i) dst[i] = row[i];
+    TrineId *dst = exec_row_begin(x, out, row, &st);
+    if (!dst) return st;
     bool ok = true;
     for (int i = 0; i < 3 && ok; ++i) {
       uint32_t v = p->var[i];
@@ -494,13 +501,7 @@ static TrineStatus prober_run(Exec *x, Prober *pr, const Pat *p, const Quad *q,
       ok = !dst[v] || dst[v] == val; /* ?x ?p ?x */
       dst[v] = val;
     }
-    if (!ok) continue;
-    if (nfilters) {
-      bool pass;
-      if ((st = expr_filter(&x->ex, filters, nfilters, dst, &pass))) return st;
-      if (!pass) continue;
-    }
-    if ((st = exec_table_added(x, out))) return st;
+    if (ok && (st = exec_row_keep(x, out, filters, nfilters))) return st;
   }
   return st;
 }

@@ -49,6 +49,16 @@ static inline TrineStatus exec_table_added(Exec *x, Table *t) {
   return (++t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
 }
 
+/**
+ * Begin a row at the end of out as a copy of row, to extend in place (a
+ * join's output row is made where it will stay). NULL with *st set when
+ * out is full (TRINE_DONE: the step's row cap) or on an error.
+ */
+TrineId *exec_row_begin(Exec *x, Table *out, const TrineId *row, TrineStatus *st);
+
+/// Keep the row begun at the end of out if it passes the filters.
+TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters, size_t nfilters);
+
 /// Free a table and give its memory back to the query's budget.
 void exec_table_release(Exec *x, Table *t);
 

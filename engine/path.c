@@ -435,27 +435,19 @@ typedef struct {
   Table *out;
 } RowSink;
 
-/* A pair of the path: the row with the path's variables bound, made in
- * place at the end of the output; it counts if it passes the filters. */
+/* A pair of the path: the row with the path's variables bound. */
 static TrineStatus emit_row(Exec *x, void *ctx, TrineId s, TrineId o) {
   RowSink *k = ctx;
-  Table *out = k->out;
-  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
-  TrineStatus st = exec_table_room(x, out);
-  if (st) return st;
-  TrineId *dst = exec_row(out, out->n);
-  for (size_t i = 0; i < out->width; ++i) dst[i] = k->row[i];
+  TrineStatus st;
+  TrineId *dst = exec_row_begin(x, k->out, k->row, &st);
+  if (!dst) return st;
   uint32_t sv = k->op->path_s.var, ov = k->op->path_o.var;
   if (sv != SPARQL_NO_VAR) dst[sv] = s;
   if (ov != SPARQL_NO_VAR) {
     if (dst[ov] && dst[ov] != o) return TRINE_OK;
     dst[ov] = o;
   }
-  if (k->nfilters) {
-    bool pass;
-    if ((st = expr_filter(&x->ex, k->filters, k->nfilters, dst, &pass)) || !pass) return st;
-  }
-  return exec_table_added(x, out);
+  return exec_row_keep(x, k->out, k->filters, k->nfilters);
 }
 
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,

@@ -38,9 +38,13 @@ void *pool_get(Pool *p, size_t bytes, size_t *got) {
   if (!p || bytes < POOL_MIN_BYTES) return malloc(bytes ? bytes : 1);
   void *buf = NULL;
   pthread_mutex_lock(&p->lock);
-  int best = -1; /* the smallest buffer that is big enough */
+  /* The smallest buffer big enough, and not over 4 times too big: a
+   * table's size counts against its query's memory limit. */
+  int best = -1;
   for (int i = 0; i < POOL_SLOTS; ++i)
-    if (p->size[i] >= bytes && (best < 0 || p->size[i] < p->size[best])) best = i;
+    if (p->size[i] >= bytes && p->size[i] / 4 <= bytes &&
+        (best < 0 || p->size[i] < p->size[best]))
+      best = i;
   if (best >= 0) {
     buf = p->buf[best];
     *got = p->size[best];
