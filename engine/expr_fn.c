@@ -5,6 +5,7 @@
 #include "expr_impl.h"
 #include "internal.h" /* sparql_iri_resolve */
 #include "utf8.h"
+#include "case_special.h"
 
 #include <math.h>
 #include <nettle/md5.h>
@@ -425,16 +426,38 @@ static bool case_locale(ExprCtx *c) {
   return im->loc != (locale_t)0;
 }
 
+/* The full case mapping of cp when it is several code points (sharp s
+ * upper-cases to "SS"), else NULL: XPath's fn:upper-case and
+ * fn:lower-case use Unicode's full mappings; towupper() knows only the
+ * one-to-one ones. */
+static const uint32_t *case_special(uint32_t cp, bool upper) {
+  const CaseSpecial *t = upper ? case_special_upper : case_special_lower;
+  size_t n = upper ? sizeof case_special_upper / sizeof *t
+                   : sizeof case_special_lower / sizeof *t;
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t[mid].cp < cp) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && t[lo].cp == cp ? t[lo].to : NULL;
+}
+
 static TrineStatus fn_case(ExprCtx *c, bool upper, Val *s, Val *out) {
   if (!ex_is_string(s)) ERR();
   size_t n = s->t.value_len;
-  char *o = ex_alloc(c, n * 2 + 4); /* case mapping grows by at most 2x in UTF-8 */
+  char *o = ex_alloc(c, n * 3 + 4); /* full case mapping grows by at most 3x in UTF-8 */
   if (!o) return nomem(c);
   const unsigned char *p = (const unsigned char *)s->t.value;
   size_t k = 0;
   for (size_t i = 0; i < n;) {
     uint32_t cp;
     i = utf8_next(p, n, i, &cp);
+    const uint32_t *many = cp < 0x80 ? NULL : case_special(cp, upper);
+    if (many) {
+      for (int j = 0; j < 3 && many[j]; ++j) k += utf8_encode(many[j], o + k);
+      continue;
+    }
     if (cp < 0x80) cp = upper ? (uint32_t)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp)
                               : (uint32_t)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
     else if (case_locale(c)) {

@@ -296,6 +296,12 @@ static void test_expr_string_functions(void **state) {
   EV("SUBSTR(\"12345\", -42, 1e0/0)", "\"12345\"");
   EV("UCASE(\"\xc3\xa9t\xc3\xa9\"@fr)", "\"\xc3\x89T\xc3\x89\"@fr");
   EV("LCASE(\"ABC\")", "\"abc\"");
+  /* Full case mappings: one code point can become several. */
+  EV("UCASE(\"stra\xc3\x9f" "e\")", "\"STRASSE\"");
+  EV("UCASE(\"\xef\xac\x83\"@en)", "\"FFI\"@en");                /* U+FB03 ffi */
+  EV("UCASE(\"\xce\x90\")", "\"\xce\x99\xcc\x88\xcc\x81\""); /* U+0390: 3 points */
+  EV("LCASE(\"\xc4\xb0\")", "\"i\xcc\x87\"");                  /* U+0130 */
+  EV("STRLEN(UCASE(\"\xc3\x9f\"))", "\"2\"^^<http://www.w3.org/2001/XMLSchema#integer>");
   EV("UCASE(1)", "ERROR");
   EV("CONCAT(\"a\", \"b\")", "\"ab\"");
   EV("CONCAT(\"a\"@en, \"b\"@en)", "\"ab\"@en");
