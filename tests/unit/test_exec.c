@@ -1,10 +1,13 @@
 /*
  * test_exec.c -- the executor's limits and early stops, through the public
  * query API: LIMIT over a cross product, the memory limit, cancellation
- * and timeouts. Each must end the query cleanly with its status.
+ * and timeouts. Each must end the query cleanly with its status. Also
+ * VALUES on bound variables, blank labels, and queries from several
+ * threads at once (they share the store's row buffers).
  */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,6 +196,50 @@ static void test_exec_timeout(void **state) {
   assert_non_null(strstr(trine_store_errmsg(t->store), "timed out"));
 }
 
+/* Several threads query one store at once, each many times: the tables
+ * (3000 rows, over the pool's 64 KiB threshold) come from and go back to
+ * the store's pool, and every row's terms must still belong together. */
+typedef struct {
+  TrineStore *store;
+  int bad;
+} QueryThread;
+
+static void *query_thread(void *arg) {
+  QueryThread *c = arg;
+  const char *text = "SELECT ?s ?n { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n }";
+  for (int it = 0; it < 20 && !c->bad; ++it) {
+    TrineQuery *q;
+    if (trine_query_prepare(c->store, text, strlen(text), NULL, &q)) { c->bad = 1; break; }
+    size_t rows = 0;
+    TrineStatus st;
+    while ((st = trine_query_step(q)) == TRINE_ROW) {
+      const TrineTerm *sub = trine_query_term(q, 0), *n = trine_query_term(q, 1);
+      char want[32];
+      int len = snprintf(want, sizeof want, "http://ex/s%.*s", (int)n->value_len, n->value);
+      if (!sub || (size_t)len != sub->value_len || memcmp(want, sub->value, sub->value_len))
+        c->bad = 2;
+      ++rows;
+    }
+    if (st != TRINE_DONE || rows != 3000) c->bad = 3;
+    trine_query_free(q);
+  }
+  return NULL;
+}
+
+static void test_exec_concurrent_queries(void **state) {
+  TuStore *t = *state;
+  QueryThread c[4];
+  pthread_t th[4];
+  for (int i = 0; i < 4; ++i) {
+    c[i] = (QueryThread){t->store, 0};
+    assert_int_equal(pthread_create(&th[i], NULL, query_thread, &c[i]), 0);
+  }
+  for (int i = 0; i < 4; ++i) {
+    assert_int_equal(pthread_join(th[i], NULL), 0);
+    assert_int_equal(c[i].bad, 0);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
@@ -200,6 +247,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_timeout, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_concurrent_queries, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_blank_labels_stable, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
