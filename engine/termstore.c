@@ -98,13 +98,14 @@ static bool block_parse(const MDB_val *v, uint64_t *n, const unsigned char **byt
   return rd32(p + 4 * *n) <= v->mv_size - 4 - 4 * *n; /* last end fits */
 }
 
-/* Entry i of a parsed block. */
+/* Entry i of a parsed block (length 0 if the block is damaged: ends go
+ * up and the last fits the value, as block_parse() checked). */
 static void block_entry(const unsigned char *block, uint64_t n, uint64_t i,
                         const void **data, size_t *len) {
   const unsigned char *ends = block + 4, *bytes = block + 4 + 4 * n;
   uint32_t from = i ? rd32(ends + 4 * (i - 1)) : 0, to = rd32(ends + 4 * i);
   *data = bytes + from;
-  *len = to >= from ? to - from : 0;
+  *len = to >= from && to <= rd32(ends + 4 * (n - 1)) ? to - from : 0;
 }
 
 /* Reopen the last stored block into b when seq can extend it. */
