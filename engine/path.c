@@ -290,7 +290,7 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
       if (s && o && reach[i] != o) continue;
       st = back ? pairs_push(x, out, reach[i], o) : pairs_push(x, out, s, reach[i]);
     }
-    if (!st) free(reach);
+    free(reach); /* also when a pair stopped the walk (cancel, row cap) */
     return st;
   }
   /* Both ends free: from every node (zero) or every start of a step. */
@@ -304,7 +304,7 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
     size_t m = 0;
     st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m);
     for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
-    if (!st) free(reach);
+    free(reach); /* also when a pair stopped the walk (cancel, row cap) */
   }
   pairs_free(&starts);
   return st;

@@ -64,6 +64,21 @@ static void test_exec_limit_stops_cross_product(void **state) {
   assert_int_equal(rows, 4);
 }
 
+/* A path stopped by LIMIT while it hands out its pairs frees what its
+ * walk found (ASan checks). */
+static void test_exec_limit_stops_path(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  assert_int_equal(run(t->store, "SELECT ?y { <http://ex/s1> <http://ex/p>* ?y } LIMIT 1", NULL,
+                       &rows),
+                   TRINE_DONE);
+  assert_int_equal(rows, 1);
+  assert_int_equal(run(t->store, "SELECT ?x ?y { ?x (<http://ex/p>/<http://ex/q>)+ ?y } LIMIT 2",
+                       NULL, &rows),
+                   TRINE_DONE);
+  assert_int_equal(rows, 2);
+}
+
 /* Whether the executed plan of text mentions what. */
 static bool plan_has(TrineStore *s, const char *text, const char *what) {
   TrineQueryOptions o = {.profile = true};
@@ -244,6 +259,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_timeout, setup, tu_teardown),
