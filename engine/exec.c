@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRAPH_DEFAULT ((TrineId)0)
 
 
 static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out);

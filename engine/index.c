@@ -768,21 +768,6 @@ TrineStatus index_iter_next(IndexIter *it, Quad *q) {
   return TRINE_DONE;
 }
 
-size_t index_iter_fill(IndexIter *it, Quad *out, size_t max, TrineStatus *status) {
-  size_t n = 0;
-  *status = TRINE_OK;
-  while (n < max) {
-    TrineStatus st = index_iter_next(it, &out[n]);
-    if (st == TRINE_DONE) break;
-    if (st != TRINE_ROW) {
-      *status = st;
-      break;
-    }
-    ++n;
-  }
-  return n;
-}
-
 void index_iter_free(IndexIter *it) {
   if (!it) return;
   for (int i = 0; i < 2; ++i)

@@ -68,12 +68,6 @@ TrineStatus index_iter_each(IndexIter *it, const Quad *q, unsigned bound, IndexF
 /// Next quad (s, p, o, g order): TRINE_ROW or TRINE_DONE.
 TrineStatus index_iter_next(IndexIter *it, Quad *q);
 
-/**
- * Up to max next quads into out: returns how many (0 at the end); errors
- * through *status.
- */
-size_t index_iter_fill(IndexIter *it, Quad *out, size_t max, TrineStatus *status);
-
 void index_iter_free(IndexIter *it);
 
 /**

@@ -200,6 +200,16 @@ static TrineStatus arg_error(TrineError *err, const char *name, const char *msg)
   return TRINE_ERR_ARG;
 }
 
+/* The parser's maps and the parser (the request lives in the arena). */
+static void parser_free(Parser *p) {
+  sparql_map_free(&p->prefixes);
+  sparql_map_free(&p->varmap);
+  sparql_map_free(&p->labels);
+  sparql_map_free(&p->data_labels);
+  sparql_map_free(&p->tlabels);
+  free(p);
+}
+
 TrineStatus sparql_parse(const char *name, const char *text, size_t len,
                          const char *base_iri, SparqlRequest **out,
                          TrineError *err) {
@@ -220,12 +230,7 @@ TrineStatus sparql_parse(const char *name, const char *text, size_t len,
   p->len = len;
   if (setjmp(oom)) {
     /* malloc failed inside the arena or a map: give up on everything */
-    sparql_map_free(&p->prefixes);
-    sparql_map_free(&p->varmap);
-    sparql_map_free(&p->labels);
-    sparql_map_free(&p->data_labels);
-  sparql_map_free(&p->tlabels);
-    free(p);
+    parser_free(p);
     sparql_arena_destroy(arena);
     if (err) {
       memset(err, 0, sizeof *err);
@@ -253,12 +258,7 @@ TrineStatus sparql_parse(const char *name, const char *text, size_t len,
   } else {
     st = report(p, name, err);
   }
-  sparql_map_free(&p->prefixes);
-  sparql_map_free(&p->varmap);
-  sparql_map_free(&p->labels);
-  sparql_map_free(&p->data_labels);
-  sparql_map_free(&p->tlabels);
-  free(p);
+  parser_free(p);
   if (!ok) sparql_arena_destroy(arena);
   return st;
 }
