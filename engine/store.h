@@ -64,7 +64,7 @@ struct TrineTxnImpl {
   bool bnodes_cleared;    ///< the blank-label scope was reset in this txn
   StatsDelta *delta;      ///< pending statistics changes (write txns)
   uint64_t index_gen;     ///< bumped by every index write: scans' pages go stale
-  TermReader terms;       ///< term reader of dict_term() (read txns)
+  TermReader terms;       ///< term reader of dict_term() and of lookups by value
   TermBuilder *builder;   ///< the block new terms go to (write txns)
   uint64_t new_terms;     ///< terms added (write txns)
 };

@@ -211,8 +211,10 @@ TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void *
     *len = b->end[seq - b->first] - from;
     return *len ? TRINE_OK : store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
   }
-  TermReader local = {0};
-  if (t->write || !r) r = &local;
+  /* No reader given: the txn's own. In a write txn its cursor stays
+   * valid, but a write may move the block: never reuse one there. */
+  if (!r || t->write) r = &t->terms;
+  if (t->write) r->block = NULL;
   if (!(r->block && seq >= r->first && seq - r->first < r->n)) {
     int rc = r->cur ? 0 : mdb_cursor_open(t->txn, s->terms, &r->cur);
     MDB_val k, v;
@@ -224,16 +226,12 @@ TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void *
     if (!rc && !found && (rc = seek_block(r->cur, seq, &k, &v)) == 0)
       found = take_block(&k, &v, seq, r);
     if (!found) r->block = NULL;
-    if (rc && rc != MDB_NOTFOUND) {
-      termstore_reader_close(&local);
-      return store_mdb_error(s, rc, "cannot read term");
-    }
+    if (rc && rc != MDB_NOTFOUND) return store_mdb_error(s, rc, "cannot read term");
   }
   TrineStatus st = TRINE_OK;
   if (!r->block) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
   else block_entry(r->block, r->n, seq - r->first, data, len);
   if (!st && *len == 0) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
-  termstore_reader_close(&local);
   return st;
 }
 

@@ -32,9 +32,10 @@ TrineStatus termstore_flush(TrineTxn *t);
 void termstore_builder_free(TermBuilder *b);
 
 /**
- * The bytes of term seq, read through r (NULL: no reuse; write txns never
- * reuse a block, since writes move pages). The view lives until the txn
- * ends, or in a write txn until its next write.
+ * The bytes of term seq, read through r (NULL: the txn's own reader;
+ * write txns always use theirs and never reuse a block, since writes move
+ * pages). The view lives until the txn ends, or in a write txn until its
+ * next write.
  * @return TRINE_OK, or TRINE_ERR_CORRUPT when seq has no stored bytes.
  */
 TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
