@@ -854,6 +854,50 @@ static TrineStatus match_values(Exec *x, const Table *cur, const Leaf *t, Sparql
   return st;
 }
 
+/* Whether no two rows of a VALUES table are equal on its variables (then
+ * a row of cur matches at most one of them). Checked for small tables. */
+static bool values_distinct(const Leaf *t) {
+  const Table *v = &t->table;
+  if (v->n > 64) return false;
+  for (size_t i = 0; i < v->n; ++i)
+    for (size_t j = 0; j < i; ++j) {
+      bool eq = true;
+      for (size_t c = 0; c < t->op->nvars && eq; ++c)
+        eq = exec_row(v, i)[t->op->vars[c]] == exec_row(v, j)[t->op->vars[c]];
+      if (eq) return false;
+    }
+  return true;
+}
+
+/* match_values() on a table of distinct rows, in place: cur keeps the rows
+ * equal to one of them that pass the filters, in order; no copy is made. */
+static TrineStatus keep_values(Exec *x, Table *cur, const Leaf *t, SparqlExpr *const *fl,
+                               size_t nf) {
+  const Table *v = &t->table;
+  size_t k = 0;
+  for (size_t r = 0; r < cur->n; ++r) {
+    TrineId *row = exec_row(cur, r);
+    bool eq = false;
+    for (size_t j = 0; j < v->n && !eq; ++j) {
+      const TrineId *vr = exec_row(v, j);
+      eq = true;
+      for (size_t c = 0; c < t->op->nvars && eq; ++c)
+        eq = row[t->op->vars[c]] == vr[t->op->vars[c]];
+    }
+    if (!eq) continue;
+    if (nf) {
+      bool pass;
+      TrineStatus st = expr_filter(&x->ex, fl, nf, row, &pass);
+      if (st) return st;
+      if (!pass) continue;
+    }
+    if (k != r) memcpy(exec_row(cur, k), row, cur->width * sizeof *row);
+    if (++k == x->emit_cap) break;
+  }
+  cur->n = k;
+  return TRINE_OK;
+}
+
 static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   Leaves l = {0};
@@ -932,7 +976,13 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     } else if (l.v[best].is_table && values_bound(&l.v[best], bound)) {
       size_t e = prof_site(x, (const char *)l.v[best].op + 1, best_cost * (double)cur.n,
                            "match values (%zu rows)", l.v[best].table.n);
-      st = match_values(x, &cur, &l.v[best], fl, nf, &next);
+      if (own && values_distinct(&l.v[best])) { /* the rows stay where they are */
+        st = keep_values(x, &cur, &l.v[best], fl, nf);
+        next = cur;
+        cur = (Table){0};
+      } else {
+        st = match_values(x, &cur, &l.v[best], fl, nf, &next);
+      }
       prof_count(x, e, st ? 0 : next.n, t0);
     } else if (l.v[best].is_table) {
       Table joined;
