@@ -173,6 +173,23 @@ static void test_exec_values_on_bound_variables(void **state) {
   assert_int_equal(rows, 5);
 }
 
+/* Probes in ascending order stay on a page; in random order each descends
+ * the B-tree, so 500 of them cost more than reading the 3000 records. */
+static void test_exec_probe_order_decides_plan(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *in_order = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } LIMIT 500 } "
+                         "?o <http://ex/q> ?n }";
+  assert_int_equal(run(t->store, in_order, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 500);
+  assert_true(plan_has(t->store, in_order, "(probe gspo ?o <http://ex/q> ?n"));
+  const char *jumping = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } ORDER BY RAND() "
+                        "LIMIT 500 } ?o <http://ex/q> ?n }";
+  assert_int_equal(run(t->store, jumping, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 500);
+  assert_true(plan_has(t->store, jumping, "(scan+hash join gpos ?o <http://ex/q> ?n"));
+}
+
 /* Blank nodes keep their label across rows and every one has its own: the
  * same node is handed out twice (UNION), 3000 of them, enough to grow the
  * query's label table several times. */
@@ -307,6 +324,7 @@ static void test_exec_concurrent_queries(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
