@@ -232,9 +232,17 @@ void exec_set_dataset(Exec *x, TrineId *dflt, size_t ndflt, TrineId *named, size
   x->named_all = named_all;
 }
 
+static void probes_free(Exec *x) {
+  for (int i = 0; i < 3; ++i) {
+    index_probe_free(x->probes[i]);
+    x->probes[i] = NULL;
+  }
+}
+
 void exec_free(Exec *x) {
   if (x->scans) scan_cache_free(x->scans);
   free(x->scans);
+  probes_free(x);
   for (size_t i = 0; i < x->nprof; ++i) free(x->prof[i].label);
   free(x->prof);
   exec_memo_free(x);
@@ -402,6 +410,34 @@ TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *
   x->scans_busy = true;
   TrineStatus st = scan_cached(x, q, mask, gc, fn, ctx, x->scans);
   x->scans_busy = false;
+  return st;
+}
+
+TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx) {
+  int prefix;
+  IndexId idx = index_choose(mask | 1u << Q_G, true, &prefix);
+  TrineStatus st = TRINE_OK;
+  IndexProbe *probe = x->probes_busy ? NULL : x->probes[idx];
+  if (!probe && (st = index_probe_open(x->txn, idx, &probe))) return st;
+  if (!x->probes_busy) x->probes[idx] = probe;
+  bool own = x->probes_busy; /* a callback probing again gets its own */
+  x->probes_busy = true;
+  const int *o = index_order[idx];
+  TrineId pre[4];
+  int ls = 0, lo = 0; /* layout positions of s and o */
+  for (int i = 0; i < 4; ++i) {
+    if (i < prefix) pre[i] = q->v[o[i]];
+    if (o[i] == Q_S) ls = i;
+    if (o[i] == Q_O) lo = i;
+  }
+  for (const unsigned char *rec = index_probe_seek(probe, pre, prefix, &st); rec && !st;
+       rec = index_probe_next(probe, &st)) {
+    TrineId s = ls < prefix ? q->v[Q_S] : be_get(rec + 8 * (ls - 1));
+    TrineId ob = lo < prefix ? q->v[Q_O] : be_get(rec + 8 * (lo - 1));
+    st = fn(x, ctx, s, ob);
+  }
+  if (own) index_probe_free(probe);
+  else x->probes_busy = false;
   return st;
 }
 
@@ -1556,5 +1592,6 @@ TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out) {
   TrineStatus st = eval(x, op, (GCtx){false, 0}, out);
   /* Cursors end with the evaluation: a write txn's die when it commits. */
   if (x->scans) scan_cache_free(x->scans);
+  probes_free(x);
   return st;
 }

@@ -55,6 +55,8 @@ typedef struct {
   void *memo;   /* closures computed so far (exec.c) */
   void *scans;  /* cursors kept by exec_scan() (exec.c) */
   bool scans_busy;
+  struct IndexProbe *probes[3]; /* kept by exec_probe(), per G-first index */
+  bool probes_busy;
   size_t want;      /* rows a LIMIT above the next join group needs (0: all) */
   /* statistics read so far (planning runs again for every probe row of an
    * OPTIONAL or EXISTS; the snapshot does not change under it) */

@@ -34,6 +34,16 @@ TrineStatus exec_check_limits(Exec *x);
 /// Every quad matching q (bound positions in mask) in the graphs of gc.
 TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx);
 
+/// Called with the subject and object of each match of exec_probe().
+typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
+
+/**
+ * The matches of q in its one graph (g, p and one more position bound in
+ * mask) read in place: fn gets each match's subject and object. The probe
+ * is kept for the evaluation, so a path's walk stays on its pages.
+ */
+TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx);
+
 static inline void exec_table_init(Table *t, size_t width) { *t = (Table){.width = width}; }
 
 static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i * t->width; }

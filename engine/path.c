@@ -62,6 +62,14 @@ static TrineStatus on_pair(Exec *x, const Quad *q, void *arg) {
                     : pairs_push(x, c->out, q->v[Q_S], q->v[Q_P] ? q->v[Q_O] : 0);
 }
 
+static TrineStatus push_pair(Exec *x, void *out, TrineId s, TrineId o) {
+  return pairs_push(x, out, s, o);
+}
+
+static TrineStatus push_swapped(Exec *x, void *out, TrineId s, TrineId o) {
+  return pairs_push(x, out, o, s);
+}
+
 static TrineStatus link_pairs(Exec *x, TrineId pred, bool has_pred, GCtx gc, TrineId s,
                               TrineId o, bool inverse, const TrineId *excl, size_t nexcl,
                               Pairs *out) {
@@ -72,6 +80,11 @@ static TrineStatus link_pairs(Exec *x, TrineId pred, bool has_pred, GCtx gc, Tri
   if (to) { q.v[Q_O] = to; mask |= 1u << Q_O; }
   if (has_pred) { q.v[Q_P] = pred; mask |= 1u << Q_P; }
   if ((from && id_kind(from) == IDK_TEMP) || (to && id_kind(to) == IDK_TEMP)) return TRINE_OK;
+  /* A link from or to a node in one graph: read in place. */
+  if (has_pred && !excl && (from || to) && (gc.one || x->ndflt == 1)) {
+    q.v[Q_G] = gc.one ? gc.g : x->dflt[0];
+    return exec_probe(x, &q, mask, inverse ? push_swapped : push_pair, out);
+  }
   PairCtx c = {out, NULL, nexcl, x, inverse, (TrineId *)excl};
   return exec_scan(x, q, mask, gc, on_pair, &c);
 }
@@ -323,10 +336,6 @@ static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, T
     st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, out);
   free(ids);
   return st;
-}
-
-static TrineStatus push_swapped(Exec *x, void *out, TrineId s, TrineId o) {
-  return pairs_push(x, out, o, s);
 }
 
 /* All (s, o) pairs of path p with the given ends (0: free). */

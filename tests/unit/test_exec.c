@@ -173,6 +173,22 @@ static void test_exec_values_on_bound_variables(void **state) {
   assert_int_equal(rows, 5);
 }
 
+/* A path's links read in place through a probe kept for the query; a
+ * filter run on each of its pairs may probe again (EXISTS over a path):
+ * that one gets a probe of its own (ASan checks the cleanup). */
+static void test_exec_path_probe_nested(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *q = "SELECT * { VALUES ?s { <http://ex/s1> <http://ex/s2> <http://ex/s3> } "
+                  "?s (<http://ex/p>|<http://ex/nope>) ?o "
+                  "FILTER NOT EXISTS { ?o (<http://ex/q>|<http://ex/nope>) \"2\" } }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  const char *inv = "SELECT * { ?o ^<http://ex/p> <http://ex/s7> . ?o <http://ex/q>+ ?n }";
+  assert_int_equal(run(t->store, inv, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1);
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -325,6 +341,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_path_probe_nested, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, setup, tu_teardown),
