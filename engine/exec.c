@@ -971,6 +971,9 @@ static TrineStatus keep_values(Exec *x, Table *cur, const Leaf *t, SparqlExpr *c
   return TRINE_OK;
 }
 
+/* A step's status is a failure, not its stop at the row cap. */
+static bool failed(TrineStatus st) { return st && st != TRINE_DONE; }
+
 static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   Leaves l = {0};
@@ -1056,7 +1059,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       } else {
         st = match_values(x, &cur, &l.v[best], fl, nf, &next);
       }
-      prof_count(x, e, st ? 0 : next.n, t0);
+      prof_count(x, e, failed(st) ? 0 : next.n, t0);
     } else if (l.v[best].is_table) {
       Table joined;
       /* site: next to the TABLE node, whose own entry counts its rows */
@@ -1064,7 +1067,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
                            "join values (%zu rows)",
                            l.v[best].table.n);
       st = join_tables(x, &cur, &l.v[best].table, &joined);
-      prof_count(x, e, st ? 0 : joined.n, t0);
+      prof_count(x, e, failed(st) ? 0 : joined.n, t0);
       exec_table_init(&next, x->width);
       for (size_t r = 0; r < joined.n && !st; ++r)
         st = exec_emit(x, &next, exec_row(&joined, r), fl, nf);
@@ -1072,7 +1075,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     } else if (!l.v[best].op) {
       const char *method = "probe";
       st = step_pattern(x, &l.v[best].pat, gc, &cur, best_cost, fl, nf, &next, &method);
-      if (x->profile && !st) {
+      if (x->profile && !failed(st)) {
         char *text = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&text, &len);
@@ -1095,7 +1098,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       }
     } else {
       st = path_extend(x, l.v[best].op, gc, &cur, fl, nf, &next);
-      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), st ? 0 : next.n,
+      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), failed(st) ? 0 : next.n,
                  t0);
     }
     x->emit_cap = 0;
@@ -1573,16 +1576,24 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
   TrineStatus st;
   *found = false;
   GCtx gc = {x->in_graph, x->graph};
-  if (pure(pattern)) { /* substitute the row's bindings: one probe */
+  /* The step whose filter asks may have a row cap: not this pattern's. */
+  size_t cap = x->emit_cap, want = x->want;
+  x->emit_cap = x->want = 0;
+  const SparqlOp *filter = pattern->kind == SPARQL_OP_FILTER ? pattern : NULL;
+  const SparqlOp *body = filter ? filter->a : pattern;
+  if (pure(body)) { /* substitute the row's bindings: probes from the row */
     Table one = {.rows = (TrineId *)row, .n = 1, .cap = 1, .width = x->width};
-    st = extend(x, pattern, gc, &one, NULL, 0, &t);
+    st = extend(x, body, gc, &one, filter ? filter->exprs : NULL, filter ? filter->nexprs : 0,
+                &t);
     *found = !st && t.n > 0;
-    exec_table_release(x, &t);
-    return st;
+  } else {
+    st = eval(x, pattern, gc, &t);
+    for (size_t i = 0; i < t.n && !st && !*found; ++i)
+      *found = compatible(exec_row(&t, i), row, x->width);
   }
-  st = eval(x, pattern, gc, &t);
-  for (size_t i = 0; i < t.n && !st && !*found; ++i) *found = compatible(exec_row(&t, i), row, x->width);
   exec_table_release(x, &t);
+  x->emit_cap = cap;
+  x->want = want;
   return st;
 }
 

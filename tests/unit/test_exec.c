@@ -189,6 +189,29 @@ static void test_exec_path_probe_nested(void **state) {
   assert_int_equal(rows, 1);
 }
 
+/* EXISTS over a filtered pattern substitutes the row's bindings (SPARQL
+ * 1.1 section 18.6), in the pattern and in its filter, and probes from the
+ * row; the filter asking keeps its step's LIMIT (3 rows made, not 2999). */
+static void test_exec_exists_filter_substitutes(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *outer = "SELECT ?s { ?s <http://ex/p> ?o "
+                      "FILTER EXISTS { ?o <http://ex/q> ?n FILTER(?s = <http://ex/s5>) } }";
+  char *got = column_text(t->store, outer, 0);
+  assert_string_equal(got, "<http://ex/s5> ");
+  free(got);
+  const char *count = "SELECT ?s { ?s <http://ex/p> ?o "
+                      "FILTER NOT EXISTS { ?o <http://ex/q> ?n FILTER(?n = \"7\") } }";
+  assert_int_equal(run(t->store, count, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2999);
+  const char *limit = "SELECT ?s { ?s <http://ex/p> ?o "
+                      "FILTER EXISTS { ?o <http://ex/q> ?n FILTER(?n != \"0\") } } LIMIT 3";
+  got = column_text(t->store, limit, 0);
+  assert_string_equal(got, "<http://ex/s1> <http://ex/s2> <http://ex/s3> ");
+  free(got);
+  assert_true(plan_has(t->store, limit, "(probe gpos ?s <http://ex/p> ?o est 3000 rows 3 ms"));
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -341,6 +364,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_exists_filter_substitutes, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_path_probe_nested, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, setup, tu_teardown),
