@@ -153,7 +153,8 @@ static bool idset_add(IdSet *h, TrineId id, bool *added) {
 }
 
 /* Closures already computed in this query, by path, start and direction
- * (LUBM-style queries ask for the same few nodes' ancestors many times). */
+ * (LUBM-style queries ask for the same few nodes' ancestors many times),
+ * found by hashing: a join may ask once per row. */
 typedef struct {
   const SparqlPath *p;
   TrineId start, g;
@@ -165,55 +166,85 @@ typedef struct {
 typedef struct {
   Memo *v;
   size_t n, cap;
+  size_t *slot; /* indexes into v + 1 (0: empty), mask + 1 of them */
+  size_t mask;
 } Memos;
+
+static size_t memo_hash(const SparqlPath *p, GCtx gc, TrineId start, bool back, bool zero) {
+  uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u;
+  h = (h ^ start) * 0xbf58476d1ce4e5b9u;
+  h = (h ^ gc.g ^ (uint64_t)back << 1 ^ (uint64_t)zero << 2 ^ (uint64_t)gc.one << 3) *
+      0x94d049bb133111ebu;
+  return (size_t)(h ^ h >> 29);
+}
+
+static bool memo_is(const Memo *e, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                    bool zero) {
+  return e->p == p && e->start == start && e->back == back && e->zero == zero &&
+         e->one == gc.one && e->g == gc.g;
+}
 
 static Memo *memo_find(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
                        bool zero) {
   Memos *m = x->memo;
-  for (size_t i = 0; m && i < m->n; ++i) {
-    Memo *e = &m->v[i];
-    if (e->p == p && e->start == start && e->back == back && e->zero == zero &&
-        e->one == gc.one && e->g == gc.g)
-      return e;
-  }
+  if (!m || !m->slot) return NULL;
+  for (size_t j = memo_hash(p, gc, start, back, zero) & m->mask; m->slot[j];
+       j = (j + 1) & m->mask)
+    if (memo_is(&m->v[m->slot[j] - 1], p, gc, start, back, zero)) return &m->v[m->slot[j] - 1];
   return NULL;
 }
 
-static void memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
-                     bool zero, const TrineId *reach, size_t n) {
+static void memo_index(Memos *m, size_t i) {
+  const Memo *e = &m->v[i];
+  size_t j = memo_hash(e->p, (GCtx){e->one, e->g}, e->start, e->back, e->zero) & m->mask;
+  while (m->slot[j]) j = (j + 1) & m->mask;
+  m->slot[j] = i + 1;
+}
+
+/* Remember reach (taken over: true) unless enough are remembered. */
+static bool memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
+                     bool zero, TrineId *reach, size_t n) {
   Memos *m = x->memo;
-  if (!m && !(m = x->memo = calloc(1, sizeof *m))) return;
-  if (m->n == 4096) return; /* enough remembered */
+  if (!m && !(m = x->memo = calloc(1, sizeof *m))) return false;
+  if (m->n == 4096) return false; /* enough remembered */
   if (m->n == m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 16;
     Memo *v = realloc(m->v, cap * sizeof *v);
-    if (!v) return;
-    m->v = v;
+    size_t *slot = v ? calloc(cap * 2, sizeof *slot) : NULL;
+    if (v) m->v = v;
+    if (!slot) return false;
+    free(m->slot);
+    m->slot = slot;
+    m->mask = cap * 2 - 1;
     m->cap = cap;
+    for (size_t i = 0; i < m->n; ++i) memo_index(m, i);
   }
-  TrineId *copy = malloc((n + 1) * sizeof *copy);
-  if (!copy) return;
-  if (n) memcpy(copy, reach, n * sizeof *copy);
-  m->v[m->n++] = (Memo){p, start, gc.g, back, zero, gc.one, copy, n};
+  m->v[m->n] = (Memo){p, start, gc.g, back, zero, gc.one, reach, n};
+  memo_index(m, m->n++);
+  return true;
 }
 
 void exec_memo_free(Exec *x) {
   Memos *m = x->memo;
   for (size_t i = 0; m && i < m->n; ++i) free(m->v[i].reach);
-  if (m) free(m->v);
+  if (m) {
+    free(m->v);
+    free(m->slot);
+  }
   free(m);
   x->memo = NULL;
 }
 
 /* Nodes reachable from start by one or more (plus) or zero or more steps of
- * p, forward (or backward when back). Breadth first, each node once. */
+ * p, forward (or backward when back). Breadth first, each node once.
+ * *out is remembered for the query, or, when it could not be, is *owned
+ * (the caller frees *owned; NULL otherwise). */
 static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool back,
-                           bool zero, TrineId **out, size_t *nout) {
+                           bool zero, const TrineId **out, size_t *nout, TrineId **owned) {
+  *owned = NULL;
   Memo *m = memo_find(x, p, gc, start, back, zero);
   if (m) {
-    *out = malloc((m->n + 1) * sizeof **out);
-    if (!*out) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-    if (m->n) memcpy(*out, m->reach, m->n * sizeof **out);
+    *out = m->reach;
     *nout = m->n;
     return TRINE_OK;
   }
@@ -258,7 +289,7 @@ static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start,
   }
   free(seen.slot);
   if (st) { free(reach); return st; }
-  memo_add(x, p, gc, start, back, zero, reach, n);
+  if (!memo_add(x, p, gc, start, back, zero, reach, n)) *owned = reach;
   *out = reach;
   *nout = n;
   return TRINE_OK;
@@ -295,15 +326,16 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
     return st;
   }
   if (s || o) {
-    TrineId *reach = NULL;
+    const TrineId *reach = NULL;
+    TrineId *owned;
     size_t n = 0;
     bool back = !s;
-    st = closure(x, p->a, gc, s ? s : o, back, zero, &reach, &n);
+    st = closure(x, p->a, gc, s ? s : o, back, zero, &reach, &n, &owned);
     for (size_t i = 0; i < n && !st; ++i) {
       if (s && o && reach[i] != o) continue;
       st = back ? pairs_push(x, out, reach[i], o) : pairs_push(x, out, s, reach[i]);
     }
-    free(reach); /* also when a pair stopped the walk (cancel, row cap) */
+    free(owned); /* also when a pair stopped the walk (cancel, row cap) */
     return st;
   }
   /* Both ends free: from every node (zero) or every start of a step. */
@@ -313,11 +345,12 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
   size_t n = starts.n;
   if (!st) n = uniq(starts.s, starts.n);
   for (size_t i = 0; i < n && !st; ++i) {
-    TrineId *reach = NULL;
+    const TrineId *reach = NULL;
+    TrineId *owned;
     size_t m = 0;
-    st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m);
+    st = closure(x, p->a, gc, starts.s[i], false, zero, &reach, &m, &owned);
     for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
-    free(reach); /* also when a pair stopped the walk (cancel, row cap) */
+    free(owned); /* also when a pair stopped the walk (cancel, row cap) */
   }
   pairs_free(&starts);
   return st;
