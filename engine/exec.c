@@ -896,6 +896,63 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   return st;
 }
 
+/* Quads a path of links, inverse links and alternatives reads when it is
+ * scanned whole, and its number of links; false for other paths
+ * (sequences and closures make more pairs than they read). */
+static bool path_links(Exec *x, const SparqlPath *p, double *quads, int *links) {
+  switch (p->kind) {
+  case SPARQL_PATH_LINK: {
+    TrineId id;
+    uint64_t c[3] = {0, 0, 0};
+    if (exec_const_id(x, &p->iri, &id) == TRINE_OK) stat_of(x, id, false, c);
+    *quads += (double)c[0];
+    ++*links;
+    return true;
+  }
+  case SPARQL_PATH_INV:
+    return path_links(x, p->a, quads, links);
+  case SPARQL_PATH_ALT:
+    return path_links(x, p->a, quads, links) && path_links(x, p->b, quads, links);
+  default:
+    return false;
+  }
+}
+
+/* Extend cur with a path from each row's bound end (path_extend()), or,
+ * when that many probes (one per link) would cost more than reading every
+ * link, make all its pairs at once and join them by hashing, as
+ * step_pattern() does for a triple pattern. */
+static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *cur,
+                             SparqlExpr *const *fl, size_t nf, Table *next,
+                             const char **method) {
+  *method = "path";
+  uint64_t shared = certain_vars(cur);
+  uint32_t sv = op->path_s.var, ov = op->path_o.var;
+  bool sb = sv != SPARQL_NO_VAR && exec_bit(&shared, sv);
+  bool ob = ov != SPARQL_NO_VAR && exec_bit(&shared, ov);
+  double quads = 0, n = (double)cur->n;
+  int links = 0;
+  if (x->emit_cap || cur->n < 64 || sv == SPARQL_NO_VAR || ov == SPARQL_NO_VAR || sv == ov ||
+      sb == ob || !path_links(x, op->path, &quads, &links))
+    return path_extend(x, op, gc, cur, fl, nf, next);
+  double probe = mostly_ascending(cur, sb ? sv : ov) ? PROBE_IN_ORDER : PROBE_JUMPING;
+  if (n * probe * links <= quads + 2 * n) return path_extend(x, op, gc, cur, fl, nf, next);
+  *method = "scan+hash join path";
+  Table unit, all, joined;
+  exec_table_init(&all, x->width);
+  exec_table_init(next, x->width);
+  TrineStatus st = exec_unit_table(x, &unit);
+  if (!st) st = path_extend(x, op, gc, &unit, NULL, 0, &all);
+  exec_table_release(x, &unit);
+  if (!st) st = join_tables(x, cur, &all, &joined);
+  exec_table_release(x, &all);
+  if (st) return st;
+  for (size_t r = 0; r < joined.n && !st; ++r)
+    st = exec_emit(x, next, exec_row(&joined, r), fl, nf);
+  exec_table_release(x, &joined);
+  return st;
+}
+
 /* Whether every variable of a VALUES table is bound in every row so far
  * and in every row of the table: joining then only keeps rows (once per
  * equal table row), it binds nothing. */
@@ -1097,9 +1154,10 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
         free(text);
       }
     } else {
-      st = path_extend(x, l.v[best].op, gc, &cur, fl, nf, &next);
-      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "path"), failed(st) ? 0 : next.n,
-                 t0);
+      const char *method = "path";
+      st = step_path(x, l.v[best].op, gc, &cur, fl, nf, &next, &method);
+      prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "%s", method),
+                 failed(st) ? 0 : next.n, t0);
     }
     x->emit_cap = 0;
     if (st == TRINE_DONE) st = TRINE_OK; /* stopped at the cap */

@@ -212,6 +212,33 @@ static void test_exec_exists_filter_substitutes(void **state) {
   assert_true(plan_has(t->store, limit, "(probe gpos ?s <http://ex/p> ?o est 3000 rows 3 ms"));
 }
 
+/* A path of links from 500 shuffled rows reads its links whole and joins
+ * by hashing; from 500 ordered rows it probes. Closures are remembered per
+ * start: 3000 starts fill the memo (rehashed as it grows), 6000 overflow
+ * it (the rest are freed after use; ASan checks). */
+static void test_exec_path_scan_and_memo(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *in_order = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } LIMIT 500 } "
+                         "?o (<http://ex/q>|^<http://ex/p>) ?n }";
+  assert_int_equal(run(t->store, in_order, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1000);
+  assert_true(plan_has(t->store, in_order, "(path est"));
+  const char *jumping = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } ORDER BY RAND() "
+                        "LIMIT 500 } ?o (<http://ex/q>|^<http://ex/p>) ?n }";
+  assert_int_equal(run(t->store, jumping, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1000);
+  assert_true(plan_has(t->store, jumping, "(scan+hash join path est"));
+  assert_int_equal(run(t->store, "SELECT * { ?s <http://ex/p> ?o . ?s <http://ex/p>+ ?o }",
+                       NULL, &rows),
+                   TRINE_DONE);
+  assert_int_equal(rows, 3000);
+  assert_int_equal(run(t->store, "SELECT * { ?x (<http://ex/p>|<http://ex/q>)+ ?y }", NULL,
+                       &rows),
+                   TRINE_DONE);
+  assert_int_equal(rows, 9000);
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -364,6 +391,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_path_scan_and_memo, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_exists_filter_substitutes, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_path_probe_nested, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, setup, tu_teardown),
