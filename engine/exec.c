@@ -766,11 +766,19 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
   if (l->op->path_o.var < 64) *set |= UINT64_C(1) << l->op->path_o.var;
 }
 
-/* Merge join of two tables sorted on variable v (ascending ids). */
-static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t v, Table *out) {
+/* Merge join of two tables sorted on variable v (ascending ids); keys:
+ * variables bound in every row of both. */
+static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t v,
+                              uint64_t keys, Table *out) {
   exec_table_init(out, x->width);
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
   if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  /* Pairs of equal runs differ mostly on another shared variable: look
+   * at those first (a triangle's third edge). */
+  uint32_t other[8];
+  size_t nother = 0;
+  for (uint32_t k = 0; k < 64 && nother < 8; ++k)
+    if (k != v && (keys >> k & 1)) other[nother++] = k;
   TrineStatus st = TRINE_OK;
   size_t i = 0, j = 0;
   while (i < a->n && j < b->n && !st) {
@@ -783,7 +791,9 @@ static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t 
     for (size_t r = i; r < ie && !st; ++r)
       for (size_t q = j; q < je && !st; ++q) {
         const TrineId *ra = exec_row(a, r), *rb = exec_row(b, q);
-        if (!compatible(ra, rb, x->width)) continue;
+        bool differ = false;
+        for (size_t k = 0; k < nother && !differ; ++k) differ = ra[other[k]] != rb[other[k]];
+        if (differ || !compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
         st = exec_table_push(x, out, tmp);
       }
@@ -880,7 +890,11 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   uint32_t v = scan_order_var(x, p, gc);
   bool merged = v != SPARQL_NO_VAR && exec_bit(&shared, v) && sorted_on(cur, v);
   *method = merged ? "scan+merge join" : "scan+hash join";
-  st = merged ? merge_join(x, cur, &all, v, &joined) : join_tables(x, cur, &all, &joined);
+  uint64_t pv = 0; /* the scan binds the pattern's variables in every row */
+  for (int i = 0; i < 3; ++i)
+    if (p->var[i] < 64) pv |= UINT64_C(1) << p->var[i];
+  st = merged ? merge_join(x, cur, &all, v, shared & pv, &joined)
+              : join_tables(x, cur, &all, &joined);
   exec_table_release(x, &all);
   if (st) {
     exec_table_release(x, &joined);

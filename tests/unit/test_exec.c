@@ -239,6 +239,24 @@ static void test_exec_path_scan_and_memo(void **state) {
   assert_int_equal(rows, 9000);
 }
 
+/* A triangle's third edge joins on two variables: a merge join on one
+ * that checks the other first. Half of the 3000 edges close it. */
+static void test_exec_merge_join_two_keys(void **state) {
+  TuStore *t = *state;
+  size_t cap = 3000 * 48, len = 0, rows;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  for (size_t i = 0; i < 3000; ++i)
+    len += (size_t)snprintf(text + len, cap - len, "<http://ex/s%zu> <http://ex/r> \"%zu\" .\n", i,
+                            i % 2 ? (i + 1) % 3000 : i);
+  assert_int_equal(trine_store_load_buffer(t->store, "r", text, len, NULL, NULL), TRINE_OK);
+  free(text);
+  const char *q = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n . ?s <http://ex/r> ?n }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1500);
+  assert_true(plan_has(t->store, q, "(scan+merge join gpos ?s <http://ex/r> ?n est 2 rows 1500"));
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -391,6 +409,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_path_scan_and_memo, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_exists_filter_substitutes, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_path_probe_nested, setup, tu_teardown),
