@@ -862,8 +862,10 @@ static bool mostly_ascending(const Table *t, uint32_t v) {
 /* Extend cur with pattern p: probe the index once per row (index nested
  * loop), or, when that many probes would cost more than reading the whole
  * pattern, scan it once and join: a merge join when both sides are sorted
- * on a shared variable, else a hash join. per_row: rows per probe. */
+ * on a shared variable, else a hash join. shared: the variables bound in
+ * every row of cur; per_row: rows per probe. */
 static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                                uint64_t shared,
                                 double per_row, SparqlExpr *const *fl, size_t nf,
                                 Table *next, const char **method) {
   uint64_t none = 0;
@@ -872,7 +874,6 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   *method = "probe";
   exec_table_init(next, x->width);
   /* Probes also when only the first rows are wanted (LIMIT): they stop. */
-  uint64_t shared = certain_vars(cur);
   double probe = cur->n < 64 || x->emit_cap ? 0
                  : mostly_ascending(cur, probe_order_var(p, shared)) ? PROBE_IN_ORDER
                                                                      : PROBE_JUMPING;
@@ -937,10 +938,10 @@ static bool path_links(Exec *x, const SparqlPath *p, double *quads, int *links) 
  * link, make all its pairs at once and join them by hashing, as
  * step_pattern() does for a triple pattern. */
 static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *cur,
+                             uint64_t shared,
                              SparqlExpr *const *fl, size_t nf, Table *next,
                              const char **method) {
   *method = "path";
-  uint64_t shared = certain_vars(cur);
   uint32_t sv = op->path_s.var, ov = op->path_o.var;
   bool sb = sv != SPARQL_NO_VAR && exec_bit(&shared, sv);
   bool ob = ov != SPARQL_NO_VAR && exec_bit(&shared, ov);
@@ -1145,7 +1146,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       exec_table_release(x, &joined);
     } else if (!l.v[best].op) {
       const char *method = "probe";
-      st = step_pattern(x, &l.v[best].pat, gc, &cur, best_cost, fl, nf, &next, &method);
+      st = step_pattern(x, &l.v[best].pat, gc, &cur, bound, best_cost, fl, nf, &next, &method);
       if (x->profile && !failed(st)) {
         char *text = NULL;
         size_t len = 0;
@@ -1169,7 +1170,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       }
     } else {
       const char *method = "path";
-      st = step_path(x, l.v[best].op, gc, &cur, fl, nf, &next, &method);
+      st = step_path(x, l.v[best].op, gc, &cur, bound, fl, nf, &next, &method);
       prof_count(x, prof_site(x, l.v[best].op, best_cost * (double)cur.n, "%s", method),
                  failed(st) ? 0 : next.n, t0);
     }
