@@ -413,6 +413,24 @@ TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *
   return st;
 }
 
+/* A path link's probe: the quad's bound ids, where s and o sit in the
+ * records, and where its pairs go. */
+typedef struct {
+  Exec *x;
+  const Quad *q;
+  PairFn fn;
+  void *ctx;
+  int prefix, ls, lo;
+} PairProbe;
+
+static TrineStatus on_pair_match(void *ctx, size_t probe, const unsigned char *rec) {
+  (void)probe;
+  PairProbe *c = ctx;
+  TrineId s = c->ls < c->prefix ? c->q->v[Q_S] : be_get(rec + 8 * (c->ls - 1));
+  TrineId o = c->lo < c->prefix ? c->q->v[Q_O] : be_get(rec + 8 * (c->lo - 1));
+  return c->fn(c->x, c->ctx, s, o);
+}
+
 TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx) {
   int prefix;
   IndexId idx = index_choose(mask | 1u << Q_G, true, &prefix);
@@ -424,18 +442,13 @@ TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *c
   x->probes_busy = true;
   const int *o = index_order[idx];
   TrineId pre[4];
-  int ls = 0, lo = 0; /* layout positions of s and o */
+  PairProbe c = {x, q, fn, ctx, prefix, 0, 0};
   for (int i = 0; i < 4; ++i) {
     if (i < prefix) pre[i] = q->v[o[i]];
-    if (o[i] == Q_S) ls = i;
-    if (o[i] == Q_O) lo = i;
+    if (o[i] == Q_S) c.ls = i;
+    if (o[i] == Q_O) c.lo = i;
   }
-  for (const unsigned char *rec = index_probe_seek(probe, pre, prefix, &st); rec && !st;
-       rec = index_probe_next(probe, &st)) {
-    TrineId s = ls < prefix ? q->v[Q_S] : be_get(rec + 8 * (ls - 1));
-    TrineId ob = lo < prefix ? q->v[Q_O] : be_get(rec + 8 * (lo - 1));
-    st = fn(x, ctx, s, ob);
-  }
+  st = index_probe_batch(probe, pre, 1, prefix, on_pair_match, &c);
   if (own) index_probe_free(probe);
   else x->probes_busy = false;
   return st;
@@ -516,29 +529,55 @@ static TrineStatus prober_init(Exec *x, Prober *pr, unsigned mask) {
   return index_probe_open(x->txn, pr->idx, &pr->probe);
 }
 
-/* Extend row (its pattern positions bound as q) with each match. */
-static TrineStatus prober_run(Exec *x, Prober *pr, const Pat *p, const Quad *q,
-                              const TrineId *row, SparqlExpr *const *filters,
-                              size_t nfilters, Table *out) {
-  TrineId pre[4];
-  const int *o = index_order[pr->idx];
-  for (int i = 0; i < pr->prefix; ++i) pre[i] = q->v[o[i]];
+/* A batch of rows probing one pattern: for each probe, the row it
+ * extends; where the matches' rows go. */
+enum { PROBE_BATCH = 256 };
+typedef struct {
+  Exec *x;
+  const Pat *p;
+  const Prober *pr;
+  const TrineId *row[PROBE_BATCH];
+  TrineId keys[PROBE_BATCH * 4];
+  size_t n;
+  SparqlExpr *const *filters;
+  size_t nfilters;
+  Table *out;
+} ProbeBatch;
+
+/* A match: its probe's row extended with the record's free ids. */
+static TrineStatus on_probe_match(void *ctx, size_t probe, const unsigned char *rec) {
+  ProbeBatch *b = ctx;
   TrineStatus st;
-  for (const unsigned char *rec = index_probe_seek(pr->probe, pre, pr->prefix, &st); rec;
-       rec = index_probe_next(pr->probe, &st)) {
-    TrineId *dst = exec_row_begin(x, out, row, &st);
-    if (!dst) return st;
-    bool ok = true;
-    for (int i = 0; i < 3 && ok; ++i) {
-      uint32_t v = p->var[i];
-      if (v == SPARQL_NO_VAR || pr->lay[i] < pr->prefix) continue; /* bound */
-      TrineId val = be_get(rec + 8 * (pr->lay[i] - 1));
-      ok = !dst[v] || dst[v] == val; /* ?x ?p ?x */
-      dst[v] = val;
-    }
-    if (ok && (st = exec_row_keep(x, out, filters, nfilters))) return st;
+  TrineId *dst = exec_row_begin(b->x, b->out, b->row[probe], &st);
+  if (!dst) return st;
+  for (int i = 0; i < 3; ++i) {
+    uint32_t v = b->p->var[i];
+    int lay = b->pr->lay[i];
+    if (v == SPARQL_NO_VAR || lay < b->pr->prefix) continue; /* bound */
+    TrineId val = be_get(rec + 8 * (lay - 1));
+    if (dst[v] && dst[v] != val) return TRINE_OK; /* ?x ?p ?x */
+    dst[v] = val;
   }
-  return st;
+  return exec_row_keep(b->x, b->out, b->filters, b->nfilters);
+}
+
+/* Add row (its pattern positions bound as q) to the batch; probe the
+ * batch when it is full. */
+static TrineStatus batch_add(ProbeBatch *b, const Quad *q, const TrineId *row) {
+  const int *o = index_order[b->pr->idx];
+  TrineId *k = b->keys + b->n * (size_t)b->pr->prefix;
+  for (int i = 0; i < b->pr->prefix; ++i) k[i] = q->v[o[i]];
+  b->row[b->n++] = row;
+  if (b->n < PROBE_BATCH) return TRINE_OK;
+  b->n = 0;
+  return index_probe_batch(b->pr->probe, b->keys, PROBE_BATCH, b->pr->prefix, on_probe_match, b);
+}
+
+static TrineStatus batch_flush(ProbeBatch *b) {
+  size_t n = b->n;
+  b->n = 0;
+  return n ? index_probe_batch(b->pr->probe, b->keys, n, b->pr->prefix, on_probe_match, b)
+           : TRINE_OK;
 }
 
 /* Extend every row of in with the matches of one pattern. */
@@ -554,6 +593,10 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   bool one = gc.one || x->ndflt == 1;
   TrineId g = gc.one ? gc.g : x->ndflt ? x->dflt[0] : 0;
   Prober pr = {0};
+  ProbeBatch *b = one ? malloc(sizeof *b) : NULL;
+  if (one && !b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (b) *b = (ProbeBatch){.x = x, .p = p, .pr = &pr, .filters = filters,
+                           .nfilters = nfilters, .out = out};
   for (size_t r = 0; r < in->n && !st; ++r) {
     const TrineId *row = exec_row(in, r);
     Quad q = {{0, 0, 0, g}};
@@ -570,13 +613,16 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
     }
     if (skip) continue;
     if (one && mask && (pr.probe || !(st = prober_init(x, &pr, mask))) && pr.mask == mask) {
-      st = prober_run(x, &pr, p, &q, row, filters, nfilters, out);
+      st = batch_add(b, &q, row);
       continue;
     }
-    if (st) break;
+    /* Rows come out in order: the batch goes first. */
+    if (st || (b && (st = batch_flush(b)))) break;
     PatCtx c = {p, row, out, filters, nfilters};
     st = scan_cached(x, q, mask, gc, on_match, &c, &cache);
   }
+  if (!st && b) st = batch_flush(b);
+  free(b);
   index_probe_free(pr.probe);
   scan_cache_free(&cache);
   return st;

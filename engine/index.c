@@ -544,7 +544,8 @@ static int load_page(Scan *sc, MDB_val *k, int op) {
  * pre's v[1..n]. Big-endian bytes compare as the ids do; ids in values
  * are never 0, so "not below the prefix" is "not below the prefix padded
  * with zeros", the seek's target. */
-static inline int val_cmp(const unsigned char *a, const Quad *pre, int n) {
+static inline __attribute__((always_inline)) int val_cmp(const unsigned char *a,
+                                                        const Quad *pre, int n) {
   uint64_t x = be_get(a);
   if (x != pre->v[1]) return x < pre->v[1] ? -1 : 1;
   if (n < 2) return 0;
@@ -557,8 +558,8 @@ static inline int val_cmp(const unsigned char *a, const Quad *pre, int n) {
 
 /* The first value of page[0, n) not below the prefix, searching from hint
  * first: probes in ascending order land just after the previous one. */
-static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, const Quad *pre,
-                          int m) {
+static inline __attribute__((always_inline)) size_t
+lower_bound(const unsigned char *page, size_t n, size_t hint, const Quad *pre, int m) {
   size_t lo = 0, hi = n;
   if (hint < n && val_cmp(page + hint * VAL_SIZE, pre, m) < 0) {
     /* The next probe is usually a few records on: step there (branches
@@ -589,7 +590,7 @@ static size_t lower_bound(const unsigned char *page, size_t n, size_t hint, cons
  * MDB_NEXT_MULTIPLE leave it there), so reading on stays correct. A page
  * whose first value already has the prefix may have matches before it:
  * that seeks normally (false). */
-static bool seek_near(Scan *sc) {
+static inline __attribute__((always_inline)) bool seek_near(Scan *sc) {
   int m = sc->prefix - 1;
   if (!sc->page || !sc->count || sc->gen != *sc->txn_gen || sc->key != sc->pre.v[0] ||
       val_cmp(sc->page, &sc->pre, m) >= 0)
@@ -606,10 +607,10 @@ static bool seek_near(Scan *sc) {
   return true;
 }
 
-static int scan_start(Scan *sc) {
+/* Seek to the scan's prefix from the top of the tree. A failed seek
+ * forgets the page: the cursor no longer stands on it. */
+static int seek_far(Scan *sc) {
   int rc;
-  sc->started = true;
-  if (sc->prefix > 1 && seek_near(sc)) return 0;
   unsigned char kb[8], vb[VAL_SIZE] = {0};
   MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
   if (sc->prefix == 0) {
@@ -619,12 +620,23 @@ static int scan_start(Scan *sc) {
     for (int i = 1; i < sc->prefix; ++i) be_put(vb + 8 * (i - 1), sc->pre.v[i]);
     rc = mdb_cursor_get(sc->cur, &k, &v, sc->prefix > 1 ? MDB_GET_BOTH_RANGE : MDB_SET_KEY);
   }
-  if (rc) return rc;
-  sc->key = be_get(k.mv_data);
-  if ((rc = load_page(sc, &k, MDB_GET_MULTIPLE))) return rc;
+  if (!rc) {
+    sc->key = be_get(k.mv_data);
+    rc = load_page(sc, &k, MDB_GET_MULTIPLE);
+  }
+  if (rc) {
+    sc->page = NULL;
+    return rc;
+  }
   /* The page starts at its first value: skip to the seek position. */
   sc->pos = sc->prefix > 1 ? lower_bound(sc->page, sc->count, 0, &sc->pre, sc->prefix - 1) : 0;
   return 0;
+}
+
+static int scan_start(Scan *sc) {
+  sc->started = true;
+  if (sc->prefix > 1 && seek_near(sc)) return 0;
+  return seek_far(sc);
 }
 
 /* The value bytes of the scan's next record (its key is sc->key), in
@@ -797,20 +809,46 @@ TrineStatus index_probe_open(TrineTxn *t, IndexId idx, IndexProbe **out) {
   return TRINE_OK;
 }
 
-const unsigned char *index_probe_seek(IndexProbe *p, const TrineId *pre, int prefix,
-                                      TrineStatus *st) {
+/* The loop of index_probe_batch() for prefixes of 1 + m ids (m constant
+ * once inlined): seek each, hand over the records that match, read on
+ * to the next page when matches run over. */
+static inline __attribute__((always_inline)) TrineStatus
+probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int m, IndexMatchFn fn, void *ctx) {
   Scan *sc = &p->sc;
-  for (int i = 0; i < prefix; ++i) sc->pre.v[i] = pre[i];
-  sc->prefix = prefix;
-  sc->started = sc->done = false;
-  return index_probe_next(p, st);
+  sc->prefix = m + 1;
+  sc->started = true;
+  for (size_t i = 0; i < n; ++i) {
+    const TrineId *k = keys + i * (size_t)(m + 1);
+    for (int j = 0; j <= m; ++j) sc->pre.v[j] = k[j];
+    int rc = seek_near(sc) ? 0 : seek_far(sc);
+    while (!rc) {
+      const unsigned char *r = sc->page + sc->pos * VAL_SIZE;
+      const unsigned char *end = sc->page + sc->count * VAL_SIZE;
+      for (; r < end && val_cmp(r, &sc->pre, m) == 0; r += VAL_SIZE) {
+        TrineStatus st = fn(ctx, i, r);
+        if (st) {
+          sc->pos = (size_t)(r - sc->page) / VAL_SIZE + 1;
+          return st;
+        }
+      }
+      sc->pos = (size_t)(r - sc->page) / VAL_SIZE;
+      if (r < end) break; /* a record past the prefix */
+      MDB_val kv = {0, NULL};
+      if ((rc = load_page(sc, &kv, MDB_NEXT_MULTIPLE))) sc->page = NULL;
+    }
+    if (rc && rc != MDB_NOTFOUND) return fail(p->txn, rc, "cannot read index");
+  }
+  return TRINE_OK;
 }
 
-const unsigned char *index_probe_next(IndexProbe *p, TrineStatus *st) {
-  int rc;
-  const unsigned char *vb = scan_next_raw(&p->sc, &rc);
-  *st = rc && rc != MDB_NOTFOUND ? fail(p->txn, rc, "cannot read index") : TRINE_OK;
-  return vb;
+TrineStatus index_probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int prefix,
+                              IndexMatchFn fn, void *ctx) {
+  switch (prefix) {
+  case 2: return probe_batch(p, keys, n, 1, fn, ctx);
+  case 3: return probe_batch(p, keys, n, 2, fn, ctx);
+  case 4: return probe_batch(p, keys, n, 3, fn, ctx);
+  default: return store_error(p->txn->store, TRINE_ERR_ARG, "index_probe_batch: bad prefix");
+  }
 }
 
 void index_probe_free(IndexProbe *p) {

@@ -80,18 +80,20 @@ typedef struct IndexProbe IndexProbe;
 
 TrineStatus index_probe_open(TrineTxn *txn, IndexId idx, IndexProbe **out);
 
-/**
- * The first record whose leading prefix components (key included, prefix
- * >= 1) equal pre[0..prefix), in idx's layout order: a pointer to its
- * value, 24 bytes holding layout components 1..3 big-endian (be_get()),
- * valid until the next call. NULL when there is none, or on an error
- * (*st set; TRINE_OK otherwise).
- */
-const unsigned char *index_probe_seek(IndexProbe *p, const TrineId *pre, int prefix,
-                                      TrineStatus *st);
+/// Called with each match of a batch: the probe's number and its record,
+/// 24 bytes on the LMDB page holding layout components 1..3 big-endian
+/// (be_get()), valid during the call; a status other than TRINE_OK stops.
+typedef TrineStatus (*IndexMatchFn)(void *ctx, size_t probe, const unsigned char *rec);
 
-/// The next record with the same prefix, as index_probe_seek().
-const unsigned char *index_probe_next(IndexProbe *p, TrineStatus *st);
+/**
+ * Probe n prefixes at once: keys holds n runs of prefix ids (2 to 4, in
+ * idx's layout order, key included), and fn gets every match, probe by
+ * probe. The inner loop of an index nested-loop join: probes in ascending
+ * order cost a few record reads each. Returns fn's first non-OK status,
+ * an error, or TRINE_OK.
+ */
+TrineStatus index_probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int prefix,
+                              IndexMatchFn fn, void *ctx);
 
 void index_probe_free(IndexProbe *p);
 

@@ -5,6 +5,7 @@
  * random data set, added quad by quad and bulk loaded; removals; and the
  * statistics against brute-force counts after adds, loads and removals.
  */
+#include "index.h"
 #include "store.h"
 #include "term.h"
 #include "testutil.h"
@@ -724,12 +725,142 @@ static void test_index_stats_in_write_txn(void **state) {
   tu_store_close(&c);
 }
 
+/* Batched probes ------------------------------------------------------------ */
+
+/* Synthetic ids: s in 1..400 with predicates 1..3 and s % 7 objects each,
+ * about 100 pages of GSPO, so matches run over page ends. */
+enum { BS = 400, BP = 3 };
+typedef struct {
+  TrineId (*got)[4]; /* probe, then the three ids after the key */
+  size_t n, cap, stop_after;
+} Got;
+
+static TrineStatus on_batch_match(void *ctx, size_t probe, const unsigned char *rec) {
+  Got *g = ctx;
+  if (g->stop_after && g->n == g->stop_after) return TRINE_ERR_CANCELLED;
+  if (g->n == g->cap) {
+    g->cap = g->cap ? g->cap * 2 : 256;
+    g->got = realloc(g->got, g->cap * sizeof *g->got);
+    assert_non_null(g->got);
+  }
+  g->got[g->n][0] = probe;
+  for (int i = 0; i < 3; ++i) g->got[g->n][i + 1] = be_get(rec + 8 * i);
+  g->n++;
+  return TRINE_OK;
+}
+
+static bool batch_has(TrineId s, TrineId p, TrineId o) {
+  return s >= 1 && s <= BS && p >= 1 && p <= BP && o >= 1 && o <= s % 7;
+}
+
+/* Probe keys (prefix ids each, layout GSPO) and check every match against
+ * the data, probe by probe, in (s, p, o) order. */
+static void check_batch(IndexProbe *pb, const TrineId *keys, size_t n, int prefix) {
+  Got g = {0};
+  assert_int_equal(index_probe_batch(pb, keys, n, prefix, on_batch_match, &g), TRINE_OK);
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const TrineId *key = keys + i * (size_t)prefix;
+    TrineId s = key[1];
+    for (TrineId p = 1; p <= BP; ++p)
+      for (TrineId o = 1; o <= 7; ++o) {
+        if (!batch_has(s, p, o) || (prefix > 2 && p != key[2]) || (prefix > 3 && o != key[3]))
+          continue;
+        assert_true(k < g.n);
+        assert_int_equal(g.got[k][0], i);
+        assert_int_equal(g.got[k][1], s);
+        assert_int_equal(g.got[k][2], p);
+        assert_int_equal(g.got[k][3], o);
+        k++;
+      }
+  }
+  assert_int_equal(k, g.n);
+  free(g.got);
+}
+
+static void test_index_probe_batch(void **state) {
+  (void)state;
+  TuStore c;
+  tmp_open(&c);
+  size_t n = 0;
+  Quad *q = malloc(BS * BP * 7 * sizeof *q), *s1 = malloc(BS * BP * 7 * sizeof *q),
+       *s2 = malloc(BS * BP * 7 * sizeof *q);
+  assert_true(q && s1 && s2);
+  for (TrineId s = 1; s <= BS; ++s)
+    for (TrineId p = 1; p <= BP; ++p)
+      for (TrineId o = 1; o <= s % 7; ++o) q[n++] = (Quad){{s, p, o, 0}};
+  TrineTxn *t;
+  uint64_t added;
+  assert_int_equal(trine_txn_begin(c.store, true, &t), TRINE_OK);
+  assert_int_equal(index_add_batch(t, q, s1, s2, n, 0, &added), TRINE_OK);
+  assert_int_equal(added, n);
+  assert_int_equal(trine_txn_commit(t), TRINE_OK);
+  free(s1);
+  free(s2);
+  assert_int_equal(trine_txn_begin(c.store, false, &t), TRINE_OK);
+  IndexProbe *pb;
+  assert_int_equal(index_probe_open(t, IDX_GSPO, &pb), TRINE_OK);
+  /* (g, s, p) ascending, with absent subjects and predicates, past the
+   * end of the index (s > 400), then back to the start. */
+  enum { NK = 430 * 4 + 2 };
+  TrineId *keys = malloc(NK * 4 * sizeof *keys);
+  assert_non_null(keys);
+  size_t nk = 0;
+  for (TrineId s = 0; s < 430; ++s)
+    for (TrineId p = 1; p <= 4; ++p) {
+      TrineId *k = keys + nk++ * 3;
+      k[0] = 0, k[1] = s, k[2] = p;
+    }
+  TrineId *k = keys + nk++ * 3;
+  k[0] = 0, k[1] = 5, k[2] = 2;
+  k = keys + nk++ * 3;
+  k[0] = 0, k[1] = 399, k[2] = 3;
+  check_batch(pb, keys, nk, 3);
+  /* Shuffled: every probe jumps. */
+  srand(7);
+  for (size_t i = nk - 1; i > 0; --i) {
+    size_t j = (size_t)rand() % (i + 1);
+    for (int c2 = 0; c2 < 3; ++c2) {
+      TrineId tmp = keys[i * 3 + c2];
+      keys[i * 3 + c2] = keys[j * 3 + c2];
+      keys[j * 3 + c2] = tmp;
+    }
+  }
+  check_batch(pb, keys, nk, 3);
+  /* (g, s): every predicate's records, running over page ends. */
+  nk = 0;
+  for (TrineId s = 1; s <= 410; s += 3) {
+    keys[nk * 2] = 0;
+    keys[nk++ * 2 + 1] = s;
+  }
+  check_batch(pb, keys, nk, 2);
+  /* Whole quads, present and absent. */
+  nk = 0;
+  for (TrineId s = 1; s <= 60; ++s)
+    for (TrineId o = 0; o <= 7; ++o) {
+      TrineId *q4 = keys + nk++ * 4;
+      q4[0] = 0, q4[1] = s, q4[2] = 2, q4[3] = o;
+    }
+  check_batch(pb, keys, nk, 4);
+  /* The callback's status stops the batch. */
+  Got g = {.stop_after = 10};
+  assert_int_equal(index_probe_batch(pb, keys, nk, 4, on_batch_match, &g), TRINE_ERR_CANCELLED);
+  assert_int_equal(g.n, 10);
+  free(g.got);
+  index_probe_free(pb);
+  trine_txn_abort(t);
+  free(keys);
+  free(q);
+  tu_store_close(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_index_set_semantics),
       cmocka_unit_test(test_index_patterns_add_and_load),
       cmocka_unit_test(test_index_stats_incremental_loads),
       cmocka_unit_test(test_index_stats_in_write_txn),
+      cmocka_unit_test(test_index_probe_batch),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   for (int i = 0; i < nterms; ++i) free(terms[i].text);
