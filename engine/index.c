@@ -787,6 +787,35 @@ void index_iter_free(IndexIter *it) {
   free(it);
 }
 
+TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int prefix,
+                              uint64_t limit, uint64_t *count) {
+  *count = 0;
+  if (prefix < 2) return store_error(t->store, TRINE_ERR_ARG, "index_count_range: prefix < 2");
+  Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen};
+  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc.cur);
+  if (!rc) rc = seek_far(&sc);
+  int m = prefix - 1;
+  while (!rc && *count <= limit) {
+    const unsigned char *page = sc.page;
+    if (val_cmp(page + (sc.count - 1) * VAL_SIZE, &sc.pre, m) == 0) { /* all of it */
+      *count += sc.count - sc.pos;
+      MDB_val k = {0, NULL};
+      rc = load_page(&sc, &k, MDB_NEXT_MULTIPLE);
+      continue;
+    }
+    size_t lo = sc.pos, hi = sc.count; /* the first record past the prefix */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (val_cmp(page + mid * VAL_SIZE, &sc.pre, m) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    *count += lo - sc.pos;
+    break;
+  }
+  if (sc.cur) mdb_cursor_close(sc.cur);
+  return rc && rc != MDB_NOTFOUND ? fail(t, rc, "cannot read index") : TRINE_OK;
+}
+
 /* ---- probes read in place ---- */
 
 struct IndexProbe {

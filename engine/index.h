@@ -65,6 +65,14 @@ typedef TrineStatus (*IndexFn)(void *ctx, const Quad *q);
 TrineStatus index_iter_each(IndexIter *it, const Quad *q, unsigned bound, IndexFn fn,
                             void *ctx);
 
+/**
+ * Count the records of idx whose first prefix components (2 or more, in
+ * layout order) are those of pre, a page at a time, stopping once there
+ * are more than limit: *count is the count, or a number above limit.
+ */
+TrineStatus index_count_range(TrineTxn *txn, IndexId idx, const Quad *pre, int prefix,
+                              uint64_t limit, uint64_t *count);
+
 /// Next quad (s, p, o, g order): TRINE_ROW or TRINE_DONE.
 TrineStatus index_iter_next(IndexIter *it, Quad *q);
 

@@ -778,6 +778,7 @@ static void check_batch(IndexProbe *pb, const TrineId *keys, size_t n, int prefi
   free(g.got);
 }
 
+/* Batches of probes and counted ranges against the data. */
 static void test_index_probe_batch(void **state) {
   (void)state;
   TuStore c;
@@ -848,6 +849,27 @@ static void test_index_probe_batch(void **state) {
   assert_int_equal(g.n, 10);
   free(g.got);
   index_probe_free(pb);
+  /* Ranges counted: one subject; one predicate's 6 objects of s = 6 per
+   * 7 subjects, over ~10 pages of GPOS; a limit stops early. */
+  uint64_t count;
+  Quad pre = {{0, 13, 0, 0}};
+  assert_int_equal(index_count_range(t, IDX_GSPO, &pre, 2, 1000, &count), TRINE_OK);
+  assert_int_equal(count, 3 * (13 % 7));
+  pre = (Quad){{0, 2, 0, 0}};
+  uint64_t want = 0;
+  for (TrineId s = 1; s <= BS; ++s) want += s % 7;
+  assert_int_equal(index_count_range(t, IDX_GPOS, &pre, 2, 100000, &count), TRINE_OK);
+  assert_int_equal(count, want);
+  assert_int_equal(index_count_range(t, IDX_GPOS, &pre, 2, 50, &count), TRINE_OK);
+  assert_true(count > 50 && count < want);
+  pre = (Quad){{0, 2, 5, 0}};
+  assert_int_equal(index_count_range(t, IDX_GPOS, &pre, 3, 100000, &count), TRINE_OK);
+  want = 0;
+  for (TrineId s = 1; s <= BS; ++s) want += s % 7 >= 5;
+  assert_int_equal(count, want);
+  pre = (Quad){{0, 9, 0, 0}};
+  assert_int_equal(index_count_range(t, IDX_GPOS, &pre, 2, 100000, &count), TRINE_OK);
+  assert_int_equal(count, 0);
   trine_txn_abort(t);
   free(keys);
   free(q);
