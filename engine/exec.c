@@ -519,9 +519,12 @@ typedef struct {
   int lay[3];
 } Prober;
 
-static TrineStatus prober_init(Exec *x, Prober *pr, unsigned mask) {
+/* Set pr up for rows bound as mask; a pattern bound in all three
+ * positions may use any index: pref, unless it is IDX_COUNT. */
+static TrineStatus prober_init(Exec *x, Prober *pr, unsigned mask, IndexId pref) {
   pr->mask = mask;
   pr->idx = index_choose(mask | 1u << Q_G, true, &pr->prefix);
+  if (pr->prefix == 4 && pref < IDX_SPOG) pr->idx = pref;
   static const int pos[3] = {Q_S, Q_P, Q_O};
   for (int i = 0; i < 3; ++i)
     for (int l = 1; l < 4; ++l)
@@ -582,7 +585,8 @@ static TrineStatus batch_flush(ProbeBatch *b) {
 
 /* Extend every row of in with the matches of one pattern. */
 static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *in,
-                                  SparqlExpr *const *filters, size_t nfilters, Table *out) {
+                                  IndexId pref, SparqlExpr *const *filters, size_t nfilters,
+                                  Table *out) {
   exec_table_init(out, x->width);
   if (p->missing) return TRINE_OK;
   static const int pos[3] = {Q_S, Q_P, Q_O};
@@ -612,7 +616,7 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
       mask |= 1u << pos[i];
     }
     if (skip) continue;
-    if (one && mask && (pr.probe || !(st = prober_init(x, &pr, mask))) && pr.mask == mask) {
+    if (one && mask && (pr.probe || !(st = prober_init(x, &pr, mask, pref))) && pr.mask == mask) {
       st = batch_add(b, &q, row);
       continue;
     }
@@ -905,6 +909,31 @@ static bool mostly_ascending(const Table *t, uint32_t v) {
   return down <= t->n / 8;
 }
 
+/* The index for probing p from the rows of cur, and whether its probes
+ * come in order. A pattern bound in all three positions (a join closing
+ * a cycle) may probe any index: the one led by a variable the rows
+ * ascend on keeps its probes on a page. IDX_COUNT: index_choose()'s. */
+static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool *in_order) {
+  *in_order = mostly_ascending(cur, probe_order_var(p, shared));
+  bool all = true;
+  for (int i = 0; i < 3; ++i)
+    all &= p->var[i] == SPARQL_NO_VAR || exec_bit(&shared, p->var[i]);
+  if (*in_order || !all) return IDX_COUNT;
+  static const IndexId cand[2] = {IDX_GPOS, IDX_GOSP};
+  for (int c = 0; c < 2; ++c)
+    for (int l = 1; l < 4; ++l) { /* the first variable of its layout */
+      int q = index_order[cand[c]][l];
+      uint32_t v = p->var[q == Q_S ? 0 : q == Q_P ? 1 : 2];
+      if (v == SPARQL_NO_VAR) continue;
+      if (mostly_ascending(cur, v)) {
+        *in_order = true;
+        return cand[c];
+      }
+      break;
+    }
+  return IDX_COUNT;
+}
+
 /* The records a scan of p (its constants bound) reads in one graph, up to
  * a little over limit; *full is left as it is for a whole graph, a
  * predicate alone (the statistics count those) or several graphs. */
@@ -932,12 +961,11 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
 /* Extend cur with pattern p: probe the index once per row (index nested
  * loop), or, when that many probes would cost more than reading the whole
  * pattern, scan it once and join: a merge join when both sides are sorted
- * on a shared variable, else a hash join. shared: the variables bound in
- * every row of cur; per_row: rows per probe. */
+ * on a shared variable, else a hash join. Both make the same rows, so
+ * those do not count. shared: the variables bound in every row of cur. */
 static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
-                                uint64_t shared,
-                                double per_row, SparqlExpr *const *fl, size_t nf,
-                                Table *next, const char **method) {
+                                uint64_t shared, SparqlExpr *const *fl, size_t nf,
+                                Table *next, const char **method, IndexId *used) {
   uint64_t none = 0;
   double full = estimate(x, p, &none, gc);
   double n = (double)cur->n;
@@ -945,21 +973,23 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   *method = "probe";
   exec_table_init(next, x->width);
   /* Probes also when only the first rows are wanted (LIMIT): they stop. */
-  double probe = cur->n < 64 || x->emit_cap ? 0
-                 : mostly_ascending(cur, probe_order_var(p, shared)) ? PROBE_IN_ORDER
-                                                                     : PROBE_JUMPING;
   if (x->emit_cap || cur->n < 64)
-    return extend_pattern(x, p, gc, cur, fl, nf, next);
+    return extend_pattern(x, p, gc, cur, IDX_COUNT, fl, nf, next);
+  bool in_order;
+  IndexId pref = probe_index(p, shared, cur, &in_order);
+  *used = pref;
+  double probe = in_order ? PROBE_IN_ORDER : PROBE_JUMPING;
   /* The statistics assume objects are alike: a class of 75,000 members
    * estimated at 15,000 picked a scan five times slower than probing. The
    * records the scan would read are counted instead, as far as matters. */
-  double limit = n * (probe + per_row) - 2 * n;
+  double limit = n * probe - 2 * n;
   if (limit > 0 && (st = pattern_count(x, p, gc, limit, &full))) return st;
-  if (n * (probe + per_row) <= full + 2 * n) return extend_pattern(x, p, gc, cur, fl, nf, next);
+  if (n * probe <= full + 2 * n)
+    return extend_pattern(x, p, gc, cur, pref, fl, nf, next);
   Table unit, all, joined;
   exec_table_init(&all, x->width);
   st = exec_unit_table(x, &unit);
-  if (!st) st = extend_pattern(x, p, gc, &unit, NULL, 0, &all);
+  if (!st) st = extend_pattern(x, p, gc, &unit, IDX_COUNT, NULL, 0, &all);
   exec_table_release(x, &unit);
   if (st) {
     exec_table_release(x, &all);
@@ -1223,7 +1253,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       exec_table_release(x, &joined);
     } else if (!l.v[best].op) {
       const char *method = "probe";
-      st = step_pattern(x, &l.v[best].pat, gc, &cur, bound, best_cost, fl, nf, &next, &method);
+      IndexId used = IDX_COUNT; /* index_choose()'s */
+      st = step_pattern(x, &l.v[best].pat, gc, &cur, bound, fl, nf, &next, &method, &used);
       if (x->profile && !failed(st)) {
         char *text = NULL;
         size_t len = 0;
@@ -1236,6 +1267,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
           if (pt->var[j] == SPARQL_NO_VAR || (probe && exec_bit(&bound, pt->var[j])))
             mask |= 1u << (j == 0 ? Q_S : j == 1 ? Q_P : Q_O);
         IndexId idx = index_choose(mask, true, &prefix);
+        if (probe && used < IDX_COUNT) idx = used;
         if (f) {
           for (int j = 0; j < 3; ++j) slot_text(x, f, pt->var[j], pt->id[j]);
           fclose(f);

@@ -288,6 +288,29 @@ static void test_exec_skewed_class_counted(void **state) {
   assert_true(plan_has(t->store, small, "(scan+merge join gpos ?x <http://ex/a> <http://ex/Small5>"));
 }
 
+/* A pattern bound in all three positions may probe any index: rows that
+ * ascend on ?n (and jump on ?t) probe the one led by ?n. 3000 rows, 9000
+ * quads to read otherwise. */
+static void test_exec_closing_pattern_probes_in_order(void **state) {
+  TuStore *t = *state;
+  size_t cap = 3000 * 200, len = 0, rows;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  for (size_t i = 0; i < 3000; ++i)
+    len += (size_t)snprintf(text + len, cap - len,
+                            "<http://ex/t%zu> <http://ex/r2> \"%zu\" .\n"
+                            "<http://ex/t%zu> <http://ex/r3> \"%zu\" .\n"
+                            "<http://ex/t%zu> <http://ex/r3> \"x%zu\" .\n"
+                            "<http://ex/t%zu> <http://ex/r3> \"y%zu\" .\n",
+                            i, 7 * i % 3000, i, 7 * i % 3000, i, i, i, i);
+  assert_int_equal(trine_store_load_buffer(t->store, "cycle", text, len, NULL, NULL), TRINE_OK);
+  free(text);
+  const char *q = "SELECT * { ?t <http://ex/r2> ?n . ?t <http://ex/r3> ?n }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3000);
+  assert_true(plan_has(t->store, q, "(probe gpos ?t <http://ex/r3> ?n est 1 rows 3000"));
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -440,6 +463,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_skewed_class_counted, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_path_scan_and_memo, setup, tu_teardown),
