@@ -490,6 +490,60 @@ TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters, size_
   return exec_table_added(x, out);
 }
 
+static uint64_t hash_ids(const TrineId *v, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (size_t i = 0; i < n; ++i) h = (h ^ v[i]) * 0xbf58476d1ce4e5b9u;
+  return h ^ h >> 31;
+}
+
+TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
+  *h = (RowHash){.t = t};
+  for (uint32_t v = 0; v < 64 && h->nkey < 8; ++v)
+    if (keys >> v & 1) h->key[h->nkey++] = v;
+  size_t nb = 16;
+  while (nb < t->n * 2) nb <<= 1;
+  h->head = malloc(nb * sizeof *h->head);
+  h->next = malloc((t->n + 1) * sizeof *h->next);
+  if (!h->head || !h->next) {
+    rowhash_free(h);
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  h->mask = nb - 1;
+  for (size_t i = 0; i < nb; ++i) h->head[i] = SIZE_MAX;
+  for (size_t i = t->n; i-- > 0;) { /* chains in row order */
+    TrineId vals[8];
+    for (size_t k = 0; k < h->nkey; ++k) vals[k] = exec_row(t, i)[h->key[k]];
+    size_t slot = (size_t)hash_ids(vals, h->nkey) & h->mask;
+    h->next[i] = h->head[slot];
+    h->head[slot] = i;
+  }
+  return TRINE_OK;
+}
+
+static bool rowhash_is(const RowHash *h, size_t row, const TrineId *vals) {
+  const TrineId *r = exec_row(h->t, row);
+  for (size_t k = 0; k < h->nkey; ++k)
+    if (r[h->key[k]] != vals[k]) return false;
+  return true;
+}
+
+size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals) {
+  for (size_t j = h->next[row]; j != SIZE_MAX; j = h->next[j])
+    if (rowhash_is(h, j, vals)) return j;
+  return SIZE_MAX;
+}
+
+size_t rowhash_find(const RowHash *h, const TrineId *vals) {
+  size_t j = h->head[(size_t)hash_ids(vals, h->nkey) & h->mask];
+  return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
+}
+
+void rowhash_free(RowHash *h) {
+  free(h->head);
+  free(h->next);
+  h->head = h->next = NULL;
+}
+
 /* The row extended with a match. */
 static TrineStatus on_match(Exec *x, const Quad *q, void *arg) {
   PatCtx *c = arg;
@@ -958,6 +1012,55 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
   return st;
 }
 
+/* A scan streamed past a hash of the rows: each match extends the rows
+ * that agree with it on the key variables. */
+typedef struct {
+  const Pat *p;
+  const RowHash *h;
+  int keypos[8]; /* the quad position of each key variable */
+  SparqlExpr *const *filters;
+  size_t nfilters;
+  Table *out;
+} ScanJoin;
+
+static TrineStatus on_scan_join(Exec *x, const Quad *q, void *arg) {
+  ScanJoin *c = arg;
+  TrineId vals[8];
+  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = q->v[c->keypos[k]];
+  TrineStatus st = TRINE_OK;
+  for (size_t r = rowhash_find(c->h, vals); r != SIZE_MAX && !st; r = rowhash_next(c->h, r, vals)) {
+    PatCtx m = {c->p, exec_row(c->h->t, r), c->out, c->filters, c->nfilters};
+    st = on_match(x, q, &m);
+  }
+  return st;
+}
+
+/* Scan pattern p (its constants bound) once and join each match with the
+ * rows of cur equal to it on keys (variables of p bound in every row). */
+static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                                  uint64_t keys, SparqlExpr *const *fl, size_t nf,
+                                  Table *next) {
+  static const int pos[3] = {Q_S, Q_P, Q_O};
+  if (p->missing) return TRINE_OK;
+  RowHash h;
+  TrineStatus st = rowhash_init(x, &h, cur, keys);
+  if (st) return st;
+  ScanJoin c = {p, &h, {0}, fl, nf, next};
+  for (size_t k = 0; k < h.nkey; ++k)
+    for (int i = 0; i < 3; ++i)
+      if (p->var[i] == h.key[k]) c.keypos[k] = pos[i];
+  Quad q = {{0, 0, 0, 0}};
+  unsigned mask = 0;
+  for (int i = 0; i < 3; ++i)
+    if (p->var[i] == SPARQL_NO_VAR) {
+      q.v[pos[i]] = p->id[i];
+      mask |= 1u << pos[i];
+    }
+  st = scan_cached(x, q, mask, gc, on_scan_join, &c, NULL);
+  rowhash_free(&h);
+  return st;
+}
+
 /* Extend cur with pattern p: probe the index once per row (index nested
  * loop), or, when that many probes would cost more than reading the whole
  * pattern, scan it once and join: a merge join when both sides are sorted
@@ -986,6 +1089,13 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   if (limit > 0 && (st = pattern_count(x, p, gc, limit, &full))) return st;
   if (n * probe <= full + 2 * n)
     return extend_pattern(x, p, gc, cur, pref, fl, nf, next);
+  uint64_t pv = 0; /* the scan binds the pattern's variables in every row */
+  for (int i = 0; i < 3; ++i)
+    if (p->var[i] < 64) pv |= UINT64_C(1) << p->var[i];
+  uint32_t v = scan_order_var(x, p, gc);
+  bool merged = v != SPARQL_NO_VAR && exec_bit(&shared, v) && sorted_on(cur, v);
+  *method = merged ? "scan+merge join" : "scan+hash join";
+  if (!merged && (shared & pv)) return scan_hash_join(x, p, gc, cur, shared & pv, fl, nf, next);
   Table unit, all, joined;
   exec_table_init(&all, x->width);
   st = exec_unit_table(x, &unit);
@@ -995,12 +1105,6 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
     exec_table_release(x, &all);
     return st;
   }
-  uint32_t v = scan_order_var(x, p, gc);
-  bool merged = v != SPARQL_NO_VAR && exec_bit(&shared, v) && sorted_on(cur, v);
-  *method = merged ? "scan+merge join" : "scan+hash join";
-  uint64_t pv = 0; /* the scan binds the pattern's variables in every row */
-  for (int i = 0; i < 3; ++i)
-    if (p->var[i] < 64) pv |= UINT64_C(1) << p->var[i];
   st = merged ? merge_join(x, cur, &all, v, shared & pv, &joined)
               : join_tables(x, cur, &all, &joined);
   exec_table_release(x, &all);
@@ -1042,8 +1146,8 @@ static bool path_links(Exec *x, const SparqlPath *p, double *quads, int *links) 
 
 /* Extend cur with a path from each row's bound end (path_extend()), or,
  * when that many probes (one per link) would cost more than reading every
- * link, make all its pairs at once and join them by hashing, as
- * step_pattern() does for a triple pattern. */
+ * link, stream all its pairs past a hash of the rows, as step_pattern()
+ * does for a triple pattern. */
 static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *cur,
                              uint64_t shared,
                              SparqlExpr *const *fl, size_t nf, Table *next,
@@ -1060,19 +1164,7 @@ static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *
   double probe = mostly_ascending(cur, sb ? sv : ov) ? PROBE_IN_ORDER : PROBE_JUMPING;
   if (n * probe * links <= quads + 2 * n) return path_extend(x, op, gc, cur, fl, nf, next);
   *method = "scan+hash join path";
-  Table unit, all, joined;
-  exec_table_init(&all, x->width);
-  exec_table_init(next, x->width);
-  TrineStatus st = exec_unit_table(x, &unit);
-  if (!st) st = path_extend(x, op, gc, &unit, NULL, 0, &all);
-  exec_table_release(x, &unit);
-  if (!st) st = join_tables(x, cur, &all, &joined);
-  exec_table_release(x, &all);
-  if (st) return st;
-  for (size_t r = 0; r < joined.n && !st; ++r)
-    st = exec_emit(x, next, exec_row(&joined, r), fl, nf);
-  exec_table_release(x, &joined);
-  return st;
+  return path_hash_join(x, op, gc, cur, sb ? sv : ov, fl, nf, next);
 }
 
 /* Whether every variable of a VALUES table is bound in every row so far

@@ -84,6 +84,32 @@ static inline bool exec_bit(const uint64_t *set, uint32_t v) {
 /* ---- property paths (path.c) ---- */
 
 /// Extend the rows of in with a PATH operator's matches.
+/**
+ * The rows of a table by the values of some of their variables (bound in
+ * every row): the build side of a hash join whose other side streams past
+ * it. find/next walk the rows whose key equals vals (one id per key
+ * variable, in ascending variable order); SIZE_MAX ends.
+ */
+typedef struct {
+  const Table *t;
+  uint32_t key[8];
+  size_t nkey;
+  size_t *head, *next, mask;
+} RowHash;
+
+TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys);
+size_t rowhash_find(const RowHash *h, const TrineId *vals);
+size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals);
+void rowhash_free(RowHash *h);
+
+/**
+ * Join the rows of in with every pair of op's path, both ends free, on
+ * the end whose variable key (bound in every row of in) names: the pairs
+ * stream past a hash of the rows.
+ */
+TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in, uint32_t key,
+                           SparqlExpr *const *filters, size_t nfilters, Table *out);
+
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                         SparqlExpr *const *filters, size_t nfilters, Table *out);
 

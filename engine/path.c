@@ -484,12 +484,52 @@ static TrineStatus emit_row(Exec *x, void *ctx, TrineId s, TrineId o) {
   TrineId *dst = exec_row_begin(x, k->out, k->row, &st);
   if (!dst) return st;
   uint32_t sv = k->op->path_s.var, ov = k->op->path_o.var;
-  if (sv != SPARQL_NO_VAR) dst[sv] = s;
+  /* A row may bind an end the join did not match on (not every row did). */
+  if (sv != SPARQL_NO_VAR) {
+    if (dst[sv] && dst[sv] != s) return TRINE_OK;
+    dst[sv] = s;
+  }
   if (ov != SPARQL_NO_VAR) {
     if (dst[ov] && dst[ov] != o) return TRINE_OK;
     dst[ov] = o;
   }
   return exec_row_keep(x, k->out, k->filters, k->nfilters);
+}
+
+/* A pair streamed past the hash of the rows: the rows whose key end
+ * equals the pair's, extended. */
+typedef struct {
+  const SparqlOp *op;
+  const RowHash *h;
+  bool key_is_s;
+  SparqlExpr *const *filters;
+  size_t nfilters;
+  Table *out;
+} PairJoin;
+
+static TrineStatus on_pair_join(Exec *x, void *ctx, TrineId s, TrineId o) {
+  PairJoin *c = ctx;
+  TrineId key = c->key_is_s ? s : o;
+  TrineStatus st = TRINE_OK;
+  for (size_t r = rowhash_find(c->h, &key); r != SIZE_MAX && !st;
+       r = rowhash_next(c->h, r, &key)) {
+    RowSink k = {c->op, exec_row(c->h->t, r), c->filters, c->nfilters, c->out};
+    st = emit_row(x, &k, s, o);
+  }
+  return st;
+}
+
+TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in, uint32_t key,
+                           SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  exec_table_init(out, x->width);
+  RowHash h;
+  TrineStatus st = rowhash_init(x, &h, in, UINT64_C(1) << key);
+  if (st) return st;
+  PairJoin c = {op, &h, op->path_s.var == key, filters, nfilters, out};
+  Pairs pairs = {.emit = on_pair_join, .ctx = &c};
+  st = path_pairs(x, op->path, gc, 0, 0, &pairs);
+  rowhash_free(&h);
+  return st;
 }
 
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,46 @@ static void test_exec_closing_pattern_probes_in_order(void **state) {
   assert_true(plan_has(t->store, q, "(probe gpos ?t <http://ex/r3> ?n est 1 rows 3000"));
 }
 
+/* Scans joined by hashing the rows on the variables every row binds: a
+ * row that also binds the other end only joins a match equal there. 600
+ * rows in a jumping order, per ?o: ?s unbound (1 match), the right ?s
+ * (1), a wrong ?s (0). */
+static void test_exec_scan_hash_join_partial(void **state) {
+  TuStore *t = *state;
+  size_t cap = 64 * 1024, len = 0, rows;
+  char *values = malloc(cap);
+  assert_non_null(values);
+  size_t perm[200];
+  for (size_t k = 0; k < 200; ++k) perm[k] = k;
+  uint32_t seed = 12345; /* a fixed shuffle */
+  for (size_t k = 199; k > 0; --k) {
+    seed = seed * 1103515245u + 12345u;
+    size_t j = (seed >> 8) % (k + 1), tmp = perm[k];
+    perm[k] = perm[j];
+    perm[j] = tmp;
+  }
+  for (size_t k = 0; k < 200; ++k) {
+    size_t i = perm[k];
+    len += (size_t)snprintf(values + len, cap - len,
+                            "(<http://ex/o%zu> UNDEF) (<http://ex/o%zu> <http://ex/s%zu>) "
+                            "(<http://ex/o%zu> <http://ex/s%zu>) ",
+                            i, i, i, i, i + 1);
+  }
+  const char *forms[2] = {"?s (<http://ex/p>|<http://ex/nope>) ?o", "?s <http://ex/p> ?o"};
+  const char *plans[2] = {"(scan+hash join path", "(scan+hash join gpos ?s <http://ex/p> ?o"};
+  for (int f = 0; f < 2; ++f) {
+    size_t qcap = len + 256;
+    char *q = malloc(qcap);
+    assert_non_null(q);
+    snprintf(q, qcap, "SELECT * { VALUES (?o ?s) { %s } %s }", values, forms[f]);
+    assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+    assert_int_equal(rows, 400);
+    assert_true(plan_has(t->store, q, plans[f]));
+    free(q);
+  }
+  free(values);
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -463,6 +504,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_skewed_class_counted, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, setup, tu_teardown),
