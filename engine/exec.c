@@ -870,44 +870,6 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
   if (l->op->path_o.var < 64) *set |= UINT64_C(1) << l->op->path_o.var;
 }
 
-/* Merge join of two tables sorted on variable v (ascending ids); keys:
- * variables bound in every row of both. */
-static TrineStatus merge_join(Exec *x, const Table *a, const Table *b, uint32_t v,
-                              uint64_t keys, Table *out) {
-  exec_table_init(out, x->width);
-  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
-  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  /* Pairs of equal runs differ mostly on another shared variable: look
-   * at those first (a triangle's third edge). */
-  uint32_t other[8];
-  size_t nother = 0;
-  for (uint32_t k = 0; k < 64 && nother < 8; ++k)
-    if (k != v && (keys >> k & 1)) other[nother++] = k;
-  TrineStatus st = TRINE_OK;
-  size_t i = 0, j = 0;
-  while (i < a->n && j < b->n && !st) {
-    TrineId va = exec_row(a, i)[v], vb = exec_row(b, j)[v];
-    if (va < vb) { ++i; continue; }
-    if (va > vb) { ++j; continue; }
-    size_t ie = i, je = j;
-    while (ie < a->n && exec_row(a, ie)[v] == va) ++ie;
-    while (je < b->n && exec_row(b, je)[v] == vb) ++je;
-    for (size_t r = i; r < ie && !st; ++r)
-      for (size_t q = j; q < je && !st; ++q) {
-        const TrineId *ra = exec_row(a, r), *rb = exec_row(b, q);
-        bool differ = false;
-        for (size_t k = 0; k < nother && !differ; ++k) differ = ra[other[k]] != rb[other[k]];
-        if (differ || !compatible(ra, rb, x->width)) continue;
-        merge(tmp, ra, rb, x->width);
-        st = exec_table_push(x, out, tmp);
-      }
-    i = ie;
-    j = je;
-  }
-  free(tmp);
-  return st;
-}
-
 static bool sorted_on(const Table *t, uint32_t v) {
   for (size_t i = 1; i < t->n; ++i)
     if (exec_row(t, i)[v] < exec_row(t, i - 1)[v]) return false;
@@ -1061,6 +1023,78 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
   return st;
 }
 
+/* A scan in ascending order of v merged with rows sorted on v. The
+ * matches of one value of v are kept until the next value: then each row
+ * of the run equal to it is extended with each of them, so the rows come
+ * out in the order of cur (which later steps may probe in). */
+typedef struct {
+  const Pat *p;
+  const Table *t;
+  uint32_t v;
+  int vpos;  /* v's quad position */
+  size_t i;  /* the first row not below the matches kept */
+  Quad *run; /* the matches of one value of v */
+  size_t nrun, caprun;
+  SparqlExpr *const *filters;
+  size_t nfilters;
+  Table *out;
+} ScanMerge;
+
+static TrineStatus merge_run(Exec *x, ScanMerge *c) {
+  size_t n = c->nrun;
+  if (!n) return TRINE_OK;
+  TrineId val = c->run[0].v[c->vpos];
+  c->nrun = 0;
+  while (c->i < c->t->n && exec_row(c->t, c->i)[c->v] < val) c->i++;
+  TrineStatus st = TRINE_OK;
+  for (size_t r = c->i; r < c->t->n && exec_row(c->t, r)[c->v] == val && !st; ++r) {
+    PatCtx m = {c->p, exec_row(c->t, r), c->out, c->filters, c->nfilters};
+    for (size_t k = 0; k < n && !st; ++k) st = on_match(x, &c->run[k], &m);
+  }
+  return st;
+}
+
+static TrineStatus on_scan_merge(Exec *x, const Quad *q, void *arg) {
+  ScanMerge *c = arg;
+  TrineStatus st = TRINE_OK;
+  if (c->nrun && q->v[c->vpos] != c->run[0].v[c->vpos]) {
+    if ((st = merge_run(x, c))) return st;
+    if (c->i == c->t->n) return TRINE_DONE; /* past the last row */
+  }
+  if (c->nrun == c->caprun) {
+    size_t cap = c->caprun ? c->caprun * 2 : 64;
+    Quad *run = realloc(c->run, cap * sizeof *run);
+    if (!run) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    c->run = run;
+    c->caprun = cap;
+  }
+  c->run[c->nrun++] = *q;
+  return TRINE_OK;
+}
+
+/* Scan p (its constants bound, in one graph: ascending order of v) and
+ * merge it with cur, sorted on v. */
+static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *cur, uint32_t v,
+                                   SparqlExpr *const *fl, size_t nf, Table *next) {
+  static const int pos[3] = {Q_S, Q_P, Q_O};
+  if (p->missing) return TRINE_OK;
+  ScanMerge c = {p, cur, v, 0, 0, NULL, 0, 0, fl, nf, next};
+  Quad q = {{0, 0, 0, 0}};
+  unsigned mask = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (p->var[i] == v) c.vpos = pos[i];
+    if (p->var[i] == SPARQL_NO_VAR) {
+      q.v[pos[i]] = p->id[i];
+      mask |= 1u << pos[i];
+    }
+  }
+  TrineStatus st = scan_cached(x, q, mask, gc, on_scan_merge, &c, NULL);
+  if (st == TRINE_DONE) st = TRINE_OK;
+  if (!st) st = merge_run(x, &c);
+  free(c.run);
+  return st;
+}
+
 /* Extend cur with pattern p: probe the index once per row (index nested
  * loop), or, when that many probes would cost more than reading the whole
  * pattern, scan it once and join: a merge join when both sides are sorted
@@ -1095,7 +1129,9 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
   uint32_t v = scan_order_var(x, p, gc);
   bool merged = v != SPARQL_NO_VAR && exec_bit(&shared, v) && sorted_on(cur, v);
   *method = merged ? "scan+merge join" : "scan+hash join";
-  if (!merged && (shared & pv)) return scan_hash_join(x, p, gc, cur, shared & pv, fl, nf, next);
+  if (merged) return scan_merge_join(x, p, gc, cur, v, fl, nf, next);
+  if (shared & pv) return scan_hash_join(x, p, gc, cur, shared & pv, fl, nf, next);
+  /* Nothing shared: a cross product. */
   Table unit, all, joined;
   exec_table_init(&all, x->width);
   st = exec_unit_table(x, &unit);
@@ -1105,8 +1141,7 @@ static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur
     exec_table_release(x, &all);
     return st;
   }
-  st = merged ? merge_join(x, cur, &all, v, shared & pv, &joined)
-              : join_tables(x, cur, &all, &joined);
+  st = join_tables(x, cur, &all, &joined);
   exec_table_release(x, &all);
   if (st) {
     exec_table_release(x, &joined);
