@@ -950,19 +950,29 @@ static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool
   return IDX_COUNT;
 }
 
+static const int slot_pos[3] = {Q_S, Q_P, Q_O};
+
+/* The quad of p's constants (graph 0) and the positions they bind. */
+static Quad pattern_consts(const Pat *p, unsigned *mask) {
+  Quad q = {{0, 0, 0, 0}};
+  *mask = 0;
+  for (int i = 0; i < 3; ++i)
+    if (p->var[i] == SPARQL_NO_VAR) {
+      q.v[slot_pos[i]] = p->id[i];
+      *mask |= 1u << slot_pos[i];
+    }
+  return q;
+}
+
 /* The records a scan of p (its constants bound) reads in one graph, up to
  * a little over limit; *full is left as it is for a whole graph, a
  * predicate alone (the statistics count those) or several graphs. */
 static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, double *full) {
   if (!gc.one && x->ndflt != 1) return TRINE_OK;
-  static const int pos[3] = {Q_S, Q_P, Q_O};
-  Quad q = {{0, 0, 0, gc.one ? gc.g : x->dflt[0]}};
-  unsigned mask = 1u << Q_G;
-  for (int i = 0; i < 3; ++i)
-    if (p->var[i] == SPARQL_NO_VAR) {
-      q.v[pos[i]] = p->id[i];
-      mask |= 1u << pos[i];
-    }
+  unsigned mask;
+  Quad q = pattern_consts(p, &mask);
+  q.v[Q_G] = gc.one ? gc.g : x->dflt[0];
+  mask |= 1u << Q_G;
   int prefix;
   IndexId idx = index_choose(mask, true, &prefix);
   if (prefix < 2 || (prefix == 2 && idx == IDX_GPOS)) return TRINE_OK;
@@ -1002,7 +1012,6 @@ static TrineStatus on_scan_join(Exec *x, const Quad *q, void *arg) {
 static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *cur,
                                   uint64_t keys, SparqlExpr *const *fl, size_t nf,
                                   Table *next) {
-  static const int pos[3] = {Q_S, Q_P, Q_O};
   if (p->missing) return TRINE_OK;
   RowHash h;
   TrineStatus st = rowhash_init(x, &h, cur, keys);
@@ -1010,14 +1019,9 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
   ScanJoin c = {p, &h, {0}, fl, nf, next};
   for (size_t k = 0; k < h.nkey; ++k)
     for (int i = 0; i < 3; ++i)
-      if (p->var[i] == h.key[k]) c.keypos[k] = pos[i];
-  Quad q = {{0, 0, 0, 0}};
-  unsigned mask = 0;
-  for (int i = 0; i < 3; ++i)
-    if (p->var[i] == SPARQL_NO_VAR) {
-      q.v[pos[i]] = p->id[i];
-      mask |= 1u << pos[i];
-    }
+      if (p->var[i] == h.key[k]) c.keypos[k] = slot_pos[i];
+  unsigned mask;
+  Quad q = pattern_consts(p, &mask);
   st = scan_cached(x, q, mask, gc, on_scan_join, &c, NULL);
   rowhash_free(&h);
   return st;
@@ -1076,18 +1080,12 @@ static TrineStatus on_scan_merge(Exec *x, const Quad *q, void *arg) {
  * merge it with cur, sorted on v. */
 static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *cur, uint32_t v,
                                    SparqlExpr *const *fl, size_t nf, Table *next) {
-  static const int pos[3] = {Q_S, Q_P, Q_O};
   if (p->missing) return TRINE_OK;
   ScanMerge c = {p, cur, v, 0, 0, NULL, 0, 0, fl, nf, next};
-  Quad q = {{0, 0, 0, 0}};
-  unsigned mask = 0;
-  for (int i = 0; i < 3; ++i) {
-    if (p->var[i] == v) c.vpos = pos[i];
-    if (p->var[i] == SPARQL_NO_VAR) {
-      q.v[pos[i]] = p->id[i];
-      mask |= 1u << pos[i];
-    }
-  }
+  for (int i = 0; i < 3; ++i)
+    if (p->var[i] == v) c.vpos = slot_pos[i];
+  unsigned mask;
+  Quad q = pattern_consts(p, &mask);
   TrineStatus st = scan_cached(x, q, mask, gc, on_scan_merge, &c, NULL);
   if (st == TRINE_DONE) st = TRINE_OK;
   if (!st) st = merge_run(x, &c);
