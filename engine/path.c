@@ -499,12 +499,9 @@ static TrineStatus emit_row(Exec *x, void *ctx, TrineId s, TrineId o) {
 /* A pair streamed past the hash of the rows: the rows whose key end
  * equals the pair's, extended. */
 typedef struct {
-  const SparqlOp *op;
+  RowSink sink; /* its row: each row joined in turn */
   const RowHash *h;
   bool key_is_s;
-  SparqlExpr *const *filters;
-  size_t nfilters;
-  Table *out;
 } PairJoin;
 
 static TrineStatus on_pair_join(Exec *x, void *ctx, TrineId s, TrineId o) {
@@ -513,8 +510,8 @@ static TrineStatus on_pair_join(Exec *x, void *ctx, TrineId s, TrineId o) {
   TrineStatus st = TRINE_OK;
   for (size_t r = rowhash_find(c->h, &key); r != SIZE_MAX && !st;
        r = rowhash_next(c->h, r, &key)) {
-    RowSink k = {c->op, exec_row(c->h->t, r), c->filters, c->nfilters, c->out};
-    st = emit_row(x, &k, s, o);
+    c->sink.row = exec_row(c->h->t, r);
+    st = emit_row(x, &c->sink, s, o);
   }
   return st;
 }
@@ -525,7 +522,7 @@ TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   RowHash h;
   TrineStatus st = rowhash_init(x, &h, in, UINT64_C(1) << key);
   if (st) return st;
-  PairJoin c = {op, &h, op->path_s.var == key, filters, nfilters, out};
+  PairJoin c = {{op, NULL, filters, nfilters, out}, &h, op->path_s.var == key};
   Pairs pairs = {.emit = on_pair_join, .ctx = &c};
   st = path_pairs(x, op->path, gc, 0, 0, &pairs);
   rowhash_free(&h);
