@@ -502,12 +502,19 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
     if (keys >> v & 1) h->key[h->nkey++] = v;
   size_t nb = 16;
   while (nb < t->n * 2) nb <<= 1;
+  size_t bytes = (nb + t->n + 1) * sizeof(size_t);
+  if (x->mem_used + bytes > x->mem_limit)
+    return store_error(x->txn->store, TRINE_ERR_FULL,
+                       "query needs more than %zu MiB of memory for its intermediate results",
+                       x->mem_limit >> 20);
   h->head = malloc(nb * sizeof *h->head);
   h->next = malloc((t->n + 1) * sizeof *h->next);
   if (!h->head || !h->next) {
-    rowhash_free(h);
+    rowhash_free(x, h);
     return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   }
+  h->bytes = bytes;
+  x->mem_used += bytes;
   h->mask = nb - 1;
   for (size_t i = 0; i < nb; ++i) h->head[i] = SIZE_MAX;
   for (size_t i = t->n; i-- > 0;) { /* chains in row order */
@@ -538,10 +545,12 @@ size_t rowhash_find(const RowHash *h, const TrineId *vals) {
   return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
 }
 
-void rowhash_free(RowHash *h) {
+void rowhash_free(Exec *x, RowHash *h) {
   free(h->head);
   free(h->next);
   h->head = h->next = NULL;
+  x->mem_used = h->bytes > x->mem_used ? 0 : x->mem_used - h->bytes;
+  h->bytes = 0;
 }
 
 /* The row extended with a match. */
@@ -1023,7 +1032,7 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
   unsigned mask;
   Quad q = pattern_consts(p, &mask);
   st = scan_cached(x, q, mask, gc, on_scan_join, &c, NULL);
-  rowhash_free(&h);
+  rowhash_free(x, &h);
   return st;
 }
 

@@ -88,19 +88,21 @@ static inline bool exec_bit(const uint64_t *set, uint32_t v) {
  * The rows of a table by the values of some of their variables (bound in
  * every row): the build side of a hash join whose other side streams past
  * it. find/next walk the rows whose key equals vals (one id per key
- * variable, in ascending variable order); SIZE_MAX ends.
+ * variable, in ascending variable order); SIZE_MAX ends. Its memory
+ * counts against the query's limit until rowhash_free().
  */
 typedef struct {
   const Table *t;
   uint32_t key[8];
   size_t nkey;
   size_t *head, *next, mask;
+  size_t bytes; /* counted against the query's memory limit */
 } RowHash;
 
 TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys);
 size_t rowhash_find(const RowHash *h, const TrineId *vals);
 size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals);
-void rowhash_free(RowHash *h);
+void rowhash_free(Exec *x, RowHash *h);
 
 /**
  * Join the rows of in with every pair of op's path, both ends free, on

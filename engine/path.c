@@ -525,7 +525,7 @@ TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   PairJoin c = {{op, NULL, filters, nfilters, out}, &h, op->path_s.var == key};
   Pairs pairs = {.emit = on_pair_join, .ctx = &c};
   st = path_pairs(x, op->path, gc, 0, 0, &pairs);
-  rowhash_free(&h);
+  rowhash_free(x, &h);
   return st;
 }
 
