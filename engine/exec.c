@@ -726,36 +726,21 @@ static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *o
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
   if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
-  if (keys && b->n > 8) {
-    /* Hash b's rows on the key variables. */
-    size_t nb = 1;
-    while (nb < b->n * 2) nb <<= 1;
-    size_t *head = malloc(nb * sizeof *head), *next = malloc((b->n + 1) * sizeof *next);
-    if (!head || !next) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < nb && !st; ++i) head[i] = SIZE_MAX;
-    for (size_t i = 0; i < b->n && !st; ++i) {
-      uint64_t h = 0;
-      const TrineId *r = exec_row(b, i);
-      for (size_t v = 0; v < 64 && v < x->width; ++v)
-        if (keys >> v & 1) h = (h ^ r[v]) * 0x9e3779b97f4a7c15u;
-      size_t slot = (size_t)(h >> 20) & (nb - 1);
-      next[i] = head[slot];
-      head[slot] = i;
-    }
+  if (keys && b->n > 8) { /* hash b's rows on the key variables */
+    RowHash h;
+    st = rowhash_init(x, &h, b, keys);
     for (size_t i = 0; i < a->n && !st; ++i) {
       const TrineId *ra = exec_row(a, i);
-      uint64_t h = 0;
-      for (size_t v = 0; v < 64 && v < x->width; ++v)
-        if (keys >> v & 1) h = (h ^ ra[v]) * 0x9e3779b97f4a7c15u;
-      for (size_t j = head[(size_t)(h >> 20) & (nb - 1)]; j != SIZE_MAX && !st; j = next[j]) {
+      TrineId vals[8];
+      for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
+      for (size_t j = rowhash_find(&h, vals); j != SIZE_MAX && !st; j = rowhash_next(&h, j, vals)) {
         const TrineId *rb = exec_row(b, j);
-        if (!compatible(ra, rb, x->width)) continue;
+        if (!compatible(ra, rb, x->width)) continue; /* keys past the eighth */
         merge(tmp, ra, rb, x->width);
         st = exec_table_push(x, out, tmp);
       }
     }
-    free(head);
-    free(next);
+    rowhash_free(x, &h);
   } else {
     for (size_t i = 0; i < a->n && !st; ++i)
       for (size_t j = 0; j < b->n && !st; ++j) {

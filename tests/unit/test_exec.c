@@ -148,10 +148,11 @@ static void test_exec_values_on_bound_variables(void **state) {
   char *text = malloc(cap);
   assert_non_null(text);
   for (size_t i = 0; i < 3000; ++i)
-    len += (size_t)snprintf(text + len, cap - len, "<http://ex/o%zu> <http://ex/kind> <http://ex/k%zu> .\n",
-                            i, i % 3);
+    len += (size_t)snprintf(text + len, cap - len,
+                            "<http://ex/o%zu> <http://ex/kind> <http://ex/k%zu> .\n", i, i % 3);
   for (size_t i = 0; i < 12; ++i)
-    len += (size_t)snprintf(text + len, cap - len, "<http://ex/hub> <http://ex/link> <http://ex/o%zu> .\n", i);
+    len += (size_t)snprintf(text + len, cap - len,
+                            "<http://ex/hub> <http://ex/link> <http://ex/o%zu> .\n", i);
   assert_int_equal(trine_store_load_buffer(t->store, "kinds", text, len, NULL, NULL), TRINE_OK);
   free(text);
   const char *q5 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
@@ -274,19 +275,22 @@ static void test_exec_skewed_class_counted(void **state) {
   for (size_t j = 0; j < 300; ++j)
     len += (size_t)snprintf(text + len, cap - len,
                             "<http://ex/y%zu> <http://ex/a> <http://ex/Small%zu> .\n", j, j);
-  len += (size_t)snprintf(text + len, cap - len, "<http://ex/x7> <http://ex/a> <http://ex/Small5> .\n");
+  len += (size_t)snprintf(text + len, cap - len,
+                          "<http://ex/x7> <http://ex/a> <http://ex/Small5> .\n");
   assert_int_equal(trine_store_load_buffer(t->store, "classes", text, len, NULL, NULL), TRINE_OK);
   free(text);
   const char *big = "SELECT * { { SELECT ?x { ?x <http://ex/b> ?v } LIMIT 500 } "
                     "?x <http://ex/a> <http://ex/Big> }";
   assert_int_equal(run(t->store, big, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 500);
-  assert_true(plan_has(t->store, big, "(probe gspo ?x <http://ex/a> <http://ex/Big> est 2 rows 500"));
+  assert_true(
+      plan_has(t->store, big, "(probe gspo ?x <http://ex/a> <http://ex/Big> est 2 rows 500"));
   const char *small = "SELECT * { { SELECT ?x { ?x <http://ex/b> ?v } LIMIT 500 } "
                       "?x <http://ex/a> <http://ex/Small5> }";
   assert_int_equal(run(t->store, small, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 1);
-  assert_true(plan_has(t->store, small, "(scan+merge join gpos ?x <http://ex/a> <http://ex/Small5>"));
+  assert_true(
+      plan_has(t->store, small, "(scan+merge join gpos ?x <http://ex/a> <http://ex/Small5>"));
 }
 
 /* A pattern bound in all three positions may probe any index: rows that
@@ -505,7 +509,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup,
+                                      tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_skewed_class_counted, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_path_scan_and_memo, setup, tu_teardown),
