@@ -1488,10 +1488,23 @@ static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
     return st;
   }
   exec_table_init(out, x->width);
+  /* A row of b that removes a row of a shares a variable with it and agrees
+   * there: when both sides bind some variables in every row, only the
+   * rows of b equal to it on those can (found by hashing b). */
+  uint64_t keys = ta.n && tb.n > 8 ? certain_vars(&ta) & certain_vars(&tb) : 0;
+  RowHash h = {0};
+  if (keys) st = rowhash_init(x, &h, &tb, keys);
   for (size_t i = 0; i < ta.n && !st; ++i) {
     const TrineId *ra = exec_row(&ta, i);
     bool removed = false;
-    for (size_t j = 0; j < tb.n && !removed; ++j) {
+    if (keys) {
+      TrineId vals[8];
+      for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
+      for (size_t j = rowhash_find(&h, vals); j != SIZE_MAX && !removed;
+           j = rowhash_next(&h, j, vals))
+        removed = compatible(ra, exec_row(&tb, j), x->width);
+    }
+    for (size_t j = 0; j < tb.n && !removed && !keys; ++j) {
       const TrineId *rb = exec_row(&tb, j);
       bool shared = false;
       for (size_t v = 0; v < x->width && !shared; ++v) shared = ra[v] && rb[v];
@@ -1499,6 +1512,7 @@ static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
     }
     if (!removed) st = exec_table_push(x, out, ra);
   }
+  rowhash_free(x, &h);
   exec_table_release(x, &ta);
   exec_table_release(x, &tb);
   return st;

@@ -356,6 +356,28 @@ static void test_exec_scan_hash_join_partial(void **state) {
   free(values);
 }
 
+/* MINUS finds the rows that remove a row by hashing on the variables both
+ * sides bind in every row, or, with none, by trying each row. */
+static void test_exec_minus(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *hashed = "SELECT * { ?s <http://ex/p> ?o MINUS { ?s <http://ex/p> ?o . "
+                       "?o <http://ex/q> ?n FILTER(STRLEN(?n) = 1) } }";
+  assert_int_equal(run(t->store, hashed, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2990);
+  const char *one = "SELECT * { ?s <http://ex/p> ?o MINUS { ?o <http://ex/q> ?n "
+                    "FILTER(STRLEN(?n) = 2 && ?n != \"42\") } }";
+  assert_int_equal(run(t->store, one, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3000 - 89);
+  const char *partial = "SELECT * { ?s <http://ex/p> ?o MINUS { { ?o <http://ex/q> ?n "
+                        "FILTER(STRLEN(?n) = 1) } UNION { ?s <http://ex/p> <http://ex/o99> } } }";
+  assert_int_equal(run(t->store, partial, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2989);
+  const char *disjoint = "SELECT * { ?s <http://ex/p> ?o MINUS { ?a <http://ex/q> ?b } }";
+  assert_int_equal(run(t->store, disjoint, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3000);
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -508,6 +530,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_minus, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup,
                                       tu_teardown),
