@@ -1450,9 +1450,16 @@ static TrineStatus eval_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *ou
   exec_table_init(out, x->width);
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
   if (!tmp && !st) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  /* The right side evaluated on its own: hashed on the variables both
+   * sides bind in every row, when there are such (as MINUS does). */
+  uint64_t keys = !bind && !st && ta.n && tb.n > 8 ? certain_vars(&ta) & certain_vars(&tb) : 0;
+  RowHash h = {0};
+  if (keys) st = rowhash_init(x, &h, &tb, keys);
   for (size_t i = 0; i < ta.n && !st; ++i) {
     const TrineId *ra = exec_row(&ta, i);
     bool matched = false;
+    TrineId vals[8];
+    for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
     if (bind) {
       Table one = {.rows = (TrineId *)ra, .n = 1, .cap = 1, .width = x->width}, ext;
       st = extend(x, op->b, gc, &one, op->exprs, op->nexprs, &ext);
@@ -1460,7 +1467,8 @@ static TrineStatus eval_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *ou
       matched = ext.n > 0;
       exec_table_release(x, &ext);
     } else {
-      for (size_t j = 0; j < tb.n && !st; ++j) {
+      for (size_t j = keys ? rowhash_find(&h, vals) : 0; j < tb.n && !st;
+           j = keys ? rowhash_next(&h, j, vals) : j + 1) {
         const TrineId *rb = exec_row(&tb, j);
         if (!compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
@@ -1473,6 +1481,7 @@ static TrineStatus eval_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *ou
     }
     if (!st && !matched) st = exec_table_push(x, out, ra);
   }
+  rowhash_free(x, &h);
   free(tmp);
   exec_table_release(x, &ta);
   exec_table_release(x, &tb);

@@ -356,8 +356,9 @@ static void test_exec_scan_hash_join_partial(void **state) {
   free(values);
 }
 
-/* MINUS finds the rows that remove a row by hashing on the variables both
- * sides bind in every row, or, with none, by trying each row. */
+/* MINUS, and OPTIONAL over a right side evaluated on its own, find the
+ * rows that remove or extend a row by hashing on the variables both sides
+ * bind in every row, or, with none, by trying each row. */
 static void test_exec_minus(void **state) {
   TuStore *t = *state;
   size_t rows;
@@ -376,6 +377,17 @@ static void test_exec_minus(void **state) {
   const char *disjoint = "SELECT * { ?s <http://ex/p> ?o MINUS { ?a <http://ex/q> ?b } }";
   assert_int_equal(run(t->store, disjoint, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 3000);
+  /* OPTIONAL with a right side evaluated on its own (a UNION) hashes it
+   * the same way: every row twice, or once unextended when the filter
+   * fails. */
+  const char *opt = "SELECT * { ?s <http://ex/p> ?o OPTIONAL { { ?o <http://ex/q> ?n } UNION "
+                    "{ ?o <http://ex/q> ?n } } }";
+  assert_int_equal(run(t->store, opt, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 6000);
+  const char *optf = "SELECT * { ?s <http://ex/p> ?o OPTIONAL { { ?o <http://ex/q> ?n } UNION "
+                     "{ ?o <http://ex/q> ?n } FILTER(?n = \"7\") } }";
+  assert_int_equal(run(t->store, optf, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3001);
 }
 
 /* Probes in ascending order stay on a page; in random order each descends
