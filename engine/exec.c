@@ -18,6 +18,7 @@
 static TrineStatus eval(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 static TrineStatus extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                           SparqlExpr *const *filters, size_t nfilters, Table *out);
+static void exists_free(Exec *x);
 
 /* ---- tables ---- */
 
@@ -243,6 +244,7 @@ void exec_free(Exec *x) {
   if (x->scans) scan_cache_free(x->scans);
   free(x->scans);
   probes_free(x);
+  exists_free(x);
   for (size_t i = 0; i < x->nprof; ++i) free(x->prof[i].label);
   free(x->prof);
   exec_memo_free(x);
@@ -1893,11 +1895,112 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   return exec_fail(x, TRINE_ERR_INTERNAL, "unknown algebra operator");
 }
 
+/* Whether an expression or pattern gives the same answer every time it
+ * is evaluated: no RAND, UUID, STRUUID or BNODE() in it. */
+static bool expr_fixed(const SparqlExpr *e);
+
+static bool op_fixed(const SparqlOp *op) {
+  if (!op) return true;
+  for (size_t i = 0; i < op->nexprs; ++i)
+    if (!expr_fixed(op->exprs[i])) return false;
+  for (size_t i = 0; i < op->nbinds; ++i)
+    if (!expr_fixed(op->binds[i].expr)) return false;
+  for (size_t i = 0; i < op->naggs; ++i)
+    if (!expr_fixed(op->aggs[i].expr)) return false;
+  for (size_t i = 0; i < op->nkeys; ++i)
+    if (!expr_fixed(op->keys[i].expr)) return false;
+  return op_fixed(op->a) && op_fixed(op->b);
+}
+
+static bool expr_fixed(const SparqlExpr *e) {
+  if (!e) return true;
+  if (e->kind == SPARQL_EX_CALL &&
+      (e->fn == SPARQL_FN_RAND || e->fn == SPARQL_FN_UUID || e->fn == SPARQL_FN_STRUUID ||
+       e->fn == SPARQL_FN_BNODE))
+    return false;
+  for (size_t i = 0; i < e->nargs; ++i)
+    if (!expr_fixed(e->args[i])) return false;
+  return op_fixed(e->pattern);
+}
+
+/* An EXISTS pattern evaluated on its own, kept for the evaluation: the
+ * rows asking are matched against it by hashing on the variables it binds
+ * in every row that they bind too. */
+typedef struct {
+  const SparqlOp *op;
+  GCtx gc;
+  Table t;
+  uint64_t certain; /* variables bound in every row of t */
+  RowHash h;
+  uint64_t hkeys;   /* h's key variables (0: none built) */
+} ExistsTable;
+
+typedef struct {
+  ExistsTable v[8];
+  size_t n;
+} ExistsTables;
+
+static void exists_free(Exec *x) {
+  ExistsTables *e = x->exists;
+  for (size_t i = 0; e && i < e->n; ++i) {
+    rowhash_free(x, &e->v[i].h);
+    exec_table_release(x, &e->v[i].t);
+  }
+  free(e);
+  x->exists = NULL;
+}
+
+/* The kept evaluation of pattern in gc, made on first use; NULL when eight
+ * are kept already (*st is set on an error). */
+static ExistsTable *exists_table(Exec *x, const SparqlOp *pattern, GCtx gc, TrineStatus *st) {
+  ExistsTables *e = x->exists;
+  for (size_t i = 0; e && i < e->n; ++i)
+    if (e->v[i].op == pattern && e->v[i].gc.one == gc.one && e->v[i].gc.g == gc.g)
+      return &e->v[i];
+  if (!e && !(e = x->exists = calloc(1, sizeof *e))) {
+    *st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  if (e->n == 8) return NULL;
+  ExistsTable *t = &e->v[e->n++]; /* taken first: eval() may keep others */
+  *t = (ExistsTable){.op = pattern, .gc = gc};
+  exec_table_init(&t->t, x->width);
+  if ((*st = eval(x, pattern, gc, &t->t))) return NULL; /* the query fails */
+  t->certain = certain_vars(&t->t);
+  return t;
+}
+
+/* Whether some row of t is compatible with row. */
+static TrineStatus exists_match(Exec *x, ExistsTable *t, const TrineId *row, bool *found) {
+  uint64_t bound = 0;
+  for (size_t v = 0; v < x->width && v < 64; ++v)
+    if (row[v]) bound |= UINT64_C(1) << v;
+  uint64_t keys = t->t.n > 8 ? t->certain & bound : 0;
+  if (keys && keys != t->hkeys) {
+    rowhash_free(x, &t->h);
+    t->hkeys = 0;
+    TrineStatus st = rowhash_init(x, &t->h, &t->t, keys);
+    if (st) return st;
+    t->hkeys = keys;
+  }
+  if (keys) {
+    TrineId vals[8];
+    for (size_t k = 0; k < t->h.nkey; ++k) vals[k] = row[t->h.key[k]];
+    for (size_t j = rowhash_find(&t->h, vals); j != SIZE_MAX && !*found;
+         j = rowhash_next(&t->h, j, vals))
+      *found = compatible(exec_row(&t->t, j), row, x->width);
+    return TRINE_OK;
+  }
+  for (size_t i = 0; i < t->t.n && !*found; ++i)
+    *found = compatible(exec_row(&t->t, i), row, x->width);
+  return TRINE_OK;
+}
+
 /* EXISTS { P } on a row: evaluate P with the row's bindings. */
 static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found) {
   Exec *x = ctx;
   Table t;
-  TrineStatus st;
+  TrineStatus st = TRINE_OK;
   *found = false;
   GCtx gc = {x->in_graph, x->graph};
   /* The step whose filter asks may have a row cap: not this pattern's. */
@@ -1911,7 +2014,12 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
                 &t);
     *found = !st && t.n > 0;
   } else {
-    st = eval(x, pattern, gc, &t);
+    /* Evaluated on its own once (unless it draws random or fresh terms)
+     * and matched against each row. */
+    ExistsTable *kept = op_fixed(pattern) ? exists_table(x, pattern, gc, &st) : NULL;
+    exec_table_init(&t, x->width);
+    if (kept) st = exists_match(x, kept, row, found);
+    else if (!st) st = eval(x, pattern, gc, &t);
     for (size_t i = 0; i < t.n && !st && !*found; ++i)
       *found = compatible(exec_row(&t, i), row, x->width);
   }
@@ -1928,5 +2036,6 @@ TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out) {
   /* Cursors end with the evaluation: a write txn's die when it commits. */
   if (x->scans) scan_cache_free(x->scans);
   probes_free(x);
+  exists_free(x);
   return st;
 }

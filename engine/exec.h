@@ -53,6 +53,7 @@ typedef struct {
   bool in_graph;
   TrineId graph;
   void *memo;   /* closures computed so far (exec.c) */
+  void *exists; /* EXISTS patterns evaluated on their own so far (exec.c) */
   void *scans;  /* cursors kept by exec_scan() (exec.c) */
   bool scans_busy;
   struct IndexProbe *probes[3]; /* kept by exec_probe(), per G-first index */

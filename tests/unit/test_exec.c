@@ -390,6 +390,35 @@ static void test_exec_minus(void **state) {
   assert_int_equal(rows, 3001);
 }
 
+/* EXISTS over a pattern that is not a join of patterns (a UNION) is
+ * evaluated once and each row matched against it (by hashing on ?o here);
+ * one that draws random numbers is evaluated for every row. */
+static void test_exec_exists_evaluated_once(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *hashed = "SELECT * { ?s <http://ex/p> ?o FILTER NOT EXISTS { "
+                       "{ ?o <http://ex/q> ?n FILTER(?n != \"5\") } UNION "
+                       "{ ?o <http://ex/q> ?n FILTER(?n != \"5\") } } }";
+  char *got = column_text(t->store, hashed, 0);
+  assert_string_equal(got, "<http://ex/s5> ");
+  free(got);
+  const char *mixed = "SELECT * { ?s <http://ex/p> ?o FILTER NOT EXISTS { { ?o <http://ex/q> ?n "
+                      "FILTER(STRLEN(?n) = 1) } UNION { ?s <http://ex/p> <http://ex/o99> } } }";
+  assert_int_equal(run(t->store, mixed, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2989);
+  const char *once = "SELECT * { VALUES ?o { <http://ex/o1> <http://ex/o2> } FILTER EXISTS { "
+                     "{ ?o <http://ex/q> ?n } UNION { ?o <http://ex/q> ?n } FILTER(?n != \"\") } }";
+  assert_int_equal(run(t->store, once, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  assert_true(plan_has(t->store, once, "(filter rows 6000 ms"));
+  const char *each = "SELECT * { VALUES ?o { <http://ex/o1> <http://ex/o2> } FILTER EXISTS { "
+                     "{ ?o <http://ex/q> ?n } UNION { ?o <http://ex/q> ?n } "
+                     "FILTER(RAND() >= 0) } }";
+  assert_int_equal(run(t->store, each, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  assert_true(plan_has(t->store, each, "(filter rows 12000 calls 2 ms"));
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -542,6 +571,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_exists_evaluated_once, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_minus, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup,
