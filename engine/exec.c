@@ -1214,8 +1214,19 @@ static TrineStatus match_values(Exec *x, const Table *cur, const Leaf *t, Sparql
   exec_table_init(next, x->width);
   const Table *v = &t->table;
   TrineStatus st = TRINE_OK;
+  /* A big table is hashed on its variables (its rows bind them all). */
+  RowHash h = {0};
+  if (v->n > 8 && t->op->nvars <= 8 && (size_t)__builtin_popcountll(t->tvars) == t->op->nvars)
+    st = rowhash_init(x, &h, v, t->tvars);
   for (size_t r = 0; r < cur->n && !st; ++r) {
     const TrineId *row = exec_row(cur, r);
+    if (h.head) {
+      TrineId vals[8];
+      for (size_t k = 0; k < h.nkey; ++k) vals[k] = row[h.key[k]];
+      for (size_t j = rowhash_find(&h, vals); j != SIZE_MAX && !st; j = rowhash_next(&h, j, vals))
+        st = exec_emit(x, next, row, fl, nf);
+      continue;
+    }
     for (size_t j = 0; j < v->n && !st; ++j) {
       const TrineId *vr = exec_row(v, j);
       bool eq = true;
@@ -1224,6 +1235,7 @@ static TrineStatus match_values(Exec *x, const Table *cur, const Leaf *t, Sparql
       if (eq) st = exec_emit(x, next, row, fl, nf);
     }
   }
+  rowhash_free(x, &h);
   return st;
 }
 

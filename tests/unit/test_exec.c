@@ -173,6 +173,14 @@ static void test_exec_values_on_bound_variables(void **state) {
                    "VALUES ?k { <http://ex/k0> <http://ex/k2> } } LIMIT 5";
   assert_int_equal(run(t->store, q7, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 5);
+  /* A table of more than 8 rows is hashed; its duplicate still counts. */
+  const char *q8 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
+                   "VALUES ?k { <http://ex/k0> <http://ex/k2> <http://ex/x1> <http://ex/x2> "
+                   "<http://ex/x3> <http://ex/x4> <http://ex/x5> <http://ex/x6> <http://ex/x7> "
+                   "<http://ex/x8> <http://ex/k0> } }";
+  assert_int_equal(run(t->store, q8, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 12);
+  assert_true(plan_has(t->store, q8, "(match values (11 rows)"));
 }
 
 /* A path's links read in place through a probe kept for the query; a
