@@ -492,6 +492,18 @@ TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters, size_
   return exec_table_added(x, out);
 }
 
+TrineStatus exec_quads_push(Exec *x, Quads *qs, const Quad *q) {
+  if (qs->n == qs->cap) {
+    size_t cap = qs->cap ? qs->cap * 2 : 64;
+    Quad *n = realloc(qs->q, cap * sizeof *n);
+    if (!n) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    qs->q = n;
+    qs->cap = cap;
+  }
+  qs->q[qs->n++] = *q;
+  return TRINE_OK;
+}
+
 static uint64_t hash_ids(const TrineId *v, size_t n) {
   uint64_t h = 0x9e3779b97f4a7c15u;
   for (size_t i = 0; i < n; ++i) h = (h ^ v[i]) * 0xbf58476d1ce4e5b9u;
@@ -1033,23 +1045,22 @@ typedef struct {
   uint32_t v;
   int vpos;  /* v's quad position */
   size_t i;  /* the first row not below the matches kept */
-  Quad *run; /* the matches of one value of v */
-  size_t nrun, caprun;
+  Quads run; /* the matches of one value of v */
   SparqlExpr *const *filters;
   size_t nfilters;
   Table *out;
 } ScanMerge;
 
 static TrineStatus merge_run(Exec *x, ScanMerge *c) {
-  size_t n = c->nrun;
+  size_t n = c->run.n;
   if (!n) return TRINE_OK;
-  TrineId val = c->run[0].v[c->vpos];
-  c->nrun = 0;
+  TrineId val = c->run.q[0].v[c->vpos];
+  c->run.n = 0;
   while (c->i < c->t->n && exec_row(c->t, c->i)[c->v] < val) c->i++;
   TrineStatus st = TRINE_OK;
   for (size_t r = c->i; r < c->t->n && exec_row(c->t, r)[c->v] == val && !st; ++r) {
     PatCtx m = {c->p, exec_row(c->t, r), c->out, c->filters, c->nfilters};
-    for (size_t k = 0; k < n && !st; ++k) st = on_match(x, &c->run[k], &m);
+    for (size_t k = 0; k < n && !st; ++k) st = on_match(x, &c->run.q[k], &m);
   }
   return st;
 }
@@ -1057,19 +1068,11 @@ static TrineStatus merge_run(Exec *x, ScanMerge *c) {
 static TrineStatus on_scan_merge(Exec *x, const Quad *q, void *arg) {
   ScanMerge *c = arg;
   TrineStatus st = TRINE_OK;
-  if (c->nrun && q->v[c->vpos] != c->run[0].v[c->vpos]) {
+  if (c->run.n && q->v[c->vpos] != c->run.q[0].v[c->vpos]) {
     if ((st = merge_run(x, c))) return st;
     if (c->i == c->t->n) return TRINE_DONE; /* past the last row */
   }
-  if (c->nrun == c->caprun) {
-    size_t cap = c->caprun ? c->caprun * 2 : 64;
-    Quad *run = realloc(c->run, cap * sizeof *run);
-    if (!run) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-    c->run = run;
-    c->caprun = cap;
-  }
-  c->run[c->nrun++] = *q;
-  return TRINE_OK;
+  return exec_quads_push(x, &c->run, q);
 }
 
 /* Scan p (its constants bound, in one graph: ascending order of v) and
@@ -1077,7 +1080,7 @@ static TrineStatus on_scan_merge(Exec *x, const Quad *q, void *arg) {
 static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *cur, uint32_t v,
                                    SparqlExpr *const *fl, size_t nf, Table *next) {
   if (p->missing) return TRINE_OK;
-  ScanMerge c = {p, cur, v, 0, 0, NULL, 0, 0, fl, nf, next};
+  ScanMerge c = {p, cur, v, 0, 0, {0}, fl, nf, next};
   for (int i = 0; i < 3; ++i)
     if (p->var[i] == v) c.vpos = slot_pos[i];
   unsigned mask;
@@ -1085,7 +1088,7 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
   TrineStatus st = scan_cached(x, q, mask, gc, on_scan_merge, &c, NULL);
   if (st == TRINE_DONE) st = TRINE_OK;
   if (!st) st = merge_run(x, &c);
-  free(c.run);
+  free(c.run.q);
   return st;
 }
 

@@ -44,6 +44,15 @@ typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
  */
 TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx);
 
+/// A growing list of quads.
+typedef struct {
+  Quad *q;
+  size_t n, cap;
+} Quads;
+
+/// Append q to qs.
+TrineStatus exec_quads_push(Exec *x, Quads *qs, const Quad *q);
+
 static inline void exec_table_init(Table *t, size_t width) { *t = (Table){.width = width}; }
 
 static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i * t->width; }

@@ -5,15 +5,13 @@
  */
 #include "update.h"
 
+#include "exec_int.h"
 #include "index.h"
 #include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static TrineStatus fail(Exec *x, TrineStatus st, const char *msg) {
-  return store_error(x->txn->store, st, "%s", msg);
-}
 
 /* A store id for a query id, creating the term (computed terms, fresh blank
  * nodes) when the store lacks it. */
@@ -35,22 +33,6 @@ static TrineStatus store_id(Exec *x, TrineId id, TrineId *out) {
   return dict_intern(x->txn, &t, out);
 }
 
-typedef struct {
-  Quad *q;
-  size_t n, cap;
-} Quads;
-
-static TrineStatus quads_push(Exec *x, Quads *qs, const Quad *q) {
-  if (qs->n == qs->cap) {
-    size_t cap = qs->cap ? qs->cap * 2 : 64;
-    Quad *n = realloc(qs->q, cap * sizeof *n);
-    if (!n) return fail(x, TRINE_ERR_NOMEM, "out of memory");
-    qs->q = n;
-    qs->cap = cap;
-  }
-  qs->q[qs->n++] = *q;
-  return TRINE_OK;
-}
 
 /* Instantiate a quad template with a solution; false when it is not a
  * valid quad (unbound variable, literal subject, ...). */
@@ -68,7 +50,7 @@ static TrineStatus instantiate(Exec *x, const SparqlQuad *t, const TrineId *row,
       v = with;
     } else if (sl[i]->term.kind == TRINE_TERM_BLANK) {
       unsigned long k = strtoul(sl[i]->term.value + 1, NULL, 10);
-      if (k >= nblanks) return fail(x, TRINE_ERR_INTERNAL, "blank node template label");
+      if (k >= nblanks) return exec_fail(x, TRINE_ERR_INTERNAL, "blank node template label");
       if (!blanks[k]) blanks[k] = qdict_new_blank(x->dict);
       v = blanks[k];
     } else {
@@ -95,7 +77,7 @@ static TrineStatus collect(Exec *x, const SparqlQuad *tpl, size_t n, const Table
                            TrineId with, Quads *out) {
   size_t nblanks = 2 * n + 1;
   TrineId *blanks = malloc(nblanks * sizeof *blanks);
-  if (!blanks) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!blanks) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
   size_t rows = sol ? sol->n : 1;
   for (size_t r = 0; r < rows && !st; ++r) {
@@ -105,7 +87,7 @@ static TrineStatus collect(Exec *x, const SparqlQuad *tpl, size_t n, const Table
       Quad q;
       bool ok;
       st = instantiate(x, &tpl[i], row, blanks, nblanks, with, &q, &ok);
-      if (!st && ok) st = quads_push(x, out, &q);
+      if (!st && ok) st = exec_quads_push(x, out, &q);
     }
   }
   free(blanks);
@@ -145,7 +127,7 @@ static TrineStatus graph_quads(Exec *x, TrineId g, Quads *out) {
   if (st) return st;
   Quad q;
   while ((st = index_iter_next(it, &q)) == TRINE_ROW)
-    if ((st = quads_push(x, out, &q))) break;
+    if ((st = exec_quads_push(x, out, &q))) break;
   index_iter_free(it);
   return st == TRINE_DONE ? TRINE_OK : st;
 }
@@ -165,7 +147,7 @@ static TrineStatus named_graphs(Exec *x, TrineId **ids, size_t *n) {
     if (q.v[Q_G] == 0 || q.v[Q_G] == last) continue;
     last = q.v[Q_G];
     Quad g = {{last, 0, 0, 0}};
-    if ((st = quads_push(x, &all, &g))) break;
+    if ((st = exec_quads_push(x, &all, &g))) break;
   }
   index_iter_free(it);
   if (st != TRINE_DONE) {
@@ -175,7 +157,7 @@ static TrineStatus named_graphs(Exec *x, TrineId **ids, size_t *n) {
   *ids = malloc((all.n + 1) * sizeof **ids);
   if (!*ids) {
     free(all.q);
-    return fail(x, TRINE_ERR_NOMEM, "out of memory");
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   }
   for (size_t i = 0; i < all.n; ++i) (*ids)[i] = all.q[i].v[0];
   *n = all.n;
@@ -256,7 +238,7 @@ static TrineStatus set_where_dataset(Exec *x, const SparqlUpdate *u, TrineId wit
   if (u->nusing || u->nusing_named) {
     TrineId *d = calloc(u->nusing + 1, sizeof *d), *n = calloc(u->nusing_named + 1, sizeof *n);
     size_t nd = 0, nn = 0;
-    if (!d || !n) { free(d); free(n); return fail(x, TRINE_ERR_NOMEM, "out of memory"); }
+    if (!d || !n) { free(d); free(n); return exec_fail(x, TRINE_ERR_NOMEM, "out of memory"); }
     for (size_t i = 0; i < u->nusing; ++i)
       if (qdict_lookup(x->dict, &u->using_[i], &d[nd]) == TRINE_OK) nd++;
     for (size_t i = 0; i < u->nusing_named; ++i)
@@ -265,7 +247,7 @@ static TrineStatus set_where_dataset(Exec *x, const SparqlUpdate *u, TrineId wit
     return TRINE_OK;
   }
   TrineId *d = calloc(1, sizeof *d);
-  if (!d) return fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (!d) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   d[0] = with;
   exec_set_dataset(x, d, 1, NULL, 0, true);
   return TRINE_OK;
@@ -346,7 +328,7 @@ static TrineStatus run_one(Exec *x, const SparqlUpdate *u) {
   case SPARQL_UP_ADD: case SPARQL_UP_MOVE: case SPARQL_UP_COPY: return op_transfer(x, u);
   case SPARQL_UP_LOAD: return op_load(x, u);
   }
-  return fail(x, TRINE_ERR_INTERNAL, "unknown update operation");
+  return exec_fail(x, TRINE_ERR_INTERNAL, "unknown update operation");
 }
 
 TrineStatus update_run(Exec *x, const SparqlRequest *req) {
