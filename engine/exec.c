@@ -709,6 +709,138 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   return st;
 }
 
+/* ---- subject stars ----
+ * Patterns ?s p1 ?o1 . ?s p2 ?o2 ... with ?s bound and constant
+ * predicates read one run of records per subject in GSPO: their probes,
+ * in ascending order of predicate, land on the page the previous one
+ * left, and each row is copied once with all its new values rather than
+ * once per pattern. */
+
+enum { STAR_MAX = 8 };
+
+/* Whether p can be part of a star from rows binding bound: subject bound,
+ * predicate constant, object a variable not bound in every row. */
+static bool star_member(const Pat *p, uint64_t bound) {
+  return !p->missing && p->var[0] != SPARQL_NO_VAR && exec_bit(&bound, p->var[0]) &&
+         p->var[1] == SPARQL_NO_VAR && p->var[2] != SPARQL_NO_VAR && p->var[2] != p->var[0] &&
+         !exec_bit(&bound, p->var[2]);
+}
+
+typedef struct {
+  Exec *x;
+  const Pat *p[STAR_MAX]; /* in ascending order of predicate */
+  size_t k, nrows;        /* patterns; rows in the batch */
+  const Prober *pr;
+  const TrineId *row[PROBE_BATCH];
+  TrineId keys[PROBE_BATCH * 3];
+  uint32_t cnt[PROBE_BATCH]; /* matches of each probe */
+  TrineId *vals;             /* the matches' objects, probe after probe */
+  size_t nvals, cap;
+  SparqlExpr *const *filters;
+  size_t nfilters;
+  Table *out;
+} StarBatch;
+
+static TrineStatus on_star_match(void *ctx, size_t probe, const unsigned char *rec) {
+  StarBatch *b = ctx;
+  if (b->nvals == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 1024;
+    TrineId *v = realloc(b->vals, cap * sizeof *v);
+    if (!v) return exec_fail(b->x, TRINE_ERR_NOMEM, "out of memory");
+    b->vals = v;
+    b->cap = cap;
+  }
+  b->vals[b->nvals++] = be_get(rec + 8 * (b->pr->lay[2] - 1));
+  b->cnt[probe]++;
+  return TRINE_OK;
+}
+
+/* Each row of the batch once per combination of its patterns' matches. */
+static TrineStatus star_emit(StarBatch *b) {
+  TrineStatus st = TRINE_OK;
+  const TrineId *v = b->vals;
+  for (size_t j = 0; j < b->nrows; ++j) {
+    const uint32_t *cnt = b->cnt + j * b->k;
+    size_t at[STAR_MAX] = {0};
+    bool empty = false;
+    for (size_t t = 0; t < b->k; ++t) empty |= cnt[t] == 0;
+    if (empty) {
+      for (size_t t = 0; t < b->k; ++t) v += cnt[t];
+      continue;
+    }
+    for (;;) {
+      TrineId *dst = exec_row_begin(b->x, b->out, b->row[j], &st);
+      if (!dst) return st;
+      bool ok = true;
+      const TrineId *m = v;
+      for (size_t t = 0; t < b->k; ++t) {
+        uint32_t var = b->p[t]->var[2];
+        TrineId val = m[at[t]];
+        ok &= !dst[var] || dst[var] == val; /* bound in this row already */
+        dst[var] = val;
+        m += cnt[t];
+      }
+      if (ok && (st = exec_row_keep(b->x, b->out, b->filters, b->nfilters))) return st;
+      size_t t = b->k; /* the next combination */
+      while (t > 0 && ++at[t - 1] == cnt[t - 1]) at[--t] = 0;
+      if (t == 0) break;
+    }
+    for (size_t t = 0; t < b->k; ++t) v += cnt[t];
+  }
+  return st;
+}
+
+static TrineStatus star_flush(StarBatch *b) {
+  size_t n = b->nrows * b->k;
+  if (!n) return TRINE_OK;
+  memset(b->cnt, 0, n * sizeof *b->cnt);
+  b->nvals = 0;
+  TrineStatus st = index_probe_batch(b->pr->probe, b->keys, n, 3, on_star_match, b);
+  if (!st) st = star_emit(b);
+  b->nrows = 0;
+  return st;
+}
+
+static int cmp_pred(const void *a, const void *b) {
+  TrineId x = (*(const Pat *const *)a)->id[1], y = (*(const Pat *const *)b)->id[1];
+  return (x > y) - (x < y);
+}
+
+/* Extend every row of in with the matches of the k star patterns p (all
+ * star_member()s of one subject), in one graph. */
+static TrineStatus extend_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, const Table *in,
+                               SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  exec_table_init(out, x->width);
+  StarBatch *b = calloc(1, sizeof *b);
+  if (!b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  Prober pr = {0};
+  *b = (StarBatch){.x = x, .k = k, .pr = &pr, .filters = filters, .nfilters = nfilters,
+                   .out = out};
+  memcpy(b->p, p, k * sizeof *p);
+  qsort(b->p, k, sizeof *b->p, cmp_pred);
+  TrineId g = gc.one ? gc.g : x->dflt[0];
+  uint32_t s = p[0]->var[0];
+  size_t per = PROBE_BATCH / k; /* rows a batch holds */
+  TrineStatus st = prober_init(x, &pr, 1u << Q_S | 1u << Q_P, IDX_COUNT);
+  for (size_t r = 0; r < in->n && !st; ++r) {
+    const TrineId *row = exec_row(in, r);
+    if (id_kind(row[s]) == IDK_TEMP) continue; /* a computed term is in no quad */
+    TrineId *key = b->keys + b->nrows * k * 3;
+    for (size_t t = 0; t < k; ++t, key += 3) {
+      Quad q = {{row[s], b->p[t]->id[1], 0, g}};
+      const int *o = index_order[pr.idx];
+      for (int i = 0; i < 3; ++i) key[i] = q.v[o[i]];
+    }
+    b->row[b->nrows++] = row;
+    if (b->nrows == per) st = star_flush(b);
+  }
+  if (!st) st = star_flush(b);
+  free(b->vals);
+  free(b);
+  index_probe_free(pr.probe);
+  return st;
+}
+
 /* Variables of an expression (first 64); *dynamic when it uses BOUND,
  * EXISTS or anything whose result depends on unbound variables. */
 static void expr_vars(const SparqlExpr *e, uint64_t *set, bool *dynamic) {
@@ -1097,29 +1229,67 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
  * pattern, scan it once and join: a merge join when both sides are sorted
  * on a shared variable, else a hash join. Both make the same rows, so
  * those do not count. shared: the variables bound in every row of cur. */
-static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
-                                uint64_t shared, SparqlExpr *const *fl, size_t nf,
-                                Table *next, const char **method, IndexId *used) {
+/* Whether probing p from each row of cur beats scanning it (in *probe),
+ * and the index to probe (*pref, probe_index()'s). */
+static TrineStatus probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                              uint64_t shared, bool *probe, IndexId *pref) {
+  *pref = IDX_COUNT;
+  *probe = true;
+  /* Probes also when only the first rows are wanted (LIMIT): they stop. */
+  if (x->emit_cap || cur->n < 64) return TRINE_OK;
   uint64_t none = 0;
   double full = estimate(x, p, &none, gc);
   double n = (double)cur->n;
-  TrineStatus st;
-  *method = "probe";
-  exec_table_init(next, x->width);
-  /* Probes also when only the first rows are wanted (LIMIT): they stop. */
-  if (x->emit_cap || cur->n < 64)
-    return extend_pattern(x, p, gc, cur, IDX_COUNT, fl, nf, next);
   bool in_order;
-  IndexId pref = probe_index(p, shared, cur, &in_order);
-  *used = pref;
-  double probe = in_order ? PROBE_IN_ORDER : PROBE_JUMPING;
+  *pref = probe_index(p, shared, cur, &in_order);
+  double cost = in_order ? PROBE_IN_ORDER : PROBE_JUMPING;
   /* The statistics assume objects are alike: a class of 75,000 members
    * estimated at 15,000 picked a scan five times slower than probing. The
    * records the scan would read are counted instead, as far as matters. */
-  double limit = n * probe - 2 * n;
-  if (limit > 0 && (st = pattern_count(x, p, gc, limit, &full))) return st;
-  if (n * probe <= full + 2 * n)
-    return extend_pattern(x, p, gc, cur, pref, fl, nf, next);
+  double limit = n * cost - 2 * n;
+  TrineStatus st = limit > 0 ? pattern_count(x, p, gc, limit, &full) : TRINE_OK;
+  *probe = n * cost <= full + 2 * n;
+  return st;
+}
+
+/* The star led by leaf best (chosen to run next, and probing) from rows
+ * cur binding bound: best and the patterns on its subject that yield at
+ * most two rows each, in star[0..*n); *n is 1 when there is no star. */
+static TrineStatus star_of(Exec *x, const Leaves *l, size_t best, uint64_t bound, GCtx gc,
+                           const Table *cur, size_t star[STAR_MAX], size_t *n) {
+  *n = 1;
+  star[0] = best;
+  const Pat *head = &l->v[best].pat;
+  if (l->v[best].op || l->v[best].is_table || !star_member(head, bound) ||
+      head->var[2] >= 64 || !(gc.one || x->ndflt == 1))
+    return TRINE_OK;
+  uint64_t objs = UINT64_C(1) << head->var[2];
+  for (size_t i = 0; i < l->n && *n < STAR_MAX; ++i) {
+    const Leaf *c = &l->v[i];
+    if (i == best || c->done || c->op || c->is_table || !star_member(&c->pat, bound) ||
+        c->pat.var[0] != head->var[0] || c->pat.var[2] >= 64 || (objs >> c->pat.var[2] & 1) ||
+        leaf_cost(x, c, bound, gc) > 2)
+      continue;
+    objs |= UINT64_C(1) << c->pat.var[2];
+    star[(*n)++] = i;
+  }
+  if (*n == 1) return TRINE_OK;
+  bool probe;
+  IndexId pref;
+  TrineStatus st = probe_wins(x, head, gc, cur, bound, &probe, &pref);
+  if (!st && !probe) *n = 1; /* the head scans: no star */
+  return st;
+}
+
+static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                                uint64_t shared, SparqlExpr *const *fl, size_t nf,
+                                Table *next, const char **method, IndexId *used) {
+  *method = "probe";
+  exec_table_init(next, x->width);
+  bool probe;
+  TrineStatus st = probe_wins(x, p, gc, cur, shared, &probe, used);
+  if (st) return st;
+  if (probe) return extend_pattern(x, p, gc, cur, *used, fl, nf, next);
   uint64_t pv = 0; /* the scan binds the pattern's variables in every row */
   for (int i = 0; i < 3; ++i)
     if (p->var[i] < 64) pv |= UINT64_C(1) << p->var[i];
@@ -1341,9 +1511,15 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
                                  : leaf_cost(x, &l.v[i], bound, gc);
       if (best == l.n || c < best_cost) { best = i; best_cost = c; }
     }
+    /* Patterns on best's subject join it in one step (a star). */
+    size_t star[STAR_MAX], nstar = 1;
+    if (best < l.n && (st = star_of(x, &l, best, bound, gc, &cur, star, &nstar))) break;
     /* Filters whose variables this step completes (the rest at the end). */
     uint64_t after = bound;
-    if (best < l.n) leaf_vars(&l.v[best], &after);
+    for (size_t i = 0; i < nstar && best < l.n; ++i) {
+      leaf_vars(&l.v[star[i]], &after);
+      l.v[star[i]].done = i > 0;
+    }
     bool last = true;
     for (size_t i = 0; i < l.n; ++i) last &= l.v[i].done || i == best;
     size_t nf = 0;
@@ -1387,6 +1563,30 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       for (size_t r = 0; r < joined.n && !st; ++r)
         st = exec_emit(x, &next, exec_row(&joined, r), fl, nf);
       exec_table_release(x, &joined);
+    } else if (nstar > 1) {
+      const Pat *pats[STAR_MAX];
+      double est = (double)cur.n;
+      for (size_t i = 0; i < nstar; ++i) {
+        pats[i] = &l.v[star[i]].pat;
+        est *= leaf_cost(x, &l.v[star[i]], bound, gc);
+      }
+      st = extend_star(x, pats, nstar, gc, &cur, fl, nf, &next);
+      if (x->profile && !failed(st)) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+          slot_text(x, f, pats[0]->var[0], 0);
+          for (size_t i = 0; i < nstar; ++i) {
+            slot_text(x, f, SPARQL_NO_VAR, pats[i]->id[1]);
+            slot_text(x, f, pats[i]->var[2], 0);
+          }
+          fclose(f);
+        }
+        size_t e = prof_site(x, pats[0], est, "star gspo%s", text ? text : "");
+        prof_count(x, e, next.n, t0);
+        free(text);
+      }
     } else if (!l.v[best].op) {
       const char *method = "probe";
       IndexId used = IDX_COUNT; /* index_choose()'s */
@@ -1424,7 +1624,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     if (own) exec_table_release(x, &cur);
     cur = next;
     own = true;
-    if (st || best == l.n) break;
+    if (st || best == l.n || last) break; /* the last step took every filter */
     l.v[best].done = true;
     bound = l.v[best].is_table ? certain_vars(&cur) : after;
   }

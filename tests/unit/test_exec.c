@@ -364,6 +364,51 @@ static void test_exec_scan_hash_join_partial(void **state) {
   free(values);
 }
 
+/* Patterns on one bound subject with constant predicates join in one
+ * step (a star): each row probes them in a row of the subject's records
+ * and is made once per combination of their matches. Of 600 <o_i>, those
+ * with i % 5 == 0 lack <r1>; even ones have two <r2>. A row already
+ * binding a star's object keeps only the match equal to it. */
+static void test_exec_star(void **state) {
+  TuStore *t = *state;
+  size_t cap = 600 * 160, len = 0, rows;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  for (size_t i = 0; i < 600; ++i) {
+    if (i % 5)
+      len += (size_t)snprintf(text + len, cap - len, "<http://ex/o%zu> <http://ex/r1> \"a%zu\" .\n",
+                              i, i);
+    len += (size_t)snprintf(text + len, cap - len, "<http://ex/o%zu> <http://ex/r2> \"b%zu\" .\n",
+                            i, i);
+    if (i % 2 == 0)
+      len += (size_t)snprintf(text + len, cap - len,
+                              "<http://ex/o%zu> <http://ex/r2> \"c%zu\" .\n", i, i);
+  }
+  assert_int_equal(trine_store_load_buffer(t->store, "star", text, len, NULL, NULL), TRINE_OK);
+  free(text);
+  const char *q = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n . ?o <http://ex/r1> ?a . "
+                  "?o <http://ex/r2> ?b }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 720);
+  assert_true(plan_has(t->store, q, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b est 720 "
+                                    "rows 720"));
+  const char *filtered = "SELECT * { ?o <http://ex/r1> ?a . ?o <http://ex/q> ?n . "
+                         "?o <http://ex/r2> ?b FILTER(STRSTARTS(?b, \"c\")) }";
+  assert_int_equal(run(t->store, filtered, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 240);
+  const char *limit = "SELECT * { ?o <http://ex/r1> ?a . ?o <http://ex/q> ?n . "
+                      "?o <http://ex/r2> ?b } LIMIT 5";
+  assert_int_equal(run(t->store, limit, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 5);
+  const char *partial = "SELECT ?n ?b { VALUES (?o ?b) { (<http://ex/o2> \"b2\") "
+                        "(<http://ex/o2> \"nope\") (<http://ex/o4> UNDEF) } "
+                        "?o <http://ex/q> ?n . ?o <http://ex/r2> ?b }";
+  char *got = column_text(t->store, partial, 1);
+  assert_string_equal(got, "\"b2\" \"b4\" \"c4\" ");
+  free(got);
+  assert_true(plan_has(t->store, partial, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b"));
+}
+
 /* MINUS, and OPTIONAL over a right side evaluated on its own, find the
  * rows that remove or extend a row by hashing on the variables both sides
  * bind in every row, or, with none, by trying each row. */
@@ -581,6 +626,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_exists_evaluated_once, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_minus, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_star, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, setup,
                                       tu_teardown),
