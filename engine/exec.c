@@ -122,8 +122,13 @@ TrineStatus exec_check_limits(Exec *x) {
 }
 
 TrineStatus exec_table_room(Exec *x, Table *t) {
-  if (t->n == t->cap) {
+  return t->n < t->cap ? TRINE_OK : exec_table_reserve(x, t, 1);
+}
+
+TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
+  if (t->cap - t->n < more) {
     size_t cap = t->cap ? t->cap * 2 : 16;
+    while (cap - t->n < more) cap *= 2;
     size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
     if (x->mem_used + add > x->mem_limit)
       return store_error(x->txn->store, TRINE_ERR_FULL,
@@ -822,6 +827,9 @@ static TrineStatus extend_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, 
   uint32_t s = p[0]->var[0];
   size_t per = PROBE_BATCH / k; /* rows a batch holds */
   TrineStatus st = prober_init(x, &pr, 1u << Q_S | 1u << Q_P, IDX_COUNT);
+  /* About a row per row (star_of() takes patterns of few matches): made
+   * where they stay, not copied as the table doubles. */
+  if (!st && !x->emit_cap) st = exec_table_reserve(x, out, in->n);
   for (size_t r = 0; r < in->n && !st; ++r) {
     const TrineId *row = exec_row(in, r);
     if (id_kind(row[s]) == IDK_TEMP) continue; /* a computed term is in no quad */
@@ -1907,14 +1915,22 @@ static TrineStatus eval_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out
   TrineStatus st = eval(x, op->a, gc, out);
   if (st) return st;
   bool *keep = calloc(x->width + 1, sizeof *keep);
-  if (!keep) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  uint32_t *drop = malloc((x->width + 1) * sizeof *drop);
+  if (!keep || !drop) {
+    free(keep);
+    free(drop);
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
   for (size_t i = 0; i < op->nvars; ++i) keep[op->vars[i]] = true;
-  for (size_t i = 0; i < out->n; ++i) {
+  size_t nd = 0;
+  for (size_t v = 0; v < x->width; ++v)
+    if (!keep[v]) drop[nd++] = (uint32_t)v;
+  for (size_t i = 0; i < out->n && nd; ++i) {
     TrineId *r = exec_row(out, i);
-    for (size_t v = 0; v < x->width; ++v)
-      if (!keep[v]) r[v] = 0;
+    for (size_t d = 0; d < nd; ++d) r[drop[d]] = 0;
   }
   free(keep);
+  free(drop);
   return TRINE_OK;
 }
 
@@ -1924,26 +1940,37 @@ static uint64_t row_hash(const TrineId *r, size_t w) {
   return h ^ (h >> 31);
 }
 
-/* Keep the first of equal rows (in place). */
+static bool same_row(const TrineId *a, const TrineId *b, size_t w) {
+  for (size_t i = 0; i < w; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+/* Keep the first of equal rows (in place). A slot holds a row's index and
+ * 32 bits of its hash: most slots that are not the row are told apart
+ * without reading it. */
 static TrineStatus distinct_rows(Exec *x, Table *t) {
+  if (t->n >= UINT32_MAX) return exec_fail(x, TRINE_ERR_FULL, "too many rows for DISTINCT");
   size_t nb = 16;
   while (nb < t->n * 2) nb <<= 1;
-  size_t *slots = malloc(nb * sizeof *slots);
+  uint64_t *slots = malloc(nb * sizeof *slots); /* tag << 32 | row + 1; 0: empty */
   if (!slots) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < nb; ++i) slots[i] = SIZE_MAX;
-  size_t k = 0;
+  memset(slots, 0, nb * sizeof *slots);
+  size_t k = 0, w = t->width;
   for (size_t i = 0; i < t->n; ++i) {
     TrineId *r = exec_row(t, i);
-    size_t s = (size_t)row_hash(r, t->width) & (nb - 1);
+    uint64_t h = row_hash(r, w), tag = h >> 32 << 32;
+    size_t s = (size_t)h & (nb - 1);
     bool dup = false;
-    for (; slots[s] != SIZE_MAX; s = (s + 1) & (nb - 1))
-      if (memcmp(exec_row(t, slots[s]), r, t->width * sizeof *r) == 0) {
+    for (; slots[s]; s = (s + 1) & (nb - 1))
+      if ((slots[s] & ~UINT64_C(0xffffffff)) == tag &&
+          same_row(exec_row(t, (slots[s] & 0xffffffff) - 1), r, w)) {
         dup = true;
         break;
       }
     if (dup) continue;
-    if (k != i) memcpy(exec_row(t, k), r, t->width * sizeof *r);
-    slots[s] = k++;
+    if (k != i) memcpy(exec_row(t, k), r, w * sizeof *r);
+    slots[s] = tag | ++k;
   }
   t->n = k;
   free(slots);

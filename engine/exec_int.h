@@ -63,6 +63,9 @@ TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row);
 /// Make room for one more row: exec_row(t, t->n) may then be written.
 TrineStatus exec_table_room(Exec *x, Table *t);
 
+/// Make room for more rows: exec_row(t, t->n + more - 1) may then be written.
+TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more);
+
 /// Count the row written at exec_row(t, t->n) after exec_table_room().
 static inline TrineStatus exec_table_added(Exec *x, Table *t) {
   return (++t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
