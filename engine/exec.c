@@ -161,6 +161,7 @@ TrineStatus exec_unit_table(Exec *x, Table *t) {
   exec_table_init(t, x->width);
   TrineId *zero = calloc(x->width + 1, sizeof *zero);
   if (!zero) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (x->subst) memcpy(zero, x->subst, x->width * sizeof *zero);
   TrineStatus st = exec_table_push(x, t, zero);
   free(zero);
   return st;
@@ -2239,6 +2240,43 @@ static TrineStatus exists_match(Exec *x, ExistsTable *t, const TrineId *row, boo
 }
 
 /* EXISTS { P } on a row: evaluate P with the row's bindings. */
+static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide);
+
+/* Variables an expression reads, through nested EXISTS patterns too
+ * (*wide: one past the first 64). */
+static void expr_reads(const SparqlExpr *e, uint64_t *set, bool *wide) {
+  if (!e) return;
+  if (e->kind == SPARQL_EX_VAR) {
+    if (e->var < 64) *set |= UINT64_C(1) << e->var;
+    else *wide = true;
+  }
+  for (size_t i = 0; i < e->nargs; ++i) expr_reads(e->args[i], set, wide);
+  if (e->pattern) op_expr_vars(e->pattern, set, wide);
+}
+
+/* Variables the expressions inside op read (filters, binds, aggregates,
+ * order keys), in every operator below it. */
+static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
+  if (!op) return;
+  for (size_t i = 0; i < op->nexprs; ++i) expr_reads(op->exprs[i], set, wide);
+  for (size_t i = 0; i < op->nbinds; ++i) expr_reads(op->binds[i].expr, set, wide);
+  for (size_t i = 0; i < op->naggs; ++i) expr_reads(op->aggs[i].expr, set, wide);
+  for (size_t i = 0; i < op->nkeys; ++i) expr_reads(op->keys[i].expr, set, wide);
+  op_expr_vars(op->a, set, wide);
+  op_expr_vars(op->b, set, wide);
+}
+
+/* Whether an expression inside pattern reads a variable row binds: then
+ * joining the pattern's own solutions with the row is not substituting. */
+static bool reads_row(const SparqlOp *pattern, const TrineId *row, size_t width) {
+  uint64_t set = 0;
+  bool wide = false;
+  op_expr_vars(pattern, &set, &wide);
+  for (uint32_t v = 0; v < 64 && v < width && set >> v; ++v)
+    if ((set >> v & 1) && row[v]) return true;
+  return wide;
+}
+
 static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found) {
   Exec *x = ctx;
   Table t;
@@ -2255,10 +2293,20 @@ static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *
     st = extend(x, body, gc, &one, filter ? filter->exprs : NULL, filter ? filter->nexprs : 0,
                 &t);
     *found = !st && t.n > 0;
+  } else if (reads_row(pattern, row, x->width)) {
+    /* Its expressions read the row's variables: the row is substituted
+     * (SPARQL 1.1, 18.6), every group inside starting from it. */
+    const TrineId *saved = x->subst;
+    x->subst = row;
+    st = eval(x, pattern, gc, &t);
+    x->subst = saved;
+    for (size_t i = 0; i < t.n && !st && !*found; ++i)
+      *found = compatible(exec_row(&t, i), row, x->width);
   } else {
-    /* Evaluated on its own once (unless it draws random or fresh terms)
-     * and matched against each row. */
-    ExistsTable *kept = op_fixed(pattern) ? exists_table(x, pattern, gc, &st) : NULL;
+    /* Evaluated on its own once (unless it draws random or fresh terms,
+     * or runs inside a substituted pattern) and matched against each row. */
+    ExistsTable *kept = op_fixed(pattern) && !x->subst ? exists_table(x, pattern, gc, &st)
+                                                       : NULL;
     exec_table_init(&t, x->width);
     if (kept) st = exists_match(x, kept, row, found);
     else if (!st) st = eval(x, pattern, gc, &t);

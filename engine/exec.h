@@ -59,6 +59,9 @@ typedef struct {
   struct IndexProbe *probes[3]; /* kept by exec_probe(), per G-first index */
   bool probes_busy;
   size_t want;      /* rows a LIMIT above the next join group needs (0: all) */
+  /* an EXISTS row substituted into its pattern: every join group inside
+   * starts from it instead of from the empty row (NULL: none) */
+  const TrineId *subst;
   /* statistics read so far (planning runs again for every probe row of an
    * OPTIONAL or EXISTS; the snapshot does not change under it) */
   struct { TrineId id; uint64_t c[3]; bool graph; } stat[32];

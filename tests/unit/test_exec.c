@@ -220,6 +220,26 @@ static void test_exec_exists_filter_substitutes(void **state) {
   assert_string_equal(got, "<http://ex/s1> <http://ex/s2> <http://ex/s3> ");
   free(got);
   assert_true(plan_has(t->store, limit, "(probe gpos ?s <http://ex/p> ?o est 3000 rows 3 ms"));
+  /* Patterns that are not joins (UNION, OPTIONAL, sub-queries) are
+   * substituted too when an expression inside reads the row. */
+  const char *forms[] = {
+      "{ ?o <http://ex/q> ?n } UNION { ?o <http://ex/nope> ?n } FILTER(?s = <http://ex/s5>)",
+      "?o <http://ex/q> ?n OPTIONAL { ?n <http://ex/q> ?m } FILTER(?s = <http://ex/s5>)",
+      "{ SELECT ?o { ?o <http://ex/q> ?n FILTER(?s = <http://ex/s5>) } }",
+      "{ ?o <http://ex/q> ?n } UNION { BIND(?s AS ?t) FILTER(?t = <http://ex/s5>) }"};
+  const char *want[] = {"<http://ex/s5> ", "<http://ex/s5> ", "<http://ex/s5> ", NULL};
+  for (size_t f = 0; f < sizeof forms / sizeof forms[0]; ++f) {
+    char q[512];
+    snprintf(q, sizeof q, "SELECT ?s { ?s <http://ex/p> ?o FILTER EXISTS { %s } }", forms[f]);
+    if (want[f]) {
+      got = column_text(t->store, q, 0);
+      assert_string_equal(got, want[f]);
+      free(got);
+    } else { /* the first branch matches every row */
+      assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+      assert_int_equal(rows, 3000);
+    }
+  }
 }
 
 /* A path of links from 500 shuffled rows reads its links whole and joins
