@@ -802,7 +802,12 @@ static TrineStatus agg_value(AggState *s, const TrineId *row) {
   ExprCtx *c = s->c;
   Val v;
   TrineId id = 0;
-  TRY(ex_eval(c, s->e->args[0], row, &v));
+  /* An unbound variable gives the multiset no value (SQL's NULL): MIN(?x)
+   * over rows where an OPTIONAL left ?x unbound is the least bound ?x. An
+   * expression that fails is an error, which the aggregate keeps. */
+  const SparqlExpr *arg = s->e->args[0];
+  if (arg->kind == SPARQL_EX_VAR && !row[arg->var]) return TRINE_OK;
+  TRY(ex_eval(c, arg, row, &v));
   if (ex_is_err(&v)) {
     if (s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) s->err = true;
     return TRINE_OK;

@@ -557,7 +557,15 @@ static void test_expr_aggregates(void **state) {
   AGG("SUM(?v)", DBL("3.5E0"), LI("1"), LD("0.5"), LF("2"));
   AGG("SUM(DISTINCT ?v)", INT("3"), LI("1"), LI("2"), LI("2"));
   AGG("SUM(?v)", "ERROR", LI("1"), L("x"));
-  AGG("SUM(?v)", "ERROR", LI("1"), NONE);
+  /* An unbound variable adds no value (an OPTIONAL that did not match);
+   * an expression that fails is an error. */
+  AGG("SUM(?v)", INT("1"), LI("1"), NONE);
+  AGG("SUM(?v + 0)", "ERROR", LI("1"), NONE);
+  AGG("MIN(?v)", INT("2"), NONE, LI("3"), LI("2"), NONE);
+  AGG("MAX(?v)", INT("3"), NONE, LI("3"), LI("2"));
+  AGG("MIN(?v)", "ERROR", NONE, NONE);
+  AGG("AVG(?v)", DEC("2.5"), LI("2"), NONE, LI("3"));
+  AGG("GROUP_CONCAT(?v)", "\"a b\"", L("a"), NONE, L("b"));
   AGG("AVG(?v)", DEC("2.0"), LI("1"), LI("2"), LI("3"));
   AGG("AVG(?v)", DEC("1.5"), LI("1"), LI("2"));
   AGG("AVG(?v)", "ERROR", LI("1"), L("x"));
