@@ -79,16 +79,6 @@ static int put_varint(Buf *b, size_t v) {
   return buf_append(b, tmp, (size_t)n);
 }
 
-static size_t get_varint(const unsigned char *p, size_t len, size_t *pos) {
-  size_t v = 0;
-  for (int shift = 0; *pos < len && shift < 64; shift += 7) {
-    unsigned char c = p[(*pos)++];
-    v |= (size_t)(c & 0x7f) << shift;
-    if (!(c & 0x80)) break;
-  }
-  return v;
-}
-
 static bool eq_str(const char *s, size_t n, const char *lit) {
   return n == strlen(lit) && memcmp(s, lit, n) == 0;
 }
@@ -121,30 +111,6 @@ int dict_encode_append(const TrineTerm *t, Buf *b) {
     return -1;
   }
   return buf_append(b, t->value, t->value_len);
-}
-
-int dict_decode_bytes(const void *data, size_t len, TrineTerm *out) {
-  const unsigned char *p = data;
-  *out = (TrineTerm){0};
-  if (len < 1) return -1;
-  size_t pos = 1;
-  switch (p[0]) {
-  case 'I': out->kind = TRINE_TERM_IRI; break;
-  case 'S': out->kind = TRINE_TERM_LITERAL; break;
-  case 'G': case 'T': {
-    out->kind = TRINE_TERM_LITERAL;
-    size_t n = get_varint(p, len, &pos);
-    if (n > len - pos) return -1;
-    if (p[0] == 'G') { out->lang = (const char *)p + pos; out->lang_len = n; }
-    else { out->datatype = (const char *)p + pos; out->datatype_len = n; }
-    pos += n;
-    break;
-  }
-  default: return -1;
-  }
-  out->value = (const char *)p + pos;
-  out->value_len = len - pos;
-  return 0;
 }
 
 /* ---- LMDB access ---- */

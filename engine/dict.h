@@ -50,8 +50,36 @@ int dict_encode(const TrineTerm *t, Buf *b);
 /// (the form dict_cache_intern_encoded() takes, never stored).
 int dict_encode_append(const TrineTerm *t, Buf *b);
 
-/// Decode canonical bytes (as stored) into a term viewing them.
-int dict_decode_bytes(const void *data, size_t len, TrineTerm *out);
+/// Decode canonical bytes (as stored) into a term viewing them: 0, or -1
+/// when they are malformed. Inline: every term of a result passes here.
+static inline int dict_decode_bytes(const void *data, size_t len, TrineTerm *out) {
+  const unsigned char *p = data;
+  *out = (TrineTerm){0};
+  if (len < 1) return -1;
+  size_t pos = 1;
+  switch (p[0]) {
+  case 'I': out->kind = TRINE_TERM_IRI; break;
+  case 'S': out->kind = TRINE_TERM_LITERAL; break;
+  case 'G': case 'T': {
+    out->kind = TRINE_TERM_LITERAL;
+    size_t n = 0; /* a varint: 7 bits a byte, low first */
+    for (int shift = 0; pos < len && shift < 64; shift += 7) {
+      unsigned char c = p[pos++];
+      n |= (size_t)(c & 0x7f) << shift;
+      if (!(c & 0x80)) break;
+    }
+    if (n > len - pos) return -1;
+    if (p[0] == 'G') { out->lang = (const char *)p + pos; out->lang_len = n; }
+    else { out->datatype = (const char *)p + pos; out->datatype_len = n; }
+    pos += n;
+    break;
+  }
+  default: return -1;
+  }
+  out->value = (const char *)p + pos;
+  out->value_len = len - pos;
+  return 0;
+}
 
 /// Per-batch cache of interned terms used by the bulk loader.
 typedef struct DictCache DictCache;

@@ -2,6 +2,7 @@
  * qdict.c -- stored and temporary terms of one query (see qdict.h).
  */
 #include "qdict.h"
+#include "dict.h"
 #include "termstore.h"
 
 #include <stdio.h>
@@ -215,8 +216,15 @@ TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out) {
   case IDK_BLANK:
     return blank_label(d, id, out);
   default: {
+    /* The usual case first, without a call: the reader's block holds it. */
+    TermReader *tr = &d->readers[r % QDICT_READERS];
+    const void *data;
+    size_t len;
+    if ((id_kind(id) == IDK_IRI || id_kind(id) == IDK_LITERAL) && !d->txn->write &&
+        termstore_get_near(tr, id_seq(id), &data, &len) && dict_decode_bytes(data, len, out) == 0)
+      return TRINE_OK;
     char scratch[24];
-    return dict_term_at(d->txn, &d->readers[r % QDICT_READERS], id, out, scratch);
+    return dict_term_at(d->txn, tr, id, out, scratch);
   }
   }
 }

@@ -98,16 +98,6 @@ static bool block_parse(const MDB_val *v, uint64_t *n, const unsigned char **byt
   return rd32(p + 4 * *n) <= v->mv_size - 4 - 4 * *n; /* last end fits */
 }
 
-/* Entry i of a parsed block (length 0 if the block is damaged: ends go
- * up and the last fits the value, as block_parse() checked). */
-static void block_entry(const unsigned char *block, uint64_t n, uint64_t i,
-                        const void **data, size_t *len) {
-  const unsigned char *ends = block + 4, *bytes = block + 4 + 4 * n;
-  uint32_t from = i ? rd32(ends + 4 * (i - 1)) : 0, to = rd32(ends + 4 * i);
-  *data = bytes + from;
-  *len = to >= from && to <= rd32(ends + 4 * (n - 1)) ? to - from : 0;
-}
-
 /* Reopen the last stored block into b when seq can extend it. */
 static int reopen_last(MDB_txn *txn, MDB_dbi dbi, TermBuilder *b, uint64_t seq) {
   MDB_cursor *cur;
@@ -231,9 +221,7 @@ TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void *
   TrineStatus st = TRINE_OK;
   if (!r->block) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
   else {
-    block_entry(r->block, r->n, seq - r->first, data, len);
-    /* Columns read terms in ascending order: the next ones follow. */
-    for (int k = 1; k <= 4; ++k) __builtin_prefetch((const char *)*data + *len + 64 * k);
+    termstore_entry(r->block, r->n, seq - r->first, data, len);
   }
   if (!st && *len == 0) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
   return st;

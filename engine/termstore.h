@@ -17,6 +17,8 @@
 
 #include "store.h"
 
+#include <string.h>
+
 /* TermBuilder and TermReader are declared in store.h (a txn holds them). */
 
 /**
@@ -40,6 +42,36 @@ void termstore_builder_free(TermBuilder *b);
  */
 TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                           size_t *len);
+
+/**
+ * Entry i of a parsed block of n entries (length 0 if the block is
+ * damaged: ends go up and the last fits the value, as the reader checked
+ * when it took the block). Columns read terms in ascending order: the
+ * bytes after the entry are fetched ahead.
+ */
+static inline void termstore_entry(const unsigned char *block, uint64_t n, uint64_t i,
+                                   const void **data, size_t *len) {
+  const unsigned char *ends = block + 4, *bytes = block + 4 + 4 * n;
+  uint32_t from = 0, to, last;
+  if (i) memcpy(&from, ends + 4 * (i - 1), 4);
+  memcpy(&to, ends + 4 * i, 4);
+  memcpy(&last, ends + 4 * (n - 1), 4);
+  *data = bytes + from;
+  *len = to >= from && to <= last ? to - from : 0;
+  for (int k = 1; k <= 4; ++k) __builtin_prefetch((const char *)*data + *len + 64 * k);
+}
+
+/**
+ * termstore_get() inline for the usual case of a result column: a read
+ * transaction's reader whose block holds seq. False otherwise (then call
+ * termstore_get()).
+ */
+static inline bool termstore_get_near(const TermReader *r, uint64_t seq, const void **data,
+                                      size_t *len) {
+  if (!r->block || seq < r->first || seq - r->first >= r->n) return false;
+  termstore_entry(r->block, r->n, seq - r->first, data, len);
+  return *len != 0;
+}
 
 /// Close a reader's cursor and forget its block.
 void termstore_reader_close(TermReader *r);
