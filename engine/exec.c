@@ -829,8 +829,9 @@ static TrineStatus extend_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, 
   size_t per = PROBE_BATCH / k; /* rows a batch holds */
   TrineStatus st = prober_init(x, &pr, 1u << Q_S | 1u << Q_P, IDX_COUNT);
   /* About a row per row (star_of() takes patterns of few matches): made
-   * where they stay, not copied as the table doubles. */
-  if (!st && !x->emit_cap) st = exec_table_reserve(x, out, in->n);
+   * where they stay, not copied as the table doubles. Up to a point: the
+   * memory limit counts what is reserved, and a star may match few rows. */
+  if (!st && !x->emit_cap) st = exec_table_reserve(x, out, in->n < 65536 ? in->n : 65536);
   for (size_t r = 0; r < in->n && !st; ++r) {
     const TrineId *row = exec_row(in, r);
     if (id_kind(row[s]) == IDK_TEMP) continue; /* a computed term is in no quad */
