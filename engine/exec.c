@@ -764,24 +764,23 @@ static TrineStatus on_star_match(void *ctx, size_t probe, const unsigned char *r
 /* Each row of the batch once per combination of its patterns' matches. */
 static TrineStatus star_emit(StarBatch *b) {
   TrineStatus st = TRINE_OK;
-  const TrineId *v = b->vals;
+  size_t first = 0; /* in vals: the first match of row j's first pattern */
   for (size_t j = 0; j < b->nrows; ++j) {
     const uint32_t *cnt = b->cnt + j * b->k;
-    size_t at[STAR_MAX] = {0};
+    size_t at[STAR_MAX] = {0}, all = 0;
     bool empty = false;
-    for (size_t t = 0; t < b->k; ++t) empty |= cnt[t] == 0;
-    if (empty) {
-      for (size_t t = 0; t < b->k; ++t) v += cnt[t];
-      continue;
+    for (size_t t = 0; t < b->k; ++t) {
+      empty |= cnt[t] == 0;
+      all += cnt[t];
     }
-    for (;;) {
+    for (; !empty;) {
       TrineId *dst = exec_row_begin(b->x, b->out, b->row[j], &st);
       if (!dst) return st;
       bool ok = true;
-      const TrineId *m = v;
+      size_t m = first;
       for (size_t t = 0; t < b->k; ++t) {
         uint32_t var = b->p[t]->var[2];
-        TrineId val = m[at[t]];
+        TrineId val = b->vals[m + at[t]];
         ok &= !dst[var] || dst[var] == val; /* bound in this row already */
         dst[var] = val;
         m += cnt[t];
@@ -791,7 +790,7 @@ static TrineStatus star_emit(StarBatch *b) {
       while (t > 0 && ++at[t - 1] == cnt[t - 1]) at[--t] = 0;
       if (t == 0) break;
     }
-    for (size_t t = 0; t < b->k; ++t) v += cnt[t];
+    first += all;
   }
   return st;
 }

@@ -427,6 +427,12 @@ static void test_exec_star(void **state) {
   assert_string_equal(got, "\"b2\" \"b4\" \"c4\" ");
   free(got);
   assert_true(plan_has(t->store, partial, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b"));
+  /* No match at all in a batch (clang's UBSan once flagged NULL + 0). */
+  const char *none = "SELECT * { VALUES ?o { <http://ex/s1> } ?o <http://ex/q> ?n . "
+                     "?o <http://ex/r2> ?b }";
+  assert_int_equal(run(t->store, none, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 0);
+  assert_true(plan_has(t->store, none, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b"));
 }
 
 /* MINUS, and OPTIONAL over a right side evaluated on its own, find the
