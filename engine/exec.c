@@ -1723,10 +1723,16 @@ static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
     return st;
   }
   exec_table_init(out, x->width);
+  /* Inside a substituted EXISTS pattern the row's variables are constants
+   * on both sides, not variables they share. */
+  const TrineId *fixed = x->subst;
+  uint64_t fixed_set = 0;
+  for (size_t v = 0; fixed && v < x->width && v < 64; ++v)
+    if (fixed[v]) fixed_set |= UINT64_C(1) << v;
   /* A row of b that removes a row of a shares a variable with it and agrees
    * there: when both sides bind some variables in every row, only the
    * rows of b equal to it on those can (found by hashing b). */
-  uint64_t keys = ta.n && tb.n > 8 ? certain_vars(&ta) & certain_vars(&tb) : 0;
+  uint64_t keys = ta.n && tb.n > 8 ? certain_vars(&ta) & certain_vars(&tb) & ~fixed_set : 0;
   RowHash h = {0};
   if (keys) st = rowhash_init(x, &h, &tb, keys);
   for (size_t i = 0; i < ta.n && !st; ++i) {
@@ -1742,7 +1748,8 @@ static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
     for (size_t j = 0; j < tb.n && !removed && !keys; ++j) {
       const TrineId *rb = exec_row(&tb, j);
       bool shared = false;
-      for (size_t v = 0; v < x->width && !shared; ++v) shared = ra[v] && rb[v];
+      for (size_t v = 0; v < x->width && !shared; ++v)
+        shared = ra[v] && rb[v] && !(fixed && fixed[v]);
       removed = shared && compatible(ra, rb, x->width);
     }
     if (!removed) st = exec_table_push(x, out, ra);

@@ -240,6 +240,13 @@ static void test_exec_exists_filter_substitutes(void **state) {
       assert_int_equal(rows, 3000);
     }
   }
+  /* Substituted, the row's variables are constants on both sides of a
+   * MINUS, not shared ones: { ?a } MINUS { ?c } removes nothing. */
+  const char *minus = "SELECT ?s { VALUES ?s { <http://ex/s1> <http://ex/s2> } ?s <http://ex/p> ?o "
+                      "FILTER EXISTS { { ?a <http://ex/p> <http://ex/o5> } "
+                      "MINUS { ?c <http://ex/q> \"5\" FILTER(?s = ?s) } } }";
+  assert_int_equal(run(t->store, minus, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
 }
 
 /* A path of links from 500 shuffled rows reads its links whole and joins
