@@ -97,9 +97,9 @@ static void slot_text(Exec *x, FILE *f, uint32_t var, TrineId id) {
 }
 
 void exec_table_free(Exec *x, Table *t) {
-  pool_put(x->pool, t->rows, t->cap * t->width * sizeof *t->rows);
+  pool_put(x->pool, t->rows, t->bytes);
   t->rows = NULL;
-  t->n = t->cap = 0;
+  t->n = t->cap = t->bytes = 0;
 }
 
 /* Free a table and return its memory to the query's budget. */
@@ -140,10 +140,11 @@ TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
     if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
     if (t->width) cap = (got - sizeof *r) / (t->width * sizeof *r);
     if (t->n) memcpy(r, t->rows, t->n * t->width * sizeof *r);
-    pool_put(x->pool, t->rows, t->cap * t->width * sizeof *r);
+    pool_put(x->pool, t->rows, t->bytes);
     x->mem_used += (cap - t->cap) * t->width * sizeof *r;
     t->rows = r;
     t->cap = cap;
+    t->bytes = got;
   }
   return TRINE_OK;
 }

@@ -20,6 +20,7 @@
 typedef struct {
   TrineId *rows; /* n rows of width ids */
   size_t n, cap, width;
+  size_t bytes;  /* the size rows was allocated with (the pool files it so) */
 } Table;
 
 /// One line of the executed plan: an operator or a join-group step.

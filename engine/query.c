@@ -165,6 +165,7 @@ static TrineStatus push_triple(TrineQuery *q, Table *t, TrineId s, TrineId p, Tr
     if (!r) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
     t->rows = r;
     t->cap = cap;
+    t->bytes = cap * 3 * sizeof *r;
   }
   TrineId *r = t->rows + 3 * t->n++;
   r[0] = s;
