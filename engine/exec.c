@@ -1962,7 +1962,8 @@ static TrineStatus distinct_rows(Exec *x, Table *t) {
   if (t->n >= UINT32_MAX) return exec_fail(x, TRINE_ERR_FULL, "too many rows for DISTINCT");
   size_t nb = 16;
   while (nb < t->n * 2) nb <<= 1;
-  uint64_t *slots = malloc(nb * sizeof *slots); /* tag << 32 | row + 1; 0: empty */
+  size_t got; /* from the pool, as tables: a big set reuses pages already faulted in */
+  uint64_t *slots = pool_get(x->pool, nb * sizeof *slots, &got); /* tag << 32 | row + 1; 0: empty */
   if (!slots) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   memset(slots, 0, nb * sizeof *slots);
   size_t k = 0, w = t->width;
@@ -1982,7 +1983,7 @@ static TrineStatus distinct_rows(Exec *x, Table *t) {
     slots[s] = tag | ++k;
   }
   t->n = k;
-  free(slots);
+  pool_put(x->pool, slots, got);
   return TRINE_OK;
 }
 
