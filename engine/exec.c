@@ -686,6 +686,7 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   if (b) *b = (ProbeBatch){.x = x, .p = p, .pr = &pr, .filters = filters,
                            .nfilters = nfilters, .out = out};
   for (size_t r = 0; r < in->n && !st; ++r) {
+    if ((r & 63) == 0 && (st = exec_check_limits(x))) break; /* filters may keep nothing */
     const TrineId *row = exec_row(in, r);
     Quad q = {{0, 0, 0, g}};
     unsigned mask = 0;
@@ -833,6 +834,7 @@ static TrineStatus extend_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, 
    * memory limit counts what is reserved, and a star may match few rows. */
   if (!st && !x->emit_cap) st = exec_table_reserve(x, out, in->n < 65536 ? in->n : 65536);
   for (size_t r = 0; r < in->n && !st; ++r) {
+    if ((r & 63) == 0 && (st = exec_check_limits(x))) break;
     const TrineId *row = exec_row(in, r);
     if (id_kind(row[s]) == IDK_TEMP) continue; /* a computed term is in no quad */
     TrineId *key = b->keys + b->nrows * k * 3;
@@ -886,6 +888,7 @@ static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *o
     RowHash h;
     st = rowhash_init(x, &h, b, keys);
     for (size_t i = 0; i < a->n && !st; ++i) {
+      if ((st = exec_check_limits(x))) break;
       const TrineId *ra = exec_row(a, i);
       TrineId vals[8];
       for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
@@ -898,13 +901,15 @@ static TrineStatus join_tables(Exec *x, const Table *a, const Table *b, Table *o
     }
     rowhash_free(x, &h);
   } else {
-    for (size_t i = 0; i < a->n && !st; ++i)
+    for (size_t i = 0; i < a->n && !st; ++i) {
+      if ((st = exec_check_limits(x))) break;
       for (size_t j = 0; j < b->n && !st; ++j) {
         const TrineId *ra = exec_row(a, i), *rb = exec_row(b, j);
         if (!compatible(ra, rb, x->width)) continue;
         merge(tmp, ra, rb, x->width);
         st = exec_table_push(x, out, tmp);
       }
+    }
   }
   free(tmp);
   return st;
@@ -1402,6 +1407,7 @@ static TrineStatus match_values(Exec *x, const Table *cur, const Leaf *t, Sparql
   if (v->n > 8 && t->op->nvars <= 8 && (size_t)__builtin_popcountll(t->tvars) == t->op->nvars)
     st = rowhash_init(x, &h, v, t->tvars);
   for (size_t r = 0; r < cur->n && !st; ++r) {
+    if ((r & 63) == 0 && (st = exec_check_limits(x))) break;
     const TrineId *row = exec_row(cur, r);
     if (h.head) {
       TrineId vals[8];
@@ -1683,6 +1689,7 @@ static TrineStatus eval_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *ou
   RowHash h = {0};
   if (keys) st = rowhash_init(x, &h, &tb, keys);
   for (size_t i = 0; i < ta.n && !st; ++i) {
+    if ((st = exec_check_limits(x))) break;
     const TrineId *ra = exec_row(&ta, i);
     bool matched = false;
     TrineId vals[8];
@@ -1737,6 +1744,7 @@ static TrineStatus eval_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out) 
   RowHash h = {0};
   if (keys) st = rowhash_init(x, &h, &tb, keys);
   for (size_t i = 0; i < ta.n && !st; ++i) {
+    if ((st = exec_check_limits(x))) break;
     const TrineId *ra = exec_row(&ta, i);
     bool removed = false;
     if (keys) {

@@ -534,6 +534,7 @@ TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
   exec_table_init(out, x->width);
   TrineStatus st = TRINE_OK;
   for (size_t r = 0; r < in->n && !st; ++r) {
+    if ((st = exec_check_limits(x))) break;
     const TrineId *row = exec_row(in, r);
     TrineId s, o;
     bool missing = false;

@@ -607,6 +607,24 @@ static void test_exec_timeout(void **state) {
                        &o, &rows);
   assert_int_equal(st, TRINE_ERR_CANCELLED);
   assert_non_null(strstr(trine_store_errmsg(t->store), "timed out"));
+  /* A step whose filter keeps nothing makes no rows, where the limits were
+   * checked: it checks them as it reads its input. A zero-or-one path from
+   * every node of a graph of two quads, for each of 30000 rows (found by
+   * fuzz_query, which ran such a query for seconds past its timeout). */
+  const char *small = "<http://ex/a> <http://ex/q> <http://ex/b> <http://ex/small> .\n"
+                      "<http://ex/b> <http://ex/q> <http://ex/c> <http://ex/small> .\n";
+  assert_int_equal(trine_store_load_buffer(t->store, "small.nq", small, strlen(small), NULL, NULL),
+                   TRINE_OK);
+  size_t cap = 30000 * 8 + 256, len = 0;
+  char *q = malloc(cap);
+  assert_non_null(q);
+  len += (size_t)snprintf(q + len, cap - len, "SELECT * { GRAPH <http://ex/small> { VALUES ?v {");
+  for (int i = 0; i < 30000; ++i) len += (size_t)snprintf(q + len, cap - len, " %d", i);
+  snprintf(q + len, cap - len, " } ?x <http://ex/q>? ?y FILTER(?y = <http://ex/nope>) } }");
+  TrineQueryOptions o2 = {.timeout_ms = 5};
+  st = run(t->store, q, &o2, &rows);
+  free(q);
+  assert_int_equal(st, TRINE_ERR_CANCELLED);
 }
 
 /* Several threads query one store at once, each many times: the tables
