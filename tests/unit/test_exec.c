@@ -18,20 +18,44 @@
 
 #include <cmocka.h>
 
+/* Text made by fprintf on a memory stream: no buffer size to guess, and
+ * nothing written past one. */
+typedef struct {
+  FILE *f;
+  char *text;
+  size_t len;
+} Text;
+
+static void text_begin(Text *t) {
+  *t = (Text){0};
+  t->f = open_memstream(&t->text, &t->len);
+  assert_non_null(t->f);
+}
+
+/* The text made: malloc'd and NUL-ended, its length in t->len. */
+static char *text_end(Text *t) {
+  assert_int_equal(fclose(t->f), 0);
+  return t->text;
+}
+
+/* Load the text made into s, as the file name. */
+static void text_load(TrineStore *s, const char *name, Text *t) {
+  char *text = text_end(t);
+  assert_int_equal(trine_store_load_buffer(s, name, text, t->len, NULL, NULL), TRINE_OK);
+  free(text);
+}
+
 /* A store with n triples <s_i> <p> <o_i> and n triples <o_i> <q> "i". */
 static int setup(void **state) {
   if (tu_setup(state, "exec", "store")) return -1;
   TuStore *t = *state;
-  size_t n = 3000, cap = n * 120, len = 0;
-  char *text = malloc(cap);
-  if (!text) return -1;
-  for (size_t i = 0; i < n; ++i)
-    len += (size_t)snprintf(text + len, cap - len,
-                            "<http://ex/s%zu> <http://ex/p> <http://ex/o%zu> .\n"
-                            "<http://ex/o%zu> <http://ex/q> \"%zu\" .\n", i, i, i, i);
-  TrineStatus st = trine_store_load_buffer(t->store, "gen", text, len, NULL, NULL);
-  free(text);
-  return st == TRINE_OK ? 0 : -1;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; ++i)
+    fprintf(d.f, "<http://ex/s%zu> <http://ex/p> <http://ex/o%zu> .\n"
+                 "<http://ex/o%zu> <http://ex/q> \"%zu\" .\n", i, i, i, i);
+  text_load(t->store, "gen", &d);
+  return 0;
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -144,17 +168,13 @@ static void test_exec_values_on_bound_variables(void **state) {
   /* Distinct table rows keep the matching rows in place: 8 of 12, every
    * third one dropped, with the group's last filter and under LIMIT. The
    * 3000 nodes of each kind make the table cost more than the patterns. */
-  size_t cap = 3100 * 80, len = 0;
-  char *text = malloc(cap);
-  assert_non_null(text);
+  Text d;
+  text_begin(&d);
   for (size_t i = 0; i < 3000; ++i)
-    len += (size_t)snprintf(text + len, cap - len,
-                            "<http://ex/o%zu> <http://ex/kind> <http://ex/k%zu> .\n", i, i % 3);
+    fprintf(d.f, "<http://ex/o%zu> <http://ex/kind> <http://ex/k%zu> .\n", i, i % 3);
   for (size_t i = 0; i < 12; ++i)
-    len += (size_t)snprintf(text + len, cap - len,
-                            "<http://ex/hub> <http://ex/link> <http://ex/o%zu> .\n", i);
-  assert_int_equal(trine_store_load_buffer(t->store, "kinds", text, len, NULL, NULL), TRINE_OK);
-  free(text);
+    fprintf(d.f, "<http://ex/hub> <http://ex/link> <http://ex/o%zu> .\n", i);
+  text_load(t->store, "kinds", &d);
   const char *q5 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
                    "VALUES ?k { <http://ex/k0> <http://ex/k2> } }";
   assert_int_equal(run(t->store, q5, NULL, &rows), TRINE_DONE);
@@ -280,14 +300,12 @@ static void test_exec_path_scan_and_memo(void **state) {
  * that checks the other first. Half of the 3000 edges close it. */
 static void test_exec_merge_join_two_keys(void **state) {
   TuStore *t = *state;
-  size_t cap = 3000 * 48, len = 0, rows;
-  char *text = malloc(cap);
-  assert_non_null(text);
+  size_t rows;
+  Text d;
+  text_begin(&d);
   for (size_t i = 0; i < 3000; ++i)
-    len += (size_t)snprintf(text + len, cap - len, "<http://ex/s%zu> <http://ex/r> \"%zu\" .\n", i,
-                            i % 2 ? (i + 1) % 3000 : i);
-  assert_int_equal(trine_store_load_buffer(t->store, "r", text, len, NULL, NULL), TRINE_OK);
-  free(text);
+    fprintf(d.f, "<http://ex/s%zu> <http://ex/r> \"%zu\" .\n", i, i % 2 ? (i + 1) % 3000 : i);
+  text_load(t->store, "r", &d);
   const char *q = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n . ?s <http://ex/r> ?n }";
   assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 1500);
@@ -300,20 +318,16 @@ static void test_exec_merge_join_two_keys(void **state) {
  * cheaper, 1 member a scan. */
 static void test_exec_skewed_class_counted(void **state) {
   TuStore *t = *state;
-  size_t cap = 3400 * 128, len = 0, rows;
-  char *text = malloc(cap);
-  assert_non_null(text);
+  size_t rows;
+  Text d;
+  text_begin(&d);
   for (size_t i = 0; i < 3000; ++i)
-    len += (size_t)snprintf(text + len, cap - len,
-                            "<http://ex/x%zu> <http://ex/a> <http://ex/Big> .\n"
-                            "<http://ex/x%zu> <http://ex/b> \"%zu\" .\n", i, i, i);
+    fprintf(d.f, "<http://ex/x%zu> <http://ex/a> <http://ex/Big> .\n"
+                 "<http://ex/x%zu> <http://ex/b> \"%zu\" .\n", i, i, i);
   for (size_t j = 0; j < 300; ++j)
-    len += (size_t)snprintf(text + len, cap - len,
-                            "<http://ex/y%zu> <http://ex/a> <http://ex/Small%zu> .\n", j, j);
-  len += (size_t)snprintf(text + len, cap - len,
-                          "<http://ex/x7> <http://ex/a> <http://ex/Small5> .\n");
-  assert_int_equal(trine_store_load_buffer(t->store, "classes", text, len, NULL, NULL), TRINE_OK);
-  free(text);
+    fprintf(d.f, "<http://ex/y%zu> <http://ex/a> <http://ex/Small%zu> .\n", j, j);
+  fprintf(d.f, "<http://ex/x7> <http://ex/a> <http://ex/Small5> .\n");
+  text_load(t->store, "classes", &d);
   const char *big = "SELECT * { { SELECT ?x { ?x <http://ex/b> ?v } LIMIT 500 } "
                     "?x <http://ex/a> <http://ex/Big> }";
   assert_int_equal(run(t->store, big, NULL, &rows), TRINE_DONE);
@@ -333,18 +347,16 @@ static void test_exec_skewed_class_counted(void **state) {
  * quads to read otherwise. */
 static void test_exec_closing_pattern_probes_in_order(void **state) {
   TuStore *t = *state;
-  size_t cap = 3000 * 200, len = 0, rows;
-  char *text = malloc(cap);
-  assert_non_null(text);
+  size_t rows;
+  Text d;
+  text_begin(&d);
   for (size_t i = 0; i < 3000; ++i)
-    len += (size_t)snprintf(text + len, cap - len,
-                            "<http://ex/t%zu> <http://ex/r2> \"%zu\" .\n"
-                            "<http://ex/t%zu> <http://ex/r3> \"%zu\" .\n"
-                            "<http://ex/t%zu> <http://ex/r3> \"x%zu\" .\n"
-                            "<http://ex/t%zu> <http://ex/r3> \"y%zu\" .\n",
-                            i, 7 * i % 3000, i, 7 * i % 3000, i, i, i, i);
-  assert_int_equal(trine_store_load_buffer(t->store, "cycle", text, len, NULL, NULL), TRINE_OK);
-  free(text);
+    fprintf(d.f, "<http://ex/t%zu> <http://ex/r2> \"%zu\" .\n"
+                 "<http://ex/t%zu> <http://ex/r3> \"%zu\" .\n"
+                 "<http://ex/t%zu> <http://ex/r3> \"x%zu\" .\n"
+                 "<http://ex/t%zu> <http://ex/r3> \"y%zu\" .\n",
+            i, 7 * i % 3000, i, 7 * i % 3000, i, i, i, i);
+  text_load(t->store, "cycle", &d);
   const char *q = "SELECT * { ?t <http://ex/r2> ?n . ?t <http://ex/r3> ?n }";
   assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 3000);
@@ -357,9 +369,7 @@ static void test_exec_closing_pattern_probes_in_order(void **state) {
  * (1), a wrong ?s (0). */
 static void test_exec_scan_hash_join_partial(void **state) {
   TuStore *t = *state;
-  size_t cap = 64 * 1024, len = 0, rows;
-  char *values = malloc(cap);
-  assert_non_null(values);
+  size_t rows;
   size_t perm[200];
   for (size_t k = 0; k < 200; ++k) perm[k] = k;
   uint32_t seed = 12345; /* a fixed shuffle */
@@ -369,26 +379,24 @@ static void test_exec_scan_hash_join_partial(void **state) {
     perm[k] = perm[j];
     perm[j] = tmp;
   }
-  for (size_t k = 0; k < 200; ++k) {
-    size_t i = perm[k];
-    len += (size_t)snprintf(values + len, cap - len,
-                            "(<http://ex/o%zu> UNDEF) (<http://ex/o%zu> <http://ex/s%zu>) "
-                            "(<http://ex/o%zu> <http://ex/s%zu>) ",
-                            i, i, i, i, i + 1);
-  }
   const char *forms[2] = {"?s (<http://ex/p>|<http://ex/nope>) ?o", "?s <http://ex/p> ?o"};
   const char *plans[2] = {"(scan+hash join path", "(scan+hash join gpos ?s <http://ex/p> ?o"};
   for (int f = 0; f < 2; ++f) {
-    size_t qcap = len + 256;
-    char *q = malloc(qcap);
-    assert_non_null(q);
-    snprintf(q, qcap, "SELECT * { VALUES (?o ?s) { %s } %s }", values, forms[f]);
-    assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+    Text q;
+    text_begin(&q);
+    fprintf(q.f, "SELECT * { VALUES (?o ?s) {");
+    for (size_t k = 0; k < 200; ++k) {
+      size_t i = perm[k];
+      fprintf(q.f, " (<http://ex/o%zu> UNDEF) (<http://ex/o%zu> <http://ex/s%zu>)"
+                   " (<http://ex/o%zu> <http://ex/s%zu>)", i, i, i, i, i + 1);
+    }
+    fprintf(q.f, " } %s }", forms[f]);
+    char *text = text_end(&q);
+    assert_int_equal(run(t->store, text, NULL, &rows), TRINE_DONE);
     assert_int_equal(rows, 400);
-    assert_true(plan_has(t->store, q, plans[f]));
-    free(q);
+    assert_true(plan_has(t->store, text, plans[f]));
+    free(text);
   }
-  free(values);
 }
 
 /* Patterns on one bound subject with constant predicates join in one
@@ -398,21 +406,15 @@ static void test_exec_scan_hash_join_partial(void **state) {
  * binding a star's object keeps only the match equal to it. */
 static void test_exec_star(void **state) {
   TuStore *t = *state;
-  size_t cap = 600 * 160, len = 0, rows;
-  char *text = malloc(cap);
-  assert_non_null(text);
+  size_t rows;
+  Text d;
+  text_begin(&d);
   for (size_t i = 0; i < 600; ++i) {
-    if (i % 5)
-      len += (size_t)snprintf(text + len, cap - len, "<http://ex/o%zu> <http://ex/r1> \"a%zu\" .\n",
-                              i, i);
-    len += (size_t)snprintf(text + len, cap - len, "<http://ex/o%zu> <http://ex/r2> \"b%zu\" .\n",
-                            i, i);
-    if (i % 2 == 0)
-      len += (size_t)snprintf(text + len, cap - len,
-                              "<http://ex/o%zu> <http://ex/r2> \"c%zu\" .\n", i, i);
+    if (i % 5) fprintf(d.f, "<http://ex/o%zu> <http://ex/r1> \"a%zu\" .\n", i, i);
+    fprintf(d.f, "<http://ex/o%zu> <http://ex/r2> \"b%zu\" .\n", i, i);
+    if (i % 2 == 0) fprintf(d.f, "<http://ex/o%zu> <http://ex/r2> \"c%zu\" .\n", i, i);
   }
-  assert_int_equal(trine_store_load_buffer(t->store, "star", text, len, NULL, NULL), TRINE_OK);
-  free(text);
+  text_load(t->store, "star", &d);
   const char *q = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n . ?o <http://ex/r1> ?a . "
                   "?o <http://ex/r2> ?b }";
   assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
@@ -528,13 +530,10 @@ static void test_exec_probe_order_decides_plan(void **state) {
 static void test_exec_blank_labels_stable(void **state) {
   TuStore *t = *state;
   enum { N = 3000 };
-  size_t cap = N * 40, len = 0;
-  char *text = malloc(cap);
-  assert_non_null(text);
-  for (size_t i = 0; i < N; ++i)
-    len += (size_t)snprintf(text + len, cap - len, "_:n%zu <http://ex/b> \"%zu\" .\n", i, i);
-  assert_int_equal(trine_store_load_buffer(t->store, "blanks", text, len, NULL, NULL), TRINE_OK);
-  free(text);
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < N; ++i) fprintf(d.f, "_:n%zu <http://ex/b> \"%zu\" .\n", i, i);
+  text_load(t->store, "blanks", &d);
   const char *query = "SELECT ?o ?b { { ?b <http://ex/b> ?o } UNION { ?b <http://ex/b> ?o } }";
   TrineQuery *q;
   assert_int_equal(trine_query_prepare(t->store, query, strlen(query), NULL, &q), TRINE_OK);
@@ -615,15 +614,15 @@ static void test_exec_timeout(void **state) {
                       "<http://ex/b> <http://ex/q> <http://ex/c> <http://ex/small> .\n";
   assert_int_equal(trine_store_load_buffer(t->store, "small.nq", small, strlen(small), NULL, NULL),
                    TRINE_OK);
-  size_t cap = 30000 * 8 + 256, len = 0;
-  char *q = malloc(cap);
-  assert_non_null(q);
-  len += (size_t)snprintf(q + len, cap - len, "SELECT * { GRAPH <http://ex/small> { VALUES ?v {");
-  for (int i = 0; i < 30000; ++i) len += (size_t)snprintf(q + len, cap - len, " %d", i);
-  snprintf(q + len, cap - len, " } ?x <http://ex/q>? ?y FILTER(?y = <http://ex/nope>) } }");
+  Text q;
+  text_begin(&q);
+  fprintf(q.f, "SELECT * { GRAPH <http://ex/small> { VALUES ?v {");
+  for (int i = 0; i < 30000; ++i) fprintf(q.f, " %d", i);
+  fprintf(q.f, " } ?x <http://ex/q>? ?y FILTER(?y = <http://ex/nope>) } }");
+  char *text = text_end(&q);
   TrineQueryOptions o2 = {.timeout_ms = 5};
-  st = run(t->store, q, &o2, &rows);
-  free(q);
+  st = run(t->store, text, &o2, &rows);
+  free(text);
   assert_int_equal(st, TRINE_ERR_CANCELLED);
 }
 
