@@ -717,12 +717,23 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   return st;
 }
 
+/* Whether row equals a row of table v (of VALUES op) on op's variables. */
+static bool values_has(const Table *v, const SparqlOp *op, const TrineId *row) {
+  for (size_t j = 0; j < v->n; ++j) {
+    const TrineId *vr = exec_row(v, j);
+    bool eq = true;
+    for (size_t c = 0; c < op->nvars && eq; ++c) eq = row[op->vars[c]] == vr[op->vars[c]];
+    if (eq) return true;
+  }
+  return false;
+}
+
 /* ---- subject stars ----
  * Patterns ?s p1 ?o1 . ?s p2 ?o2 ... with ?s bound and constant
- * predicates read one run of records per subject in GSPO: their probes,
- * in ascending order of predicate, land on the page the previous one
- * left, and each row is copied once with all its new values rather than
- * once per pattern. */
+ * predicates read one run of records per subject in GSPO: one seek to
+ * its first predicate, then a walk over its records (index_probe_runs()),
+ * and each row is copied once with all its new values rather than once
+ * per pattern. */
 
 enum { STAR_MAX = 8 };
 
@@ -734,101 +745,100 @@ static bool star_member(const Pat *p, uint64_t bound) {
          !exec_bit(&bound, p->var[2]);
 }
 
+enum { STAR_BATCH = 128 }; /* rows per index_probe_runs() */
+
 typedef struct {
   Exec *x;
-  const Pat *p[STAR_MAX]; /* in ascending order of predicate */
-  size_t k, nrows;        /* patterns; rows in the batch */
-  const Prober *pr;
-  const TrineId *row[PROBE_BATCH];
-  TrineId keys[PROBE_BATCH * 3];
-  uint32_t cnt[PROBE_BATCH]; /* matches of each probe */
-  TrineId *vals;             /* the matches' objects, probe after probe */
+  size_t k, nsel, nrows;    /* patterns; distinct predicates; rows in the batch */
+  uint32_t var[STAR_MAX];   /* pattern t binds var[t] to a match of */
+  size_t of[STAR_MAX];      /* predicate sel[of[t]] */
+  TrineId sel[STAR_MAX];    /* the predicates, ascending */
+  IndexProbe *probe;        /* GSPO */
+  const TrineId *row[STAR_BATCH];
+  TrineId keys[STAR_BATCH * 2];       /* (g, s) per row */
+  uint32_t cnt[STAR_BATCH * STAR_MAX]; /* matches per row and predicate */
+  TrineId *vals;            /* the matches' objects, row by row, predicate by predicate */
   size_t nvals, cap;
+  const Table *keep;        /* NULL, or VALUES the rows must match (distinct rows) */
+  const SparqlOp *keep_op;
   SparqlExpr *const *filters;
   size_t nfilters;
   Table *out;
 } StarBatch;
 
-static TrineStatus on_star_match(void *ctx, size_t probe, const unsigned char *rec) {
-  StarBatch *b = ctx;
-  if (b->nvals == b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 1024;
-    TrineId *v = realloc(b->vals, cap * sizeof *v);
-    if (!v) return exec_fail(b->x, TRINE_ERR_NOMEM, "out of memory");
-    b->vals = v;
-    b->cap = cap;
-  }
-  b->vals[b->nvals++] = be_get(rec + 8 * (b->pr->lay[2] - 1));
-  b->cnt[probe]++;
-  return TRINE_OK;
-}
-
 /* Each row of the batch once per combination of its patterns' matches. */
 static TrineStatus star_emit(StarBatch *b) {
   TrineStatus st = TRINE_OK;
-  size_t first = 0; /* in vals: the first match of row j's first pattern */
+  size_t first = 0; /* in vals: row j's first match */
   for (size_t j = 0; j < b->nrows; ++j) {
-    const uint32_t *cnt = b->cnt + j * b->k;
-    size_t at[STAR_MAX] = {0}, all = 0;
+    const uint32_t *cnt = b->cnt + j * b->nsel;
+    size_t off[STAR_MAX], n[STAR_MAX], at[STAR_MAX] = {0};
+    for (size_t s = 0; s < b->nsel; ++s) {
+      off[s] = first;
+      first += cnt[s];
+    }
     bool empty = false;
     for (size_t t = 0; t < b->k; ++t) {
-      empty |= cnt[t] == 0;
-      all += cnt[t];
+      n[t] = cnt[b->of[t]];
+      empty |= n[t] == 0;
     }
     for (; !empty;) {
       TrineId *dst = exec_row_begin(b->x, b->out, b->row[j], &st);
       if (!dst) return st;
       bool ok = true;
-      size_t m = first;
       for (size_t t = 0; t < b->k; ++t) {
-        uint32_t var = b->p[t]->var[2];
-        TrineId val = b->vals[m + at[t]];
-        ok &= !dst[var] || dst[var] == val; /* bound in this row already */
-        dst[var] = val;
-        m += cnt[t];
+        TrineId val = b->vals[off[b->of[t]] + at[t]];
+        ok &= !dst[b->var[t]] || dst[b->var[t]] == val; /* bound in this row already */
+        dst[b->var[t]] = val;
       }
+      ok = ok && (!b->keep || values_has(b->keep, b->keep_op, dst));
       if (ok && (st = exec_row_keep(b->x, b->out, b->filters, b->nfilters))) return st;
       size_t t = b->k; /* the next combination */
-      while (t > 0 && ++at[t - 1] == cnt[t - 1]) at[--t] = 0;
+      while (t > 0 && ++at[t - 1] == n[t - 1]) at[--t] = 0;
       if (t == 0) break;
     }
-    first += all;
   }
   return st;
 }
 
 static TrineStatus star_flush(StarBatch *b) {
-  size_t n = b->nrows * b->k;
-  if (!n) return TRINE_OK;
-  memset(b->cnt, 0, n * sizeof *b->cnt);
-  b->nvals = 0;
-  TrineStatus st = index_probe_batch(b->pr->probe, b->keys, n, 3, on_star_match, b);
+  if (!b->nrows) return TRINE_OK;
+  TrineStatus st = index_probe_runs(b->probe, b->keys, b->nrows, b->sel, b->nsel, b->cnt,
+                                    &b->vals, &b->nvals, &b->cap);
   if (!st) st = star_emit(b);
   b->nrows = 0;
   return st;
 }
 
-static int cmp_pred(const void *a, const void *b) {
-  TrineId x = (*(const Pat *const *)a)->id[1], y = (*(const Pat *const *)b)->id[1];
-  return (x > y) - (x < y);
-}
-
 /* Extend every row of in with the matches of the k star patterns p (all
- * star_member()s of one subject), in one graph. */
+ * star_member()s of one subject), in one graph; keep (NULL: none) is a
+ * VALUES table of distinct rows, of operator keep_op, that the rows made
+ * bind every variable of and must match. */
 static TrineStatus extend_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, const Table *in,
+                               const Table *keep, const SparqlOp *keep_op,
                                SparqlExpr *const *filters, size_t nfilters, Table *out) {
   exec_table_init(out, x->width);
   StarBatch *b = calloc(1, sizeof *b);
   if (!b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  Prober pr = {0};
-  *b = (StarBatch){.x = x, .k = k, .pr = &pr, .filters = filters, .nfilters = nfilters,
-                   .out = out};
-  memcpy(b->p, p, k * sizeof *p);
-  qsort(b->p, k, sizeof *b->p, cmp_pred);
+  *b = (StarBatch){.x = x, .k = k, .filters = filters, .nfilters = nfilters, .keep = keep,
+                   .keep_op = keep_op, .out = out};
+  /* The distinct predicates in ascending order; pattern t reads sel[of[t]]. */
+  for (size_t t = 0; t < k; ++t) {
+    size_t s = 0;
+    while (s < b->nsel && b->sel[s] < p[t]->id[1]) ++s;
+    if (s == b->nsel || b->sel[s] != p[t]->id[1]) {
+      memmove(b->sel + s + 1, b->sel + s, (b->nsel - s) * sizeof *b->sel);
+      b->sel[s] = p[t]->id[1];
+      b->nsel++;
+    }
+  }
+  for (size_t t = 0; t < k; ++t) {
+    b->var[t] = p[t]->var[2];
+    while (b->sel[b->of[t]] != p[t]->id[1]) b->of[t]++;
+  }
   TrineId g = gc.one ? gc.g : x->dflt[0];
   uint32_t s = p[0]->var[0];
-  size_t per = PROBE_BATCH / k; /* rows a batch holds */
-  TrineStatus st = prober_init(x, &pr, 1u << Q_S | 1u << Q_P, IDX_COUNT);
+  TrineStatus st = index_probe_open(x->txn, IDX_GSPO, &b->probe);
   /* About a row per row (star_of() takes patterns of few matches): made
    * where they stay, not copied as the table doubles. Up to a point: the
    * memory limit counts what is reserved, and a star may match few rows. */
@@ -837,19 +847,15 @@ static TrineStatus extend_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, 
     if ((r & 63) == 0 && (st = exec_check_limits(x))) break;
     const TrineId *row = exec_row(in, r);
     if (id_kind(row[s]) == IDK_TEMP) continue; /* a computed term is in no quad */
-    TrineId *key = b->keys + b->nrows * k * 3;
-    for (size_t t = 0; t < k; ++t, key += 3) {
-      Quad q = {{row[s], b->p[t]->id[1], 0, g}};
-      const int *o = index_order[pr.idx];
-      for (int i = 0; i < 3; ++i) key[i] = q.v[o[i]];
-    }
+    b->keys[2 * b->nrows] = g;
+    b->keys[2 * b->nrows + 1] = row[s];
     b->row[b->nrows++] = row;
-    if (b->nrows == per) st = star_flush(b);
+    if (b->nrows == STAR_BATCH) st = star_flush(b);
   }
   if (!st) st = star_flush(b);
   free(b->vals);
+  index_probe_free(b->probe);
   free(b);
-  index_probe_free(pr.probe);
   return st;
 }
 
@@ -1447,18 +1453,10 @@ static bool values_distinct(const Leaf *t) {
  * equal to one of them that pass the filters, in order; no copy is made. */
 static TrineStatus keep_values(Exec *x, Table *cur, const Leaf *t, SparqlExpr *const *fl,
                                size_t nf) {
-  const Table *v = &t->table;
   size_t k = 0;
   for (size_t r = 0; r < cur->n; ++r) {
     TrineId *row = exec_row(cur, r);
-    bool eq = false;
-    for (size_t j = 0; j < v->n && !eq; ++j) {
-      const TrineId *vr = exec_row(v, j);
-      eq = true;
-      for (size_t c = 0; c < t->op->nvars && eq; ++c)
-        eq = row[t->op->vars[c]] == vr[t->op->vars[c]];
-    }
-    if (!eq) continue;
+    if (!values_has(&t->table, t->op, row)) continue;
     if (nf) {
       bool pass;
       TrineStatus st = expr_filter(&x->ex, fl, nf, row, &pass);
@@ -1536,6 +1534,13 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
       leaf_vars(&l.v[star[i]], &after);
       l.v[star[i]].done = i > 0;
     }
+    /* A VALUES table the star completes is matched as it makes its rows. */
+    size_t fold = l.n;
+    for (size_t i = 0; i < l.n && nstar > 1 && fold == l.n; ++i)
+      if (!l.v[i].done && l.v[i].is_table && values_bound(&l.v[i], after) &&
+          values_distinct(&l.v[i]))
+        fold = i;
+    if (fold < l.n) l.v[fold].done = true;
     bool last = true;
     for (size_t i = 0; i < l.n; ++i) last &= l.v[i].done || i == best;
     size_t nf = 0;
@@ -1586,7 +1591,9 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
         pats[i] = &l.v[star[i]].pat;
         est *= leaf_cost(x, &l.v[star[i]], bound, gc);
       }
-      st = extend_star(x, pats, nstar, gc, &cur, fl, nf, &next);
+      const Leaf *v = fold < l.n ? &l.v[fold] : NULL;
+      st = extend_star(x, pats, nstar, gc, &cur, v ? &v->table : NULL, v ? v->op : NULL, fl, nf,
+                       &next);
       if (x->profile && !failed(st)) {
         char *text = NULL;
         size_t len = 0;
@@ -1597,6 +1604,7 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
             slot_text(x, f, SPARQL_NO_VAR, pats[i]->id[1]);
             slot_text(x, f, pats[i]->var[2], 0);
           }
+          if (fold < l.n) fprintf(f, " matching values (%zu rows)", l.v[fold].table.n);
           fclose(f);
         }
         size_t e = prof_site(x, pats[0], est, "star gspo%s", text ? text : "");

@@ -880,6 +880,57 @@ TrineStatus index_probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int 
   }
 }
 
+/* Append v to *vals (of *cap entries), which holds *n. */
+static bool vals_push(TrineId **vals, size_t *n, size_t *cap, TrineId v) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 1024;
+    TrineId *a = realloc(*vals, c * sizeof *a);
+    if (!a) return false;
+    *vals = a;
+    *cap = c;
+  }
+  (*vals)[(*n)++] = v;
+  return true;
+}
+
+TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const TrineId *sel,
+                             size_t nsel, uint32_t *cnt, TrineId **vals, size_t *nvals,
+                             size_t *cap) {
+  Scan *sc = &p->sc;
+  sc->prefix = 3;
+  sc->started = true;
+  memset(cnt, 0, n * nsel * sizeof *cnt);
+  *nvals = 0;
+  for (size_t i = 0; i < n; ++i) {
+    TrineId c1 = keys[2 * i + 1];
+    sc->pre.v[0] = keys[2 * i];
+    sc->pre.v[1] = c1;
+    sc->pre.v[2] = sel[0];
+    int rc = seek_near(sc) ? 0 : seek_far(sc);
+    size_t t = 0;
+    while (!rc) { /* from the first record at or after (c1, sel[0]) */
+      const unsigned char *r = sc->page + sc->pos * VAL_SIZE;
+      const unsigned char *end = sc->page + sc->count * VAL_SIZE;
+      for (; r < end; r += VAL_SIZE) {
+        if (be_get(r) != c1) break;
+        TrineId c2 = be_get(r + 8);
+        while (t < nsel && sel[t] < c2) ++t;
+        if (t == nsel) break;
+        if (sel[t] != c2) continue;
+        if (!vals_push(vals, nvals, cap, be_get(r + 16)))
+          return store_error(p->txn->store, TRINE_ERR_NOMEM, "out of memory");
+        cnt[i * nsel + t]++;
+      }
+      sc->pos = (size_t)(r - sc->page) / VAL_SIZE;
+      if (r < end) break; /* the run ended on this page */
+      MDB_val kv = {0, NULL};
+      if ((rc = load_page(sc, &kv, MDB_NEXT_MULTIPLE))) sc->page = NULL;
+    }
+    if (rc && rc != MDB_NOTFOUND) return fail(p->txn, rc, "cannot read index");
+  }
+  return TRINE_OK;
+}
+
 void index_probe_free(IndexProbe *p) {
   if (!p) return;
   mdb_cursor_close(p->sc.cur);

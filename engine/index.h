@@ -103,6 +103,21 @@ typedef TrineStatus (*IndexMatchFn)(void *ctx, size_t probe, const unsigned char
 TrineStatus index_probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int prefix,
                               IndexMatchFn fn, void *ctx);
 
+/**
+ * The records of n runs at once, for a star of patterns on one subject:
+ * keys holds n pairs of leading ids (layout components 0 and 1, e.g. g
+ * and s in GSPO), sel nsel values of component 2 in ascending order (the
+ * predicates). For run i and selector t, cnt[i * nsel + t] (set here) is
+ * the number of records (key, c1, sel[t], x), and their x (component 3)
+ * are appended to *vals run by run, selector by selector. *vals grows
+ * with realloc() (*cap entries; the caller frees it); *nvals is the
+ * total. One seek per run, then a walk: runs in ascending order cost
+ * little more than reading their records.
+ */
+TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const TrineId *sel,
+                             size_t nsel, uint32_t *cnt, TrineId **vals, size_t *nvals,
+                             size_t *cap);
+
 void index_probe_free(IndexProbe *p);
 
 /// The index and prefix length one scan of this bound set uses.

@@ -442,6 +442,21 @@ static void test_exec_star(void **state) {
   assert_int_equal(run(t->store, none, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 0);
   assert_true(plan_has(t->store, none, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b"));
+  /* One predicate twice: each pattern gets every match (o2 has two r2,
+   * o3 one: 4 + 1 rows). */
+  const char *twice = "SELECT * { VALUES ?o { <http://ex/o2> <http://ex/o3> } "
+                      "?o <http://ex/q> ?n . ?o <http://ex/r2> ?b . ?o <http://ex/r2> ?c }";
+  assert_int_equal(run(t->store, twice, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 5);
+  assert_true(plan_has(t->store, twice, "<http://ex/r2> ?b <http://ex/r2> ?c est"));
+  /* A VALUES table the star completes is matched as its rows are made. */
+  const char *values = "SELECT ?b { VALUES ?o { <http://ex/o2> <http://ex/o3> <http://ex/o4> "
+                       "<http://ex/o7> } ?o <http://ex/q> ?n . ?o <http://ex/r2> ?b "
+                       "VALUES ?b { \"b2\" \"c4\" \"b7\" \"zz\" } }";
+  got = column_text(t->store, values, 0);
+  assert_string_equal(got, "\"b2\" \"c4\" \"b7\" ");
+  free(got);
+  assert_true(plan_has(t->store, values, "?b matching values (4 rows) est"));
 }
 
 /* MINUS, and OPTIONAL over a right side evaluated on its own, find the
