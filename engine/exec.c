@@ -976,9 +976,6 @@ static bool slot_bound(const SparqlSlot *s, uint64_t bound) {
   return s->var == SPARQL_NO_VAR || exec_bit(&bound, s->var);
 }
 
-/* Rows a leaf yields per input row given the bound variables. A leaf that
- * shares no bound variable makes a cross product: its full size counts,
- * which the estimate of an unbound pattern already is. */
 /* Rows a pattern or path yields per input row given the bound variables
  * (a leaf sharing no bound variable makes a cross product: its full size
  * counts, which is what the estimate of an unbound pattern is). */
