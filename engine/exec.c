@@ -769,6 +769,9 @@ typedef struct {
 /* Each row of the batch once per combination of its patterns' matches. */
 static TrineStatus star_emit(StarBatch *b) {
   TrineStatus st = TRINE_OK;
+  Table *out = b->out;
+  /* No filter and no row cap: rows are made here, without calls. */
+  bool simple = !b->nfilters && !b->x->emit_cap;
   size_t first = 0; /* in vals: row j's first match */
   for (size_t j = 0; j < b->nrows; ++j) {
     const uint32_t *cnt = b->cnt + j * b->nsel;
@@ -783,8 +786,14 @@ static TrineStatus star_emit(StarBatch *b) {
       empty |= n[t] == 0;
     }
     for (; !empty;) {
-      TrineId *dst = exec_row_begin(b->x, b->out, b->row[j], &st);
-      if (!dst) return st;
+      TrineId *dst;
+      if (simple) {
+        if (out->n == out->cap && (st = exec_table_reserve(b->x, out, 1))) return st;
+        dst = exec_row(out, out->n);
+        for (size_t i = 0; i < out->width; ++i) dst[i] = b->row[j][i];
+      } else if (!(dst = exec_row_begin(b->x, out, b->row[j], &st))) {
+        return st;
+      }
       bool ok = true;
       for (size_t t = 0; t < b->k; ++t) {
         TrineId val = b->vals[off[b->of[t]] + at[t]];
@@ -792,7 +801,9 @@ static TrineStatus star_emit(StarBatch *b) {
         dst[b->var[t]] = val;
       }
       ok = ok && (!b->keep || values_has(b->keep, b->keep_op, dst));
-      if (ok && (st = exec_row_keep(b->x, b->out, b->filters, b->nfilters))) return st;
+      if (ok && (st = simple ? exec_table_added(b->x, out)
+                             : exec_row_keep(b->x, out, b->filters, b->nfilters)))
+        return st;
       size_t t = b->k; /* the next combination */
       while (t > 0 && ++at[t - 1] == n[t - 1]) at[--t] = 0;
       if (t == 0) break;
