@@ -121,10 +121,6 @@ TrineStatus exec_check_limits(Exec *x) {
   return TRINE_OK;
 }
 
-TrineStatus exec_table_room(Exec *x, Table *t) {
-  return t->n < t->cap ? TRINE_OK : exec_table_reserve(x, t, 1);
-}
-
 TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
   if (t->cap - t->n < more) {
     size_t cap = t->cap ? t->cap * 2 : 16;
@@ -482,23 +478,6 @@ TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
   return exec_table_push(x, out, row);
 }
 
-TrineId *exec_row_begin(Exec *x, Table *out, const TrineId *row, TrineStatus *st) {
-  *st = x->emit_cap && out->n >= x->emit_cap ? TRINE_DONE : exec_table_room(x, out);
-  if (*st) return NULL;
-  TrineId *dst = exec_row(out, out->n);
-  for (size_t i = 0; i < out->width; ++i) dst[i] = row[i];
-  return dst;
-}
-
-TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters, size_t nfilters) {
-  if (nfilters) {
-    bool pass;
-    TrineStatus st = expr_filter(&x->ex, filters, nfilters, exec_row(out, out->n), &pass);
-    if (st || !pass) return st;
-  }
-  return exec_table_added(x, out);
-}
-
 TrineStatus exec_quads_push(Exec *x, Quads *qs, const Quad *q) {
   if (qs->n == qs->cap) {
     size_t cap = qs->cap ? qs->cap * 2 : 64;
@@ -769,9 +748,6 @@ typedef struct {
 /* Each row of the batch once per combination of its patterns' matches. */
 static TrineStatus star_emit(StarBatch *b) {
   TrineStatus st = TRINE_OK;
-  Table *out = b->out;
-  /* No filter and no row cap: rows are made here, without calls. */
-  bool simple = !b->nfilters && !b->x->emit_cap;
   size_t first = 0; /* in vals: row j's first match */
   for (size_t j = 0; j < b->nrows; ++j) {
     const uint32_t *cnt = b->cnt + j * b->nsel;
@@ -786,14 +762,8 @@ static TrineStatus star_emit(StarBatch *b) {
       empty |= n[t] == 0;
     }
     for (; !empty;) {
-      TrineId *dst;
-      if (simple) {
-        if (out->n == out->cap && (st = exec_table_reserve(b->x, out, 1))) return st;
-        dst = exec_row(out, out->n);
-        for (size_t i = 0; i < out->width; ++i) dst[i] = b->row[j][i];
-      } else if (!(dst = exec_row_begin(b->x, out, b->row[j], &st))) {
-        return st;
-      }
+      TrineId *dst = exec_row_begin(b->x, b->out, b->row[j], &st);
+      if (!dst) return st;
       bool ok = true;
       for (size_t t = 0; t < b->k; ++t) {
         TrineId val = b->vals[off[b->of[t]] + at[t]];
@@ -801,9 +771,7 @@ static TrineStatus star_emit(StarBatch *b) {
         dst[b->var[t]] = val;
       }
       ok = ok && (!b->keep || values_has(b->keep, b->keep_op, dst));
-      if (ok && (st = simple ? exec_table_added(b->x, out)
-                             : exec_row_keep(b->x, out, b->filters, b->nfilters)))
-        return st;
+      if (ok && (st = exec_row_keep(b->x, b->out, b->filters, b->nfilters))) return st;
       size_t t = b->k; /* the next combination */
       while (t > 0 && ++at[t - 1] == n[t - 1]) at[--t] = 0;
       if (t == 0) break;

@@ -60,11 +60,13 @@ static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i *
 /// Append a row (counted against the memory limit).
 TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row);
 
-/// Make room for one more row: exec_row(t, t->n) may then be written.
-TrineStatus exec_table_room(Exec *x, Table *t);
-
 /// Make room for more rows: exec_row(t, t->n + more - 1) may then be written.
 TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more);
+
+/// Make room for one more row: exec_row(t, t->n) may then be written.
+static inline TrineStatus exec_table_room(Exec *x, Table *t) {
+  return t->n < t->cap ? TRINE_OK : exec_table_reserve(x, t, 1);
+}
 
 /// Count the row written at exec_row(t, t->n) after exec_table_room().
 static inline TrineStatus exec_table_added(Exec *x, Table *t) {
@@ -76,10 +78,25 @@ static inline TrineStatus exec_table_added(Exec *x, Table *t) {
  * join's output row is made where it will stay). NULL with *st set when
  * out is full (TRINE_DONE: the step's row cap) or on an error.
  */
-TrineId *exec_row_begin(Exec *x, Table *out, const TrineId *row, TrineStatus *st);
+static inline TrineId *exec_row_begin(Exec *x, Table *out, const TrineId *row,
+                                      TrineStatus *st) {
+  *st = x->emit_cap && out->n >= x->emit_cap ? TRINE_DONE : exec_table_room(x, out);
+  if (*st) return NULL;
+  TrineId *dst = exec_row(out, out->n);
+  for (size_t i = 0; i < out->width; ++i) dst[i] = row[i];
+  return dst;
+}
 
 /// Keep the row begun at the end of out if it passes the filters.
-TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters, size_t nfilters);
+static inline TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *filters,
+                                        size_t nfilters) {
+  if (nfilters) {
+    bool pass;
+    TrineStatus st = expr_filter(&x->ex, filters, nfilters, exec_row(out, out->n), &pass);
+    if (st || !pass) return st;
+  }
+  return exec_table_added(x, out);
+}
 
 /// Free a table and give its memory back to the query's budget.
 void exec_table_release(Exec *x, Table *t);
