@@ -295,7 +295,6 @@ static TrineStatus make_pat(Exec *x, const SparqlTriple *t, Pat *p) {
   return TRINE_OK;
 }
 
-/* Expected rows of p given the variables already bound. */
 /* Counters of a predicate (c[0..2]) or a graph (c[0]), remembered. */
 static void stat_of(Exec *x, TrineId id, bool graph, uint64_t c[3]) {
   for (size_t i = 0; i < x->nstat; ++i)
@@ -313,6 +312,7 @@ static void stat_of(Exec *x, TrineId id, bool graph, uint64_t c[3]) {
   }
 }
 
+/* Expected rows of p given the variables already bound. */
 static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
   if (p->missing) return 0;
   bool b[3];
@@ -913,6 +913,7 @@ typedef struct {
   Pat pat;                    /* a triple pattern */
   Table table;                /* a VALUES table, evaluated up front */
   uint64_t tvars;             /* its variables (first 64) */
+  double fan[2];              /* a path's rows from its bound subject, object */
   bool is_table, done;
 } Leaf;
 
@@ -920,6 +921,28 @@ typedef struct {
   Leaf *v;
   size_t n, cap;
 } Leaves;
+
+/* Rows path p yields from one bound end (the subject's when from_s), by
+ * the predicates' counters as for a triple pattern: alternatives add,
+ * sequences multiply, inverses swap the ends. Closures and negated sets
+ * are a guess. */
+static double path_fan(Exec *x, const SparqlPath *p, bool from_s) {
+  switch (p->kind) {
+  case SPARQL_PATH_LINK: {
+    TrineId id;
+    uint64_t c[3];
+    if (exec_const_id(x, &p->iri, &id)) return 0; /* not in the store (or an error, met later) */
+    stat_of(x, id, false, c);
+    uint64_t ends = from_s ? c[1] : c[2];
+    return ends ? (double)c[0] / (double)ends : 0;
+  }
+  case SPARQL_PATH_INV: return path_fan(x, p->a, !from_s);
+  case SPARQL_PATH_ALT: return path_fan(x, p->a, from_s) + path_fan(x, p->b, from_s);
+  case SPARQL_PATH_SEQ: return path_fan(x, p->a, from_s) * path_fan(x, p->b, from_s);
+  case SPARQL_PATH_OPT: return 1 + path_fan(x, p->a, from_s);
+  default: return 20;
+  }
+}
 
 static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const SparqlTriple *t) {
   if (l->n == l->cap) {
@@ -931,6 +954,10 @@ static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const Sparql
   }
   Leaf *leaf = &l->v[l->n++];
   *leaf = (Leaf){.op = op};
+  if (op && op->kind == SPARQL_OP_PATH) {
+    leaf->fan[0] = path_fan(x, op->path, true);
+    leaf->fan[1] = path_fan(x, op->path, false);
+  }
   return t ? make_pat(x, t, &leaf->pat) : TRINE_OK;
 }
 
@@ -961,7 +988,7 @@ static bool slot_bound(const SparqlSlot *s, uint64_t bound) {
 static double leaf_cost(Exec *x, const Leaf *l, uint64_t bound, GCtx gc) {
   if (!l->op) return estimate(x, &l->pat, &bound, gc);
   bool sb = slot_bound(&l->op->path_s, bound), ob = slot_bound(&l->op->path_o, bound);
-  return sb && ob ? 1 : sb || ob ? 20 : 1e7;
+  return sb && ob ? 1 : sb ? l->fan[0] : ob ? l->fan[1] : 1e7;
 }
 
 static bool leaf_uses(const Leaf *l, uint64_t vars) {
