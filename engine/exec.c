@@ -1248,13 +1248,10 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
   return st;
 }
 
-/* Extend cur with pattern p: probe the index once per row (index nested
- * loop), or, when that many probes would cost more than reading the whole
- * pattern, scan it once and join: a merge join when both sides are sorted
- * on a shared variable, else a hash join. Both make the same rows, so
- * those do not count. shared: the variables bound in every row of cur. */
 /* Whether probing p from each row of cur beats scanning it (in *probe),
- * and the index to probe (*pref, probe_index()'s). */
+ * and the index to probe (*pref, probe_index()'s). Both make the same
+ * rows, so those do not count. shared: the variables bound in every row
+ * of cur. */
 static TrineStatus probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
                               uint64_t shared, bool *probe, IndexId *pref) {
   *pref = IDX_COUNT;
@@ -1276,44 +1273,44 @@ static TrineStatus probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
   return st;
 }
 
-/* The star led by leaf best (chosen to run next, and probing) from rows
- * cur binding bound: best and the patterns on its subject that yield at
- * most two rows each, in star[0..*n); *n is 1 when there is no star. */
-static TrineStatus star_of(Exec *x, const Leaves *l, size_t best, uint64_t bound, GCtx gc,
-                           const Table *cur, size_t star[STAR_MAX], size_t *n) {
-  *n = 1;
+/* The star led by leaf best (chosen to run next; probe: whether it probes)
+ * from rows binding bound: best and the patterns on its subject that
+ * yield at most two rows each, in star[0..n); 1 when there is no star. */
+static size_t star_of(Exec *x, const Leaves *l, size_t best, bool probe, uint64_t bound, GCtx gc,
+                      size_t star[STAR_MAX]) {
+  size_t n = 1;
   star[0] = best;
   const Pat *head = &l->v[best].pat;
-  if (l->v[best].op || l->v[best].is_table || !star_member(head, bound) ||
+  if (!probe || l->v[best].op || l->v[best].is_table || !star_member(head, bound) ||
       head->var[2] >= 64 || !(gc.one || x->ndflt == 1))
-    return TRINE_OK;
+    return n;
   uint64_t objs = UINT64_C(1) << head->var[2];
-  for (size_t i = 0; i < l->n && *n < STAR_MAX; ++i) {
+  for (size_t i = 0; i < l->n && n < STAR_MAX; ++i) {
     const Leaf *c = &l->v[i];
     if (i == best || c->done || c->op || c->is_table || !star_member(&c->pat, bound) ||
         c->pat.var[0] != head->var[0] || c->pat.var[2] >= 64 || (objs >> c->pat.var[2] & 1) ||
         leaf_cost(x, c, bound, gc) > 2)
       continue;
     objs |= UINT64_C(1) << c->pat.var[2];
-    star[(*n)++] = i;
+    star[n++] = i;
   }
-  if (*n == 1) return TRINE_OK;
-  bool probe;
-  IndexId pref;
-  TrineStatus st = probe_wins(x, head, gc, cur, bound, &probe, &pref);
-  if (!st && !probe) *n = 1; /* the head scans: no star */
-  return st;
+  return n;
 }
 
+/* Extend cur with pattern p: probe the index once per row (index nested
+ * loop) when probe_wins() said so (probe, pref) or the step has a row cap,
+ * else scan it once and join: a merge join when both sides are sorted on
+ * a shared variable, else a hash join. shared: the variables bound in
+ * every row of cur. */
 static TrineStatus step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
-                                uint64_t shared, SparqlExpr *const *fl, size_t nf,
-                                Table *next, const char **method, IndexId *used) {
+                                uint64_t shared, bool probe, IndexId pref,
+                                SparqlExpr *const *fl, size_t nf, Table *next,
+                                const char **method, IndexId *used) {
   *method = "probe";
   exec_table_init(next, x->width);
-  bool probe;
-  TrineStatus st = probe_wins(x, p, gc, cur, shared, &probe, used);
-  if (st) return st;
-  if (probe) return extend_pattern(x, p, gc, cur, *used, fl, nf, next);
+  *used = x->emit_cap ? IDX_COUNT : pref;
+  if (probe || x->emit_cap) return extend_pattern(x, p, gc, cur, *used, fl, nf, next);
+  TrineStatus st;
   uint64_t pv = 0; /* the scan binds the pattern's variables in every row */
   for (int i = 0; i < 3; ++i)
     if (p->var[i] < 64) pv |= UINT64_C(1) << p->var[i];
@@ -1528,9 +1525,14 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
                                  : leaf_cost(x, &l.v[i], bound, gc);
       if (best == l.n || c < best_cost) { best = i; best_cost = c; }
     }
-    /* Patterns on best's subject join it in one step (a star). */
-    size_t star[STAR_MAX], nstar = 1;
-    if (best < l.n && (st = star_of(x, &l, best, bound, gc, &cur, star, &nstar))) break;
+    /* A triple pattern probes from each row or scans; patterns on its
+     * subject join a probing one in one step (a star). */
+    bool probing = true;
+    IndexId pref = IDX_COUNT;
+    if (best < l.n && !l.v[best].op && !l.v[best].is_table &&
+        (st = probe_wins(x, &l.v[best].pat, gc, &cur, bound, &probing, &pref)))
+      break;
+    size_t star[STAR_MAX], nstar = best < l.n ? star_of(x, &l, best, probing, bound, gc, star) : 1;
     /* Filters whose variables this step completes (the rest at the end). */
     uint64_t after = bound;
     for (size_t i = 0; i < nstar && best < l.n; ++i) {
@@ -1617,7 +1619,8 @@ static TrineStatus joinset(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
     } else if (!l.v[best].op) {
       const char *method = "probe";
       IndexId used = IDX_COUNT; /* index_choose()'s */
-      st = step_pattern(x, &l.v[best].pat, gc, &cur, bound, fl, nf, &next, &method, &used);
+      st = step_pattern(x, &l.v[best].pat, gc, &cur, bound, probing, pref, fl, nf, &next, &method,
+                        &used);
       if (x->profile && !failed(st)) {
         char *text = NULL;
         size_t len = 0;
@@ -2267,7 +2270,6 @@ static TrineStatus exists_match(Exec *x, ExistsTable *t, const TrineId *row, boo
   return TRINE_OK;
 }
 
-/* EXISTS { P } on a row: evaluate P with the row's bindings. */
 static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide);
 
 /* Variables an expression reads, through nested EXISTS patterns too
@@ -2305,6 +2307,7 @@ static bool reads_row(const SparqlOp *pattern, const TrineId *row, size_t width)
   return wide;
 }
 
+/* EXISTS { P } on a row: evaluate P with the row's bindings. */
 static TrineStatus exists_cb(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found) {
   Exec *x = ctx;
   Table t;
