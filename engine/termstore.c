@@ -220,9 +220,7 @@ TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void *
   }
   TrineStatus st = TRINE_OK;
   if (!r->block) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
-  else {
-    termstore_entry(r->block, r->n, seq - r->first, data, len);
-  }
+  else termstore_entry(r->block, r->n, seq - r->first, data, len);
   if (!st && *len == 0) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
   return st;
 }

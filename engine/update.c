@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* A store id for a query id, creating the term (computed terms, fresh blank
  * nodes) when the store lacks it. */
 static TrineStatus store_id(Exec *x, TrineId id, TrineId *out) {
@@ -32,7 +31,6 @@ static TrineStatus store_id(Exec *x, TrineId id, TrineId *out) {
   }
   return dict_intern(x->txn, &t, out);
 }
-
 
 /* Instantiate a quad template with a solution; false when it is not a
  * valid quad (unbound variable, literal subject, ...). */
