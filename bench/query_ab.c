@@ -5,8 +5,10 @@
  * usage: query_ab A.so STORE_A B.so STORE_B QUERY.rq [RUNS]
  *
  * Each build is dlopen()ed on its own (RTLD_LOCAL | RTLD_DEEPBIND: its
- * calls stay inside it) and opens its own store (the same directory
- * twice is fine for two builds of one format). After five warm-up runs
+ * calls stay inside it) and opens its own store read-only. Two builds
+ * of one format may share a directory: LMDB warns against opening an
+ * environment twice in a process because closing one copy drops the
+ * other's locks, and neither is closed before exit. After five warm-up runs
  * each, the two alternate RUNS times (default 400), the order swapped
  * every other time. A run is what bench/query_bench.c times: prepare,
  * step to the end reading every term, free.
