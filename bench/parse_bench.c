@@ -14,21 +14,12 @@
  */
 #include "sparql.h"
 
+#include "bench.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 5000;
@@ -70,7 +61,7 @@ int main(int argc, char **argv) {
     triples = op ? op->ntriples : 0;
     sparql_request_free(req);
   }
-  qsort(t, (size_t)runs, sizeof *t, cmp);
+  qsort(t, (size_t)runs, sizeof *t, cmp_double);
   printf("query: %zu bytes, %zu triple patterns in one BGP\n", len, triples);
   printf("parse+translate: median %.3f ms, best %.3f ms over %d runs\n",
          t[runs / 2], t[0], runs);

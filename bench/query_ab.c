@@ -23,6 +23,8 @@
  */
 #include <trine.h>
 
+#include "bench.h"
+
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,17 +39,6 @@ typedef struct {
   void (*free)(TrineQuery *);
   TrineStore *store;
 } Build;
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 static void *sym(void *h, const char *name, const char *so) {
   void *p = dlsym(h, name);
@@ -115,14 +106,12 @@ int main(int argc, char **argv) {
   Build a, b;
   open_build(&a, argv[1], argv[2]);
   open_build(&b, argv[3], argv[4]);
-  FILE *f = fopen(argv[5], "r");
-  static char text[1 << 20];
-  size_t len = f ? fread(text, 1, sizeof text, f) : 0;
-  if (!f || len == 0) {
+  size_t len;
+  char *text = read_file(argv[5], &len);
+  if (!text || len == 0) {
     fprintf(stderr, "query_ab: cannot read %s\n", argv[5]);
     return 2;
   }
-  fclose(f);
   int n = argc == 7 ? atoi(argv[6]) : 400;
   if (n < 4) n = 4;
   double *ta = malloc(n * sizeof *ta), *tb = malloc(n * sizeof *tb), *r = malloc(n * sizeof *r);
@@ -156,5 +145,6 @@ int main(int argc, char **argv) {
   free(ta);
   free(tb);
   free(r);
+  free(text);
   return 0;
 }

@@ -20,40 +20,13 @@
  */
 #include <trine.h>
 
+#include "bench.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *nb = realloc(buf, cap *= 2);
-    if (!nb) { free(buf); buf = NULL; }
-    else buf = nb;
-  }
-  if (buf && ferror(f)) { free(buf); buf = NULL; }
-  fclose(f);
-  if (buf) *len = n;
-  return buf;
-}
 
 /* One run: prepare, step through every row, free. Returns the status of the
  * first failing call or TRINE_OK, with the row count in *rows. */
