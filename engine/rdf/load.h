@@ -5,7 +5,7 @@
 #ifndef TRINE_LOAD_H
 #define TRINE_LOAD_H
 
-#include "store.h"
+#include "env.h"
 
 /// Load a file into txn (a write transaction the caller commits or aborts).
 TrineStatus load_file_in(TrineTxn *txn, const char *path, const TrineLoadOptions *opts,

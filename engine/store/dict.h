@@ -12,7 +12,7 @@
 #ifndef TRINE_DICT_H
 #define TRINE_DICT_H
 
-#include "store.h"
+#include "env.h"
 
 #define ID_KIND_SHIFT 60
 #define ID_SEQ_MASK ((UINT64_C(1) << ID_KIND_SHIFT) - 1)

@@ -9,7 +9,7 @@
 #ifndef TRINE_INDEX_H
 #define TRINE_INDEX_H
 
-#include "store.h"
+#include "env.h"
 
 /// A quad as ids in s, p, o, g order (g = 0: default graph).
 typedef struct {

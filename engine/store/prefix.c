@@ -3,7 +3,7 @@
  * other client: keys "prefix:" NAME in the meta database, the IRI as value
  * (its bytes, no NUL). They change nothing about the data.
  */
-#include "store.h"
+#include "txn.h"
 
 #include <errno.h>
 #include <stdlib.h>

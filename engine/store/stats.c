@@ -8,8 +8,6 @@
  */
 #include "stats.h"
 
-#include "dict.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,47 +158,8 @@ TrineStatus stats_graph(TrineTxn *t, TrineId g, uint64_t *out) {
   return read_counters(t, 'g', g, out, 1);
 }
 
-/* ---- public statistics API ---- */
-
-/* Count the 'g' keys of named graphs (ids from 1). */
-static int count_graphs(TrineTxn *t, uint64_t *n) {
-  MDB_cursor *cur;
-  int rc = mdb_cursor_open(t->txn, t->store->stats, &cur);
-  if (rc) return rc;
-  unsigned char start[9];
-  make_key(start, 'g', 1);
-  MDB_val k = {sizeof start, start}, v;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    if (k.mv_size != 9 || ((unsigned char *)k.mv_data)[0] != 'g') break;
-    ++*n;
-  }
-  mdb_cursor_close(cur);
-  return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-TrineStatus trine_store_stats(TrineStore *s, TrineTxn *txn_in, TrineStats *out) {
-  TrineTxn *t;
-  bool owned;
-  TrineStatus st = store_read_txn(s, txn_in, &t, &owned);
-  if (st) return st;
-  *out = (TrineStats){0};
-  MDB_val k = {1, "T"}, v;
-  int rc = mdb_get(t->txn, s->stats, &k, &v);
-  if (rc == 0 && v.mv_size == 8) memcpy(&out->quads, v.mv_data, 8);
-  if (rc == MDB_NOTFOUND) rc = 0;
-  out->terms = store_meta_get(t->txn, s->meta, "terms") + t->new_terms;
-  if (!rc) rc = count_graphs(t, &out->graphs);
-  if (rc) st = store_mdb_error(s, rc, "cannot read statistics");
-  else st = stats_graph(t, 0, &out->default_quads);
-  if (owned) trine_txn_abort(t);
-  return st;
-}
-
 /* Visit the counters filed under tag, in id order. */
-typedef int (*CounterFn)(TrineTxn *t, TrineId id, const uint64_t *v, void *ctx);
-
-static TrineStatus each_counter(TrineTxn *t, char tag, TrineId from, CounterFn fn, void *ctx) {
+static TrineStatus each_counter(TrineTxn *t, char tag, TrineId from, StatsFn fn, void *ctx) {
   MDB_cursor *cur;
   int rc = mdb_cursor_open(t->txn, t->store->stats, &cur);
   if (rc) return store_mdb_error(t->store, rc, "cannot read statistics");
@@ -219,49 +178,19 @@ static TrineStatus each_counter(TrineTxn *t, char tag, TrineId from, CounterFn f
   return TRINE_OK;
 }
 
-typedef struct {
-  TrinePredicateFn pfn;
-  TrineGraphFn gfn;
-  void *ctx;
-  TrineStatus st;
-} VisitCtx;
-
-static int visit_pred(TrineTxn *t, TrineId id, const uint64_t *v, void *ctx) {
-  VisitCtx *c = ctx;
-  TrinePredicateStats ps = {.quads = v[0], .subjects = v[1], .objects = v[2]};
-  char scratch[24];
-  if ((c->st = dict_term(t, id, &ps.predicate, scratch))) return 1;
-  return c->pfn(c->ctx, &ps);
+TrineStatus stats_each_predicate(TrineTxn *t, StatsFn fn, void *ctx) {
+  return each_counter(t, 'p', 0, fn, ctx);
 }
 
-static int visit_graph(TrineTxn *t, TrineId id, const uint64_t *v, void *ctx) {
-  VisitCtx *c = ctx;
-  TrineTerm g;
-  char scratch[24];
-  if ((c->st = dict_term(t, id, &g, scratch))) return 1;
-  return c->gfn(c->ctx, &g, v[0]);
+TrineStatus stats_each_graph(TrineTxn *t, StatsFn fn, void *ctx) {
+  return each_counter(t, 'g', 1, fn, ctx);
 }
 
-TrineStatus trine_store_predicates(TrineStore *s, TrineTxn *txn_in,
-                                   TrinePredicateFn fn, void *ctx) {
-  TrineTxn *t;
-  bool owned;
-  TrineStatus st = store_read_txn(s, txn_in, &t, &owned);
-  if (st) return st;
-  VisitCtx c = {.pfn = fn, .ctx = ctx};
-  st = each_counter(t, 'p', 0, visit_pred, &c);
-  if (owned) trine_txn_abort(t);
-  return st ? st : c.st;
-}
-
-TrineStatus trine_store_graphs(TrineStore *s, TrineTxn *txn_in, TrineGraphFn fn,
-                               void *ctx) {
-  TrineTxn *t;
-  bool owned;
-  TrineStatus st = store_read_txn(s, txn_in, &t, &owned);
-  if (st) return st;
-  VisitCtx c = {.gfn = fn, .ctx = ctx};
-  st = each_counter(t, 'g', 1, visit_graph, &c);
-  if (owned) trine_txn_abort(t);
-  return st ? st : c.st;
+TrineStatus stats_total(TrineTxn *t, uint64_t *quads) {
+  *quads = 0;
+  MDB_val k = {1, "T"}, v;
+  int rc = mdb_get(t->txn, t->store->stats, &k, &v);
+  if (rc == 0 && v.mv_size == 8) memcpy(quads, v.mv_data, 8);
+  if (rc && rc != MDB_NOTFOUND) return store_mdb_error(t->store, rc, "cannot read statistics");
+  return TRINE_OK;
 }

@@ -7,7 +7,7 @@
 #ifndef TRINE_STATS_H
 #define TRINE_STATS_H
 
-#include "store.h"
+#include "env.h"
 
 StatsDelta *stats_delta_new(void);
 void stats_delta_free(StatsDelta *d);
@@ -24,5 +24,16 @@ TrineStatus stats_flush(TrineTxn *txn);
 TrineStatus stats_predicate(TrineTxn *txn, TrineId p, uint64_t out[3]);
 /// Quads in graph g (0 = default graph).
 TrineStatus stats_graph(TrineTxn *txn, TrineId g, uint64_t *out);
+
+/// Quads in the store.
+TrineStatus stats_total(TrineTxn *txn, uint64_t *quads);
+
+/// Called with an id and its counters (a graph's: c[0] only); non-zero stops.
+typedef int (*StatsFn)(TrineTxn *txn, TrineId id, const uint64_t c[3], void *ctx);
+
+/// Every predicate's counters, in id order.
+TrineStatus stats_each_predicate(TrineTxn *txn, StatsFn fn, void *ctx);
+/// Every named graph's quads, in id order.
+TrineStatus stats_each_graph(TrineTxn *txn, StatsFn fn, void *ctx);
 
 #endif

@@ -1,19 +1,15 @@
 /*
- * store.c -- opening a store directory, transactions, and errors.
- *
- * A store is one LMDB environment with a handful of named databases (see
- * store.h and docs/architecture.md). This is the only module that turns
- * LMDB return codes into TrineStatus values.
+ * store.c -- opening and closing a store directory: the LMDB environment,
+ * its named databases (env.h, docs/architecture.md), the format version and
+ * the upgrade from format 1.
  */
-#include "store.h"
+#include "env.h"
 
 #include "dict.h"
 #include "pool.h"
-#include "stats.h"
 #include "termstore.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,66 +24,9 @@
  * transaction (LMDB cannot grow the map while a write is in progress). */
 #define MAP_SIZE_DEFAULT ((size_t)1 << 40)
 
-const int index_order[IDX_COUNT][4] = {
-    [IDX_GSPO] = {Q_G, Q_S, Q_P, Q_O}, [IDX_GPOS] = {Q_G, Q_P, Q_O, Q_S},
-    [IDX_GOSP] = {Q_G, Q_O, Q_S, Q_P}, [IDX_SPOG] = {Q_S, Q_P, Q_O, Q_G},
-    [IDX_POSG] = {Q_P, Q_O, Q_S, Q_G}, [IDX_OSPG] = {Q_O, Q_S, Q_P, Q_G},
-};
-const char *const index_name[IDX_COUNT] = {"gspo", "gpos", "gosp",
-                                           "spog", "posg", "ospg"};
-
 static _Thread_local char open_errmsg[1400];
 
 const char *trine_open_errmsg(void) { return open_errmsg; }
-
-static void deliver(TrineStore *s, TrineStatus status) {
-  if (s->sink) {
-    TrineError e = {status, NULL, 0, 0, s->errmsg};
-    s->sink(s->sink_ctx, &e);
-  }
-}
-
-TrineStatus store_error(TrineStore *s, TrineStatus status, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-  va_end(ap);
-  deliver(s, status);
-  return status;
-}
-
-static TrineStatus map_rc(int rc) {
-  switch (rc) {
-  case 0: return TRINE_OK;
-  case MDB_NOTFOUND: return TRINE_NOT_FOUND;
-  case MDB_MAP_FULL: case MDB_TXN_FULL: case MDB_CURSOR_FULL:
-  case MDB_PAGE_FULL: case ENOSPC: return TRINE_ERR_FULL;
-  case MDB_READERS_FULL: case EAGAIN: case EBUSY: return TRINE_ERR_BUSY;
-  case MDB_CORRUPTED: case MDB_PAGE_NOTFOUND: case MDB_INVALID:
-  case MDB_VERSION_MISMATCH: case MDB_INCOMPATIBLE: return TRINE_ERR_CORRUPT;
-  case ENOMEM: return TRINE_ERR_NOMEM;
-  case EACCES: case EROFS: return TRINE_ERR_READONLY;
-  case ENOENT: return TRINE_NOT_FOUND;
-  default: return rc > 0 ? TRINE_ERR_IO : TRINE_ERR_INTERNAL;
-  }
-}
-
-TrineStatus store_mdb_error(TrineStore *s, int rc, const char *what) {
-  return store_error(s, map_rc(rc), "%s: %s", what, mdb_strerror(rc));
-}
-
-uint64_t store_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key) {
-  MDB_val k = {strlen(key), (void *)key}, v;
-  uint64_t x = 0;
-  if (mdb_get(txn, dbi, &k, &v) == 0 && v.mv_size == sizeof x)
-    memcpy(&x, v.mv_data, sizeof x);
-  return x;
-}
-
-int store_meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t x) {
-  MDB_val k = {strlen(key), (void *)key}, v = {sizeof x, &x};
-  return mdb_put(txn, dbi, &k, &v, 0);
-}
 
 static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
   const unsigned dupfixed = MDB_DUPSORT | MDB_DUPFIXED;
@@ -232,84 +171,5 @@ void trine_store_close(TrineStore *s) {
 const char *trine_store_errmsg(const TrineStore *s) { return s->errmsg; }
 
 bool trine_store_readonly(const TrineStore *s) { return s->readonly; }
-
-/* Another process may have grown the map: adopt its size and retry. */
-static int begin(MDB_env *env, unsigned flags, MDB_txn **txn) {
-  int rc = mdb_txn_begin(env, NULL, flags, txn);
-  if (rc == MDB_MAP_RESIZED) {
-    mdb_env_set_mapsize(env, 0);
-    rc = mdb_txn_begin(env, NULL, flags, txn);
-  }
-  return rc;
-}
-
-TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
-  *out = NULL;
-  if (write && s->readonly)
-    return store_error(s, TRINE_ERR_READONLY, "store is opened read-only");
-  TrineTxn *t = calloc(1, sizeof *t);
-  if (!t) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
-  t->store = s;
-  t->write = write;
-  int rc = begin(s->env, write ? 0 : MDB_RDONLY, &t->txn);
-  if (rc) {
-    free(t);
-    return store_mdb_error(s, rc, "cannot begin transaction");
-  }
-  if (write) {
-    t->next_seq = t->start_seq = store_meta_get(t->txn, s->meta, "next");
-    if (!(t->delta = stats_delta_new())) {
-      trine_txn_abort(t);
-      return store_error(s, TRINE_ERR_NOMEM, "out of memory");
-    }
-  }
-  *out = t;
-  return TRINE_OK;
-}
-
-TrineStatus trine_txn_commit(TrineTxn *t) {
-  TrineStore *s = t->store;
-  int rc = 0;
-  if (t->write) {
-    TrineStatus st = stats_flush(t);
-    if (st) { trine_txn_abort(t); return st; }
-    if ((st = termstore_flush(t))) { trine_txn_abort(t); return st; }
-    if (t->next_seq != t->start_seq)
-      rc = store_meta_put(t->txn, s->meta, "next", t->next_seq);
-    if (!rc && t->new_terms)
-      rc = store_meta_put(t->txn, s->meta, "terms",
-                          store_meta_get(t->txn, s->meta, "terms") + t->new_terms);
-    if (rc) {
-      trine_txn_abort(t);
-      return store_mdb_error(s, rc, "cannot commit");
-    }
-  }
-  termstore_reader_close(&t->terms);
-  rc = mdb_txn_commit(t->txn);
-  termstore_builder_free(t->builder);
-  stats_delta_free(t->delta);
-  free(t);
-  return rc ? store_mdb_error(s, rc, "cannot commit") : TRINE_OK;
-}
-
-void trine_txn_abort(TrineTxn *t) {
-  if (!t) return;
-  termstore_reader_close(&t->terms);
-  mdb_txn_abort(t->txn);
-  termstore_builder_free(t->builder);
-  stats_delta_free(t->delta);
-  free(t);
-}
-
-TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
-                           bool *owned) {
-  *owned = txn_in == NULL;
-  if (txn_in) {
-    *out = txn_in;
-    /* Readers of the statistics see the transaction's own changes. */
-    return txn_in->write ? stats_flush(txn_in) : TRINE_OK;
-  }
-  return trine_txn_begin(s, false, out);
-}
 
 const char *trine_version(void) { return TRINE_VERSION; }

@@ -15,7 +15,7 @@
 #ifndef TRINE_TERMSTORE_H
 #define TRINE_TERMSTORE_H
 
-#include "store.h"
+#include "env.h"
 
 #include <string.h>
 

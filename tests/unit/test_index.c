@@ -6,7 +6,7 @@
  * statistics against brute-force counts after adds, loads and removals.
  */
 #include "index.h"
-#include "store.h"
+#include "env.h"
 #include "term.h"
 #include "testutil.h"
 

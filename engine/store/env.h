@@ -1,9 +1,10 @@
 /*
- * store.h -- the LMDB environment behind a TrineStore, its transactions and
- * the error plumbing every engine module uses. Only store.c maps LMDB codes.
+ * env.h -- what every store module shares: the LMDB environment behind a
+ * TrineStore and the record of a transaction, the index permutations, the
+ * error plumbing (only env.c maps LMDB codes) and big-endian ids.
  */
-#ifndef TRINE_STORE_H
-#define TRINE_STORE_H
+#ifndef TRINE_ENV_H
+#define TRINE_ENV_H
 
 #include "trine.h"
 
@@ -96,10 +97,5 @@ static inline uint64_t be_get(const unsigned char *p) {
 #endif
   return v;
 }
-
-/// Begin a txn for internal use (NULL txn_in: a fresh read txn owned by
-/// the caller, *owned set true).
-TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
-                           bool *owned);
 
 #endif
