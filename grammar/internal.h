@@ -218,7 +218,6 @@ uint32_t sparql_var_new(Parser *p, SparqlVarKind kind);
 /// Resolve ref against base (RFC 3986 section 5.2) into the arena.
 char *sparql_iri_resolve(SparqlArena *a, const char *base, const char *ref,
                          size_t ref_len);
-bool sparql_iri_is_absolute(const char *iri, size_t len);
 
 /// AST -> algebra, with the static checks. false on error (in p).
 bool sparql_translate(Parser *p);

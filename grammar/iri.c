@@ -1,6 +1,8 @@
 /* iri.c -- relative IRI resolution (RFC 3986 section 5.2). */
 #include "internal.h"
 
+#include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -138,4 +140,18 @@ char *sparql_iri_resolve(SparqlArena *a, const char *base, const char *ref,
   if (t.frag.set) { *o++ = '#'; put(&o, t.frag.s, t.frag.n); }
   *o = 0;
   return res;
+}
+
+char *sparql_resolve_iri(const char *base, const char *ref, size_t ref_len) {
+  SparqlArena *volatile a = calloc(1, sizeof *a); /* volatile: kept across longjmp */
+  if (!a) return NULL;
+  jmp_buf jb;
+  a->oom = &jb;
+  char *volatile out = NULL;
+  if (!setjmp(jb)) {
+    const char *r = sparql_iri_resolve(a, base, ref, ref_len);
+    if ((out = malloc(strlen(r) + 1))) strcpy(out, r);
+  }
+  sparql_arena_destroy(a);
+  return out;
 }

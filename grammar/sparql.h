@@ -365,6 +365,13 @@ void sparql_error_caret(const char *text, size_t len, const TrineError *err,
 /// Name of a built-in function as written in SPARQL ("STR", "REGEX"...).
 const char *sparql_builtin_name(SparqlBuiltin fn);
 
+/// Whether iri[0..len) has a scheme (RFC 3986 section 4.3).
+bool sparql_iri_is_absolute(const char *iri, size_t len);
+
+/// ref resolved against the absolute IRI base (RFC 3986 section 5.2), in
+/// memory the caller frees; NULL when out of memory.
+char *sparql_resolve_iri(const char *base, const char *ref, size_t ref_len);
+
 /// Name of an aggregate ("COUNT", "GROUP_CONCAT"...).
 const char *sparql_agg_name(SparqlAggKind agg);
 /** @} */

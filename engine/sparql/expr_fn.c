@@ -3,7 +3,6 @@
  * (section 17.5) over evaluated values (see expr_impl.h).
  */
 #include "expr_impl.h"
-#include "internal.h" /* sparql_iri_resolve */
 #include "utf8.h"
 #include "case_special.h"
 
@@ -294,17 +293,9 @@ static TrineStatus resolve(ExprCtx *c, const char *ref, size_t n, Val *out) {
     ex_iri(out, ref, n);
     return TRINE_OK;
   }
-  SparqlArena *a = calloc(1, sizeof *a);
-  if (!a) return nomem(c);
-  jmp_buf jb;
-  a->oom = &jb;
-  if (setjmp(jb)) {
-    sparql_arena_destroy(a);
-    return nomem(c);
-  }
-  char *r = sparql_iri_resolve(a, c->base_iri, ref, n);
-  char *d = dup(c, r, strlen(r));
-  sparql_arena_destroy(a);
+  char *r = sparql_resolve_iri(c->base_iri, ref, n);
+  char *d = r ? dup(c, r, strlen(r)) : NULL;
+  free(r);
   if (!d) return nomem(c);
   ex_iri(out, d, strlen(d));
   return TRINE_OK;
