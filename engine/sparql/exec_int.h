@@ -1,6 +1,22 @@
 /*
- * exec_int.h -- what the executor's modules share: the graph a pattern is
- * matched in, quad scans, rows and tables. Private to exec.c and path.c.
+ * exec_int.h -- what the executor's files share. The executor is one module
+ * in several files, one per family of operators; they call each other
+ * through exec_op() as the algebra nests:
+ *
+ *   exec.c            setup, the executed plan, dispatch, UNION, GRAPH,
+ *                     EXTEND (BIND), TABLE (VALUES)
+ *   exec_bgp.c        join groups: the order of their steps, filters placed
+ *                     early, VALUES tables, OPTIONAL, FILTER
+ *   exec_pattern.c    one triple pattern joined with rows: probes, scans
+ *                     with merge or hash joins, subject stars
+ *   exec_path.c       property paths
+ *   exec_group.c      GROUP BY and aggregates
+ *   exec_modifiers.c  ORDER BY, projection, DISTINCT, OFFSET and LIMIT
+ *   exec_exists.c     EXISTS and MINUS
+ *   exec_scan.c       quad scans and probes in the dataset's graphs, the
+ *                     request's constants, the statistics read so far
+ *   exec_table.c      tables of rows, the memory limit, cancel and timeout,
+ *                     hashing rows, joining two tables
  */
 #ifndef TRINE_EXEC_INT_H
 #define TRINE_EXEC_INT_H
@@ -110,9 +126,43 @@ static inline bool exec_bit(const uint64_t *set, uint32_t v) {
   return v < 64 && (set[0] >> v & 1);
 }
 
-/* ---- property paths (path.c) ---- */
+/// Iterators kept across the probes of one pattern, one per graph.
+typedef struct {
+  IndexIter **it;
+  size_t n;
+} ScanCache;
 
-/// Extend the rows of in with a PATH operator's matches.
+/* ---- tables and rows (exec_table.c) ---- */
+
+/// Whether two rows agree on every variable both bind.
+static inline bool exec_compatible(const TrineId *a, const TrineId *b, size_t w) {
+  for (size_t i = 0; i < w; ++i)
+    if (a[i] && b[i] && a[i] != b[i]) return false;
+  return true;
+}
+
+/// dst: a's bindings, and b's where a has none.
+static inline void exec_merge(TrineId *dst, const TrineId *a, const TrineId *b, size_t w) {
+  for (size_t i = 0; i < w; ++i) dst[i] = a[i] ? a[i] : b[i];
+}
+
+/// A row of one unbound variable per column (or the substituted EXISTS
+/// row, Exec.subst): the input of a group that starts from nothing.
+TrineStatus exec_unit_table(Exec *x, Table *t);
+
+/// Variables bound in every row of t (first 64).
+uint64_t exec_certain_vars(const Table *t);
+
+/// A hash of n ids (rows, group keys).
+uint64_t exec_hash_ids(const TrineId *v, size_t n);
+
+/// Join two tables: hashed on the variables bound in every row of both,
+/// else every pair compared.
+TrineStatus exec_join_tables(Exec *x, const Table *a, const Table *b, Table *out);
+
+/// Whether row equals a row of v (a VALUES op's table) on op's variables.
+bool exec_values_has(const Table *v, const SparqlOp *op, const TrineId *row);
+
 /**
  * The rows of a table by the values of some of their variables (bound in
  * every row): the build side of a hash join whose other side streams past
@@ -133,6 +183,114 @@ size_t rowhash_find(const RowHash *h, const TrineId *vals);
 size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals);
 void rowhash_free(Exec *x, RowHash *h);
 
+/* ---- scans (exec_scan.c) ---- */
+
+/// exec_scan() with the cursors kept in cache (NULL: none kept).
+TrineStatus exec_scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx,
+                             ScanCache *cache);
+void exec_scan_cache_free(ScanCache *c);
+
+/// Close the cursors exec_scan() and exec_probe() kept (at the end of an
+/// evaluation: a write transaction's die when it commits).
+void exec_scans_close(Exec *x);
+
+/// Counters of a predicate (c[0..2]) or a graph (c[0]), remembered for
+/// the query: planning runs again for every row of OPTIONAL or EXISTS.
+void exec_stat(Exec *x, TrineId id, bool graph, uint64_t c[3]);
+
+/* ---- dispatch and the executed plan (exec.c) ---- */
+
+/// Evaluate op in the graphs of gc into out (recorded in the plan).
+TrineStatus exec_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
+/// The plan entry of a site, made on first use (label: printf-style);
+/// SIZE_MAX when not profiling or out of memory.
+size_t exec_prof_site(Exec *x, const void *site, double est, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/// Now in ms when profiling (0 otherwise): a step's time starts from it.
+double exec_prof_clock(const Exec *x);
+/// Count rows made by entry i since t0.
+void exec_prof_count(Exec *x, size_t i, uint64_t rows, double t0);
+/// " ?name" or the term of a pattern position, for plan labels.
+void exec_slot_text(Exec *x, FILE *f, uint32_t var, TrineId id);
+
+/* ---- triple patterns (exec_pattern.c) ---- */
+
+/// A triple pattern: per position a constant id (var NO_VAR) or a variable.
+typedef struct {
+  uint32_t var[3];
+  TrineId id[3];   /* constants; 0 with var NO_VAR: a constant not in the store */
+  bool missing;    /* a constant is not in the store: no match */
+} Pat;
+
+/// The pattern of triple t: constants looked up (once per query).
+TrineStatus exec_pat_make(Exec *x, const SparqlTriple *t, Pat *p);
+
+/// Expected rows of p given the variables already bound.
+double exec_estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc);
+
+/* What a probe costs, in records read by a scan and join: about one when
+ * the probes come in ascending order (they stay on the cursor's page, see
+ * index.c), a B-tree descent when they jump about. On LUBM(10): 40 ns a
+ * probe in dense order, 155 ns in sparse order, 1.2 us in random order,
+ * 24 ns a record scanned and hashed. */
+#define PROBE_IN_ORDER 4
+#define PROBE_JUMPING 50
+
+/// Whether all but one in eight rows come in ascending order of v.
+bool exec_mostly_ascending(const Table *t, uint32_t v);
+
+/**
+ * Whether probing p from each row of cur beats scanning it (in *probe),
+ * and the index to probe (*pref; IDX_COUNT: index_choose()'s). shared:
+ * the variables bound in every row of cur.
+ */
+TrineStatus exec_probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                            uint64_t shared, bool *probe, IndexId *pref);
+
+/**
+ * Extend cur with pattern p into next: probes (probe, pref) or a scan with
+ * a merge or hash join. *method and *used say how, for the plan.
+ */
+TrineStatus exec_step_pattern(Exec *x, const Pat *p, GCtx gc, const Table *cur,
+                              uint64_t shared, bool probe, IndexId pref,
+                              SparqlExpr *const *fl, size_t nf, Table *next,
+                              const char **method, IndexId *used);
+
+enum { STAR_MAX = 8 }; ///< patterns in one star at most
+
+/// Whether p can be part of a star from rows binding bound: subject
+/// bound, predicate constant, object a variable not bound in every row.
+bool exec_star_member(const Pat *p, uint64_t bound);
+
+/**
+ * Extend the rows of in with the matches of k star patterns on one subject
+ * (exec_star_member()s) in one step; keep (NULL: none) is a VALUES table of
+ * distinct rows, of operator keep_op, the rows made must match.
+ */
+TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, const Table *in,
+                           const Table *keep, const SparqlOp *keep_op,
+                           SparqlExpr *const *filters, size_t nfilters, Table *out);
+
+/* ---- join groups (exec_bgp.c) ---- */
+
+/// Operators a join group takes whole and can extend given rows with (a
+/// bind join): BGPs, paths and joins of them.
+bool exec_pure(const SparqlOp *op);
+
+/**
+ * A join group: the rows of in (NULL: the unit table) extended with op's
+ * patterns, paths and other operators, filters applied as soon as their
+ * variables are bound.
+ */
+TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                            SparqlExpr *const *filters, size_t nfilters, Table *out);
+
+TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+TrineStatus exec_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
+/* ---- property paths (exec_path.c) ---- */
+
 /**
  * Join the rows of in with every pair of op's path, both ends free, on
  * the end whose variable key (bound in every row of in) names: the pairs
@@ -143,5 +301,21 @@ TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
 
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                         SparqlExpr *const *filters, size_t nfilters, Table *out);
+
+/* ---- grouping, modifiers, EXISTS and MINUS ---- */
+
+TrineStatus exec_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+TrineStatus exec_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+TrineStatus exec_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+/// Keep the first of equal rows, in place (DISTINCT, REDUCED).
+TrineStatus exec_distinct(Exec *x, Table *t);
+TrineStatus exec_slice(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+TrineStatus exec_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
+/// EXISTS { pattern } on a row (the expression evaluator's callback; ctx:
+/// the Exec).
+TrineStatus exec_exists(void *ctx, const SparqlOp *pattern, const TrineId *row, bool *found);
+/// Forget EXISTS patterns kept for the evaluation.
+void exec_exists_free(Exec *x);
 
 #endif

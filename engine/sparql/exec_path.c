@@ -1,5 +1,5 @@
 /*
- * path.c -- SPARQL 1.1 property paths over the indexes.
+ * exec_path.c -- SPARQL 1.1 property paths over the indexes.
  *
  * A path yields (start, end) pairs for given ends (0: free). Links and
  * inverse links are scans; sequences join through the middle node;
@@ -530,7 +530,7 @@ TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
 }
 
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
-                               SparqlExpr *const *filters, size_t nfilters, Table *out) {
+                        SparqlExpr *const *filters, size_t nfilters, Table *out) {
   exec_table_init(out, x->width);
   TrineStatus st = TRINE_OK;
   for (size_t r = 0; r < in->n && !st; ++r) {

@@ -1,0 +1,581 @@
+/*
+ * exec_bgp.c -- join groups (basic graph patterns and the joins around
+ * them), and OPTIONAL and FILTER, which use them.
+ *
+ * A tree of JOINs over BGPs, paths and other operators is one group: the
+ * other operators (VALUES, sub-queries, unions, ...) are evaluated on their
+ * own and hash-joined first; then triple patterns and paths extend the rows
+ * one at a time, cheapest next given what is bound (join is commutative
+ * and associative), and each filter runs as soon as its variables are
+ * bound.
+ */
+#include "exec_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Variables of an expression (first 64); *dynamic when it uses BOUND,
+ * EXISTS or anything whose result depends on unbound variables. */
+static void expr_vars(const SparqlExpr *e, uint64_t *set, bool *dynamic) {
+  if (!e) return;
+  if (e->kind == SPARQL_EX_VAR) {
+    if (e->var < 64) *set |= UINT64_C(1) << e->var;
+    else *dynamic = true;
+  }
+  if (e->kind == SPARQL_EX_EXISTS || e->kind == SPARQL_EX_NOT_EXISTS) *dynamic = true;
+  if (e->kind == SPARQL_EX_CALL &&
+      (e->fn == SPARQL_FN_BOUND || e->fn == SPARQL_FN_COALESCE || e->fn == SPARQL_FN_IF))
+    *dynamic = true;
+  for (size_t i = 0; i < e->nargs; ++i) expr_vars(e->args[i], set, dynamic);
+}
+
+/* Operators that can extend given rows (bind join) without changing the
+ * meaning: joins of patterns; anything else inside them runs on its own. */
+bool exec_pure(const SparqlOp *op) {
+  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_JOIN;
+}
+
+typedef struct {
+  const SparqlOp *op;         /* a PATH or OTHER operator; NULL for a triple */
+  Pat pat;                    /* a triple pattern */
+  Table table;                /* a VALUES table, evaluated up front */
+  uint64_t tvars;             /* its variables (first 64) */
+  double fan[2];              /* a path's rows from its bound subject, object */
+  bool is_table, done;
+} Leaf;
+
+typedef struct {
+  Leaf *v;
+  size_t n, cap;
+} Leaves;
+
+/* Rows path p yields from one bound end (the subject's when from_s), by
+ * the predicates' counters as for a triple pattern: alternatives add,
+ * sequences multiply, inverses swap the ends. Closures and negated sets
+ * are a guess. */
+static double path_fan(Exec *x, const SparqlPath *p, bool from_s) {
+  switch (p->kind) {
+  case SPARQL_PATH_LINK: {
+    TrineId id;
+    uint64_t c[3];
+    if (exec_const_id(x, &p->iri, &id)) return 0; /* not in the store (or an error, met later) */
+    exec_stat(x, id, false, c);
+    uint64_t ends = from_s ? c[1] : c[2];
+    return ends ? (double)c[0] / (double)ends : 0;
+  }
+  case SPARQL_PATH_INV: return path_fan(x, p->a, !from_s);
+  case SPARQL_PATH_ALT: return path_fan(x, p->a, from_s) + path_fan(x, p->b, from_s);
+  case SPARQL_PATH_SEQ: return path_fan(x, p->a, from_s) * path_fan(x, p->b, from_s);
+  case SPARQL_PATH_OPT: return 1 + path_fan(x, p->a, from_s);
+  default: return 20;
+  }
+}
+
+static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const SparqlTriple *t) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 8;
+    Leaf *v = realloc(l->v, cap * sizeof *v);
+    if (!v) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    l->v = v;
+    l->cap = cap;
+  }
+  Leaf *leaf = &l->v[l->n++];
+  *leaf = (Leaf){.op = op};
+  if (op && op->kind == SPARQL_OP_PATH) {
+    leaf->fan[0] = path_fan(x, op->path, true);
+    leaf->fan[1] = path_fan(x, op->path, false);
+  }
+  return t ? exec_pat_make(x, t, &leaf->pat) : TRINE_OK;
+}
+
+static TrineStatus collect_leaves(Exec *x, const SparqlOp *op, Leaves *l) {
+  switch (op->kind) {
+  case SPARQL_OP_JOIN: {
+    TrineStatus st = collect_leaves(x, op->a, l);
+    return st ? st : collect_leaves(x, op->b, l);
+  }
+  case SPARQL_OP_BGP:
+    for (size_t i = 0; i < op->ntriples; ++i) {
+      TrineStatus st = add_leaf(x, l, NULL, &op->triples[i]);
+      if (st) return st;
+    }
+    return TRINE_OK;
+  default:
+    return add_leaf(x, l, op, NULL);
+  }
+}
+
+static bool slot_bound(const SparqlSlot *s, uint64_t bound) {
+  return s->var == SPARQL_NO_VAR || exec_bit(&bound, s->var);
+}
+
+/* Rows a pattern or path yields per input row given the bound variables
+ * (a leaf sharing no bound variable makes a cross product: its full size
+ * counts, which is what the estimate of an unbound pattern is). */
+static double leaf_cost(Exec *x, const Leaf *l, uint64_t bound, GCtx gc) {
+  if (!l->op) return exec_estimate(x, &l->pat, &bound, gc);
+  bool sb = slot_bound(&l->op->path_s, bound), ob = slot_bound(&l->op->path_o, bound);
+  return sb && ob ? 1 : sb ? l->fan[0] : ob ? l->fan[1] : 1e7;
+}
+
+static bool leaf_uses(const Leaf *l, uint64_t vars) {
+  if (l->is_table) return l->tvars & vars;
+  for (int j = 0; j < 3 && !l->op; ++j)
+    if (l->pat.var[j] < 64 && (vars >> l->pat.var[j] & 1)) return true;
+  if (l->op && l->op->kind == SPARQL_OP_PATH) {
+    uint32_t a = l->op->path_s.var, b = l->op->path_o.var;
+    return (a < 64 && (vars >> a & 1)) || (b < 64 && (vars >> b & 1));
+  }
+  return false;
+}
+
+/* A VALUES table binds its variables: worth it first when a pattern then
+ * becomes cheap (lookahead by one step); once its variables are bound it
+ * only filters. */
+static double table_cost(Exec *x, const Leaves *ls, const Leaf *t, uint64_t bound, GCtx gc) {
+  if ((t->tvars & ~bound) == 0) return 1;
+  double best = -1;
+  for (size_t i = 0; i < ls->n; ++i) {
+    const Leaf *l = &ls->v[i];
+    if (l->done || l->is_table || (l->op && l->op->kind != SPARQL_OP_PATH)) continue;
+    if (!leaf_uses(l, t->tvars)) continue;
+    double c = leaf_cost(x, l, bound | t->tvars, gc);
+    if (best < 0 || c < best) best = c;
+  }
+  /* Its own rows count as well: they are made before the pattern runs. */
+  double rows = (double)t->table.n;
+  return best < 1 ? rows : rows * best;
+}
+
+static void leaf_vars(const Leaf *l, uint64_t *set) {
+  if (l->is_table) {
+    *set |= l->tvars;
+    return;
+  }
+  if (!l->op) {
+    for (int j = 0; j < 3; ++j)
+      if (l->pat.var[j] < 64) *set |= UINT64_C(1) << l->pat.var[j];
+    return;
+  }
+  if (l->op->path_s.var < 64) *set |= UINT64_C(1) << l->op->path_s.var;
+  if (l->op->path_o.var < 64) *set |= UINT64_C(1) << l->op->path_o.var;
+}
+
+/* The star led by leaf best (chosen to run next; probe: whether it probes)
+ * from rows binding bound: best and the patterns on its subject that
+ * yield at most two rows each, in star[0..n); 1 when there is no star. */
+static size_t star_of(Exec *x, const Leaves *l, size_t best, bool probe, uint64_t bound, GCtx gc,
+                      size_t star[STAR_MAX]) {
+  size_t n = 1;
+  star[0] = best;
+  const Pat *head = &l->v[best].pat;
+  if (!probe || l->v[best].op || l->v[best].is_table || !exec_star_member(head, bound) ||
+      head->var[2] >= 64 || !(gc.one || x->ndflt == 1))
+    return n;
+  uint64_t objs = UINT64_C(1) << head->var[2];
+  for (size_t i = 0; i < l->n && n < STAR_MAX; ++i) {
+    const Leaf *c = &l->v[i];
+    if (i == best || c->done || c->op || c->is_table || !exec_star_member(&c->pat, bound) ||
+        c->pat.var[0] != head->var[0] || c->pat.var[2] >= 64 || (objs >> c->pat.var[2] & 1) ||
+        leaf_cost(x, c, bound, gc) > 2)
+      continue;
+    objs |= UINT64_C(1) << c->pat.var[2];
+    star[n++] = i;
+  }
+  return n;
+}
+
+/* Quads a path of links, inverse links and alternatives reads when it is
+ * scanned whole, and its number of links; false for other paths
+ * (sequences and closures make more pairs than they read). */
+static bool path_links(Exec *x, const SparqlPath *p, double *quads, int *links) {
+  switch (p->kind) {
+  case SPARQL_PATH_LINK: {
+    TrineId id;
+    uint64_t c[3] = {0, 0, 0};
+    if (exec_const_id(x, &p->iri, &id) == TRINE_OK) exec_stat(x, id, false, c);
+    *quads += (double)c[0];
+    ++*links;
+    return true;
+  }
+  case SPARQL_PATH_INV:
+    return path_links(x, p->a, quads, links);
+  case SPARQL_PATH_ALT:
+    return path_links(x, p->a, quads, links) && path_links(x, p->b, quads, links);
+  default:
+    return false;
+  }
+}
+
+/* Extend cur with a path from each row's bound end (path_extend()), or,
+ * when that many probes (one per link) would cost more than reading every
+ * link, stream all its pairs past a hash of the rows, as exec_step_pattern()
+ * does for a triple pattern. */
+static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *cur,
+                             uint64_t shared,
+                             SparqlExpr *const *fl, size_t nf, Table *next,
+                             const char **method) {
+  *method = "path";
+  uint32_t sv = op->path_s.var, ov = op->path_o.var;
+  bool sb = sv != SPARQL_NO_VAR && exec_bit(&shared, sv);
+  bool ob = ov != SPARQL_NO_VAR && exec_bit(&shared, ov);
+  double quads = 0, n = (double)cur->n;
+  int links = 0;
+  if (x->emit_cap || cur->n < 64 || sv == SPARQL_NO_VAR || ov == SPARQL_NO_VAR || sv == ov ||
+      sb == ob || !path_links(x, op->path, &quads, &links))
+    return path_extend(x, op, gc, cur, fl, nf, next);
+  double probe = exec_mostly_ascending(cur, sb ? sv : ov) ? PROBE_IN_ORDER : PROBE_JUMPING;
+  if (n * probe * links <= quads + 2 * n) return path_extend(x, op, gc, cur, fl, nf, next);
+  *method = "scan+hash join path";
+  return path_hash_join(x, op, gc, cur, sb ? sv : ov, fl, nf, next);
+}
+
+/* Whether every variable of a VALUES table is bound in every row so far
+ * and in every row of the table: joining then only keeps rows (once per
+ * equal table row), it binds nothing. */
+static bool values_bound(const Leaf *t, uint64_t bound) {
+  if (t->tvars & ~bound || t->op->nvars > 64) return false;
+  for (size_t r = 0; r < t->table.n; ++r)
+    for (size_t c = 0; c < t->op->nvars; ++c)
+      if (!exec_row(&t->table, r)[t->op->vars[c]]) return false;
+  return true;
+}
+
+/* The join of cur with a VALUES table whose variables cur binds: each row
+ * of cur once per table row equal to it on those variables. */
+static TrineStatus match_values(Exec *x, const Table *cur, const Leaf *t, SparqlExpr *const *fl,
+                                size_t nf, Table *next) {
+  exec_table_init(next, x->width);
+  const Table *v = &t->table;
+  TrineStatus st = TRINE_OK;
+  /* A big table is hashed on its variables (its rows bind them all). */
+  RowHash h = {0};
+  if (v->n > 8 && t->op->nvars <= 8 && (size_t)__builtin_popcountll(t->tvars) == t->op->nvars)
+    st = rowhash_init(x, &h, v, t->tvars);
+  for (size_t r = 0; r < cur->n && !st; ++r) {
+    if ((r & 63) == 0 && (st = exec_check_limits(x))) break;
+    const TrineId *row = exec_row(cur, r);
+    if (h.head) {
+      TrineId vals[8];
+      for (size_t k = 0; k < h.nkey; ++k) vals[k] = row[h.key[k]];
+      for (size_t j = rowhash_find(&h, vals); j != SIZE_MAX && !st; j = rowhash_next(&h, j, vals))
+        st = exec_emit(x, next, row, fl, nf);
+      continue;
+    }
+    for (size_t j = 0; j < v->n && !st; ++j) {
+      const TrineId *vr = exec_row(v, j);
+      bool eq = true;
+      for (size_t c = 0; c < t->op->nvars && eq; ++c)
+        eq = row[t->op->vars[c]] == vr[t->op->vars[c]];
+      if (eq) st = exec_emit(x, next, row, fl, nf);
+    }
+  }
+  rowhash_free(x, &h);
+  return st;
+}
+
+/* Whether no two rows of a VALUES table are equal on its variables (then
+ * a row of cur matches at most one of them). Checked for small tables. */
+static bool values_distinct(const Leaf *t) {
+  const Table *v = &t->table;
+  if (v->n > 64) return false;
+  for (size_t i = 0; i < v->n; ++i)
+    for (size_t j = 0; j < i; ++j) {
+      bool eq = true;
+      for (size_t c = 0; c < t->op->nvars && eq; ++c)
+        eq = exec_row(v, i)[t->op->vars[c]] == exec_row(v, j)[t->op->vars[c]];
+      if (eq) return false;
+    }
+  return true;
+}
+
+/* match_values() on a table of distinct rows, in place: cur keeps the rows
+ * equal to one of them that pass the filters, in order; no copy is made. */
+static TrineStatus keep_values(Exec *x, Table *cur, const Leaf *t, SparqlExpr *const *fl,
+                               size_t nf) {
+  size_t k = 0;
+  for (size_t r = 0; r < cur->n; ++r) {
+    TrineId *row = exec_row(cur, r);
+    if (!exec_values_has(&t->table, t->op, row)) continue;
+    if (nf) {
+      bool pass;
+      TrineStatus st = expr_filter(&x->ex, fl, nf, row, &pass);
+      if (st) return st;
+      if (!pass) continue;
+    }
+    if (k != r) memcpy(exec_row(cur, k), row, cur->width * sizeof *row);
+    if (++k == x->emit_cap) break;
+  }
+  cur->n = k;
+  return TRINE_OK;
+}
+
+/* A step's status is a failure, not its stop at the row cap. */
+static bool failed(TrineStatus st) { return st && st != TRINE_DONE; }
+
+TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  Leaves l = {0};
+  size_t want = x->want; /* for this group only, not the ones inside it */
+  x->want = 0;
+  bool saved_in = x->in_graph;
+  TrineId saved_g = x->graph;
+  uint64_t *fvars = calloc(nfilters + 1, sizeof *fvars);
+  bool *fdyn = calloc(nfilters + 1, sizeof *fdyn), *fdone = calloc(nfilters + 1, sizeof *fdone);
+  SparqlExpr **fl = calloc(nfilters + 1, sizeof *fl);
+  TrineStatus st = fvars && fdyn && fdone && fl ? collect_leaves(x, op, &l)
+                                                : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t f = 0; f < nfilters; ++f) expr_vars(filters[f], &fvars[f], &fdyn[f]);
+  Table cur = {0};
+  bool own = false;
+  if (!st && in) cur = *in;
+  else if (!st) { st = exec_unit_table(x, &cur); own = true; }
+  /* Operators that are not patterns: on their own, then joined (VALUES
+   * tables join when the plan says). */
+  for (size_t i = 0; i < l.n && !st; ++i) {
+    if (!l.v[i].op || l.v[i].op->kind == SPARQL_OP_PATH) continue;
+    Table t, joined;
+    if ((st = exec_op(x, l.v[i].op, gc, &t))) break;
+    if (l.v[i].op->kind == SPARQL_OP_TABLE) {
+      l.v[i].is_table = true;
+      l.v[i].table = t;
+      l.v[i].tvars = 0;
+      for (size_t c = 0; c < l.v[i].op->nvars; ++c)
+        if (l.v[i].op->vars[c] < 64) l.v[i].tvars |= UINT64_C(1) << l.v[i].op->vars[c];
+      continue;
+    }
+    st = exec_join_tables(x, &cur, &t, &joined);
+    exec_table_release(x, &t);
+    if (own) exec_table_release(x, &cur);
+    cur = joined;
+    own = true;
+    l.v[i].done = true;
+  }
+  x->in_graph = gc.one;
+  x->graph = gc.g;
+  /* Variables bound in every row: a pattern or path step binds its own. */
+  uint64_t bound = st ? 0 : exec_certain_vars(&cur);
+  for (;;) {
+    if (st) break;
+    size_t best = l.n;
+    double best_cost = 0;
+    for (size_t i = 0; i < l.n; ++i) {
+      if (l.v[i].done) continue;
+      double c = l.v[i].is_table ? table_cost(x, &l, &l.v[i], bound, gc)
+                                 : leaf_cost(x, &l.v[i], bound, gc);
+      if (best == l.n || c < best_cost) { best = i; best_cost = c; }
+    }
+    /* A triple pattern probes from each row or scans; patterns on its
+     * subject join a probing one in one step (a star). */
+    bool probing = true;
+    IndexId pref = IDX_COUNT;
+    if (best < l.n && !l.v[best].op && !l.v[best].is_table &&
+        (st = exec_probe_wins(x, &l.v[best].pat, gc, &cur, bound, &probing, &pref)))
+      break;
+    size_t star[STAR_MAX], nstar = best < l.n ? star_of(x, &l, best, probing, bound, gc, star) : 1;
+    /* Filters whose variables this step completes (the rest at the end). */
+    uint64_t after = bound;
+    for (size_t i = 0; i < nstar && best < l.n; ++i) {
+      leaf_vars(&l.v[star[i]], &after);
+      l.v[star[i]].done = i > 0;
+    }
+    /* A VALUES table the star completes is matched as it makes its rows. */
+    size_t fold = l.n;
+    for (size_t i = 0; i < l.n && nstar > 1 && fold == l.n; ++i)
+      if (!l.v[i].done && l.v[i].is_table && values_bound(&l.v[i], after) &&
+          values_distinct(&l.v[i]))
+        fold = i;
+    if (fold < l.n) l.v[fold].done = true;
+    bool last = true;
+    for (size_t i = 0; i < l.n; ++i) last &= l.v[i].done || i == best;
+    size_t nf = 0;
+    for (size_t f = 0; f < nfilters; ++f) {
+      if (fdone[f]) continue;
+      if (last || (!fdyn[f] && (fvars[f] & ~after) == 0)) {
+        fl[nf++] = filters[f];
+        fdone[f] = true;
+      }
+    }
+    Table next;
+    exec_table_init(&next, x->width);
+    double t0 = exec_prof_clock(x);
+    /* Only the first rows wanted (LIMIT over this group): the last step
+     * stops making rows once it has them. */
+    if (last && want) x->emit_cap = want;
+    if (best == l.n) { /* no pattern left: just the filters */
+      exec_table_init(&next, x->width);
+      for (size_t r = 0; r < cur.n && !st; ++r)
+        st = exec_emit(x, &next, exec_row(&cur, r), fl, nf);
+    } else if (l.v[best].is_table && values_bound(&l.v[best], bound)) {
+      size_t e = exec_prof_site(x, (const char *)l.v[best].op + 1, best_cost * (double)cur.n,
+                           "match values (%zu rows)", l.v[best].table.n);
+      if (own && values_distinct(&l.v[best])) { /* the rows stay where they are */
+        st = keep_values(x, &cur, &l.v[best], fl, nf);
+        next = cur;
+        cur = (Table){0};
+      } else {
+        st = match_values(x, &cur, &l.v[best], fl, nf, &next);
+      }
+      exec_prof_count(x, e, failed(st) ? 0 : next.n, t0);
+    } else if (l.v[best].is_table) {
+      Table joined;
+      /* site: next to the TABLE node, whose own entry counts its rows */
+      size_t e = exec_prof_site(x, (const char *)l.v[best].op + 1, best_cost * (double)cur.n,
+                           "join values (%zu rows)",
+                           l.v[best].table.n);
+      st = exec_join_tables(x, &cur, &l.v[best].table, &joined);
+      exec_prof_count(x, e, failed(st) ? 0 : joined.n, t0);
+      exec_table_init(&next, x->width);
+      for (size_t r = 0; r < joined.n && !st; ++r)
+        st = exec_emit(x, &next, exec_row(&joined, r), fl, nf);
+      exec_table_release(x, &joined);
+    } else if (nstar > 1) {
+      const Pat *pats[STAR_MAX];
+      double est = (double)cur.n;
+      for (size_t i = 0; i < nstar; ++i) {
+        pats[i] = &l.v[star[i]].pat;
+        est *= leaf_cost(x, &l.v[star[i]], bound, gc);
+      }
+      const Leaf *v = fold < l.n ? &l.v[fold] : NULL;
+      st = exec_step_star(x, pats, nstar, gc, &cur, v ? &v->table : NULL, v ? v->op : NULL, fl, nf,
+                       &next);
+      if (x->profile && !failed(st)) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+          exec_slot_text(x, f, pats[0]->var[0], 0);
+          for (size_t i = 0; i < nstar; ++i) {
+            exec_slot_text(x, f, SPARQL_NO_VAR, pats[i]->id[1]);
+            exec_slot_text(x, f, pats[i]->var[2], 0);
+          }
+          if (fold < l.n) fprintf(f, " matching values (%zu rows)", l.v[fold].table.n);
+          fclose(f);
+        }
+        size_t e = exec_prof_site(x, pats[0], est, "star gspo%s", text ? text : "");
+        exec_prof_count(x, e, next.n, t0);
+        free(text);
+      }
+    } else if (!l.v[best].op) {
+      const char *method = "probe";
+      IndexId used = IDX_COUNT; /* index_choose()'s */
+      st = exec_step_pattern(x, &l.v[best].pat, gc, &cur, bound, probing, pref, fl, nf, &next, &method,
+                        &used);
+      if (x->profile && !failed(st)) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        const Pat *pt = &l.v[best].pat;
+        int prefix;
+        unsigned mask = 1u << Q_G;
+        bool probe = strcmp(method, "probe") == 0; /* a scan binds constants only */
+        for (int j = 0; j < 3; ++j)
+          if (pt->var[j] == SPARQL_NO_VAR || (probe && exec_bit(&bound, pt->var[j])))
+            mask |= 1u << (j == 0 ? Q_S : j == 1 ? Q_P : Q_O);
+        IndexId idx = index_choose(mask, true, &prefix);
+        if (probe && used < IDX_COUNT) idx = used;
+        if (f) {
+          for (int j = 0; j < 3; ++j) exec_slot_text(x, f, pt->var[j], pt->id[j]);
+          fclose(f);
+        }
+        size_t e = exec_prof_site(x, pt, best_cost * (double)cur.n, "%s %s%s", method,
+                             index_name[idx], text ? text : "");
+        exec_prof_count(x, e, next.n, t0);
+        free(text);
+      }
+    } else {
+      const char *method = "path";
+      st = step_path(x, l.v[best].op, gc, &cur, bound, fl, nf, &next, &method);
+      exec_prof_count(x, exec_prof_site(x, l.v[best].op, best_cost * (double)cur.n, "%s", method),
+                 failed(st) ? 0 : next.n, t0);
+    }
+    x->emit_cap = 0;
+    if (st == TRINE_DONE) st = TRINE_OK; /* stopped at the cap */
+    if (own) exec_table_release(x, &cur);
+    cur = next;
+    own = true;
+    if (st || best == l.n || last) break; /* the last step took every filter */
+    l.v[best].done = true;
+    bound = l.v[best].is_table ? exec_certain_vars(&cur) : after;
+  }
+  if (!st && !own) { /* nothing evaluated: copy the input */
+    exec_table_init(out, x->width);
+    for (size_t r = 0; r < cur.n && !st; ++r) st = exec_table_push(x, out, exec_row(&cur, r));
+  } else if (!st) {
+    *out = cur;
+  } else if (own) {
+    exec_table_release(x, &cur);
+  }
+  for (size_t i = 0; i < l.n; ++i)
+    if (l.v[i].is_table) exec_table_release(x, &l.v[i].table);
+  free(l.v);
+  free(fvars);
+  free(fdyn);
+  free(fdone);
+  free(fl);
+  x->in_graph = saved_in;
+  x->graph = saved_g;
+  return st;
+}
+
+TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  Table ta, tb = {0};
+  TrineStatus st = exec_op(x, op->a, gc, &ta);
+  if (st) return st;
+  bool bind = exec_pure(op->b);
+  if (!bind) st = exec_op(x, op->b, gc, &tb);
+  exec_table_init(out, x->width);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp && !st) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  /* The right side evaluated on its own: hashed on the variables both
+   * sides bind in every row, when there are such (as MINUS does). */
+  uint64_t keys = !bind && !st && ta.n && tb.n > 8 ? exec_certain_vars(&ta) & exec_certain_vars(&tb) : 0;
+  RowHash h = {0};
+  if (keys) st = rowhash_init(x, &h, &tb, keys);
+  for (size_t i = 0; i < ta.n && !st; ++i) {
+    if ((st = exec_check_limits(x))) break;
+    const TrineId *ra = exec_row(&ta, i);
+    bool matched = false;
+    TrineId vals[8];
+    for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
+    if (bind) {
+      Table one = {.rows = (TrineId *)ra, .n = 1, .cap = 1, .width = x->width}, ext;
+      st = exec_join_group(x, op->b, gc, &one, op->exprs, op->nexprs, &ext);
+      for (size_t j = 0; j < ext.n && !st; ++j) st = exec_table_push(x, out, exec_row(&ext, j));
+      matched = ext.n > 0;
+      exec_table_release(x, &ext);
+    } else {
+      for (size_t j = keys ? rowhash_find(&h, vals) : 0; j < tb.n && !st;
+           j = keys ? rowhash_next(&h, j, vals) : j + 1) {
+        const TrineId *rb = exec_row(&tb, j);
+        if (!exec_compatible(ra, rb, x->width)) continue;
+        exec_merge(tmp, ra, rb, x->width);
+        bool pass = true;
+        if (op->nexprs) st = expr_filter(&x->ex, op->exprs, op->nexprs, tmp, &pass);
+        if (st || !pass) continue;
+        matched = true;
+        st = exec_table_push(x, out, tmp);
+      }
+    }
+    if (!st && !matched) st = exec_table_push(x, out, ra);
+  }
+  rowhash_free(x, &h);
+  free(tmp);
+  exec_table_release(x, &ta);
+  exec_table_release(x, &tb);
+  return st;
+}
+
+TrineStatus exec_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  if (exec_pure(op->a)) /* filters run inside the group, as early as possible */
+    return exec_join_group(x, op->a, gc, NULL, op->exprs, op->nexprs, out);
+  Table in;
+  TrineStatus st = exec_op(x, op->a, gc, &in);
+  if (st) return st;
+  exec_table_init(out, x->width);
+  for (size_t i = 0; i < in.n && !st; ++i)
+    st = exec_emit(x, out, exec_row(&in, i), op->exprs, op->nexprs);
+  exec_table_release(x, &in);
+  return st;
+}

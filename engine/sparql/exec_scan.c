@@ -1,0 +1,170 @@
+/*
+ * exec_scan.c -- how the executor reads the indexes: scans of a pattern in
+ * the dataset's graphs (the RDF merge of several default graphs), probes
+ * read in place, both keeping their cursors for the evaluation; the store
+ * ids of the request's constants and the statistics read so far.
+ */
+#include "exec_int.h"
+
+#include "stats.h"
+
+#include <stdlib.h>
+
+void exec_scan_cache_free(ScanCache *c) {
+  for (size_t i = 0; i < c->n; ++i) index_iter_free(c->it[i]);
+  free(c->it);
+  *c = (ScanCache){0};
+}
+
+static void probes_free(Exec *x) {
+  for (int i = 0; i < 3; ++i) {
+    index_probe_free(x->probes[i]);
+    x->probes[i] = NULL;
+  }
+}
+
+void exec_scans_close(Exec *x) {
+  if (x->scans) exec_scan_cache_free(x->scans);
+  probes_free(x);
+}
+
+/* The store id of a constant of the request, remembered by its address:
+ * join groups are planned again for each row an OPTIONAL or EXISTS probes. */
+TrineStatus exec_const_id(Exec *x, const TrineTerm *term, TrineId *id) {
+  size_t slot = ((uintptr_t)term >> 4) % (sizeof x->consts / sizeof x->consts[0]);
+  if (x->consts[slot].term == term) {
+    *id = x->consts[slot].id;
+    return *id ? TRINE_OK : TRINE_NOT_FOUND;
+  }
+  TrineStatus st = term->kind == TRINE_TERM_BLANK ? TRINE_NOT_FOUND
+                                                   : qdict_lookup(x->dict, term, id);
+  if (st && st != TRINE_NOT_FOUND) return st;
+  if (st) *id = 0;
+  x->consts[slot].term = term;
+  x->consts[slot].id = *id;
+  return st;
+}
+
+/* Counters of a predicate (c[0..2]) or a graph (c[0]), remembered. */
+void exec_stat(Exec *x, TrineId id, bool graph, uint64_t c[3]) {
+  for (size_t i = 0; i < x->nstat; ++i)
+    if (x->stat[i].id == id && x->stat[i].graph == graph) {
+      memcpy(c, x->stat[i].c, sizeof x->stat[i].c);
+      return;
+    }
+  c[0] = c[1] = c[2] = 0;
+  if (graph) stats_graph(x->txn, id, &c[0]);
+  else stats_predicate(x->txn, id, c);
+  if (x->nstat < sizeof x->stat / sizeof x->stat[0]) {
+    x->stat[x->nstat].id = id;
+    x->stat[x->nstat].graph = graph;
+    memcpy(x->stat[x->nstat++].c, c, sizeof x->stat[0].c);
+  }
+}
+
+/* A scan's callback, and the graph being scanned (for the RDF merge). */
+typedef struct {
+  Exec *x;
+  QuadFn fn;
+  void *ctx;
+  size_t gi; /* index of the default graph being scanned; 0: no merge */
+} ScanCtx;
+
+/* With several default graphs, a triple counts once (RDF merge): skip it
+ * in every graph but the first that has it. */
+static TrineStatus on_scanned(void *arg, const Quad *q) {
+  ScanCtx *c = arg;
+  Exec *x = c->x;
+  for (size_t gj = 0; gj < c->gi; ++gj) {
+    Quad probe = *q;
+    probe.v[Q_G] = x->dflt[gj];
+    IndexIter *it2;
+    bool dup = false;
+    if (index_iter_open(x->txn, &probe, 0xF, &it2) == TRINE_OK) {
+      Quad tmp;
+      dup = index_iter_next(it2, &tmp) == TRINE_ROW;
+      index_iter_free(it2);
+    }
+    if (dup) return TRINE_OK;
+  }
+  return c->fn(x, q, c->ctx);
+}
+
+/* Every quad matching q (bound positions in mask) in the graphs of gc. A
+ * callback's non-OK status (an error, or a request to stop) ends the scan
+ * and is returned. */
+TrineStatus exec_scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx,
+                             ScanCache *cache) {
+  size_t ng = gc.one ? 1 : x->ndflt;
+  if (cache && cache->it && cache->n != ng) exec_scan_cache_free(cache); /* dataset changed */
+  if (cache && !cache->it) {
+    if (!(cache->it = calloc(ng + 1, sizeof *cache->it))) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    cache->n = ng;
+  }
+  for (size_t gi = 0; gi < ng; ++gi) {
+    q.v[Q_G] = gc.one ? gc.g : x->dflt[gi];
+    IndexIter *it = cache ? cache->it[gi] : NULL;
+    TrineStatus st = it ? TRINE_OK : index_iter_open(x->txn, &q, mask | 1u << Q_G, &it);
+    if (st) return st;
+    if (cache) cache->it[gi] = it;
+    ScanCtx c = {x, fn, ctx, gc.one ? 0 : gi};
+    st = index_iter_each(it, &q, mask | 1u << Q_G, on_scanned, &c);
+    if (!cache) index_iter_free(it);
+    if (st) return st;
+  }
+  return TRINE_OK;
+}
+
+/* Scans through here keep their cursors in x->scans (a path's walk makes
+ * one small scan per node); callbacks never scan again, but if one does,
+ * that inner scan opens its own cursors. */
+TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx) {
+  if (x->scans_busy) return exec_scan_cached(x, q, mask, gc, fn, ctx, NULL);
+  if (!x->scans && !(x->scans = calloc(1, sizeof(ScanCache))))
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  x->scans_busy = true;
+  TrineStatus st = exec_scan_cached(x, q, mask, gc, fn, ctx, x->scans);
+  x->scans_busy = false;
+  return st;
+}
+
+/* A path link's probe: the quad's bound ids, where s and o sit in the
+ * records, and where its pairs go. */
+typedef struct {
+  Exec *x;
+  const Quad *q;
+  PairFn fn;
+  void *ctx;
+  int prefix, ls, lo;
+} PairProbe;
+
+static TrineStatus on_pair_match(void *ctx, size_t probe, const unsigned char *rec) {
+  (void)probe;
+  PairProbe *c = ctx;
+  TrineId s = c->ls < c->prefix ? c->q->v[Q_S] : be_get(rec + 8 * (c->ls - 1));
+  TrineId o = c->lo < c->prefix ? c->q->v[Q_O] : be_get(rec + 8 * (c->lo - 1));
+  return c->fn(c->x, c->ctx, s, o);
+}
+
+TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx) {
+  int prefix;
+  IndexId idx = index_choose(mask | 1u << Q_G, true, &prefix);
+  TrineStatus st = TRINE_OK;
+  IndexProbe *probe = x->probes_busy ? NULL : x->probes[idx];
+  if (!probe && (st = index_probe_open(x->txn, idx, &probe))) return st;
+  if (!x->probes_busy) x->probes[idx] = probe;
+  bool own = x->probes_busy; /* a callback probing again gets its own */
+  x->probes_busy = true;
+  const int *o = index_order[idx];
+  TrineId pre[4];
+  PairProbe c = {x, q, fn, ctx, prefix, 0, 0};
+  for (int i = 0; i < 4; ++i) {
+    if (i < prefix) pre[i] = q->v[o[i]];
+    if (o[i] == Q_S) c.ls = i;
+    if (o[i] == Q_O) c.lo = i;
+  }
+  st = index_probe_batch(probe, pre, 1, prefix, on_pair_match, &c);
+  if (own) index_probe_free(probe);
+  else x->probes_busy = false;
+  return st;
+}

@@ -1,0 +1,233 @@
+/*
+ * exec_table.c -- tables of rows: their memory, counted against the query's
+ * limit and taken from the store's pool when big; the cancel and timeout
+ * checks made as rows are made; rows hashed on some of their variables,
+ * and two tables joined.
+ */
+#include "exec_int.h"
+
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg) {
+  return store_error(x->txn->store, st, "%s", msg);
+}
+
+TrineStatus exec_check_limits(Exec *x) {
+  if (x->cancel && *x->cancel) return exec_fail(x, TRINE_ERR_CANCELLED, "query cancelled");
+  if (x->deadline.tv_sec && (++x->ticks & 1023) == 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > x->deadline.tv_sec ||
+        (now.tv_sec == x->deadline.tv_sec && now.tv_nsec >= x->deadline.tv_nsec))
+      return exec_fail(x, TRINE_ERR_CANCELLED, "query timed out");
+  }
+  return TRINE_OK;
+}
+
+void exec_table_free(Exec *x, Table *t) {
+  pool_put(x->pool, t->rows, t->bytes);
+  t->rows = NULL;
+  t->n = t->cap = t->bytes = 0;
+}
+
+/* Free a table and return its memory to the query's budget. */
+void exec_table_release(Exec *x, Table *t) {
+  size_t bytes = t->cap * t->width * sizeof(TrineId);
+  x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
+  exec_table_free(x, t);
+}
+
+TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
+  if (t->cap - t->n < more) {
+    size_t cap = t->cap ? t->cap * 2 : 16;
+    while (cap - t->n < more) cap *= 2;
+    size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
+    if (x->mem_used + add > x->mem_limit)
+      return store_error(x->txn->store, TRINE_ERR_FULL,
+                         "query needs more than %zu MiB of memory for its intermediate results",
+                         x->mem_limit >> 20);
+    /* From the pool: big tables reuse an earlier query's pages. */
+    size_t got;
+    TrineId *r = pool_get(x->pool, cap * t->width * sizeof *r + sizeof *r, &got);
+    if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (t->width) cap = (got - sizeof *r) / (t->width * sizeof *r);
+    if (t->n) memcpy(r, t->rows, t->n * t->width * sizeof *r);
+    pool_put(x->pool, t->rows, t->bytes);
+    x->mem_used += (cap - t->cap) * t->width * sizeof *r;
+    t->rows = r;
+    t->cap = cap;
+    t->bytes = got;
+  }
+  return TRINE_OK;
+}
+
+TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
+  TrineStatus st = exec_table_room(x, t);
+  if (st) return st;
+  TrineId *dst = exec_row(t, t->n);
+  for (size_t i = 0; i < t->width; ++i) dst[i] = row[i];
+  return exec_table_added(x, t);
+}
+
+TrineStatus exec_unit_table(Exec *x, Table *t) {
+  exec_table_init(t, x->width);
+  TrineId *zero = calloc(x->width + 1, sizeof *zero);
+  if (!zero) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (x->subst) memcpy(zero, x->subst, x->width * sizeof *zero);
+  TrineStatus st = exec_table_push(x, t, zero);
+  free(zero);
+  return st;
+}
+
+/* Variables bound in every row of t (first 64). */
+uint64_t exec_certain_vars(const Table *t) {
+  if (t->n == 0) return 0;
+  uint64_t set = ~UINT64_C(0);
+  for (size_t i = 0; i < t->n; ++i) {
+    const TrineId *r = exec_row(t, i);
+    uint64_t here = 0;
+    for (size_t v = 0; v < t->width && v < 64; ++v)
+      if (r[v]) here |= UINT64_C(1) << v;
+    set &= here;
+  }
+  return set;
+}
+
+TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
+                      SparqlExpr *const *filters, size_t nfilters) {
+  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
+  if (nfilters) {
+    bool pass;
+    TrineStatus st = expr_filter(&x->ex, filters, nfilters, row, &pass);
+    if (st || !pass) return st;
+  }
+  return exec_table_push(x, out, row);
+}
+
+TrineStatus exec_quads_push(Exec *x, Quads *qs, const Quad *q) {
+  if (qs->n == qs->cap) {
+    size_t cap = qs->cap ? qs->cap * 2 : 64;
+    Quad *n = realloc(qs->q, cap * sizeof *n);
+    if (!n) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    qs->q = n;
+    qs->cap = cap;
+  }
+  qs->q[qs->n++] = *q;
+  return TRINE_OK;
+}
+
+uint64_t exec_hash_ids(const TrineId *v, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (size_t i = 0; i < n; ++i) h = (h ^ v[i]) * 0xbf58476d1ce4e5b9u;
+  return h ^ h >> 31;
+}
+
+TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
+  *h = (RowHash){.t = t};
+  for (uint32_t v = 0; v < 64 && h->nkey < 8; ++v)
+    if (keys >> v & 1) h->key[h->nkey++] = v;
+  size_t nb = 16;
+  while (nb < t->n * 2) nb <<= 1;
+  size_t bytes = (nb + t->n + 1) * sizeof(size_t);
+  if (x->mem_used + bytes > x->mem_limit)
+    return store_error(x->txn->store, TRINE_ERR_FULL,
+                       "query needs more than %zu MiB of memory for its intermediate results",
+                       x->mem_limit >> 20);
+  h->head = malloc(nb * sizeof *h->head);
+  h->next = malloc((t->n + 1) * sizeof *h->next);
+  if (!h->head || !h->next) {
+    rowhash_free(x, h);
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  h->bytes = bytes;
+  x->mem_used += bytes;
+  h->mask = nb - 1;
+  for (size_t i = 0; i < nb; ++i) h->head[i] = SIZE_MAX;
+  for (size_t i = t->n; i-- > 0;) { /* chains in row order */
+    TrineId vals[8];
+    for (size_t k = 0; k < h->nkey; ++k) vals[k] = exec_row(t, i)[h->key[k]];
+    size_t slot = (size_t)exec_hash_ids(vals, h->nkey) & h->mask;
+    h->next[i] = h->head[slot];
+    h->head[slot] = i;
+  }
+  return TRINE_OK;
+}
+
+static bool rowhash_is(const RowHash *h, size_t row, const TrineId *vals) {
+  const TrineId *r = exec_row(h->t, row);
+  for (size_t k = 0; k < h->nkey; ++k)
+    if (r[h->key[k]] != vals[k]) return false;
+  return true;
+}
+
+size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals) {
+  for (size_t j = h->next[row]; j != SIZE_MAX; j = h->next[j])
+    if (rowhash_is(h, j, vals)) return j;
+  return SIZE_MAX;
+}
+
+size_t rowhash_find(const RowHash *h, const TrineId *vals) {
+  size_t j = h->head[(size_t)exec_hash_ids(vals, h->nkey) & h->mask];
+  return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
+}
+
+void rowhash_free(Exec *x, RowHash *h) {
+  free(h->head);
+  free(h->next);
+  h->head = h->next = NULL;
+  x->mem_used = h->bytes > x->mem_used ? 0 : x->mem_used - h->bytes;
+  h->bytes = 0;
+}
+
+/* Join two tables: hash on the variables bound in every row of both,
+ * else compare every pair. */
+TrineStatus exec_join_tables(Exec *x, const Table *a, const Table *b, Table *out) {
+  exec_table_init(out, x->width);
+  uint64_t keys = exec_certain_vars(a) & exec_certain_vars(b);
+  TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
+  if (!tmp) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = TRINE_OK;
+  if (keys && b->n > 8) { /* hash b's rows on the key variables */
+    RowHash h;
+    st = rowhash_init(x, &h, b, keys);
+    for (size_t i = 0; i < a->n && !st; ++i) {
+      if ((st = exec_check_limits(x))) break;
+      const TrineId *ra = exec_row(a, i);
+      TrineId vals[8];
+      for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
+      for (size_t j = rowhash_find(&h, vals); j != SIZE_MAX && !st; j = rowhash_next(&h, j, vals)) {
+        const TrineId *rb = exec_row(b, j);
+        if (!exec_compatible(ra, rb, x->width)) continue; /* keys past the eighth */
+        exec_merge(tmp, ra, rb, x->width);
+        st = exec_table_push(x, out, tmp);
+      }
+    }
+    rowhash_free(x, &h);
+  } else {
+    for (size_t i = 0; i < a->n && !st; ++i) {
+      if ((st = exec_check_limits(x))) break;
+      for (size_t j = 0; j < b->n && !st; ++j) {
+        const TrineId *ra = exec_row(a, i), *rb = exec_row(b, j);
+        if (!exec_compatible(ra, rb, x->width)) continue;
+        exec_merge(tmp, ra, rb, x->width);
+        st = exec_table_push(x, out, tmp);
+      }
+    }
+  }
+  free(tmp);
+  return st;
+}
+
+/* Whether row equals a row of table v (of VALUES op) on op's variables. */
+bool exec_values_has(const Table *v, const SparqlOp *op, const TrineId *row) {
+  for (size_t j = 0; j < v->n; ++j) {
+    const TrineId *vr = exec_row(v, j);
+    bool eq = true;
+    for (size_t c = 0; c < op->nvars && eq; ++c) eq = row[op->vars[c]] == vr[op->vars[c]];
+    if (eq) return true;
+  }
+  return false;
+}
