@@ -1,10 +1,10 @@
 /*
- * ntparse_bench.c -- parse speed of engine/ntparse.c with a do-nothing
+ * ntparse_bench.c -- parse speed of engine/rdf/ntparse.c with a do-nothing
  * callback; -p prints the statements as canonical N-Quads instead (handy to
  * compare with serdi). Not built by meson; from the repository root:
  *
- *   gcc -std=c11 -D_GNU_SOURCE -O2 -DNDEBUG -Iinclude -Iengine \
- *       bench/ntparse_bench.c engine/ntparse.c engine/term.c engine/status.c \
+ *   gcc -std=c11 -D_GNU_SOURCE -O2 -DNDEBUG -Iinclude -Iengine/store -Iengine/rdf \
+ *       bench/ntparse_bench.c engine/rdf/ntparse.c engine/rdf/term.c engine/store/status.c \
  *       -o /tmp/ntparse_bench
  *   /tmp/ntparse_bench [-q] [-p] [-c CHUNK] [-r RUNS] FILE...
  *
