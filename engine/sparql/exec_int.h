@@ -73,8 +73,6 @@ static inline void exec_table_init(Table *t, size_t width) { *t = (Table){.width
 
 static inline TrineId *exec_row(const Table *t, size_t i) { return t->rows + i * t->width; }
 
-/// Append a row (counted against the memory limit).
-TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row);
 
 /// Make room for more rows: exec_row(t, t->n + more - 1) may then be written.
 TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more);
@@ -117,9 +115,30 @@ static inline TrineStatus exec_row_keep(Exec *x, Table *out, SparqlExpr *const *
 /// Free a table and give its memory back to the query's budget.
 void exec_table_release(Exec *x, Table *t);
 
-/// Append row to out if it passes every filter.
-TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row, SparqlExpr *const *filters,
-                      size_t nfilters);
+/* The helpers below are inline: joins call them for every row, from
+ * every file of the executor. */
+
+/// Append a row (counted against the memory limit).
+static inline TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
+  TrineStatus st = exec_table_room(x, t);
+  if (st) return st;
+  TrineId *dst = exec_row(t, t->n);
+  for (size_t i = 0; i < t->width; ++i) dst[i] = row[i];
+  return exec_table_added(x, t);
+}
+
+/// Append row to out if it passes every filter (TRINE_DONE: the step's
+/// row cap is reached).
+static inline TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
+                                    SparqlExpr *const *filters, size_t nfilters) {
+  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
+  if (nfilters) {
+    bool pass;
+    TrineStatus st = expr_filter(&x->ex, filters, nfilters, row, &pass);
+    if (st || !pass) return st;
+  }
+  return exec_table_push(x, out, row);
+}
 
 /// Whether variable v (< 64) is in the set.
 static inline bool exec_bit(const uint64_t *set, uint32_t v) {
@@ -154,14 +173,26 @@ TrineStatus exec_unit_table(Exec *x, Table *t);
 uint64_t exec_certain_vars(const Table *t);
 
 /// A hash of n ids (rows, group keys).
-uint64_t exec_hash_ids(const TrineId *v, size_t n);
+static inline uint64_t exec_hash_ids(const TrineId *v, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15u;
+  for (size_t i = 0; i < n; ++i) h = (h ^ v[i]) * 0xbf58476d1ce4e5b9u;
+  return h ^ h >> 31;
+}
 
 /// Join two tables: hashed on the variables bound in every row of both,
 /// else every pair compared.
 TrineStatus exec_join_tables(Exec *x, const Table *a, const Table *b, Table *out);
 
 /// Whether row equals a row of v (a VALUES op's table) on op's variables.
-bool exec_values_has(const Table *v, const SparqlOp *op, const TrineId *row);
+static inline bool exec_values_has(const Table *v, const SparqlOp *op, const TrineId *row) {
+  for (size_t j = 0; j < v->n; ++j) {
+    const TrineId *vr = exec_row(v, j);
+    bool eq = true;
+    for (size_t c = 0; c < op->nvars && eq; ++c) eq = row[op->vars[c]] == vr[op->vars[c]];
+    if (eq) return true;
+  }
+  return false;
+}
 
 /**
  * The rows of a table by the values of some of their variables (bound in
@@ -179,9 +210,25 @@ typedef struct {
 } RowHash;
 
 TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys);
-size_t rowhash_find(const RowHash *h, const TrineId *vals);
-size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals);
 void rowhash_free(Exec *x, RowHash *h);
+
+static inline bool rowhash_is(const RowHash *h, size_t row, const TrineId *vals) {
+  const TrineId *r = exec_row(h->t, row);
+  for (size_t k = 0; k < h->nkey; ++k)
+    if (r[h->key[k]] != vals[k]) return false;
+  return true;
+}
+
+static inline size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals) {
+  for (size_t j = h->next[row]; j != SIZE_MAX; j = h->next[j])
+    if (rowhash_is(h, j, vals)) return j;
+  return SIZE_MAX;
+}
+
+static inline size_t rowhash_find(const RowHash *h, const TrineId *vals) {
+  size_t j = h->head[(size_t)exec_hash_ids(vals, h->nkey) & h->mask];
+  return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
+}
 
 /* ---- scans (exec_scan.c) ---- */
 

@@ -64,14 +64,6 @@ TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
   return TRINE_OK;
 }
 
-TrineStatus exec_table_push(Exec *x, Table *t, const TrineId *row) {
-  TrineStatus st = exec_table_room(x, t);
-  if (st) return st;
-  TrineId *dst = exec_row(t, t->n);
-  for (size_t i = 0; i < t->width; ++i) dst[i] = row[i];
-  return exec_table_added(x, t);
-}
-
 TrineStatus exec_unit_table(Exec *x, Table *t) {
   exec_table_init(t, x->width);
   TrineId *zero = calloc(x->width + 1, sizeof *zero);
@@ -96,17 +88,6 @@ uint64_t exec_certain_vars(const Table *t) {
   return set;
 }
 
-TrineStatus exec_emit(Exec *x, Table *out, const TrineId *row,
-                      SparqlExpr *const *filters, size_t nfilters) {
-  if (x->emit_cap && out->n >= x->emit_cap) return TRINE_DONE;
-  if (nfilters) {
-    bool pass;
-    TrineStatus st = expr_filter(&x->ex, filters, nfilters, row, &pass);
-    if (st || !pass) return st;
-  }
-  return exec_table_push(x, out, row);
-}
-
 TrineStatus exec_quads_push(Exec *x, Quads *qs, const Quad *q) {
   if (qs->n == qs->cap) {
     size_t cap = qs->cap ? qs->cap * 2 : 64;
@@ -117,12 +98,6 @@ TrineStatus exec_quads_push(Exec *x, Quads *qs, const Quad *q) {
   }
   qs->q[qs->n++] = *q;
   return TRINE_OK;
-}
-
-uint64_t exec_hash_ids(const TrineId *v, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15u;
-  for (size_t i = 0; i < n; ++i) h = (h ^ v[i]) * 0xbf58476d1ce4e5b9u;
-  return h ^ h >> 31;
 }
 
 TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
@@ -154,24 +129,6 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
     h->head[slot] = i;
   }
   return TRINE_OK;
-}
-
-static bool rowhash_is(const RowHash *h, size_t row, const TrineId *vals) {
-  const TrineId *r = exec_row(h->t, row);
-  for (size_t k = 0; k < h->nkey; ++k)
-    if (r[h->key[k]] != vals[k]) return false;
-  return true;
-}
-
-size_t rowhash_next(const RowHash *h, size_t row, const TrineId *vals) {
-  for (size_t j = h->next[row]; j != SIZE_MAX; j = h->next[j])
-    if (rowhash_is(h, j, vals)) return j;
-  return SIZE_MAX;
-}
-
-size_t rowhash_find(const RowHash *h, const TrineId *vals) {
-  size_t j = h->head[(size_t)exec_hash_ids(vals, h->nkey) & h->mask];
-  return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
 }
 
 void rowhash_free(Exec *x, RowHash *h) {
@@ -219,15 +176,4 @@ TrineStatus exec_join_tables(Exec *x, const Table *a, const Table *b, Table *out
   }
   free(tmp);
   return st;
-}
-
-/* Whether row equals a row of table v (of VALUES op) on op's variables. */
-bool exec_values_has(const Table *v, const SparqlOp *op, const TrineId *row) {
-  for (size_t j = 0; j < v->n; ++j) {
-    const TrineId *vr = exec_row(v, j);
-    bool eq = true;
-    for (size_t c = 0; c < op->nvars && eq; ++c) eq = row[op->vars[c]] == vr[op->vars[c]];
-    if (eq) return true;
-  }
-  return false;
 }

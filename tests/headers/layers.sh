@@ -57,7 +57,7 @@ END {
     else { printf "%s: \"%s\" is not a header of the tree\n", where, h; bad = 1; continue }
     fs = folder(src); fd = folder(dst)
     if (rank[fd] > rank[fs]) {
-      printf "%s: %s (%s) includes %s of %s, a higher layer\n", where, fs, rank[fs], h, fd
+      printf "%s: %s/ includes %s of %s/, a higher layer\n", where, fs, h, fd
       bad = 1
     } else if (fs == "cli" && fd != "cli" && fd != "include") {
       printf "%s: cli/ uses only include/trine.h, not %s\n", where, dst; bad = 1
