@@ -1,10 +1,9 @@
 /*
  * test_txn.c -- transactions: abort, snapshots across threads and
- * processes, one writer at a time, read-only stores, and failed loads that
- * leave the store exactly as it was.
+ * processes, one writer at a time, read-only stores. Failed loads, which
+ * must leave the store exactly as it was, are in test_txn_failed_load.c.
  */
-#include "testutil.h"
-#include "trine.h"
+#include "txn_util.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -22,16 +21,6 @@
 
 /* Helpers ------------------------------------------------------------------ */
 
-typedef TuStore Fixture;
-
-static int setup(void **state) { return tu_setup(state, "txn", NULL); }
-
-static uint64_t quads_in(TrineStore *s, TrineTxn *t) {
-  TrineStats st;
-  assert_int_equal(trine_store_stats(s, t, &st), TRINE_OK);
-  return st.quads;
-}
-
 /* Rows matching everything, counted in txn t. Returns (size_t)-1 on error,
  * so it can be used from threads without cmocka. */
 static size_t count_all(TrineTxn *t, const TrineTerm *g) {
@@ -45,19 +34,6 @@ static size_t count_all(TrineTxn *t, const TrineTerm *g) {
   return st == TRINE_DONE ? n : (size_t)-1;
 }
 
-/* N-Triples text: n statements <http://ex.org/sTAG-i> <p> "i" . */
-static char *gen_text(const char *tag, size_t from, size_t n, const char *graph, size_t *len) {
-  size_t cap = n * 128 + 1, used = 0;
-  char *buf = malloc(cap);
-  assert_non_null(buf);
-  for (size_t i = from; i < from + n; ++i)
-    used += (size_t)snprintf(buf + used, cap - used,
-                             "<http://ex.org/s%s-%zu> <http://ex.org/p%zu> \"%zu\"%s%s .\n", tag,
-                             i, i % 7, i, graph ? " " : "", graph ? graph : "");
-  *len = used;
-  return buf;
-}
-
 static void load_gen(TrineStore *s, const char *tag, size_t from, size_t n, const char *graph) {
   size_t len;
   char *text = gen_text(tag, from, n, graph, &len);
@@ -66,48 +42,6 @@ static void load_gen(TrineStore *s, const char *tag, size_t from, size_t n, cons
   assert_int_equal(ls.quads_added, n);
   free(text);
 }
-
-/* The whole store as N-Quads text and its stats, for before/after checks. */
-typedef struct {
-  char *dump;
-  size_t len;
-  TrineStats st;
-  char preds[4096];
-} Snapshot;
-
-static int pred_line(void *ctx, const TrinePredicateStats *ps) {
-  char *buf = ctx;
-  size_t n = strlen(buf);
-  snprintf(buf + n, 4096 - n, "%.*s %llu %llu %llu\n", (int)ps->predicate.value_len,
-           ps->predicate.value, (unsigned long long)ps->quads,
-           (unsigned long long)ps->subjects, (unsigned long long)ps->objects);
-  return 0;
-}
-
-static void snapshot(TrineStore *s, Snapshot *sn) {
-  sn->dump = tu_dump(s, TRINE_FORMAT_NQUADS, NULL, &sn->len);
-  assert_int_equal(trine_store_stats(s, NULL, &sn->st), TRINE_OK);
-  sn->preds[0] = '\0';
-  assert_int_equal(trine_store_predicates(s, NULL, pred_line, sn->preds), TRINE_OK);
-}
-
-static void assert_same_snapshot(const Snapshot *a, const Snapshot *b) {
-  assert_int_equal(a->len, b->len);
-  assert_memory_equal(a->dump, b->dump, a->len);
-  assert_int_equal(a->st.quads, b->st.quads);
-  assert_int_equal(a->st.terms, b->st.terms);
-  assert_int_equal(a->st.graphs, b->st.graphs);
-  assert_int_equal(a->st.default_quads, b->st.default_quads);
-  assert_string_equal(a->preds, b->preds);
-}
-
-static void snapshot_free(Snapshot *sn) { free(sn->dump); }
-
-static const char *base_data =
-    "<http://ex.org/a> <http://ex.org/p> \"1\" .\n"
-    "<http://ex.org/a> <http://ex.org/p> <http://ex.org/b> <http://ex.org/g1> .\n"
-    "_:x <http://ex.org/q> \"x\"@en <http://ex.org/g2> .\n"
-    "<http://ex.org/b> <http://ex.org/q> _:x .\n";
 
 /* Tests -------------------------------------------------------------------- */
 
@@ -504,103 +438,16 @@ static void test_txn_readonly_store_reads(void **state) {
   free(buf);
 }
 
-/* Append n copies of line to buf at *len. */
-static void append_copies(char *buf, size_t *len, const char *line, size_t n) {
-  size_t m = strlen(line);
-  for (size_t i = 0; i < n; ++i, *len += m) memcpy(buf + *len, line, m);
-}
-
-/* A syntax error deep in a big load (after more statements than a whole
- * batch) leaves the store exactly as it was: dump, stats, terms. */
-static void test_txn_failed_load_leaves_store_unchanged(void **state) {
-  Fixture *f = *state;
-  assert_int_equal(trine_store_load_buffer(f->store, "base.nq", base_data, strlen(base_data),
-                                           NULL, NULL),
-                   TRINE_OK);
-  Snapshot before, after;
-  snapshot(f->store, &before);
-  /* 5000 new statements, 2.2 M copies of one more (more than one batch of
-   * the loader), 3000 new ones in a named graph, then the error. */
-  const size_t copies = (size_t)2200 * 1000;
-  const char *rep = "<a:s> <a:p> <a:o> .\n";
-  size_t len1, len2;
-  char *head = gen_text("h", 0, 5000, NULL, &len1);
-  char *tail = gen_text("t", 0, 3000, "<http://ex.org/g1>", &len2);
-  const char *bad = "<http://ex.org/bad> <http://ex.org/p> \"unterminated .\n";
-  size_t cap = 2 * len1 + strlen(rep) * copies + len2 + strlen(bad) + 1, len = 0;
-  char *buf = malloc(cap);
-  assert_non_null(buf);
-  memcpy(buf, head, len1);
-  len = len1;
-  append_copies(buf, &len, rep, copies);
-  memcpy(buf + len, tail, len2);
-  len += len2;
-  append_copies(buf, &len, bad, 1);
-  memcpy(buf + len, head, len1); /* more good statements after the error */
-  len += len1;
-  TrineLoadStats ls;
-  assert_int_equal(trine_store_load_buffer(f->store, "big.nq", buf, len, NULL, &ls),
-                   TRINE_ERR_SYNTAX);
-  assert_int_equal(ls.quads_added, 0);
-  snapshot(f->store, &after);
-  assert_same_snapshot(&before, &after);
-  snapshot_free(&after);
-  /* Also after reopening (nothing half-written on disk). */
-  trine_store_close(f->store);
-  assert_int_equal(trine_store_open(f->dir, NULL, &f->store), TRINE_OK);
-  snapshot(f->store, &after);
-  assert_same_snapshot(&before, &after);
-  snapshot_free(&after);
-  /* The store still loads, and the same data without the error loads. */
-  size_t good = len - len1 - strlen(bad);
-  assert_int_equal(trine_store_load_buffer(f->store, "big.nq", buf, good, NULL, &ls), TRINE_OK);
-  assert_int_equal(ls.quads_read, 5000 + copies + 3000);
-  assert_int_equal(ls.quads_added, 5000 + 1 + 3000);
-  assert_int_equal(quads_in(f->store, NULL), before.st.quads + 8001);
-  free(buf);
-  free(head);
-  free(tail);
-  snapshot_free(&before);
-}
-
-/* The same with a brand-new store and a load failing at its very end. */
-static void test_txn_failed_load_into_empty_store(void **state) {
-  Fixture *f = *state;
-  Snapshot before, after;
-  snapshot(f->store, &before);
-  size_t len;
-  char *text = gen_text("e", 0, 4000, "<http://ex.org/g>", &len);
-  text = realloc(text, len + 64);
-  assert_non_null(text);
-  memcpy(text + len, "<http://ex.org/x> <http://ex.org/y> .\n", 38);
-  TrineLoadStats ls;
-  assert_int_equal(trine_store_load_buffer(f->store, "e.nq", text, len + 38, NULL, &ls),
-                   TRINE_ERR_SYNTAX);
-  snapshot(f->store, &after);
-  assert_same_snapshot(&before, &after);
-  assert_int_equal(after.st.quads, 0);
-  assert_int_equal(after.st.terms, 0);
-  assert_int_equal(after.len, 0);
-  assert_int_equal(trine_store_load_buffer(f->store, "e.nq", text, len, NULL, &ls), TRINE_OK);
-  assert_int_equal(ls.quads_added, 4000);
-  free(text);
-  snapshot_free(&before);
-  snapshot_free(&after);
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_txn_abort_discards, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_snapshot_across_threads, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_readers_during_loads, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_one_writer_at_a_time, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_writer_in_other_process, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_readonly_rejects_writes, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_readonly_store_reads, setup, tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_failed_load_leaves_store_unchanged, setup,
-                                      tu_teardown),
-      cmocka_unit_test_setup_teardown(test_txn_failed_load_into_empty_store, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_abort_discards, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_snapshot_across_threads, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_readers_during_loads, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_one_writer_at_a_time, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_writer_in_other_process, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_readonly_rejects_writes, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_readonly_store_reads, txn_setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,276 @@
+/*
+ * test_exec_bgp.c -- basic graph patterns and their joins, through the
+ * public query API (engine/sparql/exec_bgp.c and exec_pattern.c): the plan
+ * chosen (probes or scans by the order of the rows, merge and hash joins,
+ * a closing pattern probing the index its rows ascend in, a skewed class
+ * counted, subject stars) and the rows each makes, and VALUES tables on
+ * variables the patterns bind.
+ */
+#include "exec_util.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* A VALUES table whose variables the patterns bind keeps the matching
+ * rows, once per equal table row (duplicates count, as in a join); one
+ * with UNDEF still joins. */
+static void test_exec_values_on_bound_variables(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *q1 = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n "
+                   "VALUES ?n { \"7\" \"9\" \"7\" \"nope\" } }";
+  assert_int_equal(run(t->store, q1, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3);
+  const char *q4 = "SELECT * { <http://ex/s7> <http://ex/p> ?o "
+                   "VALUES ?o { <http://ex/o7> <http://ex/o8> <http://ex/o7> } }";
+  assert_int_equal(run(t->store, q4, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  assert_true(plan_has(t->store, q4, "(match values (3 rows)"));
+  const char *q2 = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n "
+                   "VALUES (?n ?s) { (\"7\" <http://ex/s7>) (\"8\" <http://ex/s7>) "
+                   "(\"9\" UNDEF) } }";
+  assert_int_equal(run(t->store, q2, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  assert_true(plan_has(t->store, q2, "(join values (3 rows)"));
+  const char *q3 = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n "
+                   "FILTER(?n != \"9\") VALUES ?n { \"7\" \"9\" } }";
+  assert_int_equal(run(t->store, q3, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1);
+  /* Distinct table rows keep the matching rows in place: 8 of 12, every
+   * third one dropped, with the group's last filter and under LIMIT. The
+   * 3000 nodes of each kind make the table cost more than the patterns. */
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; ++i)
+    fprintf(d.f, "<http://ex/o%zu> <http://ex/kind> <http://ex/k%zu> .\n", i, i % 3);
+  for (size_t i = 0; i < 12; ++i)
+    fprintf(d.f, "<http://ex/hub> <http://ex/link> <http://ex/o%zu> .\n", i);
+  text_load(t->store, "kinds", &d);
+  const char *q5 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
+                   "VALUES ?k { <http://ex/k0> <http://ex/k2> } }";
+  assert_int_equal(run(t->store, q5, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 8);
+  char *kept = column_text(t->store, q5, 0);
+  assert_string_equal(kept, "<http://ex/o0> <http://ex/o2> <http://ex/o3> <http://ex/o5> "
+                            "<http://ex/o6> <http://ex/o8> <http://ex/o9> <http://ex/o11> ");
+  free(kept);
+  assert_true(plan_has(t->store, q5, "(match values (2 rows) est 12 rows 8 ms"));
+  const char *q6 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
+                   "FILTER(BOUND(?n) && ?n != <http://ex/o2>) "
+                   "VALUES ?k { <http://ex/k0> <http://ex/k2> } }";
+  assert_int_equal(run(t->store, q6, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 7);
+  const char *q7 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
+                   "VALUES ?k { <http://ex/k0> <http://ex/k2> } } LIMIT 5";
+  assert_int_equal(run(t->store, q7, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 5);
+  /* A table of more than 8 rows is hashed; its duplicate still counts. */
+  const char *q8 = "SELECT * { <http://ex/hub> <http://ex/link> ?n . ?n <http://ex/kind> ?k "
+                   "VALUES ?k { <http://ex/k0> <http://ex/k2> <http://ex/x1> <http://ex/x2> "
+                   "<http://ex/x3> <http://ex/x4> <http://ex/x5> <http://ex/x6> <http://ex/x7> "
+                   "<http://ex/x8> <http://ex/k0> } }";
+  assert_int_equal(run(t->store, q8, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 12);
+  assert_true(plan_has(t->store, q8, "(match values (11 rows)"));
+}
+
+/* A triangle's third edge joins on two variables: a merge join on one
+ * that checks the other first. Half of the 3000 edges close it. */
+static void test_exec_merge_join_two_keys(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; ++i)
+    fprintf(d.f, "<http://ex/s%zu> <http://ex/r> \"%zu\" .\n", i, i % 2 ? (i + 1) % 3000 : i);
+  text_load(t->store, "r", &d);
+  const char *q = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n . ?s <http://ex/r> ?n }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1500);
+  assert_true(plan_has(t->store, q, "(scan+merge join gpos ?s <http://ex/r> ?n est 2 rows 1500"));
+}
+
+/* The statistics take a predicate's objects to be alike: 3301 quads of
+ * <a> over 301 classes estimate 11 members per class. The step counts the
+ * class it would scan instead: 3000 members make probing 500 rows
+ * cheaper, 1 member a scan. */
+static void test_exec_skewed_class_counted(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; ++i)
+    fprintf(d.f, "<http://ex/x%zu> <http://ex/a> <http://ex/Big> .\n"
+                 "<http://ex/x%zu> <http://ex/b> \"%zu\" .\n", i, i, i);
+  for (size_t j = 0; j < 300; ++j)
+    fprintf(d.f, "<http://ex/y%zu> <http://ex/a> <http://ex/Small%zu> .\n", j, j);
+  fprintf(d.f, "<http://ex/x7> <http://ex/a> <http://ex/Small5> .\n");
+  text_load(t->store, "classes", &d);
+  const char *big = "SELECT * { { SELECT ?x { ?x <http://ex/b> ?v } LIMIT 500 } "
+                    "?x <http://ex/a> <http://ex/Big> }";
+  assert_int_equal(run(t->store, big, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 500);
+  assert_true(
+      plan_has(t->store, big, "(probe gspo ?x <http://ex/a> <http://ex/Big> est 2 rows 500"));
+  const char *small = "SELECT * { { SELECT ?x { ?x <http://ex/b> ?v } LIMIT 500 } "
+                      "?x <http://ex/a> <http://ex/Small5> }";
+  assert_int_equal(run(t->store, small, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 1);
+  assert_true(
+      plan_has(t->store, small, "(scan+merge join gpos ?x <http://ex/a> <http://ex/Small5>"));
+}
+
+/* A pattern bound in all three positions may probe any index: rows that
+ * ascend on ?n (and jump on ?t) probe the one led by ?n. 3000 rows, 9000
+ * quads to read otherwise. */
+static void test_exec_closing_pattern_probes_in_order(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; ++i)
+    fprintf(d.f, "<http://ex/t%zu> <http://ex/r2> \"%zu\" .\n"
+                 "<http://ex/t%zu> <http://ex/r3> \"%zu\" .\n"
+                 "<http://ex/t%zu> <http://ex/r3> \"x%zu\" .\n"
+                 "<http://ex/t%zu> <http://ex/r3> \"y%zu\" .\n",
+            i, 7 * i % 3000, i, 7 * i % 3000, i, i, i, i);
+  text_load(t->store, "cycle", &d);
+  const char *q = "SELECT * { ?t <http://ex/r2> ?n . ?t <http://ex/r3> ?n }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 3000);
+  assert_true(plan_has(t->store, q, "(probe gpos ?t <http://ex/r3> ?n est 1 rows 3000"));
+}
+
+/* Scans joined by hashing the rows on the variables every row binds: a
+ * row that also binds the other end only joins a match equal there. 600
+ * rows in a jumping order, per ?o: ?s unbound (1 match), the right ?s
+ * (1), a wrong ?s (0). */
+static void test_exec_scan_hash_join_partial(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  size_t perm[200];
+  for (size_t k = 0; k < 200; ++k) perm[k] = k;
+  uint32_t seed = 12345; /* a fixed shuffle */
+  for (size_t k = 199; k > 0; --k) {
+    seed = seed * 1103515245u + 12345u;
+    size_t j = (seed >> 8) % (k + 1), tmp = perm[k];
+    perm[k] = perm[j];
+    perm[j] = tmp;
+  }
+  const char *forms[2] = {"?s (<http://ex/p>|<http://ex/nope>) ?o", "?s <http://ex/p> ?o"};
+  const char *plans[2] = {"(scan+hash join path", "(scan+hash join gpos ?s <http://ex/p> ?o"};
+  for (int f = 0; f < 2; ++f) {
+    Text q;
+    text_begin(&q);
+    fprintf(q.f, "SELECT * { VALUES (?o ?s) {");
+    for (size_t k = 0; k < 200; ++k) {
+      size_t i = perm[k];
+      fprintf(q.f, " (<http://ex/o%zu> UNDEF) (<http://ex/o%zu> <http://ex/s%zu>)"
+                   " (<http://ex/o%zu> <http://ex/s%zu>)", i, i, i, i, i + 1);
+    }
+    fprintf(q.f, " } %s }", forms[f]);
+    char *text = text_end(&q);
+    assert_int_equal(run(t->store, text, NULL, &rows), TRINE_DONE);
+    assert_int_equal(rows, 400);
+    assert_true(plan_has(t->store, text, plans[f]));
+    free(text);
+  }
+}
+
+/* Patterns on one bound subject with constant predicates join in one
+ * step (a star): each row probes them in a row of the subject's records
+ * and is made once per combination of their matches. Of 600 <o_i>, those
+ * with i % 5 == 0 lack <r1>; even ones have two <r2>. A row already
+ * binding a star's object keeps only the match equal to it. */
+static void test_exec_star(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 600; ++i) {
+    if (i % 5) fprintf(d.f, "<http://ex/o%zu> <http://ex/r1> \"a%zu\" .\n", i, i);
+    fprintf(d.f, "<http://ex/o%zu> <http://ex/r2> \"b%zu\" .\n", i, i);
+    if (i % 2 == 0) fprintf(d.f, "<http://ex/o%zu> <http://ex/r2> \"c%zu\" .\n", i, i);
+  }
+  text_load(t->store, "star", &d);
+  const char *q = "SELECT * { ?s <http://ex/p> ?o . ?o <http://ex/q> ?n . ?o <http://ex/r1> ?a . "
+                  "?o <http://ex/r2> ?b }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 720);
+  assert_true(plan_has(t->store, q, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b est 720 "
+                                    "rows 720"));
+  const char *filtered = "SELECT * { ?o <http://ex/r1> ?a . ?o <http://ex/q> ?n . "
+                         "?o <http://ex/r2> ?b FILTER(STRSTARTS(?b, \"c\")) }";
+  assert_int_equal(run(t->store, filtered, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 240);
+  const char *limit = "SELECT * { ?o <http://ex/r1> ?a . ?o <http://ex/q> ?n . "
+                      "?o <http://ex/r2> ?b } LIMIT 5";
+  assert_int_equal(run(t->store, limit, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 5);
+  const char *partial = "SELECT ?n ?b { VALUES (?o ?b) { (<http://ex/o2> \"b2\") "
+                        "(<http://ex/o2> \"nope\") (<http://ex/o4> UNDEF) } "
+                        "?o <http://ex/q> ?n . ?o <http://ex/r2> ?b }";
+  char *got = column_text(t->store, partial, 1);
+  assert_string_equal(got, "\"b2\" \"b4\" \"c4\" ");
+  free(got);
+  assert_true(plan_has(t->store, partial, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b"));
+  /* No match at all in a batch (clang's UBSan once flagged NULL + 0). */
+  const char *none = "SELECT * { VALUES ?o { <http://ex/s1> } ?o <http://ex/q> ?n . "
+                     "?o <http://ex/r2> ?b }";
+  assert_int_equal(run(t->store, none, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 0);
+  assert_true(plan_has(t->store, none, "(star gspo ?o <http://ex/q> ?n <http://ex/r2> ?b"));
+  /* One predicate twice: each pattern gets every match (o2 has two r2,
+   * o3 one: 4 + 1 rows). */
+  const char *twice = "SELECT * { VALUES ?o { <http://ex/o2> <http://ex/o3> } "
+                      "?o <http://ex/q> ?n . ?o <http://ex/r2> ?b . ?o <http://ex/r2> ?c }";
+  assert_int_equal(run(t->store, twice, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 5);
+  assert_true(plan_has(t->store, twice, "<http://ex/r2> ?b <http://ex/r2> ?c est"));
+  /* A VALUES table the star completes is matched as its rows are made. */
+  const char *values = "SELECT ?b { VALUES ?o { <http://ex/o2> <http://ex/o3> <http://ex/o4> "
+                       "<http://ex/o7> } ?o <http://ex/q> ?n . ?o <http://ex/r2> ?b "
+                       "VALUES ?b { \"b2\" \"c4\" \"b7\" \"zz\" } }";
+  got = column_text(t->store, values, 0);
+  assert_string_equal(got, "\"b2\" \"c4\" \"b7\" ");
+  free(got);
+  assert_true(plan_has(t->store, values, "?b matching values (4 rows) est"));
+}
+
+/* Probes in ascending order stay on a page; in random order each descends
+ * the B-tree, so 500 of them cost more than reading the 3000 records. */
+static void test_exec_probe_order_decides_plan(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *in_order = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } LIMIT 500 } "
+                         "?o <http://ex/q> ?n }";
+  assert_int_equal(run(t->store, in_order, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 500);
+  assert_true(plan_has(t->store, in_order, "(probe gspo ?o <http://ex/q> ?n"));
+  const char *jumping = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } ORDER BY RAND() "
+                        "LIMIT 500 } ?o <http://ex/q> ?n }";
+  assert_int_equal(run(t->store, jumping, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 500);
+  assert_true(plan_has(t->store, jumping, "(scan+hash join gpos ?o <http://ex/q> ?n"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_star, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, exec_setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_skewed_class_counted, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, exec_setup, tu_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
