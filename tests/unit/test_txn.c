@@ -414,7 +414,7 @@ static void test_txn_readonly_rejects_writes(void **state) {
 }
 
 /* A read-only store can be read: scans, dump, statistics.
- * Regression: init_layout() in engine/store.c aborts the read-only
+ * Regression: init_layout() in engine/store/store.c aborts the read-only
  * transaction that opened the databases, which closes the DBI handles, so
  * every later cursor fails with EINVAL and trine_store_stats() reports 0. */
 static void test_txn_readonly_store_reads(void **state) {
