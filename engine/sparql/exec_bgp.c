@@ -41,6 +41,7 @@ typedef struct {
   Pat pat;                    /* a triple pattern */
   Table table;                /* a VALUES table, evaluated up front */
   uint64_t tvars;             /* its variables (first 64) */
+  uint64_t tbound;            /* those bound in every row of the table (not UNDEF) */
   double fan[2];              /* a path's rows from its bound subject, object */
   bool is_table, done;
 } Leaf;
@@ -140,7 +141,7 @@ static double table_cost(Exec *x, const Leaves *ls, const Leaf *t, uint64_t boun
     const Leaf *l = &ls->v[i];
     if (l->done || l->is_table || (l->op && l->op->kind != SPARQL_OP_PATH)) continue;
     if (!leaf_uses(l, t->tvars)) continue;
-    double c = leaf_cost(x, l, bound | t->tvars, gc);
+    double c = leaf_cost(x, l, bound | t->tbound, gc);
     if (best < 0 || c < best) best = c;
   }
   /* Its own rows count as well: they are made before the pattern runs. */
@@ -149,8 +150,8 @@ static double table_cost(Exec *x, const Leaves *ls, const Leaf *t, uint64_t boun
 }
 
 static void leaf_vars(const Leaf *l, uint64_t *set) {
-  if (l->is_table) {
-    *set |= l->tvars;
+  if (l->is_table) { /* an UNDEF leaves a variable unbound: filters wait */
+    *set |= l->tbound;
     return;
   }
   if (!l->op) {
@@ -343,6 +344,7 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
       l.v[i].tvars = 0;
       for (size_t c = 0; c < l.v[i].op->nvars; ++c)
         if (l.v[i].op->vars[c] < 64) l.v[i].tvars |= UINT64_C(1) << l.v[i].op->vars[c];
+      l.v[i].tbound = l.v[i].tvars & exec_certain_vars(&t);
       continue;
     }
     st = exec_join_tables(x, &cur, &t, &joined);

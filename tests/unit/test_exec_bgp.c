@@ -21,6 +21,27 @@
 /* A VALUES table whose variables the patterns bind keeps the matching
  * rows, once per equal table row (duplicates count, as in a join); one
  * with UNDEF still joins. */
+/* A group's filters apply to the whole group (SPARQL 1.1, 18.2.2.6): a
+ * VALUES variable that is UNDEF in some row is not bound by the table,
+ * so a filter reading it waits for the pattern that binds it. Each form
+ * returned no rows when the table was counted as binding ?x. */
+static void test_exec_values_undef_filter_waits(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  static const char *const queries[] = {
+      "SELECT * { ?x <http://ex/p> ?y . FILTER(isIRI(?x)) VALUES ?x { UNDEF } }",
+      "SELECT * { ?x <http://ex/p> ?y . FILTER(isIRI(?x)) VALUES (?x ?z) { (UNDEF <http://ex/s3>) } }",
+      "SELECT * { ?x <http://ex/p> ?y . FILTER(isIRI(?x)) { VALUES ?x { UNDEF } } }",
+      "SELECT * { ?x <http://ex/p>/<http://ex/q> ?y . FILTER(isIRI(?x)) VALUES ?x { UNDEF } }",
+      "SELECT * { ?x <http://ex/p> ?y . FILTER(isIRI(?x)) VALUES ?x { UNDEF <http://ex/s3> } }",
+  };
+  static const size_t expect[] = {3000, 3000, 3000, 3000, 3001};
+  for (size_t i = 0; i < sizeof queries / sizeof *queries; ++i) {
+    assert_int_equal(run(t->store, queries[i], NULL, &rows), TRINE_DONE);
+    if (rows != expect[i]) fail_msg("%s: %zu rows, expected %zu", queries[i], rows, expect[i]);
+  }
+}
+
 static void test_exec_values_on_bound_variables(void **state) {
   TuStore *t = *state;
   size_t rows;
@@ -264,6 +285,7 @@ static void test_exec_probe_order_decides_plan(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_values_undef_filter_waits, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_star, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, exec_setup, tu_teardown),
