@@ -85,7 +85,11 @@ static void put(char **o, const char *s, size_t n) {
 
 char *sparql_iri_resolve(SparqlArena *a, const char *base, const char *ref,
                          size_t ref_len) {
-  if (!base) return sparql_arena_strndup(a, ref, ref_len);
+  /* Without a base, an absolute reference still resolves (5.2.2 removes
+   * its dot segments): the same IRI whether the request has a base or not.
+   * A relative one cannot, and stays as written. */
+  if (!base && !sparql_iri_is_absolute(ref, ref_len)) return sparql_arena_strndup(a, ref, ref_len);
+  if (!base) base = "";
   size_t base_len = strlen(base);
   Ref b = split(base, base_len), r = split(ref, ref_len), t;
   memset(&t, 0, sizeof t);

@@ -276,6 +276,40 @@ static void expect_error(const char *q, const char *needle) {
   free(msg);
 }
 
+/* Every IRI is resolved against the base (RFC 3986 5.2.2, which removes the
+ * dot segments of an absolute reference too), whether or not the request
+ * has one; percent-escapes are kept (no 6.2.2 normalisation, SPARQL 1.1
+ * 4.1.1.2) and a prefixed name is the prefix's IRI and the local part
+ * concatenated (4.1.1.1). A relative IRI without any base stays as written. */
+static void test_sparql_iris_resolved_with_or_without_base(void **state) {
+  (void)state;
+  const char *q = "PREFIX ex: <http://a/b/../c/> "
+                  "SELECT * { ex:x <http://a/./p> <http://a/%7e/../y> . ex:a\\/..\\/z ?p <r> }";
+  const char *expected = "(project (?p) (bgp (triple <http://a/c/x> <http://a/p> <http://a/y>) "
+                         "(triple <http://a/c/a/../z> ?p <r>)))";
+  const char *with_base = "(project (?p) (bgp (triple <http://a/c/x> <http://a/p> <http://a/y>) "
+                          "(triple <http://a/c/a/../z> ?p <http://base/r>)))";
+  const char *bases[] = {NULL, "http://base/q.rq"};
+  for (int i = 0; i < 2; ++i) {
+    SparqlRequest *r = NULL;
+    TrineError err;
+    if (sparql_parse("q", q, strlen(q), bases[i], &r, &err) != TRINE_OK)
+      fail_msg("rejected: %s", err.message);
+    char *text = printed(r);
+    assert_string_equal(text, i ? with_base : expected);
+    free(text);
+    sparql_request_free(r);
+  }
+  const char *kept = "SELECT * { <http://a/%7e/x> ?p ?o }";
+  SparqlRequest *r = NULL;
+  TrineError err;
+  assert_int_equal(sparql_parse("q", kept, strlen(kept), NULL, &r, &err), TRINE_OK);
+  char *text = printed(r);
+  assert_string_equal(text, "(project (?p ?o) (bgp (triple <http://a/%7e/x> ?p ?o)))");
+  free(text);
+  sparql_request_free(r);
+}
+
 static void test_sparql_deep_nesting_is_an_error(void **state) {
   (void)state;
   char *q = repeat("SELECT * { FILTER(", "(", 10000, "?x) }");
@@ -402,6 +436,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sparql_error_messages),
     cmocka_unit_test(test_sparql_algebra_translation),
+    cmocka_unit_test(test_sparql_iris_resolved_with_or_without_base),
     cmocka_unit_test(test_sparql_deep_nesting_is_an_error),
     cmocka_unit_test(test_sparql_long_flat_lists_parse),
     cmocka_unit_test(test_sparql_columns_count_characters),
