@@ -344,16 +344,16 @@ static int run_query(Shell *sh, const char *text) {
   trine_query_free(q);
   fflush(sh->out);
   double secs = now() - t0;
-  if (shell_interrupted || st == TRINE_ERR_CANCELLED) {
-    bool by_user = shell_interrupted;
-    shell_interrupted = 0;
+  /* What is said follows from what happened: a Ctrl-C that came after the
+   * request finished (an update committed) changed nothing. */
+  bool by_user = shell_interrupted;
+  shell_interrupted = 0;
+  if (st == TRINE_ERR_CANCELLED && by_user) {
     clearerr(sh->out);
-    if (by_user) {
-      fprintf(sh->err, "%sinterrupted: the query was cancelled%s\n", sh->interactive ? "\n" : "",
-              update ? ", the store is unchanged" : "");
-      sh->errors++;
-      return 1;
-    }
+    fprintf(sh->err, "%sinterrupted: the %s was cancelled%s\n", sh->interactive ? "\n" : "",
+            update ? "update" : "query", update ? ", the store is unchanged" : "");
+    sh->errors++;
+    return 1;
   }
   if (st) {
     /* Positioned errors went through the sink; others are said here. */

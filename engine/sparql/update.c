@@ -70,6 +70,13 @@ static TrineStatus instantiate(Exec *x, const SparqlQuad *t, const TrineId *row,
   return TRINE_OK;
 }
 
+/* Cancel and the timeout, every 64 quads written: an update deleting a
+ * million quads takes seconds, and must stop (its transaction aborted)
+ * when asked to. */
+static TrineStatus written(Exec *x, size_t i) {
+  return (i & 63) == 0 ? exec_check_limits(x) : TRINE_OK;
+}
+
 /* Templates x solutions -> quads (with query ids). */
 static TrineStatus collect(Exec *x, const SparqlQuad *tpl, size_t n, const Table *sol,
                            TrineId with, Quads *out) {
@@ -79,6 +86,7 @@ static TrineStatus collect(Exec *x, const SparqlQuad *tpl, size_t n, const Table
   TrineStatus st = TRINE_OK;
   size_t rows = sol ? sol->n : 1;
   for (size_t r = 0; r < rows && !st; ++r) {
+    if ((st = written(x, r))) break;
     const TrineId *row = sol ? sol->rows + r * sol->width : NULL;
     memset(blanks, 0, nblanks * sizeof *blanks);
     for (size_t i = 0; i < n && !st; ++i) {
@@ -94,6 +102,8 @@ static TrineStatus collect(Exec *x, const SparqlQuad *tpl, size_t n, const Table
 
 static TrineStatus remove_all(Exec *x, const Quads *qs) {
   for (size_t i = 0; i < qs->n; ++i) {
+    TrineStatus cs = written(x, i);
+    if (cs) return cs;
     const Quad *q = &qs->q[i];
     bool temp = false;
     for (int k = 0; k < 4; ++k) temp |= id_kind(q->v[k]) == IDK_TEMP;
@@ -106,6 +116,8 @@ static TrineStatus remove_all(Exec *x, const Quads *qs) {
 
 static TrineStatus insert_all(Exec *x, const Quads *qs) {
   for (size_t i = 0; i < qs->n; ++i) {
+    TrineStatus cs = written(x, i);
+    if (cs) return cs;
     Quad q;
     for (int k = 0; k < 4; ++k) {
       TrineStatus st = store_id(x, qs->q[i].v[k], &q.v[k]);
@@ -124,8 +136,8 @@ static TrineStatus graph_quads(Exec *x, TrineId g, Quads *out) {
   TrineStatus st = index_iter_open(x->txn, &pat, 1u << Q_G, &it);
   if (st) return st;
   Quad q;
-  while ((st = index_iter_next(it, &q)) == TRINE_ROW)
-    if ((st = exec_quads_push(x, out, &q))) break;
+  for (size_t i = 0; (st = index_iter_next(it, &q)) == TRINE_ROW; ++i)
+    if ((st = written(x, i)) || (st = exec_quads_push(x, out, &q))) break;
   index_iter_free(it);
   return st == TRINE_DONE ? TRINE_OK : st;
 }
@@ -221,6 +233,7 @@ static TrineStatus op_transfer(Exec *x, const SparqlUpdate *u) {
   if (src != UINT64_MAX) st = graph_quads(x, src, &qs);
   if (!st && u->kind != SPARQL_UP_ADD) st = clear_graph(x, dst);
   for (size_t i = 0; i < qs.n && !st; ++i) {
+    if ((st = written(x, i))) break;
     Quad q = qs.q[i];
     q.v[Q_G] = dst;
     st = index_add(x->txn, &q);
@@ -304,6 +317,12 @@ static char *file_path(const TrineTerm *iri) {
   return path;
 }
 
+/* The loader's progress: a non-zero answer cancels the load. */
+static int load_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
+  (void)bytes, (void)total, (void)quads;
+  return exec_check_limits(ctx) != TRINE_OK;
+}
+
 /* LOAD <file:...> [INTO GRAPH g], in this request's transaction. */
 static TrineStatus op_load(Exec *x, const SparqlUpdate *u) {
   char *path = file_path(&u->target);
@@ -311,7 +330,8 @@ static TrineStatus op_load(Exec *x, const SparqlUpdate *u) {
     return store_error(x->txn->store, TRINE_ERR_UNSUPPORTED,
                        "LOAD <%s>: only file: IRIs can be loaded (no network access)",
                        u->target.value);
-  TrineLoadOptions o = {.graph = u->dest.kind == TRINE_TERM_IRI ? &u->dest : NULL};
+  TrineLoadOptions o = {.graph = u->dest.kind == TRINE_TERM_IRI ? &u->dest : NULL,
+                        .progress = load_progress, .progress_ctx = x};
   TrineStatus st = load_file_in(x->txn, path, &o, NULL);
   free(path);
   return st == TRINE_NOT_FOUND ? TRINE_ERR_IO : st; /* a missing file is an error here */

@@ -207,6 +207,30 @@ else
   want "the cancelled load left the store unchanged" "quads:          3000"
 fi
 
+# A long update: Ctrl-C aborts its transaction, and what the shell says is
+# what happened. DELETE WHERE of 600,000 quads spends its time writing,
+# which did not look at Ctrl-C: the update committed and the shell said
+# the store was unchanged.
+"$TRINE" bigdel ".load big.nt" || bad "bigdel load" "failed"
+session bigdel <<'EOF2'
+wait trine> 
+line DELETE WHERE { ?s ?p ?o };
+sleep 1000
+send \x03
+wait trine> 
+line .stats
+wait quads:
+wait trine> 
+send \x04
+EOF2
+if has "quads:          600000"; then
+  want "Ctrl-C cancels an update" "interrupted: the update was cancelled, the store is unchanged"
+elif has "unchanged"; then
+  bad "Ctrl-C during an update" "the update committed, yet the shell said the store was unchanged"
+else
+  ok "Ctrl-C during an update # SKIP the update finished before the Ctrl-C"
+fi
+
 # --- every dot-command on the terminal ---------------------------------------------------------
 printf 'SELECT ("from a script" AS ?x) WHERE {}\n' >script.rq
 session st <<'EOF2'

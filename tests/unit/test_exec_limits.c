@@ -126,6 +126,38 @@ static void test_exec_cancel_before_step(void **state) {
   trine_query_free(q);
 }
 
+/* An update asked to stop before its first step stops: its transaction is
+ * aborted and the store holds exactly what it held. Each of these
+ * operations writes without evaluating a WHERE clause (which checked the
+ * request to stop before), so each ran to its end and committed. */
+static void test_exec_update_cancelled(void **state) {
+  TuStore *t = *state;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/more.nt", t->dir);
+  const char *nt = "<http://ex/a> <http://ex/b> <http://ex/c> .\n";
+  tu_write_file(path, nt, strlen(nt));
+  char load[4200];
+  snprintf(load, sizeof load, "LOAD <file://%s>", path);
+  const char *requests[] = {
+      "INSERT DATA { <http://ex/n1> <http://ex/p> <http://ex/n2> }",
+      "CLEAR DEFAULT", "DROP ALL", "COPY DEFAULT TO <http://ex/g>",
+      "ADD DEFAULT TO <http://ex/g>", load,
+  };
+  for (size_t i = 0; i < sizeof requests / sizeof *requests; ++i) {
+    TrineQuery *q;
+    assert_int_equal(trine_query_prepare(t->store, requests[i], strlen(requests[i]), NULL, &q),
+                     TRINE_OK);
+    trine_query_cancel(q);
+    TrineStatus st = trine_query_step(q);
+    if (st != TRINE_ERR_CANCELLED) fail_msg("%s: status %s", requests[i], trine_strerror(st));
+    trine_query_free(q);
+    TrineStats stats;
+    assert_int_equal(trine_store_stats(t->store, NULL, &stats), TRINE_OK);
+    assert_int_equal(stats.quads, 6000);
+    assert_int_equal(stats.graphs, 0);
+  }
+}
+
 static void test_exec_timeout(void **state) {
   TuStore *t = *state;
   size_t rows;
@@ -206,6 +238,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_update_cancelled, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_timeout, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_concurrent_queries, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_blank_labels_stable, exec_setup, tu_teardown),
