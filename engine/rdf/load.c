@@ -248,11 +248,18 @@ static TrineStatus flush_batch(Writer *w) {
   return st;
 }
 
+/* Quads in a batch: BATCH_QUADS unless a test asked for fewer, so that it
+ * can cross batches without writing millions of statements. */
+static size_t batch_quads(const Writer *w) {
+  size_t n = w->txn->store->batch_quads;
+  return n && n < BATCH_QUADS ? n : BATCH_QUADS;
+}
+
 /* Grow the batch arrays on demand, so small loads stay small. */
 static TrineStatus reserve(Writer *w) {
   if (w->n < w->cap) return TRINE_OK;
   size_t cap = w->cap ? w->cap * 2 : 4096;
-  if (cap > BATCH_QUADS) cap = BATCH_QUADS;
+  if (cap > batch_quads(w)) cap = batch_quads(w);
   Quad *q = realloc(w->q, cap * sizeof *q);
   if (q) w->q = q;
   Quad *s = q ? realloc(w->scr, cap * sizeof *s) : NULL;
@@ -281,7 +288,7 @@ static TrineStatus take_block(Writer *w, const Block *b) {
       if (st) return st;
     }
     w->read++;
-    if (++w->n == BATCH_QUADS || dict_cache_bytes(w->cache) > BATCH_CACHE_BYTES)
+    if (++w->n == batch_quads(w) || dict_cache_bytes(w->cache) > BATCH_CACHE_BYTES)
       if ((st = flush_batch(w))) return st;
   }
   return TRINE_OK;

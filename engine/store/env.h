@@ -41,6 +41,7 @@ struct TrineStoreImpl {
   void *sink_ctx;
   char errmsg[1024];
   uint64_t (*hash)(const void *data, size_t len); ///< term hash (tests swap it)
+  size_t batch_quads; ///< the loader's batch (0: its default; tests make it small)
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
 };
 
