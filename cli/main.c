@@ -102,10 +102,44 @@ void shell_load_prefixes(Shell *sh) {
     add_prefix(sh, known_prefixes[2 * i], known_prefixes[2 * i + 1]);
 }
 
+/* Whether a store path that does not exist is a query or a dot-command
+ * given without a store (trine 'SELECT ...' made a directory of that name). */
+static bool looks_like_request(const char *arg) {
+  if (access(arg, F_OK) == 0) return false;
+  if (strpbrk(arg, " \t\n{}")) return true;
+  if (arg[0] != '.' || !isalpha((unsigned char)arg[1])) return false;
+  size_t n = strlen(arg + 1);
+  for (size_t i = 0; shell_command_name(i); ++i)
+    if (strncmp(shell_command_name(i), arg + 1, n) == 0) return true;
+  return false;
+}
+
+/* A write waiting for another process's writer says so once, and stops
+ * waiting on Ctrl-C. */
+static int on_busy(void *ctx, unsigned waited_ms) {
+  Shell *sh = ctx;
+  if (waited_ms == 0) sh->busy_said = false;
+  if (waited_ms >= 200 && !sh->busy_said) {
+    fprintf(sh->err, "waiting for another writer to finish...%s\n",
+            sh->interactive ? " (Ctrl-C stops waiting)" : "");
+    sh->busy_said = true;
+  }
+  return shell_interrupted != 0;
+}
+
+/* Open the store at path for the shell (a new store is said on a terminal). */
+static TrineStatus open_store(Shell *sh, const char *path, TrineStore **out) {
+  TrineOptions opts = {.flags = sh->readonly ? TRINE_OPEN_READONLY : 0,
+                       .busy = on_busy, .busy_ctx = sh};
+  TrineStatus st = trine_store_open(path, &opts, out);
+  if (!st && trine_store_created(*out) && isatty(STDERR_FILENO))
+    fprintf(sh->err, "created a new store in %s\n", path);
+  return st;
+}
+
 int shell_open(Shell *sh, const char *path) {
-  TrineOptions opts = {.flags = sh->readonly ? TRINE_OPEN_READONLY : 0};
   TrineStore *store;
-  if (trine_store_open(path, &opts, &store)) {
+  if (open_store(sh, path, &store)) {
     shell_error(sh, "%s", trine_open_errmsg());
     return 1;
   }
@@ -646,8 +680,9 @@ int main(int argc, char **argv) {
   }
   if (optind >= argc) return usage_error("missing STORE");
   const char *store_path = argv[optind++];
-  TrineOptions opts = {.flags = sh.readonly ? TRINE_OPEN_READONLY : 0};
-  if (trine_store_open(store_path, &opts, &sh.store)) {
+  if (looks_like_request(store_path))
+    return usage_error("the first argument is the store: trine STORE [QUERY | .COMMAND]...");
+  if (open_store(&sh, store_path, &sh.store)) {
     fprintf(stderr, "trine: %s\n", trine_open_errmsg());
     return 1;
   }

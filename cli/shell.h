@@ -18,6 +18,7 @@ typedef struct {
   bool readonly;
   bool bail;        ///< stop at the first error
   bool interactive; ///< stdin and stderr are terminals
+  bool busy_said;   ///< "waiting for another writer" was said for this wait
   FILE *out;        ///< results (stdout or .output FILE)
   FILE *err;        ///< messages
   char *out_path;   ///< the .output file, NULL for stdout

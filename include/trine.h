@@ -142,25 +142,43 @@ enum {
   TRINE_OPEN_NOCREATE = 1u << 1  ///< Fail with TRINE_NOT_FOUND if missing.
 };
 
+/**
+ * Called while a write transaction waits for another process's writer
+ * (one store has one writer at a time), about every 50 ms, with the time
+ * waited so far. Return 0 to go on waiting, non-zero to give up: the
+ * write then fails with TRINE_ERR_BUSY.
+ */
+typedef int (*TrineBusyFn)(void *ctx, unsigned waited_ms);
+
 /// Options for trine_store_open(); a zeroed struct gives the defaults.
 typedef struct {
   unsigned flags;          ///< TRINE_OPEN_* bits.
   TrineErrorSink sink;     ///< Optional error sink, see TrineErrorSink.
   void *sink_ctx;          ///< Passed to sink.
+  TrineBusyFn busy;        ///< Optional: told while a write waits (NULL: wait silently).
+  void *busy_ctx;          ///< Passed to busy.
 } TrineOptions;
 
 /**
- * Open (creating if missing, unless read-only) the store in directory path.
+ * Open the store in directory path, creating it (unless read-only or
+ * TRINE_OPEN_NOCREATE) when path does not exist or is an empty directory.
+ * A directory holding other files is not a store: TRINE_ERR_ARG. Opening
+ * takes no writer's lock, so it does not wait behind a load.
  * @param[in] opts may be NULL for the defaults.
  * @param[out] out the store; close it with trine_store_close().
- * @return TRINE_OK, TRINE_NOT_FOUND, TRINE_ERR_IO, TRINE_ERR_CORRUPT,
- *         TRINE_ERR_BUSY or TRINE_ERR_NOMEM. On error *out is NULL and, when
+ * @return TRINE_OK, TRINE_NOT_FOUND, TRINE_ERR_ARG, TRINE_ERR_IO,
+ *         TRINE_ERR_CORRUPT, TRINE_ERR_BUSY or TRINE_ERR_NOMEM. On error
+ *         *out is NULL and, when
  *         no sink is given, the message is printed nowhere; use
  *         trine_open_errmsg() to read it.
  */
 TRINE_API TrineStatus trine_store_open(const char *path,
                                        const TrineOptions *opts,
                                        TrineStore **out);
+
+/// Whether trine_store_open() created this store (the path was new or an
+/// empty directory).
+TRINE_API bool trine_store_created(const TrineStore *store);
 
 /// The message of the last failed trine_store_open() in this thread.
 TRINE_API const char *trine_open_errmsg(void);
@@ -186,9 +204,11 @@ typedef struct TrineTxnImpl TrineTxn;
 
 /**
  * Begin a transaction. A write transaction waits for any other writer
- * (in this or another process); readers never wait and see a snapshot.
+ * (in this or another process), telling TrineOptions.busy while it waits;
+ * readers never wait and see a snapshot.
  * @param[out] out free it with trine_txn_commit() or trine_txn_abort().
- * @return TRINE_OK, TRINE_ERR_READONLY, TRINE_ERR_BUSY, TRINE_ERR_IO.
+ * @return TRINE_OK, TRINE_ERR_READONLY, TRINE_ERR_BUSY (the busy callback
+ *         gave up), TRINE_ERR_IO.
  */
 TRINE_API TrineStatus trine_txn_begin(TrineStore *store, bool write,
                                       TrineTxn **out);

@@ -37,6 +37,9 @@ struct TrineStoreImpl {
   MDB_dbi stats;     ///< "T", 'g'+id, 'p'+id -> counters
   MDB_dbi idx[IDX_COUNT];
   bool readonly;
+  bool created;      ///< trine_store_open() made this store
+  TrineBusyFn busy;  ///< called while a write waits for another writer
+  void *busy_ctx;
   TrineErrorSink sink;
   void *sink_ctx;
   char errmsg[1024];
@@ -69,6 +72,7 @@ struct TrineTxnImpl {
   TermReader terms;       ///< term reader of dict_term() and of lookups by value
   TermBuilder *builder;   ///< the block new terms go to (write txns)
   uint64_t new_terms;     ///< terms added (write txns)
+  int lock_fd;            ///< the data file, flock()ed by a writer (-1: none)
 };
 
 /// Record an error on the store (and send it to the sink). Returns status.

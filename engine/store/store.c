@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 /* Format 2: terms in blocks (termstore.h). Format 1 kept one id2term
@@ -70,9 +71,23 @@ static TrineStatus format1_readonly(TrineStore *s) {
                      FORMAT_VERSION);
 }
 
+/* Whether the store already has this format's databases: then they are
+ * opened in a read transaction, which does not wait behind a writer (a
+ * load may hold the writer's lock for minutes). */
+static bool layout_ready(TrineStore *s) {
+  MDB_txn *txn;
+  if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) return false;
+  if (open_dbis(s, txn, 0) || store_meta_get(txn, s->meta, "format") != FORMAT_VERSION) {
+    mdb_txn_abort(txn);
+    return false;
+  }
+  return mdb_txn_commit(txn) == 0; /* committed: the handles stay open */
+}
+
 /* Create the named databases and stamp the format on a new store; check the
  * format of an existing one (upgrading format 1 when writable). */
 static TrineStatus init_layout(TrineStore *s) {
+  if (!s->readonly && layout_ready(s)) return TRINE_OK;
   MDB_txn *txn;
   unsigned create = s->readonly ? 0 : MDB_CREATE;
   int rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
@@ -120,19 +135,51 @@ static TrineStatus init_layout(TrineStore *s) {
   return rc ? store_mdb_error(s, rc, "cannot initialise store") : TRINE_OK;
 }
 
+/* Whether directory path holds a store (data.mdb), nothing, or other files. */
+typedef enum { DIR_STORE, DIR_EMPTY, DIR_OTHER } DirKind;
+
+static DirKind dir_kind(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return DIR_OTHER;
+  DirKind k = DIR_EMPTY;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strcmp(e->d_name, "data.mdb") == 0) {
+      k = DIR_STORE;
+      break;
+    }
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) k = DIR_OTHER;
+  }
+  closedir(d);
+  return k;
+}
+
+/* A store is created only where nothing is: a new path or an empty
+ * directory, never among other files (trine /etc 'ASK {}' wrote data.mdb
+ * into /etc). */
 static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) {
+  bool may_create = !(flags & (TRINE_OPEN_READONLY | TRINE_OPEN_NOCREATE));
   struct stat st;
   if (stat(path, &st) == 0) {
     if (!S_ISDIR(st.st_mode))
-      return store_error(s, TRINE_ERR_ARG, "not a directory");
-    return TRINE_OK;
+      return store_error(s, TRINE_ERR_ARG, "not a trine store: not a directory");
+    switch (dir_kind(path)) {
+    case DIR_STORE: return TRINE_OK;
+    case DIR_EMPTY:
+      if (!may_create) return store_error(s, TRINE_NOT_FOUND, "no such store (an empty directory)");
+      s->created = true;
+      return TRINE_OK;
+    case DIR_OTHER:
+      return store_error(s, TRINE_ERR_ARG,
+                         "not a trine store: a directory of other files (a new store is made "
+                         "only in a new or empty directory)");
+    }
   }
   if (errno != ENOENT)
     return store_error(s, TRINE_ERR_IO, "%s", strerror(errno));
-  if (flags & (TRINE_OPEN_READONLY | TRINE_OPEN_NOCREATE))
-    return store_error(s, TRINE_NOT_FOUND, "no such store");
+  if (!may_create) return store_error(s, TRINE_NOT_FOUND, "no such store");
   if (mkdir(path, 0777) != 0)
     return store_error(s, TRINE_ERR_IO, "cannot create: %s", strerror(errno));
+  s->created = true;
   return TRINE_OK;
 }
 
@@ -143,7 +190,12 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   TrineStore *s = calloc(1, sizeof *s);
   if (!s) return TRINE_ERR_NOMEM;
   unsigned flags = opts ? opts->flags : 0;
-  if (opts) { s->sink = opts->sink; s->sink_ctx = opts->sink_ctx; }
+  if (opts) {
+    s->sink = opts->sink;
+    s->sink_ctx = opts->sink_ctx;
+    s->busy = opts->busy;
+    s->busy_ctx = opts->busy_ctx;
+  }
   s->readonly = flags & TRINE_OPEN_READONLY;
   s->hash = dict_hash;
   TrineStatus st = prepare_dir(s, path, flags);
@@ -171,5 +223,7 @@ void trine_store_close(TrineStore *s) {
 const char *trine_store_errmsg(const TrineStore *s) { return s->errmsg; }
 
 bool trine_store_readonly(const TrineStore *s) { return s->readonly; }
+
+bool trine_store_created(const TrineStore *s) { return s->created; }
 
 const char *trine_version(void) { return TRINE_VERSION; }

@@ -7,7 +7,10 @@
 #include "stats.h"
 #include "termstore.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <time.h>
 
 /* Another process may have grown the map: adopt its size and retry. */
 static int begin(MDB_env *env, unsigned flags, MDB_txn **txn) {
@@ -19,6 +22,30 @@ static int begin(MDB_env *env, unsigned flags, MDB_txn **txn) {
   return rc;
 }
 
+/* Writers of every process take an flock() on the data file before LMDB's
+ * writer lock, which cannot be tried without waiting: a write that would
+ * wait can say so (TrineOptions.busy) and give up. Threads of one process
+ * share the flock; LMDB's lock still orders them. */
+static TrineStatus writer_lock(TrineStore *s, int *fd) {
+  *fd = -1;
+  int f;
+  if (mdb_env_get_fd(s->env, &f)) return TRINE_OK;
+  for (unsigned waited = 0;; waited += 50) {
+    if (flock(f, s->busy ? LOCK_EX | LOCK_NB : LOCK_EX) == 0) break;
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) return TRINE_OK; /* no flock here: LMDB's lock alone */
+    if (s->busy(s->busy_ctx, waited))
+      return store_error(s, TRINE_ERR_BUSY, "another writer is using the store: gave up waiting");
+    nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
+  }
+  *fd = f;
+  return TRINE_OK;
+}
+
+static void writer_unlock(TrineTxn *t) {
+  if (t->lock_fd >= 0) flock(t->lock_fd, LOCK_UN);
+}
+
 TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
   *out = NULL;
   if (write && s->readonly)
@@ -27,8 +54,15 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
   if (!t) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
   t->store = s;
   t->write = write;
+  t->lock_fd = -1;
+  TrineStatus st = write ? writer_lock(s, &t->lock_fd) : TRINE_OK;
+  if (st) {
+    free(t);
+    return st;
+  }
   int rc = begin(s->env, write ? 0 : MDB_RDONLY, &t->txn);
   if (rc) {
+    writer_unlock(t);
     free(t);
     return store_mdb_error(s, rc, "cannot begin transaction");
   }
@@ -62,6 +96,7 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
   }
   termstore_reader_close(&t->terms);
   rc = mdb_txn_commit(t->txn);
+  writer_unlock(t);
   termstore_builder_free(t->builder);
   stats_delta_free(t->delta);
   free(t);
@@ -72,6 +107,7 @@ void trine_txn_abort(TrineTxn *t) {
   if (!t) return;
   termstore_reader_close(&t->terms);
   mdb_txn_abort(t->txn);
+  writer_unlock(t);
   termstore_builder_free(t->builder);
   stats_delta_free(t->delta);
   free(t);

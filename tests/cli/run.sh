@@ -296,5 +296,44 @@ for i in 1 2 3; do grep -q true "$WORK/ro$i.out" && ro_ok=$((ro_ok + 1)); done
   || bad "three --readonly shells query during a load" "$ro_ok of 3 answered; $(cat "$WORK"/ro?.out)"
 check "the load finished" 0 "quads:          400003" "" -- --readonly ro .stats
 
+# --- where a store is made ---------------------------------------------------------------
+mkdir notastore && echo keep >notastore/file.txt
+check "a directory of other files is not a store" 1 "" "not a trine store" -- notastore "ASK {}"
+[ ! -e notastore/data.mdb ] && ok "nothing written into it" || bad "nothing written into it" "data.mdb made"
+mkdir emptydir
+check "an empty directory becomes a store" 0 "" "" -- emptydir .stats
+[ -e emptydir/data.mdb ] && ok "the store is in it" || bad "the store is in it" "no data.mdb"
+check "a query given as the store is a usage error" 2 "" "the first argument is the store" \
+  -- "SELECT * WHERE { ?s ?p ?o }"
+[ ! -e "SELECT * WHERE { ?s ?p ?o }" ] && ok "no directory named after the query" \
+  || bad "no directory named after the query" "made"
+check "a dot-command given as the store is a usage error" 2 "" "the first argument is the store" \
+  -- .stats
+[ ! -e .stats ] && ok "no directory named after the command" || bad "no directory named after the command" "made"
+
+# --- a load holds the writer's lock: others read, and a second writer says it waits ---------
+# The loader reads a FIFO kept open, so it holds its write transaction as long as the test
+# needs. A read-write shell opened meanwhile answered only after the load (it took the
+# writer's lock to open the store).
+mkfifo held.nt
+"$TRINE" held ".load held.nt" >"$WORK/held.out" 2>&1 &
+holder=$!
+exec 3>held.nt
+echo '<http://ex.org/a> <http://ex.org/b> <http://ex.org/c> .' >&3
+sleep 0.3
+timeout 10 "$TRINE" held 'ASK { ?s ?p ?o }' >"$OUT" 2>"$ERR" 3>&-
+rc=$?
+expect "a read-write shell answers while a load holds the writer's lock" 0 "false" ""
+echo '<http://ex.org/x> <http://ex.org/b> <http://ex.org/c> .' >small.nt
+"$TRINE" held ".load small.nt" >"$WORK/second.out" 2>&1 3>&- &
+second=$!
+sleep 0.8
+grep -q "waiting for another writer" "$WORK/second.out" && ok "a second writer says it waits" \
+  || bad "a second writer says it waits" "$(cat "$WORK/second.out")"
+exec 3>&-
+wait "$holder" || bad "the held load" "failed: $(cat "$WORK/held.out")"
+wait "$second" || bad "the waiting load" "failed: $(cat "$WORK/second.out")"
+check "both loads are in the store" 0 "quads:          2" "" -- --readonly held .stats
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
