@@ -49,6 +49,17 @@ TrineStatus expr_filter(ExprCtx *c, SparqlExpr *const *exprs, size_t n, const Tr
                         bool *pass);
 
 /**
+ * Begin the expressions of one solution: until expr_solution_end(), every
+ * BNODE(str) with the same string gives the same blank node, whatever row
+ * pointer or bindings it sees (SPARQL 1.1 17.4.2.9). The executor calls it
+ * around a chain of BINDs and SELECT expressions, which each bind one more
+ * variable of the same solution. Nests: returns what to pass to _end.
+ * Outside any, BNODE(str) keys on the row it is given (one FILTER).
+ */
+uint64_t expr_solution_begin(ExprCtx *c);
+void expr_solution_end(ExprCtx *c, uint64_t outer);
+
+/**
  * ORDER BY order of two ids (0 = unbound) per SPARQL 1.1 section 15.1:
  * unbound < blank nodes < IRIs < literals; numbers, strings, booleans and
  * dateTimes by value where comparable, otherwise a fixed total order.
