@@ -77,9 +77,11 @@ AggState *agg_new(ExprCtx *c, const SparqlExpr *agg);
 /// honours DISTINCT and COUNT(*)).
 TrineStatus agg_step(AggState *s, const TrineId *row);
 
-/// The aggregate's value (0 on error, e.g. SUM of a non-number; an empty
-/// group gives COUNT 0, SUM 0, GROUP_CONCAT "", and an error for AVG's
-/// ... per the spec: AVG of no rows is 0, MIN/MAX/SAMPLE of none is error).
+/// The aggregate's value, 0 on error (SPARQL 1.1 18.5.1; docs/sparql.md):
+/// an error or unbound argument makes SUM, MIN and GROUP_CONCAT an error,
+/// AVG too unless it leaves nothing to count (AVG is then 0), and is left
+/// out by COUNT, MAX and SAMPLE. No rows: COUNT 0, SUM 0, AVG 0,
+/// GROUP_CONCAT "", MIN, MAX and SAMPLE an error.
 TrineStatus agg_result(AggState *s, TrineId *out);
 
 void agg_free(AggState *s);
