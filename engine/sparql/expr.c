@@ -856,8 +856,10 @@ static TrineStatus agg_value(AggState *s, const TrineId *row) {
   case SPARQL_AGG_SUM:
   case SPARQL_AGG_AVG: return agg_sum(s, &v);
   case SPARQL_AGG_GROUP_CONCAT:
+    /* CONCAT takes string literals only (17.4.3.12) */
+    TRY(ex_decode(c, &v));
+    if (!ex_is_string(&v)) return agg_error(s), TRINE_OK;
     TRY(ex_lexical(c, &v));
-    if (v.t.kind == TRINE_TERM_BLANK) return agg_error(s), TRINE_OK;
     if (s->count > 1) TRY(cat(s, s->sep, s->seplen));
     return cat(s, v.t.value, v.t.value_len);
   }

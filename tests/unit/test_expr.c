@@ -566,7 +566,20 @@ static void test_expr_aggregates(void **state) {
   AGG("SAMPLE(?v)", INT("7"), LI("7"));
   AGG("GROUP_CONCAT(?v)", "\"a b a\"", L("a"), L("b"), L("a"));
   AGG("GROUP_CONCAT(DISTINCT ?v; SEPARATOR=\"|\")", "\"a|b\"", L("a"), L("b"), L("a"));
-  AGG("GROUP_CONCAT(?v)", "\"x 1\"", trine_literal("x", NULL, "en"), LI("1"));
+}
+
+/* GroupConcat is CONCAT (18.5.1.7), of string literals only (17.4.3.12):
+ * an IRI or a number is a type error, not its lexical form. */
+static void test_expr_group_concat_strings_only(void **state) {
+  (void)state;
+  const TrineTerm xs = trine_literal("z", XSD "string", NULL);
+  AGG("GROUP_CONCAT(?v)", "\"x y z\"", trine_literal("x", NULL, "en"), L("y"), xs);
+  AGG("GROUP_CONCAT(?v)", "\"x y\"", trine_literal("x", NULL, "en"), trine_literal("y", NULL, "en"));
+  AGG("GROUP_CONCAT(?v)", "ERROR", trine_literal("x", NULL, "en"), LI("1"));
+  AGG("GROUP_CONCAT(?v)", "ERROR", L("a"), trine_iri("http://ex/z"));
+  AGG("GROUP_CONCAT(?v)", "ERROR", LF("1"), L("a"));
+  AGG("GROUP_CONCAT(DISTINCT ?v)", "ERROR", trine_literal("true", XSD "boolean", NULL));
+  AGG("GROUP_CONCAT(STR(?v))", "\"1 http://ex/z\"", LI("1"), trine_iri("http://ex/z"));
 }
 
 /* ListEval keeps errors and an unbound argument is one (SPARQL 1.1
@@ -659,6 +672,7 @@ int main(void) {
       cmocka_unit_test(test_expr_order),
       cmocka_unit_test(test_expr_aggregates),
       cmocka_unit_test(test_expr_aggregate_errors),
+      cmocka_unit_test(test_expr_group_concat_strings_only),
       cmocka_unit_test(test_expr_empty_aggregates),
       cmocka_unit_test(test_expr_store_ids),
   };
