@@ -314,7 +314,9 @@ int ex_val_ebv(ExprCtx *c, Val *v) {
   if (ex_decode(c, v)) return -1;
   switch (v->xt) {
   case XT_BOOLEAN: return v->valid ? v->v.b : 0;
-  case XT_STRING: return v->t.value ? v->t.value_len > 0 : 1;
+  case XT_STRING:
+  case XT_LANG: /* "plain literal" of 17.2.2: 1.1's rule, not 1.2's error */
+    return v->t.value ? v->t.value_len > 0 : 1;
   case XT_INTEGER:
   case XT_DECIMAL: return v->valid ? v->v.d.m != 0 : 0;
   case XT_FLOAT:

@@ -234,6 +234,11 @@ static void test_expr_logic_and_errors(void **state) {
   EV("!0", T);
   EV("!0.0e0", T);
   EV("!\"abc\"^^xsd:integer", T); /* invalid numerics have EBV false */
+  /* SPARQL 1.1 17.2.2: a plain literal, tagged or not, is true unless empty */
+  EV("!\"chat\"@fr", F);
+  EV("!\"\"@fr", T);
+  EV("\"chat\"@fr || ?u", T);
+  EV("IF(\"chat\"@fr, 1, 2)", INT("1"));
   EV("!ex:a", "ERROR");
   EV("BOUND(?u)", F);
   EV("COALESCE(?u, 1/0, 3)", INT("3"));

@@ -19,7 +19,9 @@
 #define XSD "http://www.w3.org/2001/XMLSchema#"
 
 static const char data[] = "<" EX "s1> <" EX "str> \"foo\" .\n"
-                           "<" EX "s3> <" EX "str> \"BAZ\" .\n";
+                           "<" EX "s3> <" EX "str> \"BAZ\" .\n"
+                           "<" EX "s4> <" EX "label> \"chat\"@fr .\n"
+                           "<" EX "s5> <" EX "label> \"\"@fr .\n";
 
 static int setup(void **state) {
   if (tu_setup(state, "query", NULL)) return -1;
@@ -155,10 +157,19 @@ static void test_query_aggregate_errors(void **state) {
   rows_free(&r);
 }
 
+/* The effective boolean value of a language-tagged string is whether it
+ * is non-empty (SPARQL 1.1 17.2.2, "plain literal"), not an error. */
+static void test_query_ebv_language_string(void **state) {
+  TuStore *t = *state;
+  ROW(t->store, "SELECT ?s { ?s <" EX "label> ?l FILTER(?l) }", "<" EX "s4>");
+  ROW(t->store, "SELECT ?s { ?s <" EX "label> ?l FILTER(!?l) }", "<" EX "s5>");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_query_bnode_per_solution),
       cmocka_unit_test(test_query_aggregate_errors),
+      cmocka_unit_test(test_query_ebv_language_string),
   };
   return cmocka_run_group_tests(tests, setup, tu_teardown);
 }
