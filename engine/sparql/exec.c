@@ -210,13 +210,28 @@ static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
   return st;
 }
 
-static TrineStatus eval_extend(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
-  TrineStatus st = exec_op(x, op->a, gc, out);
+/* The binds of a chain of EXTENDs on row r, innermost first. */
+static TrineStatus extend_row(Exec *x, const SparqlOp *op, TrineId *r) {
+  if (op->kind != SPARQL_OP_EXTEND) return TRINE_OK;
+  TrineStatus st = extend_row(x, op->a, r);
   const SparqlBind *b = &op->binds[0];
+  TrineId v;
+  if (!st) st = expr_eval(&x->ex, b->expr, r, &v);
+  if (!st && !r[b->var]) r[b->var] = v;
+  return st;
+}
+
+/* A chain of EXTENDs (the BINDs of a group, the SELECT expressions) binds
+ * one row at a time: its expressions are one solution's, where BNODE(str)
+ * gives one node per string (17.4.2.9). */
+static TrineStatus eval_extend(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  const SparqlOp *base = op->a;
+  while (base->kind == SPARQL_OP_EXTEND) base = base->a;
+  TrineStatus st = exec_op(x, base, gc, out);
   for (size_t i = 0; i < out->n && !st; ++i) {
-    TrineId *r = exec_row(out, i), v;
-    st = expr_eval(&x->ex, b->expr, r, &v);
-    if (!st && !r[b->var]) r[b->var] = v;
+    uint64_t outer = expr_solution_begin(&x->ex);
+    st = extend_row(x, op, exec_row(out, i));
+    expr_solution_end(&x->ex, outer);
   }
   return st;
 }

@@ -314,7 +314,9 @@ int ex_val_ebv(ExprCtx *c, Val *v) {
   if (ex_decode(c, v)) return -1;
   switch (v->xt) {
   case XT_BOOLEAN: return v->valid ? v->v.b : 0;
-  case XT_STRING: return v->t.value ? v->t.value_len > 0 : 1;
+  case XT_STRING:
+  case XT_LANG: /* "plain literal" of 17.2.2: 1.1's rule, not 1.2's error */
+    return v->t.value ? v->t.value_len > 0 : 1;
   case XT_INTEGER:
   case XT_DECIMAL: return v->valid ? v->v.d.m != 0 : 0;
   case XT_FLOAT:
@@ -798,28 +800,42 @@ static TrineStatus cat(AggState *s, const char *p, size_t n) {
   return TRINE_OK;
 }
 
+/* An element of the group's list is an error (an unbound variable is one:
+ * SPARQL 1.1 18.5.1, ListEval). What it does to each aggregate is decided
+ * in agg_result(); see docs/sparql.md. */
+static void agg_error(AggState *s) { s->err = true; }
+
+/* Whether an error settles the aggregate (no later row can change it). */
+static bool err_settles(int kind) {
+  return kind == SPARQL_AGG_SUM || kind == SPARQL_AGG_MIN || kind == SPARQL_AGG_GROUP_CONCAT;
+}
+
+static TrineStatus agg_sum(AggState *s, Val *v) {
+  TRY(ex_decode(s->c, v));
+  if (!ex_is_num(v)) return agg_error(s), TRINE_OK;
+  XsdType t = v->xt > s->sum_t ? v->xt : s->sum_t;
+  if (t <= XT_DECIMAL) {
+    if (!xsd_dec_add(s->sum_d, v->v.d, &s->sum_d)) agg_error(s);
+  } else {
+    if (s->sum_t <= XT_DECIMAL) s->sum_f = xsd_dec_to_double(s->sum_d);
+    s->sum_f += as_double(v);
+    if (t == XT_FLOAT) s->sum_f = (double)(float)s->sum_f;
+  }
+  s->sum_t = t;
+  return TRINE_OK;
+}
+
 static TrineStatus agg_value(AggState *s, const TrineId *row) {
   ExprCtx *c = s->c;
   Val v;
   TrineId id = 0;
-  /* An unbound variable gives the multiset no value (SQL's NULL): MIN(?x)
-   * over rows where an OPTIONAL left ?x unbound is the least bound ?x. An
-   * expression that fails is an error, which the aggregate keeps. */
-  const SparqlExpr *arg = s->e->args[0];
-  if (arg->kind == SPARQL_EX_VAR && !row[arg->var]) return TRINE_OK;
-  TRY(ex_eval(c, arg, row, &v));
-  if (ex_is_err(&v)) {
-    if (s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) s->err = true;
-    return TRINE_OK;
-  }
+  TRY(ex_eval(c, s->e->args[0], row, &v));
+  if (ex_is_err(&v)) return agg_error(s), TRINE_OK;
   bool need_id = s->distinct || s->kind == SPARQL_AGG_MIN || s->kind == SPARQL_AGG_MAX ||
                  s->kind == SPARQL_AGG_SAMPLE;
   if (need_id) {
     TRY(ex_intern(c, &v, &id));
-    if (!id) {
-      if (s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) s->err = true;
-      return TRINE_OK;
-    }
+    if (!id) return agg_error(s), TRINE_OK;
   }
   if (s->distinct) {
     bool fresh;
@@ -840,23 +856,12 @@ static TrineStatus agg_value(AggState *s, const TrineId *row) {
     return TRINE_OK;
   }
   case SPARQL_AGG_SUM:
-  case SPARQL_AGG_AVG: {
-    TRY(ex_decode(c, &v));
-    if (!ex_is_num(&v)) return s->err = true, TRINE_OK;
-    XsdType t = v.xt > s->sum_t ? v.xt : s->sum_t;
-    if (t <= XT_DECIMAL) {
-      if (!xsd_dec_add(s->sum_d, v.v.d, &s->sum_d)) s->err = true;
-    } else {
-      if (s->sum_t <= XT_DECIMAL) s->sum_f = xsd_dec_to_double(s->sum_d);
-      s->sum_f += as_double(&v);
-      if (t == XT_FLOAT) s->sum_f = (double)(float)s->sum_f;
-    }
-    s->sum_t = t;
-    return TRINE_OK;
-  }
+  case SPARQL_AGG_AVG: return agg_sum(s, &v);
   case SPARQL_AGG_GROUP_CONCAT:
+    /* CONCAT takes string literals only (17.4.3.12) */
+    TRY(ex_decode(c, &v));
+    if (!ex_is_string(&v)) return agg_error(s), TRINE_OK;
     TRY(ex_lexical(c, &v));
-    if (v.t.kind == TRINE_TERM_BLANK) return s->err = true, TRINE_OK;
     if (s->count > 1) TRY(cat(s, s->sep, s->seplen));
     return cat(s, v.t.value, v.t.value_len);
   }
@@ -874,7 +879,7 @@ TrineStatus agg_step(AggState *s, const TrineId *row) {
     s->count++;
     return TRINE_OK;
   }
-  if (s->err && s->kind != SPARQL_AGG_COUNT && s->kind != SPARQL_AGG_SAMPLE) return TRINE_OK;
+  if (s->err && err_settles(s->kind)) return TRINE_OK;
   /* Evaluate without interning unless the id is needed (DISTINCT, MIN,
    * MAX, SAMPLE): SUM(?x * 2) over many rows makes no temporary terms. */
   enter(c);
@@ -890,11 +895,12 @@ TrineStatus agg_result(AggState *s, TrineId *out) {
   switch (s->kind) {
   case SPARQL_AGG_COUNT: ex_int(&v, xsd_dec_from_int((int64_t)s->count)); break;
   case SPARQL_AGG_SAMPLE:
-  case SPARQL_AGG_MIN:
-  case SPARQL_AGG_MAX: *out = s->err && s->kind != SPARQL_AGG_SAMPLE ? 0 : s->best; return TRINE_OK;
+  case SPARQL_AGG_MAX: *out = s->best; return TRINE_OK;
+  case SPARQL_AGG_MIN: *out = s->err ? 0 : s->best; return TRINE_OK;
   case SPARQL_AGG_SUM:
   case SPARQL_AGG_AVG:
-    if (s->err) return TRINE_OK;
+    /* Avg = 0 when Count (errors left out) is 0, else Sum / Count */
+    if (s->err && !(s->kind == SPARQL_AGG_AVG && !s->count)) return TRINE_OK;
     if (s->sum_t <= XT_DECIMAL) {
       if (s->sum_t == XT_INTEGER) ex_int(&v, s->sum_d);
       else ex_dec(&v, s->sum_d);

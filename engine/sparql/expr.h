@@ -49,6 +49,17 @@ TrineStatus expr_filter(ExprCtx *c, SparqlExpr *const *exprs, size_t n, const Tr
                         bool *pass);
 
 /**
+ * Begin the expressions of one solution: until expr_solution_end(), every
+ * BNODE(str) with the same string gives the same blank node, whatever row
+ * pointer or bindings it sees (SPARQL 1.1 17.4.2.9). The executor calls it
+ * around a chain of BINDs and SELECT expressions, which each bind one more
+ * variable of the same solution. Nests: returns what to pass to _end.
+ * Outside any, BNODE(str) keys on the row it is given (one FILTER).
+ */
+uint64_t expr_solution_begin(ExprCtx *c);
+void expr_solution_end(ExprCtx *c, uint64_t outer);
+
+/**
  * ORDER BY order of two ids (0 = unbound) per SPARQL 1.1 section 15.1:
  * unbound < blank nodes < IRIs < literals; numbers, strings, booleans and
  * dateTimes by value where comparable, otherwise a fixed total order.
@@ -66,9 +77,11 @@ AggState *agg_new(ExprCtx *c, const SparqlExpr *agg);
 /// honours DISTINCT and COUNT(*)).
 TrineStatus agg_step(AggState *s, const TrineId *row);
 
-/// The aggregate's value (0 on error, e.g. SUM of a non-number; an empty
-/// group gives COUNT 0, SUM 0, GROUP_CONCAT "", and an error for AVG's
-/// ... per the spec: AVG of no rows is 0, MIN/MAX/SAMPLE of none is error).
+/// The aggregate's value, 0 on error (SPARQL 1.1 18.5.1; docs/sparql.md):
+/// an error or unbound argument makes SUM, MIN and GROUP_CONCAT an error,
+/// AVG too unless it leaves nothing to count (AVG is then 0), and is left
+/// out by COUNT, MAX and SAMPLE. No rows: COUNT 0, SUM 0, AVG 0,
+/// GROUP_CONCAT "", MIN, MAX and SAMPLE an error.
 TrineStatus agg_result(AggState *s, TrineId *out);
 
 void agg_free(AggState *s);

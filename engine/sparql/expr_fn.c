@@ -303,38 +303,69 @@ static TrineStatus resolve(ExprCtx *c, const char *ref, size_t n, Val *out) {
 
 /* ---- BNODE(str) ---- */
 
-static TrineStatus bnode_for(ExprCtx *c, const TrineId *row, const char *s, size_t n, Val *out) {
+static void bn_clear(Impl *im) {
+  for (size_t i = 0; i < im->nbn; i++) free(im->bn[i].s);
+  im->nbn = 0;
+  im->bn_row = NULL;
+}
+
+uint64_t expr_solution_begin(ExprCtx *c) {
+  Impl *im = IMPL(c);
+  uint64_t outer = im->bn_sol;
+  if (!outer) bn_clear(im);
+  im->bn_sol = ++im->bn_nsol;
+  return outer;
+}
+
+void expr_solution_end(ExprCtx *c, uint64_t outer) {
+  Impl *im = IMPL(c);
+  im->bn_sol = outer;
+  if (!outer) bn_clear(im);
+}
+
+/* Outside a begun solution, a row is one solution: the nodes made for
+ * another row (address or bindings) are forgotten. */
+static void bn_follow_row(ExprCtx *c, const TrineId *row) {
   Impl *im = IMPL(c);
   size_t nv = c->req ? c->req->nvars : 0;
   uint64_t h = 0x84222325cbf29ce4ull;
   for (size_t i = 0; row && i < nv; i++) h = (h ^ row[i]) * 0x100000001b3ull;
-  if (row != im->bn_row || h != im->bn_row_hash) {
-    for (size_t i = 0; i < im->nbn; i++) free(im->bn[i].s);
-    im->nbn = 0;
-    im->bn_row = row;
-    im->bn_row_hash = h;
+  if (row == im->bn_row && h == im->bn_row_hash) return;
+  bn_clear(im);
+  im->bn_row = row;
+  im->bn_row_hash = h;
+}
+
+static TrineStatus bn_add(ExprCtx *c, const char *s, size_t n, TrineId *id) {
+  Impl *im = IMPL(c);
+  if (im->nbn == im->capbn) {
+    size_t cap = im->capbn ? im->capbn * 2 : 8;
+    BnodeEntry *b = realloc(im->bn, cap * sizeof *b);
+    if (!b) return nomem(c);
+    im->bn = b;
+    im->capbn = cap;
   }
+  char *copy = malloc(n + 1);
+  if (!copy) return nomem(c);
+  if (n) memcpy(copy, s, n);
+  copy[n] = 0;
+  if (!(*id = qdict_new_blank(c->dict))) {
+    free(copy);
+    return nomem(c);
+  }
+  im->bn[im->nbn++] = (BnodeEntry){copy, n, im->bn_sol, *id};
+  return TRINE_OK;
+}
+
+static TrineStatus bnode_for(ExprCtx *c, const TrineId *row, const char *s, size_t n, Val *out) {
+  Impl *im = IMPL(c);
+  if (!im->bn_sol) bn_follow_row(c, row);
   TrineId id = 0;
-  for (size_t i = 0; i < im->nbn; i++)
-    if (im->bn[i].n == n && memcmp(im->bn[i].s, s, n) == 0) id = im->bn[i].id;
-  if (!id) {
-    if (im->nbn == im->capbn) {
-      size_t cap = im->capbn ? im->capbn * 2 : 8;
-      BnodeEntry *b = realloc(im->bn, cap * sizeof *b);
-      if (!b) return nomem(c);
-      im->bn = b;
-      im->capbn = cap;
-    }
-    char *copy = malloc(n + 1);
-    if (!copy) return nomem(c);
-    if (n) memcpy(copy, s, n);
-    copy[n] = 0;
-    if (!(id = qdict_new_blank(c->dict))) {
-      free(copy);
-      return nomem(c);
-    }
-    im->bn[im->nbn++] = (BnodeEntry){copy, n, id};
+  for (size_t i = 0; i < im->nbn && !id; i++) {
+    const BnodeEntry *e = &im->bn[i];
+    if (e->sol == im->bn_sol && e->n == n && (!n || memcmp(e->s, s, n) == 0)) id = e->id;
   }
+  if (!id) TRY(bn_add(c, s, n, &id));
   return ex_from_id(c, out, id);
 }
 

@@ -58,6 +58,7 @@ typedef struct {
 typedef struct {
   char *s;
   size_t n;
+  uint64_t sol; ///< the solution it was made for (0: the row bn_row)
   TrineId id;
 } BnodeEntry;
 
@@ -72,8 +73,10 @@ typedef struct {
   pcre2_match_data *md;
   locale_t loc;        ///< C.UTF-8 for towupper_l / towlower_l (or 0)
   bool loc_tried;      ///< newlocale was called (loc 0: unavailable)
-  /* BNODE(str): one blank node per string per row */
-  uint64_t bn_row_hash;
+  /* BNODE(str): one blank node per string per solution */
+  uint64_t bn_sol;       ///< the solution begun (expr_solution_begin), or 0
+  uint64_t bn_nsol;      ///< solutions begun so far
+  uint64_t bn_row_hash;  ///< outside a solution: the row the entries are for
   const TrineId *bn_row;
   BnodeEntry *bn;
   size_t nbn, capbn;

@@ -234,6 +234,11 @@ static void test_expr_logic_and_errors(void **state) {
   EV("!0", T);
   EV("!0.0e0", T);
   EV("!\"abc\"^^xsd:integer", T); /* invalid numerics have EBV false */
+  /* SPARQL 1.1 17.2.2: a plain literal, tagged or not, is true unless empty */
+  EV("!\"chat\"@fr", F);
+  EV("!\"\"@fr", T);
+  EV("\"chat\"@fr || ?u", T);
+  EV("IF(\"chat\"@fr, 1, 2)", INT("1"));
   EV("!ex:a", "ERROR");
   EV("BOUND(?u)", F);
   EV("COALESCE(?u, 1/0, 3)", INT("3"));
@@ -557,15 +562,6 @@ static void test_expr_aggregates(void **state) {
   AGG("SUM(?v)", DBL("3.5E0"), LI("1"), LD("0.5"), LF("2"));
   AGG("SUM(DISTINCT ?v)", INT("3"), LI("1"), LI("2"), LI("2"));
   AGG("SUM(?v)", "ERROR", LI("1"), L("x"));
-  /* An unbound variable adds no value (an OPTIONAL that did not match);
-   * an expression that fails is an error. */
-  AGG("SUM(?v)", INT("1"), LI("1"), NONE);
-  AGG("SUM(?v + 0)", "ERROR", LI("1"), NONE);
-  AGG("MIN(?v)", INT("2"), NONE, LI("3"), LI("2"), NONE);
-  AGG("MAX(?v)", INT("3"), NONE, LI("3"), LI("2"));
-  AGG("MIN(?v)", "ERROR", NONE, NONE);
-  AGG("AVG(?v)", DEC("2.5"), LI("2"), NONE, LI("3"));
-  AGG("GROUP_CONCAT(?v)", "\"a b\"", L("a"), NONE, L("b"));
   AGG("AVG(?v)", DEC("2.0"), LI("1"), LI("2"), LI("3"));
   AGG("AVG(?v)", DEC("1.5"), LI("1"), LI("2"));
   AGG("AVG(?v)", "ERROR", LI("1"), L("x"));
@@ -575,7 +571,54 @@ static void test_expr_aggregates(void **state) {
   AGG("SAMPLE(?v)", INT("7"), LI("7"));
   AGG("GROUP_CONCAT(?v)", "\"a b a\"", L("a"), L("b"), L("a"));
   AGG("GROUP_CONCAT(DISTINCT ?v; SEPARATOR=\"|\")", "\"a|b\"", L("a"), L("b"), L("a"));
-  AGG("GROUP_CONCAT(?v)", "\"x 1\"", trine_literal("x", NULL, "en"), LI("1"));
+}
+
+/* GroupConcat is CONCAT (18.5.1.7), of string literals only (17.4.3.12):
+ * an IRI or a number is a type error, not its lexical form. */
+static void test_expr_group_concat_strings_only(void **state) {
+  (void)state;
+  const TrineTerm xs = trine_literal("z", XSD "string", NULL);
+  AGG("GROUP_CONCAT(?v)", "\"x y z\"", trine_literal("x", NULL, "en"), L("y"), xs);
+  AGG("GROUP_CONCAT(?v)", "\"x y\"", trine_literal("x", NULL, "en"), trine_literal("y", NULL, "en"));
+  AGG("GROUP_CONCAT(?v)", "ERROR", trine_literal("x", NULL, "en"), LI("1"));
+  AGG("GROUP_CONCAT(?v)", "ERROR", L("a"), trine_iri("http://ex/z"));
+  AGG("GROUP_CONCAT(?v)", "ERROR", LF("1"), L("a"));
+  AGG("GROUP_CONCAT(DISTINCT ?v)", "ERROR", trine_literal("true", XSD "boolean", NULL));
+  AGG("GROUP_CONCAT(STR(?v))", "\"1 http://ex/z\"", LI("1"), trine_iri("http://ex/z"));
+}
+
+/* ListEval keeps errors and an unbound argument is one (SPARQL 1.1
+ * 18.5.1): a bare unbound ?v and a failing ?v + 0 act alike. COUNT drops
+ * errors; SUM, and so AVG unless nothing is left to count, and
+ * GROUP_CONCAT (CONCAT) fail on one; errors order first, so MIN is one
+ * and MAX is the greatest value; SAMPLE picks a value when there is one. */
+static void test_expr_aggregate_errors(void **state) {
+  (void)state;
+  static const char *const args[] = {"?v", "?v + 0"};
+  for (size_t i = 0; i < 2; i++) {
+    char agg[64];
+#define AGG_OF(fn, want, ...)                                                  \
+  do {                                                                         \
+    snprintf(agg, sizeof agg, fn "(%s)", args[i]);                             \
+    AGG(agg, want, __VA_ARGS__);                                               \
+  } while (0)
+    AGG_OF("COUNT", INT("2"), LI("1"), NONE, LI("2"));
+    AGG_OF("SUM", "ERROR", LI("1"), NONE);
+    AGG_OF("SUM", "ERROR", NONE, LI("1"));
+    AGG_OF("AVG", "ERROR", LI("2"), NONE, LI("3"));
+    AGG_OF("AVG", INT("0"), NONE, NONE);
+    AGG_OF("MIN", "ERROR", LI("3"), NONE, LI("2"));
+    AGG_OF("MAX", INT("3"), NONE, LI("3"), LI("2"));
+    AGG_OF("MAX", "ERROR", NONE, NONE);
+    AGG_OF("SAMPLE", INT("7"), NONE, LI("7"));
+    AGG_OF("SAMPLE", "ERROR", NONE);
+#undef AGG_OF
+  }
+  AGG("GROUP_CONCAT(?v)", "ERROR", L("a"), NONE, L("b"));
+  AGG("GROUP_CONCAT(CONCAT(?v, \"\"))", "ERROR", L("a"), NONE);
+  AGG("COUNT(DISTINCT ?v + 0)", INT("1"), NONE, LI("1"), L("x"), LI("1"));
+  AGG("MAX(DISTINCT ?v + 0)", INT("1"), LI("1"), L("x"));
+  AGG("MIN(DISTINCT ?v + 0)", "ERROR", LI("1"), L("x"));
 }
 
 static void test_expr_empty_aggregates(void **state) {
@@ -633,6 +676,8 @@ int main(void) {
       cmocka_unit_test(test_expr_casts),
       cmocka_unit_test(test_expr_order),
       cmocka_unit_test(test_expr_aggregates),
+      cmocka_unit_test(test_expr_aggregate_errors),
+      cmocka_unit_test(test_expr_group_concat_strings_only),
       cmocka_unit_test(test_expr_empty_aggregates),
       cmocka_unit_test(test_expr_store_ids),
   };
