@@ -165,11 +165,68 @@ static void test_query_ebv_language_string(void **state) {
   ROW(t->store, "SELECT ?s { ?s <" EX "label> ?l FILTER(!?l) }", "<" EX "s5>");
 }
 
+/* Run an update: its status. */
+static TrineStatus update(TrineStore *s, const char *text) {
+  TrineQuery *q;
+  TrineStatus st = trine_query_prepare(s, text, strlen(text), NULL, &q);
+  if (st) return st;
+  st = trine_query_step(q);
+  trine_query_free(q);
+  return st;
+}
+
+static uint64_t quads_of(TrineStore *s) {
+  TrineStats st;
+  assert_int_equal(trine_store_stats(s, NULL, &st), TRINE_OK);
+  return st.quads;
+}
+
+/* trine records a graph by its quads: a named graph exists while it holds
+ * one. SPARQL 1.1 Update 3.2 then makes CLEAR and DROP of a graph that
+ * does not exist, CREATE of one that does, and ADD, MOVE or COPY from one
+ * that does not, fail unless SILENT. A failure undoes the whole request.
+ * Before, each of these succeeded, and COPY from a missing graph emptied
+ * the target. */
+static void test_query_graph_existence(void **state) {
+  (void)state;
+  TuStore t;
+  assert_int_equal(tu_store_open(&t, "graphs", NULL), 0);
+  assert_int_equal(update(t.store, "INSERT DATA { GRAPH <" EX "g> { <" EX "a> <" EX "b> 1 } }"),
+                   TRINE_DONE);
+  static const char *const failing[] = {
+      "DROP GRAPH <" EX "none>", "CLEAR GRAPH <" EX "none>", "CREATE GRAPH <" EX "g>",
+      "COPY <" EX "none> TO <" EX "g>", "MOVE <" EX "none> TO <" EX "g>",
+      "ADD <" EX "none> TO <" EX "g>",
+      "INSERT DATA { <" EX "x> <" EX "y> 2 } ; DROP GRAPH <" EX "none>",
+  };
+  for (size_t i = 0; i < sizeof failing / sizeof *failing; ++i) {
+    TrineStatus st = update(t.store, failing[i]);
+    if (st != TRINE_ERR_ARG) fail_msg("%s: %s", failing[i], trine_strerror(st));
+    assert_int_equal(quads_of(t.store), 1);
+  }
+  assert_non_null(strstr(trine_store_errmsg(t.store), "does not exist"));
+  static const char *const silent[] = {
+      "DROP SILENT GRAPH <" EX "none>", "CLEAR SILENT GRAPH <" EX "none>",
+      "CREATE SILENT GRAPH <" EX "g>", "COPY SILENT <" EX "none> TO <" EX "g>",
+      "CREATE GRAPH <" EX "new>", "CLEAR DEFAULT", "DROP DEFAULT",
+  };
+  for (size_t i = 0; i < sizeof silent / sizeof *silent; ++i) {
+    TrineStatus st = update(t.store, silent[i]);
+    if (st != TRINE_DONE) fail_msg("%s: %s", silent[i], trine_strerror(st));
+    assert_int_equal(quads_of(t.store), 1);
+  }
+  assert_int_equal(update(t.store, "DROP GRAPH <" EX "g>"), TRINE_DONE);
+  assert_int_equal(quads_of(t.store), 0);
+  assert_int_equal(update(t.store, "DROP GRAPH <" EX "g>"), TRINE_ERR_ARG);
+  tu_store_close(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_query_bnode_per_solution),
       cmocka_unit_test(test_query_aggregate_errors),
       cmocka_unit_test(test_query_ebv_language_string),
+      cmocka_unit_test(test_query_graph_existence),
   };
   return cmocka_run_group_tests(tests, setup, tu_teardown);
 }
