@@ -180,11 +180,23 @@ TRINE_API TrineStatus trine_store_open(const char *path,
 /// empty directory).
 TRINE_API bool trine_store_created(const TrineStore *store);
 
-/// The message of the last failed trine_store_open() in this thread.
+/**
+ * The message of the last failed call in this thread that had no store to
+ * hold it: trine_store_open(), or a call given a NULL handle. Every entry
+ * point checks its handles and out-parameters: a NULL one is TRINE_ERR_ARG
+ * with a message (on the store when there is one, else here), a NULL
+ * handle makes a getter return NULL, 0 or false, and every *_free,
+ * *_abort and *_close accepts NULL.
+ */
 TRINE_API const char *trine_open_errmsg(void);
 
-/// Close a store. All its transactions and iterators must be finished.
-TRINE_API void trine_store_close(TrineStore *store);
+/**
+ * Close a store (NULL: nothing to do). While transactions or queries of the
+ * store are still open it refuses: TRINE_ERR_BUSY, and the store stays open
+ * (end them, then close again). Iterators end with their transaction.
+ * @return TRINE_OK or TRINE_ERR_BUSY.
+ */
+TRINE_API TrineStatus trine_store_close(TrineStore *store);
 
 /**
  * The detailed message of the last error on this store, "" if none.

@@ -73,10 +73,13 @@ static TrineStatus set_columns(TrineQuery *q) {
 
 TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
                                 const TrineQueryOptions *opts, TrineQuery **out) {
+  if (!out) return api_misuse(s, "trine_query_prepare", "out is NULL");
   *out = NULL;
+  if (!text && len) return api_misuse(s, "trine_query_prepare", "text is NULL");
   TrineQuery *q = calloc(1, sizeof *q);
   if (!q) return s ? store_error(s, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
   q->store = s;
+  if (s) atomic_fetch_add(&s->live_queries, 1);
   q->name = strdup(opts && opts->name ? opts->name : "query");
   if (opts) {
     q->timeout_ms = opts->timeout_ms;
@@ -109,6 +112,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
 }
 
 TrineQueryForm trine_query_form(const TrineQuery *q) {
+  if (!q) return 0;
   switch (q->req->form) {
   case SPARQL_SELECT: return TRINE_QUERY_SELECT;
   case SPARQL_ASK: return TRINE_QUERY_ASK;
@@ -119,10 +123,10 @@ TrineQueryForm trine_query_form(const TrineQuery *q) {
   return TRINE_QUERY_SELECT;
 }
 
-size_t trine_query_columns(const TrineQuery *q) { return q->ncols; }
+size_t trine_query_columns(const TrineQuery *q) { return q ? q->ncols : 0; }
 
 const char *trine_query_column_name(const TrineQuery *q, size_t i) {
-  if (i >= q->ncols) return NULL;
+  if (!q || i >= q->ncols) return NULL;
   switch (q->req->form) {
   case SPARQL_SELECT: return q->colnames[i];
   case SPARQL_ASK: return "boolean";
@@ -347,6 +351,7 @@ static TrineStatus start(TrineQuery *q) {
 }
 
 TrineStatus trine_query_step(TrineQuery *q) {
+  if (!q) return api_misuse(NULL, "trine_query_step", "query is NULL");
   TrineStatus st;
   if (!q->store) return TRINE_ERR_ARG; /* prepared without a store: explain only */
   if (!q->started && (st = start(q))) {
@@ -389,18 +394,23 @@ TrineStatus trine_query_step(TrineQuery *q) {
 }
 
 const TrineTerm *trine_query_term(TrineQuery *q, size_t i) {
-  return i < q->ncols && q->bound[i] ? &q->terms[i] : NULL;
+  return q && i < q->ncols && q->bound[i] ? &q->terms[i] : NULL;
 }
 
 TrineStatus trine_query_reset(TrineQuery *q) {
+  if (!q) return api_misuse(NULL, "trine_query_reset", "query is NULL");
   end_run(q);
   q->cancel = 0;
   return TRINE_OK;
 }
 
-void trine_query_cancel(TrineQuery *q) { q->cancel = 1; }
+void trine_query_cancel(TrineQuery *q) {
+  if (q) q->cancel = 1;
+}
 
 TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
+  if (!q || !out) return api_misuse(q ? q->store : NULL, "trine_query_explain",
+                                    q ? "out is NULL" : "query is NULL");
   if (sparql_algebra_print(q->req, out)) return TRINE_ERR_IO;
   if (!q->store) return TRINE_OK;
   TrineTxn *txn;
@@ -416,6 +426,7 @@ void trine_query_free(TrineQuery *q) {
   if (!q) return;
   end_run(q);
   sparql_request_free(q->req);
+  if (q->store) atomic_fetch_sub(&q->store->live_queries, 1);
   free(q->name);
   free(q->colvars);
   free(q->colnames);

@@ -10,6 +10,8 @@
  */
 #include "results.h"
 
+#include "env.h" /* api_misuse() */
+
 #include "term.h"
 #include "utf8.h"
 
@@ -785,7 +787,7 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
   if (rows)
     *rows = 0;
   if (!q || !out)
-    return TRINE_ERR_ARG;
+    return api_misuse(NULL, "trine_query_write", q ? "out is NULL" : "query is NULL");
   if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_NTRIPLES)
     return TRINE_ERR_ARG;
   Writer w = {.q = q, .opts = opts ? opts : &defaults, .out = out};

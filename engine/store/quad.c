@@ -14,6 +14,7 @@ static bool is_default(const TrineTerm *g) {
 
 static TrineStatus check_quad(TrineTxn *t, const TrineTerm *s, const TrineTerm *p,
                               const TrineTerm *o, const TrineTerm *g) {
+  if (!t) return api_misuse(NULL, "trine_txn_add/remove", "txn is NULL");
   if (!t->write) return store_error(t->store, TRINE_ERR_READONLY, "read-only transaction");
   if (!s || !p || !o || (s->kind != TRINE_TERM_IRI && s->kind != TRINE_TERM_BLANK) ||
       p->kind != TRINE_TERM_IRI ||
@@ -65,6 +66,8 @@ struct TrineIterImpl {
 
 TrineStatus trine_txn_match(TrineTxn *t, const TrineTerm *s, const TrineTerm *p,
                             const TrineTerm *o, const TrineTerm *g, TrineIter **out) {
+  if (!t || !out) return api_misuse(t ? t->store : NULL, "trine_txn_match",
+                                    t ? "out is NULL" : "txn is NULL");
   *out = NULL;
   TrineIter *iter = calloc(1, sizeof *iter);
   if (!iter) return store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
@@ -97,6 +100,7 @@ TrineStatus trine_txn_match(TrineTxn *t, const TrineTerm *s, const TrineTerm *p,
 }
 
 TrineStatus trine_iter_next(TrineIter *iter, TrineTerm quad[4]) {
+  if (!iter || !quad) return api_misuse(NULL, "trine_iter_next", iter ? "quad is NULL" : "iter is NULL");
   if (!iter->it) return TRINE_DONE;
   Quad q;
   TrineStatus st = index_iter_next(iter->it, &q);
