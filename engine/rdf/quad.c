@@ -1,10 +1,12 @@
 /*
  * quad.c -- the public, term-level quad API: add, remove, match.
- * Terms become ids through the dictionary; scans run on ids and decode
- * only the rows handed out.
+ * Terms are checked as N-Triples would read them (termcheck.h), then
+ * become ids through the dictionary; scans run on ids and decode only the
+ * rows handed out.
  */
 #include "dict.h"
 #include "index.h"
+#include "termcheck.h"
 
 #include <stdlib.h>
 
@@ -22,6 +24,15 @@ static TrineStatus check_quad(TrineTxn *t, const TrineTerm *s, const TrineTerm *
        o->kind != TRINE_TERM_LITERAL) ||
       (!is_default(g) && g->kind != TRINE_TERM_IRI && g->kind != TRINE_TERM_BLANK))
     return store_error(t->store, TRINE_ERR_ARG, "not a valid RDF quad");
+  /* What the store takes it must give back in a dump its loader reads. */
+  const TrineTerm *terms[4] = {s, p, o, g};
+  static const char *const pos[4] = {"subject", "predicate", "object", "graph"};
+  for (int i = 0; i < 4; ++i) {
+    char why[256];
+    if (i == Q_G && is_default(g)) continue;
+    if (term_check(terms[i], why, sizeof why))
+      return store_error(t->store, TRINE_ERR_ARG, "the %s: %s", pos[i], why);
+  }
   return TRINE_OK;
 }
 
