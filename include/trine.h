@@ -467,6 +467,24 @@ TRINE_API TrineStatus trine_query_step(TrineQuery *q);
  */
 TRINE_API const TrineTerm *trine_query_term(TrineQuery *q, size_t i);
 
+/**
+ * Bind variable name ("x", "?x" or "$x") of a prepared request to value,
+ * or unbind it (value NULL), before the first step or after a reset: a
+ * request prepared once runs many times with new values, never re-parsed,
+ * and a value can never change the request's text (no injection). The
+ * variable takes the value everywhere it appears, as if substituted into
+ * the request (SPARQL 1.1 18.6 substitution, as for EXISTS): in patterns,
+ * FILTERs, GRAPH, projections, sub-queries and the templates of updates.
+ * The value is checked as trine_txn_add() checks terms and copied.
+ * @return TRINE_OK, TRINE_ERR_ARG (no such variable, a bad value, a run
+ *         under way), TRINE_ERR_NOMEM.
+ */
+TRINE_API TrineStatus trine_query_bind(TrineQuery *q, const char *name,
+                                       const TrineTerm *value);
+
+/// Unbind every variable bound with trine_query_bind() (same rules).
+TRINE_API TrineStatus trine_query_clear_bindings(TrineQuery *q);
+
 /// Start again from the first row (a new snapshot).
 TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
 

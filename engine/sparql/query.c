@@ -7,6 +7,8 @@
 #include "plan.h"
 #include "update.h"
 
+#include "termcheck.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,11 @@ struct TrineQueryImpl {
   bool ask, ask_done;
   TrineTerm *terms;        /* current row, per column */
   bool *bound;
+  /* bound parameters: per variable of the request, its value (kind NONE:
+   * none; strings owned), and as ids for a run (Exec.subst) */
+  TrineTerm *params;
+  size_t nparams;
+  TrineId *subst;
 };
 
 static const char *const triple_cols[3] = {"s", "p", "o"};
@@ -134,6 +141,102 @@ const char *trine_query_column_name(const TrineQuery *q, size_t i) {
   }
 }
 
+/* ---- bound parameters ---- */
+
+static void param_free(TrineTerm *t) {
+  free((char *)t->value);
+  free((char *)t->datatype);
+  free((char *)t->lang);
+  *t = (TrineTerm){0};
+}
+
+static char *copy_part(const char *s, size_t n) {
+  char *c = malloc(n + 1);
+  if (c) {
+    if (n) memcpy(c, s, n);
+    c[n] = '\0';
+  }
+  return c;
+}
+
+static bool param_copy(TrineTerm *dst, const TrineTerm *v) {
+  *dst = (TrineTerm){.kind = v->kind, .value_len = v->value_len,
+                     .datatype_len = v->datatype_len, .lang_len = v->lang_len};
+  dst->value = copy_part(v->value, v->value_len);
+  if (v->datatype_len) dst->datatype = copy_part(v->datatype, v->datatype_len);
+  if (v->lang_len) dst->lang = copy_part(v->lang, v->lang_len);
+  return dst->value && (!v->datatype_len || dst->datatype) && (!v->lang_len || dst->lang);
+}
+
+/* The variable a user calls name ("x" or "?x"), or SPARQL_NO_VAR. */
+static uint32_t var_named(const TrineQuery *q, const char *name) {
+  if (name[0] == '?' || name[0] == '$') name++;
+  for (uint32_t v = 0; v < q->req->nvars; ++v)
+    if (q->req->vars[v].kind == SPARQL_VAR_USER && strcmp(q->req->vars[v].name, name) == 0)
+      return v;
+  return SPARQL_NO_VAR;
+}
+
+TrineStatus trine_query_bind(TrineQuery *q, const char *name, const TrineTerm *value) {
+  if (!q || !name)
+    return api_misuse(q ? q->store : NULL, "trine_query_bind", q ? "name is NULL" : "query is NULL");
+  if (q->started)
+    return api_misuse(q->store, "trine_query_bind",
+                      "bind before the first step, or after trine_query_reset()");
+  uint32_t v = var_named(q, name);
+  if (v == SPARQL_NO_VAR) {
+    char what[300];
+    snprintf(what, sizeof what, "the request has no variable ?%.200s", name[0] == '?' ? name + 1 : name);
+    return api_misuse(q->store, "trine_query_bind", what);
+  }
+  char why[256];
+  if (value && term_check(value, why, sizeof why)) {
+    char what[300];
+    snprintf(what, sizeof what, "the value of ?%s: %s", q->req->vars[v].name, why);
+    return api_misuse(q->store, "trine_query_bind", what);
+  }
+  if (!q->params) {
+    if (!(q->params = calloc(q->req->nvars + 1, sizeof *q->params))) return TRINE_ERR_NOMEM;
+    q->nparams = q->req->nvars;
+  }
+  param_free(&q->params[v]);
+  if (value && !param_copy(&q->params[v], value)) {
+    param_free(&q->params[v]);
+    return q->store ? store_error(q->store, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
+  }
+  return TRINE_OK;
+}
+
+TrineStatus trine_query_clear_bindings(TrineQuery *q) {
+  if (!q) return api_misuse(NULL, "trine_query_clear_bindings", "query is NULL");
+  if (q->started)
+    return api_misuse(q->store, "trine_query_clear_bindings",
+                      "clear before the first step, or after trine_query_reset()");
+  for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
+  return TRINE_OK;
+}
+
+/* The bound values as the run's ids: every join group starts from them, as
+ * an EXISTS pattern does from its row (Exec.subst). NULL: none bound. */
+static TrineStatus subst_row(TrineQuery *q, TrineId **out) {
+  *out = NULL;
+  bool any = false;
+  for (size_t v = 0; v < q->nparams; ++v) any |= q->params[v].kind != TRINE_TERM_NONE;
+  if (!any) return TRINE_OK;
+  TrineId *row = calloc(q->req->nvars + 1, sizeof *row);
+  if (!row) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t v = 0; v < q->nparams; ++v) {
+    if (q->params[v].kind == TRINE_TERM_NONE) continue;
+    TrineStatus st = qdict_intern(q->dict, &q->params[v], &row[v]);
+    if (st) {
+      free(row);
+      return st;
+    }
+  }
+  *out = row;
+  return TRINE_OK;
+}
+
 static void end_run(TrineQuery *q) {
   if (q->have_exec) {
     exec_table_free(&q->x, &q->result);
@@ -147,6 +250,8 @@ static void end_run(TrineQuery *q) {
   q->started = false;
   q->pos = 0;
   q->ask_done = false;
+  free(q->subst);
+  q->subst = NULL;
 }
 
 /* ---- CONSTRUCT and DESCRIBE ---- */
@@ -317,6 +422,8 @@ static TrineStatus start(TrineQuery *q) {
   if (!(q->dict = qdict_new(q->txn))) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
   if ((st = exec_init(&q->x, q->txn, q->dict, r))) return st;
   q->have_exec = true;
+  if ((st = subst_row(q, &q->subst))) return st;
+  q->x.subst = q->subst;
   q->x.cancel = &q->cancel;
   q->x.profile = q->profile;
   if (q->memory_limit) q->x.mem_limit = q->memory_limit;
@@ -425,6 +532,8 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
 void trine_query_free(TrineQuery *q) {
   if (!q) return;
   end_run(q);
+  for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
+  free(q->params);
   sparql_request_free(q->req);
   if (q->store) atomic_fetch_sub(&q->store->live_queries, 1);
   free(q->name);
