@@ -23,6 +23,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The version of this header; trine_version() gives the library's. */
+#define TRINE_VERSION_MAJOR 0
+#define TRINE_VERSION_MINOR 1
+#define TRINE_VERSION_PATCH 0
+/// MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons.
+#define TRINE_VERSION_NUMBER \
+  (TRINE_VERSION_MAJOR * 10000 + TRINE_VERSION_MINOR * 100 + TRINE_VERSION_PATCH)
+
 #if defined(_WIN32)
 #define TRINE_API __declspec(dllexport)
 #elif defined(__GNUC__)
