@@ -306,6 +306,10 @@ typedef struct {
   TrineErrorSink sink;     ///< Optional sink for parse errors (else the store's).
   void *sink_ctx;
   unsigned max_errors;     ///< Syntax errors reported before giving up (0: 5).
+  /** Load in this write transaction of the store (NULL: a transaction of
+   * the load's own, committed when it succeeds). A load that fails there
+   * leaves the transaction to be rolled back: its commit aborts it. */
+  TrineTxn *txn;
 } TrineLoadOptions;
 
 /// What a load did.
@@ -347,6 +351,10 @@ TRINE_API TrineStatus trine_store_load_buffer(TrineStore *store,
 TRINE_API TrineStatus trine_store_dump(TrineStore *store, FILE *out,
                                        TrineFormat format,
                                        const TrineTerm *graph);
+
+/// trine_store_dump() of what transaction txn sees (its own writes too).
+TRINE_API TrineStatus trine_txn_dump(TrineTxn *txn, FILE *out, TrineFormat format,
+                                     const TrineTerm *graph);
 /** @} */
 
 /** @defgroup stats Statistics
@@ -436,6 +444,13 @@ typedef struct {
   bool profile;           ///< Record the executed plan for trine_query_explain().
   TrineErrorSink sink;    ///< Receives syntax and evaluation errors.
   void *sink_ctx;
+  /** Run in this transaction of the store (NULL: the request's own): a
+   * query sees the transaction's writes, an update (which needs a write
+   * transaction) writes into it and the caller commits. An update that
+   * fails there leaves the transaction to be rolled back: its commit
+   * aborts it and returns the update's status. The transaction must
+   * outlive the query's run. */
+  TrineTxn *txn;
 } TrineQueryOptions;
 
 /**

@@ -32,6 +32,7 @@ struct TrineQueryImpl {
   /* a run */
   bool started;
   TrineTxn *txn;
+  TrineTxn *given;         /* the caller's transaction to run in (NULL: own) */
   QDict *dict;
   Exec x;
   bool have_exec;
@@ -86,6 +87,13 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
   TrineQuery *q = calloc(1, sizeof *q);
   if (!q) return s ? store_error(s, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
   q->store = s;
+  if (opts && opts->txn) {
+    if (!s || opts->txn->store != s) {
+      free(q);
+      return api_misuse(s, "trine_query_prepare", "the transaction belongs to another store");
+    }
+    q->given = opts->txn;
+  }
   if (s) atomic_fetch_add(&s->live_queries, 1);
   q->name = strdup(opts && opts->name ? opts->name : "query");
   if (opts) {
@@ -245,7 +253,7 @@ static void end_run(TrineQuery *q) {
   q->have_exec = false;
   qdict_free(q->dict);
   q->dict = NULL;
-  trine_txn_abort(q->txn);
+  if (q->txn != q->given) trine_txn_abort(q->txn);
   q->txn = NULL;
   q->started = false;
   q->pos = 0;
@@ -417,8 +425,12 @@ static TrineStatus describe(TrineQuery *q, const Table *sol, Table *out) {
 static TrineStatus start(TrineQuery *q) {
   const SparqlRequest *r = q->req;
   bool write = r->form == SPARQL_UPDATE;
-  TrineStatus st = trine_txn_begin(q->store, write, &q->txn);
-  if (st) return st;
+  TrineStatus st = TRINE_OK;
+  if (q->given && write && !q->given->write)
+    return store_error(q->store, TRINE_ERR_READONLY,
+                       "an update needs a write transaction, and the one given reads");
+  if (q->given) q->txn = q->given;
+  else if ((st = trine_txn_begin(q->store, write, &q->txn))) return st;
   if (!(q->dict = qdict_new(q->txn))) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
   if ((st = exec_init(&q->x, q->txn, q->dict, r))) return st;
   q->have_exec = true;
@@ -440,7 +452,7 @@ static TrineStatus start(TrineQuery *q) {
   if (write) {
     st = update_run(&q->x, r);
     if (!st) {
-      st = trine_txn_commit(q->txn);
+      if (q->txn != q->given) st = trine_txn_commit(q->txn);
       q->txn = NULL;
     }
     return st;
@@ -462,6 +474,9 @@ TrineStatus trine_query_step(TrineQuery *q) {
   TrineStatus st;
   if (!q->store) return TRINE_ERR_ARG; /* prepared without a store: explain only */
   if (!q->started && (st = start(q))) {
+    /* Half an update's writes may be in the caller's transaction: it can
+     * only be aborted now. */
+    if (q->given && q->req->form == SPARQL_UPDATE) q->given->failed = st;
     deliver(q, st);
     end_run(q);
     q->started = true; /* stay failed until reset */

@@ -77,6 +77,7 @@ struct TrineTxnImpl {
   TermBuilder *builder;   ///< the block new terms go to (write txns)
   uint64_t new_terms;     ///< terms added (write txns)
   int lock_fd;            ///< the data file, flock()ed by a writer (-1: none)
+  TrineStatus failed;     ///< an operation run in it failed halfway: commit aborts
 };
 
 /// Record an error on the store (and send it to the sink). Returns status.

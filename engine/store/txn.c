@@ -104,6 +104,12 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
   if (!t) return api_misuse(NULL, "trine_txn_commit", "txn is NULL");
   TrineStore *s = t->store;
   int rc = 0;
+  if (t->failed) {
+    TrineStatus st = t->failed;
+    trine_txn_abort(t);
+    return store_error(s, st, "an update or load run in this transaction failed halfway: "
+                              "the transaction was rolled back");
+  }
   if (t->write) {
     TrineStatus st = stats_flush(t);
     if (st) { trine_txn_abort(t); return st; }

@@ -218,6 +218,73 @@ static void test_api_random_terms_round_trip(void **state) {
   tu_store_close(&t2);
 }
 
+/* The number of rows of a query, run in txn (NULL: its own). */
+static size_t rows_in(TrineStore *s, TrineTxn *txn, const char *text) {
+  TrineQueryOptions o = {.txn = txn};
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(s, text, strlen(text), &o, &q), TRINE_OK);
+  size_t n = 0;
+  TrineStatus st;
+  while ((st = trine_query_step(q)) == TRINE_ROW) n++;
+  assert_int_equal(st, TRINE_DONE);
+  trine_query_free(q);
+  return n;
+}
+
+/* Queries, updates, loads and dumps run in the caller's transaction: they
+ * see its writes, and everything commits (or not) together. */
+static void test_api_transactions_compose(void **state) {
+  TuStore *t = *state;
+  const char *all = "SELECT * { ?s ?p ?o }";
+  TrineTxn *w;
+  assert_int_equal(trine_txn_begin(t->store, true, &w), TRINE_OK);
+  TrineTerm a = trine_iri("http://ex/a"), k = trine_iri("http://ex/k");
+  assert_int_equal(trine_txn_add(w, &a, &k, &a, NULL), TRINE_OK);
+  assert_int_equal(rows_in(t->store, w, all), 2); /* read your writes */
+  TrineQueryOptions o = {.txn = w};
+  TrineQuery *q;
+  const char *ins = "INSERT DATA { <http://ex/u> <http://ex/v> 1 }";
+  assert_int_equal(trine_query_prepare(t->store, ins, strlen(ins), &o, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_DONE);
+  trine_query_free(q);
+  static const char more[] = "<http://ex/l> <http://ex/m> <http://ex/n> .\n";
+  TrineLoadOptions lo = {.txn = w};
+  assert_int_equal(trine_store_load_buffer(t->store, "more", more, sizeof more - 1, &lo, NULL),
+                   TRINE_OK);
+  assert_int_equal(rows_in(t->store, w, all), 4);
+  assert_int_equal(rows_in(t->store, NULL, all), 1); /* others see the last commit */
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  assert_int_equal(trine_txn_dump(w, f, TRINE_FORMAT_NQUADS, NULL), TRINE_OK);
+  fclose(f);
+  assert_non_null(strstr(text, "<http://ex/l>"));
+  assert_non_null(strstr(text, "<http://ex/u>"));
+  free(text);
+  assert_int_equal(trine_txn_commit(w), TRINE_OK);
+  assert_int_equal(rows_in(t->store, NULL, all), 4);
+  /* An update failing halfway in a caller's transaction: its commit rolls
+   * everything back and says why. */
+  assert_int_equal(trine_txn_begin(t->store, true, &w), TRINE_OK);
+  assert_int_equal(trine_txn_add(w, &k, &k, &k, NULL), TRINE_OK);
+  o.txn = w;
+  const char *bad = "INSERT DATA { <http://ex/x> <http://ex/y> 2 } ; DROP GRAPH <http://ex/none>";
+  assert_int_equal(trine_query_prepare(t->store, bad, strlen(bad), &o, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_ARG);
+  trine_query_free(q);
+  assert_int_equal(trine_txn_commit(w), TRINE_ERR_ARG);
+  assert_non_null(strstr(trine_store_errmsg(t->store), "rolled back"));
+  assert_int_equal(rows_in(t->store, NULL, all), 4);
+  /* An update needs a write transaction. */
+  TrineTxn *r;
+  assert_int_equal(trine_txn_begin(t->store, false, &r), TRINE_OK);
+  o.txn = r;
+  assert_int_equal(trine_query_prepare(t->store, ins, strlen(ins), &o, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_READONLY);
+  trine_query_free(q);
+  trine_txn_abort(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_api_null_handles, setup, tu_teardown),
@@ -225,6 +292,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_api_close_refused_while_in_use, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_terms_checked, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_random_terms_round_trip, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_api_transactions_compose, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
