@@ -147,7 +147,11 @@ typedef struct TrineStoreImpl TrineStore;
 /// Flags for TrineOptions.flags.
 enum {
   TRINE_OPEN_READONLY = 1u << 0, ///< Open read-only; never create.
-  TRINE_OPEN_NOCREATE = 1u << 1  ///< Fail with TRINE_NOT_FOUND if missing.
+  TRINE_OPEN_NOCREATE = 1u << 1, ///< Fail with TRINE_NOT_FOUND if missing.
+  /** Do not wait for the disk at each commit (LMDB's MDB_NOSYNC): much
+   * faster small writes, but a crash of the machine (not of the process)
+   * may lose the last commits, or leave a store that must be rebuilt. */
+  TRINE_OPEN_NOSYNC = 1u << 2
 };
 
 /**
@@ -165,6 +169,11 @@ typedef struct {
   void *sink_ctx;          ///< Passed to sink.
   TrineBusyFn busy;        ///< Optional: told while a write waits (NULL: wait silently).
   void *busy_ctx;          ///< Passed to busy.
+  /** Address space to reserve for the store, in bytes (0: 1 TiB). The data
+   * file only grows as it is written; a store cannot grow past this
+   * (TRINE_ERR_FULL): lower it where address space is scarce (32-bit,
+   * ulimit -v). Another process's larger map is followed. */
+  size_t map_size;
 } TrineOptions;
 
 /**
@@ -352,6 +361,15 @@ TRINE_API TrineStatus trine_store_dump(TrineStore *store, FILE *out,
                                        TrineFormat format,
                                        const TrineTerm *graph);
 
+/**
+ * The number of quads matching a pattern in txn, as trine_txn_match()
+ * would hand them out (NULL or TRINE_TERM_NONE: any), without decoding
+ * them. A term the store lacks matches nothing.
+ * @return TRINE_OK, TRINE_ERR_ARG, or a store error.
+ */
+TRINE_API TrineStatus trine_txn_count(TrineTxn *txn, const TrineTerm *s, const TrineTerm *p,
+                                      const TrineTerm *o, const TrineTerm *g, uint64_t *n);
+
 /// trine_store_dump() of what transaction txn sees (its own writes too).
 TRINE_API TrineStatus trine_txn_dump(TrineTxn *txn, FILE *out, TrineFormat format,
                                      const TrineTerm *graph);
@@ -473,6 +491,9 @@ TRINE_API TrineQueryForm trine_query_form(const TrineQuery *q);
 /// Number of result columns (SELECT: projected variables; ASK: 1;
 /// CONSTRUCT/DESCRIBE: 3; UPDATE: 0).
 TRINE_API size_t trine_query_columns(const TrineQuery *q);
+
+/// The column named name ("x", "?x" or "$x"), or -1 (also for NULL q).
+TRINE_API long trine_query_column_index(const TrineQuery *q, const char *name);
 
 /// Name of column i without '?' (ASK: "boolean"; graphs: "s", "p", "o").
 TRINE_API const char *trine_query_column_name(const TrineQuery *q, size_t i);

@@ -126,3 +126,17 @@ void trine_iter_free(TrineIter *iter) {
   index_iter_free(iter->it);
   free(iter);
 }
+
+TrineStatus trine_txn_count(TrineTxn *t, const TrineTerm *s, const TrineTerm *p,
+                            const TrineTerm *o, const TrineTerm *g, uint64_t *n) {
+  if (!t || !n)
+    return api_misuse(t ? t->store : NULL, "trine_txn_count", t ? "n is NULL" : "txn is NULL");
+  *n = 0;
+  TrineIter *iter;
+  TrineStatus st = trine_txn_match(t, s, p, o, g, &iter);
+  if (st) return st;
+  Quad q; /* ids only: nothing is decoded */
+  while (iter->it && (st = index_iter_next(iter->it, &q)) == TRINE_ROW) ++*n;
+  trine_iter_free(iter);
+  return st == TRINE_ROW || st == TRINE_DONE || st == TRINE_OK ? TRINE_OK : st;
+}

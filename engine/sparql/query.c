@@ -140,6 +140,16 @@ TrineQueryForm trine_query_form(const TrineQuery *q) {
 
 size_t trine_query_columns(const TrineQuery *q) { return q ? q->ncols : 0; }
 
+long trine_query_column_index(const TrineQuery *q, const char *name) {
+  if (!q || !name) return -1;
+  if (name[0] == '?' || name[0] == '$') name++;
+  for (size_t i = 0; i < q->ncols; ++i) {
+    const char *c = trine_query_column_name(q, i);
+    if (c && strcmp(c, name) == 0) return (long)i;
+  }
+  return -1;
+}
+
 const char *trine_query_column_name(const TrineQuery *q, size_t i) {
   if (!q || i >= q->ncols) return NULL;
   switch (q->req->form) {

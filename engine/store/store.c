@@ -200,9 +200,11 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   if (st) return open_fail(s, st, path);
   int rc = mdb_env_create(&s->env);
   if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
-  if (!rc) rc = mdb_env_set_mapsize(s->env, MAP_SIZE_DEFAULT);
-  if (!rc) rc = mdb_env_open(s->env, path,
-                             MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0666);
+  size_t map = opts && opts->map_size ? opts->map_size : MAP_SIZE_DEFAULT;
+  if (!rc) rc = mdb_env_set_mapsize(s->env, map);
+  unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
+                      (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
+  if (!rc) rc = mdb_env_open(s->env, path, envflags, 0666);
   if (rc) return open_fail(s, store_mdb_error(s, rc, "cannot open"), path);
   if ((st = init_layout(s))) return open_fail(s, st, path);
   s->errmsg[0] = '\0';

@@ -285,6 +285,56 @@ static void test_api_transactions_compose(void **state) {
   trine_txn_abort(r);
 }
 
+/* trine_query_column_index, trine_txn_count, and the open options. */
+static void test_api_small_calls(void **state) {
+  TuStore *t = *state;
+  const char *text = "SELECT ?b ?a { ?a ?p ?b }";
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_column_index(q, "a"), 1);
+  assert_int_equal(trine_query_column_index(q, "?b"), 0);
+  assert_int_equal(trine_query_column_index(q, "p"), -1); /* not projected */
+  assert_int_equal(trine_query_column_index(NULL, "a"), -1);
+  trine_query_free(q);
+  static const char more[] = "<http://ex/a> <http://ex/b> <http://ex/d> .\n"
+                             "<http://ex/a> <http://ex/b> <http://ex/e> <http://ex/g> .\n";
+  assert_int_equal(trine_store_load_buffer(t->store, "m", more, sizeof more - 1, NULL, NULL),
+                   TRINE_OK);
+  TrineTxn *r;
+  assert_int_equal(trine_txn_begin(t->store, false, &r), TRINE_OK);
+  TrineTerm a = trine_iri("http://ex/a"), b = trine_iri("http://ex/b"), g = trine_iri("http://ex/g");
+  TrineTerm dflt = trine_default_graph(), none = trine_iri("http://ex/none");
+  uint64_t n;
+  assert_int_equal(trine_txn_count(r, &a, &b, NULL, NULL, &n), TRINE_OK);
+  assert_int_equal(n, 3);
+  assert_int_equal(trine_txn_count(r, &a, NULL, NULL, &dflt, &n), TRINE_OK);
+  assert_int_equal(n, 2);
+  assert_int_equal(trine_txn_count(r, NULL, NULL, NULL, &g, &n), TRINE_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(trine_txn_count(r, &none, NULL, NULL, NULL, &n), TRINE_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(trine_txn_count(r, NULL, NULL, NULL, NULL, NULL), TRINE_ERR_ARG);
+  trine_txn_abort(r);
+  /* A small map fills: TRINE_ERR_FULL, not a crash; NOSYNC stores commit. */
+  char *dir = tu_tmpdir("api-map");
+  assert_non_null(dir);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/s", dir);
+  TrineOptions o = {.flags = TRINE_OPEN_NOSYNC, .map_size = (size_t)1 << 20};
+  TrineStore *small;
+  assert_int_equal(trine_store_open(path, &o, &small), TRINE_OK);
+  char *big = malloc(4u << 20);
+  assert_non_null(big);
+  memset(big, 'x', 4u << 20);
+  memcpy(big, "<http://ex/s> <http://ex/p> \"", 29);
+  memcpy(big + (4u << 20) - 4, "\" .\n", 4);
+  assert_int_equal(trine_store_load_buffer(small, "big", big, 4u << 20, NULL, NULL), TRINE_ERR_FULL);
+  assert_int_equal(trine_store_load_buffer(small, "d", data, sizeof data - 1, NULL, NULL), TRINE_OK);
+  free(big);
+  assert_int_equal(trine_store_close(small), TRINE_OK);
+  tu_rmtree(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_api_null_handles, setup, tu_teardown),
@@ -293,6 +343,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_api_terms_checked, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_random_terms_round_trip, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_transactions_compose, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_api_small_calls, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
