@@ -493,6 +493,15 @@ typedef struct {
 } TrineWriteOptions;
 
 /**
+ * The number of terminal columns UTF-8 text takes, as the TABLE format
+ * counts them: East Asian Wide and Fullwidth characters (CJK, kana, Hangul,
+ * most emoji) 2, combining marks, format characters (U+200D) and controls
+ * 0, others 1; a byte that is not valid UTF-8 counts 1. The table of
+ * Unicode 14 is built in: the answer is the same in every locale.
+ */
+TRINE_API size_t trine_text_width(const char *text, size_t len);
+
+/**
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
  * are written as N-Triples whatever the format (TABLE shows them as rows).
  * @param[out] rows may be NULL: rows written.

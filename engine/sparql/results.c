@@ -11,7 +11,7 @@
 #include "results.h"
 
 #include "term.h"
-#include "utf8.h"
+#include "width.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -406,21 +406,6 @@ int res_table_cell(ResBuf *b, const TrineTerm *t, const char *const *prefixes,
   return 0;
 }
 
-size_t res_utf8_width(const char *s, size_t n) { return utf8_count(s, n); }
-
-size_t res_utf8_prefix(const char *s, size_t n, size_t cols) {
-  size_t i = 0, w = 0;
-  while (i < n) {
-    if (((unsigned char)s[i] & 0xC0) != 0x80) {
-      if (w == cols)
-        break;
-      ++w;
-    }
-    ++i;
-  }
-  return i;
-}
-
 /* Writers ------------------------------------------------------------------ */
 
 typedef struct {
@@ -620,15 +605,15 @@ static TrineStatus table_line(Writer *w, char **cells, size_t *lens,
   for (size_t i = 0; i < n; ++i) {
     const char *s = cells[i] ? cells[i] : "";
     size_t len = cells[i] ? lens[i] : 0;
-    size_t cw = res_utf8_width(s, len);
+    size_t cw = trine_text_width(s, len);
     if (i)
       OOM(put_s(&w->b, "  "));
     if (cw > widths[i]) {
       size_t keep = widths[i] ? widths[i] - 1 : 0;
-      OOM(res_put(&w->b, s, res_utf8_prefix(s, len, keep)));
+      OOM(res_put(&w->b, s, width_prefix(s, len, keep, &cw)));
       if (widths[i])
         OOM(put_s(&w->b, ellipsis));
-      cw = widths[i];
+      cw += widths[i] ? 1 : 0; // a wide character may leave one column
     } else {
       OOM(res_put(&w->b, s, len));
     }
@@ -677,7 +662,7 @@ static TrineStatus write_table(Writer *w, TrineQueryForm form) {
     }
     hlens[i] = strlen(head[i]);
     if (w->opts->headers)
-      widths[i] = res_utf8_width(head[i], hlens[i]);
+      widths[i] = trine_text_width(head[i], hlens[i]);
   }
   uint64_t nrows = 0;
   while ((st = next(w)) == TRINE_ROW) {
@@ -710,8 +695,8 @@ static TrineStatus write_table(Writer *w, TrineQueryForm form) {
         st = TRINE_ERR_NOMEM;
         goto out;
       }
-      size_t cw = res_utf8_width(cells[ncells - 1] ? cells[ncells - 1] : "",
-                                 b.len);
+      size_t cw = trine_text_width(cells[ncells - 1] ? cells[ncells - 1] : "",
+                                   b.len);
       if (cw > widths[i])
         widths[i] = cw;
     }

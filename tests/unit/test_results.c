@@ -1,6 +1,7 @@
 /* test_results.c -- unit tests of the result writers: the escaping and
  * formatting helpers of results.h, and trine_query_write() on real queries. */
 #include "results.h"
+#include "width.h"
 #include "testutil.h"
 #include "trine.h"
 
@@ -218,21 +219,45 @@ static void test_results_table_cells(void **state) {
   check_cell(&t, "\"v\"^^<http://other.org/dt>");
 }
 
-static void test_results_utf8_width(void **state) {
+#define W(s) trine_text_width(s, strlen(s))
+
+static void test_results_text_width(void **state) {
   (void)state;
-  const char *s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z"; // a é € 😀 z
-  size_t n = strlen(s);
-  assert_int_equal(res_utf8_width(s, n), 5);
-  assert_int_equal(res_utf8_width("", 0), 0);
-  assert_int_equal(res_utf8_prefix(s, n, 0), 0);
-  assert_int_equal(res_utf8_prefix(s, n, 1), 1);
-  assert_int_equal(res_utf8_prefix(s, n, 2), 3);
-  assert_int_equal(res_utf8_prefix(s, n, 3), 6);
-  assert_int_equal(res_utf8_prefix(s, n, 4), 10);
-  assert_int_equal(res_utf8_prefix(s, n, 5), n);
-  assert_int_equal(res_utf8_prefix(s, n, 9), n);
+  assert_int_equal(W(""), 0);
+  assert_int_equal(W("a\xC3\xA9\xE2\x82\xAC"), 3);       // a é €
+  assert_int_equal(W("\xE4\xB8\xAD\xE6\x96\x87"), 4);   // 中文: wide
+  assert_int_equal(W("\xED\x95\x9C"), 2);                 // 한 (Hangul)
+  assert_int_equal(W("\xEF\xBC\xA1"), 2);                 // Ａ (fullwidth)
+  assert_int_equal(W("\xEF\xBD\xB1"), 1);                 // ｱ (halfwidth)
+  assert_int_equal(W("\xF0\x9F\x98\x80"), 2);             // 😀
+  assert_int_equal(W("e\xCC\x81"), 1);                     // e + U+0301
+  assert_int_equal(W("\xE2\x80\x8D\xEF\xB8\x8F"), 0);   // ZWJ, VS16
+  assert_int_equal(W("\xC2\xAD"), 1);                      // soft hyphen
+  assert_int_equal(W("\xE1\x85\xA0"), 0);                 // U+1160
+  assert_int_equal(W("\t\x7F"), 0);                        // controls
+  assert_int_equal(W("a\xFF\xC3"), 3);                     // bad bytes: 1 each
 }
 
+static void test_results_width_cuts(void **state) {
+  (void)state;
+  const char *cjk = "\xE4\xB8\xAD\xE6\x96\x87x"; // 中文x
+  size_t used;
+  assert_int_equal(width_prefix(cjk, 7, 3, &used), 3); // 中 and no half of 文
+  assert_int_equal(used, 2);
+  assert_int_equal(width_prefix(cjk, 7, 4, &used), 6);
+  assert_int_equal(used, 4);
+  assert_int_equal(width_prefix(cjk, 7, 9, &used), 7);
+  assert_int_equal(used, 5);
+  assert_int_equal(width_prefix("e\xCC\x81x", 4, 1, &used), 3); // the mark stays
+  assert_int_equal(width_suffix(cjk, 7, 2, &used), 6);
+  assert_int_equal(used, 1);
+  assert_int_equal(width_suffix(cjk, 7, 3, &used), 3);
+  assert_int_equal(used, 3);
+  assert_int_equal(width_suffix("xe\xCC\x81", 4, 1, &used), 1);
+  assert_int_equal(width_suffix("xe\xCC\x81", 4, 0, &used), 4); // no lone mark
+  assert_int_equal(used, 0);
+  assert_int_equal(width_suffix("a\xFF", 2, 1, &used), 1);
+}
 
 /* trine_query_write() on real queries ------------------------------------- */
 
@@ -242,7 +267,9 @@ static const char DATA[] =
     "<http://ex.org/b> <http://xmlns.com/foaf/0.1/name> \"Bob\"@en .\n"
     "<http://ex.org/b> <http://ex.org/born> \"2000-01-02\"^^<" XSD "date> .\n"
     "<http://ex.org/c> <http://xmlns.com/foaf/0.1/name> \"\xC3\x89mile \xC3\xA0 la plage du nord\" .\n"
-    "<http://ex.org/c> <http://ex.org/age> \"7.5\"^^<" XSD "decimal> .\n";
+    "<http://ex.org/c> <http://ex.org/age> \"7.5\"^^<" XSD "decimal> .\n"
+    "<http://ex.org/paris> <http://ex.org/label> \"Paris\" .\n"
+    "<http://ex.org/tokyo> <http://ex.org/label> \"\xE6\x9D\xB1\xE4\xBA\xAC\" .\n";
 
 typedef TuStore Fixture;
 
@@ -443,6 +470,29 @@ static void test_results_write_table(void **state) {
               1);
 }
 
+/* Columns line up on the screen: 東京 takes four columns, not two. */
+static void test_results_write_table_wide(void **state) {
+  TrineWriteOptions o = {.prefixes = PREFIXES, .nprefixes = 2, .headers = true};
+  check_write(*state,
+              "SELECT ?l ?s WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?l",
+              TRINE_RESULTS_TABLE, &o,
+              "?l       ?s\n"
+              "-------  --------\n"
+              "\"Paris\"  ex:paris\n"
+              "\"\xE6\x9D\xB1\xE4\xBA\xAC\"   ex:tokyo\n",
+              2);
+  /* Cut to 5 columns: 東 fits with the quote and the ellipsis, 京 not. */
+  o.width = 9;
+  check_write(*state,
+              "SELECT ?l (1 AS ?n) WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?l",
+              TRINE_RESULTS_TABLE, &o,
+              "?l     ?n\n"
+              "-----  --\n"
+              "\"Par\xE2\x80\xA6  1\n"
+              "\"\xE6\x9D\xB1\xE2\x80\xA6   1\n",
+              2);
+}
+
 static void test_results_write_update_and_errors(void **state) {
   Fixture *f = *state;
   TrineStatus st;
@@ -488,7 +538,8 @@ int main(void) {
       cmocka_unit_test(test_results_local_names),
       cmocka_unit_test(test_results_shorten_iri),
       cmocka_unit_test(test_results_table_cells),
-      cmocka_unit_test(test_results_utf8_width),
+      cmocka_unit_test(test_results_text_width),
+      cmocka_unit_test(test_results_width_cuts),
       cmocka_unit_test_setup_teardown(test_results_write_json, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_xml, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_csv_tsv, setup,
@@ -497,6 +548,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_results_write_construct, setup,
                                       tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_table, setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table_wide, setup,
                                       tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_update_and_errors,
                                       setup, tu_teardown),
