@@ -395,7 +395,7 @@ static void test_results_write_ask(void **state) {
               1);
   check_write(*state, no, TRINE_RESULTS_CSV, NULL, "_askResult\r\nfalse\r\n", 1);
   check_write(*state, yes, TRINE_RESULTS_TSV, NULL, "?_askResult\ntrue\n", 1);
-  check_write(*state, yes, TRINE_RESULTS_TABLE, NULL, "ask\n----\ntrue\n", 1);
+  check_write(*state, yes, TRINE_RESULTS_TABLE, NULL, "ASK\n----\ntrue\n", 1);
 }
 
 static void test_results_write_construct(void **state) {
@@ -440,18 +440,18 @@ static void test_results_write_table(void **state) {
   check_write(*state, Q_PEOPLE, TRINE_RESULTS_TABLE, &o,
               "?s    ?name                       ?age\n"
               "----  --------------------------  ----\n"
-              "ex:a  \"Ann \\\"A\\\", <x>&\\tq\\nz\"     42\n"
+              "ex:a  \"Ann \\\"A\\\", <x>&\\tq\\nz\"       42\n"
               "ex:b  \"Bob\"@en\n"
-              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage du nord\"  7.5\n",
+              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage du nord\"   7.5\n",
               3);
   /* Cut to 30 columns: the widest column shrinks, cells end with "…". */
   o.width = 30;
   check_write(*state, Q_PEOPLE, TRINE_RESULTS_TABLE, &o,
               "?s    ?name               ?age\n"
               "----  ------------------  ----\n"
-              "ex:a  \"Ann \\\"A\\\", <x>&\\\xE2\x80\xA6  42\n"
+              "ex:a  \"Ann \\\"A\\\", <x>&\\\xE2\x80\xA6    42\n"
               "ex:b  \"Bob\"@en\n"
-              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage\xE2\x80\xA6  7.5\n",
+              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage\xE2\x80\xA6   7.5\n",
               3);
   /* No headers, one row at most, typed literals shortened. */
   TrineWriteOptions o2 = {.prefixes = PREFIXES, .nprefixes = 2, .max_rows = 1};
@@ -464,7 +464,7 @@ static void test_results_write_table(void **state) {
               "CONSTRUCT { ?s <http://ex.org/age> ?a } WHERE "
               "{ ?s <http://ex.org/age> ?a FILTER(?a > 10) }",
               TRINE_RESULTS_TABLE, &o,
-              "s     p       o\n"
+              "s     p        o\n"
               "----  ------  --\n"
               "ex:a  ex:age  42\n",
               1);
@@ -488,9 +488,36 @@ static void test_results_write_table_wide(void **state) {
               TRINE_RESULTS_TABLE, &o,
               "?l     ?n\n"
               "-----  --\n"
-              "\"Par\xE2\x80\xA6  1\n"
-              "\"\xE6\x9D\xB1\xE2\x80\xA6   1\n",
+              "\"Par\xE2\x80\xA6   1\n"
+              "\"\xE6\x9D\xB1\xE2\x80\xA6    1\n",
               2);
+}
+
+/* Numbers on the right, their header too when the column holds nothing else. */
+static void test_results_write_table_numbers(void **state) {
+  TrineWriteOptions o = {.headers = true};
+  check_write(*state, "SELECT ?v WHERE { VALUES ?v { 1 \"a\" 22 } }",
+              TRINE_RESULTS_TABLE, &o, "?v\n---\n  1\n\"a\"\n 22\n", 3);
+  check_write(*state, "SELECT ?v ?w WHERE { VALUES (?v ?w) { (1 2.5) (-10 UNDEF) } }",
+              TRINE_RESULTS_TABLE, &o,
+              " ?v   ?w\n---  ---\n  1  2.5\n-10\n", 2);
+}
+
+/* A narrow IRI keeps its end (<http:/…/paris>, not <http://ex.o…); a
+ * prefix shortens it first. */
+static void test_results_write_table_iri_cut(void **state) {
+  TrineWriteOptions o = {.headers = true, .width = 15};
+  const char *q = "SELECT ?s WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?s";
+  check_write(*state, q, TRINE_RESULTS_TABLE, &o,
+              "?s\n---------------\n"
+              "<http:/\xE2\x80\xA6/paris>\n<http:/\xE2\x80\xA6/tokyo>\n", 2);
+  o.prefixes = PREFIXES;
+  o.nprefixes = 2;
+  check_write(*state, q, TRINE_RESULTS_TABLE, &o,
+              "?s\n--------\nex:paris\nex:tokyo\n", 2);
+  o.width = 7; // a prefixed name is cut in the middle too
+  check_write(*state, q, TRINE_RESULTS_TABLE, &o,
+              "?s\n-------\nex:\xE2\x80\xA6ris\nex:\xE2\x80\xA6kyo\n", 2);
 }
 
 static void test_results_write_update_and_errors(void **state) {
@@ -550,6 +577,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_results_write_table, setup,
                                       tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_table_wide, setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table_numbers, setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table_iri_cut, setup,
                                       tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_update_and_errors,
                                       setup, tu_teardown),
