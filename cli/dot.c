@@ -208,9 +208,9 @@ TrineResultFormat shell_format(const char *s) {
   static const struct {
     const char *name;
     TrineResultFormat f;
-  } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"tsv", TRINE_RESULTS_TSV},
-                 {"csv", TRINE_RESULTS_CSV},     {"json", TRINE_RESULTS_JSON},
-                 {"xml", TRINE_RESULTS_XML}};
+  } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"line", TRINE_RESULTS_LINE},
+                 {"tsv", TRINE_RESULTS_TSV},     {"csv", TRINE_RESULTS_CSV},
+                 {"json", TRINE_RESULTS_JSON},   {"xml", TRINE_RESULTS_XML}};
   for (size_t i = 0; i < sizeof formats / sizeof *formats; ++i)
     if (strcmp(s, formats[i].name) == 0) return formats[i].f;
   return 0;
@@ -218,7 +218,7 @@ TrineResultFormat shell_format(const char *s) {
 
 static const char *format_name(TrineResultFormat f) {
   static const char *const names[] = {"table on a terminal, else TSV", "table", "tsv", "csv",
-                                      "json", "xml"};
+                                      "json", "xml", "ntriples", "line"};
   return f >= 0 && (size_t)f < sizeof names / sizeof *names ? names[f] : "?";
 }
 
@@ -226,7 +226,7 @@ static int cmd_format(Shell *sh, int argc, char **argv) {
   (void)argc;
   TrineResultFormat f = shell_format(argv[1]);
   if (!f) {
-    shell_error(sh, "unknown format %s: use table, tsv, csv, json or xml", argv[1]);
+    shell_error(sh, "unknown format %s: use table, line, tsv, csv, json or xml", argv[1]);
     return 1;
   }
   sh->format = f;
@@ -386,9 +386,13 @@ static const DotCmd commands[] = {
      "its time in ms (an operator's time includes the steps under it).",
      1, 1, cmd_explain},
     {"format", "FORMAT",
-     "Show results as table, tsv, csv, json or xml\n"
-     "The default is a table on a terminal, TSV otherwise. CONSTRUCT and\n"
-     "DESCRIBE results are N-Triples except in a table.",
+     "Show results as table, line, tsv, csv, json or xml\n"
+     "The default is a table on a terminal, TSV otherwise. A table fits the\n"
+     "terminal: long text is cut at its end, an IRI in its middle; numbers\n"
+     "are on the right. line, for rows too wide for a table, shows each row\n"
+     "as a record: a -[ RECORD n ]- line (a blank line with .headers off),\n"
+     "then one ?variable = value line per column, values never cut.\n"
+     "CONSTRUCT and DESCRIBE results are N-Triples except in table and line.",
      1, 1, cmd_format},
     {"graphs", "", "List the named graphs with their quad counts", 0, 0, cmd_graphs},
     {"headers", "on|off", "Show the header line of results (default on)\n"

@@ -154,8 +154,8 @@ static unsigned char complete_fn(EditLine *e, int ch) {
       if (strncmp(shell_command_name(i), word, wlen) == 0)
         add_word(&cand, shell_command_name(i), strlen(shell_command_name(i)));
   } else if (strncmp(li->buffer, ".format ", 8) == 0 || strncmp(li->buffer, ".fo ", 4) == 0) {
-    static const char *const formats[] = {"table", "tsv", "csv", "json", "xml"};
-    for (size_t i = 0; i < 5; ++i)
+    static const char *const formats[] = {"table", "line", "tsv", "csv", "json", "xml"};
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; ++i)
       if (strncmp(formats[i], word, wlen) == 0) add_word(&cand, formats[i], strlen(formats[i]));
   } else {
     /* The text typed so far: the pending lines and this one. */

@@ -29,8 +29,9 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
-    "      --format FMT  query results as table, tsv, csv, json or xml (default:\n"
-    "                    a table on a terminal, TSV otherwise)\n"
+    "      --format FMT  query results as table, line (one line per value), tsv,\n"
+    "                    csv, json or xml (default: a table on a terminal, TSV\n"
+    "                    otherwise)\n"
     "      --base IRI    resolve relative IRIs in queries against IRI\n"
     "      --explain     parse the query (-f FILE or QUERY) and print its\n"
     "                    SPARQL algebra; with a STORE, also how each triple\n"
@@ -364,7 +365,8 @@ static int run_query(Shell *sh, const char *text) {
                           .max_rows = sh->limit,
                           .headers = !sh->no_headers};
   uint64_t rows = 0;
-  bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  TrineQueryForm form = trine_query_form(q);
+  bool update = form == TRINE_QUERY_UPDATE;
   running = q;
   /* Ctrl-C after the query was entered but before it started cancels it. */
   if (shell_interrupted) trine_query_cancel(q);
@@ -397,7 +399,9 @@ static int run_query(Shell *sh, const char *text) {
   }
   char timing[64] = "";
   if (sh->timer) snprintf(timing, sizeof timing, ", %.3f s", secs);
-  if (f == TRINE_RESULTS_TABLE && !update) {
+  /* A row count for the screen's formats; an ASK table has one answer. */
+  bool counted = (f == TRINE_RESULTS_TABLE || f == TRINE_RESULTS_LINE) && form != TRINE_QUERY_ASK;
+  if (counted && !update) {
     if (sh->limit && rows >= sh->limit)
       fprintf(sh->out, "(%llu row%s shown: .limit %llu%s)\n", (unsigned long long)rows,
               rows == 1 ? "" : "s", (unsigned long long)sh->limit, timing);
@@ -407,7 +411,8 @@ static int run_query(Shell *sh, const char *text) {
   } else if (update && sh->interactive) {
     fprintf(sh->err, "(done%s)\n", timing);
   } else if (sh->timer) {
-    fprintf(sh->err, "(%llu rows%s)\n", (unsigned long long)rows, timing);
+    fprintf(sh->err, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
+            timing);
   }
   return 0;
 }
@@ -648,7 +653,7 @@ int main(int argc, char **argv) {
     case OPT_BASE: sh.base = optarg; break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
-        return usage_error("--format takes table, tsv, csv, json or xml");
+        return usage_error("--format takes table, line, tsv, csv, json or xml");
       break;
     case 'h': fputs(usage_text, stdout); return 0;
     case OPT_VERSION: printf("trine %s\n", trine_version()); return 0;

@@ -480,16 +480,19 @@ typedef enum {
   TRINE_RESULTS_CSV,       ///< SPARQL 1.1 Query Results CSV
   TRINE_RESULTS_JSON,      ///< SPARQL 1.1 Query Results JSON
   TRINE_RESULTS_XML,       ///< SPARQL Query Results XML
-  TRINE_RESULTS_NTRIPLES   ///< N-Triples (CONSTRUCT and DESCRIBE)
+  TRINE_RESULTS_NTRIPLES,  ///< N-Triples (CONSTRUCT and DESCRIBE)
+  TRINE_RESULTS_LINE       ///< for wide rows on terminals: each row a record
+                           ///< "-[ RECORD n ]-" (a blank line without headers),
+                           ///< then "?var = value" per column, never cut
 } TrineResultFormat;
 
 /// Options for trine_query_write(); a zeroed struct gives the defaults.
 typedef struct {
-  const char *const *prefixes; ///< TABLE: name, IRI pairs used to shorten IRIs
+  const char *const *prefixes; ///< TABLE/LINE: name, IRI pairs used to shorten IRIs
   size_t nprefixes;            ///< number of pairs
   unsigned width;              ///< TABLE: total width to fit (0: no limit)
   uint64_t max_rows;           ///< rows written at most (0: all)
-  bool headers;                ///< TABLE/CSV/TSV: write the header line
+  bool headers;                ///< TABLE/CSV/TSV: the header line; LINE: record lines
 } TrineWriteOptions;
 
 /**
@@ -503,7 +506,8 @@ TRINE_API size_t trine_text_width(const char *text, size_t len);
 
 /**
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
- * are written as N-Triples whatever the format (TABLE shows them as rows).
+ * are written as N-Triples whatever the format (TABLE and LINE show them as
+ * rows of s, p, o). TABLE and LINE show an ASK result as a table headed ASK.
  * @param[out] rows may be NULL: rows written.
  * @return TRINE_OK or the error of a step or of writing (TRINE_ERR_IO).
  */

@@ -1,7 +1,7 @@
 /*
  * results.c -- trine_query_write(): query results in the W3C formats
  * (SPARQL 1.1 Query Results JSON, XML, CSV, TSV), N-Triples for graphs,
- * and an aligned table for terminals.
+ * and for terminals an aligned table or records of one line per column.
  *
  * Only the public query API is used (form, columns, column names, step,
  * term), so an embedding program could write the same thing itself.
@@ -835,6 +835,49 @@ static TrineStatus write_table(Writer *w, TrineQueryForm form) {
   return st;
 }
 
+/* The vertical form, for rows too wide for a table: each row a record
+ * headed -[ RECORD n ]- (a blank line without headers), one "?name = value"
+ * line per column, values never cut. */
+static TrineStatus record_head(Writer *w, size_t namew) {
+  char head[64];
+  int n = snprintf(head, sizeof head, "-[ RECORD %llu ]-",
+                   (unsigned long long)w->rows + 1);
+  OOM(put_s(&w->b, head));
+  for (size_t k = (size_t)n; k < namew + 3; ++k)
+    OOM(put_c(&w->b, '-'));
+  return put_c(&w->b, '\n') ? TRINE_ERR_NOMEM : TRINE_OK;
+}
+
+static TrineStatus record(Writer *w, const Table *t, size_t namew) {
+  if (w->opts->headers ? record_head(w, namew) : w->rows && put_c(&w->b, '\n'))
+    return TRINE_ERR_NOMEM;
+  for (size_t i = 0; i < t->n; ++i) {
+    const Cell *h = &t->head[i];
+    OOM(res_put(&w->b, h->text, h->len) || put_spaces(&w->b, namew - h->width));
+    OOM(put_s(&w->b, " = "));
+    OOM(res_table_cell(&w->b, trine_query_term(w->q, i), w->opts->prefixes,
+                       w->opts->prefixes ? w->opts->nprefixes : 0));
+    while (w->b.p[w->b.len - 1] == ' ')
+      w->b.len--; // unbound
+    OOM(put_c(&w->b, '\n'));
+  }
+  w->rows++;
+  return flush(w);
+}
+
+static TrineStatus write_lines(Writer *w, TrineQueryForm form) {
+  Table t = {.n = trine_query_columns(w->q)};
+  size_t namew = 0;
+  TrineStatus st = table_head(&t, w->q, form) ? TRINE_ERR_NOMEM : TRINE_OK;
+  for (size_t i = 0; !st && i < t.n; ++i)
+    if (t.head[i].width > namew)
+      namew = t.head[i].width;
+  while (!st && (st = next(w)) == TRINE_ROW)
+    st = record(w, &t, namew);
+  table_free(&t);
+  return st == TRINE_DONE ? TRINE_OK : st;
+}
+
 TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
                               const TrineWriteOptions *opts, FILE *out,
                               uint64_t *rows) {
@@ -843,7 +886,7 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
     *rows = 0;
   if (!q || !out)
     return TRINE_ERR_ARG;
-  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_NTRIPLES)
+  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_LINE)
     return TRINE_ERR_ARG;
   Writer w = {.q = q, .opts = opts ? opts : &defaults, .out = out};
   TrineQueryForm form = trine_query_form(q);
@@ -853,8 +896,11 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
     return st == TRINE_ROW || st == TRINE_DONE ? TRINE_OK : st;
   }
   bool graph = form == TRINE_QUERY_CONSTRUCT || form == TRINE_QUERY_DESCRIBE;
-  if (format == TRINE_RESULTS_TABLE)
+  if (format == TRINE_RESULTS_TABLE ||
+      (format == TRINE_RESULTS_LINE && form == TRINE_QUERY_ASK))
     st = write_table(&w, form);
+  else if (format == TRINE_RESULTS_LINE)
+    st = write_lines(&w, form);
   else if (graph)
     st = write_ntriples(&w);
   else if (format == TRINE_RESULTS_NTRIPLES)

@@ -231,6 +231,23 @@ else
   ok "Ctrl-C during an update # SKIP the update finished before the Ctrl-C"
 fi
 
+# --- the vertical display ---------------------------------------------------------------------
+session st <<'EOF2'
+wait trine> 
+line .format line
+wait trine> 
+line SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label;
+wait rows)
+wait trine> 
+line SELECT ?n WHERE { ?s <http://ex.org/note> ?n };
+wait row)
+wait trine> 
+send \x04
+EOF2
+want ".format line: a record per row, a line per value" "-[ RECORD 1 ]-" \
+  '?s     = people:alice' '?label = "Alice"' "-[ RECORD 2 ]-" '?label = "Bob"' "(2 rows)"
+want ".format line: a long value is not cut" '?n = "a very long literal that goes on and on and on so that it cannot fit in a table one hundred columns wide, surely not"'
+
 # --- every dot-command on the terminal ---------------------------------------------------------
 printf 'SELECT ("from a script" AS ?x) WHERE {}\n' >script.rq
 session st <<'EOF2'

@@ -278,6 +278,19 @@ check ".prefix NAME - removes it" 0 "!PREFIX ex:" "" -- q ".prefix ex -" .prefix
 check ".prefix NAME - of an unknown prefix" 1 "" "no saved prefix" -- q ".prefix nope -"
 check ".prefix on a read-only store" 1 "" "read-only" -- --readonly q ".prefix ex http://ex.org/"
 
+# --- display: vertical records, ASK, no footer outside the screen's formats -------------------
+check ".format line: one line per value" 0 "?o = <http://ex.org/s>" "" -- q ".format line" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
+has "$OUT" "-[ RECORD 1 ]-" && has "$OUT" "(1 row)" && ok ".format line: a record line and the row count" \
+  || bad ".format line: a record line and the row count" "missing"
+check "--format line" 0 "?p = <http://ex.org/q>" "" -- --format line q 'SELECT ?p WHERE { <http://ex.org/t> ?p ?o }'
+check ".format line with .headers off: no record line" 0 "!RECORD" "" -- q ".format line" ".headers off" 'SELECT ?o WHERE { ?s ?p ?o }'
+check "ASK in a table is headed ASK" 0 "ASK"$'\n'"----"$'\n'"true" "" -- q ".format table" 'ASK { ?s ?p ?o }'
+has "$OUT" "row)" && bad "ASK in a table has no row count" "it has" || ok "ASK in a table has no row count"
+for f in json xml csv tsv; do
+  check "no row count in $f" 0 "!row" "" -- q ".format $f" 'SELECT ?o WHERE { ?s ?p ?o }'
+done
+check "CSV ASK: the header Jena reads" 0 "_askResult"$'\r' "" -- q ".format csv" 'ASK { ?s ?p ?o }'
+
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
 "$TRINE" ro ".load good.nt" >/dev/null 2>&1

@@ -520,6 +520,43 @@ static void test_results_write_table_iri_cut(void **state) {
               "?s\n-------\nex:\xE2\x80\xA6ris\nex:\xE2\x80\xA6kyo\n", 2);
 }
 
+/* One record per row, one line per column; values are never cut. */
+static void test_results_write_line(void **state) {
+  TrineWriteOptions o = {.prefixes = PREFIXES, .nprefixes = 2, .headers = true,
+                         .width = 10};
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_LINE, &o,
+              "-[ RECORD 1 ]-\n"
+              "?s    = ex:a\n"
+              "?name = \"Ann \\\"A\\\", <x>&\\tq\\nz\"\n"
+              "?age  = 42\n"
+              "-[ RECORD 2 ]-\n"
+              "?s    = ex:b\n"
+              "?name = \"Bob\"@en\n"
+              "?age  =\n"
+              "-[ RECORD 3 ]-\n"
+              "?s    = ex:c\n"
+              "?name = \"\xC3\x89mile \xC3\xA0 la plage du nord\"\n"
+              "?age  = 7.5\n",
+              3);
+  /* Without headers a blank line parts the records; max_rows holds. */
+  o.headers = false;
+  o.max_rows = 2;
+  check_write(*state, "SELECT ?s ?l WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?s",
+              TRINE_RESULTS_LINE, &o,
+              "?s = ex:paris\n?l = \"Paris\"\n\n"
+              "?s = ex:tokyo\n?l = \"\xE6\x9D\xB1\xE4\xBA\xAC\"\n", 2);
+  /* A long name widens the record line; ASK is a table; graphs are s p o. */
+  o.headers = true;
+  check_write(*state, "SELECT (1 AS ?a_rather_long_name) {}", TRINE_RESULTS_LINE, &o,
+              "-[ RECORD 1 ]---------\n?a_rather_long_name = 1\n", 1);
+  check_write(*state, "ASK {}", TRINE_RESULTS_LINE, &o, "ASK\n----\ntrue\n", 1);
+  check_write(*state,
+              "CONSTRUCT { ?s <http://ex.org/age> ?a } WHERE "
+              "{ ?s <http://ex.org/age> ?a FILTER(?a > 10) }",
+              TRINE_RESULTS_LINE, &o,
+              "-[ RECORD 1 ]-\ns = ex:a\np = ex:age\no = 42\n", 1);
+}
+
 static void test_results_write_update_and_errors(void **state) {
   Fixture *f = *state;
   TrineStatus st;
@@ -542,7 +579,8 @@ static void test_results_write_update_and_errors(void **state) {
                    TRINE_ERR_ARG);
   assert_int_equal(trine_query_write(q, TRINE_RESULTS_JSON, NULL, NULL, &rows),
                    TRINE_ERR_ARG);
-  assert_int_equal(trine_query_write(q, (TrineResultFormat)99, NULL, stdout,
+  assert_int_equal(trine_query_write(q, (TrineResultFormat)(TRINE_RESULTS_LINE + 1), NULL,
+                                     stdout,
                                      &rows),
                    TRINE_ERR_ARG);
   /* A write error is TRINE_ERR_IO. */
@@ -582,6 +620,7 @@ int main(void) {
                                       tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_table_iri_cut, setup,
                                       tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_line, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_update_and_errors,
                                       setup, tu_teardown),
   };
