@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -236,24 +235,14 @@ static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
 static bool reported; /* the sink has said what went wrong */
 
 /* The line of text an error points at, and a caret under its column
- * (columns count characters; tabs are kept so the caret lines up). */
-static void print_caret(FILE *out, const char *text, unsigned line, unsigned col) {
+ * (columns count characters; a long line is cut around the caret). */
+static void print_caret(Shell *sh, const char *text, unsigned line, unsigned col) {
   const char *p = text;
   for (unsigned l = 1; l < line && p; ++l) {
     p = strchr(p, '\n');
     if (p) ++p;
   }
-  if (!p) return;
-  size_t len = strcspn(p, "\r\n");
-  fprintf(out, "  %.*s\n  ", (int)len, p);
-  unsigned c = 1;
-  for (size_t i = 0; i < len && c < col; ++i) {
-    unsigned char ch = (unsigned char)p[i];
-    if ((ch & 0xC0) == 0x80) continue; /* inside a UTF-8 sequence */
-    fputc(ch == '\t' ? '\t' : ' ', out);
-    ++c;
-  }
-  fputs("^\n", out);
+  if (p) shell_caret(sh->err, p, strcspn(p, "\r\n"), col, shell_term_width(sh->err));
 }
 
 /* Query errors with a position get the offending line and a caret; the
@@ -273,7 +262,7 @@ static void query_sink(void *ctx, const TrineError *e) {
   }
   if (e2.line) e2.line -= sh->added_lines;
   shell_sink(sh, &e2);
-  if (e2.line && sh->text) print_caret(sh->err, sh->text, e2.line, e2.col);
+  if (e2.line && sh->text) print_caret(sh, sh->text, e2.line, e2.col);
 }
 
 /* The running query, for the SIGINT handler. */
@@ -285,13 +274,6 @@ static void on_sigint(int sig) {
   shell_interrupted = 1;
   TrineQuery *q = running;
   if (q) trine_query_cancel(q);
-}
-
-static unsigned term_width(FILE *f) {
-  struct winsize ws;
-  if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
-    return ws.ws_col;
-  return 0;
 }
 
 static double now(void) {
@@ -361,7 +343,7 @@ static int run_query(Shell *sh, const char *text) {
   size_t np = declared_prefixes(sh, text, &pv);
   TrineWriteOptions wo = {.prefixes = (const char *const *)(pv ? pv : sh->prefixes),
                           .nprefixes = pv ? np : sh->nprefixes,
-                          .width = term_width(sh->out),
+                          .width = shell_term_width(sh->out),
                           .max_rows = sh->limit,
                           .headers = !sh->no_headers};
   uint64_t rows = 0;

@@ -71,6 +71,16 @@ void shell_sink(void *ctx, const TrineError *e);
 /// The name of dot-command i (without '.'), or NULL past the last.
 const char *shell_command_name(size_t i);
 
+/* Fitting output to the screen (display.c). */
+
+/// Columns of the terminal f is, or 0 when it is none.
+unsigned shell_term_width(FILE *f);
+
+/// Print an error's line (len bytes, no newline) and a caret under
+/// character col (1-based); a line wider than width (0: 80) is cut to a
+/// window around the caret, with "…" where it was cut.
+void shell_caret(FILE *out, const char *line, size_t len, unsigned col, unsigned width);
+
 /* Line editing (edit.c, libedit): only when interactive. */
 
 /// Set up the editor and load the history. Returns 0, or -1 (then use getline).

@@ -291,6 +291,23 @@ for f in json xml csv tsv; do
 done
 check "CSV ASK: the header Jena reads" 0 "_askResult"$'\r' "" -- q ".format csv" 'ASK { ?s ?p ?o }'
 
+# --- long and wide error lines: a window around the caret, the caret under its character ------------
+# caret_under WORD BYTES: the caret is under WORD in the line above it, whose
+# text before WORD takes BYTES more bytes than columns (UTF-8: … is 3 bytes).
+caret_under() {
+  LC_ALL=C awk -v w="$1" -v extra="$2" '/\^$/ && prev != "" { c = index($0, "^"); t = index(prev, w); found = 1;
+    exit !(c == t - extra) } { prev = $0 } END { if (!found) exit 1 }' "$ERR"
+}
+long="SELECT * WHERE { $(for i in $(seq 1 60); do printf '?s <http://ex.org/p%d> ?o%d . ' "$i" "$i"; done)FILTR(?o) $(for i in $(seq 1 40); do printf '?x <http://ex.org/q%d> ?y . ' "$i"; done)}"
+check "an error in a 2,900-character line" 1 "" "query:1:1800: error: unknown word 'FILTR'" -- q "$long"
+grep -q '^  ….*?o60 \. FILTR(?o) ?x .*…$' "$ERR" && ok "the line is cut at both ends around the caret" \
+  || bad "the line is cut at both ends around the caret" "not so"
+LC_ALL=C awk '/^  …/ { if (length($0) - 4 > 80) bad = 1 } END { exit bad }' "$ERR" \
+  && ok "the cut line fits 80 columns" || bad "the cut line fits 80 columns" "wider"
+caret_under FILTR 2 && ok "the caret is under FILTR in the cut line" || bad "the caret is under FILTR in the cut line" "elsewhere"
+check "an error after CJK text" 1 "" "unknown word 'FILTR'" -- q 'SELECT * WHERE { ?s ?p "東京東京" FILTR }'
+caret_under FILTR 4 && ok "the caret counts CJK characters as two columns" || bad "the caret counts CJK characters as two columns" "elsewhere"
+
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
 "$TRINE" ro ".load good.nt" >/dev/null 2>&1
