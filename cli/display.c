@@ -1,9 +1,12 @@
 /*
  * display.c -- how the shell fits what it shows to the screen: the
- * terminal's width and an error's line cut to a window around its caret.
+ * terminal's width, an error's line cut to a window around its caret, and
+ * IRIs shortened with the shell's prefixes wherever terms are printed.
  */
 #include "shell.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -88,4 +91,68 @@ void shell_caret(FILE *out, const char *line, size_t len, unsigned col, unsigned
     else fprintf(out, "%*s", (int)trine_text_width(line + i, k), "");
   }
   fputs("^\n", out);
+}
+
+/* ---- terms with the shell's prefixes ---- */
+
+void shell_print_iri(Shell *sh, FILE *out, const char *iri, size_t len) {
+  char buf[512];
+  size_t n = trine_iri_shorten(iri, len, (const char *const *)sh->prefixes, sh->nprefixes, buf,
+                               sizeof buf);
+  if (n && n < sizeof buf) {
+    fwrite(buf, 1, n, out);
+    return;
+  }
+  TrineTerm t = {.kind = TRINE_TERM_IRI, .value = iri, .value_len = len};
+  trine_term_write(&t, out);
+}
+
+/* The length of the IRI that s (just after a '<') holds up to its '>',
+ * or 0 when it is none: no space, no character an IRI cannot hold. */
+static size_t iri_len(const char *s, size_t n) {
+  bool colon = false;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '>') return colon ? i : 0;
+    if (c <= ' ' || strchr("<\"{}|^`\\", c)) return 0;
+    colon |= c == ':';
+  }
+  return 0;
+}
+
+void shell_write_short(Shell *sh, FILE *out, const char *text, size_t len) {
+  char quote = 0;
+  size_t from = 0;
+  for (size_t i = 0; i < len; ++i) {
+    char c = text[i];
+    if (quote) { /* strings and quoted words are shown as they are */
+      if (c == '\\' && i + 1 < len) ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') quote = c;
+    size_t k = c == '<' ? iri_len(text + i + 1, len - i - 1) : 0;
+    char buf[512];
+    size_t n = k ? trine_iri_shorten(text + i + 1, k, (const char *const *)sh->prefixes,
+                                     sh->nprefixes, buf, sizeof buf)
+                 : 0;
+    if (!n || n >= sizeof buf) continue;
+    fwrite(text + from, 1, i - from, out);
+    fwrite(buf, 1, n, out);
+    i += k + 1;
+    from = i + 1;
+  }
+  fwrite(text + from, 1, len - from, out);
+}
+
+TrineStatus shell_explain_write(Shell *sh, TrineQuery *q) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  if (!m) return TRINE_ERR_NOMEM;
+  TrineStatus st = trine_query_explain(q, m);
+  if (fclose(m) && !st) st = TRINE_ERR_NOMEM;
+  if (text) shell_write_short(sh, sh->out, text, len);
+  free(text);
+  return st;
 }

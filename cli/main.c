@@ -320,7 +320,7 @@ int shell_explain(Shell *sh, const char *text) {
   } else {
     st = TRINE_DONE;
   }
-  if (st == TRINE_DONE) st = trine_query_explain(q, sh->out);
+  if (st == TRINE_DONE) st = shell_explain_write(sh, q);
   sh->text = NULL;
   trine_query_free(q);
   if (st) {

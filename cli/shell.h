@@ -81,6 +81,17 @@ unsigned shell_term_width(FILE *f);
 /// window around the caret, with "…" where it was cut.
 void shell_caret(FILE *out, const char *line, size_t len, unsigned col, unsigned width);
 
+/// Print iri as a prefixed name when one of the shell's prefixes applies,
+/// else as <iri>.
+void shell_print_iri(Shell *sh, FILE *out, const char *iri, size_t len);
+
+/// Print text with each <IRI> in it shortened by the shell's prefixes;
+/// what is inside "..." or '...' is printed as it is.
+void shell_write_short(Shell *sh, FILE *out, const char *text, size_t len);
+
+/// trine_query_explain() to the shell's output, IRIs shortened.
+TrineStatus shell_explain_write(Shell *sh, TrineQuery *q);
+
 /* Line editing (edit.c, libedit): only when interactive. */
 
 /// Set up the editor and load the history. Returns 0, or -1 (then use getline).

@@ -390,6 +390,17 @@ typedef int (*TrinePrefixFn)(void *ctx, const char *name, const char *iri);
 /// Visit the saved prefixes in name order, from a fresh snapshot.
 TRINE_API TrineStatus trine_store_prefixes(TrineStore *store, TrinePrefixFn fn,
                                            void *ctx);
+
+/**
+ * The prefixed name ("name:local") of iri[0..len), as the TABLE format shows
+ * it: the longest namespace of prefixes (npairs name, IRI pairs) whose rest
+ * is a local name that needs no escape. Written to buf, NUL-terminated when
+ * size > 0 (cut when too small, as snprintf).
+ * @return the length of the prefixed name, or 0 when no prefix applies.
+ */
+TRINE_API size_t trine_iri_shorten(const char *iri, size_t len,
+                                   const char *const *prefixes, size_t npairs,
+                                   char *buf, size_t size);
 /** @} */
 
 /** @defgroup query Queries (SPARQL 1.1)

@@ -365,6 +365,23 @@ int res_shorten_iri(ResBuf *b, const char *iri, size_t n,
   return 1;
 }
 
+size_t trine_iri_shorten(const char *iri, size_t len,
+                         const char *const *prefixes, size_t npairs, char *buf,
+                         size_t size) {
+  ResBuf b = {0};
+  size_t n = 0;
+  if (iri && prefixes && res_shorten_iri(&b, iri, len, prefixes, npairs) == 1)
+    n = b.len;
+  if (size) {
+    size_t k = n < size - 1 ? n : size - 1;
+    if (k)
+      memcpy(buf, b.p, k);
+    buf[k] = '\0';
+  }
+  res_free(&b);
+  return n;
+}
+
 static int table_iri(ResBuf *b, const char *iri, size_t n,
                      const char *const *prefixes, size_t npairs,
                      bool datatype) {

@@ -308,6 +308,21 @@ caret_under FILTR 2 && ok "the caret is under FILTR in the cut line" || bad "the
 check "an error after CJK text" 1 "" "unknown word 'FILTR'" -- q 'SELECT * WHERE { ?s ?p "東京東京" FILTR }'
 caret_under FILTR 4 && ok "the caret counts CJK characters as two columns" || bad "the caret counts CJK characters as two columns" "elsewhere"
 
+# --- saved prefixes wherever terms are shown; every predicate; graphs in order ---------------------
+awk 'BEGIN { for (i = 1; i <= 25; i++) printf "<http://ex.org/s> <http://ex.org/p%02d> \"%d\" .\n", i, i }' >preds.nt
+"$TRINE" pf ".load preds.nt" ".load good.nt <http://ex.org/g2>" ".load more.nt <http://ex.org/g1>" \
+  ".prefix ex http://ex.org/" >/dev/null 2>&1
+check ".stats shows predicates with the saved prefixes" 0 "  ex:p" "" -- pf .stats
+has "$OUT" "<http://ex.org/" && bad ".stats: no full IRI left" "one is" || ok ".stats: no full IRI left"
+check ".stats shows 20 predicates and says how to see all" 0 "(7 more: .stats all lists them)" "" -- pf .stats
+check ".stats all lists every predicate" 0 "ex:p25" "!more" -- pf ".stats all"
+[ "$(grep -cE '  ex:[pq]' "$OUT")" = 27 ] && ok ".stats all: 27 predicate lines" || bad ".stats all: 27 predicate lines" "$(grep -cE '  ex:[pq]' "$OUT")"
+check ".stats with a wrong argument" 1 "" "usage: .stats [all]" -- pf ".stats some"
+check ".graphs in order, with prefixes" 0 "ex:g1"$'\n'"           3  ex:g2" "" -- pf .graphs
+check ".explain with the saved prefixes" 0 '(triple ?s ex:p01 "<http://ex.org/kept>")' "" \
+  -- pf '.explain SELECT * WHERE { ?s ex:p01 "<http://ex.org/kept>" }'
+check "messages with the saved prefixes" 1 "" "LOAD ex:nothing.nt:" -- pf 'LOAD <http://ex.org/nothing.nt>'
+
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
 "$TRINE" ro ".load good.nt" >/dev/null 2>&1

@@ -171,6 +171,17 @@ static void test_results_shorten_iri(void **state) {
   ResBuf b = {0};
   assert_int_equal(res_shorten_iri(&b, "http://example.org/x", 20, NULL, 0), 0);
   res_free(&b);
+  /* The public form writes to a buffer, cut as snprintf cuts. */
+  char buf[16] = "?";
+  const char *iri = "http://xmlns.com/foaf/0.1/name";
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, buf, sizeof buf), 9);
+  assert_string_equal(buf, "foaf:name");
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, buf, 5), 9);
+  assert_string_equal(buf, "foaf");
+  assert_int_equal(trine_iri_shorten("http://example.org/b/y", 22, PFX, 4, buf, 16), 0);
+  assert_string_equal(buf, "");
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), NULL, 0, buf, 16), 0);
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, NULL, 0), 9);
 }
 
 static void check_cell(const TrineTerm *t, const char *want) {
