@@ -300,7 +300,7 @@ static int cmd_limit(Shell *sh, int argc, char **argv) {
 
 static int cmd_open(Shell *sh, int argc, char **argv) {
   (void)argc;
-  return shell_open(sh, argv[1]);
+  return strcmp(argv[1], shell_temp_name) ? shell_open(sh, argv[1]) : shell_open_temp(sh);
 }
 
 static int cmd_read(Shell *sh, int argc, char **argv) {
@@ -439,7 +439,9 @@ static const DotCmd commands[] = {
      "else into the default graph. On a terminal a progress bar shows the\n"
      "percentage, statements per second and the time left.",
      1, 2, cmd_load},
-    {"open", "STORE", "Close this store and open STORE (created if missing)", 1, 1, cmd_open},
+    {"open", "STORE", "Close this store and open STORE (created if missing)\n"
+     ".open :memory: opens a new temporary store, gone when the shell exits.", 1, 1,
+     cmd_open},
     {"output", "[FILE]",
      "Write results to FILE, or back to the screen\n"
      "FILE is replaced. .output alone goes back to the standard output.",

@@ -16,6 +16,7 @@
 
 static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
+    "       trine --temp [OPTIONS] [COMMAND ...]\n"
     "       trine --explain [STORE] (-f FILE | QUERY)\n"
     "\n"
     "Open the trine store in directory STORE (created if missing) and run each\n"
@@ -35,6 +36,8 @@ static const char usage_text[] =
     "      --explain     parse the query (-f FILE or QUERY) and print its\n"
     "                    SPARQL algebra; with a STORE, also how each triple\n"
     "                    pattern is read (index, estimated rows)\n"
+    "      --temp        use a new temporary store, deleted when trine exits (the\n"
+    "                    same as STORE :memory:), to try things out\n"
     "      --readonly    open the store read-only: any number of read-only\n"
     "                    shells can query a store while another one loads\n"
     "      --bail        stop at the first error\n"
@@ -611,7 +614,7 @@ int shell_run_file(Shell *sh, const char *path) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE };
+  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE, OPT_TEMP };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
@@ -619,12 +622,13 @@ int main(int argc, char **argv) {
       {"explain", no_argument, NULL, OPT_EXPLAIN},
       {"format", required_argument, NULL, OPT_FORMAT},
       {"base", required_argument, NULL, OPT_BASE},
+      {"temp", no_argument, NULL, OPT_TEMP},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
   Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
-  bool explain = false;
+  bool explain = false, temp = false;
   int c;
   while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -633,6 +637,7 @@ int main(int argc, char **argv) {
     case OPT_BAIL: sh.bail = true; break;
     case OPT_EXPLAIN: explain = true; break;
     case OPT_BASE: sh.base = optarg; break;
+    case OPT_TEMP: temp = true; break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
         return usage_error("--format takes table, line, tsv, csv, json or xml");
@@ -665,15 +670,17 @@ int main(int argc, char **argv) {
     free(text);
     return rc;
   }
-  if (optind >= argc) return usage_error("missing STORE");
-  const char *store_path = argv[optind++];
+  if (!temp && optind >= argc) return usage_error("missing STORE");
+  const char *store_path = temp ? shell_temp_name : argv[optind++];
   if (looks_like_request(store_path))
     return usage_error("the first argument is the store: trine STORE [QUERY | .COMMAND]...");
-  if (open_store(&sh, store_path, &sh.store)) {
+  if (strcmp(store_path, shell_temp_name) == 0) {
+    if (shell_open_temp(&sh)) return 1;
+  } else if (open_store(&sh, store_path, &sh.store)) {
     fprintf(stderr, "trine: %s\n", trine_open_errmsg());
     return 1;
   }
-  sh.store_path = strdup(store_path);
+  if (!sh.store_path) sh.store_path = strdup(store_path);
   shell_load_prefixes(&sh);
   bool from_stdin = !script && optind >= argc;
   sh.interactive = from_stdin && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
@@ -682,10 +689,11 @@ int main(int argc, char **argv) {
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    fprintf(stderr, "trine %s, store %s\n"
+    fprintf(stderr, "trine %s, %s%s\n"
                     "Enter SPARQL ending with ';' or a blank line; .help lists the commands; "
                     "Ctrl-D quits.\n",
-            trine_version(), sh.store_path ? sh.store_path : store_path);
+            trine_version(), shell_is_temp(&sh) ? "a temporary store, deleted at exit" : "store ",
+            shell_is_temp(&sh) ? "" : sh.store_path ? sh.store_path : store_path);
   }
   int rc = 0;
   if (script) rc |= shell_run_file(&sh, script);

@@ -71,6 +71,18 @@ void shell_sink(void *ctx, const TrineError *e);
 /// The name of dot-command i (without '.'), or NULL past the last.
 const char *shell_command_name(size_t i);
 
+/* A temporary store (temp.c). */
+
+/// The store name that asks for a temporary store, as in sqlite3.
+extern const char shell_temp_name[];
+
+/// Open a new temporary store (closing the current one): its files are
+/// gone when the shell exits. 0 or 1.
+int shell_open_temp(Shell *sh);
+
+/// Whether the open store is a temporary one.
+bool shell_is_temp(const Shell *sh);
+
 /* Fitting output to the screen (display.c). */
 
 /// Columns of the terminal f is, or 0 when it is none.

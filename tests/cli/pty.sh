@@ -248,6 +248,37 @@ want ".format line: a record per row, a line per value" "-[ RECORD 1 ]-" \
   '?s     = people:alice' '?label = "Alice"' "-[ RECORD 2 ]-" '?label = "Bob"' "(2 rows)"
 want ".format line: a long value is not cut" '?n = "a very long literal that goes on and on and on so that it cannot fit in a table one hundred columns wide, surely not"'
 
+# --- a temporary store; a table of CJK text lines up in terminal columns -------------------------
+cat >cjk.nt <<'EOF2'
+<http://ex.org/tokyo> <http://ex.org/name> "東京" .
+<http://ex.org/paris> <http://ex.org/name> "Paris" .
+<http://ex.org/seoul> <http://ex.org/name> "서울특별시" .
+EOF2
+session --temp <<'EOF2'
+wait trine> 
+line .load cjk.nt
+wait trine> 
+line SELECT ?name ?s ?n WHERE { ?s <http://ex.org/name> ?name BIND(STRLEN(?name) AS ?n) } ORDER BY ?s;
+wait rows)
+wait trine> 
+send \x04
+EOF2
+want "--temp: the banner says the store is temporary" "a temporary store, deleted at exit"
+# cols_before TEXT LINE: the terminal columns before TEXT in LINE (ASCII and
+# three-byte CJK characters only: each takes three bytes and two columns).
+cols_before() {
+  local pre=${2%%"$1"*} wide
+  wide=$(printf %s "$pre" | LC_ALL=C tr -d '\000-\177' | wc -c)
+  echo $(($(printf %s "$pre" | LC_ALL=C wc -c) - wide / 3))
+}
+cols=$(grep -E '^(\?name|")' "$OUT" | while IFS= read -r l; do
+  cols_before "$(case $l in '?name'*) echo '?s' ;; *) echo '<http' ;; esac)" "$l"; done | sort -u)
+[ "$(echo "$cols" | wc -l)" = 1 ] && [ "$(grep -c '^"' "$OUT")" = 3 ] \
+  && ok "a CJK table: the next column starts at one terminal column in every row" \
+  || bad "a CJK table: the next column starts at one terminal column in every row" "columns: $cols"
+grep -qE '^"東京" +<http://ex.org/tokyo> +2$' "$OUT" && grep -qE '^"Paris" +<http://ex.org/paris> +5$' "$OUT" \
+  && ok "a CJK table: numbers on the right" || bad "a CJK table: numbers on the right" "not so"
+
 # --- every dot-command on the terminal ---------------------------------------------------------
 printf 'SELECT ("from a script" AS ?x) WHERE {}\n' >script.rq
 session st <<'EOF2'

@@ -323,6 +323,28 @@ check ".explain with the saved prefixes" 0 '(triple ?s ex:p01 "<http://ex.org/ke
   -- pf '.explain SELECT * WHERE { ?s ex:p01 "<http://ex.org/kept>" }'
 check "messages with the saved prefixes" 1 "" "LOAD ex:nothing.nt:" -- pf 'LOAD <http://ex.org/nothing.nt>'
 
+# --- a temporary store: --temp, :memory:, .open :memory: -------------------------------------
+mkdir tmpdir
+TMPDIR=$WORK/tmpdir check "--temp: a store to try things in" 0 "quads:          3" "" -- --temp ".load good.nt" .stats
+TMPDIR=$WORK/tmpdir check ":memory: is a temporary store too" 0 "true" "" -- :memory: ".load good.nt" 'ASK { ?s ?p "one" }'
+TMPDIR=$WORK/tmpdir check ".open :memory: starts from nothing" 0 "quads:          0" "" -- q ".open :memory:" .stats
+[ -z "$(ls -A tmpdir)" ] && [ ! -e ":memory:" ] && ok "a temporary store leaves nothing behind" \
+  || bad "a temporary store leaves nothing behind" "$(ls -A tmpdir) $(ls -d :memory: 2>&1)"
+check "--temp: one store per run" 0 "quads:          0" "" -- --temp .stats
+# Its files are gone while it runs, so even a kill leaves nothing.
+mkfifo temp.in
+TMPDIR=$WORK/tmpdir "$TRINE" --temp <temp.in >"$OUT" 2>&1 &
+tpid=$!
+exec 4>temp.in
+echo ".load good.nt" >&4
+sleep 0.3
+[ -z "$(ls -A tmpdir)" ] && ok "a running temporary store has no file left to leak" \
+  || bad "a running temporary store has no file left to leak" "$(ls -A tmpdir)"
+kill -9 "$tpid"
+exec 4>&-
+wait "$tpid" 2>/dev/null
+check "--help tells of --temp" 0 "--temp" "" -- --help
+
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
 "$TRINE" ro ".load good.nt" >/dev/null 2>&1
