@@ -231,6 +231,43 @@ else
   ok "Ctrl-C during an update # SKIP the update finished before the Ctrl-C"
 fi
 
+# --- Tab completion of file names and of local names after a prefix --------------------------------
+printf 'SELECT ("read by name" AS ?x) WHERE {}\n' >completion.rq
+mkdir -p sub && touch sub/one.nt sub/two.nt
+session st <<'EOF2'
+wait trine> 
+send .read compl\t
+sleep 100
+send \r
+wait read by name
+wait trine> 
+send .load sub/\t
+wait two.nt
+wait trine> .load sub/
+send \x03
+wait trine> 
+send .lo sub/tw\t
+sleep 100
+send \r
+wait trine> 
+send SELECT ?s WHERE { ?s rdfs:la\t
+sleep 100
+send "Bob" }\r\r
+wait row
+wait trine> 
+send SELECT ?l WHERE { people:al\t
+sleep 100
+send rdfs:label ?l }\r\r
+wait row
+wait trine> 
+send \x04
+EOF2
+want "Tab completes a file name after .read" "read by name"
+want "Tab lists the files in a directory, by their names" "one.nt  two.nt"
+want "Tab completes a file name after a shortened .lo" "loaded 0 statements"
+want "Tab completes a predicate's local name (rdfs:la: rdfs:label)" "people:bob"
+want "Tab completes a subject's local name (people:al: people:alice)" '"Alice"'
+
 # --- the vertical display ---------------------------------------------------------------------
 session st <<'EOF2'
 wait trine> 
