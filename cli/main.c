@@ -44,19 +44,21 @@ static const char usage_text[] =
     "  -h, --help        show this help and exit\n"
     "      --version     show the version and exit\n"
     "\n"
-    "Interactive keys: Tab completes commands, prefixes and ?variables; Up and\n"
-    "Down walk the history (kept in $XDG_STATE_HOME/trine/history, else in\n"
-    "~/.trine_history); Ctrl-C cancels the running query or load, or clears the\n"
-    "line; Ctrl-D quits.\n"
+    "Interactive keys: Tab completes commands, file names (after .load, .read,\n"
+    ".open, .output, .dump), prefixes, local names (rdfs:la to rdfs:label) and\n"
+    "?variables; Up and Down walk the history (kept in\n"
+    "$XDG_STATE_HOME/trine/history, else in ~/.trine_history); Ctrl-C cancels\n"
+    "the running query or load, or clears the line; Ctrl-D quits.\n"
     "\n"
     "Exit status: 0 on success, 1 if a query, load or command failed, 2 on\n"
     "wrong usage. An interactive session ends with 0 unless --bail stopped it.\n"
     "\n"
     "Examples:\n"
-    "  trine my.store .load data.nt.gz .stats\n"
+    "  trine my.store '.load data.nt.gz' .stats\n"
     "  trine my.store 'SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }'\n"
     "  trine --format=json my.store -f query.rq\n"
-    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n";
+    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n"
+    "  trine --temp '.load data.nt' .stats\n";
 
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);

@@ -344,6 +344,10 @@ kill -9 "$tpid"
 exec 4>&-
 wait "$tpid" 2>/dev/null
 check "--help tells of --temp" 0 "--temp" "" -- --help
+# Regression: the example gave .load and its file as two arguments (two commands).
+check "--help's examples give .load FILE as one argument" 0 "trine my.store '.load data.nt.gz' .stats" "" -- --help
+check "--help tells of the line format and of file completion" 0 "line (one line per value)" "" -- --help
+has "$OUT" "file names (after .load" && ok "--help: file names complete" || bad "--help: file names complete" "not said"
 
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
