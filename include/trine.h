@@ -519,6 +519,9 @@ TRINE_API size_t trine_text_width(const char *text, size_t len);
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
  * are written as N-Triples whatever the format (TABLE and LINE show them as
  * rows of s, p, o). TABLE and LINE show an ASK result as a table headed ASK.
+ * JSON and XML write ASK in their boolean forms; the CSV/TSV note defines
+ * SELECT results only, so CSV and TSV write Jena's form, which its readers
+ * take back: a header _askResult (TSV: ?_askResult), then true or false.
  * @param[out] rows may be NULL: rows written.
  * @return TRINE_OK or the error of a step or of writing (TRINE_ERR_IO).
  */
