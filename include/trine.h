@@ -395,8 +395,9 @@ TRINE_API TrineStatus trine_store_prefixes(TrineStore *store, TrinePrefixFn fn,
  * The prefixed name ("name:local") of iri[0..len), as the TABLE format shows
  * it: the longest namespace of prefixes (npairs name, IRI pairs) whose rest
  * is a local name that needs no escape. Written to buf, NUL-terminated when
- * size > 0 (cut when too small, as snprintf).
- * @return the length of the prefixed name, or 0 when no prefix applies.
+ * size > 0 (cut when too small, as snprintf; buf may be NULL when size is 0).
+ * @return the length of the prefixed name, or 0 when no prefix applies
+ *         (or iri or prefixes is NULL).
  */
 TRINE_API size_t trine_iri_shorten(const char *iri, size_t len,
                                    const char *const *prefixes, size_t npairs,
@@ -511,7 +512,8 @@ typedef struct {
  * counts them: East Asian Wide and Fullwidth characters (CJK, kana, Hangul,
  * most emoji) 2, combining marks, format characters (U+200D) and controls
  * 0, others 1; a byte that is not valid UTF-8 counts 1. The table of
- * Unicode 14 is built in: the answer is the same in every locale.
+ * Unicode 14 is built in: the answer is the same in every locale. NULL
+ * text is 0 columns.
  */
 TRINE_API size_t trine_text_width(const char *text, size_t len);
 

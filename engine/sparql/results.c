@@ -372,7 +372,7 @@ size_t trine_iri_shorten(const char *iri, size_t len,
   size_t n = 0;
   if (iri && prefixes && res_shorten_iri(&b, iri, len, prefixes, npairs) == 1)
     n = b.len;
-  if (size) {
+  if (buf && size) {
     size_t k = n < size - 1 ? n : size - 1;
     if (k)
       memcpy(buf, b.p, k);

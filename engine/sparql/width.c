@@ -51,6 +51,8 @@ static size_t next_cp(const char *s, size_t n, size_t i, unsigned *w) {
 
 size_t trine_text_width(const char *text, size_t len) {
   size_t cols = 0;
+  if (!text)
+    return 0;
   unsigned w;
   for (size_t i = 0; i < len; i += next_cp(text, len, i, &w), cols += w) {
   }

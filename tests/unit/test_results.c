@@ -182,6 +182,8 @@ static void test_results_shorten_iri(void **state) {
   assert_string_equal(buf, "");
   assert_int_equal(trine_iri_shorten(iri, strlen(iri), NULL, 0, buf, 16), 0);
   assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, NULL, 0), 9);
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, NULL, 16), 9);
+  assert_int_equal(trine_iri_shorten(NULL, 3, PFX, 4, buf, 16), 0);
 }
 
 static void check_cell(const TrineTerm *t, const char *want) {
@@ -247,6 +249,7 @@ static void test_results_text_width(void **state) {
   assert_int_equal(W("\xE1\x85\xA0"), 0);                 // U+1160
   assert_int_equal(W("\t\x7F"), 0);                        // controls
   assert_int_equal(W("a\xFF\xC3"), 3);                     // bad bytes: 1 each
+  assert_int_equal(trine_text_width(NULL, 5), 0);            // misuse: no crash
 }
 
 static void test_results_width_cuts(void **state) {
