@@ -23,6 +23,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The version of this header; trine_version() gives the library's. */
+#define TRINE_VERSION_MAJOR 0
+#define TRINE_VERSION_MINOR 1
+#define TRINE_VERSION_PATCH 0
+/// MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons.
+#define TRINE_VERSION_NUMBER \
+  (TRINE_VERSION_MAJOR * 10000 + TRINE_VERSION_MINOR * 100 + TRINE_VERSION_PATCH)
+
 #if defined(_WIN32)
 #define TRINE_API __declspec(dllexport)
 #elif defined(__GNUC__)
@@ -180,11 +188,23 @@ TRINE_API TrineStatus trine_store_open(const char *path,
 /// empty directory).
 TRINE_API bool trine_store_created(const TrineStore *store);
 
-/// The message of the last failed trine_store_open() in this thread.
+/**
+ * The message of the last failed call in this thread that had no store to
+ * hold it: trine_store_open(), or a call given a NULL handle. Every entry
+ * point checks its handles and out-parameters: a NULL one is TRINE_ERR_ARG
+ * with a message (on the store when there is one, else here), a NULL
+ * handle makes a getter return NULL, 0 or false, and every *_free,
+ * *_abort and *_close accepts NULL.
+ */
 TRINE_API const char *trine_open_errmsg(void);
 
-/// Close a store. All its transactions and iterators must be finished.
-TRINE_API void trine_store_close(TrineStore *store);
+/**
+ * Close a store (NULL: nothing to do). While transactions or queries of the
+ * store are still open it refuses: TRINE_ERR_BUSY, and the store stays open
+ * (end them, then close again). Iterators end with their transaction.
+ * @return TRINE_OK or TRINE_ERR_BUSY.
+ */
+TRINE_API TrineStatus trine_store_close(TrineStore *store);
 
 /**
  * The detailed message of the last error on this store, "" if none.
@@ -466,6 +486,24 @@ TRINE_API TrineStatus trine_query_step(TrineQuery *q);
  * the next step, reset or free of q.
  */
 TRINE_API const TrineTerm *trine_query_term(TrineQuery *q, size_t i);
+
+/**
+ * Bind variable name ("x", "?x" or "$x") of a prepared request to value,
+ * or unbind it (value NULL), before the first step or after a reset: a
+ * request prepared once runs many times with new values, never re-parsed,
+ * and a value can never change the request's text (no injection). The
+ * variable takes the value everywhere it appears, as if substituted into
+ * the request (SPARQL 1.1 18.6 substitution, as for EXISTS): in patterns,
+ * FILTERs, GRAPH, projections, sub-queries and the templates of updates.
+ * The value is checked as trine_txn_add() checks terms and copied.
+ * @return TRINE_OK, TRINE_ERR_ARG (no such variable, a bad value, a run
+ *         under way), TRINE_ERR_NOMEM.
+ */
+TRINE_API TrineStatus trine_query_bind(TrineQuery *q, const char *name,
+                                       const TrineTerm *value);
+
+/// Unbind every variable bound with trine_query_bind() (same rules).
+TRINE_API TrineStatus trine_query_clear_bindings(TrineQuery *q);
 
 /// Start again from the first row (a new snapshot).
 TRINE_API TrineStatus trine_query_reset(TrineQuery *q);

@@ -44,6 +44,8 @@ static TrineStatus dump_scan(TrineTxn *t, IndexIter *it, bool nquads, Out *o) {
 
 TrineStatus trine_store_dump(TrineStore *s, FILE *out, TrineFormat format,
                              const TrineTerm *graph) {
+  if (!s || !out)
+    return api_misuse(s, "trine_store_dump", s ? "out is NULL" : "store is NULL");
   TrineTxn *t;
   TrineStatus st = trine_txn_begin(s, false, &t);
   if (st) return st;

@@ -461,6 +461,8 @@ static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
 
 TrineStatus trine_store_load_file(TrineStore *s, const char *path,
                                   const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  if (!s || !path)
+    return api_misuse(s, "trine_store_load_file", s ? "path is NULL" : "store is NULL");
   return load_file(s, NULL, path, opts, stats);
 }
 
@@ -473,6 +475,8 @@ TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void 
                                     size_t len, const TrineLoadOptions *opts,
                                     TrineLoadStats *stats) {
   if (stats) *stats = (TrineLoadStats){0};
+  if (!s || (!data && len))
+    return api_misuse(s, "trine_store_load_buffer", s ? "data is NULL" : "store is NULL");
   Reader r = {.data = data, .len = len, .total = len};
   TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
   return run_load(s, NULL, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);

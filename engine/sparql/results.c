@@ -10,9 +10,11 @@
  */
 #include "results.h"
 
+#include "env.h" /* api_misuse() */
+
 #include "term.h"
-#include "xsd.h"
 #include "width.h"
+#include "xsd.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -902,7 +904,7 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
   if (rows)
     *rows = 0;
   if (!q || !out)
-    return TRINE_ERR_ARG;
+    return api_misuse(NULL, "trine_query_write", q ? "out is NULL" : "query is NULL");
   if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_LINE)
     return TRINE_ERR_ARG;
   Writer w = {.q = q, .opts = opts ? opts : &defaults, .out = out};

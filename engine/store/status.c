@@ -25,6 +25,10 @@ const char *trine_strerror(TrineStatus status) {
 }
 
 size_t trine_error_format(const TrineError *e, char *buf, size_t size) {
+  if (!e) {
+    if (buf && size) buf[0] = '\0';
+    return 0;
+  }
   const char *msg = e->message ? e->message : trine_strerror(e->status);
   int n;
   if (e->source && e->line && e->col)

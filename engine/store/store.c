@@ -25,10 +25,6 @@
  * transaction (LMDB cannot grow the map while a write is in progress). */
 #define MAP_SIZE_DEFAULT ((size_t)1 << 40)
 
-static _Thread_local char open_errmsg[1400];
-
-const char *trine_open_errmsg(void) { return open_errmsg; }
-
 static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
   const unsigned dupfixed = MDB_DUPSORT | MDB_DUPFIXED;
   int rc;
@@ -46,7 +42,7 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
 }
 
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
-  snprintf(open_errmsg, sizeof open_errmsg, "%.300s: %s", path, s->errmsg);
+  store_thread_error("%.300s: %s", path, s->errmsg);
   if (s->env) mdb_env_close(s->env);
   free(s);
   return st;
@@ -185,8 +181,10 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
 
 TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
                              TrineStore **out) {
+  if (!out) return api_misuse(NULL, "trine_store_open", "out is NULL");
   *out = NULL;
-  open_errmsg[0] = '\0';
+  if (!path) return api_misuse(NULL, "trine_store_open", "path is NULL");
+  store_thread_error("%s", "");
   TrineStore *s = calloc(1, sizeof *s);
   if (!s) return TRINE_ERR_NOMEM;
   unsigned flags = opts ? opts->flags : 0;
@@ -213,17 +211,26 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   return TRINE_OK;
 }
 
-void trine_store_close(TrineStore *s) {
-  if (!s) return;
+TrineStatus trine_store_close(TrineStore *s) {
+  if (!s) return TRINE_OK;
+  size_t txns = atomic_load(&s->live_txns), queries = atomic_load(&s->live_queries);
+  if (txns || queries) /* closing the environment under them would crash them later */
+    return store_error(s, TRINE_ERR_BUSY,
+                       "%zu transaction%s and %zu quer%s still open: end them first; the store "
+                       "stays open", txns, txns == 1 ? "" : "s", queries,
+                       queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
   mdb_env_close(s->env);
   free(s);
+  return TRINE_OK;
 }
 
-const char *trine_store_errmsg(const TrineStore *s) { return s->errmsg; }
+const char *trine_store_errmsg(const TrineStore *s) {
+  return s ? s->errmsg : trine_open_errmsg();
+}
 
-bool trine_store_readonly(const TrineStore *s) { return s->readonly; }
+bool trine_store_readonly(const TrineStore *s) { return s && s->readonly; }
 
-bool trine_store_created(const TrineStore *s) { return s->created; }
+bool trine_store_created(const TrineStore *s) { return s && s->created; }
 
 const char *trine_version(void) { return TRINE_VERSION; }

@@ -9,12 +9,16 @@
  * (SELECT, ASK) or expected.nt (CONSTRUCT) as the W3C does: solutions as
  * multisets, in order between order groups when ordered, lax cardinality
  * for REDUCED, blank nodes up to a consistent renaming, terms compared
- * exactly (xsd:string and simple literals are the same term).
+ * exactly (xsd:string and simple literals are the same term). A CSV result
+ * format test (result_format csv) writes the results with trine's CSV writer
+ * and compares that text with expected.csv, field by field (a field "_:..."
+ * is a blank node, any other a string).
  *
- * Tests listed in SUITE-DIR/../sparql-eval-known-failures.tsv (name TAB
- * reason) that fail count as known; listed tests that pass are reported.
- * Prints one line per failure with a short diff, per-suite counts and
- * "N passed, M failed" (M = unexpected failures); exit 1 if M > 0.
+ * Tests listed as xfail in SUITE-DIR/../sparql-excluded.tsv (suite, name,
+ * status, reason) that fail count as known; one that passes is a failure
+ * ("unexpected pass"), so that the list stays honest. Prints one line per
+ * failure with a short diff, per-suite counts and "N passed, M failed";
+ * exit 1 if M > 0.
  * With TEST-NAME: run that test only and print both results in full.
  */
 #include "eval_common.h"
@@ -422,6 +426,85 @@ static const char *read_srj(const char *path, Results *out) {
   return problem;
 }
 
+/* CSV results ---------------------------------------------------------------- */
+
+/* One RFC 4180 record of text at *p (fields quoted or not, CRLF or LF);
+ * cells go to row (vars.. widened as the header names them). false at the
+ * end of the text. */
+static bool csv_record(const char **p, const char *end, char ***cells,
+                       size_t *ncells) {
+  if (*p >= end)
+    return false;
+  *cells = NULL;
+  *ncells = 0;
+  for (;;) {
+    char *buf = malloc((size_t)(end - *p) + 1);
+    size_t n = 0;
+    if (*p < end && **p == '"') {
+      for (++*p; *p < end; ++*p) {
+        if (**p == '"') {
+          if (*p + 1 < end && (*p)[1] == '"')
+            buf[n++] = *(++*p);
+          else {
+            ++*p;
+            break;
+          }
+        } else {
+          buf[n++] = **p;
+        }
+      }
+    }
+    while (*p < end && **p != ',' && **p != '\r' && **p != '\n')
+      buf[n++] = *(*p)++;
+    buf[n] = '\0';
+    *cells = realloc(*cells, (*ncells + 1) * sizeof **cells);
+    (*cells)[(*ncells)++] = buf;
+    if (*p < end && **p == ',') {
+      ++*p;
+      continue;
+    }
+    if (*p < end && **p == '\r')
+      ++*p;
+    if (*p < end && **p == '\n')
+      ++*p;
+    return true;
+  }
+}
+
+/* CSV text (header line, then rows) as a table: "" unbound, "_:x" a blank
+ * node, anything else a simple literal. */
+static void csv_table(const char *text, size_t len, EvTable *out) {
+  const char *p = text, *end = text + len;
+  char **cells;
+  size_t ncells, *col = NULL, ncols = 0;
+  ev_table_init(out, NULL, 0);
+  if (csv_record(&p, end, &cells, &ncells)) {
+    col = calloc(ncells + 1, sizeof *col);
+    ncols = ncells;
+    for (size_t i = 0; i < ncells; ++i) {
+      col[i] = ev_table_var(out, cells[i]);
+      free(cells[i]);
+    }
+    free(cells);
+  }
+  while (csv_record(&p, end, &cells, &ncells)) {
+    EvTerm *row = ev_table_row(out);
+    for (size_t i = 0; i < ncells; ++i) {
+      size_t cl = strlen(cells[i]);
+      if (i < ncols && cl) {
+        bool blank = cl > 2 && cells[i][0] == '_' && cells[i][1] == ':';
+        TrineTerm t = {blank ? TRINE_TERM_BLANK : TRINE_TERM_LITERAL,
+                       blank ? cells[i] + 2 : cells[i],
+                       blank ? cl - 2 : cl, NULL, 0, NULL, 0};
+        ev_term_set(&row[col[i]], &t);
+      }
+      free(cells[i]);
+    }
+    free(cells);
+  }
+  free(col);
+}
+
 /* The runner ------------------------------------------------------------------ */
 
 /* Run one test; NULL when it passes, else a reason (details go to diff). */
@@ -437,7 +520,9 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   const char *ordered = ev_tsv_value(&meta, "ordered");
   const char *groups_s = ev_tsv_value(&meta, "order_groups");
   const char *card = ev_tsv_value(&meta, "cardinality");
+  const char *format = ev_tsv_value(&meta, "result_format");
   bool construct = type && strcmp(type, "construct") == 0;
+  bool csv = format && strcmp(format, "csv") == 0;
   const char *fail = NULL;
   TrineStore *store = ev_fresh_store();
   TrineQuery *q = NULL;
@@ -452,7 +537,17 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   if ((fail = ev_load(store, dir, "data.nq", &rc, why, sizeof why)))
     goto out;
   /* Expected results. */
-  if (construct) {
+  if (csv) {
+    size_t len;
+    ev_join(path, sizeof path, dir, "expected.csv");
+    char *etext = ev_read_file(path, &len);
+    if (!etext) {
+      fail = "cannot read expected.csv";
+      goto out;
+    }
+    csv_table(etext, len, &want.table);
+    free(etext);
+  } else if (construct) {
     char err[512];
     ev_join(path, sizeof path, dir, "expected.nt");
     if (!ev_parse_quads(path, false, &want.table, err, sizeof err)) {
@@ -472,7 +567,20 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   TrineStatus st;
   TrineQueryForm form = trine_query_form(q);
   size_t ncols = trine_query_columns(q);
-  if (form == TRINE_QUERY_ASK) {
+  if (csv) {
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    TrineWriteOptions wo = {.headers = true};
+    st = trine_query_write(q, TRINE_RESULTS_CSV, &wo, f, NULL);
+    fclose(f);
+    if (ev_verbose)
+      fprintf(diff, "CSV written:\n%s", out);
+    csv_table(out, len, &got.table);
+    free(out);
+    if (st == TRINE_OK)
+      st = TRINE_DONE;
+  } else if (form == TRINE_QUERY_ASK) {
     got.is_bool = true;
     st = trine_query_step(q);
     if (st == TRINE_ROW) {
@@ -572,6 +680,5 @@ out:
 }
 
 int main(int argc, char **argv) {
-  return ev_main(argc, argv, "sparql-eval", "sparql-eval-known-failures.tsv",
-                 run_test);
+  return ev_main(argc, argv, "sparql-eval", "sparql-excluded.tsv", run_test);
 }
