@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
+    "       trine --temp [OPTIONS] [COMMAND ...]\n"
     "       trine --explain [STORE] (-f FILE | QUERY)\n"
     "\n"
     "Open the trine store in directory STORE (created if missing) and run each\n"
@@ -29,31 +29,36 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
-    "      --format FMT  query results as table, tsv, csv, json or xml (default:\n"
-    "                    a table on a terminal, TSV otherwise)\n"
+    "      --format FMT  query results as table, line (one line per value), tsv,\n"
+    "                    csv, json or xml (default: a table on a terminal, TSV\n"
+    "                    otherwise)\n"
     "      --base IRI    resolve relative IRIs in queries against IRI\n"
     "      --explain     parse the query (-f FILE or QUERY) and print its\n"
     "                    SPARQL algebra; with a STORE, also how each triple\n"
     "                    pattern is read (index, estimated rows)\n"
+    "      --temp        use a new temporary store, deleted when trine exits (the\n"
+    "                    same as STORE :memory:), to try things out\n"
     "      --readonly    open the store read-only: any number of read-only\n"
     "                    shells can query a store while another one loads\n"
     "      --bail        stop at the first error\n"
     "  -h, --help        show this help and exit\n"
     "      --version     show the version and exit\n"
     "\n"
-    "Interactive keys: Tab completes commands, prefixes and ?variables; Up and\n"
-    "Down walk the history (kept in $XDG_STATE_HOME/trine/history, else in\n"
-    "~/.trine_history); Ctrl-C cancels the running query or load, or clears the\n"
-    "line; Ctrl-D quits.\n"
+    "Interactive keys: Tab completes commands, file names (after .load, .read,\n"
+    ".open, .output, .dump), prefixes, local names (rdfs:la to rdfs:label) and\n"
+    "?variables; Up and Down walk the history (kept in\n"
+    "$XDG_STATE_HOME/trine/history, else in ~/.trine_history); Ctrl-C cancels\n"
+    "the running query or load, or clears the line; Ctrl-D quits.\n"
     "\n"
     "Exit status: 0 on success, 1 if a query, load or command failed, 2 on\n"
     "wrong usage. An interactive session ends with 0 unless --bail stopped it.\n"
     "\n"
     "Examples:\n"
-    "  trine my.store .load data.nt.gz .stats\n"
+    "  trine my.store '.load data.nt.gz' .stats\n"
     "  trine my.store 'SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }'\n"
     "  trine --format=json my.store -f query.rq\n"
-    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n";
+    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n"
+    "  trine --temp '.load data.nt' .stats\n";
 
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);
@@ -235,24 +240,14 @@ static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
 static bool reported; /* the sink has said what went wrong */
 
 /* The line of text an error points at, and a caret under its column
- * (columns count characters; tabs are kept so the caret lines up). */
-static void print_caret(FILE *out, const char *text, unsigned line, unsigned col) {
+ * (columns count characters; a long line is cut around the caret). */
+static void print_caret(Shell *sh, const char *text, unsigned line, unsigned col) {
   const char *p = text;
   for (unsigned l = 1; l < line && p; ++l) {
     p = strchr(p, '\n');
     if (p) ++p;
   }
-  if (!p) return;
-  size_t len = strcspn(p, "\r\n");
-  fprintf(out, "  %.*s\n  ", (int)len, p);
-  unsigned c = 1;
-  for (size_t i = 0; i < len && c < col; ++i) {
-    unsigned char ch = (unsigned char)p[i];
-    if ((ch & 0xC0) == 0x80) continue; /* inside a UTF-8 sequence */
-    fputc(ch == '\t' ? '\t' : ' ', out);
-    ++c;
-  }
-  fputs("^\n", out);
+  if (p) shell_caret(sh->err, p, strcspn(p, "\r\n"), col, shell_term_width(sh->err));
 }
 
 /* Query errors with a position get the offending line and a caret; the
@@ -272,7 +267,7 @@ static void query_sink(void *ctx, const TrineError *e) {
   }
   if (e2.line) e2.line -= sh->added_lines;
   shell_sink(sh, &e2);
-  if (e2.line && sh->text) print_caret(sh->err, sh->text, e2.line, e2.col);
+  if (e2.line && sh->text) print_caret(sh, sh->text, e2.line, e2.col);
 }
 
 /* The running query, for the SIGINT handler. */
@@ -284,13 +279,6 @@ static void on_sigint(int sig) {
   shell_interrupted = 1;
   TrineQuery *q = running;
   if (q) trine_query_cancel(q);
-}
-
-static unsigned term_width(FILE *f) {
-  struct winsize ws;
-  if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
-    return ws.ws_col;
-  return 0;
 }
 
 static double now(void) {
@@ -337,7 +325,7 @@ int shell_explain(Shell *sh, const char *text) {
   } else {
     st = TRINE_DONE;
   }
-  if (st == TRINE_DONE) st = trine_query_explain(q, sh->out);
+  if (st == TRINE_DONE) st = shell_explain_write(sh, q);
   sh->text = NULL;
   trine_query_free(q);
   if (st) {
@@ -360,11 +348,12 @@ static int run_query(Shell *sh, const char *text) {
   size_t np = declared_prefixes(sh, text, &pv);
   TrineWriteOptions wo = {.prefixes = (const char *const *)(pv ? pv : sh->prefixes),
                           .nprefixes = pv ? np : sh->nprefixes,
-                          .width = term_width(sh->out),
+                          .width = shell_term_width(sh->out),
                           .max_rows = sh->limit,
                           .headers = !sh->no_headers};
   uint64_t rows = 0;
-  bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  TrineQueryForm form = trine_query_form(q);
+  bool update = form == TRINE_QUERY_UPDATE;
   running = q;
   /* Ctrl-C after the query was entered but before it started cancels it. */
   if (shell_interrupted) trine_query_cancel(q);
@@ -397,7 +386,9 @@ static int run_query(Shell *sh, const char *text) {
   }
   char timing[64] = "";
   if (sh->timer) snprintf(timing, sizeof timing, ", %.3f s", secs);
-  if (f == TRINE_RESULTS_TABLE && !update) {
+  /* A row count for the screen's formats; an ASK table has one answer. */
+  bool counted = (f == TRINE_RESULTS_TABLE || f == TRINE_RESULTS_LINE) && form != TRINE_QUERY_ASK;
+  if (counted && !update) {
     if (sh->limit && rows >= sh->limit)
       fprintf(sh->out, "(%llu row%s shown: .limit %llu%s)\n", (unsigned long long)rows,
               rows == 1 ? "" : "s", (unsigned long long)sh->limit, timing);
@@ -407,7 +398,8 @@ static int run_query(Shell *sh, const char *text) {
   } else if (update && sh->interactive) {
     fprintf(sh->err, "(done%s)\n", timing);
   } else if (sh->timer) {
-    fprintf(sh->err, "(%llu rows%s)\n", (unsigned long long)rows, timing);
+    fprintf(sh->err, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
+            timing);
   }
   return 0;
 }
@@ -624,7 +616,7 @@ int shell_run_file(Shell *sh, const char *path) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE };
+  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE, OPT_TEMP };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
@@ -632,12 +624,13 @@ int main(int argc, char **argv) {
       {"explain", no_argument, NULL, OPT_EXPLAIN},
       {"format", required_argument, NULL, OPT_FORMAT},
       {"base", required_argument, NULL, OPT_BASE},
+      {"temp", no_argument, NULL, OPT_TEMP},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
   Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
-  bool explain = false;
+  bool explain = false, temp = false;
   int c;
   while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -646,9 +639,10 @@ int main(int argc, char **argv) {
     case OPT_BAIL: sh.bail = true; break;
     case OPT_EXPLAIN: explain = true; break;
     case OPT_BASE: sh.base = optarg; break;
+    case OPT_TEMP: temp = true; break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
-        return usage_error("--format takes table, tsv, csv, json or xml");
+        return usage_error("--format takes table, line, tsv, csv, json or xml");
       break;
     case 'h': fputs(usage_text, stdout); return 0;
     case OPT_VERSION: printf("trine %s\n", trine_version()); return 0;
@@ -678,15 +672,17 @@ int main(int argc, char **argv) {
     free(text);
     return rc;
   }
-  if (optind >= argc) return usage_error("missing STORE");
-  const char *store_path = argv[optind++];
+  if (!temp && optind >= argc) return usage_error("missing STORE");
+  const char *store_path = temp ? shell_temp_name : argv[optind++];
   if (looks_like_request(store_path))
     return usage_error("the first argument is the store: trine STORE [QUERY | .COMMAND]...");
-  if (open_store(&sh, store_path, &sh.store)) {
+  if (strcmp(store_path, shell_temp_name) == 0) {
+    if (shell_open_temp(&sh)) return 1;
+  } else if (open_store(&sh, store_path, &sh.store)) {
     fprintf(stderr, "trine: %s\n", trine_open_errmsg());
     return 1;
   }
-  sh.store_path = strdup(store_path);
+  if (!sh.store_path) sh.store_path = strdup(store_path);
   shell_load_prefixes(&sh);
   bool from_stdin = !script && optind >= argc;
   sh.interactive = from_stdin && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
@@ -695,10 +691,11 @@ int main(int argc, char **argv) {
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    fprintf(stderr, "trine %s, store %s\n"
+    fprintf(stderr, "trine %s, %s%s\n"
                     "Enter SPARQL ending with ';' or a blank line; .help lists the commands; "
                     "Ctrl-D quits.\n",
-            trine_version(), sh.store_path ? sh.store_path : store_path);
+            trine_version(), shell_is_temp(&sh) ? "a temporary store, deleted at exit" : "store ",
+            shell_is_temp(&sh) ? "" : sh.store_path ? sh.store_path : store_path);
   }
   int rc = 0;
   if (script) rc |= shell_run_file(&sh, script);

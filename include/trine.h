@@ -436,6 +436,18 @@ typedef int (*TrinePrefixFn)(void *ctx, const char *name, const char *iri);
 /// Visit the saved prefixes in name order, from a fresh snapshot.
 TRINE_API TrineStatus trine_store_prefixes(TrineStore *store, TrinePrefixFn fn,
                                            void *ctx);
+
+/**
+ * The prefixed name ("name:local") of iri[0..len), as the TABLE format shows
+ * it: the longest namespace of prefixes (npairs name, IRI pairs) whose rest
+ * is a local name that needs no escape. Written to buf, NUL-terminated when
+ * size > 0 (cut when too small, as snprintf; buf may be NULL when size is 0).
+ * @return the length of the prefixed name, or 0 when no prefix applies
+ *         (or iri or prefixes is NULL).
+ */
+TRINE_API size_t trine_iri_shorten(const char *iri, size_t len,
+                                   const char *const *prefixes, size_t npairs,
+                                   char *buf, size_t size);
 /** @} */
 
 /** @defgroup query Queries (SPARQL 1.1)
@@ -554,21 +566,38 @@ typedef enum {
   TRINE_RESULTS_CSV,       ///< SPARQL 1.1 Query Results CSV
   TRINE_RESULTS_JSON,      ///< SPARQL 1.1 Query Results JSON
   TRINE_RESULTS_XML,       ///< SPARQL Query Results XML
-  TRINE_RESULTS_NTRIPLES   ///< N-Triples (CONSTRUCT and DESCRIBE)
+  TRINE_RESULTS_NTRIPLES,  ///< N-Triples (CONSTRUCT and DESCRIBE)
+  TRINE_RESULTS_LINE       ///< for wide rows on terminals: each row a record
+                           ///< "-[ RECORD n ]-" (a blank line without headers),
+                           ///< then "?var = value" per column, never cut
 } TrineResultFormat;
 
 /// Options for trine_query_write(); a zeroed struct gives the defaults.
 typedef struct {
-  const char *const *prefixes; ///< TABLE: name, IRI pairs used to shorten IRIs
+  const char *const *prefixes; ///< TABLE/LINE: name, IRI pairs used to shorten IRIs
   size_t nprefixes;            ///< number of pairs
   unsigned width;              ///< TABLE: total width to fit (0: no limit)
   uint64_t max_rows;           ///< rows written at most (0: all)
-  bool headers;                ///< TABLE/CSV/TSV: write the header line
+  bool headers;                ///< TABLE/CSV/TSV: the header line; LINE: record lines
 } TrineWriteOptions;
 
 /**
+ * The number of terminal columns UTF-8 text takes, as the TABLE format
+ * counts them: East Asian Wide and Fullwidth characters (CJK, kana, Hangul,
+ * most emoji) 2, combining marks, format characters (U+200D) and controls
+ * 0, others 1; a byte that is not valid UTF-8 counts 1. The table of
+ * Unicode 14 is built in: the answer is the same in every locale. NULL
+ * text is 0 columns.
+ */
+TRINE_API size_t trine_text_width(const char *text, size_t len);
+
+/**
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
- * are written as N-Triples whatever the format (TABLE shows them as rows).
+ * are written as N-Triples whatever the format (TABLE and LINE show them as
+ * rows of s, p, o). TABLE and LINE show an ASK result as a table headed ASK.
+ * JSON and XML write ASK in their boolean forms; the CSV/TSV note defines
+ * SELECT results only, so CSV and TSV write Jena's form, which its readers
+ * take back: a header _askResult (TSV: ?_askResult), then true or false.
  * @param[out] rows may be NULL: rows written.
  * @return TRINE_OK or the error of a step or of writing (TRINE_ERR_IO).
  */
