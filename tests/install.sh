@@ -17,17 +17,36 @@ libdir=$(dirname "$(dirname "$pc")")
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 pcflags() { pkg-config --define-variable=prefix="$dest$prefix" "$@" trine; }
 cc=${CC:-cc}
-"$cc" -std=c11 -Wall -Werror "$src/examples/names.c" $(pcflags --cflags --libs) \
-  $TRINE_LINK_EXTRA -o "$dest/names-shared"
-LD_LIBRARY_PATH=$libdir "$dest/names-shared" "$dest/s1" "$src/datasets/central-asia/schema.nt" \
-  >"$dest/out1"
-static_libs=$(pcflags --static --libs | sed "s|-ltrine|$libdir/libtrine.a|")
-"$cc" -std=c11 -Wall -Werror "$src/examples/names.c" $(pcflags --cflags) $static_libs \
-  $TRINE_LINK_EXTRA -o "$dest/names-static"
-"$dest/names-static" "$dest/s2" "$src/datasets/central-asia/schema.nt" >"$dest/out2"
+seed=$src/datasets/central-asia
+# build NAME shared|static: examples/NAME.c against the installed trine.
+build() {
+  if [ "$2" = shared ]; then
+    libs=$(pcflags --libs)
+  else
+    libs=$(pcflags --static --libs | sed "s|-ltrine|$libdir/libtrine.a|")
+  fi
+  "$cc" -std=c11 -Wall -Werror "$src/examples/$1.c" $(pcflags --cflags) $libs \
+    $TRINE_LINK_EXTRA -o "$dest/$1-$2"
+}
+for kind in shared static; do
+  for ex in names deaths build_graph; do build $ex $kind; done
+  export LD_LIBRARY_PATH="$libdir"
+  "$dest/names-$kind" "$dest/names-$kind.store" "$seed/schema.nt" >"$dest/names-$kind.out"
+  "$dest/deaths-$kind" "$dest/deaths-$kind.store" "$seed/data.nq" uzbekistan tajikistan \
+    >"$dest/deaths-$kind.out"
+  "$dest/build_graph-$kind" "$dest/graph-$kind.store" >"$dest/graph-$kind.out"
+  unset LD_LIBRARY_PATH
+done
 if ldd "$dest/names-static" | grep -q libtrine; then
   echo "names-static loads libtrine.so"; exit 1
 fi
-cmp "$dest/out1" "$dest/out2" || { echo "the two builds answer differently"; exit 1; }
-[ -s "$dest/out1" ] || { echo "no output"; exit 1; }
-echo "ok: shared and static builds against the installed trine answer alike ($(wc -l <"$dest/out1") lines)"
+for out in names deaths graph; do
+  cmp "$dest/$out-shared.out" "$dest/$out-static.out" ||
+    { echo "$out: the shared and static builds answer differently"; exit 1; }
+done
+[ -s "$dest/names-shared.out" ] || { echo "names: no output"; exit 1; }
+want='uzbekistan	https://trine.example/ca/article/66-uzbeks-confirmed-dead	66'
+grep -qF "$want" "$dest/deaths-shared.out" || { echo "deaths: no row '$want'"; cat "$dest/deaths-shared.out"; exit 1; }
+grep -q '^tajikistan	' "$dest/deaths-shared.out" || { echo "deaths: nothing for the second nationality"; exit 1; }
+grep -qx '  Cy' "$dest/graph-shared.out" || { echo "build_graph: no Cy"; cat "$dest/graph-shared.out"; exit 1; }
+echo "ok: names, deaths and build_graph built against the installed trine (shared and static) answer alike"
