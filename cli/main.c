@@ -293,7 +293,9 @@ static double now(void) {
 /* Prepare text with the saved prefixes the query does not declare; errors
  * are reported (with a caret) and NULL returned. */
 static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
-  TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
+  /* The shell runs its operator's requests: updates and file loads too. */
+  TrineQueryOptions qo = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES,
+                          .name = sh->source, .base_iri = sh->base, .sink = query_sink,
                           .sink_ctx = sh, .profile = profile};
   unsigned added = 0;
   char *full = with_prefixes(sh, text, &added);

@@ -62,7 +62,8 @@ typedef enum {
   TRINE_ERR_READONLY,    ///< Write attempted on a read-only store or txn.
   TRINE_ERR_CANCELLED,   ///< Cancelled by a callback or trine_*_cancel().
   TRINE_ERR_UNSUPPORTED, ///< Valid request this version cannot perform.
-  TRINE_ERR_INTERNAL     ///< A bug in trine: please report it.
+  TRINE_ERR_INTERNAL,    ///< A bug in trine: please report it.
+  TRINE_ERR_DENIED       ///< The program did not allow it (TrineQueryOptions.allow).
 } TrineStatus;
 
 /// A short static description of a status code. Never NULL.
@@ -465,6 +466,17 @@ typedef enum {
   TRINE_QUERY_UPDATE     ///< runs in one write transaction at the first step
 } TrineQueryForm;
 
+/**
+ * What a request may do besides reading the store (TrineQueryOptions.allow).
+ * A program that runs request text from elsewhere (a user, a network)
+ * allows nothing, so that text cannot write, read files or call out.
+ */
+enum {
+  TRINE_ALLOW_UPDATE = 1u << 0,     ///< SPARQL Update: write to the store.
+  TRINE_ALLOW_LOAD_FILES = 1u << 1, ///< LOAD <file:...>: read local files (with UPDATE).
+  TRINE_ALLOW_SERVICE = 1u << 2     ///< SERVICE: query other endpoints over the network.
+};
+
 /// Options for trine_query_prepare(); a zeroed struct gives the defaults.
 typedef struct {
   const char *name;       ///< Source name in error messages (default "query").
@@ -481,6 +493,10 @@ typedef struct {
    * aborts it and returns the update's status. The transaction must
    * outlive the query's run. */
   TrineTxn *txn;
+  /** TRINE_ALLOW_* bits (0: the request may only read the store): a
+   * request that writes, loads a file or calls SERVICE without its bit is
+   * refused by trine_query_prepare() with TRINE_ERR_DENIED. */
+  unsigned allow;
 } TrineQueryOptions;
 
 /**

@@ -79,6 +79,32 @@ static TrineStatus set_columns(TrineQuery *q) {
   return q->terms && q->bound ? TRINE_OK : TRINE_ERR_NOMEM;
 }
 
+/* Whether op or an operator below it is a SERVICE. */
+static bool has_service(const SparqlOp *op) {
+  return op && (op->kind == SPARQL_OP_SERVICE || has_service(op->a) || has_service(op->b));
+}
+
+/* A request does only what the program allowed (TrineQueryOptions.allow):
+ * text from elsewhere cannot write, read files or call out. */
+static TrineStatus check_allowed(TrineQuery *q, TrineStore *s, unsigned allow) {
+  const SparqlRequest *r = q->req;
+  bool load = false, service = has_service(r->pattern);
+  for (size_t i = 0; i < r->nupdates; ++i) {
+    load |= r->updates[i].kind == SPARQL_UP_LOAD;
+    service |= has_service(r->updates[i].where);
+  }
+  if (r->form == SPARQL_UPDATE && !(allow & TRINE_ALLOW_UPDATE))
+    return store_error(s, TRINE_ERR_DENIED, "%s: an update writes to the store, and the program "
+                       "allowed reading only (TRINE_ALLOW_UPDATE)", q->name);
+  if (load && !(allow & TRINE_ALLOW_LOAD_FILES))
+    return store_error(s, TRINE_ERR_DENIED, "%s: LOAD reads files, which the program did not "
+                       "allow (TRINE_ALLOW_LOAD_FILES)", q->name);
+  if (service && !(allow & TRINE_ALLOW_SERVICE))
+    return store_error(s, TRINE_ERR_DENIED, "%s: SERVICE calls other endpoints, which the "
+                       "program did not allow (TRINE_ALLOW_SERVICE)", q->name);
+  return TRINE_OK;
+}
+
 TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
                                 const TrineQueryOptions *opts, TrineQuery **out) {
   if (!out) return api_misuse(s, "trine_query_prepare", "out is NULL");
@@ -115,6 +141,10 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
     } else if (s) {
       store_error(s, st, "%s", trine_strerror(st));
     }
+    trine_query_free(q);
+    return st;
+  }
+  if (s && (st = check_allowed(q, s, opts ? opts->allow : 0))) {
     trine_query_free(q);
     return st;
   }

@@ -20,6 +20,7 @@ const char *trine_strerror(TrineStatus status) {
   case TRINE_ERR_CANCELLED: return "cancelled";
   case TRINE_ERR_UNSUPPORTED: return "not supported";
   case TRINE_ERR_INTERNAL: return "internal error";
+  case TRINE_ERR_DENIED: return "not allowed";
   }
   return "unknown status";
 }

@@ -1183,7 +1183,8 @@ const char *ev_prepare(TrineStore *store, const char *dir, const char *file,
     snprintf(why, whysize, "cannot read %s", file);
     return why;
   }
-  TrineQueryOptions qo = {.name = name, .base_iri = base && *base ? base : NULL,
+  TrineQueryOptions qo = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES,
+                          .name = name, .base_iri = base && *base ? base : NULL,
                           .timeout_ms = 20000, .sink = ev_on_error,
                           .sink_ctx = errs};
   TrineStatus st = trine_query_prepare(store, *text, len, &qo, q);

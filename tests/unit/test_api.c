@@ -91,7 +91,8 @@ static void test_api_null_handles(void **state) {
 /* Run an update to its end: its status. */
 static TrineStatus update(TrineStore *s, const char *text) {
   TrineQuery *q;
-  TrineStatus st = trine_query_prepare(s, text, strlen(text), NULL, &q);
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  TrineStatus st = trine_query_prepare(s, text, strlen(text), &o, &q);
   if (st) return st;
   st = trine_query_step(q);
   trine_query_free(q);
@@ -241,7 +242,7 @@ static void test_api_transactions_compose(void **state) {
   TrineTerm a = trine_iri("http://ex/a"), k = trine_iri("http://ex/k");
   assert_int_equal(trine_txn_add(w, &a, &k, &a, NULL), TRINE_OK);
   assert_int_equal(rows_in(t->store, w, all), 2); /* read your writes */
-  TrineQueryOptions o = {.txn = w};
+  TrineQueryOptions o = {.txn = w, .allow = TRINE_ALLOW_UPDATE};
   TrineQuery *q;
   const char *ins = "INSERT DATA { <http://ex/u> <http://ex/v> 1 }";
   assert_int_equal(trine_query_prepare(t->store, ins, strlen(ins), &o, &q), TRINE_OK);
@@ -335,6 +336,43 @@ static void test_api_small_calls(void **state) {
   tu_rmtree(dir);
 }
 
+/* A request does only what the program allowed: text from elsewhere cannot
+ * write, read a file into the store or call out. Before, any request text
+ * could do all three (LOAD <file:///etc/passwd> read the file in). */
+static void test_api_requests_allowed(void **state) {
+  TuStore *t = *state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/secret.nt", t->dir);
+  const char *nt = "<http://ex/secret> <http://ex/is> \"x\" .\n";
+  tu_write_file(path, nt, strlen(nt));
+  char load[4300];
+  snprintf(load, sizeof load, "LOAD <file://%s>", path);
+  struct { const char *text; unsigned allow; } denied[] = {
+      {"INSERT DATA { <http://ex/x> <http://ex/y> 1 }", 0},
+      {"DELETE WHERE { ?s ?p ?o }", TRINE_ALLOW_LOAD_FILES | TRINE_ALLOW_SERVICE},
+      {load, TRINE_ALLOW_UPDATE},
+      {"SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", TRINE_ALLOW_UPDATE},
+  };
+  for (size_t i = 0; i < sizeof denied / sizeof *denied; ++i) {
+    TrineQueryOptions o = {.allow = denied[i].allow};
+    TrineQuery *q = NULL;
+    TrineStatus st = trine_query_prepare(t->store, denied[i].text, strlen(denied[i].text), &o, &q);
+    if (st != TRINE_ERR_DENIED) fail_msg("%s: %s", denied[i].text, trine_strerror(st));
+    assert_null(q);
+  }
+  assert_non_null(strstr(trine_store_errmsg(t->store), "TRINE_ALLOW_SERVICE"));
+  TrineStats stats;
+  assert_int_equal(trine_store_stats(t->store, NULL, &stats), TRINE_OK);
+  assert_int_equal(stats.quads, 1);
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES};
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, load, strlen(load), &o, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_DONE);
+  trine_query_free(q);
+  assert_int_equal(trine_store_stats(t->store, NULL, &stats), TRINE_OK);
+  assert_int_equal(stats.quads, 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_api_null_handles, setup, tu_teardown),
@@ -344,6 +382,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_api_random_terms_round_trip, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_transactions_compose, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_small_calls, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_api_requests_allowed, setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

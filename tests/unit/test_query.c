@@ -168,7 +168,8 @@ static void test_query_ebv_language_string(void **state) {
 /* Run an update: its status. */
 static TrineStatus update(TrineStore *s, const char *text) {
   TrineQuery *q;
-  TrineStatus st = trine_query_prepare(s, text, strlen(text), NULL, &q);
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  TrineStatus st = trine_query_prepare(s, text, strlen(text), &o, &q);
   if (st) return st;
   st = trine_query_step(q);
   trine_query_free(q);
@@ -244,7 +245,8 @@ static char *rows_text(TrineQuery *q) {
 
 static TrineQuery *prepared(TrineStore *s, const char *text) {
   TrineQuery *q;
-  assert_int_equal(trine_query_prepare(s, text, strlen(text), NULL, &q), TRINE_OK);
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  assert_int_equal(trine_query_prepare(s, text, strlen(text), &o, &q), TRINE_OK);
   return q;
 }
 

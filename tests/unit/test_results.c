@@ -302,8 +302,8 @@ static char *run(Fixture *f, const char *query, TrineResultFormat format,
                  const TrineWriteOptions *opts, TrineStatus *st,
                  uint64_t *rows) {
   TrineQuery *q = NULL;
-  assert_int_equal(trine_query_prepare(f->store, query, strlen(query), NULL, &q),
-                   TRINE_OK);
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  assert_int_equal(trine_query_prepare(f->store, query, strlen(query), &o, &q), TRINE_OK);
   char *buf = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&buf, &len);
@@ -586,7 +586,8 @@ static void test_results_write_update_and_errors(void **state) {
   /* Bad arguments. */
   TrineQuery *q = NULL;
   const char *text = "SELECT * { ?s ?p ?o }";
-  assert_int_equal(trine_query_prepare(f->store, text, strlen(text), NULL, &q),
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  assert_int_equal(trine_query_prepare(f->store, text, strlen(text), &o, &q),
                    TRINE_OK);
   assert_int_equal(trine_query_write(NULL, TRINE_RESULTS_JSON, NULL, stdout,
                                      &rows),
