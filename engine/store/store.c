@@ -179,6 +179,23 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
   return TRINE_OK;
 }
 
+/* Open the LMDB environment with a map of map bytes; 0: the default 1 TiB,
+ * or, where that much address space cannot be had (ulimit -v, valgrind,
+ * 32-bit), the largest of a quarter, a sixteenth... down to 256 MiB. */
+static int open_env(TrineStore *s, const char *path, unsigned flags, size_t map) {
+  size_t size = map ? map : MAP_SIZE_DEFAULT;
+  for (;;) {
+    int rc = mdb_env_create(&s->env);
+    if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
+    if (!rc) rc = mdb_env_set_mapsize(s->env, size);
+    if (!rc) rc = mdb_env_open(s->env, path, flags, 0666);
+    if (!rc || map || (rc != ENOMEM && rc != EINVAL) || size / 4 < ((size_t)256 << 20)) return rc;
+    mdb_env_close(s->env);
+    s->env = NULL;
+    size /= 4;
+  }
+}
+
 TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
                              TrineStore **out) {
   if (!out) return api_misuse(NULL, "trine_store_open", "out is NULL");
@@ -198,13 +215,9 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   s->hash = dict_hash;
   TrineStatus st = prepare_dir(s, path, flags);
   if (st) return open_fail(s, st, path);
-  int rc = mdb_env_create(&s->env);
-  if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
-  size_t map = opts && opts->map_size ? opts->map_size : MAP_SIZE_DEFAULT;
-  if (!rc) rc = mdb_env_set_mapsize(s->env, map);
   unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
                       (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
-  if (!rc) rc = mdb_env_open(s->env, path, envflags, 0666);
+  int rc = open_env(s, path, envflags, opts ? opts->map_size : 0);
   if (rc) return open_fail(s, store_mdb_error(s, rc, "cannot open"), path);
   if ((st = init_layout(s))) return open_fail(s, st, path);
   s->errmsg[0] = '\0';
