@@ -44,6 +44,8 @@ static TrineStatus dump_scan(TrineTxn *t, IndexIter *it, bool nquads, Out *o) {
 
 TrineStatus trine_store_dump(TrineStore *s, FILE *out, TrineFormat format,
                              const TrineTerm *graph) {
+  if (format == TRINE_FORMAT_TURTLE || format == TRINE_FORMAT_TRIG)
+    return store_error(s, TRINE_ERR_UNSUPPORTED, "dumping Turtle or TriG is not supported");
   TrineTxn *t;
   TrineStatus st = trine_txn_begin(s, false, &t);
   if (st) return st;
