@@ -149,12 +149,16 @@ static bool fail(Ttl *t, const char *pre, const char *text, size_t len, bool wor
 }
 
 /* serd's message as one lowercase phrase: no newline, plain quotes, and
- * no raw bytes (serd prints the end of input as the byte 0xFF). */
+ * no raw bytes. serd prints the end of input as a character (the byte 0xFF)
+ * or a number (FFFFFFFF) where it expected more. */
 static void tidy(char *out, size_t cap, const char *in) {
+  if (strchr(in, '\xFF') || strstr(in, "FFFFFFFF")) {
+    snprintf(out, cap, "unexpected end of input");
+    return;
+  }
   size_t o = 0;
   for (const unsigned char *p = (const unsigned char *)in; *p && o + 16 < cap; ++p) {
     if (*p == '`') out[o++] = '\'';
-    else if (*p == 0xFF) o += (size_t)snprintf(out + o, cap - o, "end of input");
     else if (*p == '\n' && !p[1]) break;
     else if (*p < 0x20 || *p >= 0x80) o += (size_t)snprintf(out + o, cap - o, "\\x%02X", *p);
     else out[o++] = (char)*p;
@@ -299,6 +303,10 @@ static SerdStatus on_statement(void *h, SerdStatementFlags flags, const SerdNode
   ++t->events;
   if (t->failed || t->status) return stop(t);
   NtStatement st = {.g = {.kind = TRINE_TERM_DEFAULT_GRAPH}};
+  if (g && !t->in->trig) { /* serd 0.30 reads TriG's graphs in Turtle too */
+    fail(t, "", "{", 1, false, "graphs are not allowed in Turtle (TriG has them)");
+    return stop(t);
+  }
   if (!object(t, o, dt, lang, &st.o) || !term(t, SLOT_P, p, &st.p) ||
       !term(t, SLOT_S, s, &st.s) || (g && !term(t, SLOT_G, g, &st.g)))
     return stop(t);
@@ -432,6 +440,8 @@ static void found_here(Locator *l) {
   if (!t->from_serd) {
     unsigned line = l->line, col = l->col;
     if (!look_back(l)) l->line = line, l->col = col;
+  } else if (l->eof && !strstr(t->msg, "end of")) { /* serd's words miss the point there */
+    snprintf(t->msg, sizeof t->msg, "unexpected end of input");
   } else if (!t->msg[0]) { /* serd failed without a word: say what it stopped at */
     unsigned char c = l->n ? l->ring[(l->n - 1) % RING] : 0;
     if (l->eof || !l->n) snprintf(t->msg, sizeof t->msg, "unexpected end of input");
