@@ -214,6 +214,7 @@ static ssize_t read_bytes(void *io, char *buf, size_t cap) {
 static bool rewind_input(void *io) {
   Reader *r = io;
   r->pos = 0;
+  r->bytes = 0;
   return !r->in || gzrewind(r->in) == 0;
 }
 

@@ -195,10 +195,12 @@ static bool iri(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
     SerdChunk pre, suf;
     const char *colon = memchr(v, ':', n->n_bytes);
     if (!colon) /* serd reads a bare word where a name should be */
-      return fail(t, "", v, n->n_bytes, true, "'%s' is not allowed here (a prefixed name needs ':')", v);
+      return fail(t, "", v, n->n_bytes, true,
+                  "'%.*s' is not allowed here (a prefixed name needs ':')", (int)n->n_bytes, v);
     if (serd_env_expand(t->env, n, &pre, &suf)) {
       size_t plen = (size_t)(colon - v) + 1;
-      return fail(t, "", v, plen, true, "undefined prefix '%.*s' in %s", (int)plen, v, v);
+      return fail(t, "", v, plen, true, "undefined prefix '%.*s' in %.*s", (int)plen, v,
+                  (int)n->n_bytes, v);
     }
     Text *b = &t->slot[slot];
     if (!text_set(t, b, (const char *)pre.buf, pre.len, (const char *)suf.buf, suf.len))
@@ -207,7 +209,8 @@ static bool iri(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
     out->value_len = b->len;
   } else if (!iri_is_absolute(v, n->n_bytes)) {
     if (!t->base)
-      return fail(t, "<", v, n->n_bytes, false, "relative IRI <%s> and no base IRI to resolve it against", v);
+      return fail(t, "<", v, n->n_bytes, false,
+                  "relative IRI <%.*s> and no base IRI to resolve it against", (int)n->n_bytes, v);
     Text *b = &t->slot[slot];
     if (!text_room(t, b, iri_resolve_room(t->base_len, n->n_bytes))) return false;
     out->value = b->data;
@@ -223,6 +226,10 @@ static bool term(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   const char *v = (const char *)n->buf;
   *out = (TrineTerm){.kind = n->type == SERD_BLANK ? TRINE_TERM_BLANK : TRINE_TERM_LITERAL,
                      .value = v, .value_len = n->n_bytes};
+  /* serd takes only one '.' off the end of a label followed by several */
+  if (n->type == SERD_BLANK && n->n_bytes && v[n->n_bytes - 1] == '.')
+    return fail(t, "_:", v, n->n_bytes, false, "blank node label _:%.*s ends with '.'",
+                (int)n->n_bytes, v);
   if (!utf8_ok(v, n->n_bytes))
     return fail(t, "", v, n->n_bytes, false, "invalid UTF-8 or a surrogate code point in %s",
                 n->type == SERD_BLANK ? "blank node label" : "literal");
@@ -235,7 +242,8 @@ static bool object(Ttl *t, const SerdNode *o, const SerdNode *dt, const SerdNode
   if (lang && lang->n_bytes) {
     const char *l = (const char *)lang->buf;
     if (!lang_ok(l, lang->n_bytes))
-      return fail(t, "@", l, lang->n_bytes, false, "empty subtag in language tag '%s'", l);
+      return fail(t, "@", l, lang->n_bytes, false, "empty subtag in language tag '%.*s'",
+                  (int)lang->n_bytes, l);
     out->lang = l;
     out->lang_len = lang->n_bytes;
   } else if (dt) {
@@ -257,8 +265,9 @@ static SerdStatus stop(Ttl *t) {
 static bool absolute(Ttl *t, const SerdNode *uri, const char *what, Text *out) {
   const char *v = (const char *)uri->buf;
   if (!t->base && !iri_is_absolute(v, uri->n_bytes))
-    return fail(t, "<", v, uri->n_bytes, false, "relative %s <%s> and no base IRI to resolve it against",
-                what, v);
+    return fail(t, "<", v, uri->n_bytes, false,
+                "relative %s <%.*s> and no base IRI to resolve it against", what,
+                (int)uri->n_bytes, v);
   if (!text_room(t, out, iri_resolve_room(t->base_len, uri->n_bytes))) return false;
   out->len = iri_resolve(t->base ? t->base : "", t->base_len, v, uri->n_bytes, out->data);
   return true;
@@ -368,9 +377,9 @@ static void step(const Locator *l, unsigned *line, unsigned *chars) {
 }
 
 /* The column of byte c read next: a continuation byte is in the character
- * begun before it. */
+ * begun before it, if any (a stray one at the start of a line is one). */
 static unsigned col_of(unsigned chars, unsigned char c) {
-  return (c & 0xC0) == 0x80 ? chars : chars + 1;
+  return (c & 0xC0) == 0x80 && chars ? chars : chars + 1;
 }
 
 static size_t byte_read(void *buf, size_t size, size_t nmemb, void *stream) {
@@ -526,9 +535,10 @@ TrineStatus ttl_parse(const TtlInput *in) {
   t.base = in->base_iri ? strdup(in->base_iri) : NULL;
   t.base_len = t.base ? strlen(t.base) : 0;
   t.env = serd_env_new(NULL);
-  SerdReader *r = t.env && (t.base || !in->base_iri) ? serd_reader_new(in->trig ? SERD_TRIG : SERD_TURTLE, &t, NULL, on_base,
-                                          on_prefix, on_statement, NULL)
-                        : NULL;
+  SerdReader *r = NULL;
+  if (t.env && (t.base || !in->base_iri))
+    r = serd_reader_new(in->trig ? SERD_TRIG : SERD_TURTLE, &t, NULL, on_base, on_prefix,
+                        on_statement, NULL);
   if (!r) {
     serd_env_free(t.env);
     free(t.base);

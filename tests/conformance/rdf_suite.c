@@ -236,7 +236,8 @@ static const char *check_positive_syntax(const char *file, const char *base) {
     fail = "dump does not load again";
   } else {
     char *b = raw_dump(c);
-    if (!rdf_isomorphic(a, b, why, sizeof why)) fail = "load -> dump -> load changed the statements";
+    if (!rdf_isomorphic(a, b, why, sizeof why))
+      fail = "load -> dump -> load changed the statements";
     free(b);
   }
   trine_store_close(c);

@@ -207,7 +207,8 @@ static void test_ttlparse_base_iri(void **state) {
   tu_write_file(file_in(f, "my file.ttl"), doc, strlen(doc));
   assert_int_equal(trine_store_load_file(s, f->path, NULL, NULL), TRINE_OK);
   char want[1400];
-  snprintf(want, sizeof want, "<file://%s/my%%20file.ttl#me> <http://ex.org/p> <file://%s/other%%20file.ttl> .\n",
+  snprintf(want, sizeof want,
+           "<file://%s/my%%20file.ttl#me> <http://ex.org/p> <file://%s/other%%20file.ttl> .\n",
            f->ts.dir, f->ts.dir);
   char *d = sorted_dump(s);
   assert_string_equal(d, want);
@@ -275,6 +276,9 @@ static void test_ttlparse_bad_input(void **state) {
        "in:1:7: error: relative base IRI <dir/> and no base IRI to resolve it against"},
       {TRINE_FORMAT_TURTLE, "@prefix p: <rel#> .\np:a p:b p:c .\n",
        "in:1:12: error: relative prefix IRI <rel#> and no base IRI to resolve it against"},
+      /* a blank node label ending with '.' (serd takes off only one) */
+      {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> _:c.. .\n",
+       "in:1:29: error: blank node label _:c. ends with '.'"},
       /* an empty language subtag */
       {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> \"x\"@en- .\n",
        "in:1:32: error: empty subtag in language tag 'en-'"},
@@ -401,7 +405,8 @@ static void test_ttlparse_sparql_load(void **state) {
   /* An error in the file fails the update, which changes nothing. */
   const char *bad = "<http://ex.org/a> <http://ex.org/b> nope:c .\n";
   tu_write_file(file_in(f, "bad.ttl"), bad, strlen(bad));
-  snprintf(update, sizeof update, "INSERT DATA { <http://ex.org/x> <http://ex.org/y> 1 } ; LOAD <file://%s>", f->path);
+  snprintf(update, sizeof update,
+           "INSERT DATA { <http://ex.org/x> <http://ex.org/y> 1 } ; LOAD <file://%s>", f->path);
   assert_int_equal(trine_query_prepare(f->ts.store, update, strlen(update), NULL, &q), TRINE_OK);
   assert_int_equal(trine_query_step(q), TRINE_ERR_SYNTAX);
   trine_query_free(q);
