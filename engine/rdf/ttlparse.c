@@ -51,6 +51,17 @@ typedef struct {
   size_t len, cap;
 } Text;
 
+/* serd renames a document's labels _:bN... to _:BN... (its own are bN...):
+ * with both forms in one file, two blank nodes would silently become one
+ * (BN first) or serd would refuse the file (bN first). Both forms are
+ * looked for in the raw bytes, so a mention inside a literal counts too:
+ * rare, and better than a silent merge. */
+typedef struct {
+  char tail[3]; /* the last bytes of the previous piece */
+  size_t ntail;
+  bool lower, upper;
+} Labels;
+
 typedef struct {
   const TtlInput *in;
   SerdEnv *env;        /* the prefixes, as absolute IRIs */
@@ -68,6 +79,8 @@ typedef struct {
   char needle[NEEDLE]; /* its text in the input, looked back for */
   size_t needle_len;
   bool needle_word;    /* the text starts a prefixed name */
+  bool raw_error;      /* found in the raw bytes (the label clash below) */
+  Labels labels;
   Text slot[NSLOTS];
 } Ttl;
 
@@ -180,7 +193,7 @@ static SerdStatus on_serd_error(void *h, const SerdError *e) {
   va_end(ap);
   if (e->status == SERD_ERR_ID_CLASH)
     snprintf(raw, sizeof raw, "blank node labels _:bN and _:BN in one file (serd cannot tell "
-                              "them from its own labels)");
+                              "the first from its own labels)");
   tidy(t->msg, sizeof t->msg, raw);
   return SERD_SUCCESS;
 }
@@ -327,6 +340,36 @@ static SerdStatus on_statement(void *h, SerdStatementFlags flags, const SerdNode
   return SERD_SUCCESS;
 }
 
+/* ---- the label clash ---- */
+
+/* Note the label form at q ("_:b1", 4 bytes); true when both are seen. */
+static bool label_at(Labels *l, const char *q) {
+  if (q[1] == ':' && (q[2] | 0x20) == 'b' && q[3] >= '0' && q[3] <= '9') {
+    if (q[2] == 'b') l->lower = true;
+    else l->upper = true;
+  }
+  return l->lower && l->upper;
+}
+
+/* Look through the next n bytes of input; true when both forms are seen. */
+static bool labels_feed(Labels *l, const char *p, size_t n) {
+  char joint[6];
+  size_t k = l->ntail, m = n < 3 ? n : 3;
+  memcpy(joint, l->tail, k);
+  memcpy(joint + k, p, m);
+  bool both = false;
+  for (size_t i = 0; i < k && i + 4 <= k + m; ++i)
+    if (joint[i] == '_') both |= label_at(l, joint + i);
+  for (const char *q = p; n >= 4 && (q = memchr(q, '_', (size_t)(p + n - 3 - q))); ++q)
+    both |= label_at(l, q);
+  /* the last three bytes, in case a label starts there */
+  size_t keep = k + m < 3 ? k + m : 3;
+  if (n >= 3) memcpy(l->tail, p + n - 3, 3);
+  else memmove(l->tail, joint + k + m - keep, keep);
+  l->ntail = n >= 3 ? 3 : keep;
+  return both;
+}
+
 /* ---- input, first pass ---- */
 
 /* serd takes a short page for the last one: fill it unless at the end. */
@@ -342,6 +385,11 @@ static size_t page_read(void *buf, size_t size, size_t nmemb, void *stream) {
       break;
     }
     got += (size_t)n;
+  }
+  if (labels_feed(&t->labels, buf, got)) {
+    fail(t, "", "", 0, false, "blank node labels _:bN and _:BN in one file (serd cannot tell "
+                              "the first from its own labels)");
+    t->raw_error = true;
   }
   return got;
 }
@@ -363,6 +411,7 @@ typedef struct {
   unsigned cur_line, chars; /* the last byte's line, characters begun on it before it */
   unsigned char ring[RING];
   unsigned ring_line[RING], ring_col[RING];
+  Labels labels;       /* the label clash, byte by byte */
 } Locator;
 
 /* The line, and the characters begun on it, before the next byte (the
@@ -402,6 +451,15 @@ static size_t byte_read(void *buf, size_t size, size_t nmemb, void *stream) {
   l->ring[i] = c;
   l->ring_line[i] = l->cur_line;
   l->ring_col[i] = col_of(l->chars, c);
+  if (l->t->raw_error && l->n >= 4 && l->ring[(l->n - 4) % RING] == '_') {
+    char q[4];
+    for (int k = 0; k < 4; ++k) q[k] = (char)l->ring[(l->n - 4 + (size_t)k) % RING];
+    if (label_at(&l->labels, q)) { /* the '_' of the label that makes both forms */
+      l->found = true;
+      l->line = l->ring_line[(l->n - 4) % RING];
+      l->col = l->ring_col[(l->n - 4) % RING];
+    }
+  }
   *(unsigned char *)buf = c;
   return 1;
 }
@@ -460,7 +518,8 @@ static void found_here(Locator *l) {
 }
 
 static SerdStatus count(Locator *l) {
-  if (!l->found && ++l->events == l->t->err_event && !l->t->from_serd) found_here(l);
+  const Ttl *t = l->t;
+  if (!l->found && ++l->events == t->err_event && !t->from_serd && !t->raw_error) found_here(l);
   return l->found ? SERD_ERR_INTERNAL : SERD_SUCCESS;
 }
 

@@ -279,6 +279,10 @@ static void test_ttlparse_bad_input(void **state) {
       /* a blank node label ending with '.' (serd takes off only one) */
       {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> _:c.. .\n",
        "in:1:29: error: blank node label _:c. ends with '.'"},
+      /* labels _:bN and _:BN: serd would merge these two blank nodes */
+      {TRINE_FORMAT_TURTLE, "_:B1 <http://ex/p> _:x .\n_:y <http://ex/p> _:b1 .\n",
+       "in:2:19: error: blank node labels _:bN and _:BN in one file (serd cannot tell the "
+       "first from its own labels)"},
       /* an empty language subtag */
       {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> \"x\"@en- .\n",
        "in:1:32: error: empty subtag in language tag 'en-'"},
