@@ -78,6 +78,7 @@ typedef struct {
   char *base;           /* Turtle and TriG: the base IRI (owned), or NULL */
   NtParser *parser;
   uint64_t (*hash)(const void *, size_t);
+  bool writer_hashes;   /* Turtle, TriG: serd makes the reader the slower side */
   Block *cur;
   Queue q;
   TrineStatus status;   /* the reader's outcome */
@@ -144,7 +145,8 @@ static int encode(Reader *r, Block *b, const TrineTerm *t, TermRef *ref) {
   }
   if (dict_encode_append(t, &b->bytes)) return -1;
   size_t len = b->bytes.len - off;
-  *ref = (TermRef){r->hash(b->bytes.data + off, len), (uint32_t)off, (uint32_t)len};
+  uint64_t h = r->writer_hashes ? 0 : r->hash(b->bytes.data + off, len);
+  *ref = (TermRef){h, (uint32_t)off, (uint32_t)len};
   return 0;
 }
 
@@ -304,7 +306,8 @@ static TrineStatus reserve(Writer *w) {
   return TRINE_OK;
 }
 
-static TrineStatus take_block(Writer *w, const Block *b) {
+/* hashed: the reader hashed the terms, else they are hashed here. */
+static TrineStatus take_block(Writer *w, const Block *b, bool hashed) {
   TrineTxn *t = w->txn;
   for (size_t i = 0; i < b->nstatements; ++i) {
     TrineStatus st = reserve(w);
@@ -316,8 +319,9 @@ static TrineStatus take_block(Writer *w, const Block *b) {
         q->v[k] = w->graph;
         continue;
       }
-      st = dict_cache_intern_encoded(t, w->cache, b->bytes.data + ref[k].off, ref[k].len,
-                                     ref[k].hash, &q->v[k]);
+      const char *enc = b->bytes.data + ref[k].off;
+      uint64_t h = hashed ? ref[k].hash : t->store->hash(enc, ref[k].len);
+      st = dict_cache_intern_encoded(t, w->cache, enc, ref[k].len, h, &q->v[k]);
       if (st) return st;
     }
     w->read++;
@@ -393,6 +397,7 @@ static TrineStatus reader_init(Reader *r, TrineStore *s, unsigned max_err) {
   pthread_mutex_init(&r->q.mu, NULL);
   pthread_cond_init(&r->q.cv, NULL);
   r->hash = s->hash;
+  r->writer_hashes = r->format == TRINE_FORMAT_TURTLE || r->format == TRINE_FORMAT_TRIG;
   for (int i = 0; i < NBLOCKS; ++i) {
     Block *b = calloc(1, sizeof *b);
     if (!b || !(b->refs = malloc(4 * BLOCK_STATEMENTS * sizeof *b->refs))) {
@@ -454,7 +459,7 @@ static TrineStatus run_load(TrineStore *s, TrineTxn *txn, Reader *r,
   bool started = !st && pthread_create(&thread, NULL, reader_main, r) == 0;
   if (!st && !started) st = store_error(s, TRINE_ERR_NOMEM, "cannot start reader thread");
   for (Block *b; started && (b = queue_take_full(&r->q));) {
-    if (!st) st = take_block(&w, b);
+    if (!st) st = take_block(&w, b, !r->writer_hashes);
     if (!st) st = progress(opts, s, b->position, r->total, w.read);
     queue_give_back(&r->q, b);
     if (st) queue_set(&r->q, &r->q.cancel);

@@ -229,7 +229,9 @@ static bool iri(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
     out->value = b->data;
     out->value_len = iri_resolve(t->base, t->base_len, v, n->n_bytes, b->data);
   }
-  if (!utf8_ok(out->value, out->value_len))
+  /* serd counts the bytes that start characters: fewer means non-ASCII; prefix
+   * and base IRIs were checked when they were set */
+  if (n->n_chars != n->n_bytes && !utf8_ok(v, n->n_bytes))
     return fail(t, "<", v, n->n_bytes, false, "invalid UTF-8 or a surrogate code point in IRI");
   return true;
 }
@@ -243,7 +245,7 @@ static bool term(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   if (n->type == SERD_BLANK && n->n_bytes && v[n->n_bytes - 1] == '.')
     return fail(t, "_:", v, n->n_bytes, false, "blank node label _:%.*s ends with '.'",
                 (int)n->n_bytes, v);
-  if (!utf8_ok(v, n->n_bytes))
+  if (n->n_chars != n->n_bytes && !utf8_ok(v, n->n_bytes))
     return fail(t, "", v, n->n_bytes, false, "invalid UTF-8 or a surrogate code point in %s",
                 n->type == SERD_BLANK ? "blank node label" : "literal");
   return true;
@@ -281,6 +283,9 @@ static bool absolute(Ttl *t, const SerdNode *uri, const char *what, Text *out) {
     return fail(t, "<", v, uri->n_bytes, false,
                 "relative %s <%.*s> and no base IRI to resolve it against", what,
                 (int)uri->n_bytes, v);
+  if (!utf8_ok(v, uri->n_bytes))
+    return fail(t, "<", v, uri->n_bytes, false, "invalid UTF-8 or a surrogate code point in %s",
+                what);
   if (!text_room(t, out, iri_resolve_room(t->base_len, uri->n_bytes))) return false;
   out->len = iri_resolve(t->base ? t->base : "", t->base_len, v, uri->n_bytes, out->data);
   return true;
