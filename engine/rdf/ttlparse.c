@@ -56,6 +56,10 @@ typedef struct {
  * (BN first) or serd would refuse the file (bN first). Both forms are
  * looked for in the raw bytes, so a mention inside a literal counts too:
  * rare, and better than a silent merge. */
+static const char CLASH[] =
+    "blank node labels _:bN and _:BN in one file (serd cannot tell the first from its own "
+    "labels)";
+
 typedef struct {
   char tail[3]; /* the last bytes of the previous piece */
   size_t ntail;
@@ -79,7 +83,8 @@ typedef struct {
   char needle[NEEDLE]; /* its text in the input, looked back for */
   size_t needle_len;
   bool needle_word;    /* the text starts a prefixed name */
-  bool raw_error;      /* found in the raw bytes (the label clash below) */
+  bool clash;          /* both label forms are in the input (see Labels) */
+  bool clash_error;    /* the error is that, and nothing before it */
   Labels labels;
   Text slot[NSLOTS];
 } Ttl;
@@ -191,9 +196,7 @@ static SerdStatus on_serd_error(void *h, const SerdError *e) {
   va_copy(ap, *e->args);
   vsnprintf(raw, sizeof raw, e->fmt, ap);
   va_end(ap);
-  if (e->status == SERD_ERR_ID_CLASH)
-    snprintf(raw, sizeof raw, "blank node labels _:bN and _:BN in one file (serd cannot tell "
-                              "the first from its own labels)");
+  if (e->status == SERD_ERR_ID_CLASH) snprintf(raw, sizeof raw, "%s", CLASH);
   tidy(t->msg, sizeof t->msg, raw);
   return SERD_SUCCESS;
 }
@@ -391,11 +394,7 @@ static size_t page_read(void *buf, size_t size, size_t nmemb, void *stream) {
     }
     got += (size_t)n;
   }
-  if (labels_feed(&t->labels, buf, got)) {
-    fail(t, "", "", 0, false, "blank node labels _:bN and _:BN in one file (serd cannot tell "
-                              "the first from its own labels)");
-    t->raw_error = true;
-  }
+  if (labels_feed(&t->labels, buf, got)) t->clash = true; /* an error unless one comes first */
   return got;
 }
 
@@ -417,6 +416,7 @@ typedef struct {
   unsigned char ring[RING];
   unsigned ring_line[RING], ring_col[RING];
   Labels labels;       /* the label clash, byte by byte */
+  bool clash_first;    /* it came before the error */
 } Locator;
 
 /* The line, and the characters begun on it, before the next byte (the
@@ -456,11 +456,11 @@ static size_t byte_read(void *buf, size_t size, size_t nmemb, void *stream) {
   l->ring[i] = c;
   l->ring_line[i] = l->cur_line;
   l->ring_col[i] = col_of(l->chars, c);
-  if (l->t->raw_error && l->n >= 4 && l->ring[(l->n - 4) % RING] == '_') {
+  if (l->t->clash && l->n >= 4 && l->ring[(l->n - 4) % RING] == '_') {
     char q[4];
     for (int k = 0; k < 4; ++k) q[k] = (char)l->ring[(l->n - 4 + (size_t)k) % RING];
     if (label_at(&l->labels, q)) { /* the '_' of the label that makes both forms */
-      l->found = true;
+      l->found = l->clash_first = true;
       l->line = l->ring_line[(l->n - 4) % RING];
       l->col = l->ring_col[(l->n - 4) % RING];
     }
@@ -524,7 +524,8 @@ static void found_here(Locator *l) {
 
 static SerdStatus count(Locator *l) {
   const Ttl *t = l->t;
-  if (!l->found && ++l->events == t->err_event && !t->from_serd && !t->raw_error) found_here(l);
+  if (!l->found && ++l->events == t->err_event && !t->from_serd && !t->clash_error)
+    found_here(l);
   return l->found ? SERD_ERR_INTERNAL : SERD_SUCCESS;
 }
 
@@ -568,6 +569,7 @@ static bool locate(Ttl *t, unsigned *line, unsigned *col) {
     serd_reader_set_error_sink(r, loc_error, l);
     serd_reader_read_source(r, byte_read, byte_error, l, NULL, 1);
     if (!l->found && t->from_serd) found_here(l); /* an error serd did not report */
+    if (l->clash_first) snprintf(t->msg, sizeof t->msg, "%s", CLASH);
     found = l->found;
     *line = l->line;
     *col = l->col;
@@ -615,6 +617,10 @@ TrineStatus ttl_parse(const TtlInput *in) {
   serd_reader_free(r);
   if (ss > SERD_FAILURE && !t.failed && !t.status && !t.io_failed)
     t.failed = t.from_serd = true; /* an error serd returned without a message */
+  if (t.clash && !t.failed && !t.status && !t.io_failed) {
+    t.failed = t.clash_error = true;
+    snprintf(t.msg, sizeof t.msg, "%s", CLASH);
+  }
   TrineStatus st = t.status ? t.status : t.io_failed ? TRINE_ERR_IO : TRINE_OK;
   if (!st && t.failed) {
     report(&t);
