@@ -88,7 +88,40 @@ static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads
   return 0;
 }
 
+/* .load's --format NAME (or --format=NAME), taken out of argv. */
+static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
+  static const struct {
+    const char *name;
+    TrineFormat f;
+  } names[] = {{"ntriples", TRINE_FORMAT_NTRIPLES}, {"nquads", TRINE_FORMAT_NQUADS},
+               {"turtle", TRINE_FORMAT_TURTLE}, {"trig", TRINE_FORMAT_TRIG}};
+  *f = TRINE_FORMAT_GUESS;
+  for (int i = 1; i < *argc; ++i) {
+    int used = strncmp(argv[i], "--format=", 9) == 0                 ? 1
+               : strcmp(argv[i], "--format") == 0 && i + 1 < *argc ? 2
+                                                                     : 0;
+    if (!used) continue;
+    const char *v = used == 1 ? argv[i] + 9 : argv[i + 1];
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; ++k)
+      if (strcmp(v, names[k].name) == 0) *f = names[k].f;
+    if (!*f) {
+      shell_error(sh, "unknown format %s: use ntriples, nquads, turtle or trig", v);
+      return 1;
+    }
+    memmove(argv + i, argv + i + used, (size_t)(*argc - i - used) * sizeof *argv);
+    *argc -= used;
+    break;
+  }
+  if (*argc < 2 || *argc > 3) {
+    shell_error(sh, "usage: .load FILE [GRAPH] [--format ntriples|nquads|turtle|trig]");
+    return 1;
+  }
+  return 0;
+}
+
 static int cmd_load(Shell *sh, int argc, char **argv) {
+  TrineFormat format;
+  if (load_format(sh, &argc, argv, &format)) return 1;
   char *g = argc > 2 ? argv[2] : NULL;
   if (g && g[0] == '<' && g[strlen(g) - 1] == '>') {
     g[strlen(g) - 1] = '\0';
@@ -102,7 +135,8 @@ static int cmd_load(Shell *sh, int argc, char **argv) {
   Progress prog = {.sh = sh};
   clock_gettime(CLOCK_MONOTONIC, &prog.start);
   prog.last = prog.start;
-  TrineLoadOptions opts = {.graph = argc > 2 ? &graph : NULL, .sink = shell_sink, .sink_ctx = sh};
+  TrineLoadOptions opts = {.format = format, .graph = argc > 2 ? &graph : NULL,
+                           .sink = shell_sink, .sink_ctx = sh};
   prog.draw = sh->interactive;
   opts.progress = on_progress;
   opts.progress_ctx = &prog;
@@ -432,13 +466,17 @@ static const DotCmd commands[] = {
      "Without N, show the current limit. The query itself is not changed:\n"
      "use LIMIT in the query for that.",
      0, 1, cmd_limit},
-    {"load", "FILE [GRAPH]",
-     "Load N-Triples or N-Quads (.nt .nq, optionally .gz)\n"
-     "Everything is loaded in one transaction: on any error, or Ctrl-C, nothing\n"
-     "is. N-Triples go into GRAPH (an absolute IRI, <> optional) when given,\n"
-     "else into the default graph. On a terminal a progress bar shows the\n"
-     "percentage, statements per second and the time left.",
-     1, 2, cmd_load},
+    {"load", "FILE [GRAPH] [--format F]",
+     "Load N-Triples, N-Quads, Turtle or TriG (.nt .nq .ttl .trig, optionally .gz)\n"
+     "The file name's extension gives the format, or --format ntriples, nquads,\n"
+     "turtle or trig. Everything is loaded in one transaction: on any error, or\n"
+     "Ctrl-C, nothing is. Statements without a graph (N-Triples, Turtle, TriG\n"
+     "outside its graphs) go into GRAPH (an absolute IRI, <> optional) when\n"
+     "given, else into the default graph. Relative IRIs in Turtle and TriG\n"
+     "resolve against the file's file:// IRI. On a terminal a progress bar shows\n"
+     "the percentage, statements per second and the time left.\n"
+     "  e.g. .load schema.ttl   .load data.trig.gz   .load dump.txt --format nquads",
+     1, 4, cmd_load},
     {"open", "STORE", "Close this store and open STORE (created if missing)\n"
      ".open :memory: opens a new temporary store, gone when the shell exits.", 1, 1,
      cmd_open},

@@ -293,11 +293,13 @@ TRINE_API void trine_iter_free(TrineIter *iter);
 /** @defgroup load Loading and dumping
  * @{ */
 
-/// RDF syntaxes the loader and dumper know.
+/// RDF syntaxes the loader and dumper know (the dumper: N-Triples and N-Quads).
 typedef enum {
-  TRINE_FORMAT_GUESS = 0, ///< From the file name: .nt, .nq, optionally .gz.
+  TRINE_FORMAT_GUESS = 0, ///< From the file name: .nt .nq .ttl .trig, optionally .gz.
   TRINE_FORMAT_NTRIPLES,
-  TRINE_FORMAT_NQUADS
+  TRINE_FORMAT_NQUADS,
+  TRINE_FORMAT_TURTLE,    ///< Turtle (RDF 1.1), loading only.
+  TRINE_FORMAT_TRIG       ///< TriG (RDF 1.1), loading only.
 } TrineFormat;
 
 /**
@@ -310,12 +312,17 @@ typedef int (*TrineProgressFn)(void *ctx, uint64_t bytes, uint64_t total,
 /// Options for loading; a zeroed struct gives the defaults.
 typedef struct {
   TrineFormat format;      ///< Syntax, or TRINE_FORMAT_GUESS.
-  const TrineTerm *graph;  ///< N-Triples go into this graph (NULL: default).
+  const TrineTerm *graph;  ///< Statements without a graph (N-Triples, Turtle,
+                           ///< outside TriG's graphs) go here (NULL: default).
   TrineProgressFn progress;///< Optional progress callback.
   void *progress_ctx;
   TrineErrorSink sink;     ///< Optional sink for parse errors (else the store's).
   void *sink_ctx;
-  unsigned max_errors;     ///< Syntax errors reported before giving up (0: 5).
+  unsigned max_errors;     ///< Syntax errors reported before giving up (0: 5;
+                           ///< Turtle and TriG stop at the first).
+  const char *base_iri;    ///< Turtle, TriG: the absolute IRI relative IRIs
+                           ///< resolve against (NULL: the file's file: IRI;
+                           ///< none for a buffer).
   /** Load in this write transaction of the store (NULL: a transaction of
    * the load's own, committed when it succeeds). A load that fails there
    * leaves the transaction to be rolled back: its commit aborts it. */
@@ -330,9 +337,11 @@ typedef struct {
 } TrineLoadStats;
 
 /**
- * Load an N-Triples or N-Quads file (plain or gzip-compressed) in one write
- * transaction: either every statement is stored or, on any error, none is.
- * Blank node labels are scoped to this load.
+ * Load an N-Triples, N-Quads, Turtle or TriG file (plain or gzip-compressed)
+ * in one write transaction: either every statement is stored or, on any
+ * error, none is. The format is opts->format, else the file name's
+ * (TRINE_ERR_ARG when neither says). Blank node labels are scoped to this
+ * load.
  * @param[out] stats may be NULL.
  * @return TRINE_OK, TRINE_ERR_SYNTAX (see the sink or trine_store_errmsg()),
  *         TRINE_ERR_IO, TRINE_ERR_CANCELLED, TRINE_ERR_BUSY, ...
@@ -345,6 +354,7 @@ TRINE_API TrineStatus trine_store_load_file(TrineStore *store,
 /**
  * Like trine_store_load_file() on a memory buffer; name is used in error
  * messages. TRINE_FORMAT_GUESS means N-Quads (a superset of N-Triples).
+ * Relative IRIs in Turtle or TriG need opts->base_iri.
  */
 TRINE_API TrineStatus trine_store_load_buffer(TrineStore *store,
                                               const char *name,
@@ -356,7 +366,7 @@ TRINE_API TrineStatus trine_store_load_buffer(TrineStore *store,
  * Write quads as N-Quads (or N-Triples, dropping graph names) with
  * canonical escaping, from a snapshot. graph NULL dumps every graph;
  * otherwise only that graph (TRINE_TERM_DEFAULT_GRAPH for the default).
- * @return TRINE_OK, TRINE_ERR_IO, ...
+ * @return TRINE_OK, TRINE_ERR_IO, TRINE_ERR_UNSUPPORTED for Turtle or TriG, ...
  */
 TRINE_API TrineStatus trine_store_dump(TrineStore *store, FILE *out,
                                        TrineFormat format,

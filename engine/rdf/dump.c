@@ -45,6 +45,8 @@ static TrineStatus dump_scan(TrineTxn *t, IndexIter *it, bool nquads, Out *o) {
 /* The dump of graph (NULL: all) as seen by transaction t. */
 static TrineStatus dump_in(TrineTxn *t, FILE *out, TrineFormat format, const TrineTerm *graph) {
   TrineStore *s = t->store;
+  if (format == TRINE_FORMAT_TURTLE || format == TRINE_FORMAT_TRIG)
+    return store_error(s, TRINE_ERR_UNSUPPORTED, "dumping Turtle or TriG is not supported");
   TrineStatus st = TRINE_OK;
   Quad pre = {{0, 0, 0, 0}};
   int prefix = 0; /* every graph: the whole GSPO index, graph by graph */

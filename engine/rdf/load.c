@@ -1,8 +1,10 @@
 /*
- * load.c -- bulk loading of N-Triples / N-Quads in one write transaction.
+ * load.c -- bulk loading of N-Triples, N-Quads, Turtle and TriG in one write
+ * transaction.
  *
  * Two threads share the work (DESIGN: parsing and index writing overlap):
- *  - the reader thread reads (and gunzips) the input, parses it, and encodes
+ *  - the reader thread reads (and gunzips) the input, parses it (ntparse.c
+ *    for N-Triples and N-Quads, ttlparse.c for Turtle and TriG), and encodes
  *    and hashes every term into blocks of statements;
  *  - the calling thread, which owns the LMDB write transaction, turns the
  *    encoded terms into ids through a per-batch dictionary cache, collects a
@@ -17,6 +19,7 @@
 #include "dict.h"
 #include "index.h"
 #include "ntparse.h"
+#include "ttlparse.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -66,12 +69,16 @@ typedef struct {
   /* input: a file, or a buffer */
   gzFile in;
   const char *data;
-  size_t len;
+  size_t len, pos;
   uint64_t total;     /* input size (of the file as stored), for progress */
   uint64_t bytes;     /* bytes of input parsed (decompressed) */
   /* parsing */
+  TrineFormat format;   /* never TRINE_FORMAT_GUESS */
+  const char *name;     /* in errors */
+  char *base;           /* Turtle and TriG: the base IRI (owned), or NULL */
   NtParser *parser;
   uint64_t (*hash)(const void *, size_t);
+  bool writer_hashes;   /* Turtle, TriG: serd makes the reader the slower side */
   Block *cur;
   Queue q;
   TrineStatus status;   /* the reader's outcome */
@@ -138,7 +145,8 @@ static int encode(Reader *r, Block *b, const TrineTerm *t, TermRef *ref) {
   }
   if (dict_encode_append(t, &b->bytes)) return -1;
   size_t len = b->bytes.len - off;
-  *ref = (TermRef){r->hash(b->bytes.data + off, len), (uint32_t)off, (uint32_t)len};
+  uint64_t h = r->writer_hashes ? 0 : r->hash(b->bytes.data + off, len);
+  *ref = (TermRef){h, (uint32_t)off, (uint32_t)len};
   return 0;
 }
 
@@ -177,7 +185,42 @@ static void on_error(void *ctx, const TrineError *e) {
   s->e.message = s->message;
 }
 
-static TrineStatus read_input(Reader *r) {
+/* Up to cap bytes of (decompressed) input: the count, 0 at the end, -1 on
+ * an error (r->io_error says which). */
+static ssize_t read_bytes(void *io, char *buf, size_t cap) {
+  Reader *r = io;
+  if (!r->in) {
+    size_t n = r->len - r->pos < cap ? r->len - r->pos : cap;
+    memcpy(buf, r->data + r->pos, n);
+    r->pos += n;
+    r->bytes += n;
+    return (ssize_t)n;
+  }
+  int n = gzread(r->in, buf, (unsigned)(cap < CHUNK ? cap : CHUNK));
+  int zerr;
+  if (n < 0) {
+    const char *msg = gzerror(r->in, &zerr);
+    snprintf(r->io_error, sizeof r->io_error, "read error: %s",
+             zerr == Z_ERRNO ? strerror(errno) : msg);
+    return -1;
+  }
+  if (n == 0 && (gzerror(r->in, &zerr), zerr == Z_BUF_ERROR)) { /* a truncated .gz file */
+    snprintf(r->io_error, sizeof r->io_error, "compressed file is truncated");
+    return -1;
+  }
+  r->bytes += (uint64_t)n;
+  return n;
+}
+
+/* Start again from the first byte (to locate a Turtle error). */
+static bool rewind_input(void *io) {
+  Reader *r = io;
+  r->pos = 0;
+  r->bytes = 0;
+  return !r->in || gzrewind(r->in) == 0;
+}
+
+static TrineStatus read_nt(Reader *r) {
   if (!r->in) {
     r->bytes = r->len;
     TrineStatus st = nt_parser_feed(r->parser, r->data, r->len);
@@ -186,30 +229,22 @@ static TrineStatus read_input(Reader *r) {
   char *buf = malloc(CHUNK);
   if (!buf) return TRINE_ERR_NOMEM;
   TrineStatus st = TRINE_OK;
-  for (;;) {
-    int n = gzread(r->in, buf, (unsigned)CHUNK);
-    if (n < 0) {
-      int zerr;
-      const char *msg = gzerror(r->in, &zerr);
-      snprintf(r->io_error, sizeof r->io_error, "read error: %s",
-               zerr == Z_ERRNO ? strerror(errno) : msg);
-      st = TRINE_ERR_IO;
-      break;
-    }
-    if (n == 0) {
-      int zerr;
-      gzerror(r->in, &zerr);
-      if (zerr == Z_BUF_ERROR) { /* a truncated .gz file */
-        snprintf(r->io_error, sizeof r->io_error, "compressed file is truncated");
-        st = TRINE_ERR_IO;
-      }
-      break;
-    }
-    r->bytes += (uint64_t)n;
-    if ((st = nt_parser_feed(r->parser, buf, (size_t)n))) break;
-  }
+  for (ssize_t n; !st && (n = read_bytes(r, buf, CHUNK)) != 0;)
+    st = n < 0 ? TRINE_ERR_IO : nt_parser_feed(r->parser, buf, (size_t)n);
   free(buf);
   return st ? st : nt_parser_finish(r->parser);
+}
+
+static TrineStatus read_ttl(Reader *r) {
+  TtlInput in = {.source = r->name, .base_iri = r->base, .trig = r->format == TRINE_FORMAT_TRIG,
+                 .read = read_bytes, .rewind = rewind_input, .io = r,
+                 .fn = on_statement, .ctx = r, .sink = on_error, .sink_ctx = r};
+  return ttl_parse(&in);
+}
+
+static TrineStatus read_input(Reader *r) {
+  bool nt = r->format == TRINE_FORMAT_NTRIPLES || r->format == TRINE_FORMAT_NQUADS;
+  return nt ? read_nt(r) : read_ttl(r);
 }
 
 static void *reader_main(void *arg) {
@@ -271,7 +306,8 @@ static TrineStatus reserve(Writer *w) {
   return TRINE_OK;
 }
 
-static TrineStatus take_block(Writer *w, const Block *b) {
+/* hashed: the reader hashed the terms, else they are hashed here. */
+static TrineStatus take_block(Writer *w, const Block *b, bool hashed) {
   TrineTxn *t = w->txn;
   for (size_t i = 0; i < b->nstatements; ++i) {
     TrineStatus st = reserve(w);
@@ -283,8 +319,9 @@ static TrineStatus take_block(Writer *w, const Block *b) {
         q->v[k] = w->graph;
         continue;
       }
-      st = dict_cache_intern_encoded(t, w->cache, b->bytes.data + ref[k].off, ref[k].len,
-                                     ref[k].hash, &q->v[k]);
+      const char *enc = b->bytes.data + ref[k].off;
+      uint64_t h = hashed ? ref[k].hash : t->store->hash(enc, ref[k].len);
+      st = dict_cache_intern_encoded(t, w->cache, enc, ref[k].len, h, &q->v[k]);
       if (st) return st;
     }
     w->read++;
@@ -356,11 +393,11 @@ static void free_blocks(Block *b) {
   }
 }
 
-static TrineStatus reader_init(Reader *r, TrineStore *s, const char *name, bool nquads,
-                               unsigned max_err) {
+static TrineStatus reader_init(Reader *r, TrineStore *s, unsigned max_err) {
   pthread_mutex_init(&r->q.mu, NULL);
   pthread_cond_init(&r->q.cv, NULL);
   r->hash = s->hash;
+  r->writer_hashes = r->format == TRINE_FORMAT_TURTLE || r->format == TRINE_FORMAT_TRIG;
   for (int i = 0; i < NBLOCKS; ++i) {
     Block *b = calloc(1, sizeof *b);
     if (!b || !(b->refs = malloc(4 * BLOCK_STATEMENTS * sizeof *b->refs))) {
@@ -373,13 +410,16 @@ static TrineStatus reader_init(Reader *r, TrineStore *s, const char *name, bool 
   r->cur = r->q.free_list;
   r->q.free_list = r->cur->next;
   r->cur->next = NULL;
-  if (!(r->parser = nt_parser_new(name, nquads, on_statement, r, on_error, r, max_err)))
+  if (r->format != TRINE_FORMAT_NTRIPLES && r->format != TRINE_FORMAT_NQUADS) return TRINE_OK;
+  if (!(r->parser = nt_parser_new(r->name, r->format == TRINE_FORMAT_NQUADS, on_statement, r,
+                                  on_error, r, max_err)))
     return store_error(s, TRINE_ERR_NOMEM, "out of memory");
   return TRINE_OK;
 }
 
 static void reader_free(Reader *r) {
   nt_parser_free(r->parser);
+  free(r->base);
   free_blocks(r->cur);
   free_blocks(r->q.full_head);
   free_blocks(r->q.free_list);
@@ -408,17 +448,18 @@ static void report(Reader *r, TrineStore *s, const TrineLoadOptions *o, const ch
     store_error(s, TRINE_ERR_NOMEM, "out of memory");
 }
 
-static TrineStatus run_load(TrineStore *s, TrineTxn *txn, Reader *r, const char *name,
-                            bool nquads, const TrineLoadOptions *opts, TrineLoadStats *stats) {
+static TrineStatus run_load(TrineStore *s, TrineTxn *txn, Reader *r,
+                            const TrineLoadOptions *opts, TrineLoadStats *stats) {
   Writer w;
-  TrineStatus st = reader_init(r, s, name, nquads, max_errors(opts));
+  const char *name = r->name;
+  TrineStatus st = reader_init(r, s, max_errors(opts));
   if (!st) st = writer_init(&w, s, txn, opts);
   else w = (Writer){0};
   pthread_t thread;
   bool started = !st && pthread_create(&thread, NULL, reader_main, r) == 0;
   if (!st && !started) st = store_error(s, TRINE_ERR_NOMEM, "cannot start reader thread");
   for (Block *b; started && (b = queue_take_full(&r->q));) {
-    if (!st) st = take_block(&w, b);
+    if (!st) st = take_block(&w, b, !r->writer_hashes);
     if (!st) st = progress(opts, s, b->position, r->total, w.read);
     queue_give_back(&r->q, b);
     if (st) queue_set(&r->q, &r->q.cancel);
@@ -439,6 +480,36 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* The format a file name says: .nt .nq .ttl .trig, each optionally .gz. */
+static TrineFormat format_of(const char *path) {
+  static const struct {
+    const char *ext;
+    TrineFormat f;
+  } exts[] = {{".nt", TRINE_FORMAT_NTRIPLES}, {".nq", TRINE_FORMAT_NQUADS},
+              {".ttl", TRINE_FORMAT_TURTLE}, {".trig", TRINE_FORMAT_TRIG}};
+  char name[32];
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; ++i) {
+    snprintf(name, sizeof name, "%s.gz", exts[i].ext);
+    if (ends_with(path, exts[i].ext) || ends_with(path, name)) return exts[i].f;
+  }
+  return TRINE_FORMAT_GUESS;
+}
+
+static bool known_format(TrineFormat f) {
+  return f == TRINE_FORMAT_NTRIPLES || f == TRINE_FORMAT_NQUADS || f == TRINE_FORMAT_TURTLE ||
+         f == TRINE_FORMAT_TRIG;
+}
+
+/* The base IRI of a Turtle or TriG input: the one given, else the file's. */
+static TrineStatus set_base(TrineStore *s, Reader *r, const TrineLoadOptions *opts,
+                            const char *path) {
+  if (r->format != TRINE_FORMAT_TURTLE && r->format != TRINE_FORMAT_TRIG) return TRINE_OK;
+  const char *given = opts ? opts->base_iri : NULL;
+  if (!given && !path) return TRINE_OK;
+  r->base = given ? strdup(given) : ttl_file_iri(path);
+  return r->base ? TRINE_OK : store_error(s, TRINE_ERR_NOMEM, "out of memory");
+}
+
 static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
                              const TrineLoadOptions *opts, TrineLoadStats *stats) {
   if (stats) *stats = (TrineLoadStats){0};
@@ -447,14 +518,21 @@ static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
     return store_error(s, errno == ENOENT ? TRINE_NOT_FOUND : TRINE_ERR_IO,
                        "%s: cannot open: %s", path, strerror(errno));
   if (S_ISDIR(sb.st_mode)) return store_error(s, TRINE_ERR_IO, "%s: is a directory", path);
-  Reader r = {.total = (uint64_t)sb.st_size};
-  if (!(r.in = gzopen(path, "rb")))
+  TrineFormat f = opts && opts->format ? opts->format : format_of(path);
+  if (!known_format(f))
+    return store_error(s, TRINE_ERR_ARG,
+                       "%s: unknown format: name the file .nt (N-Triples), .nq (N-Quads), "
+                       ".ttl (Turtle) or .trig (TriG), each optionally .gz, or give the format",
+                       path);
+  Reader r = {.total = (uint64_t)sb.st_size, .format = f, .name = path};
+  TrineStatus st = set_base(s, &r, opts, path);
+  if (st) return st;
+  if (!(r.in = gzopen(path, "rb"))) {
+    free(r.base);
     return store_error(s, TRINE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  }
   gzbuffer(r.in, 256 << 10);
-  TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
-  bool nquads = f == TRINE_FORMAT_NQUADS ||
-                (f == TRINE_FORMAT_GUESS && !ends_with(path, ".nt") && !ends_with(path, ".nt.gz"));
-  TrineStatus st = run_load(s, txn, &r, path, nquads, opts, stats);
+  st = run_load(s, txn, &r, opts, stats);
   gzclose(r.in);
   return st;
 }
@@ -492,9 +570,11 @@ TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void 
   TrineTxn *txn = opts ? opts->txn : NULL;
   TrineStatus st = given_txn(s, txn, "trine_store_load_buffer");
   if (st) return st;
-  Reader r = {.data = data, .len = len, .total = len};
-  TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
-  st = run_load(s, txn, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);
+  TrineFormat f = opts && opts->format ? opts->format : TRINE_FORMAT_NQUADS;
+  if (!known_format(f)) return store_error(s, TRINE_ERR_ARG, "unknown format %d", (int)f);
+  Reader r = {.data = data, .len = len, .total = len, .format = f, .name = name};
+  st = set_base(s, &r, opts, NULL);
+  if (!st) st = run_load(s, txn, &r, opts, stats);
   if (st && txn) txn->failed = st;
   return st;
 }

@@ -96,8 +96,8 @@ check ".help lists the commands" 0 ".load FILE" "" -- st .help
 for c in .dump .help .quit .stats; do
   has "$OUT" "$c" && ok ".help lists $c" || bad ".help lists $c" "missing"
 done
-check ".help load" 0 "N-Triples go into GRAPH" "" -- st ".help load"
-check ".help .load" 0 ".load FILE [GRAPH]" "" -- st ".help .load"
+check ".help load" 0 "go into GRAPH (an absolute IRI" "" -- st ".help load"
+check ".help .load" 0 ".load FILE [GRAPH] [--format F]" "" -- st ".help .load"
 check ".help of an unknown command" 1 "" "no command .frobnicate" -- st ".help frobnicate"
 check "unknown dot-command" 1 "" "unknown command .frobnicate" -- st .frobnicate
 check "unknown dot-command hint" 1 "" ".help" -- st .frobnicate
@@ -150,6 +150,17 @@ check ".load into a named graph: default empty" 0 "default graph:  0" "" -- st3 
 check ".load into a relative graph name" 1 "" "graph name must be an absolute IRI" -- st3 ".load good.nt g"
 gzip -c good.nt >good.nt.gz
 check ".load of .nt.gz" 0 "quads:          3" "" -- st5 ".load good.nt.gz" .stats
+printf '@prefix ex: <http://ex.org/> .\nex:a ex:p ex:b , "c" ;\n  ex:q [ ex:r 1 ] .\n' >schema.ttl
+printf '@prefix ex: <http://ex.org/> .\nex:a ex:p nope:b .\n' >bad.ttl
+printf '<http://ex.org/g> { <http://ex.org/a> <http://ex.org/p> 1 }\n' >g.trig
+check ".load of Turtle" 0 "quads:          4" "" -- ttl1 ".load schema.ttl" .stats
+check ".load of a bad Turtle file" 1 "" "bad.ttl:2:11: error: undefined prefix 'nope:'" -- ttl1 ".load bad.ttl"
+check ".load of TriG" 0 "named graphs:   1" "" -- ttl1 ".load g.trig" .stats
+cp schema.ttl schema.txt
+check ".load of an unknown extension lists the formats" 1 "" ".ttl (Turtle) or .trig (TriG)" -- ttl2 ".load schema.txt"
+check ".load --format" 0 "quads:          4" "" -- ttl2 ".load schema.txt --format turtle" .stats
+check ".load GRAPH --format=NAME" 0 "named graphs:   1" "" -- ttl3 ".load schema.txt <http://ex.org/g> --format=turtle" .stats
+check ".load --format of an unknown name" 1 "" "use ntriples, nquads, turtle or trig" -- ttl3 ".load schema.txt --format xml"
 
 # --- --bail ---------------------------------------------------------------------
 check "without --bail, later commands run" 1 "quads:          4" "unknown command" -- st .frobnicate ".load more.nt" .stats
