@@ -153,7 +153,10 @@ static enum MHD_Result take_upload(Req *r, const char *data, size_t *size) {
     r->status = 413;
     return MHD_NO;
   }
-  if (r->form) return MHD_post_process(r->form, data, n) == MHD_YES || r->bad_params ? MHD_YES : MHD_NO;
+  if (r->form) { /* a malformed form is answered 400 once it is all in */
+    if (!r->bad_params && MHD_post_process(r->form, data, n) != MHD_YES) r->bad_params = true;
+    return MHD_YES;
+  }
   if (r->len + n > r->cap) {
     size_t cap = r->cap ? r->cap : 4096;
     while (cap < r->len + n) cap *= 2;
@@ -376,12 +379,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 int http_listen(const char *addr, unsigned *port) {
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                           .ai_flags = AI_NUMERICHOST | AI_PASSIVE}, *ai = NULL;
+                           .ai_flags = AI_PASSIVE}, *ai = NULL;
   char service[16];
   snprintf(service, sizeof service, "%u", *port);
   int rc = getaddrinfo(addr, service, &hints, &ai);
   if (rc) {
-    fprintf(stderr, "trine serve: --bind %s: %s (give a numeric address)\n", addr, gai_strerror(rc));
+    fprintf(stderr, "trine serve: --bind %s: %s\n", addr, gai_strerror(rc));
     return -1;
   }
   int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;

@@ -173,8 +173,12 @@ static void run_query(Job *j, TrineQuery *q, Caught *c) {
   TrineWriteOptions w = {.headers = true};
   TrineStatus st = trine_query_write(q, offer->format, &w, f, &rows);
   if (fclose(f) != 0 && !st) st = TRINE_ERR_IO;
-  if (st) fail(j, st, c);
-  else stream_finish(j->stream, rows);
+  if (st) {
+    stream_rows(j->stream, rows);
+    fail(j, st, c);
+  } else {
+    stream_finish(j->stream, rows);
+  }
 }
 
 /* Take the server's write lock, giving up at the job's deadline. */

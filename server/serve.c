@@ -27,7 +27,7 @@ static const char usage_text[] =
     "liveness check at /health. Read-only unless --allow-update is given.\n"
     "\n"
     "Options:\n"
-    "      --bind ADDR        listen on this numeric address (default 127.0.0.1;\n"
+    "      --bind ADDR        listen on this address (default 127.0.0.1;\n"
     "                         0.0.0.0 or :: listen on every interface)\n"
     "      --port N           TCP port (default 7878; 0: any free port)\n"
     "      --timeout SECONDS  cancel a request running longer (default 30)\n"

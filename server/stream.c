@@ -134,6 +134,12 @@ void stream_finish(Stream *s, uint64_t rows) {
   pthread_mutex_unlock(&s->mu);
 }
 
+void stream_rows(Stream *s, uint64_t rows) {
+  pthread_mutex_lock(&s->mu);
+  s->rows = rows;
+  pthread_mutex_unlock(&s->mu);
+}
+
 void stream_fail(Stream *s, unsigned status, const char *message) {
   pthread_mutex_lock(&s->mu);
   if (!s->streaming) { /* nothing sent: the error is the whole reply */

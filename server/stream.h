@@ -36,6 +36,8 @@ void stream_head(Stream *s, unsigned status, const char *content_type);
 FILE *stream_file(Stream *s);
 /// The reply is complete: rows is for the access log.
 void stream_finish(Stream *s, uint64_t rows);
+/// Rows written so far, for the access log of a reply that fails.
+void stream_rows(Stream *s, uint64_t rows);
 /// The reply failed: an error reply with this status and message when
 /// nothing was sent yet, else a broken transfer. message is copied.
 void stream_fail(Stream *s, unsigned status, const char *message);

@@ -97,6 +97,8 @@ class Server:
             self.kill()
             rc = None
         self._reader.join(2)
+        if os.environ.get("TRINE_SERVE_LOG"):  # the server's stderr, to debug
+            print("\n".join("  | " + line for line in self.lines))
         shutil.rmtree(self.dir, ignore_errors=True)
         return rc
 
