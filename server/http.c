@@ -288,14 +288,23 @@ static enum MHD_Result route(struct MHD_Connection *conn, Req *r) {
   return sparql(conn, r);
 }
 
+/* src cut to size with control bytes as '?': a path with a decoded
+ * newline must not write lines of its own into the log. */
+static void printable(char *dst, size_t size, const char *src) {
+  size_t i = 0;
+  for (; src[i] && i + 1 < size; ++i)
+    dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? '?' : src[i];
+  dst[i] = '\0';
+}
+
 static Req *req_new(Server *srv, struct MHD_Connection *conn, const char *url,
                     const char *method) {
   Req *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->srv = srv;
   r->start_ms = serve_now_ms();
-  snprintf(r->method, sizeof r->method, "%s", method);
-  snprintf(r->path, sizeof r->path, "%s", url);
+  printable(r->method, sizeof r->method, method);
+  printable(r->path, sizeof r->path, url);
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (!ci || getnameinfo(ci->client_addr, sizeof(struct sockaddr_storage), r->client,

@@ -119,6 +119,8 @@ def methods(server):
     T.check("POST /health: 405", status == 405, "status %d" % status)
     status, _, _ = server.request("GET", "/nowhere")
     T.check("GET /nowhere: 404", status == 404, "status %d" % status)
+    status, _, _ = server.request("GET", "/x%0Aforged%20log%20line")
+    T.check("a newline in the path: 404", status == 404, "status %d" % status)
     alive(server, "unknown methods")
 
 
@@ -297,6 +299,8 @@ def main():
         finally:
             rc = server.stop()
             T.check("server stops with 0 after all that", rc == 0, "exit %s" % rc)
+            T.check("no forged line in the access log",
+                    not any(line.startswith("forged") for line in server.lines))
             if rc != 0:
                 print("\n".join(server.lines[-30:]))
         readonly_and_cors(trine, store)
