@@ -131,7 +131,8 @@ static char *with_dataset(Job *j, const TrineQueryOptions *o, Caught *c, size_t 
 /* Prepare the job's operation; NULL when it was answered with an error. */
 static TrineQuery *prepare(Job *j, Caught *c) {
   TrineQueryOptions o = {.name = c->name, .base_iri = j->srv->cfg.base,
-                         .timeout_ms = remaining_ms(j), .sink = on_error, .sink_ctx = c};
+                         .timeout_ms = remaining_ms(j), .memory_limit = j->srv->cfg.memory_limit,
+                         .sink = on_error, .sink_ctx = c};
   char *text = j->call.text;
   size_t len = j->call.len;
   if (j->call.dflt.n || j->call.named.n) text = with_dataset(j, &o, c, &len);

@@ -33,8 +33,11 @@ static const char usage_text[] =
     "      --timeout SECONDS  cancel a request running longer (default 30)\n"
     "      --workers N        requests run at once; more are answered 503\n"
     "                         (default 4)\n"
-    "      --max-body BYTES   largest request body, with K or M (default 8M);\n"
+    "      --max-body BYTES   largest request body, with K, M or G (default 8M);\n"
     "                         larger ones are answered 413\n"
+    "      --memory-limit BYTES  memory for one query's intermediate results,\n"
+    "                         with K, M or G (default 1G); past it the query\n"
+    "                         fails with 507\n"
     "      --allow-update     accept SPARQL Update requests; they must carry\n"
     "                         'Authorization: Bearer TOKEN'\n"
     "      --token-file FILE  the TOKEN, the first line of FILE (needed by\n"
@@ -62,20 +65,21 @@ static int usage_error(const char *msg, const char *arg) {
   return 2;
 }
 
-/* A count with an optional K or M suffix; false when malformed. */
+/* A count with an optional K, M or G suffix; false when malformed. */
 static bool parse_size(const char *s, size_t *out) {
   char *end;
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
   if (end == s || errno || *s == '-') return false;
-  unsigned long long mult = *end == 'K' || *end == 'k' ? 1024 : *end == 'M' || *end == 'm' ? 1 << 20 : 1;
+  const char *units = "KkMmGg", *u = *end ? strchr(units, *end) : NULL;
+  unsigned long long mult = u ? 1ull << (10 * (1 + (u - units) / 2)) : 1;
   if (mult > 1) end++;
   if (*end || v > SIZE_MAX / mult) return false;
   *out = (size_t)(v * mult);
   return true;
 }
 
-enum { OPT_BIND = 256, OPT_PORT, OPT_TIMEOUT, OPT_WORKERS, OPT_MAX_BODY, OPT_ALLOW_UPDATE,
+enum { OPT_BIND = 256, OPT_PORT, OPT_TIMEOUT, OPT_WORKERS, OPT_MAX_BODY, OPT_MEMORY_LIMIT, OPT_ALLOW_UPDATE,
        OPT_TOKEN_FILE, OPT_ALLOW_LOAD, OPT_CORS, OPT_BASE, OPT_QUIET };
 
 /* One option into cfg; 0, or 2 after a usage message, or -1 for --help. */
@@ -103,6 +107,10 @@ static int take_option(ServeConfig *cfg, int c, const char **token_file) {
     if (!parse_size(optarg, &n) || n < 1) return usage_error("--max-body takes a size such as 8M, not ", optarg);
     cfg->max_body = n;
     return 0;
+  case OPT_MEMORY_LIMIT:
+    if (!parse_size(optarg, &n) || n < 1) return usage_error("--memory-limit takes a size such as 512M, not ", optarg);
+    cfg->memory_limit = n;
+    return 0;
   case OPT_ALLOW_UPDATE: cfg->allow_update = true; return 0;
   case OPT_TOKEN_FILE: *token_file = optarg; return 0;
   case OPT_ALLOW_LOAD: cfg->allow_load = true; return 0;
@@ -122,6 +130,7 @@ static int parse_args(int argc, char **argv, ServeConfig *cfg) {
       {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"workers", required_argument, NULL, OPT_WORKERS},
       {"max-body", required_argument, NULL, OPT_MAX_BODY},
+      {"memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT},
       {"allow-update", no_argument, NULL, OPT_ALLOW_UPDATE},
       {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
       {"allow-load", no_argument, NULL, OPT_ALLOW_LOAD},

@@ -33,6 +33,7 @@ typedef struct {
   unsigned timeout_ms;    ///< per request: the query is cancelled after it
   unsigned workers;       ///< requests run at once; more get 503
   size_t max_body;        ///< bytes of a request body; more get 413
+  size_t memory_limit;    ///< bytes for one query's intermediate results (0: 1 GiB)
   bool allow_update;      ///< accept SPARQL Update (with the token)
   bool allow_load;        ///< accept LOAD in updates (reads server files)
   char *token;            ///< bearer token for updates (from --token-file)

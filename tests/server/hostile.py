@@ -234,8 +234,14 @@ def auth(server):
 
 
 def readonly_and_cors(trine, store):
-    server = serverlib.Server(trine, store, "--cors", "https://app.example", token=False)
+    server = serverlib.Server(trine, store, "--cors", "https://app.example", "--memory-limit", "16M",
+                              token=False)
     try:
+        t0 = time.time()
+        status, _, body = server.query(FOREVER)
+        T.check("--memory-limit 16M: the endless query stopped at once with 507",
+                status == 507 and b"16 MiB" in body and time.time() - t0 < 1,
+                "%d %r after %.1f s" % (status, body[:100], time.time() - t0))
         status, _, body = server.update("INSERT DATA { <http://ex/a> <http://ex/b> 1 }")
         T.check("an update to a read-only server: 403", status == 403, "status %d" % status)
         status, headers, _ = server.request("OPTIONS", "/sparql", headers={
