@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 enum { IO_THREADS = 2, MAX_CONNECTIONS = 256, HEADER_MEMORY = 64 * 1024, MAX_PARAMS = 256 };
+/* How long a request waits for a worker that is finishing: its client may
+ * have its reply, and be sending the next request, a moment before. */
+enum { SUBMIT_WAIT_MS = 100 };
 
 /* One request, from its headers to its completion (MHD's con_cls). */
 typedef struct {
@@ -207,7 +210,7 @@ static enum MHD_Result start_job(struct MHD_Connection *conn, Req *r, Call *call
     stream_unref(s);
     return reply(conn, r, 500, NULL, NULL, "out of memory\n");
   }
-  if (!workers_submit(srv->workers, j)) {
+  if (!workers_submit(srv->workers, j, SUBMIT_WAIT_MS)) {
     job_free(j);
     stream_unref(s);
     return reply(conn, r, 503, MHD_HTTP_HEADER_RETRY_AFTER, "1",

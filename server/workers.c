@@ -5,10 +5,11 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct Workers {
   pthread_mutex_t mu;
-  pthread_cond_t wake;
+  pthread_cond_t wake, freed;
   WorkerFn fn;
   unsigned n, busy;  /* busy counts tasks taken or waiting to be taken */
   void **queue;      /* at most n tasks: one per idle thread */
@@ -31,6 +32,7 @@ static void *worker_main(void *arg) {
     w->fn(task);
     pthread_mutex_lock(&w->mu);
     w->busy--;
+    pthread_cond_signal(&w->freed);
   }
   pthread_mutex_unlock(&w->mu);
   return NULL;
@@ -45,6 +47,7 @@ Workers *workers_start(unsigned n, WorkerFn fn) {
   w->fn = fn;
   pthread_mutex_init(&w->mu, NULL);
   pthread_cond_init(&w->wake, NULL);
+  pthread_cond_init(&w->freed, NULL);
   if (!w->queue || !w->threads) {
     workers_stop(w);
     return NULL;
@@ -58,8 +61,15 @@ Workers *workers_start(unsigned n, WorkerFn fn) {
   return w;
 }
 
-bool workers_submit(Workers *w, void *task) {
+bool workers_submit(Workers *w, void *task, unsigned wait_ms) {
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_nsec += (long)wait_ms * 1000000L;
+  until.tv_sec += until.tv_nsec / 1000000000L;
+  until.tv_nsec %= 1000000000L;
   pthread_mutex_lock(&w->mu);
+  while (!w->stop && w->busy >= w->n)
+    if (pthread_cond_timedwait(&w->freed, &w->mu, &until)) break;
   bool ok = !w->stop && w->busy < w->n;
   if (ok) {
     w->queue[(w->head + w->len) % w->n] = task;
@@ -79,6 +89,7 @@ void workers_stop(Workers *w) {
   pthread_mutex_unlock(&w->mu);
   for (unsigned i = 0; i < w->started; ++i) pthread_join(w->threads[i], NULL);
   pthread_cond_destroy(&w->wake);
+  pthread_cond_destroy(&w->freed);
   pthread_mutex_destroy(&w->mu);
   free(w->threads);
   free(w->queue);

@@ -15,7 +15,9 @@ typedef void (*WorkerFn)(void *task);
 Workers *workers_start(unsigned n, WorkerFn fn);
 
 /// Hand task to an idle thread; false when all are busy (or stopping).
-bool workers_submit(Workers *w, void *task);
+/// A thread that has just sent its reply may not be back yet: a task
+/// waits up to wait_ms for one before it is refused.
+bool workers_submit(Workers *w, void *task, unsigned wait_ms);
 
 /// Let the running tasks end, then join and free every thread.
 void workers_stop(Workers *w);
