@@ -4,6 +4,8 @@
  */
 #include "shell.h"
 
+#include "serve.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@ static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
     "       trine --temp [OPTIONS] [COMMAND ...]\n"
     "       trine --explain [STORE] (-f FILE | QUERY)\n"
+    "       trine serve STORE [OPTIONS]   (a SPARQL endpoint: trine serve --help)\n"
     "\n"
     "Open the trine store in directory STORE (created if missing) and run each\n"
     "COMMAND in order: a SPARQL 1.1 query or update, or a dot-command such as\n"
@@ -630,6 +633,7 @@ int main(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
+  if (argc > 1 && strcmp(argv[1], "serve") == 0) return serve_main(argc - 1, argv + 1);
   Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
   bool explain = false, temp = false;

@@ -2,11 +2,12 @@
 # layers.sh SRCROOT -- the layering rule of docs/architecture.md, read from
 # the #include lines of the source tree:
 #
-#   include/ < engine/store/ < engine/rdf/ < grammar/ < engine/sparql/ < cli/
+#   include/ < engine/store/ < engine/rdf/ < grammar/ < engine/sparql/ < cli/, server/
 #
 # A file may include headers of its own folder and of the folders below it,
-# never above; engine/sparql/ reaches grammar/ only through sparql.h, and
-# cli/ uses only include/trine.h. Inside each engine folder, modules (the
+# never above; engine/sparql/ reaches grammar/ only through sparql.h; cli/
+# and server/ use only include/trine.h, and cli/ reaches server/ only
+# through its entry point serve.h. Inside each engine folder, modules (the
 # files sharing a name up to the first '_': exec.c, exec_bgp.c, exec_int.h)
 # form no include cycle. Every violation is printed as FILE:LINE: what is
 # wrong; the exit status is 1 if there is one.
@@ -14,7 +15,7 @@ set -eu
 root=${1:?usage: layers.sh SRCROOT}
 cd "$root"
 
-files=$(find include engine grammar cli -type f \
+files=$(find include engine grammar cli server -type f \
   \( -name '*.c' -o -name '*.h' -o -name '*.y' -o -name '*.l' \) | sort)
 [ -n "$files" ] || { echo "layers.sh: no sources under $root" >&2; exit 1; }
 
@@ -32,6 +33,7 @@ function module(path,   b) {
 BEGIN {
   rank["include"] = 0; rank["engine/store"] = 1; rank["engine/rdf"] = 2
   rank["grammar"] = 3; rank["engine/sparql"] = 4; rank["cli"] = 5
+  rank["server"] = 5
   # Made by flex and bison in the build tree.
   generated["sparql.tab.h"] = "grammar"; generated["sparql.lex.h"] = "grammar"
   bad = 0
@@ -59,8 +61,11 @@ END {
     if (rank[fd] > rank[fs]) {
       printf "%s: %s/ includes %s of %s/, a higher layer\n", where, fs, h, fd
       bad = 1
-    } else if (fs == "cli" && fd != "cli" && fd != "include") {
-      printf "%s: cli/ uses only include/trine.h, not %s\n", where, dst; bad = 1
+    } else if (fs == "cli" && fd == "server" && h != "serve.h") {
+      printf "%s: cli/ reaches server/ through serve.h only, not %s\n", where, h; bad = 1
+    } else if ((fs == "cli" || fs == "server") && fd != fs && fd != "include" &&
+               !(fs == "cli" && fd == "server")) {
+      printf "%s: %s/ uses only include/trine.h, not %s\n", where, fs, dst; bad = 1
     } else if (fs == "engine/sparql" && fd == "grammar" && h != "sparql.h") {
       printf "%s: engine/sparql/ uses grammar/ through sparql.h only, not %s\n", where, h
       bad = 1

@@ -1,0 +1,50 @@
+/*
+ * page.c -- the query page. It sends the query with fetch() to /sparql
+ * and shows the answer as text (textContent: results are never markup).
+ */
+#include "page.h"
+
+static const char html[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+    "<title>trine SPARQL endpoint</title>\n"
+    "<style>body{font-family:sans-serif;margin:2em}textarea{width:100%;font-family:monospace}"
+    "pre{background:#f4f4f4;padding:1em;overflow:auto}</style>\n"
+    "</head><body>\n"
+    "<h1>trine SPARQL endpoint</h1>\n"
+    "<p>Queries go to <code>/sparql</code> (SPARQL 1.1 Protocol). This page is minimal: "
+    "a query and its result.</p>\n"
+    "<form id=\"f\">\n"
+    "<textarea id=\"q\" name=\"query\" rows=\"10\">SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+    "</textarea>\n"
+    "<p><label>Result as <select id=\"fmt\">"
+    "<option value=\"text/plain\">table</option>"
+    "<option value=\"application/sparql-results+json\">JSON</option>"
+    "</select></label> <button type=\"submit\">Run</button> <span id=\"st\"></span></p>\n"
+    "</form>\n"
+    "<pre id=\"out\"></pre>\n"
+    "<script>\n"
+    "document.getElementById('f').addEventListener('submit', async function (e) {\n"
+    "  e.preventDefault();\n"
+    "  var st = document.getElementById('st'), out = document.getElementById('out');\n"
+    "  var fmt = document.getElementById('fmt').value;\n"
+    "  st.textContent = 'running...'; out.textContent = '';\n"
+    "  var t0 = performance.now();\n"
+    "  try {\n"
+    "    var r = await fetch('sparql', {method: 'POST', headers: {\n"
+    "      'Content-Type': 'application/x-www-form-urlencoded',\n"
+    "      'Accept': fmt + ', application/n-triples;q=0.9'},\n"
+    "      body: new URLSearchParams({query: document.getElementById('q').value})});\n"
+    "    var text = await r.text();\n"
+    "    if (r.ok && fmt.indexOf('json') >= 0) {\n"
+    "      try { text = JSON.stringify(JSON.parse(text), null, 2); } catch (x) {}\n"
+    "    }\n"
+    "    out.textContent = text;\n"
+    "    st.textContent = r.status + ' ' + r.statusText + ', ' +\n"
+    "      Math.round(performance.now() - t0) + ' ms';\n"
+    "  } catch (x) { st.textContent = 'failed: ' + x; }\n"
+    "});\n"
+    "</script>\n"
+    "</body></html>\n";
+
+const char *page_html(void) { return html; }
