@@ -245,6 +245,16 @@ static int cmd_explain(Shell *sh, int argc, char **argv) {
   return shell_explain(sh, argv[1]);
 }
 
+/* Run a command whose argument is a query starting at column col of the
+ * line: errors in the query point into the line. */
+static int run_at(Shell *sh, const DotCmd *c, int argc, char **argv, size_t col) {
+  unsigned col0 = sh->col0;
+  sh->col0 = (col0 ? col0 : 1) + (unsigned)col;
+  int rc = c->fn(sh, argc, argv);
+  sh->col0 = col0;
+  return rc;
+}
+
 /* on|off arguments */
 static int on_off(Shell *sh, const char *cmd, const char *arg, bool *out) {
   if (strcmp(arg, "on") == 0) *out = true;
@@ -501,10 +511,12 @@ int shell_dot(Shell *sh, const char *line) {
   if (!copy) return 1;
   copy[strcspn(copy, "\r\n")] = '\0';
   int argc = split(copy, argv), rc = 1;
+  size_t query_col = 0; /* where the query argument starts, 0: none */
   if (argc > 1 && strncmp("explain", argv[0], strlen(argv[0])) == 0) {
     /* The query is the rest of the line, quotes and all. */
     const char *rest = line + 1 + strcspn(line + 1, " \t");
     argv[1] = (char *)rest + strspn(rest, " \t");
+    query_col = (size_t)(argv[1] - line);
     argc = 2;
   }
   bool ambiguous;
@@ -518,7 +530,7 @@ int shell_dot(Shell *sh, const char *line) {
              c->fn != cmd_format && c->fn != cmd_open) {
     shell_error(sh, "no store is open");
   } else {
-    rc = c->fn(sh, argc, argv);
+    rc = query_col ? run_at(sh, c, argc, argv, query_col) : c->fn(sh, argc, argv);
   }
   free(copy);
   return rc;

@@ -270,9 +270,16 @@ static void query_sink(void *ctx, const TrineError *e) {
     shell_sink(sh, &e2);
     return;
   }
-  if (e2.line) e2.line -= sh->added_lines;
+  if (!e2.line) {
+    shell_sink(sh, &e2);
+    return;
+  }
+  unsigned line = e2.line - sh->added_lines, col = e2.col;
+  /* The position in the file (or line typed), not in the request. */
+  e2.line = line + (sh->line0 ? sh->line0 - 1 : 0);
+  if (line == 1 && sh->col0) e2.col += sh->col0 - 1;
   shell_sink(sh, &e2);
-  if (e2.line && sh->text) print_caret(sh->err, sh->text, e2.line, e2.col);
+  if (sh->text) print_caret(sh->err, sh->text, line, col);
 }
 
 /* The running query, for the SIGINT handler. */
@@ -412,8 +419,27 @@ static int run_query(Shell *sh, const char *text) {
   return 0;
 }
 
+/* Skip leading white space, moving the request's start position along. */
+static const char *skip_space(Shell *sh, const char *text) {
+  for (; *text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'; ++text) {
+    if (*text == '\n') sh->line0++, sh->col0 = 1;
+    else if (*text != '\r') sh->col0++;
+  }
+  return text;
+}
+
+static int run_unit(Shell *sh, const char *text);
+
 int shell_run(Shell *sh, const char *text) {
-  while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r') ++text;
+  unsigned line0 = sh->line0, col0 = sh->col0;
+  if (!sh->line0) sh->line0 = sh->col0 = 1;
+  int rc = run_unit(sh, skip_space(sh, text));
+  sh->line0 = line0;
+  sh->col0 = col0;
+  return rc;
+}
+
+static int run_unit(Shell *sh, const char *text) {
   if (!*text) return 0;
   if (*text == '.') return shell_dot(sh, text);
   /* The ';' that ends a query in the shell is not part of it (keep the
@@ -546,6 +572,8 @@ static int run_stream(Shell *sh, FILE *in, bool editing) {
   char *line = NULL, *unit = NULL;
   size_t cap = 0, ulen = 0;
   int rc = 0;
+  /* Errors point into the file; at the prompt, into the request typed. */
+  unsigned lineno = 0, line0 = sh->line0, col0 = sh->col0;
   for (;;) {
     if (sh->interactive && !editing) {
       fputs(ulen ? "  ...> " : "trine> ", stderr);
@@ -561,6 +589,11 @@ static int run_stream(Shell *sh, FILE *in, bool editing) {
       continue;
     }
     if (n < 0) break;
+    ++lineno;
+    if (ulen == 0) {
+      sh->line0 = sh->interactive ? 1 : lineno;
+      sh->col0 = 1;
+    }
     if (ulen == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
     if (ulen == 0 && line[strspn(line, " \t")] == '.') {
       if (editing) remember(line);
@@ -580,6 +613,8 @@ static int run_stream(Shell *sh, FILE *in, bool editing) {
   }
   if (ulen && !(rc && sh->bail) && !sh->quit && !blank(unit) && shell_run(sh, unit)) rc = 1;
   if (sh->interactive && !sh->quit) fputc('\n', stderr);
+  sh->line0 = line0;
+  sh->col0 = col0;
   free(line);
   free(unit);
   return rc;
@@ -613,7 +648,7 @@ int shell_run_file(Shell *sh, const char *path) {
   bool interactive = sh->interactive;
   const char *source = sh->source;
   sh->interactive = false;
-  sh->source = path;
+  sh->source = strcmp(path, "-") ? path : "stdin";
   sh->depth++;
   int rc = run_stream(sh, f, false);
   sh->depth--;
@@ -705,6 +740,7 @@ int main(int argc, char **argv) {
   for (int i = optind; i < argc && !sh.quit && !(rc && sh.bail); ++i)
     rc |= shell_run(&sh, argv[i]);
   if (from_stdin) {
+    if (!sh.interactive) sh.source = "stdin";
     bool editing = sh.interactive && edit_init(&sh) == 0;
     int src = run_stream(&sh, stdin, editing);
     /* A person saw each error as it came: a session ends with 0. */

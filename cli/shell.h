@@ -26,6 +26,8 @@ typedef struct {
   const char *base;   ///< base IRI for queries (--base), or NULL
   const char *text;   ///< the query being run as typed, for error carets
   unsigned added_lines; ///< lines of saved PREFIX declarations put before it
+  unsigned line0, col0; ///< where the request starts in its source: errors are
+                        ///< reported there (the column only on its first line)
   TrineResultFormat format; ///< 0: table on a terminal, else TSV
   bool no_headers;  ///< .headers off
   bool timer;       ///< .timer on

@@ -229,6 +229,18 @@ has "$OUT" '"two"@en' && ok "-f: the multi-line query ran" || bad "-f: the multi
 check "queries piped in" 0 "true" "" -- -i q.rq q
 printf 'SELECT *\nWHERE { ?s ?p ?o\n  FILTR(?o) }\n\n' >typo.rq
 check "error position in a file" 1 "" "typo.rq:3:3: error:" -- -f typo.rq q
+# Positions are those in the file, not in the query (issue 24): the SELECT
+# starts on line 6 of pos.rq, FILTR is on line 9.
+printf '.stats\n\nASK { ?s ?p ?o }\n\n# a comment\nSELECT *\nWHERE {\n  ?s ?p ?o\n    FILTR(?o) }\n\n' >pos.rq
+check "-f: an error's position is the file's line" 1 "" "pos.rq:9:5: error:" -- -f pos.rq q
+has "$ERR" "    FILTR(?o) }" && ok "-f: the caret's line is the query's" || bad "-f: the caret's line is the query's" "no"
+printf '.stats\n.read pos.rq\n' >readpos.txt
+check ".read: the position is in the file read" 1 "" "pos.rq:9:5: error:" -- -f readpos.txt q
+printf '.stats\n   ASK { FILTR }\n\n' >indent.rq
+check "-f: columns count the line's leading spaces" 1 "" "indent.rq:2:10: error:" -- -f indent.rq q
+printf '.stats\n.explain ASK { FILTR }\n' >explpos.rq
+check "-f: .explain QUERY: the column is the line's" 1 "" "explpos.rq:2:16: error:" -- -f explpos.rq q
+check "piped in: positions in the input" 1 "" "stdin:9:5: error:" -- -i pos.rq q
 check "--format json" 0 '"boolean"' "" -- --format json q 'ASK { ?s ?p ?o }'
 check "--format bad is a usage error" 2 "" "--format takes" -- --format yaml q .stats
 check "a query ending with ;" 0 "true" "" -- q 'ASK { ?s ?p ?o };'
@@ -270,7 +282,7 @@ check ".prefix lists the built-in ones" 0 "PREFIX rdfs: <http://www.w3.org/2000/
 check "a saved prefix is declared for queries" 0 "true" "" -- q 'ASK { ex:t ex:q ex:s }'
 check "a saved prefix shortens IRIs in tables" 0 "ex:t" "" -- q ".format table" 'SELECT ?s WHERE { ?s ex:q ?o }'
 check "the query's own PREFIX wins" 0 "false" "" -- q 'PREFIX ex: <http://other.org/> ASK { ex:t ?p ?o }'
-check "error lines do not count the added prefixes" 1 "" "query:2:3: error:" -- -i <(printf 'SELECT *\n{ FILTR }\n\n') q
+check "error lines do not count the added prefixes" 1 "" "stdin:2:3: error:" -- -i <(printf 'SELECT *\n{ FILTR }\n\n') q
 check "rdfs: is declared without being saved" 0 "" "" -- q 'ASK { ?s rdfs:label ?o }'
 check ".prefix with a bad IRI" 1 "" "invalid prefix IRI" -- q ".prefix bad relative"
 check ".prefix with a bad name" 1 "" "invalid prefix name" -- q ".prefix 9x http://ex.org/"
