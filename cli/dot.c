@@ -451,8 +451,15 @@ static int cmd_help(Shell *sh, int argc, char **argv) {
     for (size_t i = 0; i < NCOMMANDS; ++i) help_line(sh, &commands[i]);
     fprintf(sh->out,
             "Commands may be shortened to any unique prefix, e.g. .st for .stats;\n"
-            ".help COMMAND says more. Anything else is SPARQL 1.1 (a query or an\n"
-            "update), run once its brackets balance and it ends with ';' or a blank line.\n");
+            ".help COMMAND says more.\n"
+            "Anything else is SPARQL 1.1, a query or an update request, and may span\n"
+            "lines. It ends at a line ending in ';' or at a blank line, where its\n"
+            "brackets balance and it is complete, unless the next word continues it:\n"
+            "after ';' an update goes on when the next word (past comments and PREFIX\n"
+            "or BASE lines) starts another operation (INSERT, DELETE, LOAD, ...); after\n"
+            "a blank line a request goes on when the parser accepts the next word\n"
+            "(ORDER BY, say). A query ends at its ';'. At the prompt only what was\n"
+            "typed or pasted is looked at: Enter after ';' runs an update.\n");
     return 0;
   }
   bool ambiguous;

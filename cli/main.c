@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,11 @@ static const char usage_text[] =
     ".load FILE or .stats (.help lists them). With no COMMAND and no -f, read\n"
     "commands from standard input: on a terminal this is the interactive shell\n"
     "with line editing, history and Tab completion; otherwise they just run.\n"
-    "In input, a query ends with ';' or a blank line once its brackets balance;\n"
-    "a dot-command is one line.\n"
+    "In input, a dot-command is one line. A SPARQL request may span lines: it\n"
+    "ends at a line ending in ';' or at a blank line, once its brackets balance\n"
+    "and it is complete, unless the next word continues it (after ';', another\n"
+    "operation of an update; after a blank line, ORDER BY, say). A query ends\n"
+    "at its ';'. At the prompt only what was typed or pasted is looked at.\n"
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
@@ -214,7 +218,7 @@ static size_t declared_prefixes(Shell *sh, const char *text, char ***out) {
 /* The text to prepare: the known prefixes (saved, then rdf: rdfs: xsd:
  * owl:) that the query does not declare, all
  * on one line (errors then lie one line further), then the query. */
-static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
+char *shell_with_prefixes(Shell *sh, const char *text, unsigned *added) {
   char *buf = NULL;
   size_t len = 0;
   FILE *m = open_memstream(&buf, &len);
@@ -315,7 +319,7 @@ static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
                           .sink_ctx = sh, .profile = profile};
   unsigned added = 0;
-  char *full = with_prefixes(sh, text, &added);
+  char *full = shell_with_prefixes(sh, text, &added);
   if (!full) {
     shell_error(sh, "out of memory");
     return NULL;
@@ -457,82 +461,27 @@ static int run_unit(Shell *sh, const char *text) {
   return run_query(sh, text);
 }
 
-/* Whether text holds only a prologue (PREFIX and BASE declarations and
- * comments): the query proper is still to come. */
-static bool only_prologue(const char *text) {
-  const char *p = text;
-  for (;;) {
-    p += strspn(p, " \t\r\n");
-    if (*p == '#') {
-      p += strcspn(p, "\n");
-      continue;
-    }
-    if (!*p) return true;
-    bool prefix = strncasecmp(p, "PREFIX", 6) == 0, base = strncasecmp(p, "BASE", 4) == 0;
-    if (!prefix && !base) return false;
-    p += prefix ? 6 : 4;
-    if (prefix) { /* the prefix name */
-      p += strspn(p, " \t\r\n");
-      p += strcspn(p, " \t\r\n<");
-    }
-    p += strspn(p, " \t\r\n");
-    if (*p != '<') return false;
-    const char *end = strchr(p, '>');
-    if (!end) return true;
-    p = end + 1;
-  }
-}
-
-/* Whether the text so far is a complete query: brackets balance and it ends
- * with ';' or a blank line. Strings, IRIs and comments do not count. */
-static bool complete(const char *text, bool blank_line) {
-  if (only_prologue(text)) return false;
-  int depth = 0;
-  char last = 0;
-  for (const char *p = text; *p; ++p) {
-    char c = *p;
-    if (c == '#') {
-      while (p[1] && p[1] != '\n') ++p;
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      bool longq = p[1] == c && p[2] == c;
-      p += longq ? 3 : 1;
-      while (*p && !(longq ? (p[0] == c && p[1] == c && p[2] == c) : *p == c)) {
-        if (*p == '\\' && p[1]) ++p;
-        if (!longq && *p == '\n') break;
-        ++p;
-      }
-      if (!*p) return blank_line;
-      if (longq) p += 2;
-      last = c;
-      continue;
-    }
-    if (c == '<') { /* an IRI (no spaces inside), not a less-than */
-      size_t n = strcspn(p + 1, "<>\"{}|^`\\ \t\r\n");
-      if (p[1 + n] == '>') {
-        p += n + 1;
-        last = '>';
-        continue;
-      }
-    }
-    if (c == '{' || c == '(' || c == '[') ++depth;
-    if (c == '}' || c == ')' || c == ']') --depth;
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last = c;
-  }
-  return depth <= 0 && (last == ';' || blank_line);
-}
-
 static bool blank(const char *line) {
   return line[strspn(line, " \t\r\n")] == '\0';
 }
 
+/* The input of run_stream: the stream, and lines read ahead (to see
+ * whether a request goes on) not taken yet. */
+typedef struct {
+  FILE *in;
+  bool editing;
+  bool eof;         ///< the stream has ended (lines may remain ahead)
+  bool interrupted; ///< Ctrl-C while reading ahead at the prompt
+  char *ahead;      ///< lines read ahead, from offset pos; NUL-terminated
+  size_t len, cap, pos;
+} Input;
+
 /* Read one line: with the editor when interactive, else getline. Returns
  * the length, or -1 at the end; *interrupted when Ctrl-C dropped it. */
-static ssize_t read_line(Shell *sh, FILE *in, bool editing, const char *prompt, char **line,
-                         size_t *cap, bool *interrupted) {
+static ssize_t read_line(Input *in, const char *prompt, char **line, size_t *cap,
+                         bool *interrupted) {
   *interrupted = false;
-  if (editing) {
+  if (in->editing) {
     const char *l = edit_line(prompt, interrupted);
     if (!l) return -1;
     size_t n = strlen(l);
@@ -549,8 +498,87 @@ static ssize_t read_line(Shell *sh, FILE *in, bool editing, const char *prompt, 
     }
     return (ssize_t)n;
   }
-  (void)sh;
-  return getline(line, cap, in);
+  return getline(line, cap, in->in);
+}
+
+/* The next line: the first one read ahead, else a new one. */
+static ssize_t next_line(Shell *sh, Input *in, const char *prompt, char **line, size_t *cap,
+                         bool *interrupted) {
+  *interrupted = false;
+  if (in->pos < in->len) {
+    const char *p = in->ahead + in->pos;
+    size_t n = strcspn(p, "\n");
+    n += p[n] == '\n';
+    if (n + 1 > *cap) {
+      char *b = realloc(*line, n + 1);
+      if (!b) return -1;
+      *line = b;
+      *cap = n + 1;
+    }
+    memcpy(*line, p, n);
+    (*line)[n] = '\0';
+    in->pos += n;
+    if (in->pos == in->len) in->pos = in->len = 0, in->ahead[0] = '\0';
+    return (ssize_t)n;
+  }
+  if (in->eof) return -1;
+  if (sh->interactive && !in->editing) {
+    fputs(prompt, stderr);
+    fflush(stderr);
+  }
+  return read_line(in, prompt, line, cap, interrupted);
+}
+
+/* Whether input waits on the terminal: typed ahead or pasted. */
+static bool input_waiting(void) {
+  struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+  return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+/* Append n bytes to the buffer *buf (length *len, capacity *cap, kept
+ * NUL-terminated), doubling it so that a long request is copied O(n). */
+static bool append(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t c = *cap ? *cap : 256;
+    while (c < *len + n + 1) c *= 2;
+    char *b = realloc(*buf, c);
+    if (!b) return false;
+    *buf = b;
+    *cap = c;
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+  return true;
+}
+
+/* Read one more line ahead; false at the end of input, on Ctrl-C, and at
+ * the prompt when nothing more was typed or pasted. */
+static bool read_ahead(Shell *sh, Input *in) {
+  if (in->eof || (sh->interactive && !input_waiting())) return false;
+  char *line = NULL;
+  size_t cap = 0;
+  bool interrupted;
+  if (sh->interactive && !in->editing) fputs("  ...> ", stderr);
+  ssize_t n = read_line(in, "  ...> ", &line, &cap, &interrupted);
+  bool ok = n >= 0 && !interrupted && append(&in->ahead, &in->len, &in->cap, line, (size_t)n);
+  if (interrupted) in->interrupted = true;
+  else if (n < 0) in->eof = true;
+  free(line);
+  return ok;
+}
+
+/* Whether the request unit (in state st) goes on, by the next word of the
+ * input: in a file or a pipe read up to it (or the end); at the prompt only
+ * what was typed or pasted already counts. */
+static bool goes_on(Shell *sh, Input *in, const char *unit, ReqState st) {
+  for (;;) {
+    const char *next = in->ahead ? in->ahead + in->pos : "";
+    size_t start, end;
+    long r = req_next_word(next, &start, &end);
+    if (r) return r > 0 && req_goes_on(sh, st, unit, next, start, end);
+    if (!read_ahead(sh, in)) return false;
+  }
 }
 
 /* A unit for the history: one line, unless it holds a comment. */
@@ -566,23 +594,20 @@ static void remember(const char *unit) {
   free(h);
 }
 
-/* Run commands from a stream: a dot-command is one line, a query runs to
- * ';' or a blank line once its brackets balance. */
-static int run_stream(Shell *sh, FILE *in, bool editing) {
+/* Run commands from a stream: a dot-command is one line, a SPARQL request
+ * runs where it ends (request.c). */
+static int run_stream(Shell *sh, FILE *f, bool editing) {
+  Input in = {.in = f, .editing = editing};
   char *line = NULL, *unit = NULL;
-  size_t cap = 0, ulen = 0;
+  size_t cap = 0, ulen = 0, ucap = 0;
+  ReqScan scan = {0};
   int rc = 0;
   /* Errors point into the file; at the prompt, into the request typed. */
   unsigned lineno = 0, line0 = sh->line0, col0 = sh->col0;
   for (;;) {
-    if (sh->interactive && !editing) {
-      fputs(ulen ? "  ...> " : "trine> ", stderr);
-      fflush(stderr);
-    }
     sh->pending = ulen ? unit : NULL;
     bool interrupted;
-    ssize_t n = read_line(sh, in, editing, ulen ? "  ...> " : "trine> ", &line, &cap,
-                          &interrupted);
+    ssize_t n = next_line(sh, &in, ulen ? "  ...> " : "trine> ", &line, &cap, &interrupted);
     sh->pending = NULL;
     if (interrupted) { /* Ctrl-C at the prompt: drop what was typed */
       ulen = 0;
@@ -599,12 +624,17 @@ static int run_stream(Shell *sh, FILE *in, bool editing) {
       if (editing) remember(line);
       if (shell_run(sh, line)) rc = 1;
     } else {
-      char *u = realloc(unit, ulen + (size_t)n + 1);
-      if (!u) break;
-      unit = u;
-      memcpy(unit + ulen, line, (size_t)n + 1);
-      ulen += (size_t)n;
-      if (!complete(unit, blank(line))) continue;
+      if (ulen == 0) scan = (ReqScan){0};
+      if (!append(&unit, &ulen, &ucap, line, (size_t)n)) break;
+      req_scan_line(&scan, line);
+      ReqState st = req_state(sh, &scan, unit, blank(line));
+      if (st == REQ_MORE || (st != REQ_END && goes_on(sh, &in, unit, st))) continue;
+      if (in.interrupted) { /* Ctrl-C while reading ahead: drop it all */
+        in.interrupted = false;
+        in.pos = in.len = ulen = 0;
+        if (in.ahead) in.ahead[0] = '\0';
+        continue;
+      }
       if (editing) remember(unit);
       if (shell_run(sh, unit)) rc = 1;
       ulen = 0;
@@ -615,6 +645,7 @@ static int run_stream(Shell *sh, FILE *in, bool editing) {
   if (sh->interactive && !sh->quit) fputc('\n', stderr);
   sh->line0 = line0;
   sh->col0 = col0;
+  free(in.ahead);
   free(line);
   free(unit);
   return rc;

@@ -73,6 +73,43 @@ void shell_sink(void *ctx, const TrineError *e);
 /// The name of dot-command i (without '.'), or NULL past the last.
 const char *shell_command_name(size_t i);
 
+/// The text to prepare for a request: the shell's prefixes that it does not
+/// declare, on one line (*added: 1, else 0), then text. Free it; NULL: no memory.
+char *shell_with_prefixes(Shell *sh, const char *text, unsigned *added);
+
+/* Where a request ends in the input (request.c; the rule is stated there). */
+
+/// What the lines of a request so far leave open, scanned line by line.
+typedef struct {
+  int depth;  ///< brackets { ( [ open
+  char quote; ///< the quote of a long string left open (three ' or "), else 0
+  char last;  ///< last character outside comments and white space
+} ReqScan;
+
+/// Add one line of input to the scan.
+void req_scan_line(ReqScan *s, const char *line);
+
+typedef enum {
+  REQ_MORE,      ///< not complete: read on
+  REQ_END,       ///< ends here
+  REQ_PEEK_OP,   ///< an update at ';': goes on if the next word starts an operation
+  REQ_PEEK_PARSE ///< complete: goes on if the parser accepts the next word after it
+} ReqState;
+
+/// Whether the request text (scanned into s) may end after its last line
+/// (blank_line: that line was blank).
+ReqState req_state(Shell *sh, const ReqScan *s, const char *text, bool blank_line);
+
+/// The next word in text past white space, comments and PREFIX/BASE
+/// declarations: 1 and its place in [*start, *end); 0 when text holds none
+/// yet; -1 when a dot-command line comes first.
+long req_next_word(const char *text, size_t *start, size_t *end);
+
+/// Whether the request text in state st goes on with next, whose next word
+/// lies at [start, end).
+bool req_goes_on(Shell *sh, ReqState st, const char *text, const char *next, size_t start,
+                 size_t end);
+
 /* Line editing (edit.c, libedit): only when interactive. */
 
 /// Set up the editor and load the history. Returns 0, or -1 (then use getline).
