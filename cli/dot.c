@@ -4,7 +4,9 @@
  */
 #include "shell.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -296,6 +298,73 @@ static int cmd_limit(Shell *sh, int argc, char **argv) {
   return 0;
 }
 
+/* ---- .timeout and .memory: the limits of each request ---- */
+
+bool shell_parse_ms(const char *s, unsigned *out) {
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(s, &end, 10);
+  if (errno || *end || !isdigit((unsigned char)*s) || n > UINT_MAX) return false;
+  *out = (unsigned)n;
+  return true;
+}
+
+bool shell_parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(s, &end, 10);
+  if (errno || !isdigit((unsigned char)*s)) return false;
+  int shift = 0;
+  switch (toupper((unsigned char)*end)) {
+  case 'K': shift = 10; break;
+  case 'M': shift = 20; break;
+  case 'G': shift = 30; break;
+  }
+  if (shift) ++end;
+  if (shift && (strcmp(end, "B") == 0 || strcmp(end, "iB") == 0)) end += strlen(end);
+  if (*end || n > (SIZE_MAX >> shift)) return false;
+  *out = (size_t)n << shift;
+  return true;
+}
+
+static void print_size(FILE *f, size_t n) {
+  static const char *const units[] = {"GiB", "MiB", "KiB"};
+  for (int i = 0; i < 3; ++i) {
+    int shift = 30 - 10 * i;
+    if (n && n % ((size_t)1 << shift) == 0) {
+      fprintf(f, "%zu %s", n >> shift, units[i]);
+      return;
+    }
+  }
+  fprintf(f, "%zu bytes", n);
+}
+
+static int cmd_timeout(Shell *sh, int argc, char **argv) {
+  if (argc < 2) {
+    if (sh->timeout_ms) fprintf(sh->out, "%u ms\n", sh->timeout_ms);
+    else fprintf(sh->out, "0 (no timeout)\n");
+    return 0;
+  }
+  if (!shell_parse_ms(argv[1], &sh->timeout_ms)) {
+    shell_error(sh, "usage: .timeout MS (milliseconds, 0 for no timeout)");
+    return 1;
+  }
+  return 0;
+}
+
+static int cmd_memory(Shell *sh, int argc, char **argv) {
+  if (argc < 2) {
+    print_size(sh->out, sh->memory_limit ? sh->memory_limit : (size_t)1 << 30);
+    fputs(sh->memory_limit ? "\n" : " (the default)\n", sh->out);
+    return 0;
+  }
+  if (!shell_parse_size(argv[1], &sh->memory_limit)) {
+    shell_error(sh, "usage: .memory SIZE (bytes, or with K, M or G: 512M; 0 for the default)");
+    return 1;
+  }
+  return 0;
+}
+
 static int cmd_open(Shell *sh, int argc, char **argv) {
   (void)argc;
   return shell_open(sh, argv[1]);
@@ -416,6 +485,12 @@ static const DotCmd commands[] = {
      "else into the default graph. On a terminal a progress bar shows the\n"
      "percentage, statements per second and the time left.",
      1, 2, cmd_load},
+    {"memory", "[SIZE]",
+     "Limit the memory of each query's intermediate results\n"
+     "SIZE is in bytes, or with K, M or G (1024-based): 512M, 2G; 0 gives\n"
+     "the default back, 1 GiB. Without SIZE, show the limit. A query that\n"
+     "needs more fails and says so.",
+     0, 1, cmd_memory},
     {"open", "STORE", "Close this store and open STORE (created if missing)", 1, 1, cmd_open},
     {"output", "[FILE]",
      "Write results to FILE, or back to the screen\n"
@@ -432,6 +507,11 @@ static const DotCmd commands[] = {
     {"read", "FILE", "Run the commands and queries in FILE", 1, 1, cmd_read},
     {"stats", "", "Show counts of quads, graphs, terms and the top predicates", 0, 0,
      cmd_stats},
+    {"timeout", "[MS]",
+     "Stop each query or update after MS milliseconds (0: never)\n"
+     "Without MS, show the timeout. A request stopped by it fails; an update\n"
+     "stopped by it leaves the store unchanged.",
+     0, 1, cmd_timeout},
     {"timer", "on|off", "Show how long each query took (default off)", 1, 1, cmd_timer},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -39,6 +39,10 @@ static const char usage_text[] =
     "      --explain     parse the query (-f FILE or QUERY) and print its\n"
     "                    SPARQL algebra; with a STORE, also how each triple\n"
     "                    pattern is read (index, estimated rows)\n"
+    "      --timeout MS  stop each query or update after MS milliseconds (default:\n"
+    "                    never; .timeout changes it)\n"
+    "      --memory-limit SIZE  memory for each query's intermediate results, in\n"
+    "                    bytes or with K, M or G: 512M (default 1G; .memory)\n"
     "      --readonly    open the store read-only: any number of read-only\n"
     "                    shells can query a store while another one loads\n"
     "      --bail        stop at the first error\n"
@@ -317,7 +321,8 @@ static double now(void) {
  * are reported (with a caret) and NULL returned. */
 static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
-                          .sink_ctx = sh, .profile = profile};
+                          .sink_ctx = sh, .profile = profile, .timeout_ms = sh->timeout_ms,
+                          .memory_limit = sh->memory_limit};
   unsigned added = 0;
   char *full = shell_with_prefixes(sh, text, &added);
   if (!full) {
@@ -404,6 +409,9 @@ static int run_query(Shell *sh, const char *text) {
     /* Positioned errors went through the sink; others are said here. */
     if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
     else sh->errors++;
+    if (st == TRINE_ERR_CANCELLED && sh->timeout_ms)
+      fprintf(sh->err, "(stopped by the timeout of %u ms: .timeout changes it%s)\n",
+              sh->timeout_ms, update ? "; the store is unchanged" : "");
     return 1;
   }
   char timing[64] = "";
@@ -690,7 +698,8 @@ int shell_run_file(Shell *sh, const char *path) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE };
+  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE,
+         OPT_TIMEOUT, OPT_MEMORY };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
@@ -698,6 +707,8 @@ int main(int argc, char **argv) {
       {"explain", no_argument, NULL, OPT_EXPLAIN},
       {"format", required_argument, NULL, OPT_FORMAT},
       {"base", required_argument, NULL, OPT_BASE},
+      {"timeout", required_argument, NULL, OPT_TIMEOUT},
+      {"memory-limit", required_argument, NULL, OPT_MEMORY},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
@@ -712,6 +723,14 @@ int main(int argc, char **argv) {
     case OPT_BAIL: sh.bail = true; break;
     case OPT_EXPLAIN: explain = true; break;
     case OPT_BASE: sh.base = optarg; break;
+    case OPT_TIMEOUT:
+      if (!shell_parse_ms(optarg, &sh.timeout_ms))
+        return usage_error("--timeout takes a number of milliseconds");
+      break;
+    case OPT_MEMORY:
+      if (!shell_parse_size(optarg, &sh.memory_limit))
+        return usage_error("--memory-limit takes a size: bytes, or with K, M or G (512M)");
+      break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
         return usage_error("--format takes table, tsv, csv, json or xml");

@@ -32,6 +32,8 @@ typedef struct {
   bool no_headers;  ///< .headers off
   bool timer;       ///< .timer on
   uint64_t limit;   ///< .limit N: rows shown at most (0: all)
+  unsigned timeout_ms;   ///< --timeout, .timeout: per request (0: none)
+  size_t memory_limit;   ///< --memory-limit, .memory: per query (0: the library's 1 GiB)
   char **prefixes;  ///< name, IRI pairs: saved in the store, then built in
   size_t nprefixes; ///< pairs
   const char *pending; ///< the unfinished query being typed (completion)
@@ -60,6 +62,13 @@ int shell_open(Shell *sh, const char *path);
 
 /// Reload the prefix list (saved ones, then the built-in ones).
 void shell_load_prefixes(Shell *sh);
+
+/// Parse a number of milliseconds into *out; false when s is not one.
+bool shell_parse_ms(const char *s, unsigned *out);
+
+/// Parse a size in bytes, with an optional K, M or G (1024-based; B or iB
+/// may follow) into *out; false when s is not one.
+bool shell_parse_size(const char *s, size_t *out);
 
 /// The result format named s ("table", "tsv", ...), or 0.
 TrineResultFormat shell_format(const char *s);

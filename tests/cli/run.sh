@@ -327,6 +327,30 @@ check ".prefix NAME - removes it" 0 "!PREFIX ex:" "" -- q ".prefix ex -" .prefix
 check ".prefix NAME - of an unknown prefix" 1 "" "no saved prefix" -- q ".prefix nope -"
 check ".prefix on a read-only store" 1 "" "read-only" -- --readonly q ".prefix ex http://ex.org/"
 
+# --- limits: --timeout, --memory-limit, .timeout, .memory (issue 24) ------------------
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "<http://ex.org/n%d> <http://ex.org/next> <http://ex.org/n%d> .\n", i, i + 1 }' >chain.nt
+"$TRINE" lim ".load chain.nt" >/dev/null 2>&1
+closure='SELECT (COUNT(*) AS ?n) WHERE { ?x <http://ex.org/next>+ ?y }'
+check "--timeout stops a long query" 1 "!2001000" "query timed out" -- --timeout 100 lim "$closure"
+has "$ERR" "timeout of 100 ms" && ok "--timeout: the shell names the timeout" || bad "--timeout: the shell names the timeout" "no"
+check ".timeout MS stops a long query" 1 "!2001000" "query timed out" -- lim ".timeout 100" "$closure"
+check ".timeout shows the timeout" 0 "250 ms" "" -- lim ".timeout 250" .timeout
+check ".timeout by default: none" 0 "0 (no timeout)" "" -- lim .timeout
+check "--timeout shows in .timeout" 0 "40 ms" "" -- --timeout 40 lim .timeout
+check "--timeout x is a usage error" 2 "" "--timeout takes" -- --timeout x lim .stats
+check ".timeout x" 1 "" "usage: .timeout MS" -- lim ".timeout x"
+check "an update stopped by the timeout" 1 "" "the store is unchanged" -- --timeout 1 lim 'DELETE { ?x <http://ex.org/next> ?y } WHERE { ?x <http://ex.org/next>+ ?y }'
+check "the store is unchanged after it" 0 "quads:          2000" "" -- lim .stats
+check "--memory-limit stops a query needing more" 1 "!2001000" "more than 1 MiB" -- --memory-limit 1M lim "$closure"
+check ".memory SIZE stops a query needing more" 1 "!2001000" "more than 1 MiB" -- lim ".memory 1M" "$closure"
+check ".memory by default: 1 GiB" 0 "1 GiB (the default)" "" -- lim .memory
+check ".memory 512M" 0 "512 MiB" "" -- lim ".memory 512M" .memory
+check "--memory-limit 2G shows in .memory" 0 "2 GiB" "" -- --memory-limit 2G lim .memory
+check "--memory-limit with KiB" 0 "64 KiB" "" -- --memory-limit 64KiB lim .memory
+check ".memory 0: the default again" 0 "1 GiB (the default)" "" -- lim ".memory 5M" ".memory 0" .memory
+check "--memory-limit 5T is a usage error" 2 "" "--memory-limit takes" -- --memory-limit 5T lim .stats
+check ".memory -1" 1 "" "usage: .memory SIZE" -- lim ".memory -1"
+
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt
 "$TRINE" ro ".load good.nt" >/dev/null 2>&1
