@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,8 +244,23 @@ static int cmd_quit(Shell *sh, int argc, char **argv) {
 }
 
 static int cmd_explain(Shell *sh, int argc, char **argv) {
-  (void)argc;
-  return shell_explain(sh, argv[1]);
+  return shell_explain(sh, argv[argc - 1], argc == 3);
+}
+
+size_t shell_dot_query(const char *line, bool *analyze) {
+  const char *w = line + 1;
+  size_t n = strcspn(w, " \t\r\n");
+  char name[32];
+  bool ambiguous;
+  if (!n || n >= sizeof name) return 0;
+  memcpy(name, w, n);
+  name[n] = '\0';
+  const DotCmd *c = find_cmd(name, &ambiguous);
+  if (!c || c->fn != cmd_explain) return 0;
+  const char *p = w + n + strspn(w + n, " \t");
+  *analyze = strncasecmp(p, "analyze", 7) == 0 && strchr(" \t\r\n", p[7]);
+  if (*analyze) p += 7 + strspn(p + 7, " \t");
+  return (size_t)(p - line);
 }
 
 /* Run a command whose argument is a query starting at column col of the
@@ -455,15 +471,18 @@ static int cmd_help(Shell *sh, int argc, char **argv);
 
 static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
-    {"explain", "QUERY",
-     "Show how QUERY runs: algebra, access paths, the plan with row counts\n"
-     "QUERY is the rest of the line. Shows its SPARQL algebra, how each\n"
-     "triple pattern can be read (index, estimated rows), then runs the\n"
-     "query (an update is never run) and shows the plan as executed: each\n"
-     "step in order, how it read (probe, scan + hash or merge join, path,\n"
-     "VALUES join), the rows estimated, the rows it actually produced and\n"
-     "its time in ms (an operator's time includes the steps under it).",
-     1, 1, cmd_explain},
+    {"explain", "[analyze] QUERY",
+     "Show how QUERY would run; with analyze, run it and show how it ran\n"
+     "QUERY follows on the line and may go on over more lines: it ends as\n"
+     "any request does. .explain shows its SPARQL algebra and how each\n"
+     "triple pattern can be read (index, estimated rows), without running\n"
+     "it. .explain analyze also runs the query, discarding its rows, and\n"
+     "shows the plan as executed: each step in order, how it read (probe,\n"
+     "scan + hash or merge join, path, VALUES join), the rows estimated,\n"
+     "the rows it produced and its time in ms (an operator's time includes\n"
+     "the steps under it), then the rows and the time in all. An update is\n"
+     "never run. When the run fails the plan is still shown.",
+     1, 2, cmd_explain},
     {"format", "FORMAT",
      "Show results as table, tsv, csv, json or xml\n"
      "The default is a table on a terminal, TSV otherwise. CONSTRUCT and\n"
@@ -539,7 +558,8 @@ static int cmd_help(Shell *sh, int argc, char **argv) {
             "or BASE lines) starts another operation (INSERT, DELETE, LOAD, ...); after\n"
             "a blank line a request goes on when the parser accepts the next word\n"
             "(ORDER BY, say). A query ends at its ';'. At the prompt only what was\n"
-            "typed or pasted is looked at: Enter after ';' runs an update.\n");
+            "typed or pasted is looked at: Enter after ';' runs an update. A\n"
+            "dot-command on its own line, where brackets balance, ends a request too.\n");
     return 0;
   }
   bool ambiguous;
@@ -598,13 +618,14 @@ int shell_dot(Shell *sh, const char *line) {
   if (!copy) return 1;
   copy[strcspn(copy, "\r\n")] = '\0';
   int argc = split(copy, argv), rc = 1;
-  size_t query_col = 0; /* where the query argument starts, 0: none */
-  if (argc > 1 && strncmp("explain", argv[0], strlen(argv[0])) == 0) {
-    /* The query is the rest of the line, quotes and all. */
-    const char *rest = line + 1 + strcspn(line + 1, " \t");
-    argv[1] = (char *)rest + strspn(rest, " \t");
-    query_col = (size_t)(argv[1] - line);
-    argc = 2;
+  bool analyze = false;
+  size_t query_col = shell_dot_query(line, &analyze); /* 0: no query argument */
+  if (query_col) {
+    /* The query is the rest of the text, quotes, newlines and all. */
+    const char *query = line + query_col;
+    argc = 1;
+    if (analyze) argv[argc++] = (char *)"analyze";
+    if (query[strspn(query, " \t\r\n")]) argv[argc++] = (char *)query;
   }
   bool ambiguous;
   const DotCmd *c = argc ? find_cmd(argv[0], &ambiguous) : NULL;

@@ -19,6 +19,7 @@
 static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
     "       trine --explain [STORE] (-f FILE | QUERY)\n"
+    "       trine --explain-analyze STORE (-f FILE | QUERY)\n"
     "\n"
     "Open the trine store in directory STORE (created if missing) and run each\n"
     "COMMAND in order: a SPARQL 1.1 query or update, or a dot-command such as\n"
@@ -29,16 +30,21 @@ static const char usage_text[] =
     "ends at a line ending in ';' or at a blank line, once its brackets balance\n"
     "and it is complete, unless the next word continues it (after ';', another\n"
     "operation of an update; after a blank line, ORDER BY, say). A query ends\n"
-    "at its ';'. At the prompt only what was typed or pasted is looked at.\n"
+    "at its ';', and a dot-command line where brackets balance ends a request.\n"
+    "At the prompt only what was typed or pasted is looked at.\n"
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
     "      --format FMT  query results as table, tsv, csv, json or xml (default:\n"
     "                    a table on a terminal, TSV otherwise)\n"
     "      --base IRI    resolve relative IRIs in queries against IRI\n"
-    "      --explain     parse the query (-f FILE or QUERY) and print its\n"
-    "                    SPARQL algebra; with a STORE, also how each triple\n"
-    "                    pattern is read (index, estimated rows)\n"
+    "      --explain     show how the query (-f FILE or QUERY) would run,\n"
+    "                    without running it: its SPARQL algebra and, with a\n"
+    "                    STORE, how each triple pattern is read (index,\n"
+    "                    estimated rows)\n"
+    "      --explain-analyze  run the query on STORE (rows discarded; an\n"
+    "                    update is never run) and show the plan as run: each\n"
+    "                    step with its estimated and actual rows and time\n"
     "      --timeout MS  stop each query or update after MS milliseconds (default:\n"
     "                    never; .timeout changes it)\n"
     "      --memory-limit SIZE  memory for each query's intermediate results, in\n"
@@ -342,26 +348,76 @@ static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   return NULL;
 }
 
-int shell_explain(Shell *sh, const char *text) {
-  TrineQuery *q = prepare(sh, text, true);
-  if (!q) return 1;
+/* A copy of text without the ';' that ends it in the shell (a space keeps
+ * error positions right), or NULL when out of memory. */
+static char *without_final_semicolon(const char *text) {
+  char *copy = strdup(text);
+  ReqScan scan = {0};
+  if (copy) req_scan_line(&scan, copy);
+  if (scan.last == ';') *(char *)scan.last_at = ' ';
+  return copy;
+}
+
+/* Step q to its end; the rows in *rows. Ctrl-C cancels it. */
+static TrineStatus run_through(TrineQuery *q, uint64_t *rows) {
   TrineStatus st;
-  if (sh->store && trine_query_form(q) != TRINE_QUERY_UPDATE) {
-    running = q;
-    while ((st = trine_query_step(q)) == TRINE_ROW) continue;
-    running = NULL;
-  } else {
-    st = TRINE_DONE;
-  }
-  if (st == TRINE_DONE) st = trine_query_explain(q, sh->out);
+  *rows = 0;
+  running = q;
+  if (shell_interrupted) trine_query_cancel(q);
+  while ((st = trine_query_step(q)) == TRINE_ROW) ++*rows;
+  running = NULL;
+  return st;
+}
+
+static int explain_query(Shell *sh, const char *text, bool analyze) {
+  TrineQuery *q = prepare(sh, text, analyze);
+  if (!q) return 1;
+  TrineStatus st = TRINE_DONE;
+  bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  uint64_t rows = 0;
+  double t0 = now();
+  if (analyze && !update) st = run_through(q, &rows);
+  double ms = (now() - t0) * 1e3;
+  bool by_user = shell_interrupted;
+  shell_interrupted = 0;
+  /* The plan is shown even when the run failed: it may say why. */
+  TrineStatus shown = trine_query_explain(q, sh->out);
+  if (analyze && update) fputs("(an update is not run by .explain analyze)\n", sh->out);
+  else if (analyze && st == TRINE_DONE)
+    fprintf(sh->out, "(%llu row%s, %.3f ms)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
+            ms);
   sh->text = NULL;
   trine_query_free(q);
-  if (st) {
-    if (!reported) shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(st));
+  if (st == TRINE_ERR_CANCELLED && by_user) {
+    fprintf(sh->err, "interrupted: the query was cancelled\n");
+    sh->errors++;
+    return 1;
+  }
+  if (st != TRINE_DONE) {
+    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
     else sh->errors++;
     return 1;
   }
+  if (shown) {
+    shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(shown));
+    return 1;
+  }
   return 0;
+}
+
+int shell_explain(Shell *sh, const char *text, bool analyze) {
+  if (analyze && !sh->store) {
+    shell_error(sh, ".explain analyze runs the query: it needs a store");
+    return 1;
+  }
+  char *copy = without_final_semicolon(text);
+  if (!copy) {
+    shell_error(sh, "out of memory");
+    return 1;
+  }
+  int rc = explain_query(sh, copy, analyze);
+  free(copy);
+  return rc;
 }
 
 static int run_query(Shell *sh, const char *text) {
@@ -454,19 +510,15 @@ int shell_run(Shell *sh, const char *text) {
 static int run_unit(Shell *sh, const char *text) {
   if (!*text) return 0;
   if (*text == '.') return shell_dot(sh, text);
-  /* The ';' that ends a query in the shell is not part of it (keep the
-   * length, so error positions stay right). */
-  size_t n = strlen(text);
-  while (n && strchr(" \t\r\n", text[n - 1])) --n;
-  if (n && text[n - 1] == ';') {
-    char *copy = strdup(text);
-    if (!copy) return 1;
-    copy[n - 1] = ' ';
-    int rc = run_query(sh, copy);
-    free(copy);
-    return rc;
+  /* The ';' that ends a query in the shell is not part of it. */
+  char *copy = without_final_semicolon(text);
+  if (!copy) {
+    shell_error(sh, "out of memory");
+    return 1;
   }
-  return run_query(sh, text);
+  int rc = run_query(sh, copy);
+  free(copy);
+  return rc;
 }
 
 static bool blank(const char *line) {
@@ -602,60 +654,107 @@ static void remember(const char *unit) {
   free(h);
 }
 
+/* A request being read: its text, where its SPARQL starts (after
+ * .explain [analyze]) and the scan of that. */
+typedef struct {
+  char *text;
+  size_t len, cap, start;
+  ReqScan scan;
+} Unit;
+
+/* Run the request read so far and start anew. Returns 0 or 1. */
+static int run_pending(Shell *sh, Unit *u, bool editing) {
+  if (editing) remember(u->text);
+  int rc = shell_run(sh, u->text);
+  u->len = 0;
+  return rc;
+}
+
+/* Whether line, the first of a unit, starts a request: SPARQL, or a
+ * dot-command that takes a query (*start: where the query starts). */
+static bool starts_request(const char *line, size_t *start) {
+  size_t indent = strspn(line, " \t");
+  bool analyze;
+  *start = 0;
+  if (line[indent] != '.') return true;
+  size_t q = shell_dot_query(line + indent, &analyze);
+  *start = q ? indent + q : 0;
+  return q != 0;
+}
+
+/* Whether line is a dot-command: first on it, '.' and a letter. */
+static bool dot_line(const char *line) {
+  const char *p = line + strspn(line, " \t");
+  return p[0] == '.' && isalpha((unsigned char)p[1]);
+}
+
+/* Add line to the request u; false when it ends there (and should run). */
+static bool read_on(Shell *sh, Input *in, Unit *u, const char *line, size_t n, size_t start) {
+  bool first = u->len == 0;
+  if (first) {
+    u->scan = (ReqScan){0};
+    u->start = start;
+  }
+  if (!append(&u->text, &u->len, &u->cap, line, n)) return false;
+  req_scan_line(&u->scan, first ? line + start : line);
+  ReqState st = req_state(sh, &u->scan, u->text + u->start, blank(line));
+  return st == REQ_MORE || (st != REQ_END && goes_on(sh, in, u->text + u->start, st));
+}
+
 /* Run commands from a stream: a dot-command is one line, a SPARQL request
- * runs where it ends (request.c). */
+ * (or .explain and its query) runs where it ends (request.c). A
+ * dot-command where brackets balance ends a request before it. */
 static int run_stream(Shell *sh, FILE *f, bool editing) {
   Input in = {.in = f, .editing = editing};
-  char *line = NULL, *unit = NULL;
-  size_t cap = 0, ulen = 0, ucap = 0;
-  ReqScan scan = {0};
+  Unit u = {0};
+  char *line = NULL;
+  size_t cap = 0;
   int rc = 0;
   /* Errors point into the file; at the prompt, into the request typed. */
   unsigned lineno = 0, line0 = sh->line0, col0 = sh->col0;
   for (;;) {
-    sh->pending = ulen ? unit : NULL;
+    sh->pending = u.len ? u.text : NULL;
     bool interrupted;
-    ssize_t n = next_line(sh, &in, ulen ? "  ...> " : "trine> ", &line, &cap, &interrupted);
+    ssize_t n = next_line(sh, &in, u.len ? "  ...> " : "trine> ", &line, &cap, &interrupted);
     sh->pending = NULL;
     if (interrupted) { /* Ctrl-C at the prompt: drop what was typed */
-      ulen = 0;
+      u.len = 0;
       continue;
     }
     if (n < 0) break;
     ++lineno;
-    if (ulen == 0) {
+    if (u.len && dot_line(line) && u.scan.depth <= 0 && !u.scan.quote) {
+      rc |= run_pending(sh, &u, editing);
+      if ((rc && sh->bail) || sh->quit) break;
+    }
+    if (u.len == 0) {
       sh->line0 = sh->interactive ? 1 : lineno;
       sh->col0 = 1;
     }
-    if (ulen == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
-    if (ulen == 0 && line[strspn(line, " \t")] == '.') {
+    if (u.len == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
+    size_t start = 0;
+    if (u.len == 0 && !starts_request(line, &start)) {
       if (editing) remember(line);
       if (shell_run(sh, line)) rc = 1;
     } else {
-      if (ulen == 0) scan = (ReqScan){0};
-      if (!append(&unit, &ulen, &ucap, line, (size_t)n)) break;
-      req_scan_line(&scan, line);
-      ReqState st = req_state(sh, &scan, unit, blank(line));
-      if (st == REQ_MORE || (st != REQ_END && goes_on(sh, &in, unit, st))) continue;
+      if (read_on(sh, &in, &u, line, (size_t)n, start)) continue;
       if (in.interrupted) { /* Ctrl-C while reading ahead: drop it all */
         in.interrupted = false;
-        in.pos = in.len = ulen = 0;
+        in.pos = in.len = u.len = 0;
         if (in.ahead) in.ahead[0] = '\0';
         continue;
       }
-      if (editing) remember(unit);
-      if (shell_run(sh, unit)) rc = 1;
-      ulen = 0;
+      rc |= run_pending(sh, &u, editing);
     }
     if ((rc && sh->bail) || sh->quit) break;
   }
-  if (ulen && !(rc && sh->bail) && !sh->quit && !blank(unit) && shell_run(sh, unit)) rc = 1;
+  if (u.len && !(rc && sh->bail) && !sh->quit && !blank(u.text)) rc |= run_pending(sh, &u, false);
   if (sh->interactive && !sh->quit) fputc('\n', stderr);
   sh->line0 = line0;
   sh->col0 = col0;
   free(in.ahead);
   free(line);
-  free(unit);
+  free(u.text);
   return rc;
 }
 
@@ -699,12 +798,13 @@ int shell_run_file(Shell *sh, const char *path) {
 
 int main(int argc, char **argv) {
   enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE,
-         OPT_TIMEOUT, OPT_MEMORY };
+         OPT_TIMEOUT, OPT_MEMORY, OPT_EXPLAIN_ANALYZE };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
       {"bail", no_argument, NULL, OPT_BAIL},
       {"explain", no_argument, NULL, OPT_EXPLAIN},
+      {"explain-analyze", no_argument, NULL, OPT_EXPLAIN_ANALYZE},
       {"format", required_argument, NULL, OPT_FORMAT},
       {"base", required_argument, NULL, OPT_BASE},
       {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -714,7 +814,7 @@ int main(int argc, char **argv) {
       {NULL, 0, NULL, 0}};
   Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
-  bool explain = false;
+  bool explain = false, analyze = false;
   int c;
   while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -722,6 +822,7 @@ int main(int argc, char **argv) {
     case OPT_READONLY: sh.readonly = true; break;
     case OPT_BAIL: sh.bail = true; break;
     case OPT_EXPLAIN: explain = true; break;
+    case OPT_EXPLAIN_ANALYZE: explain = analyze = true; break;
     case OPT_BASE: sh.base = optarg; break;
     case OPT_TIMEOUT:
       if (!shell_parse_ms(optarg, &sh.timeout_ms))
@@ -741,10 +842,12 @@ int main(int argc, char **argv) {
     }
   }
   if (explain) {
-    /* trine --explain [STORE] (-f FILE | QUERY) */
+    /* trine --explain [STORE] (-f FILE | QUERY), --explain-analyze STORE ... */
     const char *query_arg = NULL;
     if (!script && optind < argc) query_arg = argv[argc - 1];
     if (!script && !query_arg) return usage_error("--explain needs a query: -f FILE or QUERY");
+    if (analyze && optind >= argc - (script ? 0 : 1))
+      return usage_error("--explain-analyze runs the query: it needs a STORE");
     char *text = script ? slurp(script) : strdup(query_arg);
     if (!text) {
       fprintf(stderr, "trine: cannot read %s\n", script ? script : "query");
@@ -758,7 +861,7 @@ int main(int argc, char **argv) {
       free(text);
       return 1;
     }
-    int rc = shell_explain(&sh, text);
+    int rc = shell_explain(&sh, text, analyze);
     trine_store_close(sh.store);
     free(text);
     return rc;

@@ -12,6 +12,8 @@
  *  - otherwise (a blank line) it goes on when it is only a prologue, when
  *    the parser finds it cut short (its error lies at the very end), or
  *    when the parser accepts it followed by the next word (ORDER BY ...).
+ * A dot-command line where brackets balance also ends a request before it
+ * (main.c), and .explain [analyze] takes its query by the same rule.
  * The parser is asked through trine_query_prepare() with no store, which
  * only checks. A ';' never needs the parser: a long chain of update
  * operations is not parsed again at each of them.
@@ -44,17 +46,28 @@ void req_scan_line(ReqScan *s, const char *p) {
   for (; *p; ++p) {
     char c = *p;
     if (s->quote) { /* inside a long string, perhaps since an earlier line */
-      if (c == '\\' && p[1]) ++p;
-      else if (c == s->quote && p[1] == c && p[2] == c) p += 2, s->quote = 0, s->last = c;
+      if (c == '\\' && p[1]) {
+        ++p;
+      } else if (c == s->quote && p[1] == c && p[2] == c) {
+        p += 2;
+        s->quote = 0;
+        s->last = c;
+        s->last_at = p;
+      }
       continue;
     }
-    if (c == '#') return; /* a comment, to the end of the line */
+    if (c == '#') { /* a comment, to the end of the line */
+      p += strcspn(p, "\n");
+      if (!*p) return;
+      continue;
+    }
     if (c == '"' || c == '\'') {
       if (p[1] == c && p[2] == c) {
         s->quote = c;
         p += 2;
         continue;
       }
+      s->last_at = p;
       p = skip_short_string(p);
       s->last = c;
       if (!*p) return;
@@ -62,13 +75,14 @@ void req_scan_line(ReqScan *s, const char *p) {
     }
     size_t n = c == '<' ? iri_len(p) : 0;
     if (n) {
+      s->last_at = p;
       p += n - 1;
       s->last = '>';
       continue;
     }
     if (c == '{' || c == '(' || c == '[') ++s->depth;
     if (c == '}' || c == ')' || c == ']') --s->depth;
-    if (!is_space(c)) s->last = c;
+    if (!is_space(c)) s->last = c, s->last_at = p;
   }
 }
 

@@ -54,8 +54,14 @@ int shell_run(Shell *sh, const char *text);
 /// Run the commands and queries in a file ("-": standard input). 0 or 1.
 int shell_run_file(Shell *sh, const char *path);
 
-/// Parse a query and print its algebra and plan (or its error). 0 or 1.
-int shell_explain(Shell *sh, const char *text);
+/// Print how a query would run (algebra, access paths) without running it;
+/// with analyze, run it (never an update) and print the plan as run. 0 or 1.
+int shell_explain(Shell *sh, const char *text, bool analyze);
+
+/// Where the query of a dot-command that takes one (.explain [analyze]
+/// QUERY) starts in line (which starts with '.'); 0 for other commands.
+/// *analyze tells whether "analyze" came first.
+size_t shell_dot_query(const char *line, bool *analyze);
 
 /// Open the store at path (closing the current one). 0 or 1.
 int shell_open(Shell *sh, const char *path);
@@ -93,9 +99,10 @@ typedef struct {
   int depth;  ///< brackets { ( [ open
   char quote; ///< the quote of a long string left open (three ' or "), else 0
   char last;  ///< last character outside comments and white space
+  const char *last_at; ///< where it is (in the text last scanned)
 } ReqScan;
 
-/// Add one line of input to the scan.
+/// Add one line (or more) of input to the scan.
 void req_scan_line(ReqScan *s, const char *line);
 
 typedef enum {

@@ -465,7 +465,9 @@ TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
  * TrineQueryOptions.profile, also the executed plan: each operator and join
  * step in the order run, with how it read (probe, scan + hash or merge
  * join), estimated and actual rows, and time taken in ms (an operator's
- * includes the steps under it).
+ * includes the steps under it). After a run that failed (an error, the
+ * timeout, the memory limit, trine_query_cancel()), the executed plan
+ * holds the steps run until then: the failing ones with 0 rows.
  * @return TRINE_OK, TRINE_ERR_IO, or a store error.
  */
 TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);

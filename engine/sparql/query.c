@@ -38,6 +38,9 @@ struct TrineQueryImpl {
   bool ask, ask_done;
   TrineTerm *terms;        /* current row, per column */
   bool *bound;
+  /* the executed plan of a run that failed: the steps run until then */
+  ProfEntry *failed_plan;
+  size_t nfailed_plan;
 };
 
 static const char *const triple_cols[3] = {"s", "p", "o"};
@@ -128,6 +131,24 @@ const char *trine_query_column_name(const TrineQuery *q, size_t i) {
   case SPARQL_ASK: return "boolean";
   default: return triple_cols[i];
   }
+}
+
+static void drop_failed_plan(TrineQuery *q) {
+  for (size_t i = 0; i < q->nfailed_plan; ++i) free(q->failed_plan[i].label);
+  free(q->failed_plan);
+  q->failed_plan = NULL;
+  q->nfailed_plan = 0;
+}
+
+/* A run failed (an error, the timeout, a cancel): keep its executed plan
+ * for trine_query_explain(), which may show where the time went. */
+static void keep_failed_plan(TrineQuery *q) {
+  drop_failed_plan(q);
+  if (!q->have_exec) return;
+  q->failed_plan = q->x.prof;
+  q->nfailed_plan = q->x.nprof;
+  q->x.prof = NULL;
+  q->x.nprof = q->x.capprof = 0;
 }
 
 static void end_run(TrineQuery *q) {
@@ -351,6 +372,7 @@ TrineStatus trine_query_step(TrineQuery *q) {
   if (!q->store) return TRINE_ERR_ARG; /* prepared without a store: explain only */
   if (!q->started && (st = start(q))) {
     deliver(q, st);
+    keep_failed_plan(q);
     end_run(q);
     q->started = true; /* stay failed until reset */
     q->pos = SIZE_MAX;
@@ -394,6 +416,7 @@ const TrineTerm *trine_query_term(TrineQuery *q, size_t i) {
 
 TrineStatus trine_query_reset(TrineQuery *q) {
   end_run(q);
+  drop_failed_plan(q);
   q->cancel = 0;
   return TRINE_OK;
 }
@@ -409,12 +432,17 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   st = plan_print_access(txn, q->req, out);
   trine_txn_abort(txn);
   if (!st && q->have_exec && q->profile) exec_profile_print(&q->x, out);
+  if (!st && q->failed_plan) {
+    Exec run = {.prof = q->failed_plan, .nprof = q->nfailed_plan};
+    exec_profile_print(&run, out);
+  }
   return st;
 }
 
 void trine_query_free(TrineQuery *q) {
   if (!q) return;
   end_run(q);
+  drop_failed_plan(q);
   sparql_request_free(q->req);
   free(q->name);
   free(q->colvars);

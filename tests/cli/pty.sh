@@ -140,6 +140,20 @@ has "error" && bad "a pasted update is one request" "an error" \
   || want "a pasted update is one request" "<http://ex.org/a>" "<http://ex.org/d>" "(2 rows)"
 want "a typed update ending with ';' runs at Enter" "true"
 
+# .explain takes a query over several lines, as a query is typed.
+session st <<'EOF2'
+wait trine> 
+line .explain analyze SELECT *
+wait ...> 
+line WHERE { ?s ?p ?o }
+wait ...> 
+line 
+wait rows, 
+wait trine> 
+send \x04
+EOF2
+want ".explain analyze of a query typed over lines" "(triple ?s ?p ?o)" "(plan" "(4 rows, "
+
 # --- Tab completion ----------------------------------------------------------------------
 session st <<'EOF2'
 wait trine> 
@@ -271,7 +285,7 @@ line .headers on
 line .output res.txt
 line SELECT ?label WHERE { ?s rdfs:label ?label };
 line .output
-line .explain SELECT * WHERE { ?s ?p ?o }
+line .explain SELECT * WHERE { ?s ?p ?o };
 wait trine> 
 line .dump
 wait ex.org/bob

@@ -310,7 +310,19 @@ check ".output to a bad path" 1 "" "cannot open" -- q ".output no/such/dir/f"
 check ".open another store" 0 "quads:          0" "" -- q ".open q3" .stats
 check ".open of a file" 1 "quads:          3" "not a directory" -- q ".open plainfile" .stats
 check ".explain shows algebra and rows" 0 "rows ~" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
-check ".explain shows actual rows and time" 0 "rows 2 ms " "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+check ".explain analyze shows actual rows and time" 0 "rows 2 ms " "" -- q '.explain analyze SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+has "$OUT" "(2 rows, " && ok ".explain analyze: rows and time in all" || bad ".explain analyze: rows and time in all" "no"
+check ".explain does not run the query" 0 "(access paths" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+has "$OUT" "(plan" && bad ".explain: no executed plan" "it ran" || ok ".explain: no executed plan"
+check ".explain of a query spanning lines (-f)" 0 "(triple ?s <http://ex.org/p> ?o)" "!error" \
+  -- -f <(printf '.explain\nSELECT *\nWHERE { ?s <http://ex.org/p> ?o }\n\n.stats\n') q
+has "$OUT" "quads:" && ok ".explain spanning lines, then a command" || bad ".explain spanning lines, then a command" "no .stats"
+check ".explain QUERY; on one line" 0 "(access paths" "!error" -- -f <(printf '.explain ASK { ?s ?p ?o };\n') q
+check "a dot-command ends a query before it" 0 "quads:" "!error" -- -f <(printf 'ASK { ?s ?p ?o }\n.stats\n') q
+has "$OUT" "true" && ok "the query before the dot-command ran" || bad "the query before the dot-command ran" "no"
+check ".explain analyze of an update does not run it" 0 "(an update is not run" "" \
+  -- q '.explain analyze INSERT DATA { <http://ex.org/z> <http://ex.org/p> 1 }'
+check "... the store is unchanged" 0 "quads:          3" "" -- q .stats
 check ".explain of a bad query" 1 "" "error:" -- q '.explain SELECT * WHERE {'
 # .prefix: saved in the store, used by queries and by tables.
 check ".prefix NAME IRI" 0 "" "" -- q ".prefix ex <http://ex.org/>"
@@ -350,6 +362,15 @@ check "--memory-limit with KiB" 0 "64 KiB" "" -- --memory-limit 64KiB lim .memor
 check ".memory 0: the default again" 0 "1 GiB (the default)" "" -- lim ".memory 5M" ".memory 0" .memory
 check "--memory-limit 5T is a usage error" 2 "" "--memory-limit takes" -- --memory-limit 5T lim .stats
 check ".memory -1" 1 "" "usage: .memory SIZE" -- lim ".memory -1"
+# --explain shows the plan without running; --explain-analyze runs, and shows
+# the plan when the run fails.
+check "--explain does not run the query" 0 "(access paths" "" -- --memory-limit 1K --explain lim "$closure"
+check "--explain-analyze runs it" 0 "(plan" "" -- --explain-analyze lim 'SELECT * WHERE { ?x <http://ex.org/next> <http://ex.org/n5> }'
+has "$OUT" "rows 1 ms " && ok "--explain-analyze: actual rows" || bad "--explain-analyze: actual rows" "no"
+check "--explain-analyze: a failed run still shows the plan" 1 "(access paths" "more than 1 KiB" -- --memory-limit 1K --explain-analyze lim "$closure"
+has "$OUT" "(plan" && ok "--explain-analyze: the steps run until the failure" || bad "--explain-analyze: the steps run until the failure" "no (plan"
+check ".explain analyze: a failed run still shows the plan" 1 "(access paths" "query timed out" -- --timeout 50 lim ".explain analyze $closure"
+check "--explain-analyze needs a store" 2 "" "needs a STORE" -- --explain-analyze 'ASK {}'
 
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt

@@ -165,11 +165,40 @@ static void test_query_ebv_language_string(void **state) {
   ROW(t->store, "SELECT ?s { ?s <" EX "label> ?l FILTER(!?l) }", "<" EX "s5>");
 }
 
+/* A run that fails still leaves its executed plan to explain: here the
+ * memory limit stops it (issue 24, .explain analyze shows where). */
+static void test_query_explain_after_failure(void **state) {
+  TuStore *t = *state;
+  const char *text = "SELECT * { ?s ?p ?o . ?s ?q ?r }";
+  TrineQueryOptions qo = {.profile = true, .memory_limit = 1};
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &qo, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_FULL);
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  assert_non_null(f);
+  assert_int_equal(trine_query_explain(q, f), TRINE_OK);
+  fclose(f);
+  assert_non_null(strstr(out, "(plan\n"));
+  assert_non_null(strstr(out, " rows 0 ms "));
+  free(out);
+  /* a reset forgets it */
+  assert_int_equal(trine_query_reset(q), TRINE_OK);
+  f = open_memstream(&out, &len);
+  assert_int_equal(trine_query_explain(q, f), TRINE_OK);
+  fclose(f);
+  assert_null(strstr(out, "(plan"));
+  free(out);
+  trine_query_free(q);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_query_bnode_per_solution),
       cmocka_unit_test(test_query_aggregate_errors),
       cmocka_unit_test(test_query_ebv_language_string),
+      cmocka_unit_test(test_query_explain_after_failure),
   };
   return cmocka_run_group_tests(tests, setup, tu_teardown);
 }
