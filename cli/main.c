@@ -420,6 +420,16 @@ int shell_explain(Shell *sh, const char *text, bool analyze) {
   return rc;
 }
 
+/* What an update changed: after it in a table, else on the terminal or
+ * with .timer. */
+static void say_changes(Shell *sh, TrineResultFormat f, uint64_t ins, uint64_t del,
+                        const char *timing) {
+  FILE *to = f == TRINE_RESULTS_TABLE ? sh->out : sh->interactive || sh->timer ? sh->err : NULL;
+  if (to)
+    fprintf(to, "(%llu quad%s inserted, %llu deleted%s)\n", (unsigned long long)ins,
+            ins == 1 ? "" : "s", (unsigned long long)del, timing);
+}
+
 static int run_query(Shell *sh, const char *text) {
   double t0 = now();
   TrineQuery *q = prepare(sh, text, false);
@@ -442,6 +452,8 @@ static int run_query(Shell *sh, const char *text) {
   if (shell_interrupted) trine_query_cancel(q);
   st = trine_query_write(q, f, &wo, sh->out, &rows);
   running = NULL;
+  uint64_t ins = 0, del = 0;
+  if (update) trine_query_changes(q, &ins, &del);
   sh->text = NULL;
   if (pv) {
     for (size_t i = 0; i < np - sh->nprefixes; ++i) free(pv[2 * i]), free(pv[2 * i + 1]);
@@ -472,15 +484,15 @@ static int run_query(Shell *sh, const char *text) {
   }
   char timing[64] = "";
   if (sh->timer) snprintf(timing, sizeof timing, ", %.3f s", secs);
-  if (f == TRINE_RESULTS_TABLE && !update) {
+  if (update) {
+    say_changes(sh, f, ins, del, timing);
+  } else if (f == TRINE_RESULTS_TABLE) {
     if (sh->limit && rows >= sh->limit)
       fprintf(sh->out, "(%llu row%s shown: .limit %llu%s)\n", (unsigned long long)rows,
               rows == 1 ? "" : "s", (unsigned long long)sh->limit, timing);
     else
       fprintf(sh->out, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
               timing);
-  } else if (update && sh->interactive) {
-    fprintf(sh->err, "(done%s)\n", timing);
   } else if (sh->timer) {
     fprintf(sh->err, "(%llu rows%s)\n", (unsigned long long)rows, timing);
   }

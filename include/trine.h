@@ -472,6 +472,20 @@ TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
  */
 TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);
 
+/**
+ * What an update request did, once it ran and committed (its first
+ * trine_query_step() gave TRINE_DONE): the quads it added to the store and
+ * those it removed, over all its operations. Only real changes count:
+ * adding a quad already there, or removing one that is not, counts in
+ * neither; a quad removed by one operation and added back by a later one
+ * counts in both. The counts stay until trine_query_reset() or free.
+ * @param[out] inserted, deleted the counts (0 when the call fails).
+ * @return TRINE_OK, or TRINE_ERR_ARG when q is not an update or has not
+ *         run to its commit (not yet run, failed, cancelled).
+ */
+TRINE_API TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted,
+                                          uint64_t *deleted);
+
 /// Ask a running step to stop soon (any thread; async-signal-safe).
 TRINE_API void trine_query_cancel(TrineQuery *q);
 

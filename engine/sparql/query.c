@@ -38,6 +38,9 @@ struct TrineQueryImpl {
   bool ask, ask_done;
   TrineTerm *terms;        /* current row, per column */
   bool *bound;
+  /* an update run to its commit: the quads it added and removed */
+  bool changed;
+  uint64_t inserted, deleted;
   /* the executed plan of a run that failed: the steps run until then */
   ProfEntry *failed_plan;
   size_t nfailed_plan;
@@ -164,6 +167,8 @@ static void end_run(TrineQuery *q) {
   q->started = false;
   q->pos = 0;
   q->ask_done = false;
+  q->changed = false;
+  q->inserted = q->deleted = 0;
 }
 
 /* ---- CONSTRUCT and DESCRIBE ---- */
@@ -353,6 +358,11 @@ static TrineStatus start(TrineQuery *q) {
       st = trine_txn_commit(q->txn);
       q->txn = NULL;
     }
+    if (!st) {
+      q->changed = true;
+      q->inserted = q->x.inserted;
+      q->deleted = q->x.deleted;
+    }
     return st;
   }
   Table sol;
@@ -422,6 +432,12 @@ TrineStatus trine_query_reset(TrineQuery *q) {
 }
 
 void trine_query_cancel(TrineQuery *q) { q->cancel = 1; }
+
+TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted, uint64_t *deleted) {
+  *inserted = q->changed ? q->inserted : 0;
+  *deleted = q->changed ? q->deleted : 0;
+  return q->changed ? TRINE_OK : TRINE_ERR_ARG;
+}
 
 TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   if (sparql_algebra_print(q->req, out)) return TRINE_ERR_IO;

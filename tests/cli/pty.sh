@@ -139,6 +139,7 @@ EOF2
 has "error" && bad "a pasted update is one request" "an error" \
   || want "a pasted update is one request" "<http://ex.org/a>" "<http://ex.org/d>" "(2 rows)"
 want "a typed update ending with ';' runs at Enter" "true"
+want "an update on the terminal says what it changed" "(1 quad inserted, 0 deleted)"
 
 # .explain takes a query over several lines, as a query is typed.
 session st <<'EOF2'

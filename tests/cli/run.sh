@@ -283,6 +283,13 @@ check "--format bad is a usage error" 2 "" "--format takes" -- --format yaml q .
 check "a query ending with ;" 0 "true" "" -- q 'ASK { ?s ?p ?o };'
 check "an IRI with # does not hide the rest of the line" 0 "true" "" -- -i <(printf 'ASK { ?s <http://ex.org/x#y>* ?o }\n') q
 check "an update, then the query sees it" 0 "ex.org/new" "" -- q2 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 1 }' 'SELECT ?s WHERE { ?s ?p 1 }'
+# An update says what it changed in a table (issue 24): only real changes.
+check "an update in a table says what it inserted" 0 "(2 quads inserted, 0 deleted)" "" -- --format table q2 \
+  'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 1 , 2 , 3 }'
+check "... and what it deleted" 0 "(1 quad inserted, 2 deleted)" "" -- q2 ".format table" \
+  'DELETE DATA { <http://ex.org/new> <http://ex.org/p> 2 , 9 } ; DELETE { ?s ?p 3 } INSERT { ?s ?p 4 } WHERE { ?s ?p 3 }'
+check "an update piped as TSV says nothing" 0 "!inserted" "!inserted" -- q2 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 5 }'
+check "... unless .timer is on" 0 "" "(1 quad inserted, 0 deleted, " -- q2 ".timer on" 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 6 }'
 
 # --- the dot-commands through pipes ---------------------------------------------------
 check ".format csv" 0 "o"$'\r' "" -- q ".format csv" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'

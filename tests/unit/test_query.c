@@ -193,12 +193,63 @@ static void test_query_explain_after_failure(void **state) {
   trine_query_free(q);
 }
 
+/* Run an update; its changes in *ins, *del (asserts it succeeds). */
+static void changes(TrineStore *s, const char *text, uint64_t *ins, uint64_t *del) {
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(s, text, strlen(text), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_changes(q, ins, del), TRINE_ERR_ARG); /* not run yet */
+  assert_int_equal(trine_query_step(q), TRINE_DONE);
+  assert_int_equal(trine_query_changes(q, ins, del), TRINE_OK);
+  trine_query_free(q);
+}
+
+#define CHANGES(store, text, want_ins, want_del)                               \
+  do {                                                                         \
+    uint64_t ins_ = 99, del_ = 99;                                             \
+    changes(store, text, &ins_, &del_);                                        \
+    assert_int_equal(ins_, want_ins);                                          \
+    assert_int_equal(del_, want_del);                                          \
+  } while (0)
+
+/* An update reports the quads it added and removed: only those that
+ * changed the store (issue 24). */
+static void test_query_changes(void **state) {
+  TuStore *t = *state;
+  TrineStore *s = t->store;
+  CHANGES(s, "INSERT DATA { <" EX "c1> <" EX "p> 1 , 2 . <" EX "s1> <" EX "str> \"foo\" }", 2, 0);
+  CHANGES(s, "DELETE DATA { <" EX "c1> <" EX "p> 1 , 3 }", 0, 1);
+  CHANGES(s, "INSERT DATA { <" EX "c1> <" EX "p> 5 } ; DELETE DATA { <" EX "c1> <" EX "p> 5 }", 1,
+          1);
+  CHANGES(s, "DELETE { ?s <" EX "p> ?o } INSERT { ?s <" EX "q> ?o } WHERE { ?s <" EX "p> ?o }", 1,
+          1);
+  CHANGES(s, "COPY DEFAULT TO <" EX "g>", 5, 0);
+  CHANGES(s, "ADD DEFAULT TO <" EX "g>", 0, 0);
+  CHANGES(s, "MOVE <" EX "g> TO <" EX "g2>", 5, 5);
+  CHANGES(s, "DROP GRAPH <" EX "g2> ; DELETE WHERE { <" EX "c1> ?p ?o }", 0, 6);
+  CHANGES(s, "CLEAR GRAPH <" EX "nothing>", 0, 0);
+  /* not an update, or a failed one: nothing to report */
+  uint64_t ins = 7, del = 7;
+  TrineQuery *q;
+  const char *ask = "ASK { ?s ?p ?o }";
+  assert_int_equal(trine_query_prepare(s, ask, strlen(ask), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ROW);
+  assert_int_equal(trine_query_changes(q, &ins, &del), TRINE_ERR_ARG);
+  assert_true(ins == 0 && del == 0);
+  trine_query_free(q);
+  const char *bad = "INSERT DATA { <" EX "c9> <" EX "p> 1 } ; LOAD <file:///no/such/file.nt>";
+  assert_int_equal(trine_query_prepare(s, bad, strlen(bad), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_IO);
+  assert_int_equal(trine_query_changes(q, &ins, &del), TRINE_ERR_ARG);
+  trine_query_free(q);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_query_bnode_per_solution),
       cmocka_unit_test(test_query_aggregate_errors),
       cmocka_unit_test(test_query_ebv_language_string),
       cmocka_unit_test(test_query_explain_after_failure),
+      cmocka_unit_test(test_query_changes),
   };
   return cmocka_run_group_tests(tests, setup, tu_teardown);
 }
