@@ -2,7 +2,7 @@
  * sparql_eval.c -- the W3C SPARQL 1.0 / 1.1 query evaluation suites, run
  * through the public API.
  *
- * usage: sparql_eval SUITE-DIR [TEST-NAME]
+ * usage: sparql_eval [--shell TRINE] SUITE-DIR [TEST-NAME]
  * For every test of SUITE-DIR/tests.tsv, in a fresh store: load data.nq
  * (default graph = its unnamed graph), prepare query.rq against the base IRI
  * of meta.tsv, step through the rows and compare them with expected.srj
@@ -16,6 +16,9 @@
  * Prints one line per failure with a short diff, per-suite counts and
  * "N passed, M failed" (M = unexpected failures); exit 1 if M > 0.
  * With TEST-NAME: run that test only and print both results in full.
+ * With --shell TRINE: run each query.rq through `TRINE --format json STORE
+ * -f query.rq` as well and compare its results with the API's (the shell
+ * must not cut a query in pieces); both failing is a pass.
  */
 #include "eval_common.h"
 
@@ -342,17 +345,12 @@ typedef struct {
 
 static void results_free(Results *r) { ev_table_free(&r->table); }
 
-/* Read expected.srj; an error message or NULL. */
-static const char *read_srj(const char *path, Results *out) {
+/* Parse SPARQL JSON results; an error message or NULL. */
+static const char *parse_srj(const char *text, size_t len, Results *out) {
   static char msg[256];
   memset(out, 0, sizeof *out);
-  size_t len;
-  char *text = ev_read_file(path, &len);
-  if (!text)
-    return "cannot read expected.srj";
   const char *err = NULL;
   JVal *root = jparse(text, len, &err);
-  free(text);
   if (!root) {
     snprintf(msg, sizeof msg, "expected.srj: %s", err ? err : "invalid JSON");
     return msg;
@@ -422,11 +420,150 @@ static const char *read_srj(const char *path, Results *out) {
   return problem;
 }
 
+/* Read expected.srj; an error message or NULL. */
+static const char *read_srj(const char *path, Results *out) {
+  size_t len;
+  char *text = ev_read_file(path, &len);
+  memset(out, 0, sizeof *out);
+  if (!text)
+    return "cannot read expected.srj";
+  const char *problem = parse_srj(text, len, out);
+  free(text);
+  return problem;
+}
+
+/* A parsed graph (s, p, o, g) as triples: columns s, p, o. */
+static void to_triples(EvTable *t) {
+  EvTable t3 = {0};
+  ev_table_init(&t3, (const char *const[]){"s", "p", "o"}, 3);
+  for (size_t r = 0; r < t->nrows; ++r) {
+    EvTerm *row = ev_table_row(&t3);
+    for (size_t i = 0; i < 3; ++i) {
+      row[i] = t->cells[r * 4 + i];
+      memset(&t->cells[r * 4 + i], 0, sizeof(EvTerm));
+    }
+  }
+  ev_table_free(t);
+  *t = t3;
+}
+
 /* The runner ------------------------------------------------------------------ */
 
-/* Run one test; NULL when it passes, else a reason (details go to diff). */
+/* Run query.rq on store through the API into *got. NULL, or the reason
+ * written to why. */
+static const char *api_results(TrineStore *store, const char *dir, const char *name,
+                               const char *base, bool construct, Results *got,
+                               char *why, size_t whysize) {
+  EvErrors rc = {{0}};
+  TrineQuery *q = NULL;
+  char *text = NULL;
+  const char *fail = ev_prepare(store, dir, "query.rq", name, base, &rc, &text, &q,
+                                why, whysize);
+  if (fail) {
+    free(text);
+    return fail;
+  }
+  TrineStatus st;
+  TrineQueryForm form = trine_query_form(q);
+  size_t ncols = trine_query_columns(q);
+  if (form == TRINE_QUERY_ASK) {
+    got->is_bool = true;
+    st = trine_query_step(q);
+    if (st == TRINE_ROW) {
+      const TrineTerm *t = trine_query_term(q, 0);
+      got->boolean = t && t->value_len == 4 && memcmp(t->value, "true", 4) == 0;
+      st = trine_query_step(q);
+      if (st == TRINE_ROW)
+        fail = "ASK gave more than one row";
+    } else if (st == TRINE_DONE) {
+      fail = "ASK gave no row";
+    }
+  } else {
+    const char *names[3] = {"s", "p", "o"};
+    if (construct)
+      ev_table_init(&got->table, names, 3);
+    else
+      ev_table_init(&got->table, NULL, 0);
+    size_t *col = calloc(ncols + 1, sizeof *col);
+    for (size_t i = 0; i < ncols; ++i)
+      col[i] = construct ? i : ev_table_var(&got->table,
+                                            trine_query_column_name(q, i));
+    while ((st = trine_query_step(q)) == TRINE_ROW) {
+      EvTerm *row = ev_table_row(&got->table);
+      for (size_t i = 0; i < ncols && (!construct || i < 3); ++i)
+        ev_term_set(&row[col[i]], trine_query_term(q, i));
+    }
+    free(col);
+  }
+  if (!fail && st != TRINE_DONE && st != TRINE_ROW) {
+    snprintf(why, whysize, "step: %s: %s", trine_strerror(st),
+             rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
+    fail = why;
+  }
+  trine_query_free(q);
+  free(text);
+  return fail;
+}
+
+/* Run query.rq on *store through `trine STORE -f query.rq` (JSON results,
+ * or N-Triples for a graph) into *got. NULL, or the reason written to why. */
+static const char *shell_results(TrineStore **store, const char *dir, const char *base,
+                                 bool construct, Results *got, char *why,
+                                 size_t whysize) {
+  EvShellRun r;
+  const char *fail = NULL;
+  char err[512];
+  ev_shell_run(store, base, construct ? NULL : "json", dir, "query.rq", &r);
+  memset(got, 0, sizeof *got);
+  if (r.status != 0) {
+    fail = ev_shell_failure(&r, why, whysize);
+  } else if (!construct) {
+    if ((fail = parse_srj(r.out, r.outlen, got))) {
+      snprintf(why, whysize, "the shell's JSON: %s", fail);
+      fail = why;
+    }
+  } else if (ev_parse_quads_buf("output", r.out, r.outlen, false, &got->table,
+                                err, sizeof err)) {
+    to_triples(&got->table);
+  } else {
+    snprintf(why, whysize, "the shell's N-Triples: %s", err);
+    fail = why;
+  }
+  ev_shell_free(&r);
+  return fail;
+}
+
+/* The expected results of a test: the W3C's, or through the shell the
+ * API's (*api_failed: the API could not run the query). */
+static const char *expected(TrineStore *store, const char *dir, const char *name,
+                            const char *base, bool construct, Results *want,
+                            bool *api_failed, char *why, size_t whysize) {
+  *api_failed = false;
+  if (ev_shell) {
+    *api_failed = api_results(store, dir, name, base, construct, want, why,
+                              whysize) != NULL;
+    return NULL;
+  }
+  if (!construct) {
+    char path[1024];
+    ev_join(path, sizeof path, dir, "expected.srj");
+    return read_srj(path, want);
+  }
+  char path[1024], err[512];
+  ev_join(path, sizeof path, dir, "expected.nt");
+  if (!ev_parse_quads(path, false, &want->table, err, sizeof err)) {
+    snprintf(why, whysize, "expected.nt: %s", err);
+    return why;
+  }
+  to_triples(&want->table);
+  return NULL;
+}
+
+/* Run one test; NULL when it passes, else a reason (details go to diff).
+ * Through the shell (ev_shell) its results must be the API's, or both must
+ * fail. */
 static const char *run_test(const char *dir, const char *name, FILE *diff) {
-  static char why[1024];
+  static char why[1024], api_why[1024];
   char path[1024];
   EvTsv meta;
   ev_join(path, sizeof path, dir, "meta.tsv");
@@ -440,76 +577,32 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   bool construct = type && strcmp(type, "construct") == 0;
   const char *fail = NULL;
   TrineStore *store = ev_fresh_store();
-  TrineQuery *q = NULL;
   Results want = {0}, got = {0};
   size_t groups[4096], ngroups = 0;
-  char *text = NULL;
   EvErrors rc = {{0}};
+  bool api_failed;
   if (!store) {
     fail = "cannot create a store";
     goto out;
   }
   if ((fail = ev_load(store, dir, "data.nq", &rc, why, sizeof why)))
     goto out;
-  /* Expected results. */
-  if (construct) {
-    char err[512];
-    ev_join(path, sizeof path, dir, "expected.nt");
-    if (!ev_parse_quads(path, false, &want.table, err, sizeof err)) {
-      snprintf(why, sizeof why, "expected.nt: %s", err);
+  if ((fail = expected(store, dir, name, base, construct, &want, &api_failed,
+                       api_why, sizeof api_why)))
+    goto out;
+  fail = ev_shell ? shell_results(&store, dir, base, construct, &got, why, sizeof why)
+                  : api_results(store, dir, name, base, construct, &got, why, sizeof why);
+  if (api_failed) {
+    if (!fail) {
+      snprintf(why, sizeof why, "the shell ran it, the API failed: %.900s", api_why);
       fail = why;
-      goto out;
+    } else {
+      fail = NULL;
     }
-  } else {
-    ev_join(path, sizeof path, dir, "expected.srj");
-    if ((fail = read_srj(path, &want)))
-      goto out;
-  }
-  /* The query. */
-  if ((fail = ev_prepare(store, dir, "query.rq", name, base, &rc, &text, &q,
-                         why, sizeof why)))
-    goto out;
-  TrineStatus st;
-  TrineQueryForm form = trine_query_form(q);
-  size_t ncols = trine_query_columns(q);
-  if (form == TRINE_QUERY_ASK) {
-    got.is_bool = true;
-    st = trine_query_step(q);
-    if (st == TRINE_ROW) {
-      const TrineTerm *t = trine_query_term(q, 0);
-      got.boolean = t && t->value_len == 4 && memcmp(t->value, "true", 4) == 0;
-      st = trine_query_step(q);
-      if (st == TRINE_ROW) {
-        fail = "ASK gave more than one row";
-        goto out;
-      }
-    } else if (st == TRINE_DONE) {
-      fail = "ASK gave no row";
-      goto out;
-    }
-  } else {
-    const char *names[3] = {"s", "p", "o"};
-    if (construct)
-      ev_table_init(&got.table, names, 3);
-    else
-      ev_table_init(&got.table, NULL, 0);
-    size_t *col = calloc(ncols + 1, sizeof *col);
-    for (size_t i = 0; i < ncols; ++i)
-      col[i] = construct ? i : ev_table_var(&got.table,
-                                            trine_query_column_name(q, i));
-    while ((st = trine_query_step(q)) == TRINE_ROW) {
-      EvTerm *row = ev_table_row(&got.table);
-      for (size_t i = 0; i < ncols && (!construct || i < 3); ++i)
-        ev_term_set(&row[col[i]], trine_query_term(q, i));
-    }
-    free(col);
-  }
-  if (st != TRINE_DONE && st != TRINE_ROW) {
-    snprintf(why, sizeof why, "step: %s: %s", trine_strerror(st),
-             rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
-    fail = why;
     goto out;
   }
+  if (fail)
+    goto out;
   if (want.is_bool != got.is_bool) {
     fail = want.is_bool ? "expected a boolean, got solutions"
                         : "expected solutions, got a boolean";
@@ -530,18 +623,7 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   }
   EvCompare cmp = {0};
   if (construct) {
-    /* Graphs: sets of triples; drop the g column of the parsed file. */
-    EvTable w3 = {0};
-    ev_table_init(&w3, (const char *const[]){"s", "p", "o"}, 3);
-    for (size_t r = 0; r < want.table.nrows; ++r) {
-      EvTerm *row = ev_table_row(&w3);
-      for (size_t i = 0; i < 3; ++i) {
-        row[i] = want.table.cells[r * 4 + i];
-        memset(&want.table.cells[r * 4 + i], 0, sizeof(EvTerm));
-      }
-    }
-    ev_table_free(&want.table);
-    want.table = w3;
+    /* Graphs: sets of triples. */
     ev_table_distinct(&want.table);
     ev_table_distinct(&got.table);
   } else {
@@ -562,8 +644,6 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   fail = ev_compare(&want.table, &got.table, &cmp, "results", diff, why,
                     sizeof why);
 out:
-  free(text);
-  trine_query_free(q);
   ev_drop_store(store);
   results_free(&want);
   results_free(&got);
