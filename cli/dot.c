@@ -472,7 +472,7 @@ static int cmd_help(Shell *sh, int argc, char **argv);
 static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
     {"explain", "[analyze] QUERY",
-     "Show how QUERY would run; with analyze, run it and show how it ran\n"
+     "Show how QUERY would run; analyze: run it, show how it ran\n"
      "QUERY follows on the line and may go on over more lines: it ends as\n"
      "any request does. .explain shows its SPARQL algebra and how each\n"
      "triple pattern can be read (index, estimated rows), without running\n"
@@ -542,7 +542,9 @@ static void help_line(Shell *sh, const DotCmd *c) {
   snprintf(usage, sizeof usage, ".%s %s", c->name, c->args);
   const char *nl = strchr(c->help, '\n');
   int first = nl ? (int)(nl - c->help) : (int)strlen(c->help);
-  fprintf(sh->out, "%-20s %.*s\n", usage, first, c->help);
+  if (strlen(usage) > 20) fprintf(sh->out, "%s\n%20s", usage, ""); /* too long for the column */
+  else fprintf(sh->out, "%-20s", usage);
+  fprintf(sh->out, " %.*s\n", first, c->help);
 }
 
 static int cmd_help(Shell *sh, int argc, char **argv) {

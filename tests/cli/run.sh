@@ -1,11 +1,13 @@
 #!/bin/bash
 # CLI tests: drive the real trine binary through good and bad invocations,
 # checking exit codes (0 ok, 1 command error, 2 usage error) and messages.
-# usage: run.sh PATH/TO/trine
+# usage: run.sh PATH/TO/trine [PATH/TO/trine.1]
 # Checks marked "Regression" guard bugs found and fixed earlier.
 set -u
-TRINE=${1:?usage: run.sh PATH/TO/trine}
+TRINE=${1:?usage: run.sh PATH/TO/trine [PATH/TO/trine.1]}
 case $TRINE in /*) ;; *) TRINE=$PWD/$TRINE ;; esac
+MANPAGE=${2:-}
+case $MANPAGE in /* | '') ;; *) MANPAGE=$PWD/$MANPAGE ;; esac
 WORK=$(mktemp -d /tmp/trine-cli-XXXXXX) || exit 1
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
@@ -435,6 +437,32 @@ exec 3>&-
 wait "$holder" || bad "the held load" "failed: $(cat "$WORK/held.out")"
 wait "$second" || bad "the waiting load" "failed: $(cat "$WORK/second.out")"
 check "both loads are in the store" 0 "quads:          2" "" -- --readonly held .stats
+
+# --- the man page and the help agree (issue 24) ---------------------------------------
+# Every option of --help and every dot-command of .help has its entry in
+# trine.1, and the other way round.
+if [ -n "$MANPAGE" ]; then
+  man_text=$(sed -e 's/\\-/-/g' -e 's/\\&//g' -e 's/\\f[BIRP]//g' "$MANPAGE")
+  # The entries of a section: the lines after .TP.
+  entries() { awk -v s="$1" '/^\.SH / { in_s = ($2 == s) } in_s && tp { print } { tp = ($0 == ".TP") }' <<<"$man_text"; }
+  man_opts=$(entries OPTIONS | grep -oE -- '--?[a-z][a-z-]*' | sort -u)
+  man_cmds=$(entries COMMANDS | grep -oE '^\.B[IR]* \.[a-z]+' | sed 's/.* \.//' | sort -u)
+  "$TRINE" --help >"$OUT" 2>"$ERR"
+  help_opts=$(grep -E '^  +-' "$OUT" | sed -E 's/^ +//; s/  .*//' | grep -oE -- '--?[a-z][a-z-]*' | sort -u)
+  "$TRINE" st .help >"$OUT" 2>"$ERR"
+  help_cmds=$(grep -oE '^\.[a-z]+' "$OUT" | cut -c2- | sort -u)
+  [ -n "$help_opts" ] && [ "$man_opts" = "$help_opts" ] && ok "trine.1 has every option of --help, no other" \
+    || bad "trine.1 has every option of --help, no other" "$(diff <(echo "$help_opts") <(echo "$man_opts") | grep '^[<>]' | tr '\n' ' ')"
+  [ -n "$help_cmds" ] && [ "$man_cmds" = "$help_cmds" ] && ok "trine.1 has every dot-command of .help, no other" \
+    || bad "trine.1 has every dot-command of .help, no other" "$(diff <(echo "$help_cmds") <(echo "$man_cmds") | grep '^[<>]' | tr '\n' ' ')"
+  missing=""
+  for section in NAME SYNOPSIS OPTIONS COMMANDS REQUESTS 'EXIT STATUS' ENVIRONMENT FILES EXAMPLES; do
+    grep -q "^\.SH $section\$" "$MANPAGE" || missing="$missing $section"
+  done
+  [ -z "$missing" ] && ok "trine.1 has its sections" || bad "trine.1 has its sections" "missing:$missing"
+else
+  ok "the man page # SKIP no path to trine.1 given"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
