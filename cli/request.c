@@ -151,7 +151,8 @@ long req_next_word(const char *text, size_t *start, size_t *end) {
   const char *e = p + 1;
   if (*p == '<') e = p + strcspn(p, ">\n") + (p[strcspn(p, ">\n")] == '>');
   else if (isalnum((unsigned char)*p) || strchr("_?$:", *p))
-    while (isalnum((unsigned char)*e) || strchr("_-:", *e) || (unsigned char)*e >= 0x80) ++e;
+    while (isalnum((unsigned char)*e) || (*e && strchr("_-:", *e)) || (unsigned char)*e >= 0x80)
+      ++e;
   *start = (size_t)(p - text);
   *end = (size_t)(e - text);
   return 1;

@@ -269,6 +269,9 @@ check "-f: an update's ';' before a query ends it" 0 "quads:          2" "!error
 [ "$(grep -c true "$OUT")" = 2 ] && ok "-f: both queries ran" || bad "-f: both queries ran" "$(cat "$OUT")"
 printf 'INSERT DATA { <http://ex.org/c1> <http://ex.org/p> 1 } ;\nINSERT DATA { <http://ex.org/c2> <http://ex.org/p> 2 } ;\nASK { <http://ex.org/c2> ?p 2 }\n' >chain.rq
 check "-f: a query after two operations is a request of its own" 0 "true" "!error" -- -f chain.rq u7
+# Regression: a last word at the very end of the input was read past its end.
+printf 'INSERT DATA { <http://ex.org/x> <http://ex.org/p> 1 } ;\nINSERT' >lastword.ru
+check "-f: an update's next word at the end of the file" 1 "" "lastword.ru:2:7: error: unexpected end" -- -f lastword.ru u8
 printf 'ASK { ?s ?p ?o } ;\nINSERT DATA { <http://ex.org/x> <http://ex.org/p> 1 }\n' >qthenu.rq
 check "-f: a query ends at its ';'" 0 "false" "!error" -- -f qthenu.rq u4
 printf 'INSERT DATA { <http://ex.org/x> <http://ex.org/p> 1 } ;\nINSERT DATA { ?bad <http://ex.org/p> 2 }\n' >badop.ru
