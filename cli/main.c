@@ -369,6 +369,26 @@ static TrineStatus run_through(TrineQuery *q, uint64_t *rows) {
   return st;
 }
 
+/* After .explain: say why the run (st) or the explanation (shown) failed;
+ * 0 when neither did. */
+static int explain_failed(Shell *sh, TrineStatus st, TrineStatus shown, bool by_user) {
+  if (st == TRINE_ERR_CANCELLED && by_user) {
+    fprintf(sh->err, "interrupted: the query was cancelled\n");
+    sh->errors++;
+    return 1;
+  }
+  if (st != TRINE_DONE) { /* positioned errors went through the sink */
+    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    else sh->errors++;
+    return 1;
+  }
+  if (shown) {
+    shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(shown));
+    return 1;
+  }
+  return 0;
+}
+
 static int explain_query(Shell *sh, const char *text, bool analyze) {
   TrineQuery *q = prepare(sh, text, analyze);
   if (!q) return 1;
@@ -388,21 +408,7 @@ static int explain_query(Shell *sh, const char *text, bool analyze) {
             ms);
   sh->text = NULL;
   trine_query_free(q);
-  if (st == TRINE_ERR_CANCELLED && by_user) {
-    fprintf(sh->err, "interrupted: the query was cancelled\n");
-    sh->errors++;
-    return 1;
-  }
-  if (st != TRINE_DONE) {
-    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
-    else sh->errors++;
-    return 1;
-  }
-  if (shown) {
-    shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(shown));
-    return 1;
-  }
-  return 0;
+  return explain_failed(sh, st, shown, by_user);
 }
 
 int shell_explain(Shell *sh, const char *text, bool analyze) {
