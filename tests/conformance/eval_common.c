@@ -881,7 +881,7 @@ void ev_shell_run(TrineStore **store, const char *base, const char *format,
   StorePath *slot = store_slot(*store);
   if (!slot)
     return;
-  char request[1024], out[300], err[300];
+  char request[1024], out[320], err[320];
   ev_join(request, sizeof request, dir, file);
   snprintf(out, sizeof out, "%s.out", slot->path);
   snprintf(err, sizeof err, "%s.err", slot->path);
