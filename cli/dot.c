@@ -29,13 +29,17 @@ typedef struct {
 
 static const DotCmd *find_cmd(const char *name, bool *ambiguous);
 
+/* Messages name IRIs as the tables do: with the shell's prefixes. */
 void shell_error(Shell *sh, const char *fmt, ...) {
   va_list ap;
+  char *msg = NULL;
   va_start(ap, fmt);
-  fputs("error: ", sh->err);
-  vfprintf(sh->err, fmt, ap);
-  fputc('\n', sh->err);
+  int n = vasprintf(&msg, fmt, ap);
   va_end(ap);
+  fputs("error: ", sh->err);
+  if (n >= 0) shell_write_short(sh, sh->err, msg, (size_t)n);
+  fputc('\n', sh->err);
+  free(msg);
   sh->errors++;
 }
 
@@ -43,7 +47,8 @@ void shell_sink(void *ctx, const TrineError *e) {
   Shell *sh = ctx;
   char buf[2048];
   trine_error_format(e, buf, sizeof buf);
-  fprintf(sh->err, "%s\n", buf);
+  shell_write_short(sh, sh->err, buf, strlen(buf));
+  fputc('\n', sh->err);
 }
 
 /* ---- .load with progress ---- */
@@ -152,6 +157,7 @@ static int cmd_dump(Shell *sh, int argc, char **argv) {
 typedef struct {
   char *iri;
   uint64_t quads, subjects, objects;
+  TrineTermKind kind; ///< a graph may be a blank node
 } PredRow;
 
 typedef struct {
@@ -169,7 +175,7 @@ static int collect_pred(void *ctx, const TrinePredicateStats *ps) {
     r->cap = cap;
   }
   r->rows[r->n++] = (PredRow){strndup(ps->predicate.value, ps->predicate.value_len),
-                              ps->quads, ps->subjects, ps->objects};
+                              ps->quads, ps->subjects, ps->objects, ps->predicate.kind};
   return 0;
 }
 
@@ -179,8 +185,11 @@ static int by_quads(const void *a, const void *b) {
 }
 
 static int cmd_stats(Shell *sh, int argc, char **argv) {
-  (void)argc;
-  (void)argv;
+  bool all = argc > 1;
+  if (all && strcmp(argv[1], "all") != 0) {
+    shell_error(sh, "usage: .stats [all]");
+    return 1;
+  }
   TrineStats st;
   if (trine_store_stats(sh->store, NULL, &st)) {
     shell_error(sh, "%s", trine_store_errmsg(sh->store));
@@ -195,14 +204,17 @@ static int cmd_stats(Shell *sh, int argc, char **argv) {
   if (r.n) qsort(r.rows, r.n, sizeof *r.rows, by_quads);
   if (r.n) fprintf(sh->out, "predicates:     %zu\n%12s %10s %10s  %s\n", r.n, "quads",
                    "subjects", "objects", "predicate");
+  size_t shown = all ? r.n : 20;
   for (size_t i = 0; i < r.n; ++i) {
-    if (i < 20)
-      fprintf(sh->out, "%12llu %10llu %10llu  <%s>\n", (unsigned long long)r.rows[i].quads,
-              (unsigned long long)r.rows[i].subjects, (unsigned long long)r.rows[i].objects,
-              r.rows[i].iri);
+    if (i < shown) {
+      fprintf(sh->out, "%12llu %10llu %10llu  ", (unsigned long long)r.rows[i].quads,
+              (unsigned long long)r.rows[i].subjects, (unsigned long long)r.rows[i].objects);
+      shell_print_iri(sh, sh->out, r.rows[i].iri, strlen(r.rows[i].iri));
+      fputc('\n', sh->out);
+    }
     free(r.rows[i].iri);
   }
-  if (r.n > 20) fprintf(sh->out, "%12s (%zu more)\n", "...", r.n - 20);
+  if (r.n > shown) fprintf(sh->out, "%12s (%zu more: .stats all lists them)\n", "...", r.n - shown);
   free(r.rows);
   return 0;
 }
@@ -211,9 +223,9 @@ TrineResultFormat shell_format(const char *s) {
   static const struct {
     const char *name;
     TrineResultFormat f;
-  } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"tsv", TRINE_RESULTS_TSV},
-                 {"csv", TRINE_RESULTS_CSV},     {"json", TRINE_RESULTS_JSON},
-                 {"xml", TRINE_RESULTS_XML}};
+  } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"line", TRINE_RESULTS_LINE},
+                 {"tsv", TRINE_RESULTS_TSV},     {"csv", TRINE_RESULTS_CSV},
+                 {"json", TRINE_RESULTS_JSON},   {"xml", TRINE_RESULTS_XML}};
   for (size_t i = 0; i < sizeof formats / sizeof *formats; ++i)
     if (strcmp(s, formats[i].name) == 0) return formats[i].f;
   return 0;
@@ -221,7 +233,7 @@ TrineResultFormat shell_format(const char *s) {
 
 static const char *format_name(TrineResultFormat f) {
   static const char *const names[] = {"table on a terminal, else TSV", "table", "tsv", "csv",
-                                      "json", "xml"};
+                                      "json", "xml", "ntriples", "line"};
   return f >= 0 && (size_t)f < sizeof names / sizeof *names ? names[f] : "?";
 }
 
@@ -229,7 +241,7 @@ static int cmd_format(Shell *sh, int argc, char **argv) {
   (void)argc;
   TrineResultFormat f = shell_format(argv[1]);
   if (!f) {
-    shell_error(sh, "unknown format %s: use table, tsv, csv, json or xml", argv[1]);
+    shell_error(sh, "unknown format %s: use table, line, tsv, csv, json or xml", argv[1]);
     return 1;
   }
   sh->format = f;
@@ -383,7 +395,7 @@ static int cmd_memory(Shell *sh, int argc, char **argv) {
 
 static int cmd_open(Shell *sh, int argc, char **argv) {
   (void)argc;
-  return shell_open(sh, argv[1]);
+  return strcmp(argv[1], shell_temp_name) ? shell_open(sh, argv[1]) : shell_open_temp(sh);
 }
 
 static int cmd_read(Shell *sh, int argc, char **argv) {
@@ -410,28 +422,44 @@ static int cmd_output(Shell *sh, int argc, char **argv) {
   return rc;
 }
 
-static int print_graph(void *ctx, const TrineTerm *g, uint64_t quads) {
-  Shell *sh = ctx;
-  fprintf(sh->out, "%12llu  ", (unsigned long long)quads);
-  trine_term_write(g, sh->out);
-  fputc('\n', sh->out);
-  return 0;
+/* .graphs: the named graphs, collected to be listed in IRI order. */
+static int collect_graph(void *ctx, const TrineTerm *g, uint64_t quads) {
+  PredRows *r = ctx;
+  TrinePredicateStats ps = {.predicate = *g, .quads = quads};
+  return collect_pred(r, &ps);
+}
+
+static int by_iri(const void *a, const void *b) {
+  const PredRow *x = a, *y = b;
+  if (x->kind != y->kind) return x->kind == TRINE_TERM_IRI ? -1 : 1; /* then blank nodes */
+  return strcmp(x->iri, y->iri);
 }
 
 static int cmd_graphs(Shell *sh, int argc, char **argv) {
   (void)argc;
   (void)argv;
   TrineStats st;
-  if (trine_store_stats(sh->store, NULL, &st)) {
+  PredRows r = {0};
+  if (trine_store_stats(sh->store, NULL, &st) ||
+      trine_store_graphs(sh->store, NULL, collect_graph, &r)) {
     shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    for (size_t i = 0; i < r.n; ++i) free(r.rows[i].iri);
+    free(r.rows);
     return 1;
   }
   fprintf(sh->out, "%12s  %s\n%12llu  (default graph)\n", "quads", "graph",
           (unsigned long long)st.default_quads);
-  if (trine_store_graphs(sh->store, NULL, print_graph, sh)) {
-    shell_error(sh, "%s", trine_store_errmsg(sh->store));
-    return 1;
+  if (r.n) qsort(r.rows, r.n, sizeof *r.rows, by_iri);
+  for (size_t i = 0; i < r.n; ++i) {
+    fprintf(sh->out, "%12llu  ", (unsigned long long)r.rows[i].quads);
+    if (r.rows[i].kind == TRINE_TERM_IRI)
+      shell_print_iri(sh, sh->out, r.rows[i].iri, strlen(r.rows[i].iri));
+    else
+      fprintf(sh->out, "_:%s", r.rows[i].iri);
+    fputc('\n', sh->out);
+    free(r.rows[i].iri);
   }
+  free(r.rows);
   return 0;
 }
 
@@ -484,11 +512,16 @@ static const DotCmd commands[] = {
      "never run. When the run fails the plan is still shown.",
      1, 2, cmd_explain},
     {"format", "FORMAT",
-     "Show results as table, tsv, csv, json or xml\n"
-     "The default is a table on a terminal, TSV otherwise. CONSTRUCT and\n"
-     "DESCRIBE results are N-Triples except in a table.",
+     "Show results as table, line, tsv, csv, json or xml\n"
+     "The default is a table on a terminal, TSV otherwise. A table fits the\n"
+     "terminal: long text is cut at its end, an IRI in its middle; numbers\n"
+     "are on the right. line, for rows too wide for a table, shows each row\n"
+     "as a record: a -[ RECORD n ]- line (a blank line with .headers off),\n"
+     "then one ?variable = value line per column, values never cut.\n"
+     "CONSTRUCT and DESCRIBE results are N-Triples except in table and line.",
      1, 1, cmd_format},
-    {"graphs", "", "List the named graphs with their quad counts", 0, 0, cmd_graphs},
+    {"graphs", "", "List the named graphs with their quad counts, by name\n"
+     "Graph names are shortened with the prefixes (.prefix lists them).", 0, 0, cmd_graphs},
     {"headers", "on|off", "Show the header line of results (default on)\n"
      "Applies to table, TSV and CSV results.", 1, 1, cmd_headers},
     {"help", "[COMMAND]", "Show the commands, or more about one", 0, 1, cmd_help},
@@ -510,7 +543,9 @@ static const DotCmd commands[] = {
      "the default back, 1 GiB. Without SIZE, show the limit. A query that\n"
      "needs more fails and says so.",
      0, 1, cmd_memory},
-    {"open", "STORE", "Close this store and open STORE (created if missing)", 1, 1, cmd_open},
+    {"open", "STORE", "Close this store and open STORE (created if missing)\n"
+     ".open :memory: opens a new temporary store, gone when the shell exits.", 1, 1,
+     cmd_open},
     {"output", "[FILE]",
      "Write results to FILE, or back to the screen\n"
      "FILE is replaced. .output alone goes back to the standard output.",
@@ -519,13 +554,16 @@ static const DotCmd commands[] = {
      "List prefixes, or save one in the store\n"
      ".prefix NAME IRI saves NAME: for IRI (<> optional); .prefix NAME -\n"
      "removes it. These prefixes, and rdf: rdfs: xsd: owl:, shorten IRIs in\n"
-     "tables and are declared for every query that does not declare them\n"
-     "itself (a convenience of the shell: other SPARQL tools need them).",
+     "results, .stats, .graphs, .explain and messages, and are declared for\n"
+     "every query that does not declare them itself (a convenience of the\n"
+     "shell: other SPARQL tools need them).",
      0, 2, cmd_prefix},
     {"quit", "", "Leave the shell (Ctrl-D too)", 0, 0, cmd_quit},
     {"read", "FILE", "Run the commands and queries in FILE", 1, 1, cmd_read},
-    {"stats", "", "Show counts of quads, graphs, terms and the top predicates", 0, 0,
-     cmd_stats},
+    {"stats", "[all]", "Show counts of quads, graphs, terms and the top predicates\n"
+     "The 20 predicates with the most quads, or with all every one, each with\n"
+     "its quads, distinct subjects and distinct objects, shortened with the\n"
+     "prefixes (.prefix lists them).", 0, 1, cmd_stats},
     {"timeout", "[MS]",
      "Stop each query or update after MS milliseconds (0: never)\n"
      "Without MS, show the timeout. A request stopped by it fails; an update\n"

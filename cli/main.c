@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
+    "       trine --temp [OPTIONS] [COMMAND ...]\n"
     "       trine --explain [STORE] (-f FILE | QUERY)\n"
     "       trine --explain-analyze STORE (-f FILE | QUERY)\n"
     "\n"
@@ -35,8 +35,9 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
-    "      --format FMT  query results as table, tsv, csv, json or xml (default:\n"
-    "                    a table on a terminal, TSV otherwise)\n"
+    "      --format FMT  query results as table, line (one line per value), tsv,\n"
+    "                    csv, json or xml (default: a table on a terminal, TSV\n"
+    "                    otherwise)\n"
     "      --base IRI    resolve relative IRIs in queries against IRI\n"
     "      --explain     show how the query (-f FILE or QUERY) would run,\n"
     "                    without running it: its SPARQL algebra and, with a\n"
@@ -49,25 +50,29 @@ static const char usage_text[] =
     "                    never; .timeout changes it)\n"
     "      --memory-limit SIZE  memory for each query's intermediate results, in\n"
     "                    bytes or with K, M or G: 512M (default 1G; .memory)\n"
+    "      --temp        use a new temporary store, deleted when trine exits (the\n"
+    "                    same as STORE :memory:), to try things out\n"
     "      --readonly    open the store read-only: any number of read-only\n"
     "                    shells can query a store while another one loads\n"
     "      --bail        stop at the first error\n"
     "  -h, --help        show this help and exit\n"
     "      --version     show the version and exit\n"
     "\n"
-    "Interactive keys: Tab completes commands, prefixes and ?variables; Up and\n"
-    "Down walk the history (kept in $XDG_STATE_HOME/trine/history, else in\n"
-    "~/.trine_history); Ctrl-C cancels the running query or load, or clears the\n"
-    "line; Ctrl-D quits.\n"
+    "Interactive keys: Tab completes commands, file names (after .load, .read,\n"
+    ".open, .output, .dump), prefixes, local names (rdfs:la to rdfs:label) and\n"
+    "?variables; Up and Down walk the history (kept in\n"
+    "$XDG_STATE_HOME/trine/history, else in ~/.trine_history); Ctrl-C cancels\n"
+    "the running query or load, or clears the line; Ctrl-D quits.\n"
     "\n"
     "Exit status: 0 on success, 1 if a query, load or command failed, 2 on\n"
     "wrong usage. An interactive session ends with 0 unless --bail stopped it.\n"
     "\n"
     "Examples:\n"
-    "  trine my.store .load data.nt.gz .stats\n"
+    "  trine my.store '.load data.nt.gz' .stats\n"
     "  trine my.store 'SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }'\n"
     "  trine --format=json my.store -f query.rq\n"
-    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n";
+    "  echo 'ASK { ?s ?p ?o }' | trine my.store\n"
+    "  trine --temp '.load data.nt' .stats\n";
 
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);
@@ -249,24 +254,14 @@ char *shell_with_prefixes(Shell *sh, const char *text, unsigned *added) {
 static bool reported; /* the sink has said what went wrong */
 
 /* The line of text an error points at, and a caret under its column
- * (columns count characters; tabs are kept so the caret lines up). */
-static void print_caret(FILE *out, const char *text, unsigned line, unsigned col) {
+ * (columns count characters; a long line is cut around the caret). */
+static void print_caret(Shell *sh, const char *text, unsigned line, unsigned col) {
   const char *p = text;
   for (unsigned l = 1; l < line && p; ++l) {
     p = strchr(p, '\n');
     if (p) ++p;
   }
-  if (!p) return;
-  size_t len = strcspn(p, "\r\n");
-  fprintf(out, "  %.*s\n  ", (int)len, p);
-  unsigned c = 1;
-  for (size_t i = 0; i < len && c < col; ++i) {
-    unsigned char ch = (unsigned char)p[i];
-    if ((ch & 0xC0) == 0x80) continue; /* inside a UTF-8 sequence */
-    fputc(ch == '\t' ? '\t' : ' ', out);
-    ++c;
-  }
-  fputs("^\n", out);
+  if (p) shell_caret(sh->err, p, strcspn(p, "\r\n"), col, shell_term_width(sh->err));
 }
 
 /* Query errors with a position get the offending line and a caret; the
@@ -293,7 +288,7 @@ static void query_sink(void *ctx, const TrineError *e) {
   e2.line = line + (sh->line0 ? sh->line0 - 1 : 0);
   if (line == 1 && sh->col0) e2.col += sh->col0 - 1;
   shell_sink(sh, &e2);
-  if (sh->text) print_caret(sh->err, sh->text, line, col);
+  if (sh->text) print_caret(sh, sh->text, line, col);
 }
 
 /* The running query, for the SIGINT handler. */
@@ -305,13 +300,6 @@ static void on_sigint(int sig) {
   shell_interrupted = 1;
   TrineQuery *q = running;
   if (q) trine_query_cancel(q);
-}
-
-static unsigned term_width(FILE *f) {
-  struct winsize ws;
-  if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
-    return ws.ws_col;
-  return 0;
 }
 
 static double now(void) {
@@ -326,7 +314,9 @@ static double now(void) {
 /* Prepare text with the saved prefixes the query does not declare; errors
  * are reported (with a caret) and NULL returned. */
 static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
-  TrineQueryOptions qo = {.name = sh->source, .base_iri = sh->base, .sink = query_sink,
+  /* The shell runs its operator's requests: updates and file loads too. */
+  TrineQueryOptions qo = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES,
+                          .name = sh->source, .base_iri = sh->base, .sink = query_sink,
                           .sink_ctx = sh, .profile = profile, .timeout_ms = sh->timeout_ms,
                           .memory_limit = sh->memory_limit};
   unsigned added = 0;
@@ -378,7 +368,8 @@ static int explain_failed(Shell *sh, TrineStatus st, TrineStatus shown, bool by_
     return 1;
   }
   if (st != TRINE_DONE) { /* positioned errors went through the sink */
-    if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    if (!reported)
+      shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(st));
     else sh->errors++;
     return 1;
   }
@@ -401,7 +392,7 @@ static int explain_query(Shell *sh, const char *text, bool analyze) {
   bool by_user = shell_interrupted;
   shell_interrupted = 0;
   /* The plan is shown even when the run failed: it may say why. */
-  TrineStatus shown = trine_query_explain(q, sh->out);
+  TrineStatus shown = shell_explain_write(sh, q);
   if (analyze && update) fputs("(an update is not run by .explain analyze)\n", sh->out);
   else if (analyze && st == TRINE_DONE)
     fprintf(sh->out, "(%llu row%s, %.3f ms)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
@@ -426,11 +417,12 @@ int shell_explain(Shell *sh, const char *text, bool analyze) {
   return rc;
 }
 
-/* What an update changed: after it in a table, else on the terminal or
- * with .timer. */
+/* What an update changed: after it in the screen's formats (table, line),
+ * else on the terminal or with .timer. */
 static void say_changes(Shell *sh, TrineResultFormat f, uint64_t ins, uint64_t del,
                         const char *timing) {
-  FILE *to = f == TRINE_RESULTS_TABLE ? sh->out : sh->interactive || sh->timer ? sh->err : NULL;
+  bool screen = f == TRINE_RESULTS_TABLE || f == TRINE_RESULTS_LINE;
+  FILE *to = screen ? sh->out : sh->interactive || sh->timer ? sh->err : NULL;
   if (to)
     fprintf(to, "(%llu quad%s inserted, %llu deleted%s)\n", (unsigned long long)ins,
             ins == 1 ? "" : "s", (unsigned long long)del, timing);
@@ -448,11 +440,12 @@ static int run_query(Shell *sh, const char *text) {
   size_t np = declared_prefixes(sh, text, &pv);
   TrineWriteOptions wo = {.prefixes = (const char *const *)(pv ? pv : sh->prefixes),
                           .nprefixes = pv ? np : sh->nprefixes,
-                          .width = term_width(sh->out),
+                          .width = shell_term_width(sh->out),
                           .max_rows = sh->limit,
                           .headers = !sh->no_headers};
   uint64_t rows = 0;
-  bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  TrineQueryForm form = trine_query_form(q);
+  bool update = form == TRINE_QUERY_UPDATE;
   running = q;
   /* Ctrl-C after the query was entered but before it started cancels it. */
   if (shell_interrupted) trine_query_cancel(q);
@@ -490,9 +483,11 @@ static int run_query(Shell *sh, const char *text) {
   }
   char timing[64] = "";
   if (sh->timer) snprintf(timing, sizeof timing, ", %.3f s", secs);
+  /* A row count for the screen's formats; an ASK table has one answer. */
+  bool counted = (f == TRINE_RESULTS_TABLE || f == TRINE_RESULTS_LINE) && form != TRINE_QUERY_ASK;
   if (update) {
     say_changes(sh, f, ins, del, timing);
-  } else if (f == TRINE_RESULTS_TABLE) {
+  } else if (counted) {
     if (sh->limit && rows >= sh->limit)
       fprintf(sh->out, "(%llu row%s shown: .limit %llu%s)\n", (unsigned long long)rows,
               rows == 1 ? "" : "s", (unsigned long long)sh->limit, timing);
@@ -500,7 +495,8 @@ static int run_query(Shell *sh, const char *text) {
       fprintf(sh->out, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
               timing);
   } else if (sh->timer) {
-    fprintf(sh->err, "(%llu rows%s)\n", (unsigned long long)rows, timing);
+    fprintf(sh->err, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
+            timing);
   }
   return 0;
 }
@@ -816,7 +812,7 @@ int shell_run_file(Shell *sh, const char *path) {
 
 int main(int argc, char **argv) {
   enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE,
-         OPT_TIMEOUT, OPT_MEMORY, OPT_EXPLAIN_ANALYZE };
+         OPT_TIMEOUT, OPT_MEMORY, OPT_EXPLAIN_ANALYZE, OPT_TEMP };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
@@ -827,12 +823,13 @@ int main(int argc, char **argv) {
       {"base", required_argument, NULL, OPT_BASE},
       {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"memory-limit", required_argument, NULL, OPT_MEMORY},
+      {"temp", no_argument, NULL, OPT_TEMP},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
   Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
-  bool explain = false, analyze = false;
+  bool explain = false, analyze = false, temp = false;
   int c;
   while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -850,9 +847,10 @@ int main(int argc, char **argv) {
       if (!shell_parse_size(optarg, &sh.memory_limit))
         return usage_error("--memory-limit takes a size: bytes, or with K, M or G (512M)");
       break;
+    case OPT_TEMP: temp = true; break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
-        return usage_error("--format takes table, tsv, csv, json or xml");
+        return usage_error("--format takes table, line, tsv, csv, json or xml");
       break;
     case 'h': fputs(usage_text, stdout); return 0;
     case OPT_VERSION: printf("trine %s\n", trine_version()); return 0;
@@ -884,15 +882,17 @@ int main(int argc, char **argv) {
     free(text);
     return rc;
   }
-  if (optind >= argc) return usage_error("missing STORE");
-  const char *store_path = argv[optind++];
+  if (!temp && optind >= argc) return usage_error("missing STORE");
+  const char *store_path = temp ? shell_temp_name : argv[optind++];
   if (looks_like_request(store_path))
     return usage_error("the first argument is the store: trine STORE [QUERY | .COMMAND]...");
-  if (open_store(&sh, store_path, &sh.store)) {
+  if (strcmp(store_path, shell_temp_name) == 0) {
+    if (shell_open_temp(&sh)) return 1;
+  } else if (open_store(&sh, store_path, &sh.store)) {
     fprintf(stderr, "trine: %s\n", trine_open_errmsg());
     return 1;
   }
-  sh.store_path = strdup(store_path);
+  if (!sh.store_path) sh.store_path = strdup(store_path);
   shell_load_prefixes(&sh);
   bool from_stdin = !script && optind >= argc;
   sh.interactive = from_stdin && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
@@ -901,10 +901,11 @@ int main(int argc, char **argv) {
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
-    fprintf(stderr, "trine %s, store %s\n"
+    fprintf(stderr, "trine %s, %s%s\n"
                     "Enter SPARQL ending with ';' or a blank line; .help lists the commands; "
                     "Ctrl-D quits.\n",
-            trine_version(), sh.store_path ? sh.store_path : store_path);
+            trine_version(), shell_is_temp(&sh) ? "a temporary store, deleted at exit" : "store ",
+            shell_is_temp(&sh) ? "" : sh.store_path ? sh.store_path : store_path);
   }
   int rc = 0;
   if (script) rc |= shell_run_file(&sh, script);

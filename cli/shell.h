@@ -126,6 +126,39 @@ long req_next_word(const char *text, size_t *start, size_t *end);
 bool req_goes_on(Shell *sh, ReqState st, const char *text, const char *next, size_t start,
                  size_t end);
 
+/* A temporary store (temp.c). */
+
+/// The store name that asks for a temporary store, as in sqlite3.
+extern const char shell_temp_name[];
+
+/// Open a new temporary store (closing the current one): its files are
+/// gone when the shell exits. 0 or 1.
+int shell_open_temp(Shell *sh);
+
+/// Whether the open store is a temporary one.
+bool shell_is_temp(const Shell *sh);
+
+/* Fitting output to the screen (display.c). */
+
+/// Columns of the terminal f is, or 0 when it is none.
+unsigned shell_term_width(FILE *f);
+
+/// Print an error's line (len bytes, no newline) and a caret under
+/// character col (1-based); a line wider than width (0: 80) is cut to a
+/// window around the caret, with "…" where it was cut.
+void shell_caret(FILE *out, const char *line, size_t len, unsigned col, unsigned width);
+
+/// Print iri as a prefixed name when one of the shell's prefixes applies,
+/// else as <iri>.
+void shell_print_iri(Shell *sh, FILE *out, const char *iri, size_t len);
+
+/// Print text with each <IRI> in it shortened by the shell's prefixes;
+/// what is inside "..." or '...' is printed as it is.
+void shell_write_short(Shell *sh, FILE *out, const char *text, size_t len);
+
+/// trine_query_explain() to the shell's output, IRIs shortened.
+TrineStatus shell_explain_write(Shell *sh, TrineQuery *q);
+
 /* Line editing (edit.c, libedit): only when interactive. */
 
 /// Set up the editor and load the history. Returns 0, or -1 (then use getline).

@@ -305,6 +305,13 @@ static SparqlOp *values_op(Parser *p, Values *v, size_t off) {
 
 /* ---- group graph patterns (section 18.2.2.6) ---- */
 
+/* Whether a group holds a FILTER of its own (not only in nested groups). */
+static bool has_own_filter(const Group *grp) {
+  for (const Elem *e = grp->first; e; e = e->next)
+    if (e->kind == E_FILTER) return true;
+  return false;
+}
+
 static SparqlOp *group_op(Parser *p, Group *grp) {
   SparqlOp *g = NULL;
   VEC(SparqlExpr *) filters = {0};
@@ -328,10 +335,14 @@ static SparqlOp *group_op(Parser *p, Group *grp) {
     }
     switch (e->kind) {
     case E_OPTIONAL: {
+      /* The left join's condition is the optional group's own filters: a
+       * filter of a group nested in it (OPTIONAL { { P FILTER(F) } }) stays
+       * inside, Filter(F, P), where the outer variables are not in scope.
+       * 18.2.2.6 tests for Filter before 18.2.2.8 simplifies the group. */
       SparqlOp *a = group_op(p, e->group);
-      SparqlOp *lj = op_new(p, SPARQL_OP_LEFTJOIN, g ? g : unit(p),
-                            a->kind == SPARQL_OP_FILTER ? a->a : a, e->offset);
-      if (a->kind == SPARQL_OP_FILTER) {
+      bool cond = a->kind == SPARQL_OP_FILTER && has_own_filter(e->group);
+      SparqlOp *lj = op_new(p, SPARQL_OP_LEFTJOIN, g ? g : unit(p), cond ? a->a : a, e->offset);
+      if (cond) {
         lj->exprs = a->exprs;
         lj->nexprs = a->nexprs;
       }

@@ -23,6 +23,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The version of this header; trine_version() gives the library's. */
+#define TRINE_VERSION_MAJOR 0
+#define TRINE_VERSION_MINOR 1
+#define TRINE_VERSION_PATCH 0
+/// MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons.
+#define TRINE_VERSION_NUMBER \
+  (TRINE_VERSION_MAJOR * 10000 + TRINE_VERSION_MINOR * 100 + TRINE_VERSION_PATCH)
+
 #if defined(_WIN32)
 #define TRINE_API __declspec(dllexport)
 #elif defined(__GNUC__)
@@ -54,7 +62,8 @@ typedef enum {
   TRINE_ERR_READONLY,    ///< Write attempted on a read-only store or txn.
   TRINE_ERR_CANCELLED,   ///< Cancelled by a callback or trine_*_cancel().
   TRINE_ERR_UNSUPPORTED, ///< Valid request this version cannot perform.
-  TRINE_ERR_INTERNAL     ///< A bug in trine: please report it.
+  TRINE_ERR_INTERNAL,    ///< A bug in trine: please report it.
+  TRINE_ERR_DENIED       ///< The program did not allow it (TrineQueryOptions.allow).
 } TrineStatus;
 
 /// A short static description of a status code. Never NULL.
@@ -139,7 +148,11 @@ typedef struct TrineStoreImpl TrineStore;
 /// Flags for TrineOptions.flags.
 enum {
   TRINE_OPEN_READONLY = 1u << 0, ///< Open read-only; never create.
-  TRINE_OPEN_NOCREATE = 1u << 1  ///< Fail with TRINE_NOT_FOUND if missing.
+  TRINE_OPEN_NOCREATE = 1u << 1, ///< Fail with TRINE_NOT_FOUND if missing.
+  /** Do not wait for the disk at each commit (LMDB's MDB_NOSYNC): much
+   * faster small writes, but a crash of the machine (not of the process)
+   * may lose the last commits, or leave a store that must be rebuilt. */
+  TRINE_OPEN_NOSYNC = 1u << 2
 };
 
 /**
@@ -157,6 +170,11 @@ typedef struct {
   void *sink_ctx;          ///< Passed to sink.
   TrineBusyFn busy;        ///< Optional: told while a write waits (NULL: wait silently).
   void *busy_ctx;          ///< Passed to busy.
+  /** Address space to reserve for the store, in bytes (0: 1 TiB). The data
+   * file only grows as it is written; a store cannot grow past this
+   * (TRINE_ERR_FULL): lower it where address space is scarce (32-bit,
+   * ulimit -v). Another process's larger map is followed. */
+  size_t map_size;
 } TrineOptions;
 
 /**
@@ -180,11 +198,23 @@ TRINE_API TrineStatus trine_store_open(const char *path,
 /// empty directory).
 TRINE_API bool trine_store_created(const TrineStore *store);
 
-/// The message of the last failed trine_store_open() in this thread.
+/**
+ * The message of the last failed call in this thread that had no store to
+ * hold it: trine_store_open(), or a call given a NULL handle. Every entry
+ * point checks its handles and out-parameters: a NULL one is TRINE_ERR_ARG
+ * with a message (on the store when there is one, else here), a NULL
+ * handle makes a getter return NULL, 0 or false, and every *_free,
+ * *_abort and *_close accepts NULL.
+ */
 TRINE_API const char *trine_open_errmsg(void);
 
-/// Close a store. All its transactions and iterators must be finished.
-TRINE_API void trine_store_close(TrineStore *store);
+/**
+ * Close a store (NULL: nothing to do). While transactions or queries of the
+ * store are still open it refuses: TRINE_ERR_BUSY, and the store stays open
+ * (end them, then close again). Iterators end with their transaction.
+ * @return TRINE_OK or TRINE_ERR_BUSY.
+ */
+TRINE_API TrineStatus trine_store_close(TrineStore *store);
 
 /**
  * The detailed message of the last error on this store, "" if none.
@@ -286,6 +316,10 @@ typedef struct {
   TrineErrorSink sink;     ///< Optional sink for parse errors (else the store's).
   void *sink_ctx;
   unsigned max_errors;     ///< Syntax errors reported before giving up (0: 5).
+  /** Load in this write transaction of the store (NULL: a transaction of
+   * the load's own, committed when it succeeds). A load that fails there
+   * leaves the transaction to be rolled back: its commit aborts it. */
+  TrineTxn *txn;
 } TrineLoadOptions;
 
 /// What a load did.
@@ -327,6 +361,19 @@ TRINE_API TrineStatus trine_store_load_buffer(TrineStore *store,
 TRINE_API TrineStatus trine_store_dump(TrineStore *store, FILE *out,
                                        TrineFormat format,
                                        const TrineTerm *graph);
+
+/**
+ * The number of quads matching a pattern in txn, as trine_txn_match()
+ * would hand them out (NULL or TRINE_TERM_NONE: any), without decoding
+ * them. A term the store lacks matches nothing.
+ * @return TRINE_OK, TRINE_ERR_ARG, or a store error.
+ */
+TRINE_API TrineStatus trine_txn_count(TrineTxn *txn, const TrineTerm *s, const TrineTerm *p,
+                                      const TrineTerm *o, const TrineTerm *g, uint64_t *n);
+
+/// trine_store_dump() of what transaction txn sees (its own writes too).
+TRINE_API TrineStatus trine_txn_dump(TrineTxn *txn, FILE *out, TrineFormat format,
+                                     const TrineTerm *graph);
 /** @} */
 
 /** @defgroup stats Statistics
@@ -390,6 +437,18 @@ typedef int (*TrinePrefixFn)(void *ctx, const char *name, const char *iri);
 /// Visit the saved prefixes in name order, from a fresh snapshot.
 TRINE_API TrineStatus trine_store_prefixes(TrineStore *store, TrinePrefixFn fn,
                                            void *ctx);
+
+/**
+ * The prefixed name ("name:local") of iri[0..len), as the TABLE format shows
+ * it: the longest namespace of prefixes (npairs name, IRI pairs) whose rest
+ * is a local name that needs no escape. Written to buf, NUL-terminated when
+ * size > 0 (cut when too small, as snprintf; buf may be NULL when size is 0).
+ * @return the length of the prefixed name, or 0 when no prefix applies
+ *         (or iri or prefixes is NULL).
+ */
+TRINE_API size_t trine_iri_shorten(const char *iri, size_t len,
+                                   const char *const *prefixes, size_t npairs,
+                                   char *buf, size_t size);
 /** @} */
 
 /** @defgroup query Queries (SPARQL 1.1)
@@ -407,6 +466,17 @@ typedef enum {
   TRINE_QUERY_UPDATE     ///< runs in one write transaction at the first step
 } TrineQueryForm;
 
+/**
+ * What a request may do besides reading the store (TrineQueryOptions.allow).
+ * A program that runs request text from elsewhere (a user, a network)
+ * allows nothing, so that text cannot write, read files or call out.
+ */
+enum {
+  TRINE_ALLOW_UPDATE = 1u << 0,     ///< SPARQL Update: write to the store.
+  TRINE_ALLOW_LOAD_FILES = 1u << 1, ///< LOAD <file:...>: read local files (with UPDATE).
+  TRINE_ALLOW_SERVICE = 1u << 2     ///< SERVICE: query other endpoints over the network.
+};
+
 /// Options for trine_query_prepare(); a zeroed struct gives the defaults.
 typedef struct {
   const char *name;       ///< Source name in error messages (default "query").
@@ -416,6 +486,17 @@ typedef struct {
   bool profile;           ///< Record the executed plan for trine_query_explain().
   TrineErrorSink sink;    ///< Receives syntax and evaluation errors.
   void *sink_ctx;
+  /** Run in this transaction of the store (NULL: the request's own): a
+   * query sees the transaction's writes, an update (which needs a write
+   * transaction) writes into it and the caller commits. An update that
+   * fails there leaves the transaction to be rolled back: its commit
+   * aborts it and returns the update's status. The transaction must
+   * outlive the query's run. */
+  TrineTxn *txn;
+  /** TRINE_ALLOW_* bits (0: the request may only read the store): a
+   * request that writes, loads a file or calls SERVICE without its bit is
+   * refused by trine_query_prepare() with TRINE_ERR_DENIED. */
+  unsigned allow;
 } TrineQueryOptions;
 
 /**
@@ -439,6 +520,9 @@ TRINE_API TrineQueryForm trine_query_form(const TrineQuery *q);
 /// CONSTRUCT/DESCRIBE: 3; UPDATE: 0).
 TRINE_API size_t trine_query_columns(const TrineQuery *q);
 
+/// The column named name ("x", "?x" or "$x"), or -1 (also for NULL q).
+TRINE_API long trine_query_column_index(const TrineQuery *q, const char *name);
+
 /// Name of column i without '?' (ASK: "boolean"; graphs: "s", "p", "o").
 TRINE_API const char *trine_query_column_name(const TrineQuery *q, size_t i);
 
@@ -454,6 +538,24 @@ TRINE_API TrineStatus trine_query_step(TrineQuery *q);
  * the next step, reset or free of q.
  */
 TRINE_API const TrineTerm *trine_query_term(TrineQuery *q, size_t i);
+
+/**
+ * Bind variable name ("x", "?x" or "$x") of a prepared request to value,
+ * or unbind it (value NULL), before the first step or after a reset: a
+ * request prepared once runs many times with new values, never re-parsed,
+ * and a value can never change the request's text (no injection). The
+ * variable takes the value everywhere it appears, as if substituted into
+ * the request (SPARQL 1.1 18.6 substitution, as for EXISTS): in patterns,
+ * FILTERs, GRAPH, projections, sub-queries and the templates of updates.
+ * The value is checked as trine_txn_add() checks terms and copied.
+ * @return TRINE_OK, TRINE_ERR_ARG (no such variable, a bad value, a run
+ *         under way), TRINE_ERR_NOMEM.
+ */
+TRINE_API TrineStatus trine_query_bind(TrineQuery *q, const char *name,
+                                       const TrineTerm *value);
+
+/// Unbind every variable bound with trine_query_bind() (same rules).
+TRINE_API TrineStatus trine_query_clear_bindings(TrineQuery *q);
 
 /// Start again from the first row (a new snapshot).
 TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
@@ -478,10 +580,14 @@ TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);
  * those it removed, over all its operations. Only real changes count:
  * adding a quad already there, or removing one that is not, counts in
  * neither; a quad removed by one operation and added back by a later one
- * counts in both. The counts stay until trine_query_reset() or free.
+ * counts in both. The counts stay until trine_query_reset() or free. An
+ * update run in the caller's transaction (TrineQueryOptions.txn) has them
+ * once it ran there: what it wrote into that transaction, which the
+ * caller's commit keeps and its abort drops.
  * @param[out] inserted, deleted the counts (0 when the call fails).
  * @return TRINE_OK, or TRINE_ERR_ARG when q is not an update or has not
- *         run to its commit (not yet run, failed, cancelled).
+ *         run to its commit (not yet run, failed, cancelled), or q,
+ *         inserted or deleted is NULL.
  */
 TRINE_API TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted,
                                           uint64_t *deleted);
@@ -496,21 +602,38 @@ typedef enum {
   TRINE_RESULTS_CSV,       ///< SPARQL 1.1 Query Results CSV
   TRINE_RESULTS_JSON,      ///< SPARQL 1.1 Query Results JSON
   TRINE_RESULTS_XML,       ///< SPARQL Query Results XML
-  TRINE_RESULTS_NTRIPLES   ///< N-Triples (CONSTRUCT and DESCRIBE)
+  TRINE_RESULTS_NTRIPLES,  ///< N-Triples (CONSTRUCT and DESCRIBE)
+  TRINE_RESULTS_LINE       ///< for wide rows on terminals: each row a record
+                           ///< "-[ RECORD n ]-" (a blank line without headers),
+                           ///< then "?var = value" per column, never cut
 } TrineResultFormat;
 
 /// Options for trine_query_write(); a zeroed struct gives the defaults.
 typedef struct {
-  const char *const *prefixes; ///< TABLE: name, IRI pairs used to shorten IRIs
+  const char *const *prefixes; ///< TABLE/LINE: name, IRI pairs used to shorten IRIs
   size_t nprefixes;            ///< number of pairs
   unsigned width;              ///< TABLE: total width to fit (0: no limit)
   uint64_t max_rows;           ///< rows written at most (0: all)
-  bool headers;                ///< TABLE/CSV/TSV: write the header line
+  bool headers;                ///< TABLE/CSV/TSV: the header line; LINE: record lines
 } TrineWriteOptions;
 
 /**
+ * The number of terminal columns UTF-8 text takes, as the TABLE format
+ * counts them: East Asian Wide and Fullwidth characters (CJK, kana, Hangul,
+ * most emoji) 2, combining marks, format characters (U+200D) and controls
+ * 0, others 1; a byte that is not valid UTF-8 counts 1. The table of
+ * Unicode 14 is built in: the answer is the same in every locale. NULL
+ * text is 0 columns.
+ */
+TRINE_API size_t trine_text_width(const char *text, size_t len);
+
+/**
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
- * are written as N-Triples whatever the format (TABLE shows them as rows).
+ * are written as N-Triples whatever the format (TABLE and LINE show them as
+ * rows of s, p, o). TABLE and LINE show an ASK result as a table headed ASK.
+ * JSON and XML write ASK in their boolean forms; the CSV/TSV note defines
+ * SELECT results only, so CSV and TSV write Jena's form, which its readers
+ * take back: a header _askResult (TSV: ?_askResult), then true or false.
  * @param[out] rows may be NULL: rows written.
  * @return TRINE_OK or the error of a step or of writing (TRINE_ERR_IO).
  */

@@ -42,11 +42,10 @@ static TrineStatus dump_scan(TrineTxn *t, IndexIter *it, bool nquads, Out *o) {
   return st == TRINE_DONE ? TRINE_OK : st;
 }
 
-TrineStatus trine_store_dump(TrineStore *s, FILE *out, TrineFormat format,
-                             const TrineTerm *graph) {
-  TrineTxn *t;
-  TrineStatus st = trine_txn_begin(s, false, &t);
-  if (st) return st;
+/* The dump of graph (NULL: all) as seen by transaction t. */
+static TrineStatus dump_in(TrineTxn *t, FILE *out, TrineFormat format, const TrineTerm *graph) {
+  TrineStore *s = t->store;
+  TrineStatus st = TRINE_OK;
   Quad pre = {{0, 0, 0, 0}};
   int prefix = 0; /* every graph: the whole GSPO index, graph by graph */
   if (graph) {
@@ -63,6 +62,23 @@ TrineStatus trine_store_dump(TrineStore *s, FILE *out, TrineFormat format,
     st = store_error(s, TRINE_ERR_IO, "cannot write: %s", strerror(errno));
   free(o.buf);
   index_iter_free(it);
+  return st;
+}
+
+TrineStatus trine_store_dump(TrineStore *s, FILE *out, TrineFormat format,
+                             const TrineTerm *graph) {
+  if (!s || !out)
+    return api_misuse(s, "trine_store_dump", s ? "out is NULL" : "store is NULL");
+  TrineTxn *t;
+  TrineStatus st = trine_txn_begin(s, false, &t);
+  if (st) return st;
+  st = dump_in(t, out, format, graph);
   trine_txn_abort(t);
   return st;
+}
+
+TrineStatus trine_txn_dump(TrineTxn *t, FILE *out, TrineFormat format, const TrineTerm *graph) {
+  if (!t || !out)
+    return api_misuse(t ? t->store : NULL, "trine_txn_dump", t ? "out is NULL" : "txn is NULL");
+  return dump_in(t, out, format, graph);
 }

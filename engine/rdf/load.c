@@ -459,9 +459,23 @@ static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
   return st;
 }
 
+/* A transaction the caller gives a load: the store's, and writing. */
+static TrineStatus given_txn(TrineStore *s, TrineTxn *txn, const char *call) {
+  if (!txn) return TRINE_OK;
+  if (txn->store != s) return api_misuse(s, call, "the transaction belongs to another store");
+  if (!txn->write) return store_error(s, TRINE_ERR_READONLY, "%s: a read transaction", call);
+  return TRINE_OK;
+}
+
 TrineStatus trine_store_load_file(TrineStore *s, const char *path,
                                   const TrineLoadOptions *opts, TrineLoadStats *stats) {
-  return load_file(s, NULL, path, opts, stats);
+  if (!s || !path)
+    return api_misuse(s, "trine_store_load_file", s ? "path is NULL" : "store is NULL");
+  TrineTxn *txn = opts ? opts->txn : NULL;
+  TrineStatus st = given_txn(s, txn, "trine_store_load_file");
+  if (!st) st = load_file(s, txn, path, opts, stats);
+  if (st && txn && txn->store == s) txn->failed = st;
+  return st;
 }
 
 TrineStatus load_file_in(TrineTxn *txn, const char *path, const TrineLoadOptions *opts,
@@ -473,7 +487,14 @@ TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void 
                                     size_t len, const TrineLoadOptions *opts,
                                     TrineLoadStats *stats) {
   if (stats) *stats = (TrineLoadStats){0};
+  if (!s || (!data && len))
+    return api_misuse(s, "trine_store_load_buffer", s ? "data is NULL" : "store is NULL");
+  TrineTxn *txn = opts ? opts->txn : NULL;
+  TrineStatus st = given_txn(s, txn, "trine_store_load_buffer");
+  if (st) return st;
   Reader r = {.data = data, .len = len, .total = len};
   TrineFormat f = opts ? opts->format : TRINE_FORMAT_GUESS;
-  return run_load(s, NULL, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);
+  st = run_load(s, txn, &r, name, f != TRINE_FORMAT_NTRIPLES, opts, stats);
+  if (st && txn) txn->failed = st;
+  return st;
 }

@@ -104,59 +104,66 @@ static void uuid(ExprCtx *c, char out[37]) {
 
 /* ---- regular expressions ---- */
 
+/* A cache slot for a new pattern: a free one, else the oldest. */
+static Rx *rx_slot(Impl *im) {
+  if (im->nrx < RX_MAX) return &im->rx[im->nrx++];
+  Rx *r = &im->rx[im->rx_next];
+  im->rx_next = (im->rx_next + 1) % RX_MAX;
+  free(r->pat);
+  pcre2_code_free(r->code);
+  return r;
+}
+
+/* The shared match data, with room for every group of a pattern of
+ * ngroups: pcre2_substitute fails on a $N its ovector cannot hold. */
+static TrineStatus rx_match_data(ExprCtx *c, unsigned ngroups) {
+  Impl *im = IMPL(c);
+  if (im->md && pcre2_get_ovector_count(im->md) > ngroups) return TRINE_OK;
+  pcre2_match_data_free(im->md);
+  im->md = pcre2_match_data_create(ngroups < 32 ? 32 : ngroups + 1, NULL);
+  return im->md ? TRINE_OK : nomem(c);
+}
+
+/* XPath pattern (xregex.h) -> PCRE2 code, translated and compiled once per
+ * query; an invalid pattern is cached too, with no code. */
+static TrineStatus rx_compile(ExprCtx *c, const char *p, size_t n, unsigned flags, Rx *r) {
+  XRegex x;
+  XRegexError xe;
+  pcre2_code *code = NULL;
+  TrineStatus st = xregex_translate(p, n, flags, &x, &xe);
+  if (st == TRINE_OK) {
+    st = xregex_compile(&x, &code, &xe);
+    r->ngroups = x.ngroups;
+    xregex_free(&x);
+  }
+  if (st == TRINE_ERR_NOMEM) return nomem(c);
+  r->code = code;
+  if (code) TRY(rx_match_data(c, r->ngroups));
+  r->matches_empty = code && pcre2_match(code, (PCRE2_SPTR) "", 0, 0, 0, IMPL(c)->md, NULL) >= 0;
+  return TRINE_OK;
+}
+
+/* *out: the compiled pattern, or NULL when the flags are invalid. */
 static TrineStatus regex(ExprCtx *c, const Val *pat, const Val *flags, Rx **out) {
   *out = NULL;
-  uint32_t opts = PCRE2_UTF | PCRE2_UCP;
-  bool literal = false;
-  if (flags) {
-    for (size_t i = 0; i < flags->t.value_len; i++) switch (flags->t.value[i]) {
-      case 'i': opts |= PCRE2_CASELESS; break;
-      case 's': opts |= PCRE2_DOTALL; break;
-      case 'm': opts |= PCRE2_MULTILINE; break;
-      case 'x': opts |= PCRE2_EXTENDED; break;
-      case 'q': literal = true; break;
-      default: return TRINE_OK; /* invalid flag: error */
-      }
-  }
-  if (literal) opts = (opts & PCRE2_CASELESS) | PCRE2_UTF | PCRE2_LITERAL;
+  unsigned fl = 0;
+  XRegexError xe;
+  if (flags && xregex_flags(flags->t.value, flags->t.value_len, &fl, &xe)) return TRINE_OK;
   Impl *im = IMPL(c);
   const char *p = pat->t.value;
   size_t n = pat->t.value_len;
   for (size_t i = 0; i < im->nrx; i++) {
     Rx *r = &im->rx[i];
-    if (r->opts == opts && r->plen == n && memcmp(r->pat, p, n) == 0) return *out = r, TRINE_OK;
-  }
-  int errcode;
-  PCRE2_SIZE erroff;
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)p, n, opts, &errcode, &erroff, NULL);
-  if (!code) return TRINE_OK; /* invalid pattern: error */
-  if (!im->md && !(im->md = pcre2_match_data_create(32, NULL))) {
-    pcre2_code_free(code);
-    return nomem(c);
+    if (r->flags == fl && r->plen == n && memcmp(r->pat, p, n) == 0) return *out = r, TRINE_OK;
   }
   char *copy = malloc(n + 1);
-  if (!copy) {
-    pcre2_code_free(code);
-    return nomem(c);
-  }
+  if (!copy) return nomem(c);
   if (n) memcpy(copy, p, n);
   copy[n] = 0;
-  Rx *r;
-  if (im->nrx < RX_MAX) {
-    r = &im->rx[im->nrx++];
-  } else {
-    r = &im->rx[im->rx_next];
-    im->rx_next = (im->rx_next + 1) % RX_MAX;
-    free(r->pat);
-    pcre2_code_free(r->code);
-  }
-  r->pat = copy;
-  r->plen = n;
-  r->opts = opts;
-  r->code = code;
-  r->matches_empty = pcre2_match(code, (PCRE2_SPTR) "", 0, 0, 0, im->md, NULL) >= 0;
+  Rx *r = rx_slot(im);
+  *r = (Rx){.pat = copy, .plen = n, .flags = fl};
   *out = r;
-  return TRINE_OK;
+  return rx_compile(c, p, n, fl, r);
 }
 
 static TrineStatus fn_regex(ExprCtx *c, const SparqlExpr *e, const TrineId *row, Val *out) {
@@ -170,7 +177,7 @@ static TrineStatus fn_regex(ExprCtx *c, const SparqlExpr *e, const TrineId *row,
   if (!ex_is_string(&s) || !ex_is_simple(&p)) ERR();
   Rx *r;
   TRY(regex(c, &p, e->nargs > 2 ? &f : NULL, &r));
-  if (!r) ERR();
+  if (!r || !r->code) ERR();
   int rc = pcre2_match(r->code, (PCRE2_SPTR)s.t.value, s.t.value_len, 0, 0, IMPL(c)->md, NULL);
   if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) ERR();
   ex_bool(out, rc >= 0);
@@ -189,30 +196,12 @@ static TrineStatus fn_replace(ExprCtx *c, const SparqlExpr *e, const TrineId *ro
   if (!ex_is_string(&s) || !ex_is_simple(&p) || !ex_is_simple(&rep)) ERR();
   Rx *r;
   TRY(regex(c, &p, e->nargs > 3 ? &f : NULL, &r));
-  if (!r || r->matches_empty) ERR();
-  /* XPath replacement -> PCRE2: \$ and \\ escapes, $n groups */
-  size_t rn = rep.t.value_len;
+  if (!r || !r->code || r->matches_empty) ERR();
+  size_t rn = rep.t.value_len, k;
   char *pr = ex_alloc(c, 2 * rn + 1);
   if (!pr) return nomem(c);
-  size_t k = 0;
-  bool q = r->opts & PCRE2_LITERAL;
-  for (size_t i = 0; i < rn; i++) {
-    char ch = rep.t.value[i];
-    if (q) {
-      if (ch == '$') pr[k++] = '$';
-      pr[k++] = ch;
-    } else if (ch == '\\') {
-      if (i + 1 >= rn || (rep.t.value[i + 1] != '\\' && rep.t.value[i + 1] != '$')) ERR();
-      ch = rep.t.value[++i];
-      if (ch == '$') pr[k++] = '$';
-      pr[k++] = ch;
-    } else if (ch == '$') {
-      if (i + 1 >= rn || rep.t.value[i + 1] < '0' || rep.t.value[i + 1] > '9') ERR();
-      pr[k++] = ch;
-    } else {
-      pr[k++] = ch;
-    }
-  }
+  XRegexError xe;
+  if (xregex_replacement(rep.t.value, rn, r->ngroups, r->flags, pr, &k, &xe)) ERR();
   PCRE2_SIZE cap = s.t.value_len * 2 + k + 64;
   for (int tries = 0; tries < 2; tries++) {
     char *buf = ex_alloc(c, cap + 1);

@@ -6,6 +6,7 @@
 #define TRINE_EXPR_IMPL_H
 
 #include "expr.h"
+#include "xregex.h"
 #include "xsd.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -34,12 +35,14 @@ typedef struct {
 
 #define VCACHE_SIZE 4096
 
+/// A compiled REGEX / REPLACE pattern, by pattern and flags.
 typedef struct {
   char *pat;
   size_t plen;
-  uint32_t opts;
-  pcre2_code *code;
-  bool matches_empty;
+  unsigned flags;      ///< XREGEX_* mask
+  pcre2_code *code;    ///< NULL: the pattern is invalid (kept so as not to retry)
+  unsigned ngroups;
+  bool matches_empty;  ///< fn:replace refuses such a pattern (FORX0003)
 } Rx;
 
 #define RX_MAX 16

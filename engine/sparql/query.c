@@ -7,6 +7,8 @@
 #include "plan.h"
 #include "update.h"
 
+#include "termcheck.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@ struct TrineQueryImpl {
   /* a run */
   bool started;
   TrineTxn *txn;
+  TrineTxn *given;         /* the caller's transaction to run in (NULL: own) */
   QDict *dict;
   Exec x;
   bool have_exec;
@@ -44,6 +47,11 @@ struct TrineQueryImpl {
   /* the executed plan of a run that failed: the steps run until then */
   ProfEntry *failed_plan;
   size_t nfailed_plan;
+  /* bound parameters: per variable of the request, its value (kind NONE:
+   * none; strings owned), and as ids for a run (Exec.subst) */
+  TrineTerm *params;
+  size_t nparams;
+  TrineId *subst;
 };
 
 static const char *const triple_cols[3] = {"s", "p", "o"};
@@ -77,12 +85,48 @@ static TrineStatus set_columns(TrineQuery *q) {
   return q->terms && q->bound ? TRINE_OK : TRINE_ERR_NOMEM;
 }
 
+/* Whether op or an operator below it is a SERVICE. */
+static bool has_service(const SparqlOp *op) {
+  return op && (op->kind == SPARQL_OP_SERVICE || has_service(op->a) || has_service(op->b));
+}
+
+/* A request does only what the program allowed (TrineQueryOptions.allow):
+ * text from elsewhere cannot write, read files or call out. */
+static TrineStatus check_allowed(TrineQuery *q, TrineStore *s, unsigned allow) {
+  const SparqlRequest *r = q->req;
+  bool load = false, service = has_service(r->pattern);
+  for (size_t i = 0; i < r->nupdates; ++i) {
+    load |= r->updates[i].kind == SPARQL_UP_LOAD;
+    service |= has_service(r->updates[i].where);
+  }
+  if (r->form == SPARQL_UPDATE && !(allow & TRINE_ALLOW_UPDATE))
+    return store_error(s, TRINE_ERR_DENIED, "%s: an update writes to the store, and the program "
+                       "allowed reading only (TRINE_ALLOW_UPDATE)", q->name);
+  if (load && !(allow & TRINE_ALLOW_LOAD_FILES))
+    return store_error(s, TRINE_ERR_DENIED, "%s: LOAD reads files, which the program did not "
+                       "allow (TRINE_ALLOW_LOAD_FILES)", q->name);
+  if (service && !(allow & TRINE_ALLOW_SERVICE))
+    return store_error(s, TRINE_ERR_DENIED, "%s: SERVICE calls other endpoints, which the "
+                       "program did not allow (TRINE_ALLOW_SERVICE)", q->name);
+  return TRINE_OK;
+}
+
 TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
                                 const TrineQueryOptions *opts, TrineQuery **out) {
+  if (!out) return api_misuse(s, "trine_query_prepare", "out is NULL");
   *out = NULL;
+  if (!text && len) return api_misuse(s, "trine_query_prepare", "text is NULL");
   TrineQuery *q = calloc(1, sizeof *q);
   if (!q) return s ? store_error(s, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
   q->store = s;
+  if (opts && opts->txn) {
+    if (!s || opts->txn->store != s) {
+      free(q);
+      return api_misuse(s, "trine_query_prepare", "the transaction belongs to another store");
+    }
+    q->given = opts->txn;
+  }
+  if (s) atomic_fetch_add(&s->live_queries, 1);
   q->name = strdup(opts && opts->name ? opts->name : "query");
   if (opts) {
     q->timeout_ms = opts->timeout_ms;
@@ -106,6 +150,10 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
     trine_query_free(q);
     return st;
   }
+  if (s && (st = check_allowed(q, s, opts ? opts->allow : 0))) {
+    trine_query_free(q);
+    return st;
+  }
   if ((st = set_columns(q))) {
     trine_query_free(q);
     return s ? store_error(s, st, "out of memory") : st;
@@ -115,6 +163,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
 }
 
 TrineQueryForm trine_query_form(const TrineQuery *q) {
+  if (!q) return 0;
   switch (q->req->form) {
   case SPARQL_SELECT: return TRINE_QUERY_SELECT;
   case SPARQL_ASK: return TRINE_QUERY_ASK;
@@ -125,10 +174,20 @@ TrineQueryForm trine_query_form(const TrineQuery *q) {
   return TRINE_QUERY_SELECT;
 }
 
-size_t trine_query_columns(const TrineQuery *q) { return q->ncols; }
+size_t trine_query_columns(const TrineQuery *q) { return q ? q->ncols : 0; }
+
+long trine_query_column_index(const TrineQuery *q, const char *name) {
+  if (!q || !name) return -1;
+  if (name[0] == '?' || name[0] == '$') name++;
+  for (size_t i = 0; i < q->ncols; ++i) {
+    const char *c = trine_query_column_name(q, i);
+    if (c && strcmp(c, name) == 0) return (long)i;
+  }
+  return -1;
+}
 
 const char *trine_query_column_name(const TrineQuery *q, size_t i) {
-  if (i >= q->ncols) return NULL;
+  if (!q || i >= q->ncols) return NULL;
   switch (q->req->form) {
   case SPARQL_SELECT: return q->colnames[i];
   case SPARQL_ASK: return "boolean";
@@ -154,6 +213,102 @@ static void keep_failed_plan(TrineQuery *q) {
   q->x.nprof = q->x.capprof = 0;
 }
 
+/* ---- bound parameters ---- */
+
+static void param_free(TrineTerm *t) {
+  free((char *)t->value);
+  free((char *)t->datatype);
+  free((char *)t->lang);
+  *t = (TrineTerm){0};
+}
+
+static char *copy_part(const char *s, size_t n) {
+  char *c = malloc(n + 1);
+  if (c) {
+    if (n) memcpy(c, s, n);
+    c[n] = '\0';
+  }
+  return c;
+}
+
+static bool param_copy(TrineTerm *dst, const TrineTerm *v) {
+  *dst = (TrineTerm){.kind = v->kind, .value_len = v->value_len,
+                     .datatype_len = v->datatype_len, .lang_len = v->lang_len};
+  dst->value = copy_part(v->value, v->value_len);
+  if (v->datatype_len) dst->datatype = copy_part(v->datatype, v->datatype_len);
+  if (v->lang_len) dst->lang = copy_part(v->lang, v->lang_len);
+  return dst->value && (!v->datatype_len || dst->datatype) && (!v->lang_len || dst->lang);
+}
+
+/* The variable a user calls name ("x" or "?x"), or SPARQL_NO_VAR. */
+static uint32_t var_named(const TrineQuery *q, const char *name) {
+  if (name[0] == '?' || name[0] == '$') name++;
+  for (uint32_t v = 0; v < q->req->nvars; ++v)
+    if (q->req->vars[v].kind == SPARQL_VAR_USER && strcmp(q->req->vars[v].name, name) == 0)
+      return v;
+  return SPARQL_NO_VAR;
+}
+
+TrineStatus trine_query_bind(TrineQuery *q, const char *name, const TrineTerm *value) {
+  if (!q || !name)
+    return api_misuse(q ? q->store : NULL, "trine_query_bind", q ? "name is NULL" : "query is NULL");
+  if (q->started)
+    return api_misuse(q->store, "trine_query_bind",
+                      "bind before the first step, or after trine_query_reset()");
+  uint32_t v = var_named(q, name);
+  if (v == SPARQL_NO_VAR) {
+    char what[300];
+    snprintf(what, sizeof what, "the request has no variable ?%.200s", name[0] == '?' ? name + 1 : name);
+    return api_misuse(q->store, "trine_query_bind", what);
+  }
+  char why[256];
+  if (value && term_check(value, why, sizeof why)) {
+    char what[300];
+    snprintf(what, sizeof what, "the value of ?%s: %s", q->req->vars[v].name, why);
+    return api_misuse(q->store, "trine_query_bind", what);
+  }
+  if (!q->params) {
+    if (!(q->params = calloc(q->req->nvars + 1, sizeof *q->params))) return TRINE_ERR_NOMEM;
+    q->nparams = q->req->nvars;
+  }
+  param_free(&q->params[v]);
+  if (value && !param_copy(&q->params[v], value)) {
+    param_free(&q->params[v]);
+    return q->store ? store_error(q->store, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
+  }
+  return TRINE_OK;
+}
+
+TrineStatus trine_query_clear_bindings(TrineQuery *q) {
+  if (!q) return api_misuse(NULL, "trine_query_clear_bindings", "query is NULL");
+  if (q->started)
+    return api_misuse(q->store, "trine_query_clear_bindings",
+                      "clear before the first step, or after trine_query_reset()");
+  for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
+  return TRINE_OK;
+}
+
+/* The bound values as the run's ids: every join group starts from them, as
+ * an EXISTS pattern does from its row (Exec.subst). NULL: none bound. */
+static TrineStatus subst_row(TrineQuery *q, TrineId **out) {
+  *out = NULL;
+  bool any = false;
+  for (size_t v = 0; v < q->nparams; ++v) any |= q->params[v].kind != TRINE_TERM_NONE;
+  if (!any) return TRINE_OK;
+  TrineId *row = calloc(q->req->nvars + 1, sizeof *row);
+  if (!row) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t v = 0; v < q->nparams; ++v) {
+    if (q->params[v].kind == TRINE_TERM_NONE) continue;
+    TrineStatus st = qdict_intern(q->dict, &q->params[v], &row[v]);
+    if (st) {
+      free(row);
+      return st;
+    }
+  }
+  *out = row;
+  return TRINE_OK;
+}
+
 static void end_run(TrineQuery *q) {
   if (q->have_exec) {
     exec_table_free(&q->x, &q->result);
@@ -162,13 +317,15 @@ static void end_run(TrineQuery *q) {
   q->have_exec = false;
   qdict_free(q->dict);
   q->dict = NULL;
-  trine_txn_abort(q->txn);
+  if (q->txn != q->given) trine_txn_abort(q->txn);
   q->txn = NULL;
   q->started = false;
   q->pos = 0;
   q->ask_done = false;
   q->changed = false;
   q->inserted = q->deleted = 0;
+  free(q->subst);
+  q->subst = NULL;
 }
 
 /* ---- CONSTRUCT and DESCRIBE ---- */
@@ -334,11 +491,17 @@ static TrineStatus describe(TrineQuery *q, const Table *sol, Table *out) {
 static TrineStatus start(TrineQuery *q) {
   const SparqlRequest *r = q->req;
   bool write = r->form == SPARQL_UPDATE;
-  TrineStatus st = trine_txn_begin(q->store, write, &q->txn);
-  if (st) return st;
+  TrineStatus st = TRINE_OK;
+  if (q->given && write && !q->given->write)
+    return store_error(q->store, TRINE_ERR_READONLY,
+                       "an update needs a write transaction, and the one given reads");
+  if (q->given) q->txn = q->given;
+  else if ((st = trine_txn_begin(q->store, write, &q->txn))) return st;
   if (!(q->dict = qdict_new(q->txn))) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
   if ((st = exec_init(&q->x, q->txn, q->dict, r))) return st;
   q->have_exec = true;
+  if ((st = subst_row(q, &q->subst))) return st;
+  q->x.subst = q->subst;
   q->x.cancel = &q->cancel;
   q->x.profile = q->profile;
   if (q->memory_limit) q->x.mem_limit = q->memory_limit;
@@ -355,7 +518,7 @@ static TrineStatus start(TrineQuery *q) {
   if (write) {
     st = update_run(&q->x, r);
     if (!st) {
-      st = trine_txn_commit(q->txn);
+      if (q->txn != q->given) st = trine_txn_commit(q->txn);
       q->txn = NULL;
     }
     if (!st) {
@@ -378,9 +541,13 @@ static TrineStatus start(TrineQuery *q) {
 }
 
 TrineStatus trine_query_step(TrineQuery *q) {
+  if (!q) return api_misuse(NULL, "trine_query_step", "query is NULL");
   TrineStatus st;
   if (!q->store) return TRINE_ERR_ARG; /* prepared without a store: explain only */
   if (!q->started && (st = start(q))) {
+    /* Half an update's writes may be in the caller's transaction: it can
+     * only be aborted now. */
+    if (q->given && q->req->form == SPARQL_UPDATE) q->given->failed = st;
     deliver(q, st);
     keep_failed_plan(q);
     end_run(q);
@@ -421,25 +588,35 @@ TrineStatus trine_query_step(TrineQuery *q) {
 }
 
 const TrineTerm *trine_query_term(TrineQuery *q, size_t i) {
-  return i < q->ncols && q->bound[i] ? &q->terms[i] : NULL;
+  return q && i < q->ncols && q->bound[i] ? &q->terms[i] : NULL;
 }
 
 TrineStatus trine_query_reset(TrineQuery *q) {
+  if (!q) return api_misuse(NULL, "trine_query_reset", "query is NULL");
   end_run(q);
   drop_failed_plan(q);
   q->cancel = 0;
   return TRINE_OK;
 }
 
-void trine_query_cancel(TrineQuery *q) { q->cancel = 1; }
+void trine_query_cancel(TrineQuery *q) {
+  if (q) q->cancel = 1;
+}
 
 TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted, uint64_t *deleted) {
+  if (inserted) *inserted = 0;
+  if (deleted) *deleted = 0;
+  if (!q || !inserted || !deleted)
+    return api_misuse(q ? q->store : NULL, "trine_query_changes",
+                      !q ? "query is NULL" : "inserted or deleted is NULL");
   *inserted = q->changed ? q->inserted : 0;
   *deleted = q->changed ? q->deleted : 0;
   return q->changed ? TRINE_OK : TRINE_ERR_ARG;
 }
 
 TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
+  if (!q || !out) return api_misuse(q ? q->store : NULL, "trine_query_explain",
+                                    q ? "out is NULL" : "query is NULL");
   if (sparql_algebra_print(q->req, out)) return TRINE_ERR_IO;
   if (!q->store) return TRINE_OK;
   TrineTxn *txn;
@@ -459,7 +636,10 @@ void trine_query_free(TrineQuery *q) {
   if (!q) return;
   end_run(q);
   drop_failed_plan(q);
+  for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
+  free(q->params);
   sparql_request_free(q->req);
+  if (q->store) atomic_fetch_sub(&q->store->live_queries, 1);
   free(q->name);
   free(q->colvars);
   free(q->colnames);

@@ -1,7 +1,7 @@
 /*
  * results.c -- trine_query_write(): query results in the W3C formats
  * (SPARQL 1.1 Query Results JSON, XML, CSV, TSV), N-Triples for graphs,
- * and an aligned table for terminals.
+ * and for terminals an aligned table or records of one line per column.
  *
  * Only the public query API is used (form, columns, column names, step,
  * term), so an embedding program could write the same thing itself.
@@ -10,8 +10,11 @@
  */
 #include "results.h"
 
+#include "env.h" /* api_misuse() */
+
 #include "term.h"
-#include "utf8.h"
+#include "width.h"
+#include "xsd.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -364,6 +367,23 @@ int res_shorten_iri(ResBuf *b, const char *iri, size_t n,
   return 1;
 }
 
+size_t trine_iri_shorten(const char *iri, size_t len,
+                         const char *const *prefixes, size_t npairs, char *buf,
+                         size_t size) {
+  ResBuf b = {0};
+  size_t n = 0;
+  if (iri && prefixes && res_shorten_iri(&b, iri, len, prefixes, npairs) == 1)
+    n = b.len;
+  if (buf && size) {
+    size_t k = n < size - 1 ? n : size - 1;
+    if (k)
+      memcpy(buf, b.p, k);
+    buf[k] = '\0';
+  }
+  res_free(&b);
+  return n;
+}
+
 static int table_iri(ResBuf *b, const char *iri, size_t n,
                      const char *const *prefixes, size_t npairs,
                      bool datatype) {
@@ -404,21 +424,6 @@ int res_table_cell(ResBuf *b, const TrineTerm *t, const char *const *prefixes,
     return put_s(b, "^^") || table_iri(b, t->datatype, t->datatype_len,
                                        prefixes, npairs, true);
   return 0;
-}
-
-size_t res_utf8_width(const char *s, size_t n) { return utf8_count(s, n); }
-
-size_t res_utf8_prefix(const char *s, size_t n, size_t cols) {
-  size_t i = 0, w = 0;
-  while (i < n) {
-    if (((unsigned char)s[i] & 0xC0) != 0x80) {
-      if (w == cols)
-        break;
-      ++w;
-    }
-    ++i;
-  }
-  return i;
 }
 
 /* Writers ------------------------------------------------------------------ */
@@ -613,28 +618,176 @@ static TrineStatus write_ntriples(Writer *w) {
   return st == TRINE_DONE ? TRINE_OK : st;
 }
 
-/* The table: every cell formatted first, then widths, then the lines. */
-static TrineStatus table_line(Writer *w, char **cells, size_t *lens,
-                              const size_t *widths, size_t n) {
-  static const char ellipsis[] = "\xE2\x80\xA6";
-  for (size_t i = 0; i < n; ++i) {
-    const char *s = cells[i] ? cells[i] : "";
-    size_t len = cells[i] ? lens[i] : 0;
-    size_t cw = res_utf8_width(s, len);
-    if (i)
-      OOM(put_s(&w->b, "  "));
-    if (cw > widths[i]) {
-      size_t keep = widths[i] ? widths[i] - 1 : 0;
-      OOM(res_put(&w->b, s, res_utf8_prefix(s, len, keep)));
-      if (widths[i])
-        OOM(put_s(&w->b, ellipsis));
-      cw = widths[i];
-    } else {
-      OOM(res_put(&w->b, s, len));
+/* The table: every cell formatted first, then widths, then the lines.
+ * Numbers are right-aligned; an IRI too wide is cut in the middle, so the
+ * end that tells IRIs apart stays; other text is cut at its end. */
+enum { CELL_TEXT, CELL_NUMBER, CELL_IRI };
+
+typedef struct {
+  char *text; ///< NULL: empty (unbound)
+  size_t len, width;
+  unsigned char kind;
+} Cell;
+
+typedef struct {
+  size_t n;       ///< columns
+  Cell *head;     ///< n
+  Cell *cells;    ///< rows * n, row by row
+  size_t ncells, cap;
+  size_t *widths; ///< n
+  bool *numbers;  ///< n: a column of numbers (its header right-aligned)
+} Table;
+
+static const char ellipsis[] = "\xE2\x80\xA6";
+
+static void table_free(Table *t) {
+  for (size_t i = 0; i < t->ncells; ++i)
+    free(t->cells[i].text);
+  for (size_t i = 0; t->head && i < t->n; ++i)
+    free(t->head[i].text);
+  free(t->cells);
+  free(t->head);
+  free(t->widths);
+  free(t->numbers);
+}
+
+static unsigned char cell_kind(const TrineTerm *t) {
+  if (t && t->kind == TRINE_TERM_IRI)
+    return CELL_IRI;
+  if (t && t->kind == TRINE_TERM_LITERAL && !has_lang(t) &&
+      xt_numeric(xsd_type_of(t->datatype, t->datatype_len)))
+    return CELL_NUMBER;
+  return CELL_TEXT;
+}
+
+/* Take the text of b into c (b is left empty). */
+static void cell_set(Cell *c, ResBuf *b, unsigned char kind) {
+  c->kind = kind;
+  c->len = b->len;
+  c->width = trine_text_width(b->p, b->len);
+  c->text = b->len ? b->p : NULL;
+  if (!b->len)
+    res_free(b);
+  *b = (ResBuf){0};
+}
+
+static int table_head(Table *t, TrineQuery *q, TrineQueryForm form) {
+  t->head = calloc(t->n, sizeof *t->head);
+  t->widths = calloc(t->n, sizeof *t->widths);
+  t->numbers = calloc(t->n, sizeof *t->numbers);
+  if (!t->head || !t->widths || !t->numbers)
+    return -1;
+  for (size_t i = 0; i < t->n; ++i) {
+    const char *name = trine_query_column_name(q, i);
+    ResBuf b = {0};
+    int r = form == TRINE_QUERY_ASK ? put_s(&b, "ASK")
+            : form == TRINE_QUERY_SELECT ? put_c(&b, '?') || put_s(&b, name)
+                                         : put_s(&b, name);
+    cell_set(&t->head[i], &b, CELL_TEXT);
+    if (r)
+      return -1;
+  }
+  return 0;
+}
+
+/* Format the current row of q into the table. */
+static int table_row(Table *t, Writer *w, TrineQueryForm form) {
+  if (t->ncells + t->n > t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 64 * t->n;
+    Cell *c = realloc(t->cells, cap * sizeof *c);
+    if (!c)
+      return -1;
+    t->cells = c;
+    t->cap = cap;
+  }
+  for (size_t i = 0; i < t->n; ++i) {
+    const TrineTerm *term = trine_query_term(w->q, i);
+    ResBuf b = {0};
+    int r = form == TRINE_QUERY_ASK
+                ? put_s(&b, row_boolean(w->q) ? "true" : "false")
+                : res_table_cell(&b, term, w->opts->prefixes,
+                                 w->opts->prefixes ? w->opts->nprefixes : 0);
+    cell_set(&t->cells[t->ncells++], &b,
+             form == TRINE_QUERY_ASK ? CELL_TEXT : cell_kind(term));
+    if (r)
+      return -1;
+  }
+  return 0;
+}
+
+/* Widths from the cells; a column of numbers has its header on the right. */
+static void table_measure(Table *t, bool headers) {
+  for (size_t i = 0; i < t->n; ++i) {
+    bool number = false, other = false;
+    t->widths[i] = headers ? t->head[i].width : 0;
+    for (size_t k = i; k < t->ncells; k += t->n) {
+      const Cell *c = &t->cells[k];
+      if (c->width > t->widths[i])
+        t->widths[i] = c->width;
+      if (c->text)
+        *(c->kind == CELL_NUMBER ? &number : &other) = true;
     }
-    if (i + 1 < n)
-      for (; cw < widths[i]; ++cw)
-        OOM(put_c(&w->b, ' '));
+    t->numbers[i] = number && !other;
+  }
+}
+
+/* Fit the width: shrink the widest column, one column at a time. */
+static void table_fit(Table *t, size_t width) {
+  size_t total = 2 * (t->n - 1);
+  for (size_t i = 0; i < t->n; ++i)
+    total += t->widths[i];
+  while (width && total > width) {
+    size_t wi = 0;
+    for (size_t i = 1; i < t->n; ++i)
+      if (t->widths[i] > t->widths[wi])
+        wi = i;
+    if (t->widths[wi] <= 3)
+      break;
+    t->widths[wi]--;
+    total--;
+  }
+}
+
+static int put_spaces(ResBuf *b, size_t n) {
+  for (; n; --n)
+    if (put_c(b, ' '))
+      return -1;
+  return 0;
+}
+
+/* Append c cut to cols columns; *shown gets the columns written. */
+static int put_cut(ResBuf *b, const Cell *c, size_t cols, size_t *shown) {
+  const char *s = c->text ? c->text : "";
+  if (c->width <= cols) {
+    *shown = c->width;
+    return res_put(b, s, c->len);
+  }
+  if (!cols) {
+    *shown = 0;
+    return 0;
+  }
+  size_t keep = cols - 1, head_cols = c->kind == CELL_IRI ? keep / 2 : keep;
+  size_t used, tail_used = 0;
+  size_t head = width_prefix(s, c->len, head_cols, &used);
+  size_t tail = c->kind == CELL_IRI
+                    ? width_suffix(s, c->len, keep - used, &tail_used)
+                    : c->len;
+  *shown = used + 1 + tail_used;
+  return res_put(b, s, head) || put_s(b, ellipsis) ||
+         res_put(b, s + tail, c->len - tail);
+}
+
+/* One line of cells (n of them), aligned to the widths. */
+static TrineStatus table_line(Writer *w, const Table *t, const Cell *cells,
+                              bool head) {
+  for (size_t i = 0; i < t->n; ++i) {
+    const Cell *c = &cells[i];
+    bool right = head ? t->numbers[i] : c->kind == CELL_NUMBER;
+    size_t shown, pad = t->widths[i] - (c->width < t->widths[i] ? c->width : t->widths[i]);
+    OOM(i && put_s(&w->b, "  "));
+    OOM(right && put_spaces(&w->b, pad));
+    OOM(put_cut(&w->b, c, t->widths[i], &shown));
+    OOM(!right && i + 1 < t->n && put_spaces(&w->b, t->widths[i] - shown));
   }
   while (w->b.len && w->b.p[w->b.len - 1] == ' ')
     w->b.len--; // an unbound last cell
@@ -642,140 +795,106 @@ static TrineStatus table_line(Writer *w, char **cells, size_t *lens,
   return flush(w);
 }
 
+static TrineStatus table_rule(Writer *w, const Table *t) {
+  for (size_t i = 0; i < t->n; ++i) {
+    OOM(i && put_s(&w->b, "  "));
+    for (size_t k = 0; k < t->widths[i]; ++k)
+      OOM(put_c(&w->b, '-'));
+  }
+  OOM(put_c(&w->b, '\n'));
+  return flush(w);
+}
+
+/* Read every row (at most max_rows) into t. */
+static TrineStatus table_read(Table *t, Writer *w, TrineQueryForm form,
+                              uint64_t *nrows) {
+  TrineStatus st;
+  while ((st = next(w)) == TRINE_ROW) {
+    if (table_row(t, w, form))
+      return TRINE_ERR_NOMEM;
+    w->rows++; // counted as written once the table is out
+    ++*nrows;
+    if (form == TRINE_QUERY_ASK)
+      return TRINE_DONE;
+  }
+  return st;
+}
+
+static TrineStatus table_write(Writer *w, Table *t, uint64_t nrows) {
+  TrineStatus st = TRINE_OK;
+  if (w->opts->headers &&
+      ((st = table_line(w, t, t->head, true)) || (st = table_rule(w, t))))
+    return st;
+  for (uint64_t r = 0; r < nrows; ++r) {
+    if ((st = table_line(w, t, t->cells + r * t->n, false)))
+      return st;
+    w->rows++;
+  }
+  return flush(w);
+}
+
 static TrineStatus write_table(Writer *w, TrineQueryForm form) {
-  size_t n = trine_query_columns(w->q);
-  if (!n) { // no columns: nothing to show, but rows to count
+  Table t = {.n = trine_query_columns(w->q)};
+  if (!t.n) { // no columns: nothing to show, but rows to count
     TrineStatus st;
     while ((st = next(w)) == TRINE_ROW)
       w->rows++;
     return st == TRINE_DONE ? TRINE_OK : st;
   }
-  const char *const *pfx = w->opts->prefixes;
-  size_t npfx = w->opts->prefixes ? w->opts->nprefixes : 0;
-  TrineStatus st = TRINE_OK;
-  char **cells = NULL; // rows * n cells, NULL for unbound
-  size_t *lens = NULL, ncells = 0, capcells = 0;
-  size_t *widths = calloc(n, sizeof *widths);
-  char **head = calloc(n, sizeof *head);
-  size_t *hlens = calloc(n, sizeof *hlens);
-  if (!widths || !head || !hlens) {
-    st = TRINE_ERR_NOMEM;
-    goto out;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    const char *name = trine_query_column_name(w->q, i);
-    if (form == TRINE_QUERY_SELECT) {
-      head[i] = malloc(strlen(name) + 2);
-      if (head[i])
-        sprintf(head[i], "?%s", name);
-    } else {
-      head[i] = strdup(form == TRINE_QUERY_ASK ? "ask" : name);
-    }
-    if (!head[i]) {
-      st = TRINE_ERR_NOMEM;
-      goto out;
-    }
-    hlens[i] = strlen(head[i]);
-    if (w->opts->headers)
-      widths[i] = res_utf8_width(head[i], hlens[i]);
-  }
   uint64_t nrows = 0;
-  while ((st = next(w)) == TRINE_ROW) {
-    if (ncells + n > capcells) {
-      size_t cap = capcells ? capcells * 2 : 64 * n;
-      char **c = realloc(cells, cap * sizeof *c);
-      if (c)
-        cells = c;
-      size_t *l = c ? realloc(lens, cap * sizeof *l) : NULL;
-      if (!l) {
-        st = TRINE_ERR_NOMEM;
-        goto out;
-      }
-      lens = l;
-      capcells = cap;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      const TrineTerm *t = trine_query_term(w->q, i);
-      ResBuf b = {0};
-      int r;
-      if (form == TRINE_QUERY_ASK)
-        r = put_s(&b, row_boolean(w->q) ? "true" : "false");
-      else
-        r = res_table_cell(&b, t, pfx, npfx);
-      cells[ncells] = b.len ? (char *)res_cstr(&b) : NULL;
-      if (!b.len)
-        res_free(&b);
-      lens[ncells++] = b.len;
-      if (r) {
-        st = TRINE_ERR_NOMEM;
-        goto out;
-      }
-      size_t cw = res_utf8_width(cells[ncells - 1] ? cells[ncells - 1] : "",
-                                 b.len);
-      if (cw > widths[i])
-        widths[i] = cw;
-    }
-    w->rows++; // counted as written once the table is out
-    ++nrows;
-    if (form == TRINE_QUERY_ASK)
-      break;
+  TrineStatus st = table_head(&t, w->q, form) ? TRINE_ERR_NOMEM
+                                              : table_read(&t, w, form, &nrows);
+  if (st == TRINE_DONE) {
+    w->rows = 0;
+    table_measure(&t, w->opts->headers);
+    table_fit(&t, w->opts->width);
+    st = table_write(w, &t, nrows);
   }
-  if (st != TRINE_DONE && st != TRINE_ROW)
-    goto out;
-  w->rows = 0;
-  /* Fit the width: shrink the widest column, one column at a time. */
-  if (w->opts->width) {
-    size_t total = 2 * (n - 1);
-    for (size_t i = 0; i < n; ++i)
-      total += widths[i];
-    while (total > w->opts->width) {
-      size_t wi = 0;
-      for (size_t i = 1; i < n; ++i)
-        if (widths[i] > widths[wi])
-          wi = i;
-      if (widths[wi] <= 3)
-        break;
-      widths[wi]--;
-      total--;
-    }
-  }
-  if (w->opts->headers) {
-    if ((st = table_line(w, head, hlens, widths, n)))
-      goto out;
-    for (size_t i = 0; i < n; ++i) {
-      if (i && put_s(&w->b, "  ")) {
-        st = TRINE_ERR_NOMEM;
-        goto out;
-      }
-      for (size_t k = 0; k < widths[i]; ++k)
-        if (put_c(&w->b, '-')) {
-          st = TRINE_ERR_NOMEM;
-          goto out;
-        }
-    }
-    if (put_c(&w->b, '\n')) {
-      st = TRINE_ERR_NOMEM;
-      goto out;
-    }
-  }
-  for (uint64_t r = 0; r < nrows; ++r) {
-    if ((st = table_line(w, cells + r * n, lens + r * n, widths, n)))
-      goto out;
-    w->rows++;
-  }
-  st = flush(w);
-out:
-  for (size_t i = 0; i < ncells; ++i)
-    free(cells[i]);
-  if (head)
-    for (size_t i = 0; i < n; ++i)
-      free(head[i]);
-  free(cells);
-  free(lens);
-  free(head);
-  free(hlens);
-  free(widths);
+  table_free(&t);
   return st;
+}
+
+/* The vertical form, for rows too wide for a table: each row a record
+ * headed -[ RECORD n ]- (a blank line without headers), one "?name = value"
+ * line per column, values never cut. */
+static TrineStatus record_head(Writer *w, size_t namew) {
+  char head[64];
+  int n = snprintf(head, sizeof head, "-[ RECORD %llu ]-",
+                   (unsigned long long)w->rows + 1);
+  OOM(put_s(&w->b, head));
+  for (size_t k = (size_t)n; k < namew + 3; ++k)
+    OOM(put_c(&w->b, '-'));
+  return put_c(&w->b, '\n') ? TRINE_ERR_NOMEM : TRINE_OK;
+}
+
+static TrineStatus record(Writer *w, const Table *t, size_t namew) {
+  if (w->opts->headers ? record_head(w, namew) : w->rows && put_c(&w->b, '\n'))
+    return TRINE_ERR_NOMEM;
+  for (size_t i = 0; i < t->n; ++i) {
+    const Cell *h = &t->head[i];
+    OOM(res_put(&w->b, h->text, h->len) || put_spaces(&w->b, namew - h->width));
+    OOM(put_s(&w->b, " = "));
+    OOM(res_table_cell(&w->b, trine_query_term(w->q, i), w->opts->prefixes,
+                       w->opts->prefixes ? w->opts->nprefixes : 0));
+    while (w->b.p[w->b.len - 1] == ' ')
+      w->b.len--; // unbound
+    OOM(put_c(&w->b, '\n'));
+  }
+  w->rows++;
+  return flush(w);
+}
+
+static TrineStatus write_lines(Writer *w, TrineQueryForm form) {
+  Table t = {.n = trine_query_columns(w->q)};
+  size_t namew = 0;
+  TrineStatus st = table_head(&t, w->q, form) ? TRINE_ERR_NOMEM : TRINE_OK;
+  for (size_t i = 0; !st && i < t.n; ++i)
+    if (t.head[i].width > namew)
+      namew = t.head[i].width;
+  while (!st && (st = next(w)) == TRINE_ROW)
+    st = record(w, &t, namew);
+  table_free(&t);
+  return st == TRINE_DONE ? TRINE_OK : st;
 }
 
 TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
@@ -785,8 +904,8 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
   if (rows)
     *rows = 0;
   if (!q || !out)
-    return TRINE_ERR_ARG;
-  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_NTRIPLES)
+    return api_misuse(NULL, "trine_query_write", q ? "out is NULL" : "query is NULL");
+  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_LINE)
     return TRINE_ERR_ARG;
   Writer w = {.q = q, .opts = opts ? opts : &defaults, .out = out};
   TrineQueryForm form = trine_query_form(q);
@@ -796,8 +915,11 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
     return st == TRINE_ROW || st == TRINE_DONE ? TRINE_OK : st;
   }
   bool graph = form == TRINE_QUERY_CONSTRUCT || form == TRINE_QUERY_DESCRIBE;
-  if (format == TRINE_RESULTS_TABLE)
+  if (format == TRINE_RESULTS_TABLE ||
+      (format == TRINE_RESULTS_LINE && form == TRINE_QUERY_ASK))
     st = write_table(&w, form);
+  else if (format == TRINE_RESULTS_LINE)
+    st = write_lines(&w, form);
   else if (graph)
     st = write_ntriples(&w);
   else if (format == TRINE_RESULTS_NTRIPLES)

@@ -1,7 +1,7 @@
 /*
  * results.h -- private helpers of the result writers (results.c), exposed
  * for the unit tests: escaping for each format, the cell text of the
- * terminal table, IRI shortening with prefixes, and UTF-8 widths.
+ * terminal table and IRI shortening with prefixes.
  *
  * Every helper appends to a growable ResBuf and returns 0, or -1 when out
  * of memory (the buffer then holds a prefix of the text). The buffer is not
@@ -70,11 +70,5 @@ int res_shorten_iri(ResBuf *b, const char *iri, size_t n,
  */
 int res_table_cell(ResBuf *b, const TrineTerm *t, const char *const *prefixes,
                    size_t npairs);
-
-/// Display width of UTF-8 text: the number of code points.
-size_t res_utf8_width(const char *s, size_t n);
-
-/// Byte length of the first `cols` code points of s[0..n).
-size_t res_utf8_prefix(const char *s, size_t n, size_t cols);
 
 #endif

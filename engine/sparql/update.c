@@ -194,12 +194,43 @@ static TrineStatus graph_id(Exec *x, const TrineTerm *t, TrineId *id) {
   return qdict_lookup(x->dict, t, id);
 }
 
+/* Whether named graph g exists: trine records a graph by its quads, so a
+ * graph exists while it holds one (in this transaction's view). */
+static TrineStatus graph_exists(Exec *x, TrineId g, bool *yes) {
+  Quad pat = {{0, 0, 0, g}}, q;
+  IndexIter *it;
+  TrineStatus st = index_iter_open(x->txn, &pat, 1u << Q_G, &it);
+  if (st) return st;
+  st = index_iter_next(it, &q);
+  index_iter_free(it);
+  *yes = st == TRINE_ROW;
+  return st == TRINE_ROW || st == TRINE_DONE ? TRINE_OK : st;
+}
+
+/* The named graph t as an id, failing when it does not exist (SPARQL 1.1
+ * Update 3.2: CLEAR, DROP and a source of ADD, MOVE, COPY; SILENT turns
+ * the failure into success). DEFAULT always exists (id 0). */
+static TrineStatus existing_graph(Exec *x, const SparqlUpdate *u, const TrineTerm *t,
+                                  TrineId *g) {
+  TrineStatus st = graph_id(x, t, g);
+  if (st == TRINE_OK) {
+    bool yes;
+    if (*g == 0 || (st = graph_exists(x, *g, &yes)) || yes) return st;
+  } else if (st != TRINE_NOT_FOUND) {
+    return st;
+  }
+  if (u->silent) return TRINE_NOT_FOUND;
+  return store_error(x->txn->store, TRINE_ERR_ARG,
+                     "graph <%s> does not exist (a graph exists while it holds quads)",
+                     t->value);
+}
+
 static TrineStatus op_clear(Exec *x, const SparqlUpdate *u) {
   switch (u->target_kind) {
   case SPARQL_TARGET_GRAPH: {
     TrineId g;
-    TrineStatus st = graph_id(x, &u->target, &g);
-    if (st == TRINE_NOT_FOUND) return TRINE_OK; /* an empty graph */
+    TrineStatus st = existing_graph(x, u, &u->target, &g);
+    if (st == TRINE_NOT_FOUND) return TRINE_OK; /* SILENT */
     return st ? st : clear_graph(x, g);
   }
   case SPARQL_TARGET_DEFAULT: return clear_graph(x, 0);
@@ -216,23 +247,32 @@ static TrineStatus op_clear(Exec *x, const SparqlUpdate *u) {
   return TRINE_OK;
 }
 
+/* CREATE GRAPH: a graph that exists already is an error unless SILENT
+ * (3.2.3); a new one is made by its first quad, so there is nothing to do. */
+static TrineStatus op_create(Exec *x, const SparqlUpdate *u) {
+  TrineId g;
+  bool yes = false;
+  TrineStatus st = graph_id(x, &u->target, &g);
+  if (st == TRINE_NOT_FOUND) return TRINE_OK;
+  if (st || (st = graph_exists(x, g, &yes))) return st;
+  if (!yes || u->silent) return TRINE_OK;
+  return store_error(x->txn->store, TRINE_ERR_ARG, "graph <%s> already exists",
+                     u->target.value);
+}
+
 /* ADD, MOVE, COPY: source graph into destination graph. */
 static TrineStatus op_transfer(Exec *x, const SparqlUpdate *u) {
   TrineId src, dst;
-  TrineStatus st = graph_id(x, &u->target, &src);
-  if (st == TRINE_NOT_FOUND) { /* an empty source */
-    if (u->kind == SPARQL_UP_ADD) return TRINE_OK;
-    src = UINT64_MAX;
-  } else if (st) {
-    return st;
-  }
+  TrineStatus st = existing_graph(x, u, &u->target, &src);
+  if (st == TRINE_NOT_FOUND) return TRINE_OK; /* SILENT: no source, nothing to do */
+  if (st) return st;
   TrineTerm dt = u->dest;
   if ((st = graph_id(x, &dt, &dst)) == TRINE_NOT_FOUND)
     st = dict_intern(x->txn, &dt, &dst);
   if (st) return st;
   if (src == dst) return TRINE_OK;
   Quads qs = {0};
-  if (src != UINT64_MAX) st = graph_quads(x, src, &qs);
+  st = graph_quads(x, src, &qs);
   if (!st && u->kind != SPARQL_UP_ADD) st = clear_graph(x, dst);
   for (size_t i = 0; i < qs.n && !st; ++i) {
     if ((st = written(x, i))) break;
@@ -242,7 +282,7 @@ static TrineStatus op_transfer(Exec *x, const SparqlUpdate *u) {
     if (!st) x->inserted++;
     if (st == TRINE_NOT_FOUND) st = TRINE_OK;
   }
-  if (!st && u->kind == SPARQL_UP_MOVE && src != UINT64_MAX) st = remove_all(x, &qs);
+  if (!st && u->kind == SPARQL_UP_MOVE) st = remove_all(x, &qs);
   free(qs.q);
   return st;
 }
@@ -347,7 +387,7 @@ static TrineStatus run_one(Exec *x, const SparqlUpdate *u) {
   case SPARQL_UP_INSERT_DATA: case SPARQL_UP_DELETE_DATA: return op_data(x, u);
   case SPARQL_UP_DELETE_WHERE: case SPARQL_UP_MODIFY: return op_modify(x, u);
   case SPARQL_UP_CLEAR: case SPARQL_UP_DROP: return op_clear(x, u);
-  case SPARQL_UP_CREATE: return TRINE_OK; /* graphs exist as they get quads */
+  case SPARQL_UP_CREATE: return op_create(x, u);
   case SPARQL_UP_ADD: case SPARQL_UP_MOVE: case SPARQL_UP_COPY: return op_transfer(x, u);
   case SPARQL_UP_LOAD: return op_load(x, u);
   }

@@ -18,6 +18,25 @@ const int index_order[IDX_COUNT][4] = {
 const char *const index_name[IDX_COUNT] = {"gspo", "gpos", "gosp",
                                            "spog", "posg", "ospg"};
 
+/* Messages of failures with no store to hold them: trine_store_open(), and
+ * calls given a NULL handle (trine_open_errmsg()). */
+static _Thread_local char thread_errmsg[1400];
+
+const char *trine_open_errmsg(void) { return thread_errmsg; }
+
+void store_thread_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(thread_errmsg, sizeof thread_errmsg, fmt, ap);
+  va_end(ap);
+}
+
+TrineStatus api_misuse(TrineStore *s, const char *call, const char *what) {
+  if (s) return store_error(s, TRINE_ERR_ARG, "%s: %s", call, what);
+  store_thread_error("%s: %s", call, what);
+  return TRINE_ERR_ARG;
+}
+
 static void deliver(TrineStore *s, TrineStatus status) {
   if (s->sink) {
     TrineError e = {status, NULL, 0, 0, s->errmsg};

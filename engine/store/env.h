@@ -9,6 +9,7 @@
 #include "trine.h"
 
 #include <lmdb.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /// The six quad index permutations (see docs/architecture.md).
@@ -38,6 +39,9 @@ struct TrineStoreImpl {
   MDB_dbi idx[IDX_COUNT];
   bool readonly;
   bool created;      ///< trine_store_open() made this store
+  _Atomic(const void *) writer; ///< the thread holding the write txn (txn.c)
+  atomic_size_t live_txns;      ///< transactions not yet ended
+  atomic_size_t live_queries;   ///< queries not yet freed
   TrineBusyFn busy;  ///< called while a write waits for another writer
   void *busy_ctx;
   TrineErrorSink sink;
@@ -73,11 +77,22 @@ struct TrineTxnImpl {
   TermBuilder *builder;   ///< the block new terms go to (write txns)
   uint64_t new_terms;     ///< terms added (write txns)
   int lock_fd;            ///< the data file, flock()ed by a writer (-1: none)
+  TrineStatus failed;     ///< an operation run in it failed halfway: commit aborts
 };
 
 /// Record an error on the store (and send it to the sink). Returns status.
 TrineStatus store_error(TrineStore *s, TrineStatus status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/// Record a message of the calling thread (trine_open_errmsg()).
+void store_thread_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * A call misused (a NULL handle or out-parameter, a handle in the wrong
+ * state): TRINE_ERR_ARG, with "call: what" on the store when there is one,
+ * else in the thread's message (trine_open_errmsg()).
+ */
+TrineStatus api_misuse(TrineStore *s, const char *call, const char *what);
 
 /// Map an LMDB/errno code to a status and record "what: mdb_strerror(rc)".
 TrineStatus store_mdb_error(TrineStore *s, int rc, const char *what);

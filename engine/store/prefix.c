@@ -38,6 +38,7 @@ static bool valid_iri(const char *iri) {
 }
 
 TrineStatus trine_store_set_prefix(TrineStore *s, const char *name, const char *iri) {
+  if (!s) return api_misuse(NULL, "trine_store_set_prefix", "store is NULL");
   if (!name || !valid_name(name))
     return store_error(s, TRINE_ERR_ARG, "invalid prefix name '%.100s'", name ? name : "");
   if (iri && !valid_iri(iri))
@@ -63,6 +64,7 @@ TrineStatus trine_store_set_prefix(TrineStore *s, const char *name, const char *
 }
 
 TrineStatus trine_store_prefixes(TrineStore *s, TrinePrefixFn fn, void *ctx) {
+  if (!s || !fn) return api_misuse(s, "trine_store_prefixes", s ? "fn is NULL" : "store is NULL");
   TrineTxn *t;
   bool owned;
   TrineStatus st = store_read_txn(s, NULL, &t, &owned);

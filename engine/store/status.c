@@ -20,11 +20,16 @@ const char *trine_strerror(TrineStatus status) {
   case TRINE_ERR_CANCELLED: return "cancelled";
   case TRINE_ERR_UNSUPPORTED: return "not supported";
   case TRINE_ERR_INTERNAL: return "internal error";
+  case TRINE_ERR_DENIED: return "not allowed";
   }
   return "unknown status";
 }
 
 size_t trine_error_format(const TrineError *e, char *buf, size_t size) {
+  if (!e) {
+    if (buf && size) buf[0] = '\0';
+    return 0;
+  }
   const char *msg = e->message ? e->message : trine_strerror(e->status);
   int n;
   if (e->source && e->line && e->col)

@@ -25,10 +25,6 @@
  * transaction (LMDB cannot grow the map while a write is in progress). */
 #define MAP_SIZE_DEFAULT ((size_t)1 << 40)
 
-static _Thread_local char open_errmsg[1400];
-
-const char *trine_open_errmsg(void) { return open_errmsg; }
-
 static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
   const unsigned dupfixed = MDB_DUPSORT | MDB_DUPFIXED;
   int rc;
@@ -46,7 +42,7 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
 }
 
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
-  snprintf(open_errmsg, sizeof open_errmsg, "%.300s: %s", path, s->errmsg);
+  store_thread_error("%.300s: %s", path, s->errmsg);
   if (s->env) mdb_env_close(s->env);
   free(s);
   return st;
@@ -183,10 +179,29 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
   return TRINE_OK;
 }
 
+/* Open the LMDB environment with a map of map bytes; 0: the default 1 TiB,
+ * or, where that much address space cannot be had (ulimit -v, valgrind,
+ * 32-bit), the largest of a quarter, a sixteenth... down to 256 MiB. */
+static int open_env(TrineStore *s, const char *path, unsigned flags, size_t map) {
+  size_t size = map ? map : MAP_SIZE_DEFAULT;
+  for (;;) {
+    int rc = mdb_env_create(&s->env);
+    if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
+    if (!rc) rc = mdb_env_set_mapsize(s->env, size);
+    if (!rc) rc = mdb_env_open(s->env, path, flags, 0666);
+    if (!rc || map || (rc != ENOMEM && rc != EINVAL) || size / 4 < ((size_t)256 << 20)) return rc;
+    mdb_env_close(s->env);
+    s->env = NULL;
+    size /= 4;
+  }
+}
+
 TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
                              TrineStore **out) {
+  if (!out) return api_misuse(NULL, "trine_store_open", "out is NULL");
   *out = NULL;
-  open_errmsg[0] = '\0';
+  if (!path) return api_misuse(NULL, "trine_store_open", "path is NULL");
+  store_thread_error("%s", "");
   TrineStore *s = calloc(1, sizeof *s);
   if (!s) return TRINE_ERR_NOMEM;
   unsigned flags = opts ? opts->flags : 0;
@@ -200,11 +215,9 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   s->hash = dict_hash;
   TrineStatus st = prepare_dir(s, path, flags);
   if (st) return open_fail(s, st, path);
-  int rc = mdb_env_create(&s->env);
-  if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
-  if (!rc) rc = mdb_env_set_mapsize(s->env, MAP_SIZE_DEFAULT);
-  if (!rc) rc = mdb_env_open(s->env, path,
-                             MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0), 0666);
+  unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
+                      (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
+  int rc = open_env(s, path, envflags, opts ? opts->map_size : 0);
   if (rc) return open_fail(s, store_mdb_error(s, rc, "cannot open"), path);
   if ((st = init_layout(s))) return open_fail(s, st, path);
   s->errmsg[0] = '\0';
@@ -213,17 +226,26 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   return TRINE_OK;
 }
 
-void trine_store_close(TrineStore *s) {
-  if (!s) return;
+TrineStatus trine_store_close(TrineStore *s) {
+  if (!s) return TRINE_OK;
+  size_t txns = atomic_load(&s->live_txns), queries = atomic_load(&s->live_queries);
+  if (txns || queries) /* closing the environment under them would crash them later */
+    return store_error(s, TRINE_ERR_BUSY,
+                       "%zu transaction%s and %zu quer%s still open: end them first; the store "
+                       "stays open", txns, txns == 1 ? "" : "s", queries,
+                       queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
   mdb_env_close(s->env);
   free(s);
+  return TRINE_OK;
 }
 
-const char *trine_store_errmsg(const TrineStore *s) { return s->errmsg; }
+const char *trine_store_errmsg(const TrineStore *s) {
+  return s ? s->errmsg : trine_open_errmsg();
+}
 
-bool trine_store_readonly(const TrineStore *s) { return s->readonly; }
+bool trine_store_readonly(const TrineStore *s) { return s && s->readonly; }
 
-bool trine_store_created(const TrineStore *s) { return s->created; }
+bool trine_store_created(const TrineStore *s) { return s && s->created; }
 
 const char *trine_version(void) { return TRINE_VERSION; }

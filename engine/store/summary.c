@@ -13,7 +13,19 @@ static int count_one(TrineTxn *t, TrineId id, const uint64_t c[3], void *ctx) {
   return 0;
 }
 
+/* The store of a summary call: the transaction's when one is given (it
+ * must belong to the store, if one is given too). */
+static TrineStatus check(TrineStore **s, TrineTxn *txn_in, const void *out, const char *call) {
+  if (!*s && txn_in) *s = txn_in->store;
+  if (!*s) return api_misuse(NULL, call, "store is NULL");
+  if (txn_in && txn_in->store != *s)
+    return api_misuse(*s, call, "the transaction belongs to another store");
+  return out ? TRINE_OK : api_misuse(*s, call, "out is NULL");
+}
+
 TrineStatus trine_store_stats(TrineStore *s, TrineTxn *txn_in, TrineStats *out) {
+  TrineStatus cs = check(&s, txn_in, out, "trine_store_stats");
+  if (cs) return cs;
   TrineTxn *t;
   bool owned;
   TrineStatus st = store_read_txn(s, txn_in, &t, &owned);
@@ -52,6 +64,8 @@ static int visit_graph(TrineTxn *t, TrineId id, const uint64_t *v, void *ctx) {
 
 TrineStatus trine_store_predicates(TrineStore *s, TrineTxn *txn_in,
                                    TrinePredicateFn fn, void *ctx) {
+  TrineStatus cs = check(&s, txn_in, (const void *)fn, "trine_store_predicates");
+  if (cs) return cs;
   TrineTxn *t;
   bool owned;
   TrineStatus st = store_read_txn(s, txn_in, &t, &owned);
@@ -64,6 +78,8 @@ TrineStatus trine_store_predicates(TrineStore *s, TrineTxn *txn_in,
 
 TrineStatus trine_store_graphs(TrineStore *s, TrineTxn *txn_in, TrineGraphFn fn,
                                void *ctx) {
+  TrineStatus cs = check(&s, txn_in, (const void *)fn, "trine_store_graphs");
+  if (cs) return cs;
   TrineTxn *t;
   bool owned;
   TrineStatus st = store_read_txn(s, txn_in, &t, &owned);

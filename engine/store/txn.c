@@ -8,6 +8,7 @@
 #include "termstore.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <time.h>
@@ -42,18 +43,37 @@ static TrineStatus writer_lock(TrineStore *s, int *fd) {
   return TRINE_OK;
 }
 
+/* The writer's thread is known by the address of a thread-local: a
+ * second write on the thread holding one would wait for itself forever. */
+static _Thread_local char this_thread;
+
 static void writer_unlock(TrineTxn *t) {
+  if (!t->write) return;
+  atomic_store(&t->store->writer, NULL);
   if (t->lock_fd >= 0) flock(t->lock_fd, LOCK_UN);
 }
 
+/* A transaction ends: its memory, and the store's count of live ones. */
+static void txn_end(TrineTxn *t) {
+  termstore_builder_free(t->builder);
+  stats_delta_free(t->delta);
+  atomic_fetch_sub(&t->store->live_txns, 1);
+  free(t);
+}
+
 TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
+  if (!out) return api_misuse(s, "trine_txn_begin", "out is NULL");
   *out = NULL;
+  if (!s) return api_misuse(NULL, "trine_txn_begin", "store is NULL");
   if (write && s->readonly)
     return store_error(s, TRINE_ERR_READONLY, "store is opened read-only");
+  if (write && atomic_load(&s->writer) == &this_thread)
+    return store_error(s, TRINE_ERR_BUSY,
+                       "this thread already holds the store's write transaction: commit or "
+                       "abort it first, or pass it to the call");
   TrineTxn *t = calloc(1, sizeof *t);
   if (!t) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
   t->store = s;
-  t->write = write;
   t->lock_fd = -1;
   TrineStatus st = write ? writer_lock(s, &t->lock_fd) : TRINE_OK;
   if (st) {
@@ -62,10 +82,13 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
   }
   int rc = begin(s->env, write ? 0 : MDB_RDONLY, &t->txn);
   if (rc) {
-    writer_unlock(t);
+    if (t->lock_fd >= 0) flock(t->lock_fd, LOCK_UN);
     free(t);
     return store_mdb_error(s, rc, "cannot begin transaction");
   }
+  t->write = write;
+  if (write) atomic_store(&s->writer, &this_thread);
+  atomic_fetch_add(&s->live_txns, 1);
   if (write) {
     t->next_seq = t->start_seq = store_meta_get(t->txn, s->meta, "next");
     if (!(t->delta = stats_delta_new())) {
@@ -78,8 +101,15 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
 }
 
 TrineStatus trine_txn_commit(TrineTxn *t) {
+  if (!t) return api_misuse(NULL, "trine_txn_commit", "txn is NULL");
   TrineStore *s = t->store;
   int rc = 0;
+  if (t->failed) {
+    TrineStatus st = t->failed;
+    trine_txn_abort(t);
+    return store_error(s, st, "an update or load run in this transaction failed halfway: "
+                              "the transaction was rolled back");
+  }
   if (t->write) {
     TrineStatus st = stats_flush(t);
     if (st) { trine_txn_abort(t); return st; }
@@ -97,9 +127,7 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
   termstore_reader_close(&t->terms);
   rc = mdb_txn_commit(t->txn);
   writer_unlock(t);
-  termstore_builder_free(t->builder);
-  stats_delta_free(t->delta);
-  free(t);
+  txn_end(t);
   return rc ? store_mdb_error(s, rc, "cannot commit") : TRINE_OK;
 }
 
@@ -108,9 +136,7 @@ void trine_txn_abort(TrineTxn *t) {
   termstore_reader_close(&t->terms);
   mdb_txn_abort(t->txn);
   writer_unlock(t);
-  termstore_builder_free(t->builder);
-  stats_delta_free(t->delta);
-  free(t);
+  txn_end(t);
 }
 
 TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,

@@ -265,6 +265,91 @@ else
   ok "Ctrl-C during an update # SKIP the update finished before the Ctrl-C"
 fi
 
+# --- Tab completion of file names and of local names after a prefix --------------------------------
+printf 'SELECT ("read by name" AS ?x) WHERE {}\n' >completion.rq
+mkdir -p sub && touch sub/one.nt sub/two.nt
+session st <<'EOF2'
+wait trine> 
+send .read compl\t
+sleep 100
+send \r
+wait read by name
+wait trine> 
+send .load sub/\t
+wait two.nt
+wait trine> .load sub/
+send \x03
+wait trine> 
+send .lo sub/tw\t
+sleep 100
+send \r
+wait trine> 
+send SELECT ?s WHERE { ?s rdfs:la\t
+sleep 100
+send "Bob" }\r\r
+wait row
+wait trine> 
+send SELECT ?l WHERE { people:al\t
+sleep 100
+send rdfs:label ?l }\r\r
+wait row
+wait trine> 
+send \x04
+EOF2
+want "Tab completes a file name after .read" "read by name"
+want "Tab lists the files in a directory, by their names" "one.nt  two.nt"
+want "Tab completes a file name after a shortened .lo" "loaded 0 statements"
+want "Tab completes a predicate's local name (rdfs:la: rdfs:label)" "people:bob"
+want "Tab completes a subject's local name (people:al: people:alice)" '"Alice"'
+
+# --- the vertical display ---------------------------------------------------------------------
+session st <<'EOF2'
+wait trine> 
+line .format line
+wait trine> 
+line SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label;
+wait rows)
+wait trine> 
+line SELECT ?n WHERE { ?s <http://ex.org/note> ?n };
+wait row)
+wait trine> 
+send \x04
+EOF2
+want ".format line: a record per row, a line per value" "-[ RECORD 1 ]-" \
+  '?s     = people:alice' '?label = "Alice"' "-[ RECORD 2 ]-" '?label = "Bob"' "(2 rows)"
+want ".format line: a long value is not cut" '?n = "a very long literal that goes on and on and on so that it cannot fit in a table one hundred columns wide, surely not"'
+
+# --- a temporary store; a table of CJK text lines up in terminal columns -------------------------
+cat >cjk.nt <<'EOF2'
+<http://ex.org/tokyo> <http://ex.org/name> "東京" .
+<http://ex.org/paris> <http://ex.org/name> "Paris" .
+<http://ex.org/seoul> <http://ex.org/name> "서울특별시" .
+EOF2
+session --temp <<'EOF2'
+wait trine> 
+line .load cjk.nt
+wait trine> 
+line SELECT ?name ?s ?n WHERE { ?s <http://ex.org/name> ?name BIND(STRLEN(?name) AS ?n) } ORDER BY ?s;
+wait rows)
+wait trine> 
+send \x04
+EOF2
+want "--temp: the banner says the store is temporary" "a temporary store, deleted at exit"
+# cols_before TEXT LINE: the terminal columns before TEXT in LINE (ASCII and
+# three-byte CJK characters only: each takes three bytes and two columns).
+cols_before() {
+  local pre=${2%%"$1"*} wide
+  wide=$(printf %s "$pre" | LC_ALL=C tr -d '\000-\177' | wc -c)
+  echo $(($(printf %s "$pre" | LC_ALL=C wc -c) - wide / 3))
+}
+cols=$(grep -E '^(\?name|")' "$OUT" | while IFS= read -r l; do
+  cols_before "$(case $l in '?name'*) echo '?s' ;; *) echo '<http' ;; esac)" "$l"; done | sort -u)
+[ "$(echo "$cols" | wc -l)" = 1 ] && [ "$(grep -c '^"' "$OUT")" = 3 ] \
+  && ok "a CJK table: the next column starts at one terminal column in every row" \
+  || bad "a CJK table: the next column starts at one terminal column in every row" "columns: $cols"
+grep -qE '^"東京" +<http://ex.org/tokyo> +2$' "$OUT" && grep -qE '^"Paris" +<http://ex.org/paris> +5$' "$OUT" \
+  && ok "a CJK table: numbers on the right" || bad "a CJK table: numbers on the right" "not so"
+
 # --- every dot-command on the terminal ---------------------------------------------------------
 printf 'SELECT ("from a script" AS ?x) WHERE {}\n' >script.rq
 session st <<'EOF2'

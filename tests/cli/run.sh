@@ -293,6 +293,8 @@ check "an update in a table says what it inserted" 0 "(2 quads inserted, 0 delet
   'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 1 , 2 , 3 }'
 check "... and what it deleted" 0 "(1 quad inserted, 2 deleted)" "" -- q2 ".format table" \
   'DELETE DATA { <http://ex.org/new> <http://ex.org/p> 2 , 9 } ; DELETE { ?s ?p 3 } INSERT { ?s ?p 4 } WHERE { ?s ?p 3 }'
+check "... and in the line format, the other screen format" 0 "(1 quad inserted, 0 deleted)" "" -- q2 ".format line" \
+  'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 7 }'
 check "an update piped as TSV says nothing" 0 "!inserted" "!inserted" -- q2 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 5 }'
 check "... unless .timer is on" 0 "" "(1 quad inserted, 0 deleted, " -- q2 ".timer on" 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 6 }'
 
@@ -383,6 +385,77 @@ check "--explain-analyze: a failed run still shows the plan" 1 "(access paths" "
 has "$OUT" "(plan" && ok "--explain-analyze: the steps run until the failure" || bad "--explain-analyze: the steps run until the failure" "no (plan"
 check ".explain analyze: a failed run still shows the plan" 1 "(access paths" "query timed out" -- --timeout 50 lim ".explain analyze $closure"
 check "--explain-analyze needs a store" 2 "" "needs a STORE" -- --explain-analyze 'ASK {}'
+
+# --- display: vertical records, ASK, no footer outside the screen's formats -------------------
+check ".format line: one line per value" 0 "?o = <http://ex.org/s>" "" -- q ".format line" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
+has "$OUT" "-[ RECORD 1 ]-" && has "$OUT" "(1 row)" && ok ".format line: a record line and the row count" \
+  || bad ".format line: a record line and the row count" "missing"
+check "--format line" 0 "?p = <http://ex.org/q>" "" -- --format line q 'SELECT ?p WHERE { <http://ex.org/t> ?p ?o }'
+check ".format line with .headers off: no record line" 0 "!RECORD" "" -- q ".format line" ".headers off" 'SELECT ?o WHERE { ?s ?p ?o }'
+check "ASK in a table is headed ASK" 0 "ASK"$'\n'"----"$'\n'"true" "" -- q ".format table" 'ASK { ?s ?p ?o }'
+has "$OUT" "row)" && bad "ASK in a table has no row count" "it has" || ok "ASK in a table has no row count"
+for f in json xml csv tsv; do
+  check "no row count in $f" 0 "!row" "" -- q ".format $f" 'SELECT ?o WHERE { ?s ?p ?o }'
+done
+check "CSV ASK: the header Jena reads" 0 "_askResult"$'\r' "" -- q ".format csv" 'ASK { ?s ?p ?o }'
+
+# --- long and wide error lines: a window around the caret, the caret under its character ------------
+# caret_under WORD BYTES: the caret is under WORD in the line above it, whose
+# text before WORD takes BYTES more bytes than columns (UTF-8: … is 3 bytes).
+caret_under() {
+  LC_ALL=C awk -v w="$1" -v extra="$2" '/\^$/ && prev != "" { c = index($0, "^"); t = index(prev, w); found = 1;
+    exit !(c == t - extra) } { prev = $0 } END { if (!found) exit 1 }' "$ERR"
+}
+long="SELECT * WHERE { $(for i in $(seq 1 60); do printf '?s <http://ex.org/p%d> ?o%d . ' "$i" "$i"; done)FILTR(?o) $(for i in $(seq 1 40); do printf '?x <http://ex.org/q%d> ?y . ' "$i"; done)}"
+check "an error in a 2,900-character line" 1 "" "query:1:1800: error: unknown word 'FILTR'" -- q "$long"
+grep -q '^  ….*?o60 \. FILTR(?o) ?x .*…$' "$ERR" && ok "the line is cut at both ends around the caret" \
+  || bad "the line is cut at both ends around the caret" "not so"
+LC_ALL=C awk '/^  …/ { if (length($0) - 4 > 80) bad = 1 } END { exit bad }' "$ERR" \
+  && ok "the cut line fits 80 columns" || bad "the cut line fits 80 columns" "wider"
+caret_under FILTR 2 && ok "the caret is under FILTR in the cut line" || bad "the caret is under FILTR in the cut line" "elsewhere"
+check "an error after CJK text" 1 "" "unknown word 'FILTR'" -- q 'SELECT * WHERE { ?s ?p "東京東京" FILTR }'
+caret_under FILTR 4 && ok "the caret counts CJK characters as two columns" || bad "the caret counts CJK characters as two columns" "elsewhere"
+
+# --- saved prefixes wherever terms are shown; every predicate; graphs in order ---------------------
+awk 'BEGIN { for (i = 1; i <= 25; i++) printf "<http://ex.org/s> <http://ex.org/p%02d> \"%d\" .\n", i, i }' >preds.nt
+"$TRINE" pf ".load preds.nt" ".load good.nt <http://ex.org/g2>" ".load more.nt <http://ex.org/g1>" \
+  ".prefix ex http://ex.org/" >/dev/null 2>&1
+check ".stats shows predicates with the saved prefixes" 0 "  ex:p" "" -- pf .stats
+has "$OUT" "<http://ex.org/" && bad ".stats: no full IRI left" "one is" || ok ".stats: no full IRI left"
+check ".stats shows 20 predicates and says how to see all" 0 "(7 more: .stats all lists them)" "" -- pf .stats
+check ".stats all lists every predicate" 0 "ex:p25" "!more" -- pf ".stats all"
+[ "$(grep -cE '  ex:[pq]' "$OUT")" = 27 ] && ok ".stats all: 27 predicate lines" || bad ".stats all: 27 predicate lines" "$(grep -cE '  ex:[pq]' "$OUT")"
+check ".stats with a wrong argument" 1 "" "usage: .stats [all]" -- pf ".stats some"
+check ".graphs in order, with prefixes" 0 "ex:g1"$'\n'"           3  ex:g2" "" -- pf .graphs
+check ".explain with the saved prefixes" 0 '(triple ?s ex:p01 "<http://ex.org/kept>")' "" \
+  -- pf '.explain SELECT * WHERE { ?s ex:p01 "<http://ex.org/kept>" }'
+check "messages with the saved prefixes" 1 "" "LOAD ex:nothing.nt:" -- pf 'LOAD <http://ex.org/nothing.nt>'
+
+# --- a temporary store: --temp, :memory:, .open :memory: -------------------------------------
+mkdir tmpdir
+TMPDIR=$WORK/tmpdir check "--temp: a store to try things in" 0 "quads:          3" "" -- --temp ".load good.nt" .stats
+TMPDIR=$WORK/tmpdir check ":memory: is a temporary store too" 0 "true" "" -- :memory: ".load good.nt" 'ASK { ?s ?p "one" }'
+TMPDIR=$WORK/tmpdir check ".open :memory: starts from nothing" 0 "quads:          0" "" -- q ".open :memory:" .stats
+[ -z "$(ls -A tmpdir)" ] && [ ! -e ":memory:" ] && ok "a temporary store leaves nothing behind" \
+  || bad "a temporary store leaves nothing behind" "$(ls -A tmpdir) $(ls -d :memory: 2>&1)"
+check "--temp: one store per run" 0 "quads:          0" "" -- --temp .stats
+# Its files are gone while it runs, so even a kill leaves nothing.
+mkfifo temp.in
+TMPDIR=$WORK/tmpdir "$TRINE" --temp <temp.in >"$OUT" 2>&1 &
+tpid=$!
+exec 4>temp.in
+echo ".load good.nt" >&4
+sleep 0.3
+[ -z "$(ls -A tmpdir)" ] && ok "a running temporary store has no file left to leak" \
+  || bad "a running temporary store has no file left to leak" "$(ls -A tmpdir)"
+kill -9 "$tpid"
+exec 4>&-
+wait "$tpid" 2>/dev/null
+check "--help tells of --temp" 0 "--temp" "" -- --help
+# Regression: the example gave .load and its file as two arguments (two commands).
+check "--help's examples give .load FILE as one argument" 0 "trine my.store '.load data.nt.gz' .stats" "" -- --help
+check "--help tells of the line format and of file completion" 0 "line (one line per value)" "" -- --help
+has "$OUT" "file names (after .load" && ok "--help: file names complete" || bad "--help: file names complete" "not said"
 
 # --- --readonly shells query a store while another one loads ---------------------------
 awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i }' >ro.nt

@@ -183,16 +183,26 @@ void ev_shell_free(EvShellRun *r);
 /// When r failed: "trine exited with N: FIRST LINE OF STDERR" in why.
 const char *ev_shell_failure(const EvShellRun *r, char *why, size_t whysize);
 
-/* Known failures -------------------------------------------------------------- */
+/* The excluded list ------------------------------------------------------------ */
 
+/**
+ * tests/conformance/sparql-excluded.tsv: suite, name, status, reason. Status
+ * "skip": not vendored; "xfail": vendored and expected to fail. A runner
+ * owns the lines whose suite is one of its tests.tsv's.
+ */
 typedef struct {
   EvTsv tsv;
-  bool *seen;
+  bool *mine; ///< the line's suite is one of this runner's
+  bool *seen; ///< the line names a test of tests.tsv
 } EvKnown;
 
-void ev_known_read(EvKnown *k, const char *path);
-/// The reason if name (or suite/name) is listed (and mark it seen), else NULL.
-const char *ev_known_reason(EvKnown *k, const char *suite, const char *name);
+/// Read path; the lines of tests' suites are this runner's. false when the
+/// file cannot be read.
+bool ev_known_read(EvKnown *k, const char *path, const EvTsv *tests);
+/// The reason if suite/name is listed as xfail (and mark it seen), else NULL.
+/// *skipped is set when it is listed as skip (a vendored test should not be).
+const char *ev_known_reason(EvKnown *k, const char *suite, const char *name,
+                            bool *skipped);
 void ev_known_free(EvKnown *k);
 
 /* The runner loop ---------------------------------------------------------- */
@@ -209,9 +219,11 @@ extern bool ev_verbose;
  * SUITE-DIR holds tests.tsv (suite, name, dir, ...); with TEST-NAME that
  * test runs in this process, its details printed. Otherwise every test
  * runs in a child process (a crash or a 120 s hang fails that test only).
- * known_file is read next to the suite directory (not with --shell: the
- * shell is compared with the API, failures and all). Returns the exit
- * status.
+ * known_file (the excluded list) is read next to the suite directory: an
+ * xfail test that fails counts as known, one that passes as a failure
+ * (unexpected pass), and so does a line of this runner's that names no
+ * test or a vendored test as skip. With --shell it is not read: the shell
+ * is compared with the API, failures and all. Returns the exit status.
  */
 int ev_main(int argc, char **argv, const char *tag, const char *known_file,
             EvRunFn run);

@@ -9,16 +9,23 @@
  * (SELECT, ASK) or expected.nt (CONSTRUCT) as the W3C does: solutions as
  * multisets, in order between order groups when ordered, lax cardinality
  * for REDUCED, blank nodes up to a consistent renaming, terms compared
- * exactly (xsd:string and simple literals are the same term).
+ * exactly (xsd:string and simple literals are the same term). A CSV result
+ * format test (result_format csv) writes the results with trine's CSV writer
+ * and compares that text with expected.csv, field by field (a field "_:..."
+ * is a blank node, any other a string).
  *
- * Tests listed in SUITE-DIR/../sparql-eval-known-failures.tsv (name TAB
- * reason) that fail count as known; listed tests that pass are reported.
- * Prints one line per failure with a short diff, per-suite counts and
- * "N passed, M failed" (M = unexpected failures); exit 1 if M > 0.
+ * Tests listed as xfail in SUITE-DIR/../sparql-excluded.tsv (suite, name,
+ * status, reason) that fail count as known; one that passes is a failure
+ * ("unexpected pass"), so that the list stays honest. Prints one line per
+ * failure with a short diff, per-suite counts and "N passed, M failed";
+ * exit 1 if M > 0.
  * With TEST-NAME: run that test only and print both results in full.
  * With --shell TRINE: run each query.rq through `TRINE --format json STORE
- * -f query.rq` as well and compare its results with the API's (the shell
- * must not cut a query in pieces); both failing is a pass.
+ * -f query.rq` as well (`--format csv` for a CSV test, whose CSV is then
+ * compared with the API's CSV writer's, field by field) and compare its
+ * results with the API's (the shell must not cut a query in pieces); both
+ * failing is a pass. The excluded list is not read then: an xfail test
+ * passes when the shell does what the API does.
  */
 #include "eval_common.h"
 
@@ -447,13 +454,93 @@ static void to_triples(EvTable *t) {
   *t = t3;
 }
 
+/* CSV results ---------------------------------------------------------------- */
+
+/* One RFC 4180 record of text at *p (fields quoted or not, CRLF or LF);
+ * cells go to row (vars.. widened as the header names them). false at the
+ * end of the text. */
+static bool csv_record(const char **p, const char *end, char ***cells,
+                       size_t *ncells) {
+  if (*p >= end)
+    return false;
+  *cells = NULL;
+  *ncells = 0;
+  for (;;) {
+    char *buf = malloc((size_t)(end - *p) + 1);
+    size_t n = 0;
+    if (*p < end && **p == '"') {
+      for (++*p; *p < end; ++*p) {
+        if (**p == '"') {
+          if (*p + 1 < end && (*p)[1] == '"')
+            buf[n++] = *(++*p);
+          else {
+            ++*p;
+            break;
+          }
+        } else {
+          buf[n++] = **p;
+        }
+      }
+    }
+    while (*p < end && **p != ',' && **p != '\r' && **p != '\n')
+      buf[n++] = *(*p)++;
+    buf[n] = '\0';
+    *cells = realloc(*cells, (*ncells + 1) * sizeof **cells);
+    (*cells)[(*ncells)++] = buf;
+    if (*p < end && **p == ',') {
+      ++*p;
+      continue;
+    }
+    if (*p < end && **p == '\r')
+      ++*p;
+    if (*p < end && **p == '\n')
+      ++*p;
+    return true;
+  }
+}
+
+/* CSV text (header line, then rows) as a table: "" unbound, "_:x" a blank
+ * node, anything else a simple literal. */
+static void csv_table(const char *text, size_t len, EvTable *out) {
+  const char *p = text, *end = text + len;
+  char **cells;
+  size_t ncells, *col = NULL, ncols = 0;
+  ev_table_init(out, NULL, 0);
+  if (csv_record(&p, end, &cells, &ncells)) {
+    col = calloc(ncells + 1, sizeof *col);
+    ncols = ncells;
+    for (size_t i = 0; i < ncells; ++i) {
+      col[i] = ev_table_var(out, cells[i]);
+      free(cells[i]);
+    }
+    free(cells);
+  }
+  while (csv_record(&p, end, &cells, &ncells)) {
+    EvTerm *row = ev_table_row(out);
+    for (size_t i = 0; i < ncells; ++i) {
+      size_t cl = strlen(cells[i]);
+      if (i < ncols && cl) {
+        bool blank = cl > 2 && cells[i][0] == '_' && cells[i][1] == ':';
+        TrineTerm t = {blank ? TRINE_TERM_BLANK : TRINE_TERM_LITERAL,
+                       blank ? cells[i] + 2 : cells[i],
+                       blank ? cl - 2 : cl, NULL, 0, NULL, 0};
+        ev_term_set(&row[col[i]], &t);
+      }
+      free(cells[i]);
+    }
+    free(cells);
+  }
+  free(col);
+}
+
 /* The runner ------------------------------------------------------------------ */
 
-/* Run query.rq on store through the API into *got. NULL, or the reason
- * written to why. */
+/* Run query.rq on store through the API into *got (csv: its CSV text, as
+ * trine's CSV writer writes it, read back). NULL, or the reason written to
+ * why. */
 static const char *api_results(TrineStore *store, const char *dir, const char *name,
-                               const char *base, bool construct, Results *got,
-                               char *why, size_t whysize) {
+                               const char *base, bool construct, bool csv,
+                               Results *got, FILE *diff, char *why, size_t whysize) {
   EvErrors rc = {{0}};
   TrineQuery *q = NULL;
   char *text = NULL;
@@ -466,7 +553,20 @@ static const char *api_results(TrineStore *store, const char *dir, const char *n
   TrineStatus st;
   TrineQueryForm form = trine_query_form(q);
   size_t ncols = trine_query_columns(q);
-  if (form == TRINE_QUERY_ASK) {
+  if (csv) {
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    TrineWriteOptions wo = {.headers = true};
+    st = trine_query_write(q, TRINE_RESULTS_CSV, &wo, f, NULL);
+    fclose(f);
+    if (ev_verbose)
+      fprintf(diff, "CSV written:\n%s", out);
+    csv_table(out, len, &got->table);
+    free(out);
+    if (st == TRINE_OK)
+      st = TRINE_DONE;
+  } else if (form == TRINE_QUERY_ASK) {
     got->is_bool = true;
     st = trine_query_step(q);
     if (st == TRINE_ROW) {
@@ -506,17 +606,20 @@ static const char *api_results(TrineStore *store, const char *dir, const char *n
 }
 
 /* Run query.rq on *store through `trine STORE -f query.rq` (JSON results,
- * or N-Triples for a graph) into *got. NULL, or the reason written to why. */
+ * N-Triples for a graph, `--format csv` for a CSV test) into *got. NULL, or
+ * the reason written to why. */
 static const char *shell_results(TrineStore **store, const char *dir, const char *base,
-                                 bool construct, Results *got, char *why,
+                                 bool construct, bool csv, Results *got, char *why,
                                  size_t whysize) {
   EvShellRun r;
   const char *fail = NULL;
   char err[512];
-  ev_shell_run(store, base, construct ? NULL : "json", dir, "query.rq", &r);
+  ev_shell_run(store, base, csv ? "csv" : construct ? NULL : "json", dir, "query.rq", &r);
   memset(got, 0, sizeof *got);
   if (r.status != 0) {
     fail = ev_shell_failure(&r, why, whysize);
+  } else if (csv) {
+    csv_table(r.out, r.outlen, &got->table);
   } else if (!construct) {
     if ((fail = parse_srj(r.out, r.outlen, got))) {
       snprintf(why, whysize, "the shell's JSON: %s", fail);
@@ -536,12 +639,24 @@ static const char *shell_results(TrineStore **store, const char *dir, const char
 /* The expected results of a test: the W3C's, or through the shell the
  * API's (*api_failed: the API could not run the query). */
 static const char *expected(TrineStore *store, const char *dir, const char *name,
-                            const char *base, bool construct, Results *want,
-                            bool *api_failed, char *why, size_t whysize) {
+                            const char *base, bool construct, bool csv,
+                            Results *want, bool *api_failed, FILE *diff, char *why,
+                            size_t whysize) {
   *api_failed = false;
   if (ev_shell) {
-    *api_failed = api_results(store, dir, name, base, construct, want, why,
-                              whysize) != NULL;
+    *api_failed = api_results(store, dir, name, base, construct, csv, want, diff,
+                              why, whysize) != NULL;
+    return NULL;
+  }
+  if (csv) {
+    char path[1024];
+    size_t len;
+    ev_join(path, sizeof path, dir, "expected.csv");
+    char *etext = ev_read_file(path, &len);
+    if (!etext)
+      return "cannot read expected.csv";
+    csv_table(etext, len, &want->table);
+    free(etext);
     return NULL;
   }
   if (!construct) {
@@ -574,7 +689,9 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   const char *ordered = ev_tsv_value(&meta, "ordered");
   const char *groups_s = ev_tsv_value(&meta, "order_groups");
   const char *card = ev_tsv_value(&meta, "cardinality");
+  const char *format = ev_tsv_value(&meta, "result_format");
   bool construct = type && strcmp(type, "construct") == 0;
+  bool csv = format && strcmp(format, "csv") == 0;
   const char *fail = NULL;
   TrineStore *store = ev_fresh_store();
   Results want = {0}, got = {0};
@@ -587,11 +704,12 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   }
   if ((fail = ev_load(store, dir, "data.nq", &rc, why, sizeof why)))
     goto out;
-  if ((fail = expected(store, dir, name, base, construct, &want, &api_failed,
-                       api_why, sizeof api_why)))
+  if ((fail = expected(store, dir, name, base, construct, csv, &want, &api_failed,
+                       diff, api_why, sizeof api_why)))
     goto out;
-  fail = ev_shell ? shell_results(&store, dir, base, construct, &got, why, sizeof why)
-                  : api_results(store, dir, name, base, construct, &got, why, sizeof why);
+  fail = ev_shell ? shell_results(&store, dir, base, construct, csv, &got, why, sizeof why)
+                  : api_results(store, dir, name, base, construct, csv, &got, diff, why,
+                                sizeof why);
   if (api_failed) {
     if (!fail) {
       snprintf(why, sizeof why, "the shell ran it, the API failed: %.900s", api_why);
@@ -652,6 +770,5 @@ out:
 }
 
 int main(int argc, char **argv) {
-  return ev_main(argc, argv, "sparql-eval", "sparql-eval-known-failures.tsv",
-                 run_test);
+  return ev_main(argc, argv, "sparql-eval", "sparql-excluded.tsv", run_test);
 }

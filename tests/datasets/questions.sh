@@ -13,6 +13,17 @@ if ! "$trine" "$work/store" ".load $dir/data.nq" ".load $dir/schema.nt"; then
   echo "cannot load the dataset"
   exit 1
 fi
+# With the dataset's prefixes saved, as scripts/shell saves them: the shell
+# then declares all of them for every question.
+root=$(cd "$dir/../.." && pwd)
+"$root/scripts/save-prefixes" "$trine" "$work/store" "$dir/src/prefixes.ttl" || exit 1
+saved=$("$trine" "$work/store" .prefix | grep -c '^PREFIX ')
+want=$(grep -c '^@prefix' "$dir/src/prefixes.ttl")
+# rdf: rdfs: xsd: are among them and built in; owl: is built in only.
+if [ "$saved" -ne $((want + 1)) ]; then
+  echo "FAIL prefixes: $saved listed, $((want + 1)) expected"
+  exit 1
+fi
 xsd=http://www.w3.org/2001/XMLSchema#
 normal() {
   awk -F '\t' -v OFS='\t' -v xsd="$xsd" '{

@@ -144,6 +144,9 @@ static const Case algebra[] = {
    "(project (?s) (bgp (triple ?s <http://ex/p> ?o)))"},
   {"PREFIX : <http://ex/> SELECT * { ?s :p ?o OPTIONAL { ?o :q ?z FILTER(?z > 1) } }",
    "(project (?s ?o ?z) (leftjoin (bgp (triple ?s <http://ex/p> ?o)) (bgp (triple ?o <http://ex/q> ?z)) (> ?z 1)))"},
+  /* A filter of a group nested in OPTIONAL stays inside (18.2.2.6 before 18.2.2.8). */
+  {"PREFIX : <http://ex/> SELECT * { ?s :p ?o OPTIONAL { { ?s :q ?z FILTER(?o = 1) } } }",
+   "(project (?s ?o ?z) (leftjoin (bgp (triple ?s <http://ex/p> ?o)) (filter (= ?o 1) (bgp (triple ?s <http://ex/q> ?z)))))"},
   {"PREFIX : <http://ex/> SELECT * { { ?s :p ?o } UNION { ?s :q ?o } MINUS { ?s :r 1 } }",
    "(project (?s ?o) (minus (union (bgp (triple ?s <http://ex/p> ?o)) (bgp (triple ?s <http://ex/q> ?o))) (bgp (triple ?s <http://ex/r> 1))))"},
   {"PREFIX : <http://ex/> SELECT DISTINCT ?s { GRAPH ?g { ?s :p \"x\"@EN-gb } } ORDER BY DESC(?s) LIMIT 5 OFFSET 2",

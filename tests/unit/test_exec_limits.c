@@ -145,7 +145,8 @@ static void test_exec_update_cancelled(void **state) {
   };
   for (size_t i = 0; i < sizeof requests / sizeof *requests; ++i) {
     TrineQuery *q;
-    assert_int_equal(trine_query_prepare(t->store, requests[i], strlen(requests[i]), NULL, &q),
+    TrineQueryOptions writes = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES};
+    assert_int_equal(trine_query_prepare(t->store, requests[i], strlen(requests[i]), &writes, &q),
                      TRINE_OK);
     trine_query_cancel(q);
     TrineStatus st = trine_query_step(q);

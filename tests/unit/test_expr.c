@@ -353,6 +353,58 @@ static void test_expr_regex(void **state) {
   EV("REPLACE(\"\xc3\xa9t\xc3\xa9\", \"\xc3\xa9\", \"e\")", "\"ete\"");
 }
 
+/* REGEX and REPLACE follow XPath F&O 3.1 section 5.6, not PCRE2's dialect
+ * (each case here answered otherwise when patterns went to PCRE2 as written). */
+static void test_expr_regex_xpath_dialect(void **state) {
+  (void)state;
+  EV("REGEX(\"a\\n\", \"a$\")", F);                 /* $ is the very end */
+  EV("REGEX(\"a\\rb\", \"a.b\")", F);               /* . excludes CR too */
+  EV("REGEX(\"_\", \"\\\\w\")", F);                 /* \w excludes Pc */
+  EV("REGEX(\"$\", \"\\\\w\")", T);                 /* and includes Sc */
+  EV("REGEX(\"\\u00A0\", \"\\\\s\")", F);
+  EV("REGEX(\"b\", \"^[a-z-[aeiou]]$\")", T);      /* class subtraction */
+  EV("REGEX(\"a\", \"[a-z-[aeiou]]\")", F);
+  EV("REGEX(\":x-1\", \"^\\\\i\\\\c*$\")", T);
+  EV("REGEX(\"A\", \"\\\\p{IsBasicLatin}\")", T);
+  EV("REGEX(\"x\", \"\\\\bx\")", "ERROR");          /* no \b in XPath */
+  EV("REGEX(\"ab\", \"a(?=b)\")", "ERROR");         /* nor lookahead */
+  EV("REGEX(\"a\", \"^a # c$\", \"x\")", F);        /* # is no comment */
+  EV("REGEX(\"a#c\", \"^a # c$\", \"x\")", T);
+  EV("REGEX(\"b\", \"^(a)?b\\\\1$\")", T);          /* unset group: "" */
+  EV("REGEX(\"aa\", \"a*+\")", "ERROR");            /* no possessive */
+  EV("REGEX(\"aa\", \"^a+?$\")", T);                /* reluctant is fine */
+  EV("REPLACE(\"abc\", \"(b)\", \"$12\")", "\"ab2c\"");
+  EV("REPLACE(\"abc\", \"(b)\", \"[$5]\")", "\"a[]c\"");
+  EV("REPLACE(\"abc\", \"b\", \"$\")", "ERROR");
+  EV("REPLACE(\"abc\", \"b\", \"\\\\n\")", "ERROR");
+  EV("REPLACE(\"a/b\", \"/\", \"$\", \"q\")", "\"a$b\"");
+  EV("REPLACE(\"abc\", \"a|\", \"-\")", "ERROR");   /* matches "" */
+  EV("REPLACE(\"a\\n\", \"$\", \"-\", \"m\")", "ERROR");
+  /* $40 with forty groups: beyond the shared match data's 32 pairs */
+  EV("REPLACE(\"abcdefghijabcdefghijabcdefghijabcdefghij\", "
+     "\"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)"
+     "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\", \"$40$1\")",
+     "\"ja\"");
+}
+
+/* An invalid pattern stays an error when the cached translation is reused. */
+static void test_expr_regex_invalid_cached(void **state) {
+  (void)state;
+  const char *q = "SELECT * { BIND(REGEX(\"x\", \"\\\\bx\") AS ?x) }";
+  SparqlRequest *r = NULL;
+  assert_int_equal(sparql_parse("t", q, strlen(q), NULL, &r, NULL), TRINE_OK);
+  const SparqlOp *ext = find_op(r->pattern, SPARQL_OP_EXTEND);
+  ExprCtx c;
+  assert_int_equal(expr_ctx_init(&c, dict, r, NULL), TRINE_OK);
+  TrineId row[4] = {0}, id = 1;
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(expr_eval(&c, ext->binds[0].expr, row, &id), TRINE_OK);
+    assert_true(id == 0);
+  }
+  expr_ctx_free(&c);
+  sparql_request_free(r);
+}
+
 static void test_expr_hashes(void **state) {
   (void)state;
   EV("MD5(\"abc\")", "\"900150983cd24fb0d6963f7d28e17f72\"");
@@ -670,6 +722,8 @@ int main(void) {
       cmocka_unit_test(test_expr_term_functions),
       cmocka_unit_test(test_expr_string_functions),
       cmocka_unit_test(test_expr_regex),
+      cmocka_unit_test(test_expr_regex_xpath_dialect),
+      cmocka_unit_test(test_expr_regex_invalid_cached),
       cmocka_unit_test(test_expr_hashes),
       cmocka_unit_test(test_expr_dates),
       cmocka_unit_test(test_expr_random_and_uuid),

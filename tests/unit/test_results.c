@@ -1,6 +1,7 @@
 /* test_results.c -- unit tests of the result writers: the escaping and
  * formatting helpers of results.h, and trine_query_write() on real queries. */
 #include "results.h"
+#include "width.h"
 #include "testutil.h"
 #include "trine.h"
 
@@ -170,6 +171,19 @@ static void test_results_shorten_iri(void **state) {
   ResBuf b = {0};
   assert_int_equal(res_shorten_iri(&b, "http://example.org/x", 20, NULL, 0), 0);
   res_free(&b);
+  /* The public form writes to a buffer, cut as snprintf cuts. */
+  char buf[16] = "?";
+  const char *iri = "http://xmlns.com/foaf/0.1/name";
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, buf, sizeof buf), 9);
+  assert_string_equal(buf, "foaf:name");
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, buf, 5), 9);
+  assert_string_equal(buf, "foaf");
+  assert_int_equal(trine_iri_shorten("http://example.org/b/y", 22, PFX, 4, buf, 16), 0);
+  assert_string_equal(buf, "");
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), NULL, 0, buf, 16), 0);
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, NULL, 0), 9);
+  assert_int_equal(trine_iri_shorten(iri, strlen(iri), PFX, 4, NULL, 16), 9);
+  assert_int_equal(trine_iri_shorten(NULL, 3, PFX, 4, buf, 16), 0);
 }
 
 static void check_cell(const TrineTerm *t, const char *want) {
@@ -218,21 +232,46 @@ static void test_results_table_cells(void **state) {
   check_cell(&t, "\"v\"^^<http://other.org/dt>");
 }
 
-static void test_results_utf8_width(void **state) {
+#define W(s) trine_text_width(s, strlen(s))
+
+static void test_results_text_width(void **state) {
   (void)state;
-  const char *s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z"; // a é € 😀 z
-  size_t n = strlen(s);
-  assert_int_equal(res_utf8_width(s, n), 5);
-  assert_int_equal(res_utf8_width("", 0), 0);
-  assert_int_equal(res_utf8_prefix(s, n, 0), 0);
-  assert_int_equal(res_utf8_prefix(s, n, 1), 1);
-  assert_int_equal(res_utf8_prefix(s, n, 2), 3);
-  assert_int_equal(res_utf8_prefix(s, n, 3), 6);
-  assert_int_equal(res_utf8_prefix(s, n, 4), 10);
-  assert_int_equal(res_utf8_prefix(s, n, 5), n);
-  assert_int_equal(res_utf8_prefix(s, n, 9), n);
+  assert_int_equal(W(""), 0);
+  assert_int_equal(W("a\xC3\xA9\xE2\x82\xAC"), 3);       // a é €
+  assert_int_equal(W("\xE4\xB8\xAD\xE6\x96\x87"), 4);   // 中文: wide
+  assert_int_equal(W("\xED\x95\x9C"), 2);                 // 한 (Hangul)
+  assert_int_equal(W("\xEF\xBC\xA1"), 2);                 // Ａ (fullwidth)
+  assert_int_equal(W("\xEF\xBD\xB1"), 1);                 // ｱ (halfwidth)
+  assert_int_equal(W("\xF0\x9F\x98\x80"), 2);             // 😀
+  assert_int_equal(W("e\xCC\x81"), 1);                     // e + U+0301
+  assert_int_equal(W("\xE2\x80\x8D\xEF\xB8\x8F"), 0);   // ZWJ, VS16
+  assert_int_equal(W("\xC2\xAD"), 1);                      // soft hyphen
+  assert_int_equal(W("\xE1\x85\xA0"), 0);                 // U+1160
+  assert_int_equal(W("\t\x7F"), 0);                        // controls
+  assert_int_equal(W("a\xFF\xC3"), 3);                     // bad bytes: 1 each
+  assert_int_equal(trine_text_width(NULL, 5), 0);            // misuse: no crash
 }
 
+static void test_results_width_cuts(void **state) {
+  (void)state;
+  const char *cjk = "\xE4\xB8\xAD\xE6\x96\x87x"; // 中文x
+  size_t used;
+  assert_int_equal(width_prefix(cjk, 7, 3, &used), 3); // 中 and no half of 文
+  assert_int_equal(used, 2);
+  assert_int_equal(width_prefix(cjk, 7, 4, &used), 6);
+  assert_int_equal(used, 4);
+  assert_int_equal(width_prefix(cjk, 7, 9, &used), 7);
+  assert_int_equal(used, 5);
+  assert_int_equal(width_prefix("e\xCC\x81x", 4, 1, &used), 3); // the mark stays
+  assert_int_equal(width_suffix(cjk, 7, 2, &used), 6);
+  assert_int_equal(used, 1);
+  assert_int_equal(width_suffix(cjk, 7, 3, &used), 3);
+  assert_int_equal(used, 3);
+  assert_int_equal(width_suffix("xe\xCC\x81", 4, 1, &used), 1);
+  assert_int_equal(width_suffix("xe\xCC\x81", 4, 0, &used), 4); // no lone mark
+  assert_int_equal(used, 0);
+  assert_int_equal(width_suffix("a\xFF", 2, 1, &used), 1);
+}
 
 /* trine_query_write() on real queries ------------------------------------- */
 
@@ -242,7 +281,9 @@ static const char DATA[] =
     "<http://ex.org/b> <http://xmlns.com/foaf/0.1/name> \"Bob\"@en .\n"
     "<http://ex.org/b> <http://ex.org/born> \"2000-01-02\"^^<" XSD "date> .\n"
     "<http://ex.org/c> <http://xmlns.com/foaf/0.1/name> \"\xC3\x89mile \xC3\xA0 la plage du nord\" .\n"
-    "<http://ex.org/c> <http://ex.org/age> \"7.5\"^^<" XSD "decimal> .\n";
+    "<http://ex.org/c> <http://ex.org/age> \"7.5\"^^<" XSD "decimal> .\n"
+    "<http://ex.org/paris> <http://ex.org/label> \"Paris\" .\n"
+    "<http://ex.org/tokyo> <http://ex.org/label> \"\xE6\x9D\xB1\xE4\xBA\xAC\" .\n";
 
 typedef TuStore Fixture;
 
@@ -261,8 +302,8 @@ static char *run(Fixture *f, const char *query, TrineResultFormat format,
                  const TrineWriteOptions *opts, TrineStatus *st,
                  uint64_t *rows) {
   TrineQuery *q = NULL;
-  assert_int_equal(trine_query_prepare(f->store, query, strlen(query), NULL, &q),
-                   TRINE_OK);
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  assert_int_equal(trine_query_prepare(f->store, query, strlen(query), &o, &q), TRINE_OK);
   char *buf = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&buf, &len);
@@ -368,7 +409,7 @@ static void test_results_write_ask(void **state) {
               1);
   check_write(*state, no, TRINE_RESULTS_CSV, NULL, "_askResult\r\nfalse\r\n", 1);
   check_write(*state, yes, TRINE_RESULTS_TSV, NULL, "?_askResult\ntrue\n", 1);
-  check_write(*state, yes, TRINE_RESULTS_TABLE, NULL, "ask\n----\ntrue\n", 1);
+  check_write(*state, yes, TRINE_RESULTS_TABLE, NULL, "ASK\n----\ntrue\n", 1);
 }
 
 static void test_results_write_construct(void **state) {
@@ -413,18 +454,18 @@ static void test_results_write_table(void **state) {
   check_write(*state, Q_PEOPLE, TRINE_RESULTS_TABLE, &o,
               "?s    ?name                       ?age\n"
               "----  --------------------------  ----\n"
-              "ex:a  \"Ann \\\"A\\\", <x>&\\tq\\nz\"     42\n"
+              "ex:a  \"Ann \\\"A\\\", <x>&\\tq\\nz\"       42\n"
               "ex:b  \"Bob\"@en\n"
-              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage du nord\"  7.5\n",
+              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage du nord\"   7.5\n",
               3);
   /* Cut to 30 columns: the widest column shrinks, cells end with "…". */
   o.width = 30;
   check_write(*state, Q_PEOPLE, TRINE_RESULTS_TABLE, &o,
               "?s    ?name               ?age\n"
               "----  ------------------  ----\n"
-              "ex:a  \"Ann \\\"A\\\", <x>&\\\xE2\x80\xA6  42\n"
+              "ex:a  \"Ann \\\"A\\\", <x>&\\\xE2\x80\xA6    42\n"
               "ex:b  \"Bob\"@en\n"
-              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage\xE2\x80\xA6  7.5\n",
+              "ex:c  \"\xC3\x89mile \xC3\xA0 la plage\xE2\x80\xA6   7.5\n",
               3);
   /* No headers, one row at most, typed literals shortened. */
   TrineWriteOptions o2 = {.prefixes = PREFIXES, .nprefixes = 2, .max_rows = 1};
@@ -437,10 +478,97 @@ static void test_results_write_table(void **state) {
               "CONSTRUCT { ?s <http://ex.org/age> ?a } WHERE "
               "{ ?s <http://ex.org/age> ?a FILTER(?a > 10) }",
               TRINE_RESULTS_TABLE, &o,
-              "s     p       o\n"
+              "s     p        o\n"
               "----  ------  --\n"
               "ex:a  ex:age  42\n",
               1);
+}
+
+/* Columns line up on the screen: 東京 takes four columns, not two. */
+static void test_results_write_table_wide(void **state) {
+  TrineWriteOptions o = {.prefixes = PREFIXES, .nprefixes = 2, .headers = true};
+  check_write(*state,
+              "SELECT ?l ?s WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?l",
+              TRINE_RESULTS_TABLE, &o,
+              "?l       ?s\n"
+              "-------  --------\n"
+              "\"Paris\"  ex:paris\n"
+              "\"\xE6\x9D\xB1\xE4\xBA\xAC\"   ex:tokyo\n",
+              2);
+  /* Cut to 5 columns: 東 fits with the quote and the ellipsis, 京 not. */
+  o.width = 9;
+  check_write(*state,
+              "SELECT ?l (1 AS ?n) WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?l",
+              TRINE_RESULTS_TABLE, &o,
+              "?l     ?n\n"
+              "-----  --\n"
+              "\"Par\xE2\x80\xA6   1\n"
+              "\"\xE6\x9D\xB1\xE2\x80\xA6    1\n",
+              2);
+}
+
+/* Numbers on the right, their header too when the column holds nothing else. */
+static void test_results_write_table_numbers(void **state) {
+  TrineWriteOptions o = {.headers = true};
+  check_write(*state, "SELECT ?v WHERE { VALUES ?v { 1 \"a\" 22 } }",
+              TRINE_RESULTS_TABLE, &o, "?v\n---\n  1\n\"a\"\n 22\n", 3);
+  check_write(*state, "SELECT ?v ?w WHERE { VALUES (?v ?w) { (1 2.5) (-10 UNDEF) } }",
+              TRINE_RESULTS_TABLE, &o,
+              " ?v   ?w\n---  ---\n  1  2.5\n-10\n", 2);
+}
+
+/* A narrow IRI keeps its end (<http:/…/paris>, not <http://ex.o…); a
+ * prefix shortens it first. */
+static void test_results_write_table_iri_cut(void **state) {
+  TrineWriteOptions o = {.headers = true, .width = 15};
+  const char *q = "SELECT ?s WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?s";
+  check_write(*state, q, TRINE_RESULTS_TABLE, &o,
+              "?s\n---------------\n"
+              "<http:/\xE2\x80\xA6/paris>\n<http:/\xE2\x80\xA6/tokyo>\n", 2);
+  o.prefixes = PREFIXES;
+  o.nprefixes = 2;
+  check_write(*state, q, TRINE_RESULTS_TABLE, &o,
+              "?s\n--------\nex:paris\nex:tokyo\n", 2);
+  o.width = 7; // a prefixed name is cut in the middle too
+  check_write(*state, q, TRINE_RESULTS_TABLE, &o,
+              "?s\n-------\nex:\xE2\x80\xA6ris\nex:\xE2\x80\xA6kyo\n", 2);
+}
+
+/* One record per row, one line per column; values are never cut. */
+static void test_results_write_line(void **state) {
+  TrineWriteOptions o = {.prefixes = PREFIXES, .nprefixes = 2, .headers = true,
+                         .width = 10};
+  check_write(*state, Q_PEOPLE, TRINE_RESULTS_LINE, &o,
+              "-[ RECORD 1 ]-\n"
+              "?s    = ex:a\n"
+              "?name = \"Ann \\\"A\\\", <x>&\\tq\\nz\"\n"
+              "?age  = 42\n"
+              "-[ RECORD 2 ]-\n"
+              "?s    = ex:b\n"
+              "?name = \"Bob\"@en\n"
+              "?age  =\n"
+              "-[ RECORD 3 ]-\n"
+              "?s    = ex:c\n"
+              "?name = \"\xC3\x89mile \xC3\xA0 la plage du nord\"\n"
+              "?age  = 7.5\n",
+              3);
+  /* Without headers a blank line parts the records; max_rows holds. */
+  o.headers = false;
+  o.max_rows = 2;
+  check_write(*state, "SELECT ?s ?l WHERE { ?s <http://ex.org/label> ?l } ORDER BY ?s",
+              TRINE_RESULTS_LINE, &o,
+              "?s = ex:paris\n?l = \"Paris\"\n\n"
+              "?s = ex:tokyo\n?l = \"\xE6\x9D\xB1\xE4\xBA\xAC\"\n", 2);
+  /* A long name widens the record line; ASK is a table; graphs are s p o. */
+  o.headers = true;
+  check_write(*state, "SELECT (1 AS ?a_rather_long_name) {}", TRINE_RESULTS_LINE, &o,
+              "-[ RECORD 1 ]---------\n?a_rather_long_name = 1\n", 1);
+  check_write(*state, "ASK {}", TRINE_RESULTS_LINE, &o, "ASK\n----\ntrue\n", 1);
+  check_write(*state,
+              "CONSTRUCT { ?s <http://ex.org/age> ?a } WHERE "
+              "{ ?s <http://ex.org/age> ?a FILTER(?a > 10) }",
+              TRINE_RESULTS_LINE, &o,
+              "-[ RECORD 1 ]-\ns = ex:a\np = ex:age\no = 42\n", 1);
 }
 
 static void test_results_write_update_and_errors(void **state) {
@@ -458,14 +586,16 @@ static void test_results_write_update_and_errors(void **state) {
   /* Bad arguments. */
   TrineQuery *q = NULL;
   const char *text = "SELECT * { ?s ?p ?o }";
-  assert_int_equal(trine_query_prepare(f->store, text, strlen(text), NULL, &q),
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  assert_int_equal(trine_query_prepare(f->store, text, strlen(text), &o, &q),
                    TRINE_OK);
   assert_int_equal(trine_query_write(NULL, TRINE_RESULTS_JSON, NULL, stdout,
                                      &rows),
                    TRINE_ERR_ARG);
   assert_int_equal(trine_query_write(q, TRINE_RESULTS_JSON, NULL, NULL, &rows),
                    TRINE_ERR_ARG);
-  assert_int_equal(trine_query_write(q, (TrineResultFormat)99, NULL, stdout,
+  assert_int_equal(trine_query_write(q, (TrineResultFormat)(TRINE_RESULTS_LINE + 1), NULL,
+                                     stdout,
                                      &rows),
                    TRINE_ERR_ARG);
   /* A write error is TRINE_ERR_IO. */
@@ -488,7 +618,8 @@ int main(void) {
       cmocka_unit_test(test_results_local_names),
       cmocka_unit_test(test_results_shorten_iri),
       cmocka_unit_test(test_results_table_cells),
-      cmocka_unit_test(test_results_utf8_width),
+      cmocka_unit_test(test_results_text_width),
+      cmocka_unit_test(test_results_width_cuts),
       cmocka_unit_test_setup_teardown(test_results_write_json, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_xml, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_csv_tsv, setup,
@@ -498,6 +629,13 @@ int main(void) {
                                       tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_table, setup,
                                       tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table_wide, setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table_numbers, setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_table_iri_cut, setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_results_write_line, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_results_write_update_and_errors,
                                       setup, tu_teardown),
   };
