@@ -4,11 +4,14 @@
  */
 #include "shell.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -287,8 +290,33 @@ static int cmd_quit(Shell *sh, int argc, char **argv) {
 }
 
 static int cmd_explain(Shell *sh, int argc, char **argv) {
-  (void)argc;
-  return shell_explain(sh, argv[1]);
+  return shell_explain(sh, argv[argc - 1], argc == 3);
+}
+
+size_t shell_dot_query(const char *line, bool *analyze) {
+  const char *w = line + 1;
+  size_t n = strcspn(w, " \t\r\n");
+  char name[32];
+  bool ambiguous;
+  if (!n || n >= sizeof name) return 0;
+  memcpy(name, w, n);
+  name[n] = '\0';
+  const DotCmd *c = find_cmd(name, &ambiguous);
+  if (!c || c->fn != cmd_explain) return 0;
+  const char *p = w + n + strspn(w + n, " \t");
+  *analyze = strncasecmp(p, "analyze", 7) == 0 && strchr(" \t\r\n", p[7]);
+  if (*analyze) p += 7 + strspn(p + 7, " \t");
+  return (size_t)(p - line);
+}
+
+/* Run a command whose argument is a query starting at column col of the
+ * line: errors in the query point into the line. */
+static int run_at(Shell *sh, const DotCmd *c, int argc, char **argv, size_t col) {
+  unsigned col0 = sh->col0;
+  sh->col0 = (col0 ? col0 : 1) + (unsigned)col;
+  int rc = c->fn(sh, argc, argv);
+  sh->col0 = col0;
+  return rc;
 }
 
 /* on|off arguments */
@@ -329,6 +357,73 @@ static int cmd_limit(Shell *sh, int argc, char **argv) {
     return 1;
   }
   sh->limit = n;
+  return 0;
+}
+
+/* ---- .timeout and .memory: the limits of each request ---- */
+
+bool shell_parse_ms(const char *s, unsigned *out) {
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(s, &end, 10);
+  if (errno || *end || !isdigit((unsigned char)*s) || n > UINT_MAX) return false;
+  *out = (unsigned)n;
+  return true;
+}
+
+bool shell_parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long n = strtoull(s, &end, 10);
+  if (errno || !isdigit((unsigned char)*s)) return false;
+  int shift = 0;
+  switch (toupper((unsigned char)*end)) {
+  case 'K': shift = 10; break;
+  case 'M': shift = 20; break;
+  case 'G': shift = 30; break;
+  }
+  if (shift) ++end;
+  if (shift && (strcmp(end, "B") == 0 || strcmp(end, "iB") == 0)) end += strlen(end);
+  if (*end || n > (SIZE_MAX >> shift)) return false;
+  *out = (size_t)n << shift;
+  return true;
+}
+
+static void print_size(FILE *f, size_t n) {
+  static const char *const units[] = {"GiB", "MiB", "KiB"};
+  for (int i = 0; i < 3; ++i) {
+    int shift = 30 - 10 * i;
+    if (n && n % ((size_t)1 << shift) == 0) {
+      fprintf(f, "%zu %s", n >> shift, units[i]);
+      return;
+    }
+  }
+  fprintf(f, "%zu bytes", n);
+}
+
+static int cmd_timeout(Shell *sh, int argc, char **argv) {
+  if (argc < 2) {
+    if (sh->timeout_ms) fprintf(sh->out, "%u ms\n", sh->timeout_ms);
+    else fprintf(sh->out, "0 (no timeout)\n");
+    return 0;
+  }
+  if (!shell_parse_ms(argv[1], &sh->timeout_ms)) {
+    shell_error(sh, "usage: .timeout MS (milliseconds, 0 for no timeout)");
+    return 1;
+  }
+  return 0;
+}
+
+static int cmd_memory(Shell *sh, int argc, char **argv) {
+  if (argc < 2) {
+    print_size(sh->out, sh->memory_limit ? sh->memory_limit : (size_t)1 << 30);
+    fputs(sh->memory_limit ? "\n" : " (the default)\n", sh->out);
+    return 0;
+  }
+  if (!shell_parse_size(argv[1], &sh->memory_limit)) {
+    shell_error(sh, "usage: .memory SIZE (bytes, or with K, M or G: 512M; 0 for the default)");
+    return 1;
+  }
   return 0;
 }
 
@@ -438,15 +533,18 @@ static int cmd_help(Shell *sh, int argc, char **argv);
 
 static const DotCmd commands[] = {
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
-    {"explain", "QUERY",
-     "Show how QUERY runs: algebra, access paths, the plan with row counts\n"
-     "QUERY is the rest of the line. Shows its SPARQL algebra, how each\n"
-     "triple pattern can be read (index, estimated rows), then runs the\n"
-     "query (an update is never run) and shows the plan as executed: each\n"
-     "step in order, how it read (probe, scan + hash or merge join, path,\n"
-     "VALUES join), the rows estimated, the rows it actually produced and\n"
-     "its time in ms (an operator's time includes the steps under it).",
-     1, 1, cmd_explain},
+    {"explain", "[analyze] QUERY",
+     "Show how QUERY would run; analyze: run it, show how it ran\n"
+     "QUERY follows on the line and may go on over more lines: it ends as\n"
+     "any request does. .explain shows its SPARQL algebra and how each\n"
+     "triple pattern can be read (index, estimated rows), without running\n"
+     "it. .explain analyze also runs the query, discarding its rows, and\n"
+     "shows the plan as executed: each step in order, how it read (probe,\n"
+     "scan + hash or merge join, path, VALUES join), the rows estimated,\n"
+     "the rows it produced and its time in ms (an operator's time includes\n"
+     "the steps under it), then the rows and the time in all. An update is\n"
+     "never run. When the run fails the plan is still shown.",
+     1, 2, cmd_explain},
     {"format", "FORMAT",
      "Show results as table, line, tsv, csv, json or xml\n"
      "The default is a table on a terminal, TSV otherwise. A table fits the\n"
@@ -477,6 +575,12 @@ static const DotCmd commands[] = {
      "the percentage, statements per second and the time left.\n"
      "  e.g. .load schema.ttl   .load data.trig.gz   .load dump.txt --format nquads",
      1, 4, cmd_load},
+    {"memory", "[SIZE]",
+     "Limit the memory of each query's intermediate results\n"
+     "SIZE is in bytes, or with K, M or G (1024-based): 512M, 2G; 0 gives\n"
+     "the default back, 1 GiB. Without SIZE, show the limit. A query that\n"
+     "needs more fails and says so.",
+     0, 1, cmd_memory},
     {"open", "STORE", "Close this store and open STORE (created if missing)\n"
      ".open :memory: opens a new temporary store, gone when the shell exits.", 1, 1,
      cmd_open},
@@ -498,6 +602,11 @@ static const DotCmd commands[] = {
      "The 20 predicates with the most quads, or with all every one, each with\n"
      "its quads, distinct subjects and distinct objects, shortened with the\n"
      "prefixes (.prefix lists them).", 0, 1, cmd_stats},
+    {"timeout", "[MS]",
+     "Stop each query or update after MS milliseconds (0: never)\n"
+     "Without MS, show the timeout. A request stopped by it fails; an update\n"
+     "stopped by it leaves the store unchanged.",
+     0, 1, cmd_timeout},
     {"timer", "on|off", "Show how long each query took (default off)", 1, 1, cmd_timer},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -509,7 +618,9 @@ static void help_line(Shell *sh, const DotCmd *c) {
   snprintf(usage, sizeof usage, ".%s %s", c->name, c->args);
   const char *nl = strchr(c->help, '\n');
   int first = nl ? (int)(nl - c->help) : (int)strlen(c->help);
-  fprintf(sh->out, "%-20s %.*s\n", usage, first, c->help);
+  if (strlen(usage) > 20) fprintf(sh->out, "%s\n%20s", usage, ""); /* too long for the column */
+  else fprintf(sh->out, "%-20s", usage);
+  fprintf(sh->out, " %.*s\n", first, c->help);
 }
 
 static int cmd_help(Shell *sh, int argc, char **argv) {
@@ -517,8 +628,16 @@ static int cmd_help(Shell *sh, int argc, char **argv) {
     for (size_t i = 0; i < NCOMMANDS; ++i) help_line(sh, &commands[i]);
     fprintf(sh->out,
             "Commands may be shortened to any unique prefix, e.g. .st for .stats;\n"
-            ".help COMMAND says more. Anything else is SPARQL 1.1 (a query or an\n"
-            "update), run once its brackets balance and it ends with ';' or a blank line.\n");
+            ".help COMMAND says more.\n"
+            "Anything else is SPARQL 1.1, a query or an update request, and may span\n"
+            "lines. It ends at a line ending in ';' or at a blank line, where its\n"
+            "brackets balance and it is complete, unless the next word continues it:\n"
+            "after ';' an update goes on when the next word (past comments and PREFIX\n"
+            "or BASE lines) starts another operation (INSERT, DELETE, LOAD, ...); after\n"
+            "a blank line a request goes on when the parser accepts the next word\n"
+            "(ORDER BY, say). A query ends at its ';'. At the prompt only what was\n"
+            "typed or pasted is looked at: Enter after ';' runs an update. A\n"
+            "dot-command on its own line, where brackets balance, ends a request too.\n");
     return 0;
   }
   bool ambiguous;
@@ -577,11 +696,14 @@ int shell_dot(Shell *sh, const char *line) {
   if (!copy) return 1;
   copy[strcspn(copy, "\r\n")] = '\0';
   int argc = split(copy, argv), rc = 1;
-  if (argc > 1 && strncmp("explain", argv[0], strlen(argv[0])) == 0) {
-    /* The query is the rest of the line, quotes and all. */
-    const char *rest = line + 1 + strcspn(line + 1, " \t");
-    argv[1] = (char *)rest + strspn(rest, " \t");
-    argc = 2;
+  bool analyze = false;
+  size_t query_col = shell_dot_query(line, &analyze); /* 0: no query argument */
+  if (query_col) {
+    /* The query is the rest of the text, quotes, newlines and all. */
+    const char *query = line + query_col;
+    argc = 1;
+    if (analyze) argv[argc++] = (char *)"analyze";
+    if (query[strspn(query, " \t\r\n")]) argv[argc++] = (char *)query;
   }
   bool ambiguous;
   const DotCmd *c = argc ? find_cmd(argv[0], &ambiguous) : NULL;
@@ -594,7 +716,7 @@ int shell_dot(Shell *sh, const char *line) {
              c->fn != cmd_format && c->fn != cmd_open) {
     shell_error(sh, "no store is open");
   } else {
-    rc = c->fn(sh, argc, argv);
+    rc = query_col ? run_at(sh, c, argc, argv, query_col) : c->fn(sh, argc, argv);
   }
   free(copy);
   return rc;

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ static const char usage_text[] =
     "usage: trine [OPTIONS] STORE [COMMAND ...]\n"
     "       trine --temp [OPTIONS] [COMMAND ...]\n"
     "       trine --explain [STORE] (-f FILE | QUERY)\n"
+    "       trine --explain-analyze STORE (-f FILE | QUERY)\n"
     "       trine serve STORE [OPTIONS]   (a SPARQL endpoint: trine serve --help)\n"
     "\n"
     "Open the trine store in directory STORE (created if missing) and run each\n"
@@ -27,8 +29,12 @@ static const char usage_text[] =
     ".load FILE or .stats (.help lists them). With no COMMAND and no -f, read\n"
     "commands from standard input: on a terminal this is the interactive shell\n"
     "with line editing, history and Tab completion; otherwise they just run.\n"
-    "In input, a query ends with ';' or a blank line once its brackets balance;\n"
-    "a dot-command is one line.\n"
+    "In input, a dot-command is one line. A SPARQL request may span lines: it\n"
+    "ends at a line ending in ';' or at a blank line, once its brackets balance\n"
+    "and it is complete, unless the next word continues it (after ';', another\n"
+    "operation of an update; after a blank line, ORDER BY, say). A query ends\n"
+    "at its ';', and a dot-command line where brackets balance ends a request.\n"
+    "At the prompt only what was typed or pasted is looked at.\n"
     "\n"
     "Options:\n"
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
@@ -36,9 +42,17 @@ static const char usage_text[] =
     "                    csv, json or xml (default: a table on a terminal, TSV\n"
     "                    otherwise)\n"
     "      --base IRI    resolve relative IRIs in queries against IRI\n"
-    "      --explain     parse the query (-f FILE or QUERY) and print its\n"
-    "                    SPARQL algebra; with a STORE, also how each triple\n"
-    "                    pattern is read (index, estimated rows)\n"
+    "      --explain     show how the query (-f FILE or QUERY) would run,\n"
+    "                    without running it: its SPARQL algebra and, with a\n"
+    "                    STORE, how each triple pattern is read (index,\n"
+    "                    estimated rows)\n"
+    "      --explain-analyze  run the query on STORE (rows discarded; an\n"
+    "                    update is never run) and show the plan as run: each\n"
+    "                    step with its estimated and actual rows and time\n"
+    "      --timeout MS  stop each query or update after MS milliseconds (default:\n"
+    "                    never; .timeout changes it)\n"
+    "      --memory-limit SIZE  memory for each query's intermediate results, in\n"
+    "                    bytes or with K, M or G: 512M (default 1G; .memory)\n"
     "      --temp        use a new temporary store, deleted when trine exits (the\n"
     "                    same as STORE :memory:), to try things out\n"
     "      --readonly    open the store read-only: any number of read-only\n"
@@ -222,7 +236,7 @@ static size_t declared_prefixes(Shell *sh, const char *text, char ***out) {
 /* The text to prepare: the known prefixes (saved, then rdf: rdfs: xsd:
  * owl:) that the query does not declare, all
  * on one line (errors then lie one line further), then the query. */
-static char *with_prefixes(Shell *sh, const char *text, unsigned *added) {
+char *shell_with_prefixes(Shell *sh, const char *text, unsigned *added) {
   char *buf = NULL;
   size_t len = 0;
   FILE *m = open_memstream(&buf, &len);
@@ -268,9 +282,16 @@ static void query_sink(void *ctx, const TrineError *e) {
     shell_sink(sh, &e2);
     return;
   }
-  if (e2.line) e2.line -= sh->added_lines;
+  if (!e2.line) {
+    shell_sink(sh, &e2);
+    return;
+  }
+  unsigned line = e2.line - sh->added_lines, col = e2.col;
+  /* The position in the file (or line typed), not in the request. */
+  e2.line = line + (sh->line0 ? sh->line0 - 1 : 0);
+  if (line == 1 && sh->col0) e2.col += sh->col0 - 1;
   shell_sink(sh, &e2);
-  if (e2.line && sh->text) print_caret(sh, sh->text, e2.line, e2.col);
+  if (sh->text) print_caret(sh, sh->text, line, col);
 }
 
 /* The running query, for the SIGINT handler. */
@@ -299,9 +320,10 @@ static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   /* The shell runs its operator's requests: updates and file loads too. */
   TrineQueryOptions qo = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES,
                           .name = sh->source, .base_iri = sh->base, .sink = query_sink,
-                          .sink_ctx = sh, .profile = profile};
+                          .sink_ctx = sh, .profile = profile, .timeout_ms = sh->timeout_ms,
+                          .memory_limit = sh->memory_limit};
   unsigned added = 0;
-  char *full = with_prefixes(sh, text, &added);
+  char *full = shell_with_prefixes(sh, text, &added);
   if (!full) {
     shell_error(sh, "out of memory");
     return NULL;
@@ -319,26 +341,94 @@ static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   return NULL;
 }
 
-int shell_explain(Shell *sh, const char *text) {
-  TrineQuery *q = prepare(sh, text, true);
-  if (!q) return 1;
+/* A copy of text without the ';' that ends it in the shell (a space keeps
+ * error positions right), or NULL when out of memory. */
+static char *without_final_semicolon(const char *text) {
+  char *copy = strdup(text);
+  ReqScan scan = {0};
+  if (copy) req_scan_line(&scan, copy);
+  if (scan.last == ';') *(char *)scan.last_at = ' ';
+  return copy;
+}
+
+/* Step q to its end; the rows in *rows. Ctrl-C cancels it. */
+static TrineStatus run_through(TrineQuery *q, uint64_t *rows) {
   TrineStatus st;
-  if (sh->store && trine_query_form(q) != TRINE_QUERY_UPDATE) {
-    running = q;
-    while ((st = trine_query_step(q)) == TRINE_ROW) continue;
-    running = NULL;
-  } else {
-    st = TRINE_DONE;
+  *rows = 0;
+  running = q;
+  if (shell_interrupted) trine_query_cancel(q);
+  while ((st = trine_query_step(q)) == TRINE_ROW) ++*rows;
+  running = NULL;
+  return st;
+}
+
+/* After .explain: say why the run (st) or the explanation (shown) failed;
+ * 0 when neither did. */
+static int explain_failed(Shell *sh, TrineStatus st, TrineStatus shown, bool by_user) {
+  if (st == TRINE_ERR_CANCELLED && by_user) {
+    fprintf(sh->err, "interrupted: the query was cancelled\n");
+    sh->errors++;
+    return 1;
   }
-  if (st == TRINE_DONE) st = shell_explain_write(sh, q);
-  sh->text = NULL;
-  trine_query_free(q);
-  if (st) {
-    if (!reported) shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(st));
+  if (st != TRINE_DONE) { /* positioned errors went through the sink */
+    if (!reported)
+      shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(st));
     else sh->errors++;
     return 1;
   }
+  if (shown) {
+    shell_error(sh, "%s", sh->store ? trine_store_errmsg(sh->store) : trine_strerror(shown));
+    return 1;
+  }
   return 0;
+}
+
+static int explain_query(Shell *sh, const char *text, bool analyze) {
+  TrineQuery *q = prepare(sh, text, analyze);
+  if (!q) return 1;
+  TrineStatus st = TRINE_DONE;
+  bool update = trine_query_form(q) == TRINE_QUERY_UPDATE;
+  uint64_t rows = 0;
+  double t0 = now();
+  if (analyze && !update) st = run_through(q, &rows);
+  double ms = (now() - t0) * 1e3;
+  bool by_user = shell_interrupted;
+  shell_interrupted = 0;
+  /* The plan is shown even when the run failed: it may say why. */
+  TrineStatus shown = shell_explain_write(sh, q);
+  if (analyze && update) fputs("(an update is not run by .explain analyze)\n", sh->out);
+  else if (analyze && st == TRINE_DONE)
+    fprintf(sh->out, "(%llu row%s, %.3f ms)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
+            ms);
+  sh->text = NULL;
+  trine_query_free(q);
+  return explain_failed(sh, st, shown, by_user);
+}
+
+int shell_explain(Shell *sh, const char *text, bool analyze) {
+  if (analyze && !sh->store) {
+    shell_error(sh, ".explain analyze runs the query: it needs a store");
+    return 1;
+  }
+  char *copy = without_final_semicolon(text);
+  if (!copy) {
+    shell_error(sh, "out of memory");
+    return 1;
+  }
+  int rc = explain_query(sh, copy, analyze);
+  free(copy);
+  return rc;
+}
+
+/* What an update changed: after it in the screen's formats (table, line),
+ * else on the terminal or with .timer. */
+static void say_changes(Shell *sh, TrineResultFormat f, uint64_t ins, uint64_t del,
+                        const char *timing) {
+  bool screen = f == TRINE_RESULTS_TABLE || f == TRINE_RESULTS_LINE;
+  FILE *to = screen ? sh->out : sh->interactive || sh->timer ? sh->err : NULL;
+  if (to)
+    fprintf(to, "(%llu quad%s inserted, %llu deleted%s)\n", (unsigned long long)ins,
+            ins == 1 ? "" : "s", (unsigned long long)del, timing);
 }
 
 static int run_query(Shell *sh, const char *text) {
@@ -364,6 +454,8 @@ static int run_query(Shell *sh, const char *text) {
   if (shell_interrupted) trine_query_cancel(q);
   st = trine_query_write(q, f, &wo, sh->out, &rows);
   running = NULL;
+  uint64_t ins = 0, del = 0;
+  if (update) trine_query_changes(q, &ins, &del);
   sh->text = NULL;
   if (pv) {
     for (size_t i = 0; i < np - sh->nprefixes; ++i) free(pv[2 * i]), free(pv[2 * i + 1]);
@@ -387,21 +479,24 @@ static int run_query(Shell *sh, const char *text) {
     /* Positioned errors went through the sink; others are said here. */
     if (!reported) shell_error(sh, "%s", trine_store_errmsg(sh->store));
     else sh->errors++;
+    if (st == TRINE_ERR_CANCELLED && sh->timeout_ms)
+      fprintf(sh->err, "(stopped by the timeout of %u ms: .timeout changes it%s)\n",
+              sh->timeout_ms, update ? "; the store is unchanged" : "");
     return 1;
   }
   char timing[64] = "";
   if (sh->timer) snprintf(timing, sizeof timing, ", %.3f s", secs);
   /* A row count for the screen's formats; an ASK table has one answer. */
   bool counted = (f == TRINE_RESULTS_TABLE || f == TRINE_RESULTS_LINE) && form != TRINE_QUERY_ASK;
-  if (counted && !update) {
+  if (update) {
+    say_changes(sh, f, ins, del, timing);
+  } else if (counted) {
     if (sh->limit && rows >= sh->limit)
       fprintf(sh->out, "(%llu row%s shown: .limit %llu%s)\n", (unsigned long long)rows,
               rows == 1 ? "" : "s", (unsigned long long)sh->limit, timing);
     else
       fprintf(sh->out, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
               timing);
-  } else if (update && sh->interactive) {
-    fprintf(sh->err, "(done%s)\n", timing);
   } else if (sh->timer) {
     fprintf(sh->err, "(%llu row%s%s)\n", (unsigned long long)rows, rows == 1 ? "" : "s",
             timing);
@@ -409,101 +504,61 @@ static int run_query(Shell *sh, const char *text) {
   return 0;
 }
 
+/* Skip leading white space, moving the request's start position along. */
+static const char *skip_space(Shell *sh, const char *text) {
+  for (; *text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'; ++text) {
+    if (*text == '\n') sh->line0++, sh->col0 = 1;
+    else if (*text != '\r') sh->col0++;
+  }
+  return text;
+}
+
+static int run_unit(Shell *sh, const char *text);
+
 int shell_run(Shell *sh, const char *text) {
-  while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r') ++text;
+  unsigned line0 = sh->line0, col0 = sh->col0;
+  if (!sh->line0) sh->line0 = sh->col0 = 1;
+  int rc = run_unit(sh, skip_space(sh, text));
+  sh->line0 = line0;
+  sh->col0 = col0;
+  return rc;
+}
+
+static int run_unit(Shell *sh, const char *text) {
   if (!*text) return 0;
   if (*text == '.') return shell_dot(sh, text);
-  /* The ';' that ends a query in the shell is not part of it (keep the
-   * length, so error positions stay right). */
-  size_t n = strlen(text);
-  while (n && strchr(" \t\r\n", text[n - 1])) --n;
-  if (n && text[n - 1] == ';') {
-    char *copy = strdup(text);
-    if (!copy) return 1;
-    copy[n - 1] = ' ';
-    int rc = run_query(sh, copy);
-    free(copy);
-    return rc;
+  /* The ';' that ends a query in the shell is not part of it. */
+  char *copy = without_final_semicolon(text);
+  if (!copy) {
+    shell_error(sh, "out of memory");
+    return 1;
   }
-  return run_query(sh, text);
-}
-
-/* Whether text holds only a prologue (PREFIX and BASE declarations and
- * comments): the query proper is still to come. */
-static bool only_prologue(const char *text) {
-  const char *p = text;
-  for (;;) {
-    p += strspn(p, " \t\r\n");
-    if (*p == '#') {
-      p += strcspn(p, "\n");
-      continue;
-    }
-    if (!*p) return true;
-    bool prefix = strncasecmp(p, "PREFIX", 6) == 0, base = strncasecmp(p, "BASE", 4) == 0;
-    if (!prefix && !base) return false;
-    p += prefix ? 6 : 4;
-    if (prefix) { /* the prefix name */
-      p += strspn(p, " \t\r\n");
-      p += strcspn(p, " \t\r\n<");
-    }
-    p += strspn(p, " \t\r\n");
-    if (*p != '<') return false;
-    const char *end = strchr(p, '>');
-    if (!end) return true;
-    p = end + 1;
-  }
-}
-
-/* Whether the text so far is a complete query: brackets balance and it ends
- * with ';' or a blank line. Strings, IRIs and comments do not count. */
-static bool complete(const char *text, bool blank_line) {
-  if (only_prologue(text)) return false;
-  int depth = 0;
-  char last = 0;
-  for (const char *p = text; *p; ++p) {
-    char c = *p;
-    if (c == '#') {
-      while (p[1] && p[1] != '\n') ++p;
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      bool longq = p[1] == c && p[2] == c;
-      p += longq ? 3 : 1;
-      while (*p && !(longq ? (p[0] == c && p[1] == c && p[2] == c) : *p == c)) {
-        if (*p == '\\' && p[1]) ++p;
-        if (!longq && *p == '\n') break;
-        ++p;
-      }
-      if (!*p) return blank_line;
-      if (longq) p += 2;
-      last = c;
-      continue;
-    }
-    if (c == '<') { /* an IRI (no spaces inside), not a less-than */
-      size_t n = strcspn(p + 1, "<>\"{}|^`\\ \t\r\n");
-      if (p[1 + n] == '>') {
-        p += n + 1;
-        last = '>';
-        continue;
-      }
-    }
-    if (c == '{' || c == '(' || c == '[') ++depth;
-    if (c == '}' || c == ')' || c == ']') --depth;
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') last = c;
-  }
-  return depth <= 0 && (last == ';' || blank_line);
+  int rc = run_query(sh, copy);
+  free(copy);
+  return rc;
 }
 
 static bool blank(const char *line) {
   return line[strspn(line, " \t\r\n")] == '\0';
 }
 
+/* The input of run_stream: the stream, and lines read ahead (to see
+ * whether a request goes on) not taken yet. */
+typedef struct {
+  FILE *in;
+  bool editing;
+  bool eof;         ///< the stream has ended (lines may remain ahead)
+  bool interrupted; ///< Ctrl-C while reading ahead at the prompt
+  char *ahead;      ///< lines read ahead, from offset pos; NUL-terminated
+  size_t len, cap, pos;
+} Input;
+
 /* Read one line: with the editor when interactive, else getline. Returns
  * the length, or -1 at the end; *interrupted when Ctrl-C dropped it. */
-static ssize_t read_line(Shell *sh, FILE *in, bool editing, const char *prompt, char **line,
-                         size_t *cap, bool *interrupted) {
+static ssize_t read_line(Input *in, const char *prompt, char **line, size_t *cap,
+                         bool *interrupted) {
   *interrupted = false;
-  if (editing) {
+  if (in->editing) {
     const char *l = edit_line(prompt, interrupted);
     if (!l) return -1;
     size_t n = strlen(l);
@@ -520,8 +575,87 @@ static ssize_t read_line(Shell *sh, FILE *in, bool editing, const char *prompt, 
     }
     return (ssize_t)n;
   }
-  (void)sh;
-  return getline(line, cap, in);
+  return getline(line, cap, in->in);
+}
+
+/* The next line: the first one read ahead, else a new one. */
+static ssize_t next_line(Shell *sh, Input *in, const char *prompt, char **line, size_t *cap,
+                         bool *interrupted) {
+  *interrupted = false;
+  if (in->pos < in->len) {
+    const char *p = in->ahead + in->pos;
+    size_t n = strcspn(p, "\n");
+    n += p[n] == '\n';
+    if (n + 1 > *cap) {
+      char *b = realloc(*line, n + 1);
+      if (!b) return -1;
+      *line = b;
+      *cap = n + 1;
+    }
+    memcpy(*line, p, n);
+    (*line)[n] = '\0';
+    in->pos += n;
+    if (in->pos == in->len) in->pos = in->len = 0, in->ahead[0] = '\0';
+    return (ssize_t)n;
+  }
+  if (in->eof) return -1;
+  if (sh->interactive && !in->editing) {
+    fputs(prompt, stderr);
+    fflush(stderr);
+  }
+  return read_line(in, prompt, line, cap, interrupted);
+}
+
+/* Whether input waits on the terminal: typed ahead or pasted. */
+static bool input_waiting(void) {
+  struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+  return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+/* Append n bytes to the buffer *buf (length *len, capacity *cap, kept
+ * NUL-terminated), doubling it so that a long request is copied O(n). */
+static bool append(char **buf, size_t *len, size_t *cap, const char *s, size_t n) {
+  if (*len + n + 1 > *cap) {
+    size_t c = *cap ? *cap : 256;
+    while (c < *len + n + 1) c *= 2;
+    char *b = realloc(*buf, c);
+    if (!b) return false;
+    *buf = b;
+    *cap = c;
+  }
+  memcpy(*buf + *len, s, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+  return true;
+}
+
+/* Read one more line ahead; false at the end of input, on Ctrl-C, and at
+ * the prompt when nothing more was typed or pasted. */
+static bool read_ahead(Shell *sh, Input *in) {
+  if (in->eof || (sh->interactive && !input_waiting())) return false;
+  char *line = NULL;
+  size_t cap = 0;
+  bool interrupted;
+  if (sh->interactive && !in->editing) fputs("  ...> ", stderr);
+  ssize_t n = read_line(in, "  ...> ", &line, &cap, &interrupted);
+  bool ok = n >= 0 && !interrupted && append(&in->ahead, &in->len, &in->cap, line, (size_t)n);
+  if (interrupted) in->interrupted = true;
+  else if (n < 0) in->eof = true;
+  free(line);
+  return ok;
+}
+
+/* Whether the request unit (in state st) goes on, by the next word of the
+ * input: in a file or a pipe read up to it (or the end); at the prompt only
+ * what was typed or pasted already counts. */
+static bool goes_on(Shell *sh, Input *in, const char *unit, ReqState st) {
+  for (;;) {
+    const char *next = in->ahead ? in->ahead + in->pos : "";
+    size_t start, end;
+    long r = req_next_word(next, &start, &end);
+    if (r) return r > 0 && req_goes_on(sh, st, unit, next, start, end);
+    if (!read_ahead(sh, in)) return false;
+  }
 }
 
 /* A unit for the history: one line, unless it holds a comment. */
@@ -537,48 +671,107 @@ static void remember(const char *unit) {
   free(h);
 }
 
-/* Run commands from a stream: a dot-command is one line, a query runs to
- * ';' or a blank line once its brackets balance. */
-static int run_stream(Shell *sh, FILE *in, bool editing) {
-  char *line = NULL, *unit = NULL;
-  size_t cap = 0, ulen = 0;
+/* A request being read: its text, where its SPARQL starts (after
+ * .explain [analyze]) and the scan of that. */
+typedef struct {
+  char *text;
+  size_t len, cap, start;
+  ReqScan scan;
+} Unit;
+
+/* Run the request read so far and start anew. Returns 0 or 1. */
+static int run_pending(Shell *sh, Unit *u, bool editing) {
+  if (editing) remember(u->text);
+  int rc = shell_run(sh, u->text);
+  u->len = 0;
+  return rc;
+}
+
+/* Whether line, the first of a unit, starts a request: SPARQL, or a
+ * dot-command that takes a query (*start: where the query starts). */
+static bool starts_request(const char *line, size_t *start) {
+  size_t indent = strspn(line, " \t");
+  bool analyze;
+  *start = 0;
+  if (line[indent] != '.') return true;
+  size_t q = shell_dot_query(line + indent, &analyze);
+  *start = q ? indent + q : 0;
+  return q != 0;
+}
+
+/* Whether line is a dot-command: first on it, '.' and a letter. */
+static bool dot_line(const char *line) {
+  const char *p = line + strspn(line, " \t");
+  return p[0] == '.' && isalpha((unsigned char)p[1]);
+}
+
+/* Add line to the request u; false when it ends there (and should run). */
+static bool read_on(Shell *sh, Input *in, Unit *u, const char *line, size_t n, size_t start) {
+  bool first = u->len == 0;
+  if (first) {
+    u->scan = (ReqScan){0};
+    u->start = start;
+  }
+  if (!append(&u->text, &u->len, &u->cap, line, n)) return false;
+  req_scan_line(&u->scan, first ? line + start : line);
+  ReqState st = req_state(sh, &u->scan, u->text + u->start, blank(line));
+  return st == REQ_MORE || (st != REQ_END && goes_on(sh, in, u->text + u->start, st));
+}
+
+/* Run commands from a stream: a dot-command is one line, a SPARQL request
+ * (or .explain and its query) runs where it ends (request.c). A
+ * dot-command where brackets balance ends a request before it. */
+static int run_stream(Shell *sh, FILE *f, bool editing) {
+  Input in = {.in = f, .editing = editing};
+  Unit u = {0};
+  char *line = NULL;
+  size_t cap = 0;
   int rc = 0;
+  /* Errors point into the file; at the prompt, into the request typed. */
+  unsigned lineno = 0, line0 = sh->line0, col0 = sh->col0;
   for (;;) {
-    if (sh->interactive && !editing) {
-      fputs(ulen ? "  ...> " : "trine> ", stderr);
-      fflush(stderr);
-    }
-    sh->pending = ulen ? unit : NULL;
+    sh->pending = u.len ? u.text : NULL;
     bool interrupted;
-    ssize_t n = read_line(sh, in, editing, ulen ? "  ...> " : "trine> ", &line, &cap,
-                          &interrupted);
+    ssize_t n = next_line(sh, &in, u.len ? "  ...> " : "trine> ", &line, &cap, &interrupted);
     sh->pending = NULL;
     if (interrupted) { /* Ctrl-C at the prompt: drop what was typed */
-      ulen = 0;
+      u.len = 0;
       continue;
     }
     if (n < 0) break;
-    if (ulen == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
-    if (ulen == 0 && line[strspn(line, " \t")] == '.') {
+    ++lineno;
+    if (u.len && dot_line(line) && u.scan.depth <= 0 && !u.scan.quote) {
+      rc |= run_pending(sh, &u, editing);
+      if ((rc && sh->bail) || sh->quit) break;
+    }
+    if (u.len == 0) {
+      sh->line0 = sh->interactive ? 1 : lineno;
+      sh->col0 = 1;
+    }
+    if (u.len == 0 && (blank(line) || line[strspn(line, " \t")] == '#')) continue;
+    size_t start = 0;
+    if (u.len == 0 && !starts_request(line, &start)) {
       if (editing) remember(line);
       if (shell_run(sh, line)) rc = 1;
     } else {
-      char *u = realloc(unit, ulen + (size_t)n + 1);
-      if (!u) break;
-      unit = u;
-      memcpy(unit + ulen, line, (size_t)n + 1);
-      ulen += (size_t)n;
-      if (!complete(unit, blank(line))) continue;
-      if (editing) remember(unit);
-      if (shell_run(sh, unit)) rc = 1;
-      ulen = 0;
+      if (read_on(sh, &in, &u, line, (size_t)n, start)) continue;
+      if (in.interrupted) { /* Ctrl-C while reading ahead: drop it all */
+        in.interrupted = false;
+        in.pos = in.len = u.len = 0;
+        if (in.ahead) in.ahead[0] = '\0';
+        continue;
+      }
+      rc |= run_pending(sh, &u, editing);
     }
     if ((rc && sh->bail) || sh->quit) break;
   }
-  if (ulen && !(rc && sh->bail) && !sh->quit && !blank(unit) && shell_run(sh, unit)) rc = 1;
+  if (u.len && !(rc && sh->bail) && !sh->quit && !blank(u.text)) rc |= run_pending(sh, &u, false);
   if (sh->interactive && !sh->quit) fputc('\n', stderr);
+  sh->line0 = line0;
+  sh->col0 = col0;
+  free(in.ahead);
   free(line);
-  free(unit);
+  free(u.text);
   return rc;
 }
 
@@ -610,7 +803,7 @@ int shell_run_file(Shell *sh, const char *path) {
   bool interactive = sh->interactive;
   const char *source = sh->source;
   sh->interactive = false;
-  sh->source = path;
+  sh->source = strcmp(path, "-") ? path : "stdin";
   sh->depth++;
   int rc = run_stream(sh, f, false);
   sh->depth--;
@@ -621,14 +814,18 @@ int shell_run_file(Shell *sh, const char *path) {
 }
 
 int main(int argc, char **argv) {
-  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE, OPT_TEMP };
+  enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE,
+         OPT_TIMEOUT, OPT_MEMORY, OPT_EXPLAIN_ANALYZE, OPT_TEMP };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
       {"bail", no_argument, NULL, OPT_BAIL},
       {"explain", no_argument, NULL, OPT_EXPLAIN},
+      {"explain-analyze", no_argument, NULL, OPT_EXPLAIN_ANALYZE},
       {"format", required_argument, NULL, OPT_FORMAT},
       {"base", required_argument, NULL, OPT_BASE},
+      {"timeout", required_argument, NULL, OPT_TIMEOUT},
+      {"memory-limit", required_argument, NULL, OPT_MEMORY},
       {"temp", no_argument, NULL, OPT_TEMP},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
@@ -636,7 +833,7 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "serve") == 0) return serve_main(argc - 1, argv + 1);
   Shell sh = {.out = stdout, .err = stderr, .source = "query"};
   const char *script = NULL;
-  bool explain = false, temp = false;
+  bool explain = false, analyze = false, temp = false;
   int c;
   while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
     switch (c) {
@@ -644,7 +841,16 @@ int main(int argc, char **argv) {
     case OPT_READONLY: sh.readonly = true; break;
     case OPT_BAIL: sh.bail = true; break;
     case OPT_EXPLAIN: explain = true; break;
+    case OPT_EXPLAIN_ANALYZE: explain = analyze = true; break;
     case OPT_BASE: sh.base = optarg; break;
+    case OPT_TIMEOUT:
+      if (!shell_parse_ms(optarg, &sh.timeout_ms))
+        return usage_error("--timeout takes a number of milliseconds");
+      break;
+    case OPT_MEMORY:
+      if (!shell_parse_size(optarg, &sh.memory_limit))
+        return usage_error("--memory-limit takes a size: bytes, or with K, M or G (512M)");
+      break;
     case OPT_TEMP: temp = true; break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
@@ -656,10 +862,12 @@ int main(int argc, char **argv) {
     }
   }
   if (explain) {
-    /* trine --explain [STORE] (-f FILE | QUERY) */
+    /* trine --explain [STORE] (-f FILE | QUERY), --explain-analyze STORE ... */
     const char *query_arg = NULL;
     if (!script && optind < argc) query_arg = argv[argc - 1];
     if (!script && !query_arg) return usage_error("--explain needs a query: -f FILE or QUERY");
+    if (analyze && optind >= argc - (script ? 0 : 1))
+      return usage_error("--explain-analyze runs the query: it needs a STORE");
     char *text = script ? slurp(script) : strdup(query_arg);
     if (!text) {
       fprintf(stderr, "trine: cannot read %s\n", script ? script : "query");
@@ -673,7 +881,7 @@ int main(int argc, char **argv) {
       free(text);
       return 1;
     }
-    int rc = shell_explain(&sh, text);
+    int rc = shell_explain(&sh, text, analyze);
     trine_store_close(sh.store);
     free(text);
     return rc;
@@ -708,6 +916,7 @@ int main(int argc, char **argv) {
   for (int i = optind; i < argc && !sh.quit && !(rc && sh.bail); ++i)
     rc |= shell_run(&sh, argv[i]);
   if (from_stdin) {
+    if (!sh.interactive) sh.source = "stdin";
     bool editing = sh.interactive && edit_init(&sh) == 0;
     int src = run_stream(&sh, stdin, editing);
     /* A person saw each error as it came: a session ends with 0. */

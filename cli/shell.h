@@ -26,10 +26,14 @@ typedef struct {
   const char *base;   ///< base IRI for queries (--base), or NULL
   const char *text;   ///< the query being run as typed, for error carets
   unsigned added_lines; ///< lines of saved PREFIX declarations put before it
+  unsigned line0, col0; ///< where the request starts in its source: errors are
+                        ///< reported there (the column only on its first line)
   TrineResultFormat format; ///< 0: table on a terminal, else TSV
   bool no_headers;  ///< .headers off
   bool timer;       ///< .timer on
   uint64_t limit;   ///< .limit N: rows shown at most (0: all)
+  unsigned timeout_ms;   ///< --timeout, .timeout: per request (0: none)
+  size_t memory_limit;   ///< --memory-limit, .memory: per query (0: the library's 1 GiB)
   char **prefixes;  ///< name, IRI pairs: saved in the store, then built in
   size_t nprefixes; ///< pairs
   const char *pending; ///< the unfinished query being typed (completion)
@@ -50,14 +54,27 @@ int shell_run(Shell *sh, const char *text);
 /// Run the commands and queries in a file ("-": standard input). 0 or 1.
 int shell_run_file(Shell *sh, const char *path);
 
-/// Parse a query and print its algebra and plan (or its error). 0 or 1.
-int shell_explain(Shell *sh, const char *text);
+/// Print how a query would run (algebra, access paths) without running it;
+/// with analyze, run it (never an update) and print the plan as run. 0 or 1.
+int shell_explain(Shell *sh, const char *text, bool analyze);
+
+/// Where the query of a dot-command that takes one (.explain [analyze]
+/// QUERY) starts in line (which starts with '.'); 0 for other commands.
+/// *analyze tells whether "analyze" came first.
+size_t shell_dot_query(const char *line, bool *analyze);
 
 /// Open the store at path (closing the current one). 0 or 1.
 int shell_open(Shell *sh, const char *path);
 
 /// Reload the prefix list (saved ones, then the built-in ones).
 void shell_load_prefixes(Shell *sh);
+
+/// Parse a number of milliseconds into *out; false when s is not one.
+bool shell_parse_ms(const char *s, unsigned *out);
+
+/// Parse a size in bytes, with an optional K, M or G (1024-based; B or iB
+/// may follow) into *out; false when s is not one.
+bool shell_parse_size(const char *s, size_t *out);
 
 /// The result format named s ("table", "tsv", ...), or 0.
 TrineResultFormat shell_format(const char *s);
@@ -70,6 +87,44 @@ void shell_sink(void *ctx, const TrineError *e);
 
 /// The name of dot-command i (without '.'), or NULL past the last.
 const char *shell_command_name(size_t i);
+
+/// The text to prepare for a request: the shell's prefixes that it does not
+/// declare, on one line (*added: 1, else 0), then text. Free it; NULL: no memory.
+char *shell_with_prefixes(Shell *sh, const char *text, unsigned *added);
+
+/* Where a request ends in the input (request.c; the rule is stated there). */
+
+/// What the lines of a request so far leave open, scanned line by line.
+typedef struct {
+  int depth;  ///< brackets { ( [ open
+  char quote; ///< the quote of a long string left open (three ' or "), else 0
+  char last;  ///< last character outside comments and white space
+  const char *last_at; ///< where it is (in the text last scanned)
+} ReqScan;
+
+/// Add one line (or more) of input to the scan.
+void req_scan_line(ReqScan *s, const char *line);
+
+typedef enum {
+  REQ_MORE,      ///< not complete: read on
+  REQ_END,       ///< ends here
+  REQ_PEEK_OP,   ///< an update at ';': goes on if the next word starts an operation
+  REQ_PEEK_PARSE ///< complete: goes on if the parser accepts the next word after it
+} ReqState;
+
+/// Whether the request text (scanned into s) may end after its last line
+/// (blank_line: that line was blank).
+ReqState req_state(Shell *sh, const ReqScan *s, const char *text, bool blank_line);
+
+/// The next word in text past white space, comments and PREFIX/BASE
+/// declarations: 1 and its place in [*start, *end); 0 when text holds none
+/// yet; -1 when a dot-command line comes first.
+long req_next_word(const char *text, size_t *start, size_t *end);
+
+/// Whether the request text in state st goes on with next, whose next word
+/// lies at [start, end).
+bool req_goes_on(Shell *sh, ReqState st, const char *text, const char *next, size_t start,
+                 size_t end);
 
 /* A temporary store (temp.c). */
 

@@ -577,10 +577,30 @@ TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
  * TrineQueryOptions.profile, also the executed plan: each operator and join
  * step in the order run, with how it read (probe, scan + hash or merge
  * join), estimated and actual rows, and time taken in ms (an operator's
- * includes the steps under it).
+ * includes the steps under it). After a run that failed (an error, the
+ * timeout, the memory limit, trine_query_cancel()), the executed plan
+ * holds the steps run until then: the failing ones with 0 rows.
  * @return TRINE_OK, TRINE_ERR_IO, or a store error.
  */
 TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);
+
+/**
+ * What an update request did, once it ran and committed (its first
+ * trine_query_step() gave TRINE_DONE): the quads it added to the store and
+ * those it removed, over all its operations. Only real changes count:
+ * adding a quad already there, or removing one that is not, counts in
+ * neither; a quad removed by one operation and added back by a later one
+ * counts in both. The counts stay until trine_query_reset() or free. An
+ * update run in the caller's transaction (TrineQueryOptions.txn) has them
+ * once it ran there: what it wrote into that transaction, which the
+ * caller's commit keeps and its abort drops.
+ * @param[out] inserted, deleted the counts (0 when the call fails).
+ * @return TRINE_OK, or TRINE_ERR_ARG when q is not an update or has not
+ *         run to its commit (not yet run, failed, cancelled), or q,
+ *         inserted or deleted is NULL.
+ */
+TRINE_API TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted,
+                                          uint64_t *deleted);
 
 /// Ask a running step to stop soon (any thread; async-signal-safe).
 TRINE_API void trine_query_cancel(TrineQuery *q);

@@ -50,6 +50,8 @@ typedef struct {
   struct timespec deadline; /* tv_sec 0: none */
   size_t mem_limit, mem_used;
   uint64_t ticks;
+  /* what an update changed: quads added to and removed from the store */
+  uint64_t inserted, deleted;
   /* the graph patterns are being matched in (for EXISTS in filters) */
   bool in_graph;
   TrineId graph;

@@ -27,6 +27,16 @@ TrineStatus exec_check_limits(Exec *x) {
   return TRINE_OK;
 }
 
+/* The memory limit was reached; it is said in MiB, or KiB or bytes when
+ * smaller (a limit under 1 MiB was said as "0 MiB"). */
+static TrineStatus over_budget(Exec *x) {
+  size_t n = x->mem_limit;
+  int shift = n >= (1u << 20) ? 20 : n >= (1u << 10) ? 10 : 0;
+  return store_error(x->txn->store, TRINE_ERR_FULL,
+                     "query needs more than %zu %s of memory for its intermediate results",
+                     n >> shift, shift == 20 ? "MiB" : shift ? "KiB" : "bytes");
+}
+
 void exec_table_free(Exec *x, Table *t) {
   pool_put(x->pool, t->rows, t->bytes);
   t->rows = NULL;
@@ -45,10 +55,7 @@ TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
     size_t cap = t->cap ? t->cap * 2 : 16;
     while (cap - t->n < more) cap *= 2;
     size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
-    if (x->mem_used + add > x->mem_limit)
-      return store_error(x->txn->store, TRINE_ERR_FULL,
-                         "query needs more than %zu MiB of memory for its intermediate results",
-                         x->mem_limit >> 20);
+    if (x->mem_used + add > x->mem_limit) return over_budget(x);
     /* From the pool: big tables reuse an earlier query's pages. */
     size_t got;
     TrineId *r = pool_get(x->pool, cap * t->width * sizeof *r + sizeof *r, &got);
@@ -107,10 +114,7 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
   size_t nb = 16;
   while (nb < t->n * 2) nb <<= 1;
   size_t bytes = (nb + t->n + 1) * sizeof(size_t);
-  if (x->mem_used + bytes > x->mem_limit)
-    return store_error(x->txn->store, TRINE_ERR_FULL,
-                       "query needs more than %zu MiB of memory for its intermediate results",
-                       x->mem_limit >> 20);
+  if (x->mem_used + bytes > x->mem_limit) return over_budget(x);
   h->head = malloc(nb * sizeof *h->head);
   h->next = malloc((t->n + 1) * sizeof *h->next);
   if (!h->head || !h->next) {

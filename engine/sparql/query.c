@@ -41,6 +41,12 @@ struct TrineQueryImpl {
   bool ask, ask_done;
   TrineTerm *terms;        /* current row, per column */
   bool *bound;
+  /* an update run to its commit: the quads it added and removed */
+  bool changed;
+  uint64_t inserted, deleted;
+  /* the executed plan of a run that failed: the steps run until then */
+  ProfEntry *failed_plan;
+  size_t nfailed_plan;
   /* bound parameters: per variable of the request, its value (kind NONE:
    * none; strings owned), and as ids for a run (Exec.subst) */
   TrineTerm *params;
@@ -189,6 +195,24 @@ const char *trine_query_column_name(const TrineQuery *q, size_t i) {
   }
 }
 
+static void drop_failed_plan(TrineQuery *q) {
+  for (size_t i = 0; i < q->nfailed_plan; ++i) free(q->failed_plan[i].label);
+  free(q->failed_plan);
+  q->failed_plan = NULL;
+  q->nfailed_plan = 0;
+}
+
+/* A run failed (an error, the timeout, a cancel): keep its executed plan
+ * for trine_query_explain(), which may show where the time went. */
+static void keep_failed_plan(TrineQuery *q) {
+  drop_failed_plan(q);
+  if (!q->have_exec) return;
+  q->failed_plan = q->x.prof;
+  q->nfailed_plan = q->x.nprof;
+  q->x.prof = NULL;
+  q->x.nprof = q->x.capprof = 0;
+}
+
 /* ---- bound parameters ---- */
 
 static void param_free(TrineTerm *t) {
@@ -298,6 +322,8 @@ static void end_run(TrineQuery *q) {
   q->started = false;
   q->pos = 0;
   q->ask_done = false;
+  q->changed = false;
+  q->inserted = q->deleted = 0;
   free(q->subst);
   q->subst = NULL;
 }
@@ -495,6 +521,11 @@ static TrineStatus start(TrineQuery *q) {
       if (q->txn != q->given) st = trine_txn_commit(q->txn);
       q->txn = NULL;
     }
+    if (!st) {
+      q->changed = true;
+      q->inserted = q->x.inserted;
+      q->deleted = q->x.deleted;
+    }
     return st;
   }
   Table sol;
@@ -518,6 +549,7 @@ TrineStatus trine_query_step(TrineQuery *q) {
      * only be aborted now. */
     if (q->given && q->req->form == SPARQL_UPDATE) q->given->failed = st;
     deliver(q, st);
+    keep_failed_plan(q);
     end_run(q);
     q->started = true; /* stay failed until reset */
     q->pos = SIZE_MAX;
@@ -562,12 +594,24 @@ const TrineTerm *trine_query_term(TrineQuery *q, size_t i) {
 TrineStatus trine_query_reset(TrineQuery *q) {
   if (!q) return api_misuse(NULL, "trine_query_reset", "query is NULL");
   end_run(q);
+  drop_failed_plan(q);
   q->cancel = 0;
   return TRINE_OK;
 }
 
 void trine_query_cancel(TrineQuery *q) {
   if (q) q->cancel = 1;
+}
+
+TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted, uint64_t *deleted) {
+  if (inserted) *inserted = 0;
+  if (deleted) *deleted = 0;
+  if (!q || !inserted || !deleted)
+    return api_misuse(q ? q->store : NULL, "trine_query_changes",
+                      !q ? "query is NULL" : "inserted or deleted is NULL");
+  *inserted = q->changed ? q->inserted : 0;
+  *deleted = q->changed ? q->deleted : 0;
+  return q->changed ? TRINE_OK : TRINE_ERR_ARG;
 }
 
 TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
@@ -581,12 +625,17 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   st = plan_print_access(txn, q->req, out);
   trine_txn_abort(txn);
   if (!st && q->have_exec && q->profile) exec_profile_print(&q->x, out);
+  if (!st && q->failed_plan) {
+    Exec run = {.prof = q->failed_plan, .nprof = q->nfailed_plan};
+    exec_profile_print(&run, out);
+  }
   return st;
 }
 
 void trine_query_free(TrineQuery *q) {
   if (!q) return;
   end_run(q);
+  drop_failed_plan(q);
   for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
   free(q->params);
   sparql_request_free(q->req);

@@ -110,6 +110,7 @@ static TrineStatus remove_all(Exec *x, const Quads *qs) {
     if (temp) continue; /* a term the store lacks: not stored */
     TrineStatus st = index_remove(x->txn, q);
     if (st && st != TRINE_NOT_FOUND) return st;
+    if (!st) x->deleted++;
   }
   return TRINE_OK;
 }
@@ -125,6 +126,7 @@ static TrineStatus insert_all(Exec *x, const Quads *qs) {
     }
     TrineStatus st = index_add(x->txn, &q);
     if (st && st != TRINE_NOT_FOUND) return st;
+    if (!st) x->inserted++;
   }
   return TRINE_OK;
 }
@@ -277,6 +279,7 @@ static TrineStatus op_transfer(Exec *x, const SparqlUpdate *u) {
     Quad q = qs.q[i];
     q.v[Q_G] = dst;
     st = index_add(x->txn, &q);
+    if (!st) x->inserted++;
     if (st == TRINE_NOT_FOUND) st = TRINE_OK;
   }
   if (!st && u->kind == SPARQL_UP_MOVE) st = remove_all(x, &qs);
@@ -372,8 +375,10 @@ static TrineStatus op_load(Exec *x, const SparqlUpdate *u) {
                        u->target.value);
   TrineLoadOptions o = {.graph = u->dest.kind == TRINE_TERM_IRI ? &u->dest : NULL,
                         .progress = load_progress, .progress_ctx = x};
-  TrineStatus st = load_file_in(x->txn, path, &o, NULL);
+  TrineLoadStats stats = {0};
+  TrineStatus st = load_file_in(x->txn, path, &o, &stats);
   free(path);
+  if (!st) x->inserted += stats.quads_added;
   return st == TRINE_NOT_FOUND ? TRINE_ERR_IO : st; /* a missing file is an error here */
 }
 

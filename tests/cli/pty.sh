@@ -121,6 +121,40 @@ sed 's/…/./g' "$OUT" | awk 'length($0) > 100 { bad = 1 } END { exit bad }' && 
 want ".limit caps the rows shown" "(1 row shown: .limit 1, "
 grep -qE ', [0-9]+\.[0-9]{3} s\)' "$OUT" && ok ".timer shows the time" || bad ".timer shows the time" "no time"
 
+# --- where a request ends at the prompt (issue 24) ------------------------------------
+# Pasted text is read ahead: an update's operations separated by ';' stay one
+# request sharing its prologue. Typed, an update ending with ';' runs at Enter.
+session up <<'EOF2'
+wait trine> 
+paste PREFIX : <http://ex.org/>\rINSERT DATA { :a :b :c } ;\r\r# the next one\rINSERT DATA { :d :e :f } ;\rSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s;\r
+wait rows)
+wait trine> 
+line INSERT DATA { <http://ex.org/g> <http://ex.org/h> <http://ex.org/i> } ;
+wait trine> 
+line ASK { <http://ex.org/g> ?p ?o };
+wait rows)
+wait trine> 
+send \x04
+EOF2
+has "error" && bad "a pasted update is one request" "an error" \
+  || want "a pasted update is one request" "<http://ex.org/a>" "<http://ex.org/d>" "(2 rows)"
+want "a typed update ending with ';' runs at Enter" "true"
+want "an update on the terminal says what it changed" "(1 quad inserted, 0 deleted)"
+
+# .explain takes a query over several lines, as a query is typed.
+session st <<'EOF2'
+wait trine> 
+line .explain analyze SELECT *
+wait ...> 
+line WHERE { ?s ?p ?o }
+wait ...> 
+line 
+wait rows, 
+wait trine> 
+send \x04
+EOF2
+want ".explain analyze of a query typed over lines" "(triple ?s ?p ?o)" "(plan" "(4 rows, "
+
 # --- Tab completion ----------------------------------------------------------------------
 session st <<'EOF2'
 wait trine> 
@@ -337,7 +371,7 @@ line .headers on
 line .output res.txt
 line SELECT ?label WHERE { ?s rdfs:label ?label };
 line .output
-line .explain SELECT * WHERE { ?s ?p ?o }
+line .explain SELECT * WHERE { ?s ?p ?o };
 wait trine> 
 line .dump
 wait ex.org/bob

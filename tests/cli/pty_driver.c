@@ -7,6 +7,7 @@
  * SCRIPT has one command a line (C escapes \n \t \r \e \\ \xHH in TEXT):
  *   send TEXT    type TEXT (no newline unless written)
  *   line TEXT    type TEXT and Enter
+ *   paste TEXT   write TEXT at once, as a terminal passes pasted text
  *   wait TEXT    wait until TEXT appears in the output after the last match,
  *                then 30 ms more (a prompt is printed before the terminal
  *                is switched to raw mode: keys typed in between echo twice)
@@ -133,6 +134,10 @@ int main(int argc, char **argv) {
       size_t len = unescape(arg);
       type(arg, len);
       if (line[0] == 'l') type("\r", 1);
+    } else if (strncmp(line, "paste ", 6) == 0) {
+      size_t len = unescape(arg);
+      if (write(master, arg, len) != (ssize_t)len) return 125;
+      pump(2);
     } else if (strncmp(line, "wait ", 5) == 0) {
       size_t len = unescape(arg);
       double end = now_ms() + timeout_s * 1e3;

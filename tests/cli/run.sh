@@ -1,11 +1,13 @@
 #!/bin/bash
 # CLI tests: drive the real trine binary through good and bad invocations,
 # checking exit codes (0 ok, 1 command error, 2 usage error) and messages.
-# usage: run.sh PATH/TO/trine
+# usage: run.sh PATH/TO/trine [PATH/TO/trine.1]
 # Checks marked "Regression" guard bugs found and fixed earlier.
 set -u
-TRINE=${1:?usage: run.sh PATH/TO/trine}
+TRINE=${1:?usage: run.sh PATH/TO/trine [PATH/TO/trine.1]}
 case $TRINE in /*) ;; *) TRINE=$PWD/$TRINE ;; esac
+MANPAGE=${2:-}
+case $MANPAGE in /* | '') ;; *) MANPAGE=$PWD/$MANPAGE ;; esac
 WORK=$(mktemp -d /tmp/trine-cli-XXXXXX) || exit 1
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
@@ -240,11 +242,72 @@ has "$OUT" '"two"@en' && ok "-f: the multi-line query ran" || bad "-f: the multi
 check "queries piped in" 0 "true" "" -- -i q.rq q
 printf 'SELECT *\nWHERE { ?s ?p ?o\n  FILTR(?o) }\n\n' >typo.rq
 check "error position in a file" 1 "" "typo.rq:3:3: error:" -- -f typo.rq q
+# Positions are those in the file, not in the query (issue 24): the SELECT
+# starts on line 6 of pos.rq, FILTR is on line 9.
+printf '.stats\n\nASK { ?s ?p ?o }\n\n# a comment\nSELECT *\nWHERE {\n  ?s ?p ?o\n    FILTR(?o) }\n\n' >pos.rq
+check "-f: an error's position is the file's line" 1 "" "pos.rq:9:5: error:" -- -f pos.rq q
+has "$ERR" "    FILTR(?o) }" && ok "-f: the caret's line is the query's" || bad "-f: the caret's line is the query's" "no"
+printf '.stats\n.read pos.rq\n' >readpos.txt
+check ".read: the position is in the file read" 1 "" "pos.rq:9:5: error:" -- -f readpos.txt q
+printf '.stats\n   ASK { FILTR }\n\n' >indent.rq
+check "-f: columns count the line's leading spaces" 1 "" "indent.rq:2:10: error:" -- -f indent.rq q
+printf '.stats\n.explain ASK { FILTR }\n' >explpos.rq
+check "-f: .explain QUERY: the column is the line's" 1 "" "explpos.rq:2:16: error:" -- -f explpos.rq q
+check "piped in: positions in the input" 1 "" "stdin:9:5: error:" -- -i pos.rq q
+# Where a request ends (issue 24): ';' also separates the operations of one
+# update request, which share its prologue; a blank line may follow a
+# prologue or come before ORDER BY; a query ends at its ';'.
+cat >ops.ru <<'EOF'
+PREFIX : <http://ex.org/>
+
+# two operations, one prologue
+INSERT DATA { :a :b :c } ;
+
+# a comment between them
+INSERT DATA { :d :e :f } ;
+DELETE DATA { :a :b :c }
+EOF
+check "-f: the operations of one update share its prologue" 0 "" "!error" -- -f ops.ru u1
+check "-f: all three operations ran" 0 "<http://ex.org/d> <http://ex.org/e> <http://ex.org/f> ." "" -- u1 .dump
+has "$OUT" "<http://ex.org/a>" && bad "-f: the DELETE ran" "a b c still there" || ok "-f: the DELETE ran"
+check "piped in: one update request" 0 "" "!error" -- -i ops.ru u2
+printf 'SELECT ?o WHERE { ?s <http://ex.org/p> ?o }\n\nORDER BY DESC(?o)\n\nASK { ?s ?p "one" }\n' >order.rq
+check "-f: a blank line before ORDER BY" 0 "true" "!error" -- -f order.rq q
+[ "$(head -3 "$OUT")" = "$(printf '?o\n"two"@en\n"one"')" ] && ok "-f: ORDER BY applied" \
+  || bad "-f: ORDER BY applied" "$(head -3 "$OUT")"
+printf 'INSERT DATA { <http://ex.org/n1> <http://ex.org/p> 1 } ;\nASK { <http://ex.org/n1> ?p 1 }\n\nPREFIX ex: <http://ex.org/>\nINSERT DATA { ex:n2 ex:p 2 } ;\nPREFIX ex: <http://ex.org/>\nASK { ex:n2 ex:p 2 } ;\n.stats\n' >mixed.rq
+check "-f: an update's ';' before a query ends it" 0 "quads:          2" "!error" -- -f mixed.rq u3
+[ "$(grep -c true "$OUT")" = 2 ] && ok "-f: both queries ran" || bad "-f: both queries ran" "$(cat "$OUT")"
+printf 'INSERT DATA { <http://ex.org/c1> <http://ex.org/p> 1 } ;\nINSERT DATA { <http://ex.org/c2> <http://ex.org/p> 2 } ;\nASK { <http://ex.org/c2> ?p 2 }\n' >chain.rq
+check "-f: a query after two operations is a request of its own" 0 "true" "!error" -- -f chain.rq u7
+# Regression: a last word at the very end of the input was read past its end.
+printf 'INSERT DATA { <http://ex.org/x> <http://ex.org/p> 1 } ;\nINSERT' >lastword.ru
+check "-f: an update's next word at the end of the file" 1 "" "lastword.ru:2:7: error: unexpected end" -- -f lastword.ru u8
+printf 'ASK { ?s ?p ?o } ;\nINSERT DATA { <http://ex.org/x> <http://ex.org/p> 1 }\n' >qthenu.rq
+check "-f: a query ends at its ';'" 0 "false" "!error" -- -f qthenu.rq u4
+printf 'INSERT DATA { <http://ex.org/x> <http://ex.org/p> 1 } ;\nINSERT DATA { ?bad <http://ex.org/p> 2 }\n' >badop.ru
+check "-f: an error in one operation fails the whole request" 1 "" "badop.ru:2:" -- -f badop.ru u5
+check "-f: the failed request changed nothing" 0 "quads:          0" "" -- u5 .stats
+# Each line used to be scanned with all the lines before it: 13 s for a
+# 1 MB INSERT DATA of 20000 lines, quadratic.
+awk 'BEGIN { print "INSERT DATA {"; for (i = 0; i < 40000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i; print "}" }' >big.ru
+timeout 30 "$TRINE" u6 -f big.ru .stats >"$OUT" 2>"$ERR"
+rc=$?
+expect "-f: a 2 MB INSERT DATA is read in linear time" 0 "quads:          40000" ""
 check "--format json" 0 '"boolean"' "" -- --format json q 'ASK { ?s ?p ?o }'
 check "--format bad is a usage error" 2 "" "--format takes" -- --format yaml q .stats
 check "a query ending with ;" 0 "true" "" -- q 'ASK { ?s ?p ?o };'
 check "an IRI with # does not hide the rest of the line" 0 "true" "" -- -i <(printf 'ASK { ?s <http://ex.org/x#y>* ?o }\n') q
 check "an update, then the query sees it" 0 "ex.org/new" "" -- q2 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 1 }' 'SELECT ?s WHERE { ?s ?p 1 }'
+# An update says what it changed in a table (issue 24): only real changes.
+check "an update in a table says what it inserted" 0 "(2 quads inserted, 0 deleted)" "" -- --format table q2 \
+  'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 1 , 2 , 3 }'
+check "... and what it deleted" 0 "(1 quad inserted, 2 deleted)" "" -- q2 ".format table" \
+  'DELETE DATA { <http://ex.org/new> <http://ex.org/p> 2 , 9 } ; DELETE { ?s ?p 3 } INSERT { ?s ?p 4 } WHERE { ?s ?p 3 }'
+check "... and in the line format, the other screen format" 0 "(1 quad inserted, 0 deleted)" "" -- q2 ".format line" \
+  'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 7 }'
+check "an update piped as TSV says nothing" 0 "!inserted" "!inserted" -- q2 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 5 }'
+check "... unless .timer is on" 0 "" "(1 quad inserted, 0 deleted, " -- q2 ".timer on" 'INSERT DATA { <http://ex.org/new> <http://ex.org/p> 6 }'
 
 # --- the dot-commands through pipes ---------------------------------------------------
 check ".format csv" 0 "o"$'\r' "" -- q ".format csv" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
@@ -272,7 +335,19 @@ check ".output to a bad path" 1 "" "cannot open" -- q ".output no/such/dir/f"
 check ".open another store" 0 "quads:          0" "" -- q ".open q3" .stats
 check ".open of a file" 1 "quads:          3" "not a directory" -- q ".open plainfile" .stats
 check ".explain shows algebra and rows" 0 "rows ~" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
-check ".explain shows actual rows and time" 0 "rows 2 ms " "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+check ".explain analyze shows actual rows and time" 0 "rows 2 ms " "" -- q '.explain analyze SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+has "$OUT" "(2 rows, " && ok ".explain analyze: rows and time in all" || bad ".explain analyze: rows and time in all" "no"
+check ".explain does not run the query" 0 "(access paths" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
+has "$OUT" "(plan" && bad ".explain: no executed plan" "it ran" || ok ".explain: no executed plan"
+check ".explain of a query spanning lines (-f)" 0 "(triple ?s <http://ex.org/p> ?o)" "!error" \
+  -- -f <(printf '.explain\nSELECT *\nWHERE { ?s <http://ex.org/p> ?o }\n\n.stats\n') q
+has "$OUT" "quads:" && ok ".explain spanning lines, then a command" || bad ".explain spanning lines, then a command" "no .stats"
+check ".explain QUERY; on one line" 0 "(access paths" "!error" -- -f <(printf '.explain ASK { ?s ?p ?o };\n') q
+check "a dot-command ends a query before it" 0 "quads:" "!error" -- -f <(printf 'ASK { ?s ?p ?o }\n.stats\n') q
+has "$OUT" "true" && ok "the query before the dot-command ran" || bad "the query before the dot-command ran" "no"
+check ".explain analyze of an update does not run it" 0 "(an update is not run" "" \
+  -- q '.explain analyze INSERT DATA { <http://ex.org/z> <http://ex.org/p> 1 }'
+check "... the store is unchanged" 0 "quads:          3" "" -- q .stats
 check ".explain of a bad query" 1 "" "error:" -- q '.explain SELECT * WHERE {'
 # .prefix: saved in the store, used by queries and by tables.
 check ".prefix NAME IRI" 0 "" "" -- q ".prefix ex <http://ex.org/>"
@@ -281,13 +356,46 @@ check ".prefix lists the built-in ones" 0 "PREFIX rdfs: <http://www.w3.org/2000/
 check "a saved prefix is declared for queries" 0 "true" "" -- q 'ASK { ex:t ex:q ex:s }'
 check "a saved prefix shortens IRIs in tables" 0 "ex:t" "" -- q ".format table" 'SELECT ?s WHERE { ?s ex:q ?o }'
 check "the query's own PREFIX wins" 0 "false" "" -- q 'PREFIX ex: <http://other.org/> ASK { ex:t ?p ?o }'
-check "error lines do not count the added prefixes" 1 "" "query:2:3: error:" -- -i <(printf 'SELECT *\n{ FILTR }\n\n') q
+check "error lines do not count the added prefixes" 1 "" "stdin:2:3: error:" -- -i <(printf 'SELECT *\n{ FILTR }\n\n') q
 check "rdfs: is declared without being saved" 0 "" "" -- q 'ASK { ?s rdfs:label ?o }'
 check ".prefix with a bad IRI" 1 "" "invalid prefix IRI" -- q ".prefix bad relative"
 check ".prefix with a bad name" 1 "" "invalid prefix name" -- q ".prefix 9x http://ex.org/"
 check ".prefix NAME - removes it" 0 "!PREFIX ex:" "" -- q ".prefix ex -" .prefix
 check ".prefix NAME - of an unknown prefix" 1 "" "no saved prefix" -- q ".prefix nope -"
 check ".prefix on a read-only store" 1 "" "read-only" -- --readonly q ".prefix ex http://ex.org/"
+
+# --- limits: --timeout, --memory-limit, .timeout, .memory (issue 24) ------------------
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "<http://ex.org/n%d> <http://ex.org/next> <http://ex.org/n%d> .\n", i, i + 1 }' >chain.nt
+"$TRINE" lim ".load chain.nt" >/dev/null 2>&1
+closure='SELECT (COUNT(*) AS ?n) WHERE { ?x <http://ex.org/next>+ ?y }'
+check "--timeout stops a long query" 1 "!2001000" "query timed out" -- --timeout 100 lim "$closure"
+has "$ERR" "timeout of 100 ms" && ok "--timeout: the shell names the timeout" || bad "--timeout: the shell names the timeout" "no"
+check ".timeout MS stops a long query" 1 "!2001000" "query timed out" -- lim ".timeout 100" "$closure"
+check ".timeout shows the timeout" 0 "250 ms" "" -- lim ".timeout 250" .timeout
+check ".timeout by default: none" 0 "0 (no timeout)" "" -- lim .timeout
+check "--timeout shows in .timeout" 0 "40 ms" "" -- --timeout 40 lim .timeout
+check "--timeout x is a usage error" 2 "" "--timeout takes" -- --timeout x lim .stats
+check ".timeout x" 1 "" "usage: .timeout MS" -- lim ".timeout x"
+check "an update stopped by the timeout" 1 "" "the store is unchanged" -- --timeout 1 lim 'DELETE { ?x <http://ex.org/next> ?y } WHERE { ?x <http://ex.org/next>+ ?y }'
+check "the store is unchanged after it" 0 "quads:          2000" "" -- lim .stats
+check "--memory-limit stops a query needing more" 1 "!2001000" "more than 1 MiB" -- --memory-limit 1M lim "$closure"
+check ".memory SIZE stops a query needing more" 1 "!2001000" "more than 1 MiB" -- lim ".memory 1M" "$closure"
+check ".memory by default: 1 GiB" 0 "1 GiB (the default)" "" -- lim .memory
+check ".memory 512M" 0 "512 MiB" "" -- lim ".memory 512M" .memory
+check "--memory-limit 2G shows in .memory" 0 "2 GiB" "" -- --memory-limit 2G lim .memory
+check "--memory-limit with KiB" 0 "64 KiB" "" -- --memory-limit 64KiB lim .memory
+check ".memory 0: the default again" 0 "1 GiB (the default)" "" -- lim ".memory 5M" ".memory 0" .memory
+check "--memory-limit 5T is a usage error" 2 "" "--memory-limit takes" -- --memory-limit 5T lim .stats
+check ".memory -1" 1 "" "usage: .memory SIZE" -- lim ".memory -1"
+# --explain shows the plan without running; --explain-analyze runs, and shows
+# the plan when the run fails.
+check "--explain does not run the query" 0 "(access paths" "" -- --memory-limit 1K --explain lim "$closure"
+check "--explain-analyze runs it" 0 "(plan" "" -- --explain-analyze lim 'SELECT * WHERE { ?x <http://ex.org/next> <http://ex.org/n5> }'
+has "$OUT" "rows 1 ms " && ok "--explain-analyze: actual rows" || bad "--explain-analyze: actual rows" "no"
+check "--explain-analyze: a failed run still shows the plan" 1 "(access paths" "more than 1 KiB" -- --memory-limit 1K --explain-analyze lim "$closure"
+has "$OUT" "(plan" && ok "--explain-analyze: the steps run until the failure" || bad "--explain-analyze: the steps run until the failure" "no (plan"
+check ".explain analyze: a failed run still shows the plan" 1 "(access paths" "query timed out" -- --timeout 50 lim ".explain analyze $closure"
+check "--explain-analyze needs a store" 2 "" "needs a STORE" -- --explain-analyze 'ASK {}'
 
 # --- display: vertical records, ASK, no footer outside the screen's formats -------------------
 check ".format line: one line per value" 0 "?o = <http://ex.org/s>" "" -- q ".format line" 'SELECT ?o WHERE { <http://ex.org/t> ?p ?o }'
@@ -416,6 +524,32 @@ exec 3>&-
 wait "$holder" || bad "the held load" "failed: $(cat "$WORK/held.out")"
 wait "$second" || bad "the waiting load" "failed: $(cat "$WORK/second.out")"
 check "both loads are in the store" 0 "quads:          2" "" -- --readonly held .stats
+
+# --- the man page and the help agree (issue 24) ---------------------------------------
+# Every option of --help and every dot-command of .help has its entry in
+# trine.1, and the other way round.
+if [ -n "$MANPAGE" ]; then
+  man_text=$(sed -e 's/\\-/-/g' -e 's/\\&//g' -e 's/\\f[BIRP]//g' "$MANPAGE")
+  # The entries of a section: the lines after .TP.
+  entries() { awk -v s="$1" '/^\.SH / { in_s = ($2 == s) } in_s && tp { print } { tp = ($0 == ".TP") }' <<<"$man_text"; }
+  man_opts=$(entries OPTIONS | grep -oE -- '--?[a-z][a-z-]*' | sort -u)
+  man_cmds=$(entries COMMANDS | grep -oE '^\.B[IR]* \.[a-z]+' | sed 's/.* \.//' | sort -u)
+  "$TRINE" --help >"$OUT" 2>"$ERR"
+  help_opts=$(grep -E '^  +-' "$OUT" | sed -E 's/^ +//; s/  .*//' | grep -oE -- '--?[a-z][a-z-]*' | sort -u)
+  "$TRINE" st .help >"$OUT" 2>"$ERR"
+  help_cmds=$(grep -oE '^\.[a-z]+' "$OUT" | cut -c2- | sort -u)
+  [ -n "$help_opts" ] && [ "$man_opts" = "$help_opts" ] && ok "trine.1 has every option of --help, no other" \
+    || bad "trine.1 has every option of --help, no other" "$(diff <(echo "$help_opts") <(echo "$man_opts") | grep '^[<>]' | tr '\n' ' ')"
+  [ -n "$help_cmds" ] && [ "$man_cmds" = "$help_cmds" ] && ok "trine.1 has every dot-command of .help, no other" \
+    || bad "trine.1 has every dot-command of .help, no other" "$(diff <(echo "$help_cmds") <(echo "$man_cmds") | grep '^[<>]' | tr '\n' ' ')"
+  missing=""
+  for section in NAME SYNOPSIS OPTIONS COMMANDS REQUESTS 'EXIT STATUS' ENVIRONMENT FILES EXAMPLES; do
+    grep -q "^\.SH $section\$" "$MANPAGE" || missing="$missing $section"
+  done
+  [ -z "$missing" ] && ok "trine.1 has its sections" || bad "trine.1 has its sections" "missing:$missing"
+else
+  ok "the man page # SKIP no path to trine.1 given"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -156,6 +156,33 @@ const char *ev_compare(const EvTable *want, const EvTable *got,
                        const EvCompare *cmp, const char *what, FILE *diff,
                        char *why, size_t whysize);
 
+/* Through the shell -------------------------------------------------------------- */
+
+/// The trine program given with --shell: requests then run through
+/// `trine STORE -f FILE` and are compared with the API's results. NULL:
+/// through the API, compared with the W3C's.
+extern const char *ev_shell;
+
+/// What the shell printed and how it exited.
+typedef struct {
+  int status;   ///< exit status; -1 when it could not run or was killed
+  char *out;    ///< standard output, NUL-terminated
+  size_t outlen;
+  char *err;    ///< standard error, NUL-terminated
+} EvShellRun;
+
+/**
+ * Run `ev_shell [--base BASE] --timeout 20000 [--format FORMAT] DIR -f
+ * dir/file` on the directory DIR of *store (a store of ev_fresh_store()),
+ * which is closed meanwhile and opened again into *store (NULL on failure).
+ */
+void ev_shell_run(TrineStore **store, const char *base, const char *format,
+                  const char *dir, const char *file, EvShellRun *r);
+void ev_shell_free(EvShellRun *r);
+
+/// When r failed: "trine exited with N: FIRST LINE OF STDERR" in why.
+const char *ev_shell_failure(const EvShellRun *r, char *why, size_t whysize);
+
 /* The excluded list ------------------------------------------------------------ */
 
 /**
@@ -188,14 +215,15 @@ typedef const char *(*EvRunFn)(const char *dir, const char *name, FILE *diff);
 extern bool ev_verbose;
 
 /**
- * The main program of a runner: argv[1] is the suite directory (with
- * tests.tsv: suite, name, dir, ...), argv[2] optionally one test name (run
- * in this process, details printed). Otherwise every test runs in a child
- * process (a crash or a 120 s hang fails that test only). known_file (the
- * excluded list) is read next to the suite directory: an xfail test that
- * fails counts as known, one that passes as a failure (unexpected pass), and
- * so does a line of this runner's that names no test or a vendored test as
- * skip. Returns the exit status.
+ * The main program of a runner: [--shell TRINE] SUITE-DIR [TEST-NAME].
+ * SUITE-DIR holds tests.tsv (suite, name, dir, ...); with TEST-NAME that
+ * test runs in this process, its details printed. Otherwise every test
+ * runs in a child process (a crash or a 120 s hang fails that test only).
+ * known_file (the excluded list) is read next to the suite directory: an
+ * xfail test that fails counts as known, one that passes as a failure
+ * (unexpected pass), and so does a line of this runner's that names no
+ * test or a vendored test as skip. With --shell it is not read: the shell
+ * is compared with the API, failures and all. Returns the exit status.
  */
 int ev_main(int argc, char **argv, const char *tag, const char *known_file,
             EvRunFn run);

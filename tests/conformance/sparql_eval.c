@@ -2,7 +2,7 @@
  * sparql_eval.c -- the W3C SPARQL 1.0 / 1.1 query evaluation suites, run
  * through the public API.
  *
- * usage: sparql_eval SUITE-DIR [TEST-NAME]
+ * usage: sparql_eval [--shell TRINE] SUITE-DIR [TEST-NAME]
  * For every test of SUITE-DIR/tests.tsv, in a fresh store: load data.nq
  * (default graph = its unnamed graph), prepare query.rq against the base IRI
  * of meta.tsv, step through the rows and compare them with expected.srj
@@ -20,6 +20,12 @@
  * failure with a short diff, per-suite counts and "N passed, M failed";
  * exit 1 if M > 0.
  * With TEST-NAME: run that test only and print both results in full.
+ * With --shell TRINE: run each query.rq through `TRINE --format json STORE
+ * -f query.rq` as well (`--format csv` for a CSV test, whose CSV is then
+ * compared with the API's CSV writer's, field by field) and compare its
+ * results with the API's (the shell must not cut a query in pieces); both
+ * failing is a pass. The excluded list is not read then: an xfail test
+ * passes when the shell does what the API does.
  */
 #include "eval_common.h"
 
@@ -346,17 +352,12 @@ typedef struct {
 
 static void results_free(Results *r) { ev_table_free(&r->table); }
 
-/* Read expected.srj; an error message or NULL. */
-static const char *read_srj(const char *path, Results *out) {
+/* Parse SPARQL JSON results; an error message or NULL. */
+static const char *parse_srj(const char *text, size_t len, Results *out) {
   static char msg[256];
   memset(out, 0, sizeof *out);
-  size_t len;
-  char *text = ev_read_file(path, &len);
-  if (!text)
-    return "cannot read expected.srj";
   const char *err = NULL;
   JVal *root = jparse(text, len, &err);
-  free(text);
   if (!root) {
     snprintf(msg, sizeof msg, "expected.srj: %s", err ? err : "invalid JSON");
     return msg;
@@ -424,6 +425,33 @@ static const char *read_srj(const char *path, Results *out) {
   }
   jfree(root);
   return problem;
+}
+
+/* Read expected.srj; an error message or NULL. */
+static const char *read_srj(const char *path, Results *out) {
+  size_t len;
+  char *text = ev_read_file(path, &len);
+  memset(out, 0, sizeof *out);
+  if (!text)
+    return "cannot read expected.srj";
+  const char *problem = parse_srj(text, len, out);
+  free(text);
+  return problem;
+}
+
+/* A parsed graph (s, p, o, g) as triples: columns s, p, o. */
+static void to_triples(EvTable *t) {
+  EvTable t3 = {0};
+  ev_table_init(&t3, (const char *const[]){"s", "p", "o"}, 3);
+  for (size_t r = 0; r < t->nrows; ++r) {
+    EvTerm *row = ev_table_row(&t3);
+    for (size_t i = 0; i < 3; ++i) {
+      row[i] = t->cells[r * 4 + i];
+      memset(&t->cells[r * 4 + i], 0, sizeof(EvTerm));
+    }
+  }
+  ev_table_free(t);
+  *t = t3;
 }
 
 /* CSV results ---------------------------------------------------------------- */
@@ -507,9 +535,150 @@ static void csv_table(const char *text, size_t len, EvTable *out) {
 
 /* The runner ------------------------------------------------------------------ */
 
-/* Run one test; NULL when it passes, else a reason (details go to diff). */
+/* Run query.rq on store through the API into *got (csv: its CSV text, as
+ * trine's CSV writer writes it, read back). NULL, or the reason written to
+ * why. */
+static const char *api_results(TrineStore *store, const char *dir, const char *name,
+                               const char *base, bool construct, bool csv,
+                               Results *got, FILE *diff, char *why, size_t whysize) {
+  EvErrors rc = {{0}};
+  TrineQuery *q = NULL;
+  char *text = NULL;
+  const char *fail = ev_prepare(store, dir, "query.rq", name, base, &rc, &text, &q,
+                                why, whysize);
+  if (fail) {
+    free(text);
+    return fail;
+  }
+  TrineStatus st;
+  TrineQueryForm form = trine_query_form(q);
+  size_t ncols = trine_query_columns(q);
+  if (csv) {
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    TrineWriteOptions wo = {.headers = true};
+    st = trine_query_write(q, TRINE_RESULTS_CSV, &wo, f, NULL);
+    fclose(f);
+    if (ev_verbose)
+      fprintf(diff, "CSV written:\n%s", out);
+    csv_table(out, len, &got->table);
+    free(out);
+    if (st == TRINE_OK)
+      st = TRINE_DONE;
+  } else if (form == TRINE_QUERY_ASK) {
+    got->is_bool = true;
+    st = trine_query_step(q);
+    if (st == TRINE_ROW) {
+      const TrineTerm *t = trine_query_term(q, 0);
+      got->boolean = t && t->value_len == 4 && memcmp(t->value, "true", 4) == 0;
+      st = trine_query_step(q);
+      if (st == TRINE_ROW)
+        fail = "ASK gave more than one row";
+    } else if (st == TRINE_DONE) {
+      fail = "ASK gave no row";
+    }
+  } else {
+    const char *names[3] = {"s", "p", "o"};
+    if (construct)
+      ev_table_init(&got->table, names, 3);
+    else
+      ev_table_init(&got->table, NULL, 0);
+    size_t *col = calloc(ncols + 1, sizeof *col);
+    for (size_t i = 0; i < ncols; ++i)
+      col[i] = construct ? i : ev_table_var(&got->table,
+                                            trine_query_column_name(q, i));
+    while ((st = trine_query_step(q)) == TRINE_ROW) {
+      EvTerm *row = ev_table_row(&got->table);
+      for (size_t i = 0; i < ncols && (!construct || i < 3); ++i)
+        ev_term_set(&row[col[i]], trine_query_term(q, i));
+    }
+    free(col);
+  }
+  if (!fail && st != TRINE_DONE && st != TRINE_ROW) {
+    snprintf(why, whysize, "step: %s: %s", trine_strerror(st),
+             rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
+    fail = why;
+  }
+  trine_query_free(q);
+  free(text);
+  return fail;
+}
+
+/* Run query.rq on *store through `trine STORE -f query.rq` (JSON results,
+ * N-Triples for a graph, `--format csv` for a CSV test) into *got. NULL, or
+ * the reason written to why. */
+static const char *shell_results(TrineStore **store, const char *dir, const char *base,
+                                 bool construct, bool csv, Results *got, char *why,
+                                 size_t whysize) {
+  EvShellRun r;
+  const char *fail = NULL;
+  char err[512];
+  ev_shell_run(store, base, csv ? "csv" : construct ? NULL : "json", dir, "query.rq", &r);
+  memset(got, 0, sizeof *got);
+  if (r.status != 0) {
+    fail = ev_shell_failure(&r, why, whysize);
+  } else if (csv) {
+    csv_table(r.out, r.outlen, &got->table);
+  } else if (!construct) {
+    if ((fail = parse_srj(r.out, r.outlen, got))) {
+      snprintf(why, whysize, "the shell's JSON: %s", fail);
+      fail = why;
+    }
+  } else if (ev_parse_quads_buf("output", r.out, r.outlen, false, &got->table,
+                                err, sizeof err)) {
+    to_triples(&got->table);
+  } else {
+    snprintf(why, whysize, "the shell's N-Triples: %s", err);
+    fail = why;
+  }
+  ev_shell_free(&r);
+  return fail;
+}
+
+/* The expected results of a test: the W3C's, or through the shell the
+ * API's (*api_failed: the API could not run the query). */
+static const char *expected(TrineStore *store, const char *dir, const char *name,
+                            const char *base, bool construct, bool csv,
+                            Results *want, bool *api_failed, FILE *diff, char *why,
+                            size_t whysize) {
+  *api_failed = false;
+  if (ev_shell) {
+    *api_failed = api_results(store, dir, name, base, construct, csv, want, diff,
+                              why, whysize) != NULL;
+    return NULL;
+  }
+  if (csv) {
+    char path[1024];
+    size_t len;
+    ev_join(path, sizeof path, dir, "expected.csv");
+    char *etext = ev_read_file(path, &len);
+    if (!etext)
+      return "cannot read expected.csv";
+    csv_table(etext, len, &want->table);
+    free(etext);
+    return NULL;
+  }
+  if (!construct) {
+    char path[1024];
+    ev_join(path, sizeof path, dir, "expected.srj");
+    return read_srj(path, want);
+  }
+  char path[1024], err[512];
+  ev_join(path, sizeof path, dir, "expected.nt");
+  if (!ev_parse_quads(path, false, &want->table, err, sizeof err)) {
+    snprintf(why, whysize, "expected.nt: %s", err);
+    return why;
+  }
+  to_triples(&want->table);
+  return NULL;
+}
+
+/* Run one test; NULL when it passes, else a reason (details go to diff).
+ * Through the shell (ev_shell) its results must be the API's, or both must
+ * fail. */
 static const char *run_test(const char *dir, const char *name, FILE *diff) {
-  static char why[1024];
+  static char why[1024], api_why[1024];
   char path[1024];
   EvTsv meta;
   ev_join(path, sizeof path, dir, "meta.tsv");
@@ -525,99 +694,33 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   bool csv = format && strcmp(format, "csv") == 0;
   const char *fail = NULL;
   TrineStore *store = ev_fresh_store();
-  TrineQuery *q = NULL;
   Results want = {0}, got = {0};
   size_t groups[4096], ngroups = 0;
-  char *text = NULL;
   EvErrors rc = {{0}};
+  bool api_failed;
   if (!store) {
     fail = "cannot create a store";
     goto out;
   }
   if ((fail = ev_load(store, dir, "data.nq", &rc, why, sizeof why)))
     goto out;
-  /* Expected results. */
-  if (csv) {
-    size_t len;
-    ev_join(path, sizeof path, dir, "expected.csv");
-    char *etext = ev_read_file(path, &len);
-    if (!etext) {
-      fail = "cannot read expected.csv";
-      goto out;
-    }
-    csv_table(etext, len, &want.table);
-    free(etext);
-  } else if (construct) {
-    char err[512];
-    ev_join(path, sizeof path, dir, "expected.nt");
-    if (!ev_parse_quads(path, false, &want.table, err, sizeof err)) {
-      snprintf(why, sizeof why, "expected.nt: %s", err);
+  if ((fail = expected(store, dir, name, base, construct, csv, &want, &api_failed,
+                       diff, api_why, sizeof api_why)))
+    goto out;
+  fail = ev_shell ? shell_results(&store, dir, base, construct, csv, &got, why, sizeof why)
+                  : api_results(store, dir, name, base, construct, csv, &got, diff, why,
+                                sizeof why);
+  if (api_failed) {
+    if (!fail) {
+      snprintf(why, sizeof why, "the shell ran it, the API failed: %.900s", api_why);
       fail = why;
-      goto out;
+    } else {
+      fail = NULL;
     }
-  } else {
-    ev_join(path, sizeof path, dir, "expected.srj");
-    if ((fail = read_srj(path, &want)))
-      goto out;
-  }
-  /* The query. */
-  if ((fail = ev_prepare(store, dir, "query.rq", name, base, &rc, &text, &q,
-                         why, sizeof why)))
-    goto out;
-  TrineStatus st;
-  TrineQueryForm form = trine_query_form(q);
-  size_t ncols = trine_query_columns(q);
-  if (csv) {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    TrineWriteOptions wo = {.headers = true};
-    st = trine_query_write(q, TRINE_RESULTS_CSV, &wo, f, NULL);
-    fclose(f);
-    if (ev_verbose)
-      fprintf(diff, "CSV written:\n%s", out);
-    csv_table(out, len, &got.table);
-    free(out);
-    if (st == TRINE_OK)
-      st = TRINE_DONE;
-  } else if (form == TRINE_QUERY_ASK) {
-    got.is_bool = true;
-    st = trine_query_step(q);
-    if (st == TRINE_ROW) {
-      const TrineTerm *t = trine_query_term(q, 0);
-      got.boolean = t && t->value_len == 4 && memcmp(t->value, "true", 4) == 0;
-      st = trine_query_step(q);
-      if (st == TRINE_ROW) {
-        fail = "ASK gave more than one row";
-        goto out;
-      }
-    } else if (st == TRINE_DONE) {
-      fail = "ASK gave no row";
-      goto out;
-    }
-  } else {
-    const char *names[3] = {"s", "p", "o"};
-    if (construct)
-      ev_table_init(&got.table, names, 3);
-    else
-      ev_table_init(&got.table, NULL, 0);
-    size_t *col = calloc(ncols + 1, sizeof *col);
-    for (size_t i = 0; i < ncols; ++i)
-      col[i] = construct ? i : ev_table_var(&got.table,
-                                            trine_query_column_name(q, i));
-    while ((st = trine_query_step(q)) == TRINE_ROW) {
-      EvTerm *row = ev_table_row(&got.table);
-      for (size_t i = 0; i < ncols && (!construct || i < 3); ++i)
-        ev_term_set(&row[col[i]], trine_query_term(q, i));
-    }
-    free(col);
-  }
-  if (st != TRINE_DONE && st != TRINE_ROW) {
-    snprintf(why, sizeof why, "step: %s: %s", trine_strerror(st),
-             rc.errmsg[0] ? rc.errmsg : trine_store_errmsg(store));
-    fail = why;
     goto out;
   }
+  if (fail)
+    goto out;
   if (want.is_bool != got.is_bool) {
     fail = want.is_bool ? "expected a boolean, got solutions"
                         : "expected solutions, got a boolean";
@@ -638,18 +741,7 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   }
   EvCompare cmp = {0};
   if (construct) {
-    /* Graphs: sets of triples; drop the g column of the parsed file. */
-    EvTable w3 = {0};
-    ev_table_init(&w3, (const char *const[]){"s", "p", "o"}, 3);
-    for (size_t r = 0; r < want.table.nrows; ++r) {
-      EvTerm *row = ev_table_row(&w3);
-      for (size_t i = 0; i < 3; ++i) {
-        row[i] = want.table.cells[r * 4 + i];
-        memset(&want.table.cells[r * 4 + i], 0, sizeof(EvTerm));
-      }
-    }
-    ev_table_free(&want.table);
-    want.table = w3;
+    /* Graphs: sets of triples. */
     ev_table_distinct(&want.table);
     ev_table_distinct(&got.table);
   } else {
@@ -670,8 +762,6 @@ static const char *run_test(const char *dir, const char *name, FILE *diff) {
   fail = ev_compare(&want.table, &got.table, &cmp, "results", diff, why,
                     sizeof why);
 out:
-  free(text);
-  trine_query_free(q);
   ev_drop_store(store);
   results_free(&want);
   results_free(&got);

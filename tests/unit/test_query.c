@@ -165,6 +165,98 @@ static void test_query_ebv_language_string(void **state) {
   ROW(t->store, "SELECT ?s { ?s <" EX "label> ?l FILTER(!?l) }", "<" EX "s5>");
 }
 
+/* A run that fails still leaves its executed plan to explain: here the
+ * memory limit stops it (issue 24, .explain analyze shows where). */
+static void test_query_explain_after_failure(void **state) {
+  TuStore *t = *state;
+  const char *text = "SELECT * { ?s ?p ?o . ?s ?q ?r }";
+  TrineQueryOptions qo = {.profile = true, .memory_limit = 1};
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &qo, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_FULL);
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  assert_non_null(f);
+  assert_int_equal(trine_query_explain(q, f), TRINE_OK);
+  fclose(f);
+  assert_non_null(strstr(out, "(plan\n"));
+  assert_non_null(strstr(out, " rows 0 ms "));
+  free(out);
+  /* a reset forgets it */
+  assert_int_equal(trine_query_reset(q), TRINE_OK);
+  f = open_memstream(&out, &len);
+  assert_int_equal(trine_query_explain(q, f), TRINE_OK);
+  fclose(f);
+  assert_null(strstr(out, "(plan"));
+  free(out);
+  trine_query_free(q);
+}
+
+/* Run an update; its changes in *ins, *del (asserts it succeeds). */
+static void changes(TrineStore *s, const char *text, uint64_t *ins, uint64_t *del) {
+  TrineQuery *q;
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  assert_int_equal(trine_query_prepare(s, text, strlen(text), &o, &q), TRINE_OK);
+  assert_int_equal(trine_query_changes(q, ins, del), TRINE_ERR_ARG); /* not run yet */
+  assert_int_equal(trine_query_step(q), TRINE_DONE);
+  assert_int_equal(trine_query_changes(q, ins, del), TRINE_OK);
+  trine_query_free(q);
+}
+
+#define CHANGES(store, text, want_ins, want_del)                               \
+  do {                                                                         \
+    uint64_t ins_ = 99, del_ = 99;                                             \
+    changes(store, text, &ins_, &del_);                                        \
+    assert_int_equal(ins_, want_ins);                                          \
+    assert_int_equal(del_, want_del);                                          \
+  } while (0)
+
+/* An update reports the quads it added and removed: only those that
+ * changed the store (issue 24). */
+static void test_query_changes(void **state) {
+  TuStore *t = *state;
+  TrineStore *s = t->store;
+  CHANGES(s, "INSERT DATA { <" EX "c1> <" EX "p> 1 , 2 . <" EX "s1> <" EX "str> \"foo\" }", 2, 0);
+  CHANGES(s, "DELETE DATA { <" EX "c1> <" EX "p> 1 , 3 }", 0, 1);
+  CHANGES(s, "INSERT DATA { <" EX "c1> <" EX "p> 5 } ; DELETE DATA { <" EX "c1> <" EX "p> 5 }", 1,
+          1);
+  CHANGES(s, "DELETE { ?s <" EX "p> ?o } INSERT { ?s <" EX "q> ?o } WHERE { ?s <" EX "p> ?o }", 1,
+          1);
+  CHANGES(s, "COPY DEFAULT TO <" EX "g>", 5, 0);
+  CHANGES(s, "ADD DEFAULT TO <" EX "g>", 0, 0);
+  CHANGES(s, "MOVE <" EX "g> TO <" EX "g2>", 5, 5);
+  CHANGES(s, "DROP GRAPH <" EX "g2> ; DELETE WHERE { <" EX "c1> ?p ?o }", 0, 6);
+  CHANGES(s, "CLEAR SILENT GRAPH <" EX "nothing>", 0, 0);
+  /* not an update, or a failed one: nothing to report */
+  uint64_t ins = 7, del = 7;
+  TrineQuery *q;
+  const char *ask = "ASK { ?s ?p ?o }";
+  assert_int_equal(trine_query_prepare(s, ask, strlen(ask), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ROW);
+  assert_int_equal(trine_query_changes(q, &ins, &del), TRINE_ERR_ARG);
+  assert_true(ins == 0 && del == 0);
+  trine_query_free(q);
+  const char *bad = "INSERT DATA { <" EX "c9> <" EX "p> 1 } ; LOAD <file:///no/such/file.nt>";
+  TrineQueryOptions load = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES};
+  assert_int_equal(trine_query_prepare(s, bad, strlen(bad), &load, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_IO);
+  assert_int_equal(trine_query_changes(q, &ins, &del), TRINE_ERR_ARG);
+  trine_query_free(q);
+  assert_int_equal(trine_query_changes(NULL, &ins, &del), TRINE_ERR_ARG);
+  /* In the caller's transaction: what the update wrote there. */
+  TrineTxn *txn;
+  assert_int_equal(trine_txn_begin(s, true, &txn), TRINE_OK);
+  const char *ins1 = "INSERT DATA { <" EX "c8> <" EX "p> 1 , 2 }";
+  TrineQueryOptions in_txn = {.allow = TRINE_ALLOW_UPDATE, .txn = txn};
+  assert_int_equal(trine_query_prepare(s, ins1, strlen(ins1), &in_txn, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_DONE);
+  assert_int_equal(trine_query_changes(q, &ins, &del), TRINE_OK);
+  assert_true(ins == 2 && del == 0);
+  trine_query_free(q);
+  trine_txn_abort(txn);
+}
+
 /* Run an update: its status. */
 static TrineStatus update(TrineStore *s, const char *text) {
   TrineQuery *q;
@@ -317,6 +409,8 @@ int main(void) {
       cmocka_unit_test(test_query_bnode_per_solution),
       cmocka_unit_test(test_query_aggregate_errors),
       cmocka_unit_test(test_query_ebv_language_string),
+      cmocka_unit_test(test_query_explain_after_failure),
+      cmocka_unit_test(test_query_changes),
       cmocka_unit_test(test_query_graph_existence),
       cmocka_unit_test(test_query_bound_parameters),
   };
