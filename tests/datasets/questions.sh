@@ -9,7 +9,8 @@ trine=$1
 dir=$2
 work=$(mktemp -d /tmp/trine-questions.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-if ! "$trine" "$work/store" ".load $dir/data.nq" ".load $dir/schema.nt"; then
+# From the sources, by trine itself (scripts/build-dataset).
+if ! "$dir/../../scripts/build-dataset" "$trine" "$work/store"; then
   echo "cannot load the dataset"
   exit 1
 fi
