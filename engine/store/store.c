@@ -16,10 +16,6 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-/* Format 2: terms in blocks (termstore.h). Format 1 kept one id2term
- * record per term; opening one read-write upgrades it. */
-#define FORMAT_VERSION 2
-
 /* The map reserves address space, not disk: the data file only grows as
  * pages are written. 1 TiB covers any load without a resize inside a
  * transaction (LMDB cannot grow the map while a write is in progress). */
