@@ -439,6 +439,20 @@ static int cmd_check(Shell *sh, int argc, char **argv) {
   return st ? 1 : 0;
 }
 
+/* .vacuum: the store compacted, and by how much. */
+static int cmd_vacuum(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  TrineCompactStats cs;
+  if (trine_store_compact(sh->store, &cs)) {
+    shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  fprintf(sh->out, "compacted: %.1f MiB -> %.1f MiB\n", (double)cs.bytes_before / 1048576,
+          (double)cs.bytes_after / 1048576);
+  return 0;
+}
+
 static int cmd_help(Shell *sh, int argc, char **argv);
 
 static const DotCmd commands[] = {
@@ -509,6 +523,14 @@ static const DotCmd commands[] = {
      "its quads, distinct subjects and distinct objects, shortened with the\n"
      "prefixes (.prefix lists them).", 0, 1, cmd_stats},
     {"timer", "on|off", "Show how long each query took (default off)", 1, 1, cmd_timer},
+    {"vacuum", "",
+     "Compact the store: give the space of deleted quads back\n"
+     "Copies the store's live pages into a new directory beside it (room for\n"
+     "them is needed), puts the copy in the store's place in one atomic\n"
+     "rename and removes the old one. Writers wait meanwhile. It refuses while\n"
+     "another process has the store open: that one would go on with the old\n"
+     "copy.",
+     0, 0, cmd_vacuum},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

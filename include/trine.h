@@ -415,7 +415,7 @@ TRINE_API TrineStatus trine_store_graphs(TrineStore *store, TrineTxn *txn,
                                          TrineGraphFn fn, void *ctx);
 /** @} */
 
-/** @defgroup check Checking
+/** @defgroup check Checking and compacting
  * @{ */
 
 /// What a problem found by trine_store_check() is about.
@@ -476,6 +476,33 @@ typedef struct {
 TRINE_API TrineStatus trine_store_check(TrineStore *store, TrineCheckFn report, void *ctx,
                                         TrineCheckStats *out);
 
+/// What trine_store_compact() did.
+typedef struct {
+  uint64_t bytes_before; ///< size of data.mdb before
+  uint64_t bytes_after;  ///< size of the compacted data.mdb
+} TrineCompactStats;
+
+/**
+ * Give the space of deleted quads back to the file system: copy the
+ * store's live pages into a new directory beside it (LMDB's compacting
+ * copy), swap that directory into the store's place in one atomic rename,
+ * remove the old one, and go on with this handle on the copy. While it
+ * copies, it holds the store's write lock (writers wait, readers read).
+ * Another process that has the store open would keep the old copy and lose
+ * what it writes afterwards: the call refuses (TRINE_ERR_BUSY) when LMDB's
+ * lock file shows one, before and after the copy. Open the store once per
+ * process (LMDB's rule), and compact when no other process uses it. As
+ * with trine_store_close(), no other thread may use the handle meanwhile.
+ * The copy needs room for the live pages beside the store.
+ * @param[out] out may be NULL.
+ * @return TRINE_OK; TRINE_ERR_BUSY (transactions or queries of this handle
+ *         are open, or another process has the store open);
+ *         TRINE_ERR_READONLY; TRINE_ERR_FULL (no room for the copy);
+ *         TRINE_ERR_UNSUPPORTED (the file system cannot swap directories);
+ *         TRINE_ERR_IO; TRINE_ERR_CORRUPT. On any error the store is as it
+ *         was and the handle stays usable.
+ */
+TRINE_API TrineStatus trine_store_compact(TrineStore *store, TrineCompactStats *out);
 /** @} */
 
 /** @defgroup prefix Saved prefixes

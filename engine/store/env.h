@@ -56,6 +56,8 @@ struct TrineStoreImpl {
   size_t batch_quads; ///< the loader's batch (0: its default; tests make it small)
   size_t check_terms; ///< terms trine_store_check() sorts at once (0: its default; tests too)
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
+  char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
+  int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)
 };
 
 typedef struct StatsDelta StatsDelta;

@@ -3,7 +3,7 @@
  * its named databases (env.h, docs/architecture.md), the format version and
  * the upgrade from format 1.
  */
-#include "env.h"
+#include "store.h"
 
 #include "dict.h"
 #include "pool.h"
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The map reserves address space, not disk: the data file only grows as
  * pages are written. 1 TiB covers any load without a resize inside a
@@ -40,6 +41,7 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
   store_thread_error("%.300s: %s", path, s->errmsg);
   if (s->env) mdb_env_close(s->env);
+  free(s->path);
   free(s);
   return st;
 }
@@ -127,6 +129,14 @@ static TrineStatus init_layout(TrineStore *s) {
   return rc ? store_mdb_error(s, rc, "cannot initialise store") : TRINE_OK;
 }
 
+TrineStatus store_env_open(TrineStore *s, const char *path, unsigned envflags, size_t map) {
+  int rc = mdb_env_create(&s->env);
+  if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
+  if (!rc) rc = mdb_env_set_mapsize(s->env, map);
+  if (!rc) rc = mdb_env_open(s->env, path, envflags, 0666);
+  return rc ? store_mdb_error(s, rc, "cannot open") : init_layout(s);
+}
+
 /* Whether directory path holds a store (data.mdb), nothing, or other files. */
 typedef enum { DIR_STORE, DIR_EMPTY, DIR_OTHER } DirKind;
 
@@ -191,18 +201,18 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
     s->busy_ctx = opts->busy_ctx;
   }
   s->readonly = flags & TRINE_OPEN_READONLY;
+  s->lock_fd = -1;
   s->hash = dict_hash;
+  if (!(s->path = strdup(path))) {
+    free(s);
+    return TRINE_ERR_NOMEM;
+  }
   TrineStatus st = prepare_dir(s, path, flags);
   if (st) return open_fail(s, st, path);
-  int rc = mdb_env_create(&s->env);
-  if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
   size_t map = opts && opts->map_size ? opts->map_size : MAP_SIZE_DEFAULT;
-  if (!rc) rc = mdb_env_set_mapsize(s->env, map);
   unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
                       (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
-  if (!rc) rc = mdb_env_open(s->env, path, envflags, 0666);
-  if (rc) return open_fail(s, store_mdb_error(s, rc, "cannot open"), path);
-  if ((st = init_layout(s))) return open_fail(s, st, path);
+  if ((st = store_env_open(s, path, envflags, map))) return open_fail(s, st, path);
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
   *out = s;
@@ -219,6 +229,8 @@ TrineStatus trine_store_close(TrineStore *s) {
                        queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
   mdb_env_close(s->env);
+  if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
+  free(s->path);
   free(s);
   return TRINE_OK;
 }
