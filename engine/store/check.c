@@ -11,8 +11,10 @@
  */
 #include "check_int.h"
 
+#include "guard.h"
 #include "termstore.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +36,34 @@ void check_report(Check *c, TrineCheckProblem *p, const char *fmt, ...) {
     if ((unsigned char)*m < 0x20) *m = ' ';
   p->message = c->msg;
   c->st.problems++;
-  if (c->report && !c->stopped && c->report(c->ctx, p)) c->stopped = true;
+  if (!c->report || c->stopped) return;
+  void *guard = guard_pause(); /* the program's callback: its faults are its own */
+  c->stopped = c->report(c->ctx, p) != 0;
+  guard_resume(guard);
+}
+
+MDB_cursor *check_cursor(Check *c, MDB_dbi dbi, const char *where) {
+  MDB_cursor *cur;
+  int rc = mdb_cursor_open(c->t->txn, dbi, &cur);
+  if (rc) {
+    check_lmdb(c, where, rc);
+    return NULL;
+  }
+  for (int i = 0; i < CHECK_CURSORS; ++i)
+    if (!c->cursors[i]) return c->cursors[i] = cur;
+  mdb_cursor_close(cur);
+  c->err = store_error(c->s, TRINE_ERR_INTERNAL, "check: too many cursors");
+  return NULL;
+}
+
+void check_cursor_close(Check *c, MDB_cursor *cur) {
+  for (int i = 0; i < CHECK_CURSORS; ++i)
+    if (c->cursors[i] == cur) c->cursors[i] = NULL;
+  mdb_cursor_close(cur);
 }
 
 void check_lmdb(Check *c, const char *where, int rc) {
+  if (c->err) return; /* the first failure stopped the check */
   TrineCheckProblem p = {.kind = TRINE_CHECK_LMDB, .where = where};
   check_report(c, &p, "%s: LMDB cannot read it: %s; the check stopped here", where,
                mdb_strerror(rc));
@@ -154,20 +180,6 @@ static bool check_meta(Check *c) {
 
 /* ---- terms ---- */
 
-typedef struct {
-  uint64_t hash;
-  TrineId id;
-} HashId;
-
-/* The (hash, id) pairs of one pass: the terms whose hash falls in part
- * `part` of `parts` equal ranges. */
-typedef struct {
-  HashId *v;
-  size_t n, cap, limit;
-  uint64_t part, parts;
-  bool full; /* the pass met more terms than limit: it needs parts */
-} Pairs;
-
 static uint64_t part_of(uint64_t hash, uint64_t parts) {
   return (uint64_t)(((__uint128_t)hash * parts) >> 64);
 }
@@ -281,12 +293,9 @@ static uint64_t block_checked(Check *c, const MDB_val *k, const MDB_val *v, uint
 
 /* Read every block of terms: the first pass records kinds and reports. */
 static void terms_pass(Check *c, Pairs *pr, bool first_pass) {
-  MDB_cursor *cur;
-  int rc = mdb_cursor_open(c->t->txn, c->s->terms, &cur);
-  if (rc) {
-    check_lmdb(c, "terms", rc);
-    return;
-  }
+  MDB_cursor *cur = check_cursor(c, c->s->terms, "terms");
+  if (!cur) return;
+  int rc;
   MDB_val k, v;
   uint64_t first, end = 0;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !check_done(c);
@@ -294,22 +303,22 @@ static void terms_pass(Check *c, Pairs *pr, bool first_pass) {
     uint64_t n = block_checked(c, &k, &v, &first, &end, first_pass);
     block_entries(c, pr, first, n, v.mv_data, first_pass);
   }
-  mdb_cursor_close(cur);
+  check_cursor_close(c, cur);
   if (rc && rc != MDB_NOTFOUND) check_lmdb(c, "terms", rc);
 }
 
 /* The sequence numbers the kind map covers: up to the last block's end,
  * and below "next" (a damaged key or counter must not size it). */
 static uint64_t kinds_needed(Check *c) {
-  MDB_cursor *cur;
+  MDB_cursor *cur = check_cursor(c, c->s->terms, "terms");
   MDB_val k, v;
   uint64_t first = 0, n = 1;
-  if (mdb_cursor_open(c->t->txn, c->s->terms, &cur)) return c->next;
+  if (!cur) return 0;
   if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 && k.mv_size == sizeof first) {
     memcpy(&first, k.mv_data, sizeof first);
     if (block_fault(&v, &n)) n = 1;
   }
-  mdb_cursor_close(cur);
+  check_cursor_close(c, cur);
   uint64_t last = first + n < first ? UINT64_MAX : first + n;
   return last < c->next ? last : c->next;
 }
@@ -405,9 +414,9 @@ static void merge_part(Check *c, Pairs *pr) {
   if (sort_pairs(pr->v, pr->n)) return check_nomem(c);
   for (size_t i = 1; i < pr->n && !check_done(c); ++i)
     if (pr->v[i].hash == pr->v[i - 1].hash) duplicate(c, &pr->v[i - 1], &pr->v[i]);
-  MDB_cursor *cur;
-  int rc = mdb_cursor_open(c->t->txn, c->s->hash2id, &cur);
-  if (rc) return check_lmdb(c, "hash2id", rc);
+  MDB_cursor *cur = check_cursor(c, c->s->hash2id, "hash2id");
+  if (!cur) return;
+  int rc;
   uint64_t start = part_start(pr->part, pr->parts), hash;
   MDB_val k = {sizeof start, &start}, v;
   size_t i = 0;
@@ -428,7 +437,7 @@ static void merge_part(Check *c, Pairs *pr) {
     if (i < pr->n && pr->v[i].hash == hash && pr->v[i].id == id) ++i;
     else stray_hash(c, hash, id);
   }
-  mdb_cursor_close(cur);
+  check_cursor_close(c, cur);
   if (rc && rc != MDB_NOTFOUND) return check_lmdb(c, "hash2id", rc);
   while (i < pr->n && !check_done(c)) missing_hash(c, &pr->v[i++]);
 }
@@ -447,25 +456,28 @@ static void check_term_count(Check *c) {
  * the pairs exceed the memory allowed, in passes over ranges of hashes
  * (half the allowance each on average, so an uneven range still fits). */
 static void check_terms(Check *c) {
-  c->nkinds = kinds_needed(c);
-  if (!(c->kinds = calloc(c->nkinds / 4 + 1, 1))) return check_nomem(c);
+  c->where = "terms";
+  uint64_t need = kinds_needed(c);
+  if (check_done(c)) return;
+  if (!(c->kinds = calloc(need / 4 + 1, 1))) return check_nomem(c);
+  c->nkinds = need;
   size_t limit = c->s->check_terms ? c->s->check_terms : CHECK_TERMS_DEFAULT;
-  Pairs pr = {.limit = limit, .parts = 1};
-  terms_pass(c, &pr, true);
+  Pairs *pr = &c->pairs;
+  *pr = (Pairs){.limit = limit, .parts = 1};
+  terms_pass(c, pr, true);
   if (!check_done(c)) check_term_count(c);
-  if (!pr.full) {
-    if (!check_done(c)) merge_part(c, &pr);
-    free(pr.v);
+  c->where = "hash2id";
+  if (!pr->full) {
+    if (!check_done(c)) merge_part(c, pr);
     return;
   }
-  pr = (Pairs){.v = pr.v, .cap = pr.cap, .limit = SIZE_MAX, /* a part never stops short */
-               .parts = c->st.terms / limit * 2 + 2};
-  for (; pr.part < pr.parts && !check_done(c); ++pr.part) {
-    pr.n = 0;
-    terms_pass(c, &pr, false);
-    if (!check_done(c)) merge_part(c, &pr);
+  *pr = (Pairs){.v = pr->v, .cap = pr->cap, .limit = SIZE_MAX, /* a part never stops short */
+                .parts = c->st.terms / limit * 2 + 2};
+  for (; pr->part < pr->parts && !check_done(c); ++pr->part) {
+    pr->n = 0;
+    terms_pass(c, pr, false);
+    if (!check_done(c)) merge_part(c, pr);
   }
-  free(pr.v);
 }
 
 /* ---- statistics ---- */
@@ -556,27 +568,41 @@ static void stats_entry(Check *c, const MDB_val *k, const MDB_val *v, size_t *gi
 
 /* Every stored counter against the recount of the indexes. */
 static void check_stats(Check *c) {
-  MDB_cursor *cur;
-  int rc = mdb_cursor_open(c->t->txn, c->s->stats, &cur);
-  if (rc) return check_lmdb(c, "stats", rc);
+  c->where = "stats";
+  MDB_cursor *cur = check_cursor(c, c->s->stats, "stats");
+  if (!cur) return;
+  int rc;
   MDB_val k, v;
   size_t gi = 0;
   bool total = false;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && !check_done(c);
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
     stats_entry(c, &k, &v, &gi, &total);
-  mdb_cursor_close(cur);
+  check_cursor_close(c, cur);
   if (rc && rc != MDB_NOTFOUND) return check_lmdb(c, "stats", rc);
   if (!check_done(c)) stats_unstored(c, gi, total);
 }
 
 /* ---- the check ---- */
 
-static void run(Check *c) {
+static void run(void *arg) {
+  Check *c = arg;
+  c->where = "meta";
   if (!check_meta(c)) return;
   check_terms(c);
   if (!check_done(c)) check_indexes(c);
   if (!check_done(c)) check_stats(c);
+}
+
+/* LMDB crashed reading damaged pages: the guard brought the check back. */
+static void crashed(Check *c, int sig, const char *why) {
+  for (int i = 0; i < CHECK_CURSORS; ++i)
+    if (c->cursors[i]) check_cursor_close(c, c->cursors[i]);
+  TrineCheckProblem p = {.kind = TRINE_CHECK_LMDB, .where = c->where};
+  check_report(c, &p, "%s: LMDB crashed reading it (%s): its pages are damaged in a way LMDB "
+                      "cannot detect; the check stopped here", c->where, why);
+  c->err = store_error(c->s, TRINE_ERR_CORRUPT, "the store is damaged: LMDB crashed reading %s "
+                       "(signal %d)", c->where, sig);
 }
 
 TrineStatus trine_store_check(TrineStore *s, TrineCheckFn report, void *ctx,
@@ -588,7 +614,9 @@ TrineStatus trine_store_check(TrineStore *s, TrineCheckFn report, void *ctx,
   *c = (Check){.s = s, .report = report, .ctx = ctx};
   TrineStatus st = trine_txn_begin(s, false, &c->t);
   if (!st) {
-    run(c);
+    char why[400];
+    int sig = guard_run(s->env, run, c, why, sizeof why);
+    if (sig) crashed(c, sig, why);
     termstore_reader_close(&c->reader);
     trine_txn_abort(c->t);
     st = c->err;
@@ -600,6 +628,7 @@ TrineStatus trine_store_check(TrineStore *s, TrineCheckFn report, void *ctx,
   free(c->kinds);
   free(c->preds);
   free(c->graphs);
+  free(c->pairs.v);
   free(c);
   return st;
 }

@@ -98,6 +98,7 @@ static int next_key(Check *c, Reader *r) {
 /* A record in the page: false at the end or on an error (reported). */
 static bool fill(Check *c, Reader *r) {
   while (r->pos >= r->count) {
+    c->where = index_name[r->idx];
     int rc = r->started ? values(c, r, MDB_NEXT_MULTIPLE) : MDB_NOTFOUND;
     if (rc == MDB_NOTFOUND) rc = next_key(c, r);
     if (rc == MDB_NOTFOUND) return false;
@@ -127,9 +128,7 @@ static bool reader_next(Check *c, Reader *r) {
 
 static bool reader_open(Check *c, Reader *r, IndexId idx, uint64_t from) {
   *r = (Reader){.idx = idx, .from = from};
-  int rc = mdb_cursor_open(c->t->txn, c->s->idx[idx], &r->cur);
-  if (rc) check_lmdb(c, index_name[idx], rc);
-  return rc == 0;
+  return (r->cur = check_cursor(c, c->s->idx[idx], index_name[idx])) != NULL;
 }
 
 /* ---- ids ---- */
@@ -259,9 +258,9 @@ static void pass_pair(Check *c, IndexId g, IndexId n, int i, int j, PairFn fn, R
     a.fingerprint = b.fingerprint = true;
     a.each = each;
     merge(c, &a, &b, i, j, fn);
-    mdb_cursor_close(b.cur);
+    check_cursor_close(c, b.cur);
   }
-  mdb_cursor_close(a.cur);
+  check_cursor_close(c, a.cur);
 }
 
 static void pass_alone(Check *c, IndexId idx) {
@@ -269,7 +268,7 @@ static void pass_alone(Check *c, IndexId idx) {
   if (!reader_open(c, &r, idx, 0)) return;
   r.fingerprint = true;
   while (reader_next(c, &r)) {}
-  mdb_cursor_close(r.cur);
+  check_cursor_close(c, r.cur);
 }
 
 /* ---- indexes that disagree ---- */
@@ -305,12 +304,10 @@ static void index_problem(Check *c, IndexId odd, IndexId ref, const Quad *q, boo
 static uint64_t unmatched(Check *c, IndexId scan, IndexId probe, IndexId odd, IndexId ref,
                           uint64_t from) {
   Reader r;
-  MDB_cursor *cur;
   uint64_t n = 0;
   if (!reader_open(c, &r, scan, from)) return 0;
-  int rc = mdb_cursor_open(c->t->txn, c->s->idx[probe], &cur);
-  if (rc) check_lmdb(c, index_name[probe], rc);
-  while (!rc && reader_next(c, &r)) {
+  MDB_cursor *cur = check_cursor(c, c->s->idx[probe], index_name[probe]);
+  while (cur && reader_next(c, &r)) {
     bool stray = scan >= IDX_SPOG && r.q.v[Q_G] == 0; /* never in a named-only index */
     if (!stray && holds(c, cur, probe, &r.q) != 0) continue;
     if (check_done(c)) break;
@@ -318,8 +315,8 @@ static uint64_t unmatched(Check *c, IndexId scan, IndexId probe, IndexId odd, In
     index_problem(c, odd, ref, &r.q, scan == ref);
     if (scan != IDX_GSPO) check_ids(c, &r.q, scan); /* GSPO's were checked */
   }
-  if (!rc) mdb_cursor_close(cur);
-  mdb_cursor_close(r.cur);
+  if (cur) check_cursor_close(c, cur);
+  check_cursor_close(c, r.cur);
   return n;
 }
 
@@ -346,9 +343,9 @@ void check_indexes(Check *c) {
   c->last_ok[Q_S] = c->last_ok[Q_P] = c->last_ok[Q_O] = UINT64_MAX; /* never sound */
   c->last_ok[Q_G] = 0;
   pass_pair(c, IDX_GPOS, IDX_POSG, Q_P, Q_O, count_po, NULL);
-  pass_pair(c, IDX_GSPO, IDX_SPOG, Q_S, Q_P, count_sp, gspo_record);
-  pass_alone(c, IDX_GOSP);
-  pass_alone(c, IDX_OSPG);
+  if (!check_done(c)) pass_pair(c, IDX_GSPO, IDX_SPOG, Q_S, Q_P, count_sp, gspo_record);
+  if (!check_done(c)) pass_alone(c, IDX_GOSP);
+  if (!check_done(c)) pass_alone(c, IDX_OSPG);
   IndexId ref = reference(c);
   for (int i = 0; i < IDX_COUNT && !check_done(c); ++i) {
     const Fingerprint *want = i < IDX_SPOG ? &c->all[ref] : &c->named[ref];

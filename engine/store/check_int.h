@@ -32,6 +32,24 @@ typedef struct {
 /// What a stored sequence number holds (2 bits each in Check.kinds).
 enum { KIND_NONE, KIND_IRI, KIND_LITERAL, KIND_BAD };
 
+/// A term's (hash, id) pair, for the merge with hash2id.
+typedef struct {
+  uint64_t hash;
+  TrineId id;
+} HashId;
+
+/// The pairs of one pass: the terms whose hash falls in part `part` of
+/// `parts` equal ranges.
+typedef struct {
+  HashId *v;
+  size_t n, cap, limit;
+  uint64_t part, parts;
+  bool full; ///< the pass met more terms than limit: it needs parts
+} Pairs;
+
+/// Cursors open at once at most (a crash leaves them to close).
+enum { CHECK_CURSORS = 8 };
+
 typedef struct {
   TrineStore *s;
   TrineTxn *t;              ///< the read snapshot checked
@@ -52,6 +70,9 @@ typedef struct {
   GraphCount *graphs;       ///< GSPO's keys in order, with their records
   size_t ngraphs, capgraphs;
   TermReader reader;        ///< terms read for messages
+  Pairs pairs;
+  MDB_cursor *cursors[CHECK_CURSORS]; ///< open cursors (guard.h: closed after a crash)
+  const char *where;        ///< the database being read
   char msg[2048];
 } Check;
 
@@ -66,6 +87,11 @@ void check_lmdb(Check *c, const char *where, int rc);
 
 /// Out of memory: the check stops.
 void check_nomem(Check *c);
+
+/// A cursor on dbi (named where in messages), remembered until
+/// check_cursor_close(): NULL on an error (reported).
+MDB_cursor *check_cursor(Check *c, MDB_dbi dbi, const char *where);
+void check_cursor_close(Check *c, MDB_cursor *cur);
 
 /// What sequence number seq stores (KIND_NONE past the map).
 static inline unsigned check_kind(const Check *c, uint64_t seq) {

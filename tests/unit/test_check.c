@@ -7,16 +7,21 @@
  */
 #include "dict.h"
 #include "env.h"
+#include "guard.h"
 #include "index.h"
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -446,6 +451,44 @@ static void test_check_report_stops_it(void **state) {
   assert_int_equal(f.n, 2);
 }
 
+/* ---- the guard that turns LMDB's crashes into a report ---- */
+
+static void read_byte(void *arg) {
+  volatile const char *p = arg;
+  *(volatile char *)arg = *p; /* faults */
+}
+
+static void test_check_guard_returns_from_faults(void **state) {
+  MDB_env *env = store_of(state)->env;
+  struct sigaction before, after;
+  assert_int_equal(sigaction(SIGSEGV, NULL, &before), 0);
+  char why[400];
+  long page = sysconf(_SC_PAGESIZE);
+  char *none = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(none != MAP_FAILED);
+  assert_int_equal(guard_run(env, read_byte, none, why, sizeof why), SIGSEGV);
+  assert_string_equal(why, "a segmentation fault");
+  munmap(none, (size_t)page);
+  /* A mapped file cut short: the bus error of a truncated data.mdb. */
+  char path[] = "/tmp/trine-test-guard-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  assert_int_equal(ftruncate(fd, page), 0);
+  char *map = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  assert_true(map != MAP_FAILED);
+  assert_int_equal(ftruncate(fd, 0), 0);
+  assert_int_equal(guard_run(env, read_byte, map, why, sizeof why), SIGBUS);
+  assert_string_equal(why, "a bus error");
+  munmap(map, (size_t)page);
+  close(fd);
+  unlink(path);
+  /* The program's own handling is back. */
+  assert_int_equal(sigaction(SIGSEGV, NULL, &after), 0);
+  assert_ptr_equal((void *)after.sa_handler, (void *)before.sa_handler);
+  char byte = 1;
+  assert_int_equal(guard_run(env, read_byte, &byte, why, sizeof why), 0);
+}
+
 static void test_check_misuse(void **state) {
   (void)state;
   TrineCheckStats st = {.problems = 7};
@@ -468,6 +511,7 @@ int main(void) {
       T(test_check_counter_off_by_one),
       T(test_check_unknown_format),
       T(test_check_report_stops_it),
+      T(test_check_guard_returns_from_faults),
       cmocka_unit_test(test_check_misuse),
 #undef T
   };
