@@ -3,7 +3,9 @@
  * adds and removals, and with hash2id checked in several passes); then
  * each kind of damage, made through the internal headers, is reported
  * once, precisely (the index, the quad or id, the term, the counter with
- * the values expected and found), never with a crash.
+ * the values expected and found), never with a crash. The guard that
+ * turns LMDB's crashes into a report; another program's LMDB files are no
+ * store. (Damaged files through the shell: tests/cli/damage.sh.)
  */
 #include "dict.h"
 #include "env.h"
@@ -489,6 +491,40 @@ static void test_check_guard_returns_from_faults(void **state) {
   assert_int_equal(guard_run(env, read_byte, &byte, why, sizeof why), 0);
 }
 
+/* ---- foreign files ---- */
+
+/* The LMDB files of another program are no store, and stay as they were. */
+static void test_check_foreign_lmdb_files_refused(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir("foreign");
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi dbi;
+  MDB_val k = {4, "key1"}, v = {5, "value"};
+  assert_int_equal(mdb_env_create(&env), 0);
+  assert_int_equal(mdb_env_set_maxdbs(env, 4), 0);
+  assert_int_equal(mdb_env_open(env, dir, 0, 0644), 0);
+  assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  assert_int_equal(mdb_dbi_open(txn, "customers", MDB_CREATE, &dbi), 0);
+  assert_int_equal(mdb_put(txn, dbi, &k, &v, 0), 0);
+  assert_int_equal(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  TrineStore *s = NULL;
+  TrineOptions ro = {.flags = TRINE_OPEN_READONLY};
+  assert_int_equal(trine_store_open(dir, NULL, &s), TRINE_ERR_CORRUPT);
+  assert_non_null(strstr(trine_open_errmsg(), "not a trine store: the LMDB files of another"));
+  assert_int_equal(trine_store_open(dir, &ro, &s), TRINE_ERR_CORRUPT);
+  assert_null(s);
+  assert_int_equal(mdb_env_create(&env), 0);
+  assert_int_equal(mdb_env_set_maxdbs(env, 4), 0);
+  assert_int_equal(mdb_env_open(env, dir, MDB_RDONLY, 0644), 0);
+  assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+  assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), MDB_NOTFOUND);
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  tu_rmtree(dir);
+}
+
 static void test_check_misuse(void **state) {
   (void)state;
   TrineCheckStats st = {.problems = 7};
@@ -512,6 +548,7 @@ int main(void) {
       T(test_check_unknown_format),
       T(test_check_report_stops_it),
       T(test_check_guard_returns_from_faults),
+      cmocka_unit_test(test_check_foreign_lmdb_files_refused),
       cmocka_unit_test(test_check_misuse),
 #undef T
   };
