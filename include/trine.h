@@ -498,7 +498,8 @@ typedef struct {
  * @return TRINE_OK; TRINE_ERR_BUSY (transactions or queries of this handle
  *         are open, or another process has the store open);
  *         TRINE_ERR_READONLY; TRINE_ERR_FULL (no room for the copy);
- *         TRINE_ERR_UNSUPPORTED (the file system cannot swap directories);
+ *         TRINE_ERR_UNSUPPORTED (the file system cannot swap directories,
+ *         or the store's directory was removed while open);
  *         TRINE_ERR_IO; TRINE_ERR_CORRUPT. On any error the store is as it
  *         was and the handle stays usable.
  */

@@ -173,7 +173,11 @@ static TrineStatus swap_in(TrineStore *s, TrineTxn *w, const char *dir, char *tm
 /* The store's directory (a symbolic link followed: the directory itself
  * is exchanged), and a name beside it. */
 static TrineStatus names(TrineStore *s, char dir[PATH_MAX], char tmp[PATH_MAX]) {
-  if (!realpath(s->path, dir)) return io_error(s, "cannot find", s->path);
+  if (!realpath(s->path, dir)) {
+    if (errno != ENOENT) return io_error(s, "cannot find", s->path);
+    return store_error(s, TRINE_ERR_UNSUPPORTED, "cannot compact: the store's directory %s is "
+                       "gone (its files are open, but have no name to swap)", s->path);
+  }
   size_t n = strlen(dir);
   if (n + sizeof ".compact-XXXXXX/lock.mdb" > PATH_MAX)
     return store_error(s, TRINE_ERR_ARG, "cannot compact: the store's path is too long");
@@ -199,6 +203,6 @@ TrineStatus trine_store_compact(TrineStore *s, TrineCompactStats *out) {
   if (!st) st = refuse_others(s, dir); /* before waiting for the writer's lock */
   if (!st) st = trine_txn_begin(s, true, &w);
   if (!st) st = swap_in(s, w, dir, tmp, &cs);
-  if (out && (!st || cs.bytes_before)) *out = cs;
+  if (out && !st) *out = cs;
   return st;
 }
