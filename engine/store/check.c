@@ -14,7 +14,6 @@
 #include "guard.h"
 #include "termstore.h"
 
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,8 +73,13 @@ void check_nomem(Check *c) {
   c->err = store_error(c->s, TRINE_ERR_NOMEM, "cannot check the store: out of memory");
 }
 
-/* At most max bytes of s, with "..." when cut. */
-static int cut(size_t len, size_t max) { return (int)(len < max ? len : max); }
+/* How much of text (len bytes) a message shows: at most max bytes, not
+ * ending inside a UTF-8 character. */
+static int cut(const char *text, size_t len, size_t max) {
+  if (len <= max) return (int)len;
+  while (max > 0 && ((unsigned char)text[max] & 0xc0) == 0x80) --max;
+  return (int)max;
+}
 
 const char *check_term(Check *c, TrineId id, char *buf, size_t n) {
   unsigned k = id_kind(id), kind = check_kind(c, id_seq(id));
@@ -91,14 +95,16 @@ const char *check_term(Check *c, TrineId id, char *buf, size_t n) {
              dict_decode_bytes(data, len, &t)) {
     snprintf(buf, n, "id %016llx", (unsigned long long)id);
   } else if (t.kind == TRINE_TERM_IRI) {
-    snprintf(buf, n, "<%.*s%s>", cut(t.value_len, 80), t.value, t.value_len > 80 ? "..." : "");
+    snprintf(buf, n, "<%.*s%s>", cut(t.value, t.value_len, 80), t.value,
+             t.value_len > 80 ? "..." : "");
   } else {
-    int m = snprintf(buf, n, "\"%.*s%s\"", cut(t.value_len, 60), t.value,
+    int m = snprintf(buf, n, "\"%.*s%s\"", cut(t.value, t.value_len, 60), t.value,
                      t.value_len > 60 ? "..." : "");
     if (m > 0 && (size_t)m < n && t.lang)
-      snprintf(buf + m, n - (size_t)m, "@%.*s", cut(t.lang_len, 20), t.lang);
+      snprintf(buf + m, n - (size_t)m, "@%.*s", cut(t.lang, t.lang_len, 20), t.lang);
     else if (m > 0 && (size_t)m < n && t.datatype)
-      snprintf(buf + m, n - (size_t)m, "^^<%.*s>", cut(t.datatype_len, 60), t.datatype);
+      snprintf(buf + m, n - (size_t)m, "^^<%.*s>", cut(t.datatype, t.datatype_len, 60),
+               t.datatype);
   }
   return buf;
 }
