@@ -529,9 +529,71 @@ static int cmd_prefix(Shell *sh, int argc, char **argv) {
   return 0;
 }
 
+/* .check: the problems (the first 100 of them), then the verdict. */
+typedef struct {
+  Shell *sh;
+  uint64_t shown;
+} CheckOut;
+
+#define CHECK_SHOWN 100
+
+static int print_problem(void *ctx, const TrineCheckProblem *p) {
+  CheckOut *o = ctx;
+  if (o->shown++ >= CHECK_SHOWN) return 0;
+  shell_write_short(o->sh, o->sh->out, p->message, strlen(p->message));
+  fputc('\n', o->sh->out);
+  return 0;
+}
+
+static int cmd_check(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  CheckOut o = {sh, 0};
+  TrineCheckStats cs;
+  struct timespec start, end;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  TrineStatus st = trine_store_check(sh->store, print_problem, &o, &cs);
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  if (cs.problems > CHECK_SHOWN)
+    fprintf(sh->out, "... and %llu more problems\n", (unsigned long long)(cs.problems - CHECK_SHOWN));
+  if (st && !(st == TRINE_ERR_CORRUPT && cs.problems)) {
+    shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  fprintf(sh->out, "%s: %llu quads, %llu terms, %llu index records read in %.2fs: ",
+          st ? "damaged" : "ok", (unsigned long long)cs.quads, (unsigned long long)cs.terms,
+          (unsigned long long)cs.records, since(&start, &end));
+  if (st) fprintf(sh->out, "%llu problem%s\n", (unsigned long long)cs.problems, cs.problems == 1 ? "" : "s");
+  else fprintf(sh->out, "no problems\n");
+  return st ? 1 : 0;
+}
+
+/* .vacuum: the store compacted, and by how much. */
+static int cmd_vacuum(Shell *sh, int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  TrineCompactStats cs;
+  if (trine_store_compact(sh->store, &cs)) {
+    shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  fprintf(sh->out, "compacted: %.1f MiB -> %.1f MiB\n", (double)cs.bytes_before / 1048576,
+          (double)cs.bytes_after / 1048576);
+  return 0;
+}
+
 static int cmd_help(Shell *sh, int argc, char **argv);
 
 static const DotCmd commands[] = {
+    {"check", "",
+     "Check that the store is sound, and say what is wrong\n"
+     "Reads every index, term and counter of one snapshot and compares them:\n"
+     "the six indexes hold the same quads, every id in a quad names a term of\n"
+     "its kind, every term is found under its hash, meta and the statistics\n"
+     "equal a recount. Prints each problem (the first 100), then a summary;\n"
+     "trine STORE .check exits with 1 when it finds one. See docs/testing.md\n"
+     "for the damage LMDB cannot see.",
+     0, 0, cmd_check},
     {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
     {"explain", "[analyze] QUERY",
      "Show how QUERY would run; analyze: run it, show how it ran\n"
@@ -608,6 +670,14 @@ static const DotCmd commands[] = {
      "stopped by it leaves the store unchanged.",
      0, 1, cmd_timeout},
     {"timer", "on|off", "Show how long each query took (default off)", 1, 1, cmd_timer},
+    {"vacuum", "",
+     "Compact the store: give the space of deleted quads back\n"
+     "Copies the store's live pages into a new directory beside it (room for\n"
+     "them is needed), puts the copy in the store's place in one atomic\n"
+     "rename and removes the old one. Writers wait meanwhile. It refuses while\n"
+     "another process has the store open: that one would go on with the old\n"
+     "copy.",
+     0, 0, cmd_vacuum},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

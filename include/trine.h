@@ -425,6 +425,97 @@ TRINE_API TrineStatus trine_store_graphs(TrineStore *store, TrineTxn *txn,
                                          TrineGraphFn fn, void *ctx);
 /** @} */
 
+/** @defgroup check Checking and compacting
+ * @{ */
+
+/// What a problem found by trine_store_check() is about.
+typedef enum {
+  TRINE_CHECK_FORMAT = 1, ///< meta: an unknown format version, a missing counter
+  TRINE_CHECK_INDEX,      ///< an index lacks a quad the others hold, or holds one they lack
+  TRINE_CHECK_ID,         ///< an id in a quad names no term of its kind
+  TRINE_CHECK_TERM,       ///< stored term bytes: a damaged block, malformed bytes, a duplicate
+  TRINE_CHECK_HASH,       ///< hash2id and the stored terms disagree
+  TRINE_CHECK_COUNT,      ///< a counter (meta "terms", a statistic) differs from the recount
+  TRINE_CHECK_LMDB        ///< LMDB itself found damage: the check stopped there
+} TrineCheckKind;
+
+/**
+ * One problem found by trine_store_check(). The struct and its strings are
+ * borrowed for the duration of the call. Fields that do not apply are 0.
+ */
+typedef struct {
+  TrineCheckKind kind;
+  const char *where;        ///< the database: "meta", "terms", "hash2id", "stats", "gspo", ...
+  TrineId quad[4];          ///< INDEX, ID: the quad as ids s, p, o, g (g 0: default graph)
+  TrineId id;               ///< ID, TERM, HASH, COUNT: the id (a term, graph or predicate)
+  uint64_t seq;             ///< ID, TERM, HASH: the term's sequence number
+  uint64_t hash;            ///< HASH: the hash in question
+  const char *counter;      ///< FORMAT, COUNT: the counter, e.g. "predicate subjects"
+  uint64_t expected, found; ///< FORMAT, COUNT: the recounted (or known) value, the stored one
+  const char *message;      ///< all of it in words: one line, no newline
+} TrineCheckProblem;
+
+/// Called once per problem; return non-zero to stop the check.
+typedef int (*TrineCheckFn)(void *ctx, const TrineCheckProblem *problem);
+
+/// What trine_store_check() read.
+typedef struct {
+  uint64_t quads;    ///< quads in the G-first index GSPO (every graph)
+  uint64_t records;  ///< index records read, over the six indexes
+  uint64_t terms;    ///< terms stored (IRIs and literals)
+  uint64_t problems; ///< problems found, reported or not
+} TrineCheckStats;
+
+/**
+ * Check that the store is sound, from one read snapshot: a known format;
+ * the six indexes holding the same quads (G-first every quad, S/P/O-first
+ * exactly the named-graph ones); every id in a quad naming a term of its
+ * kind; every stored term found under its hash in hash2id and every
+ * hash2id entry naming a term with that hash; meta "terms" and the
+ * statistics equal to a recount. Each problem goes to report (NULL: only
+ * the verdict), saying which index, quad, id, term or counter, and what
+ * was expected (a counter recounted from indexes that disagree is not
+ * compared: their quads are reported). LMDB keeps no checksums: see
+ * docs/testing.md for the damage no check can see. Reads every record once (a second pass over
+ * two indexes that disagree): LUBM(50), 6.7 M quads, takes about 1 s of CPU.
+ * @param[out] out may be NULL.
+ * @return TRINE_OK (sound), TRINE_ERR_CORRUPT (problems were found and
+ *         reported, or report stopped the check), TRINE_ERR_ARG,
+ *         TRINE_ERR_NOMEM, TRINE_ERR_IO.
+ */
+TRINE_API TrineStatus trine_store_check(TrineStore *store, TrineCheckFn report, void *ctx,
+                                        TrineCheckStats *out);
+
+/// What trine_store_compact() did.
+typedef struct {
+  uint64_t bytes_before; ///< size of data.mdb before
+  uint64_t bytes_after;  ///< size of the compacted data.mdb
+} TrineCompactStats;
+
+/**
+ * Give the space of deleted quads back to the file system: copy the
+ * store's live pages into a new directory beside it (LMDB's compacting
+ * copy), swap that directory into the store's place in one atomic rename,
+ * remove the old one, and go on with this handle on the copy. While it
+ * copies, it holds the store's write lock (writers wait, readers read).
+ * Another process that has the store open would keep the old copy and lose
+ * what it writes afterwards: the call refuses (TRINE_ERR_BUSY) when LMDB's
+ * lock file shows one, before and after the copy. Open the store once per
+ * process (LMDB's rule), and compact when no other process uses it. As
+ * with trine_store_close(), no other thread may use the handle meanwhile.
+ * The copy needs room for the live pages beside the store.
+ * @param[out] out may be NULL.
+ * @return TRINE_OK; TRINE_ERR_BUSY (transactions or queries of this handle
+ *         are open, or another process has the store open);
+ *         TRINE_ERR_READONLY; TRINE_ERR_FULL (no room for the copy);
+ *         TRINE_ERR_UNSUPPORTED (the file system cannot swap directories,
+ *         or the store's directory was removed while open);
+ *         TRINE_ERR_IO; TRINE_ERR_CORRUPT. On any error the store is as it
+ *         was and the handle stays usable.
+ */
+TRINE_API TrineStatus trine_store_compact(TrineStore *store, TrineCompactStats *out);
+/** @} */
+
 /** @defgroup prefix Saved prefixes
  * Namespace prefixes kept in the store for clients such as the shell (to
  * shorten IRIs and as default PREFIX declarations). They do not change the

@@ -22,6 +22,11 @@ typedef enum {
   IDX_COUNT
 } IndexId;
 
+/// The on-disk format (meta "format"). Format 2: terms in blocks
+/// (termstore.h); format 1 kept one id2term record per term, and opening
+/// one read-write upgrades it (store.c).
+#define FORMAT_VERSION 2
+
 /// Quad positions.
 enum { Q_S = 0, Q_P = 1, Q_O = 2, Q_G = 3 };
 
@@ -49,7 +54,10 @@ struct TrineStoreImpl {
   char errmsg[1024];
   uint64_t (*hash)(const void *data, size_t len); ///< term hash (tests swap it)
   size_t batch_quads; ///< the loader's batch (0: its default; tests make it small)
+  size_t check_terms; ///< terms trine_store_check() sorts at once (0: its default; tests too)
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
+  char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
+  int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)
 };
 
 typedef struct StatsDelta StatsDelta;

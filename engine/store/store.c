@@ -3,9 +3,10 @@
  * its named databases (env.h, docs/architecture.md), the format version and
  * the upgrade from format 1.
  */
-#include "env.h"
+#include "store.h"
 
 #include "dict.h"
+#include "guard.h"
 #include "pool.h"
 #include "termstore.h"
 
@@ -15,10 +16,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
-
-/* Format 2: terms in blocks (termstore.h). Format 1 kept one id2term
- * record per term; opening one read-write upgrades it. */
-#define FORMAT_VERSION 2
+#include <unistd.h>
 
 /* The map reserves address space, not disk: the data file only grows as
  * pages are written. 1 TiB covers any load without a resize inside a
@@ -44,6 +42,7 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
   store_thread_error("%.300s: %s", path, s->errmsg);
   if (s->env) mdb_env_close(s->env);
+  free(s->path);
   free(s);
   return st;
 }
@@ -70,24 +69,89 @@ static TrineStatus format1_readonly(TrineStore *s) {
 /* Whether the store already has this format's databases: then they are
  * opened in a read transaction, which does not wait behind a writer (a
  * load may hold the writer's lock for minutes). */
-static bool layout_ready(TrineStore *s) {
-  MDB_txn *txn;
-  if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) return false;
-  if (open_dbis(s, txn, 0) || store_meta_get(txn, s->meta, "format") != FORMAT_VERSION) {
-    mdb_txn_abort(txn);
+static bool layout_ready(TrineStore *s, MDB_txn **txn, int *rc) {
+  if ((*rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn))) return false;
+  if ((*rc = open_dbis(s, *txn, 0)) ||
+      store_meta_get(*txn, s->meta, "format") != FORMAT_VERSION) {
+    mdb_txn_abort(*txn);
+    *txn = NULL;
     return false;
   }
-  return mdb_txn_commit(txn) == 0; /* committed: the handles stay open */
+  *rc = mdb_txn_commit(*txn); /* committed: the handles stay open */
+  *txn = NULL;
+  return *rc == 0;
+}
+
+typedef struct {
+  TrineStore *s;
+  MDB_txn *txn; /* the probe's transaction, until it ends */
+  int rc;       /* what LMDB said */
+  bool ready;
+} Probe;
+
+static void probe_layout(void *arg) {
+  Probe *p = arg;
+  p->ready = layout_ready(p->s, &p->txn, &p->rc);
+}
+
+/* layout_ready() under guard.h's guard: damaged pages of the catalogue
+ * (the main database, meta) make LMDB abort or fault. */
+static TrineStatus layout_probe(TrineStore *s, bool *ready) {
+  Probe p = {.s = s};
+  char why[400];
+  if (guard_run(s->env, probe_layout, &p, why, sizeof why)) {
+    if (p.txn) mdb_txn_abort(p.txn);
+    return store_error(s, TRINE_ERR_CORRUPT, "the store is damaged: LMDB crashed reading its "
+                       "catalogue (%s)", why);
+  }
+  if (p.rc == MDB_CORRUPTED || p.rc == MDB_PAGE_NOTFOUND)
+    return store_mdb_error(s, p.rc, "the store is damaged: LMDB cannot read its catalogue");
+  *ready = p.ready;
+  return TRINE_OK;
+}
+
+/* LMDB maps the data file without looking at its size: in a file cut
+ * short, any read past its end is a bus error. */
+static TrineStatus check_size(TrineStore *s) {
+  MDB_envinfo info;
+  MDB_stat ms;
+  struct stat fs;
+  int fd;
+  if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &ms) ||
+      mdb_env_get_fd(s->env, &fd) || fstat(fd, &fs))
+    return TRINE_OK; /* cannot tell */
+  uint64_t need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+  if ((uint64_t)fs.st_size >= need) return TRINE_OK;
+  return store_error(s, TRINE_ERR_CORRUPT, "the store is damaged: data.mdb is cut short (%llu "
+                     "bytes; its pages need %llu)", (unsigned long long)fs.st_size,
+                     (unsigned long long)need);
+}
+
+/* An LMDB environment of another program: its main database holds names,
+ * none of them ours (a new store's holds nothing yet). */
+static bool foreign(MDB_txn *txn) {
+  MDB_dbi meta, main;
+  MDB_stat st;
+  if (mdb_dbi_open(txn, "meta", 0, &meta) == 0) return false;
+  return mdb_dbi_open(txn, NULL, 0, &main) == 0 && mdb_stat(txn, main, &st) == 0 &&
+         st.ms_entries > 0;
 }
 
 /* Create the named databases and stamp the format on a new store; check the
  * format of an existing one (upgrading format 1 when writable). */
 static TrineStatus init_layout(TrineStore *s) {
-  if (!s->readonly && layout_ready(s)) return TRINE_OK;
+  bool ready = false;
+  TrineStatus st = layout_probe(s, &ready);
+  if (st || ready) return st;
   MDB_txn *txn;
   unsigned create = s->readonly ? 0 : MDB_CREATE;
   int rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
   if (rc) return store_mdb_error(s, rc, "cannot begin transaction");
+  if (foreign(txn)) {
+    mdb_txn_abort(txn);
+    return store_error(s, TRINE_ERR_CORRUPT, "not a trine store: the LMDB files of another "
+                                              "program");
+  }
   if ((rc = open_dbis(s, txn, create))) {
     /* Read-only, a format 1 store lacks the terms database. */
     MDB_dbi meta;
@@ -131,6 +195,30 @@ static TrineStatus init_layout(TrineStore *s) {
   return rc ? store_mdb_error(s, rc, "cannot initialise store") : TRINE_OK;
 }
 
+/* Open the LMDB environment with a map of map bytes; 0: the default 1 TiB,
+ * or, where that much address space cannot be had (ulimit -v, valgrind,
+ * 32-bit), the largest of a quarter, a sixteenth... down to 256 MiB. */
+static int open_env(TrineStore *s, const char *path, unsigned flags, size_t map) {
+  size_t size = map ? map : MAP_SIZE_DEFAULT;
+  for (;;) {
+    int rc = mdb_env_create(&s->env);
+    if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
+    if (!rc) rc = mdb_env_set_mapsize(s->env, size);
+    if (!rc) rc = mdb_env_open(s->env, path, flags, 0666);
+    if (!rc || map || (rc != ENOMEM && rc != EINVAL) || size / 4 < ((size_t)256 << 20)) return rc;
+    mdb_env_close(s->env);
+    s->env = NULL;
+    size /= 4;
+  }
+}
+
+TrineStatus store_env_open(TrineStore *s, const char *path, unsigned envflags, size_t map) {
+  int rc = open_env(s, path, envflags, map);
+  if (rc) return store_mdb_error(s, rc, "cannot open");
+  TrineStatus st = check_size(s);
+  return st ? st : init_layout(s);
+}
+
 /* Whether directory path holds a store (data.mdb), nothing, or other files. */
 typedef enum { DIR_STORE, DIR_EMPTY, DIR_OTHER } DirKind;
 
@@ -149,6 +237,17 @@ static DirKind dir_kind(const char *path) {
   return k;
 }
 
+/* LMDB would take an empty data.mdb for a new store and make it one:
+ * a store whose file lost its contents must not pass for an empty one. */
+static TrineStatus data_file(TrineStore *s, const char *dir) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%.4000s/data.mdb", dir);
+  if (stat(path, &st) == 0 && st.st_size == 0)
+    return store_error(s, TRINE_ERR_CORRUPT, "the store is damaged: data.mdb is empty");
+  return TRINE_OK;
+}
+
 /* A store is created only where nothing is: a new path or an empty
  * directory, never among other files (trine /etc 'ASK {}' wrote data.mdb
  * into /etc). */
@@ -159,7 +258,7 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
     if (!S_ISDIR(st.st_mode))
       return store_error(s, TRINE_ERR_ARG, "not a trine store: not a directory");
     switch (dir_kind(path)) {
-    case DIR_STORE: return TRINE_OK;
+    case DIR_STORE: return data_file(s, path);
     case DIR_EMPTY:
       if (!may_create) return store_error(s, TRINE_NOT_FOUND, "no such store (an empty directory)");
       s->created = true;
@@ -179,23 +278,6 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
   return TRINE_OK;
 }
 
-/* Open the LMDB environment with a map of map bytes; 0: the default 1 TiB,
- * or, where that much address space cannot be had (ulimit -v, valgrind,
- * 32-bit), the largest of a quarter, a sixteenth... down to 256 MiB. */
-static int open_env(TrineStore *s, const char *path, unsigned flags, size_t map) {
-  size_t size = map ? map : MAP_SIZE_DEFAULT;
-  for (;;) {
-    int rc = mdb_env_create(&s->env);
-    if (!rc) rc = mdb_env_set_maxdbs(s->env, 16);
-    if (!rc) rc = mdb_env_set_mapsize(s->env, size);
-    if (!rc) rc = mdb_env_open(s->env, path, flags, 0666);
-    if (!rc || map || (rc != ENOMEM && rc != EINVAL) || size / 4 < ((size_t)256 << 20)) return rc;
-    mdb_env_close(s->env);
-    s->env = NULL;
-    size /= 4;
-  }
-}
-
 TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
                              TrineStore **out) {
   if (!out) return api_misuse(NULL, "trine_store_open", "out is NULL");
@@ -212,14 +294,18 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
     s->busy_ctx = opts->busy_ctx;
   }
   s->readonly = flags & TRINE_OPEN_READONLY;
+  s->lock_fd = -1;
   s->hash = dict_hash;
+  if (!(s->path = strdup(path))) {
+    free(s);
+    return TRINE_ERR_NOMEM;
+  }
   TrineStatus st = prepare_dir(s, path, flags);
   if (st) return open_fail(s, st, path);
   unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
                       (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
-  int rc = open_env(s, path, envflags, opts ? opts->map_size : 0);
-  if (rc) return open_fail(s, store_mdb_error(s, rc, "cannot open"), path);
-  if ((st = init_layout(s))) return open_fail(s, st, path);
+  if ((st = store_env_open(s, path, envflags, opts ? opts->map_size : 0)))
+    return open_fail(s, st, path);
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
   *out = s;
@@ -236,6 +322,8 @@ TrineStatus trine_store_close(TrineStore *s) {
                        queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
   mdb_env_close(s->env);
+  if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
+  free(s->path);
   free(s);
   return TRINE_OK;
 }
