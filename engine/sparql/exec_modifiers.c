@@ -55,9 +55,8 @@ TrineStatus exec_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   return st;
 }
 
-TrineStatus exec_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
-  TrineStatus st = exec_op(x, op->a, gc, out);
-  if (st) return st;
+/* Unbind, in every row of t, the variables op leaves out. */
+TrineStatus exec_project_rows(Exec *x, const SparqlOp *op, Table *t) {
   bool *keep = calloc(x->width + 1, sizeof *keep);
   uint32_t *drop = malloc((x->width + 1) * sizeof *drop);
   if (!keep || !drop) {
@@ -69,13 +68,18 @@ TrineStatus exec_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   size_t nd = 0;
   for (size_t v = 0; v < x->width; ++v)
     if (!keep[v]) drop[nd++] = (uint32_t)v;
-  for (size_t i = 0; i < out->n && nd; ++i) {
-    TrineId *r = exec_row(out, i);
+  for (size_t i = 0; i < t->n && nd; ++i) {
+    TrineId *r = exec_row(t, i);
     for (size_t d = 0; d < nd; ++d) r[drop[d]] = 0;
   }
   free(keep);
   free(drop);
   return TRINE_OK;
+}
+
+TrineStatus exec_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
+  TrineStatus st = exec_op(x, op->a, gc, out);
+  return st ? st : exec_project_rows(x, op, out);
 }
 
 static bool same_row(const TrineId *a, const TrineId *b, size_t w) {

@@ -1,9 +1,9 @@
 /*
  * test_exec_limits.c -- the executor's limits and early stops, through the
  * public query API (engine/sparql/exec_table.c and where the steps check
- * them): LIMIT over a cross product and over a path, the memory limit,
- * cancellation and timeouts. Each must end the query cleanly with its
- * status. Also queries from several threads at once (they share the
+ * them): LIMIT over a cross product and over a path, the memory limit
+ * (and aggregates within it over a big join), cancellation and timeouts. Each must end the query cleanly
+ * with its status. Also queries from several threads at once (they share the
  * store's row buffers), and the labels of blank nodes handed out, whose
  * table grows with the rows.
  */
@@ -112,6 +112,29 @@ static void test_exec_memory_limit_is_an_error(void **state) {
   assert_non_null(strstr(trine_store_errmsg(t->store), "memory"));
   assert_int_equal(run(t->store, "SELECT * { ?a <http://ex/q> ?d }", NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 3000);
+}
+
+/* COUNT(*) and GROUP BY over a join of 50,000 rows (1.2 MB of them) fit
+ * in 1 MiB: the join's rows are not kept, only the groups. Each failed
+ * when the join was made into a table first; a plain SELECT still does. */
+static void test_exec_streamed_within_memory_limit(void **state) {
+  TuStore *t = *state;
+  exec_load_members(t->store, 1000, 20);
+  TrineQueryOptions o = {.memory_limit = 1u << 20};
+  static const char *const queries[] = {
+      "SELECT (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",
+      "SELECT ?c (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } GROUP BY ?c",
+  };
+  static const size_t expect[] = {1, 20};
+  size_t rows;
+  for (size_t i = 0; i < sizeof queries / sizeof *queries; ++i) {
+    TrineStatus st = run(t->store, queries[i], &o, &rows);
+    if (st != TRINE_DONE) fail_msg("%s: %s", queries[i], trine_store_errmsg(t->store));
+    if (rows != expect[i]) fail_msg("%s: %zu rows, expected %zu", queries[i], rows, expect[i]);
+  }
+  assert_int_equal(run(t->store, "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }", &o,
+                       &rows),
+                   TRINE_ERR_FULL);
 }
 
 static void test_exec_cancel_before_step(void **state) {
@@ -236,6 +259,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_streamed_within_memory_limit, exec_setup,
+                                      tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_update_cancelled, exec_setup, tu_teardown),
