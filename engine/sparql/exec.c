@@ -287,9 +287,7 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   case SPARQL_OP_TOMULTISET: return exec_op(x, op->a, gc, out);
   case SPARQL_OP_ORDERBY: return exec_orderby(x, op, gc, out);
   case SPARQL_OP_PROJECT: return exec_project(x, op, gc, out);
-  case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED:
-    st = exec_op(x, op->a, gc, out);
-    return st ? st : exec_distinct(x, out);
+  case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED: return exec_distinct(x, op, gc, out);
   case SPARQL_OP_SLICE: return exec_slice(x, op, gc, out);
   case SPARQL_OP_SERVICE:
     exec_table_init(out, x->width);

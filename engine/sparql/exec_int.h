@@ -243,7 +243,7 @@ static inline size_t rowhash_find(const RowHash *h, const TrineId *vals) {
 /* ---- row sinks (exec.c) ---- */
 
 /**
- * A consumer of rows (GROUP) fed a batch at a time as
+ * A consumer of rows (GROUP, DISTINCT) fed a batch at a time as
  * the join group below it makes them, instead of from a table of all of
  * them: the join's rows are not kept, only what the consumer keeps.
  */
@@ -397,8 +397,8 @@ TrineStatus exec_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 /// Unbind, in every row of t, the variables op (a PROJECT) leaves out.
 TrineStatus exec_project_rows(Exec *x, const SparqlOp *op, Table *t);
-/// Keep the first of equal rows, in place (DISTINCT, REDUCED).
-TrineStatus exec_distinct(Exec *x, Table *t);
+/// DISTINCT and REDUCED: the first of equal rows.
+TrineStatus exec_distinct(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_slice(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 

@@ -2,7 +2,8 @@
  * test_exec_limits.c -- the executor's limits and early stops, through the
  * public query API (engine/sparql/exec_table.c and where the steps check
  * them): LIMIT over a cross product and over a path, the memory limit
- * (and aggregates within it over a big join), cancellation and timeouts. Each must end the query cleanly
+ * (and aggregates and DISTINCT within it over a big join), cancellation
+ * and timeouts. Each must end the query cleanly
  * with its status. Also queries from several threads at once (they share the
  * store's row buffers), and the labels of blank nodes handed out, whose
  * table grows with the rows.
@@ -114,9 +115,10 @@ static void test_exec_memory_limit_is_an_error(void **state) {
   assert_int_equal(rows, 3000);
 }
 
-/* COUNT(*) and GROUP BY over a join of 50,000 rows (1.2 MB of them) fit
- * in 1 MiB: the join's rows are not kept, only the groups. Each failed
- * when the join was made into a table first; a plain SELECT still does. */
+/* COUNT(*), GROUP BY and DISTINCT over a join of 50,000 rows (1.2 MB of
+ * them) fit in 1 MiB: the join's rows are not kept, only the groups, the
+ * distinct rows. Each failed when the join was made into a table first;
+ * a plain SELECT still does. */
 static void test_exec_streamed_within_memory_limit(void **state) {
   TuStore *t = *state;
   exec_load_members(t->store, 1000, 20);
@@ -124,8 +126,9 @@ static void test_exec_streamed_within_memory_limit(void **state) {
   static const char *const queries[] = {
       "SELECT (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",
       "SELECT ?c (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } GROUP BY ?c",
+      "SELECT DISTINCT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",
   };
-  static const size_t expect[] = {1, 20};
+  static const size_t expect[] = {1, 20, 20};
   size_t rows;
   for (size_t i = 0; i < sizeof queries / sizeof *queries; ++i) {
     TrineStatus st = run(t->store, queries[i], &o, &rows);

@@ -1,0 +1,116 @@
+/*
+ * test_exec_modifiers.c -- ORDER BY, DISTINCT and slicing, through the
+ * public query API (engine/sparql/exec_modifiers.c): DISTINCT takes the
+ * join's rows as they come and stops at a LIMIT.
+ */
+#include "exec_util.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* 600 members in 20 classes of 30 (see exec_load_members()). */
+static int members_setup(void **state) {
+  if (exec_setup(state)) return -1;
+  exec_load_members(((TuStore *)*state)->store, 600, 20);
+  return 0;
+}
+
+/* Lines [off, off + lim) of text (malloc'd). */
+static char *lines(const char *text, size_t off, size_t lim) {
+  const char *p = text;
+  for (size_t i = 0; i < off && *p; ++i) p = strchr(p, '\n') + 1;
+  const char *e = p;
+  for (size_t i = 0; i < lim && *e; ++i) e = strchr(e, '\n') + 1;
+  char *s = strndup(p, (size_t)(e - p));
+  assert_non_null(s);
+  return s;
+}
+
+/* DISTINCT keeps the first of equal rows as the join makes them: the
+ * same rows in the same order as the join's, duplicates left out, and a
+ * LIMIT takes the first of those. */
+static void test_exec_distinct_streams(void **state) {
+  TuStore *t = *state;
+  const char *all = "SELECT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }";
+  char *rows = rows_text(t->store, all);
+  /* the join's rows with the repeats dropped, in their order */
+  Text want;
+  text_begin(&want);
+  size_t n = 0;
+  for (char *p = rows, *e; *p; p = e + 1) {
+    e = strchr(p, '\n');
+    size_t len = (size_t)(e - p + 1);
+    bool seen = false;
+    for (char *q = rows; q < p && !seen; q = strchr(q, '\n') + 1)
+      seen = strncmp(q, p, len) == 0;
+    if (!seen) {
+      fwrite(p, 1, len, want.f);
+      ++n;
+    }
+  }
+  char *expect = text_end(&want);
+  assert_int_equal(n, 20);
+  char *got = rows_text(t->store, "SELECT DISTINCT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }");
+  assert_string_equal(got, expect);
+  free(got);
+  got = rows_text(t->store, "SELECT REDUCED ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }");
+  assert_string_equal(got, expect);
+  free(got);
+  got = rows_text(t->store, "SELECT DISTINCT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } "
+                            "OFFSET 3 LIMIT 5");
+  char *slice = lines(expect, 3, 5);
+  assert_string_equal(got, slice);
+  free(slice);
+  free(got);
+  free(expect);
+  free(rows);
+}
+
+/* 600 distinct rows, each met again far from where it was first: the
+ * set grows with rows in it. The same rows in the same order as GROUP BY
+ * gives (its groups in the order they first came). */
+static void test_exec_distinct_many(void **state) {
+  TuStore *t = *state;
+  char *got = rows_text(t->store, "SELECT DISTINCT ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }");
+  char *want = rows_text(t->store, "SELECT ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } "
+                                   "GROUP BY ?y");
+  assert_string_equal(got, want);
+  size_t n = 0;
+  for (const char *p = got; (p = strchr(p, '\n')); ++p) ++n;
+  assert_int_equal(n, 600);
+  free(got);
+  free(want);
+}
+
+/* DISTINCT under a LIMIT stops the join once it has the rows: of the
+ * 18,000 rows of the join, the last step makes few. */
+static void test_exec_distinct_limit_stops_join(void **state) {
+  TuStore *t = *state;
+  const char *q = "SELECT DISTINCT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } LIMIT 2";
+  size_t rows;
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  char *plan = plan_text(t->store, q);
+  const char *g = strstr(plan, "(join group rows ");
+  assert_non_null(g);
+  unsigned long made = strtoul(g + strlen("(join group rows "), NULL, 10);
+  if (made > 1024) fail_msg("the join made %lu rows:\n%s", made, plan);
+  free(plan);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_exec_distinct_streams, members_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_distinct_many, members_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_distinct_limit_stops_join, members_setup,
+                                      tu_teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
