@@ -243,7 +243,7 @@ static inline size_t rowhash_find(const RowHash *h, const TrineId *vals) {
 /* ---- row sinks (exec.c) ---- */
 
 /**
- * A consumer of rows (GROUP, DISTINCT) fed a batch at a time as
+ * A consumer of rows (GROUP, DISTINCT, ORDER BY) fed a batch at a time as
  * the join group below it makes them, instead of from a table of all of
  * them: the join's rows are not kept, only what the consumer keeps.
  */

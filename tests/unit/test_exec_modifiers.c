@@ -1,7 +1,9 @@
 /*
  * test_exec_modifiers.c -- ORDER BY, DISTINCT and slicing, through the
- * public query API (engine/sparql/exec_modifiers.c): DISTINCT takes the
- * join's rows as they come and stops at a LIMIT.
+ * public query API (engine/sparql/exec_modifiers.c): ORDER BY under a
+ * LIMIT keeps only the first offset + limit rows (a heap) and must give
+ * exactly the rows of the full sort, ties in the same order; DISTINCT
+ * takes the join's rows as they come and stops at a LIMIT.
  */
 #include "exec_util.h"
 
@@ -31,6 +33,83 @@ static char *lines(const char *text, size_t off, size_t lim) {
   char *s = strndup(p, (size_t)(e - p));
   assert_non_null(s);
   return s;
+}
+
+/* body ORDER BY order, with each OFFSET and LIMIT, gives the rows of the
+ * full sort at those places. */
+static void check_slices(TrineStore *s, const char *body, const char *order) {
+  static const size_t offs[] = {0, 7, 590};
+  static const size_t lims[] = {1, 10, 300, 5000};
+  char query[512];
+  snprintf(query, sizeof query, "%s ORDER BY %s", body, order);
+  char *full = rows_text(s, query);
+  for (size_t o = 0; o < sizeof offs / sizeof *offs; ++o)
+    for (size_t l = 0; l < sizeof lims / sizeof *lims; ++l) {
+      snprintf(query, sizeof query, "%s ORDER BY %s OFFSET %zu LIMIT %zu", body, order, offs[o],
+               lims[l]);
+      char *got = rows_text(s, query), *want = lines(full, offs[o], lims[l]);
+      if (strcmp(got, want) != 0) fail_msg("%s:\n%s\nexpected\n%s", query, got, want);
+      free(got);
+      free(want);
+    }
+  free(full);
+}
+
+/* Many ties (20 classes, five values of ?w, seven of ?v), several keys,
+ * DESC, expressions, unbound keys (they sort first): each slice equals
+ * the full sort's. The join streams into the sort; the OPTIONAL is
+ * sorted from its table; both read more than one batch of rows. */
+static void test_exec_topk_equals_full_sort(void **state) {
+  TuStore *t = *state;
+  static const char *const bodies[] = {
+      "SELECT ?x ?c ?w { ?x <http://ex/k> ?c . ?x <http://ex/w> ?w }",
+      "SELECT ?x ?c ?v { ?x <http://ex/k> ?c OPTIONAL { ?x <http://ex/v> ?v } }",
+  };
+  static const char *const orders[] = {
+      "?c", "DESC(?c)", "?w", "DESC(?w) ?c", "?c DESC(?x)", "?v", "DESC(?v)",
+      "?v ?c", "(?w + 1)", "STR(?x)", "?nothing",
+  };
+  for (size_t b = 0; b < sizeof bodies / sizeof *bodies; ++b)
+    for (size_t o = 0; o < sizeof orders / sizeof *orders; ++o)
+      check_slices(t->store, bodies[b], orders[o]);
+}
+
+/* A join of 18,000 rows makes runs of rows with equal keys, which the
+ * heap turns away without comparing values while its root stays: the
+ * slices still equal the full sort's. */
+static void test_exec_topk_over_join(void **state) {
+  TuStore *t = *state;
+  static const char *const orders[] = {"?y", "DESC(?x) ?y", "?c DESC(?y)", "?w"};
+  for (size_t o = 0; o < sizeof orders / sizeof *orders; ++o)
+    check_slices(t->store,
+                 "SELECT ?x ?y ?w { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c . ?y <http://ex/w> ?w }",
+                 orders[o]);
+}
+
+/* Rows whose keys tie keep the order they came in: the first rows of an
+ * order on an unbound variable are the group's first rows. */
+static void test_exec_topk_ties_keep_input_order(void **state) {
+  TuStore *t = *state;
+  char *plain = rows_text(t->store, "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } "
+                                    "LIMIT 40");
+  char *sorted = rows_text(t->store, "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } "
+                                     "ORDER BY ?nothing LIMIT 40");
+  assert_string_equal(sorted, plain);
+  free(plain);
+  free(sorted);
+}
+
+/* Unbound and error keys sort before every value. */
+static void test_exec_topk_unbound_first(void **state) {
+  TuStore *t = *state;
+  /* m0, m3, m6: no ?v (i % 3 == 0); in the members' order */
+  char *got = rows_text(t->store, "SELECT ?x ?v { ?x <http://ex/k> ?c OPTIONAL { ?x <http://ex/v> ?v } } "
+                                  "ORDER BY ?v ?x LIMIT 2");
+  assert_string_equal(got, "<http://ex/m0> - \n<http://ex/m102> - \n");
+  free(got);
+  got = rows_text(t->store, "SELECT ?x { ?x <http://ex/k> ?c } ORDER BY DESC(?c) (1 / 0) ?x LIMIT 1");
+  assert_string_equal(got, "<http://ex/m109> \n");
+  free(got);
 }
 
 /* DISTINCT keeps the first of equal rows as the join makes them: the
@@ -107,6 +186,11 @@ static void test_exec_distinct_limit_stops_join(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_exec_topk_equals_full_sort, members_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_topk_over_join, members_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_topk_ties_keep_input_order, members_setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_topk_unbound_first, members_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_distinct_streams, members_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_distinct_many, members_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_distinct_limit_stops_join, members_setup,
