@@ -340,7 +340,9 @@ static TrineStatus pass_take(Exec *x, Sink *s, Table *t) {
     st = extend_row(x, p->op, exec_row(t, i));
     expr_solution_end(&x->ex, outer);
   }
-  return st ? st : exec_sink_drain(x, p->to, t);
+  if (!st) st = exec_sink_drain(x, p->to, t);
+  s->rest = p->to->rest;
+  return st;
 }
 
 /* A join group under s: its last step's rows go to s as it makes them,
@@ -375,7 +377,7 @@ TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s) {
   } else {
     const SparqlOp *base = op->a;
     while (op->kind == SPARQL_OP_EXTEND && base->kind == SPARQL_OP_EXTEND) base = base->a;
-    Pass p = {{pass_take, NULL, 0}, op, s};
+    Pass p = {.sink = {.take = pass_take}, .op = op, .to = s};
     st = exec_op_sink(x, base, gc, &p.sink);
   }
   x->depth--;

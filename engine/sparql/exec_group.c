@@ -133,7 +133,7 @@ static void grouper_free(Exec *x, Grouper *g) {
 }
 
 TrineStatus exec_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
-  Grouper g = {.sink = {group_take, NULL, 0}, .op = op};
+  Grouper g = {.sink = {.take = group_take}, .op = op};
   exec_table_init(out, x->width);
   g.key = calloc(op->nbinds + 1, sizeof *g.key);
   TrineStatus st = g.key ? group_grow_slots(x, &g) : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");

@@ -254,11 +254,12 @@ struct Sink {
   TrineStatus (*take)(Exec *x, Sink *s, Table *t);
   const Table *buf; ///< the table the join group's last step makes
   uint64_t rows;    ///< rows taken so far
+  bool rest;        ///< set by take: the join keeps the rest, handed over at its end
 };
 
 /// Whether t is the table whose rows go to a sink as they are made.
 static inline bool exec_draining(const Exec *x, const Table *t) {
-  return x->draining && x->draining->buf == t;
+  return x->draining && x->draining->buf == t && !x->draining->rest;
 }
 
 /// Hand the rows of t to s, then empty t.
