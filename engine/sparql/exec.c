@@ -287,9 +287,7 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   case SPARQL_OP_TOMULTISET: return exec_op(x, op->a, gc, out);
   case SPARQL_OP_ORDERBY: return exec_orderby(x, op, gc, out);
   case SPARQL_OP_PROJECT: return exec_project(x, op, gc, out);
-  case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED:
-    st = exec_op(x, op->a, gc, out);
-    return st ? st : exec_distinct(x, out);
+  case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED: return exec_distinct(x, op, gc, out);
   case SPARQL_OP_SLICE: return exec_slice(x, op, gc, out);
   case SPARQL_OP_SERVICE:
     exec_table_init(out, x->width);
@@ -308,6 +306,85 @@ TrineStatus exec_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   return st;
 }
 
+TrineStatus exec_sink_drain(Exec *x, Sink *s, Table *t) {
+  size_t n = t->n;
+  TrineStatus st = n ? s->take(x, s, t) : TRINE_OK;
+  s->rows += n;
+  t->n = 0;
+  return st;
+}
+
+/* Whether op's rows can go to a sink as a join group makes them: the
+ * operators on the way change one row at a time. */
+static bool streams(const SparqlOp *op) {
+  while (op->kind == SPARQL_OP_PROJECT || op->kind == SPARQL_OP_EXTEND ||
+         op->kind == SPARQL_OP_TOMULTISET)
+    op = op->a;
+  return exec_pure(op) || (op->kind == SPARQL_OP_FILTER && exec_pure(op->a));
+}
+
+/* A PROJECT, a chain of EXTENDs or a sub-select between a sink and the
+ * join group that feeds it: applied to the rows on their way. */
+typedef struct {
+  Sink sink;
+  const SparqlOp *op;
+  Sink *to;
+} Pass;
+
+static TrineStatus pass_take(Exec *x, Sink *s, Table *t) {
+  Pass *p = (Pass *)s;
+  TrineStatus st = TRINE_OK;
+  if (p->op->kind == SPARQL_OP_PROJECT) st = exec_project_rows(x, p->op, t);
+  for (size_t i = 0; i < t->n && !st && p->op->kind == SPARQL_OP_EXTEND; ++i) {
+    uint64_t outer = expr_solution_begin(&x->ex);
+    st = extend_row(x, p->op, exec_row(t, i));
+    expr_solution_end(&x->ex, outer);
+  }
+  if (!st) st = exec_sink_drain(x, p->to, t);
+  s->rest = p->to->rest;
+  return st;
+}
+
+/* A join group under s: its last step's rows go to s as it makes them,
+ * the rest when it ends. */
+static TrineStatus group_to_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s) {
+  Table t;
+  x->sink = s; /* taken by the group (eval_op() goes straight to it) */
+  TrineStatus st = eval_op(x, op, gc, &t);
+  x->sink = NULL;
+  if (st) return st;
+  st = exec_sink_drain(x, s, &t);
+  exec_table_release(x, &t);
+  return st;
+}
+
+TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s) {
+  TrineStatus st;
+  if (!streams(op)) { /* a table, handed over whole */
+    Table t;
+    if ((st = exec_op(x, op, gc, &t))) return st;
+    st = exec_sink_drain(x, s, &t);
+    exec_table_release(x, &t);
+    return st == TRINE_DONE ? TRINE_OK : st;
+  }
+  /* As exec_op() would, with the rows counted as the sink takes them. */
+  size_t slot = exec_prof_site(x, op, -1, "%s", op_name(op));
+  double t0 = exec_prof_clock(x);
+  uint64_t rows = s->rows;
+  x->depth++;
+  if (exec_pure(op) || op->kind == SPARQL_OP_FILTER) {
+    st = group_to_sink(x, op, gc, s);
+  } else {
+    const SparqlOp *base = op->a;
+    while (op->kind == SPARQL_OP_EXTEND && base->kind == SPARQL_OP_EXTEND) base = base->a;
+    Pass p = {.sink = {.take = pass_take}, .op = op, .to = s};
+    st = exec_op_sink(x, base, gc, &p.sink);
+  }
+  x->depth--;
+  if (st == TRINE_DONE) st = TRINE_OK;
+  exec_prof_count(x, slot, st ? 0 : s->rows - rows, t0);
+  return st;
+}
 
 TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out) {
   x->ex.exists = exec_exists;

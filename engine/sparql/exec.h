@@ -62,6 +62,11 @@ typedef struct {
   struct IndexProbe *probes[3]; /* kept by exec_probe(), per G-first index */
   bool probes_busy;
   size_t want;      /* rows a LIMIT above the next join group needs (0: all) */
+  size_t top;       /* rows a LIMIT above the next ORDER BY or DISTINCT needs (0: all) */
+  /* the consumer (GROUP, DISTINCT, ORDER BY) the next join group hands
+   * its last step's rows to as it makes them (NULL: none; exec_int.h) */
+  struct Sink *sink;
+  struct Sink *draining; /* the one whose table is being made now */
   /* an EXISTS row substituted into its pattern: every join group inside
    * starts from it instead of from the empty row (NULL: none) */
   const TrineId *subst;

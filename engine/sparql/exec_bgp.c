@@ -315,11 +315,19 @@ static TrineStatus keep_values(Exec *x, Table *cur, const Leaf *t, SparqlExpr *c
 /* A step's status is a failure, not its stop at the row cap. */
 static bool failed(TrineStatus st) { return st && st != TRINE_DONE; }
 
+/* The rows a step made: those in next, and those a sink took (only
+ * from the last step). */
+static uint64_t made(const Sink *sink, const Table *next) {
+  return next->n + (sink ? sink->rows : 0);
+}
+
 TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                             SparqlExpr *const *filters, size_t nfilters, Table *out) {
   Leaves l = {0};
   size_t want = x->want; /* for this group only, not the ones inside it */
   x->want = 0;
+  Sink *sink = x->sink, *outer = x->draining;
+  x->sink = NULL;
   bool saved_in = x->in_graph;
   TrineId saved_g = x->graph;
   uint64_t *fvars = calloc(nfilters + 1, sizeof *fvars);
@@ -405,6 +413,11 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
     /* Only the first rows wanted (LIMIT over this group): the last step
      * stops making rows once it has them. */
     if (last && want) x->emit_cap = want;
+    /* Or a consumer takes them as they come (rows stays 0 until then). */
+    if (last && sink) {
+      sink->buf = &next;
+      x->draining = sink;
+    }
     if (best == l.n) { /* no pattern left: just the filters */
       exec_table_init(&next, x->width);
       for (size_t r = 0; r < cur.n && !st; ++r)
@@ -419,7 +432,7 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
       } else {
         st = match_values(x, &cur, &l.v[best], fl, nf, &next);
       }
-      exec_prof_count(x, e, failed(st) ? 0 : next.n, t0);
+      exec_prof_count(x, e, failed(st) ? 0 : made(sink, &next), t0);
     } else if (l.v[best].is_table) {
       Table joined;
       /* site: next to the TABLE node, whose own entry counts its rows */
@@ -456,7 +469,7 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
           fclose(f);
         }
         size_t e = exec_prof_site(x, pats[0], est, "star gspo%s", text ? text : "");
-        exec_prof_count(x, e, next.n, t0);
+        exec_prof_count(x, e, made(sink, &next), t0);
         free(text);
       }
     } else if (!l.v[best].op) {
@@ -483,17 +496,18 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
         }
         size_t e = exec_prof_site(x, pt, best_cost * (double)cur.n, "%s %s%s", method,
                              index_name[idx], text ? text : "");
-        exec_prof_count(x, e, next.n, t0);
+        exec_prof_count(x, e, made(sink, &next), t0);
         free(text);
       }
     } else {
       const char *method = "path";
       st = step_path(x, l.v[best].op, gc, &cur, bound, fl, nf, &next, &method);
       exec_prof_count(x, exec_prof_site(x, l.v[best].op, best_cost * (double)cur.n, "%s", method),
-                 failed(st) ? 0 : next.n, t0);
+                 failed(st) ? 0 : made(sink, &next), t0);
     }
     x->emit_cap = 0;
-    if (st == TRINE_DONE) st = TRINE_OK; /* stopped at the cap */
+    x->draining = outer;
+    if (st == TRINE_DONE) st = TRINE_OK; /* stopped at the cap, or the sink's */
     if (own) exec_table_release(x, &cur);
     cur = next;
     own = true;

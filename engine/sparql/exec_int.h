@@ -3,8 +3,8 @@
  * in several files, one per family of operators; they call each other
  * through exec_op() as the algebra nests:
  *
- *   exec.c            setup, the executed plan, dispatch, UNION, GRAPH,
- *                     EXTEND (BIND), TABLE (VALUES)
+ *   exec.c            setup, the executed plan, dispatch, row sinks,
+ *                     UNION, GRAPH, EXTEND (BIND), TABLE (VALUES)
  *   exec_bgp.c        join groups: the order of their steps, filters placed
  *                     early, VALUES tables, OPTIONAL, FILTER
  *   exec_pattern.c    one triple pattern joined with rows: probes, scans
@@ -82,10 +82,20 @@ static inline TrineStatus exec_table_room(Exec *x, Table *t) {
   return t->n < t->cap ? TRINE_OK : exec_table_reserve(x, t, 1);
 }
 
+/// Every 256 rows of a table: the limits are checked, and a join group's
+/// last step hands its rows to the sink that takes them (Exec.draining).
+TrineStatus exec_table_tick(Exec *x, Table *t);
+
 /// Count the row written at exec_row(t, t->n) after exec_table_room().
 static inline TrineStatus exec_table_added(Exec *x, Table *t) {
-  return (++t->n & 255) == 0 ? exec_check_limits(x) : TRINE_OK;
+  return (++t->n & 255) == 0 ? exec_table_tick(x, t) : TRINE_OK;
 }
+
+/// Count bytes against the query's memory limit (TRINE_ERR_FULL past it).
+TrineStatus exec_mem_take(Exec *x, size_t bytes);
+
+/// Give back bytes counted by exec_mem_take().
+void exec_mem_give(Exec *x, size_t bytes);
 
 /**
  * Begin a row at the end of out as a copy of row, to extend in place (a
@@ -230,6 +240,38 @@ static inline size_t rowhash_find(const RowHash *h, const TrineId *vals) {
   return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
 }
 
+/* ---- row sinks (exec.c) ---- */
+
+/**
+ * A consumer of rows (GROUP, DISTINCT, ORDER BY) fed a batch at a time as
+ * the join group below it makes them, instead of from a table of all of
+ * them: the join's rows are not kept, only what the consumer keeps.
+ */
+typedef struct Sink Sink;
+struct Sink {
+  /// Take the rows of t in order (it may change them: they go after);
+  /// TRINE_DONE: no more are needed.
+  TrineStatus (*take)(Exec *x, Sink *s, Table *t);
+  const Table *buf; ///< the table the join group's last step makes
+  uint64_t rows;    ///< rows taken so far
+  bool rest;        ///< set by take: the join keeps the rest, handed over at its end
+};
+
+/// Whether t is the table whose rows go to a sink as they are made.
+static inline bool exec_draining(const Exec *x, const Table *t) {
+  return x->draining && x->draining->buf == t && !x->draining->rest;
+}
+
+/// Hand the rows of t to s, then empty t.
+TrineStatus exec_sink_drain(Exec *x, Sink *s, Table *t);
+
+/**
+ * Evaluate op and hand its rows to s: a join group (alone, or under
+ * FILTER, PROJECT, EXTEND or a sub-select) as its last step makes them,
+ * any other operator as one table.
+ */
+TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s);
+
 /* ---- scans (exec_scan.c) ---- */
 
 /// exec_scan() with the cursors kept in cache (NULL: none kept).
@@ -354,8 +396,10 @@ TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
 TrineStatus exec_group(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_project(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
-/// Keep the first of equal rows, in place (DISTINCT, REDUCED).
-TrineStatus exec_distinct(Exec *x, Table *t);
+/// Unbind, in every row of t, the variables op (a PROJECT) leaves out.
+TrineStatus exec_project_rows(Exec *x, const SparqlOp *op, Table *t);
+/// DISTINCT and REDUCED: the first of equal rows.
+TrineStatus exec_distinct(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_slice(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_minus(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 

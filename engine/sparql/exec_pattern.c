@@ -311,8 +311,10 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
   TrineStatus st = index_probe_open(x->txn, IDX_GSPO, &b->probe);
   /* About a row per row (star_of() takes patterns of few matches): made
    * where they stay, not copied as the table doubles. Up to a point: the
-   * memory limit counts what is reserved, and a star may match few rows. */
-  if (!st && !x->emit_cap) st = exec_table_reserve(x, out, in->n < 65536 ? in->n : 65536);
+   * memory limit counts what is reserved, and a star may match few rows.
+   * Rows that go to a sink as they come do not stay. */
+  if (!st && !x->emit_cap && !exec_draining(x, out))
+    st = exec_table_reserve(x, out, in->n < 65536 ? in->n : 65536);
   for (size_t r = 0; r < in->n && !st; ++r) {
     if ((r & 63) == 0 && (st = exec_check_limits(x))) break;
     const TrineId *row = exec_row(in, r);

@@ -37,6 +37,22 @@ static TrineStatus over_budget(Exec *x) {
                      n >> shift, shift == 20 ? "MiB" : shift ? "KiB" : "bytes");
 }
 
+TrineStatus exec_table_tick(Exec *x, Table *t) {
+  TrineStatus st = exec_check_limits(x);
+  if (!st && exec_draining(x, t)) st = exec_sink_drain(x, x->draining, t);
+  return st;
+}
+
+TrineStatus exec_mem_take(Exec *x, size_t bytes) {
+  if (x->mem_used + bytes > x->mem_limit) return over_budget(x);
+  x->mem_used += bytes;
+  return TRINE_OK;
+}
+
+void exec_mem_give(Exec *x, size_t bytes) {
+  x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
+}
+
 void exec_table_free(Exec *x, Table *t) {
   pool_put(x->pool, t->rows, t->bytes);
   t->rows = NULL;
@@ -45,8 +61,7 @@ void exec_table_free(Exec *x, Table *t) {
 
 /* Free a table and return its memory to the query's budget. */
 void exec_table_release(Exec *x, Table *t) {
-  size_t bytes = t->cap * t->width * sizeof(TrineId);
-  x->mem_used = bytes > x->mem_used ? 0 : x->mem_used - bytes;
+  exec_mem_give(x, t->cap * t->width * sizeof(TrineId));
   exec_table_free(x, t);
 }
 
@@ -54,16 +69,20 @@ TrineStatus exec_table_reserve(Exec *x, Table *t, size_t more) {
   if (t->cap - t->n < more) {
     size_t cap = t->cap ? t->cap * 2 : 16;
     while (cap - t->n < more) cap *= 2;
-    size_t add = (cap - t->cap) * t->width * sizeof(TrineId);
-    if (x->mem_used + add > x->mem_limit) return over_budget(x);
+    TrineStatus st = exec_mem_take(x, (cap - t->cap) * t->width * sizeof(TrineId));
+    if (st) return st;
     /* From the pool: big tables reuse an earlier query's pages. */
     size_t got;
     TrineId *r = pool_get(x->pool, cap * t->width * sizeof *r + sizeof *r, &got);
-    if (!r) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!r) {
+      exec_mem_give(x, (cap - t->cap) * t->width * sizeof(TrineId));
+      return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    }
+    size_t asked = cap;
     if (t->width) cap = (got - sizeof *r) / (t->width * sizeof *r);
     if (t->n) memcpy(r, t->rows, t->n * t->width * sizeof *r);
     pool_put(x->pool, t->rows, t->bytes);
-    x->mem_used += (cap - t->cap) * t->width * sizeof *r;
+    x->mem_used += (cap - asked) * t->width * sizeof *r; /* the pool's rounding up */
     t->rows = r;
     t->cap = cap;
     t->bytes = got;
@@ -114,15 +133,15 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
   size_t nb = 16;
   while (nb < t->n * 2) nb <<= 1;
   size_t bytes = (nb + t->n + 1) * sizeof(size_t);
-  if (x->mem_used + bytes > x->mem_limit) return over_budget(x);
+  TrineStatus st = exec_mem_take(x, bytes);
+  if (st) return st;
+  h->bytes = bytes;
   h->head = malloc(nb * sizeof *h->head);
   h->next = malloc((t->n + 1) * sizeof *h->next);
   if (!h->head || !h->next) {
     rowhash_free(x, h);
     return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   }
-  h->bytes = bytes;
-  x->mem_used += bytes;
   h->mask = nb - 1;
   for (size_t i = 0; i < nb; ++i) h->head[i] = SIZE_MAX;
   for (size_t i = t->n; i-- > 0;) { /* chains in row order */
@@ -139,7 +158,7 @@ void rowhash_free(Exec *x, RowHash *h) {
   free(h->head);
   free(h->next);
   h->head = h->next = NULL;
-  x->mem_used = h->bytes > x->mem_used ? 0 : x->mem_used - h->bytes;
+  exec_mem_give(x, h->bytes);
   h->bytes = 0;
 }
 

@@ -378,8 +378,11 @@ check "--timeout x is a usage error" 2 "" "--timeout takes" -- --timeout x lim .
 check ".timeout x" 1 "" "usage: .timeout MS" -- lim ".timeout x"
 check "an update stopped by the timeout" 1 "" "the store is unchanged" -- --timeout 1 lim 'DELETE { ?x <http://ex.org/next> ?y } WHERE { ?x <http://ex.org/next>+ ?y }'
 check "the store is unchanged after it" 0 "quads:          2000" "" -- lim .stats
-check "--memory-limit stops a query needing more" 1 "!2001000" "more than 1 MiB" -- --memory-limit 1M lim "$closure"
-check ".memory SIZE stops a query needing more" 1 "!2001000" "more than 1 MiB" -- lim ".memory 1M" "$closure"
+# Sorting the closure's 2,001,000 pairs keeps them all (a COUNT of them no
+# longer does: aggregates take the rows as the join makes them).
+sorted_closure='SELECT ?x ?y WHERE { ?x <http://ex.org/next>+ ?y } ORDER BY ?y'
+check "--memory-limit stops a query needing more" 1 "!n1999" "more than 1 MiB" -- --memory-limit 1M lim "$sorted_closure"
+check ".memory SIZE stops a query needing more" 1 "!n1999" "more than 1 MiB" -- lim ".memory 1M" "$sorted_closure"
 check ".memory by default: 1 GiB" 0 "1 GiB (the default)" "" -- lim .memory
 check ".memory 512M" 0 "512 MiB" "" -- lim ".memory 512M" .memory
 check "--memory-limit 2G shows in .memory" 0 "2 GiB" "" -- --memory-limit 2G lim .memory

@@ -40,6 +40,18 @@ int exec_setup(void **state) {
   return 0;
 }
 
+void exec_load_members(TrineStore *s, size_t n, size_t k) {
+  Text d;
+  text_begin(&d);
+  const char *xint = "<http://www.w3.org/2001/XMLSchema#integer>";
+  for (size_t i = 0; i < n; ++i) {
+    fprintf(d.f, "<http://ex/m%zu> <http://ex/k> <http://ex/c%zu> .\n", i, i % k);
+    fprintf(d.f, "<http://ex/m%zu> <http://ex/w> \"%zu\"^^%s .\n", i, i % 5, xint);
+    if (i % 3) fprintf(d.f, "<http://ex/m%zu> <http://ex/v> \"%zu\"^^%s .\n", i, i % 7, xint);
+  }
+  text_load(s, "members", &d);
+}
+
 TrineStatus run(TrineStore *s, const char *text, const TrineQueryOptions *o, size_t *rows) {
   TrineQuery *q;
   TrineStatus st = trine_query_prepare(s, text, strlen(text), o, &q);
@@ -67,7 +79,27 @@ char *column_text(TrineStore *s, const char *text, size_t col) {
   return all;
 }
 
-bool plan_has(TrineStore *s, const char *text, const char *what) {
+char *rows_text(TrineStore *s, const char *text) {
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(s, text, strlen(text), NULL, &q), TRINE_OK);
+  Text t;
+  text_begin(&t);
+  TrineStatus st;
+  while ((st = trine_query_step(q)) == TRINE_ROW) {
+    for (size_t c = 0; c < trine_query_columns(q); ++c) {
+      const TrineTerm *term = trine_query_term(q, c);
+      char *one = term ? tu_term_text(term) : NULL;
+      fprintf(t.f, "%s ", one ? one : "-");
+      free(one);
+    }
+    fputc('\n', t.f);
+  }
+  assert_int_equal(st, TRINE_DONE);
+  trine_query_free(q);
+  return text_end(&t);
+}
+
+char *plan_text(TrineStore *s, const char *text) {
   TrineQueryOptions o = {.profile = true};
   TrineQuery *q;
   assert_int_equal(trine_query_prepare(s, text, strlen(text), &o, &q), TRINE_OK);
@@ -78,8 +110,13 @@ bool plan_has(TrineStore *s, const char *text, const char *what) {
   assert_non_null(f);
   assert_int_equal(trine_query_explain(q, f), TRINE_OK);
   fclose(f);
+  trine_query_free(q);
+  return plan;
+}
+
+bool plan_has(TrineStore *s, const char *text, const char *what) {
+  char *plan = plan_text(s, text);
   bool has = strstr(plan, what) != NULL;
   free(plan);
-  trine_query_free(q);
   return has;
 }

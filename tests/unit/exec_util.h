@@ -34,12 +34,26 @@ void text_load(TrineStore *s, const char *name, Text *t);
  * n = 3000 triples <s_i> <p> <o_i> and n triples <o_i> <q> "i". */
 int exec_setup(void **state);
 
+/* Add to s, for i < n: <http://ex/m{i}> <http://ex/k> <http://ex/c{i % k}>
+ * (k classes of equal size: joins on ?c with many ties), <http://ex/m{i}>
+ * <http://ex/w> i % 5 (integers) and, when i % 3 != 0, <http://ex/m{i}>
+ * <http://ex/v> i % 7 (OPTIONAL { ?x <http://ex/v> ?v } leaves a third
+ * unbound). */
+void exec_load_members(TrineStore *s, size_t n, size_t k);
+
 /* Run text to its end: the final status and the number of rows. */
 TrineStatus run(TrineStore *s, const char *text, const TrineQueryOptions *o, size_t *rows);
 
 /* The terms of column col of text's rows, each followed by a space
  * (malloc'd). */
 char *column_text(TrineStore *s, const char *text, size_t col);
+
+/* Every row of text, a line each: its terms, each followed by a space
+ * (malloc'd). */
+char *rows_text(TrineStore *s, const char *text);
+
+/* The executed plan of text (malloc'd). */
+char *plan_text(TrineStore *s, const char *text);
 
 /* Whether the executed plan of text mentions what. */
 bool plan_has(TrineStore *s, const char *text, const char *what);

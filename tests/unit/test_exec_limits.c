@@ -1,11 +1,12 @@
 /*
  * test_exec_limits.c -- the executor's limits and early stops, through the
  * public query API (engine/sparql/exec_table.c and where the steps check
- * them): LIMIT over a cross product and over a path, the memory limit,
- * cancellation and timeouts. Each must end the query cleanly with its
- * status. Also queries from several threads at once (they share the
- * store's row buffers), and the labels of blank nodes handed out, whose
- * table grows with the rows.
+ * them): LIMIT over a cross product and over a path, the memory limit
+ * (and ORDER BY under a LIMIT, aggregates and DISTINCT within it over a
+ * big join), cancellation and timeouts. Each must end the query cleanly
+ * with its status. Also queries from several threads at once (they share
+ * the store's row buffers), and the labels of blank nodes handed out,
+ * whose table grows with the rows.
  */
 #include "exec_util.h"
 
@@ -112,6 +113,34 @@ static void test_exec_memory_limit_is_an_error(void **state) {
   assert_non_null(strstr(trine_store_errmsg(t->store), "memory"));
   assert_int_equal(run(t->store, "SELECT * { ?a <http://ex/q> ?d }", NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 3000);
+}
+
+/* ORDER BY under a LIMIT, COUNT(*), GROUP BY and DISTINCT over a join
+ * of 50,000 rows (1.2 MB of them) fit in 1 MiB: the join's rows are not
+ * kept, only the ten first, the groups, the distinct rows. Each failed
+ * when the join was made into a table first; the full sort still does. */
+static void test_exec_streamed_within_memory_limit(void **state) {
+  TuStore *t = *state;
+  exec_load_members(t->store, 1000, 20);
+  TrineQueryOptions o = {.memory_limit = 1u << 20};
+  static const char *const queries[] = {
+      "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } ORDER BY ?y LIMIT 10",
+      "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } ORDER BY DESC(?x) ?y "
+      "OFFSET 100 LIMIT 10",
+      "SELECT (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",
+      "SELECT ?c (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } GROUP BY ?c",
+      "SELECT DISTINCT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",
+  };
+  static const size_t expect[] = {10, 10, 1, 20, 20};
+  size_t rows;
+  for (size_t i = 0; i < sizeof queries / sizeof *queries; ++i) {
+    TrineStatus st = run(t->store, queries[i], &o, &rows);
+    if (st != TRINE_DONE) fail_msg("%s: %s", queries[i], trine_store_errmsg(t->store));
+    if (rows != expect[i]) fail_msg("%s: %zu rows, expected %zu", queries[i], rows, expect[i]);
+  }
+  assert_int_equal(run(t->store, "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } "
+                                 "ORDER BY ?y", &o, &rows),
+                   TRINE_ERR_FULL);
 }
 
 static void test_exec_cancel_before_step(void **state) {
@@ -237,6 +266,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_cross_product, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_limit_stops_path, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_streamed_within_memory_limit, exec_setup,
+                                      tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_memory_limit_is_an_error, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_cancel_before_step, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_update_cancelled, exec_setup, tu_teardown),
