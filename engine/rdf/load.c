@@ -18,6 +18,7 @@
 
 #include "dict.h"
 #include "index.h"
+#include "txn.h"
 #include "ntparse.h"
 #include "ttlparse.h"
 
@@ -551,8 +552,9 @@ TrineStatus trine_store_load_file(TrineStore *s, const char *path,
     return api_misuse(s, "trine_store_load_file", s ? "path is NULL" : "store is NULL");
   TrineTxn *txn = opts ? opts->txn : NULL;
   TrineStatus st = given_txn(s, txn, "trine_store_load_file");
-  if (!st) st = load_file(s, txn, path, opts, stats);
-  if (st && txn && txn->store == s) txn->failed = st;
+  if (st) return st;
+  st = load_file(s, txn, path, opts, stats);
+  txn_failed(txn, st);
   return st;
 }
 
@@ -574,7 +576,8 @@ TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void 
   if (!known_format(f)) return store_error(s, TRINE_ERR_ARG, "unknown format %d", (int)f);
   Reader r = {.data = data, .len = len, .total = len, .format = f, .name = name};
   st = set_base(s, &r, opts, NULL);
-  if (!st) st = run_load(s, txn, &r, opts, stats);
-  if (st && txn) txn->failed = st;
+  if (st) return st;
+  st = run_load(s, txn, &r, opts, stats);
+  txn_failed(txn, st);
   return st;
 }

@@ -8,6 +8,7 @@
 #include "update.h"
 
 #include "termcheck.h"
+#include "txn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -547,7 +548,7 @@ TrineStatus trine_query_step(TrineQuery *q) {
   if (!q->started && (st = start(q))) {
     /* Half an update's writes may be in the caller's transaction: it can
      * only be aborted now. */
-    if (q->given && q->req->form == SPARQL_UPDATE) q->given->failed = st;
+    if (q->req->form == SPARQL_UPDATE) txn_failed(q->given, st);
     deliver(q, st);
     keep_failed_plan(q);
     end_run(q);

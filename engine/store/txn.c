@@ -139,6 +139,10 @@ void trine_txn_abort(TrineTxn *t) {
   txn_end(t);
 }
 
+void txn_failed(TrineTxn *t, TrineStatus st) {
+  if (t && t->write && st) t->failed = st;
+}
+
 TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
                            bool *owned) {
   *owned = txn_in == NULL;

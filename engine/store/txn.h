@@ -16,4 +16,12 @@
 TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
                            bool *owned);
 
+/**
+ * Note that an operation run in the caller's write transaction t failed
+ * with st after it may have written (an update or load stopped halfway):
+ * t's commit then rolls it back and returns st. A read transaction, which
+ * holds no writes, is left as it is.
+ */
+void txn_failed(TrineTxn *t, TrineStatus st);
+
 #endif
