@@ -88,17 +88,6 @@ static void test_api_null_handles(void **state) {
   assert_int_equal(trine_store_close(NULL), TRINE_OK);
 }
 
-/* Run an update to its end: its status. */
-static TrineStatus update(TrineStore *s, const char *text) {
-  TrineQuery *q;
-  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
-  TrineStatus st = trine_query_prepare(s, text, strlen(text), &o, &q);
-  if (st) return st;
-  st = trine_query_step(q);
-  trine_query_free(q);
-  return st;
-}
-
 /* Each of these waited forever for the write transaction its own thread
  * held (LMDB's writer lock). */
 static void test_api_second_write_on_one_thread(void **state) {
@@ -108,7 +97,7 @@ static void test_api_second_write_on_one_thread(void **state) {
   assert_int_equal(trine_txn_begin(t->store, true, &again), TRINE_ERR_BUSY);
   assert_null(again);
   assert_non_null(strstr(trine_store_errmsg(t->store), "already holds"));
-  assert_int_equal(update(t->store, "INSERT DATA { <http://ex/x> <http://ex/y> 1 }"),
+  assert_int_equal(tu_update(t->store, "INSERT DATA { <http://ex/x> <http://ex/y> 1 }"),
                    TRINE_ERR_BUSY);
   assert_int_equal(trine_store_load_buffer(t->store, "more", data, sizeof data - 1, NULL, NULL),
                    TRINE_ERR_BUSY);
@@ -116,7 +105,7 @@ static void test_api_second_write_on_one_thread(void **state) {
   assert_int_equal(trine_txn_begin(t->store, false, &r), TRINE_OK);
   trine_txn_abort(r);
   assert_int_equal(trine_txn_commit(w), TRINE_OK);
-  assert_int_equal(update(t->store, "INSERT DATA { <http://ex/x> <http://ex/y> 1 }"), TRINE_DONE);
+  assert_int_equal(tu_update(t->store, "INSERT DATA { <http://ex/x> <http://ex/y> 1 }"), TRINE_DONE);
 }
 
 /* Closing the environment under a live transaction crashed inside LMDB

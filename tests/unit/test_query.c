@@ -257,17 +257,6 @@ static void test_query_changes(void **state) {
   trine_txn_abort(txn);
 }
 
-/* Run an update: its status. */
-static TrineStatus update(TrineStore *s, const char *text) {
-  TrineQuery *q;
-  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
-  TrineStatus st = trine_query_prepare(s, text, strlen(text), &o, &q);
-  if (st) return st;
-  st = trine_query_step(q);
-  trine_query_free(q);
-  return st;
-}
-
 static uint64_t quads_of(TrineStore *s) {
   TrineStats st;
   assert_int_equal(trine_store_stats(s, NULL, &st), TRINE_OK);
@@ -284,7 +273,7 @@ static void test_query_graph_existence(void **state) {
   (void)state;
   TuStore t;
   assert_int_equal(tu_store_open(&t, "graphs", NULL), 0);
-  assert_int_equal(update(t.store, "INSERT DATA { GRAPH <" EX "g> { <" EX "a> <" EX "b> 1 } }"),
+  assert_int_equal(tu_update(t.store, "INSERT DATA { GRAPH <" EX "g> { <" EX "a> <" EX "b> 1 } }"),
                    TRINE_DONE);
   static const char *const failing[] = {
       "DROP GRAPH <" EX "none>", "CLEAR GRAPH <" EX "none>", "CREATE GRAPH <" EX "g>",
@@ -293,7 +282,7 @@ static void test_query_graph_existence(void **state) {
       "INSERT DATA { <" EX "x> <" EX "y> 2 } ; DROP GRAPH <" EX "none>",
   };
   for (size_t i = 0; i < sizeof failing / sizeof *failing; ++i) {
-    TrineStatus st = update(t.store, failing[i]);
+    TrineStatus st = tu_update(t.store, failing[i]);
     if (st != TRINE_ERR_ARG) fail_msg("%s: %s", failing[i], trine_strerror(st));
     assert_int_equal(quads_of(t.store), 1);
   }
@@ -304,13 +293,13 @@ static void test_query_graph_existence(void **state) {
       "CREATE GRAPH <" EX "new>", "CLEAR DEFAULT", "DROP DEFAULT",
   };
   for (size_t i = 0; i < sizeof silent / sizeof *silent; ++i) {
-    TrineStatus st = update(t.store, silent[i]);
+    TrineStatus st = tu_update(t.store, silent[i]);
     if (st != TRINE_DONE) fail_msg("%s: %s", silent[i], trine_strerror(st));
     assert_int_equal(quads_of(t.store), 1);
   }
-  assert_int_equal(update(t.store, "DROP GRAPH <" EX "g>"), TRINE_DONE);
+  assert_int_equal(tu_update(t.store, "DROP GRAPH <" EX "g>"), TRINE_DONE);
   assert_int_equal(quads_of(t.store), 0);
-  assert_int_equal(update(t.store, "DROP GRAPH <" EX "g>"), TRINE_ERR_ARG);
+  assert_int_equal(tu_update(t.store, "DROP GRAPH <" EX "g>"), TRINE_ERR_ARG);
   tu_store_close(&t);
 }
 

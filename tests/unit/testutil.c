@@ -100,3 +100,13 @@ char *tu_term_text(const TrineTerm *t) {
   free(buf);
   return s;
 }
+
+TrineStatus tu_update(TrineStore *s, const char *text) {
+  TrineQuery *q;
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE};
+  TrineStatus st = trine_query_prepare(s, text, strlen(text), &o, &q);
+  if (st) return st;
+  st = trine_query_step(q);
+  trine_query_free(q);
+  return st;
+}

@@ -47,4 +47,7 @@ char *tu_dump(TrineStore *s, TrineFormat fmt, const TrineTerm *g, size_t *len);
 /* The canonical N-Triples text of t, malloc'd and NUL-ended (asserts). */
 char *tu_term_text(const TrineTerm *t);
 
+/* Run the update text (allowed to write) to its end: its status. */
+TrineStatus tu_update(TrineStore *s, const char *text);
+
 #endif
