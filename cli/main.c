@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -159,10 +160,22 @@ static TrineStatus open_store(Shell *sh, const char *path, TrineStore **out) {
   return st;
 }
 
+/* Whether paths a and b name the same existing directory. */
+static bool same_dir(const char *a, const char *b) {
+  char ra[PATH_MAX], rb[PATH_MAX];
+  return a && b && realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
 int shell_open(Shell *sh, const char *path) {
   TrineStore *store;
+  /* A process opens a store once: .open of the open store closes it first
+   * and, should the new open fail, opens it again as it was. */
+  bool same = sh->store && same_dir(path, sh->store_path);
+  if (same && trine_store_close(sh->store) == TRINE_OK) sh->store = NULL;
   if (open_store(sh, path, &store)) {
     shell_error(sh, "%s", trine_open_errmsg());
+    if (same && !sh->store && open_store(sh, sh->store_path, &sh->store))
+      shell_error(sh, "cannot open %s again: %s", sh->store_path, trine_open_errmsg());
     return 1;
   }
   char *copy = strdup(path);
