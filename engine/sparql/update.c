@@ -361,8 +361,8 @@ static char *file_path(const TrineTerm *iri) {
 }
 
 /* The loader's progress: a non-zero answer cancels the load. */
-static int load_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
-  (void)bytes, (void)total, (void)quads;
+static int load_progress(void *ctx, const TrineLoadProgress *p) {
+  (void)p;
   return exec_check_limits(ctx) != TRINE_OK;
 }
 

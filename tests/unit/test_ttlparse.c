@@ -360,8 +360,8 @@ static void test_ttlparse_batches_gzip_cancel(void **state) {
   free(ttl);
 }
 
-static int cancel_second(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
-  (void)bytes, (void)total, (void)quads;
+static int cancel_second(void *ctx, const TrineLoadProgress *p) {
+  (void)p;
   return ++*(int *)ctx == 2;
 }
 
