@@ -13,8 +13,8 @@ blank nodes; every own term used is declared with rdfs:label and
 rdfs:comment; every claim is reported by exactly one article, in that
 article's graph, with exactly one quote; one label per node; typed nodes
 labelled; every data graph is an article of graph:meta (or meta, analysis);
-every figure has a population, population kinds, one time scope and one
-period text, with the typed dates its scope needs; a figure about
+every figure has its wording (cas:valueAsStated), a population,
+population kinds, one time scope and one period text, with the typed dates its scope needs; a figure about
 nationals (cas:nationality) has pop:nationals and never
 pop:naturalised-russians; tensions join two claims, give a reason and a
 kind; cas:supports and cas:contradicts are stated both ways; framing claims
@@ -176,8 +176,10 @@ def check_figures(t):
         each(t, '''SELECT ?c (COUNT(DISTINCT ?v) AS ?n) WHERE { %s
                      OPTIONAL { GRAPH ?g { ?c cas:%s ?v } } } GROUP BY ?c HAVING (COUNT(DISTINCT ?v) %s)'''
              % (fig, prop, rule), 'figure %%s has %%s cas:%s' % prop)
-    each(t, '''SELECT ?c WHERE { %s FILTER NOT EXISTS { GRAPH ?g { ?c cas:value|cas:minValue|cas:valueAsStated ?v } } }''' % fig,
-         'figure %s has no value, range or wording')
+    each(t, '''SELECT ?c WHERE { %s FILTER NOT EXISTS { GRAPH ?g { ?c cas:valueAsStated ?v } } }''' % fig,
+         'figure %s has no cas:valueAsStated (the figure in the article\'s words)')
+    each(t, '''SELECT ?c WHERE { GRAPH ?g { ?c cas:minValue ?v } FILTER NOT EXISTS { GRAPH ?g { ?c cas:maxValue ?w } } }''',
+         'figure %s has a cas:minValue without a cas:maxValue')
     needs = (('period', 'cas:periodStart|cas:periodEnd'), ('as-of', 'cas:asOf'), ('date', 'cas:eventDate'))
     for scope, props in needs:
         each(t, '''SELECT ?c WHERE { GRAPH ?g { ?c cas:timeScope scope:%s }
