@@ -253,6 +253,7 @@ def check_quotes(t, seeds):
             at = text.find(q)
             if at < 0:
                 fail('%s: quote not found verbatim in %s: %r' % (short(c), name, q))
+                want |= {p for p in positions.get(c, ()) if p.startswith(name + ':')}
                 continue
             starts = set()
             while at >= 0:
