@@ -73,24 +73,42 @@ def cell(text):
 
 
 class Trine:
+    """The trine program on one store. rows() asks one query now; later()
+    queues a query whose rows go to a function, and flush() asks all queued
+    queries in one run of trine (one start, one open of the store)."""
+
     def __init__(self, exe, store):
         self.exe, self.store = exe, store
+        self.pending = []
 
-    def rows(self, query):
-        """The rows of a SELECT query as lists of values (IRIs and literal forms)."""
-        run = subprocess.run([self.exe, '--format=tsv', self.store, PREFIXES + query],
-                             capture_output=True, text=True, encoding='utf-8')
-        if run.returncode != 0:
-            sys.exit('error: trine failed on a check query: %s\n%s' % (run.stderr.strip(), query))
-        lines = run.stdout.split('\n')[1:]
-        return [[cell(c)[1] for c in line.split('\t')] for line in lines if line != '']
-
-    def kinds(self, query):
-        run = subprocess.run([self.exe, '--format=tsv', self.store, PREFIXES + query],
+    def run(self, queries):
+        run = subprocess.run([self.exe, '--format=tsv', self.store] + [PREFIXES + q for q in queries],
                              capture_output=True, text=True, encoding='utf-8')
         if run.returncode != 0:
             sys.exit('error: trine failed on a check query: %s' % run.stderr.strip())
-        return [[cell(c)[0] for c in line.split('\t')] for line in run.stdout.split('\n')[1:] if line]
+        # Each answer starts with its header line (?var...); no row starts with '?'.
+        answers = []
+        for line in run.stdout.split('\n'):
+            if line.startswith('?'):
+                answers.append([])
+            elif line != '':
+                answers[-1].append(line)
+        if len(answers) != len(queries):
+            sys.exit('error: %d answers from trine for %d queries' % (len(answers), len(queries)))
+        return answers
+
+    def rows(self, query):
+        """The rows of a SELECT query as lists of values (IRIs and literal forms)."""
+        return [[cell(c)[1] for c in line.split('\t')] for line in self.run([query])[0]]
+
+    def later(self, query, fn, kinds=False):
+        self.pending.append((query, fn, kinds))
+
+    def flush(self):
+        queued, self.pending = self.pending, []
+        answers = self.run([q for q, _, _ in queued])
+        for (query, fn, kinds), lines in zip(queued, answers):
+            fn([[cell(c)[0 if kinds else 1] for c in line.split('\t')] for line in lines])
 
 
 def short(iri):
@@ -106,16 +124,15 @@ def fail(msg):
 
 
 def each(t, query, msg):
-    """Every row of QUERY is a broken rule; MSG formats it."""
-    for row in t.rows(query):
-        fail(msg % tuple(short(v) for v in row))
+    """Every row of QUERY is a broken rule; MSG formats it (asked at flush)."""
+    t.later(query, lambda rows: [fail(msg % tuple(short(v) for v in row)) for row in rows])
 
 
 def check_graphs(t):
     each(t, 'SELECT ?s WHERE { ?s ?p ?o FILTER (!STRSTARTS(STR(?s), STR(cas:))) } LIMIT 5',
          'the default graph holds %s, which is not a term of the schema')
-    for row in t.kinds('SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isBlank(?s) || isBlank(?o)) } LIMIT 5'):
-        fail('blank node in a named graph (%s)' % ','.join(row))
+    t.later('SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isBlank(?s) || isBlank(?o)) } LIMIT 5',
+            lambda rows: [fail('blank node in a named graph (%s)' % ','.join(row)) for row in rows], kinds=True)
     each(t, '''SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o }
                  FILTER (?g != graph:meta && ?g != graph:analysis)
                  FILTER NOT EXISTS { GRAPH graph:meta { ?g a ?type } } }''',
@@ -123,14 +140,17 @@ def check_graphs(t):
 
 
 def check_terms(t):
-    used = set()
+    used, declared = set(), set()
     for q in ('SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s ?t ?o } }',
               'SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s ?p ?t } FILTER isIRI(?t) }',
               'SELECT DISTINCT ?t WHERE { GRAPH ?g { ?t ?p ?o } }'):
-        used |= {r[0] for r in t.rows(q) if r[0].startswith(CAS)}
-    declared = {r[0] for r in t.rows('SELECT ?t WHERE { ?t rdfs:label ?l ; rdfs:comment ?c }')}
-    for term in sorted(used - declared):
-        fail('%s is used but the schema gives it no rdfs:label and rdfs:comment' % short(term))
+        t.later(q, lambda rows: used.update(r[0] for r in rows if r[0].startswith(CAS)))
+
+    def compare(rows):
+        declared.update(r[0] for r in rows)
+        for term in sorted(used - declared):
+            fail('%s is used but the schema gives it no rdfs:label and rdfs:comment' % short(term))
+    t.later('SELECT ?t WHERE { ?t rdfs:label ?l ; rdfs:comment ?c }', compare)
     each(t, '''SELECT ?t WHERE { ?t ?p ?o FILTER NOT EXISTS { ?t rdfs:label ?l } }''',
          'schema term %s has no rdfs:label')
     # Values of the controlled vocabularies are described in graph:meta.
@@ -280,6 +300,7 @@ def main():
         t = Trine(exe, store)
         for step in (check_graphs, check_terms, check_claims, check_figures, check_analysis):
             step(t)
+        t.flush()
         seeds = os.environ.get('SEEDS', '/work/shared/seeds')
         if not os.path.isdir(seeds):
             print('seed articles not found in %s: quotes and seed positions not checked against them' % seeds)

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Coverage report: is every figure written in the seed articles held by a claim?
 
-usage: coverage.py TRINE [--quiet]
+usage: coverage.py TRINE [STORE] [--quiet]
+
+STORE: a store already loaded from src/ (by default a temporary one is
+loaded with scripts/build-dataset).
 
 Finds every figure in the seed files (numbers in digits, and number words
 such as "two", "dozens", "million") and says for each where it is:
@@ -126,17 +129,19 @@ def excluded(rows, name, line, token):
 
 
 def main():
-    quiet = '--quiet' in sys.argv[2:]
-    if len(sys.argv) < 2:
-        sys.exit('usage: coverage.py TRINE [--quiet]')
+    args = [a for a in sys.argv[1:] if a != '--quiet']
+    quiet = len(args) != len(sys.argv) - 1
+    if len(args) not in (1, 2):
+        sys.exit('usage: coverage.py TRINE [STORE] [--quiet]')
     seeds = os.environ.get('SEEDS', '/work/shared/seeds')
     if not os.path.isdir(seeds):
         print('skipped: the seed articles are not in %s (a fresh clone); set SEEDS to check coverage' % seeds)
         sys.exit(77)
-    exe = os.path.abspath(sys.argv[1])
+    exe = os.path.abspath(args[0])
     with tempfile.TemporaryDirectory(prefix='trine-coverage-') as tmp:
-        store = os.path.join(tmp, 'store')
-        subprocess.run([os.path.join(check.ROOT, 'scripts', 'build-dataset'), exe, store], check=True)
+        store = args[1] if len(args) == 2 else os.path.join(tmp, 'store')
+        if len(args) == 1:
+            subprocess.run([os.path.join(check.ROOT, 'scripts', 'build-dataset'), exe, store], check=True)
         held_by = claims(check.Trine(exe, store))
     rules = exclusions(os.path.join(HERE, 'coverage-exclusions.tsv'))
     counts = {'held': 0, 'excluded': 0, 'MISSING': 0}

@@ -36,7 +36,7 @@ if [ -d "$seeds" ]; then
   # A sentence with a new figure inside an on-topic article's line.
   sed -i 's/^Natives and nationals of Central Asian/Some 4321 natives and nationals of Central Asian/' \
     "$work/seeds/001_11896b78d8c2897a.txt"
-  if SEEDS="$work/seeds" python3 "$dir/coverage.py" "$trine" --quiet >"$work/coverage.out"; then
+  if SEEDS="$work/seeds" python3 "$dir/coverage.py" "$trine" "$work/store" --quiet >"$work/coverage.out"; then
     echo "FAIL coverage.py passed a seed with a figure no claim holds"; status=1
   fi
   grep -q 'MISSING 4321' "$work/coverage.out" || { echo "FAIL coverage.py did not report 4321"; status=1; }
