@@ -22,8 +22,9 @@ name a framing; the values of population kinds, time scopes, framings and
 measures are described in graph:meta.
 
 With the seed articles present (SEEDS, default /work/shared/seeds), every
-quote is found verbatim in each seed file of its article, and each
-cas:seedPosition FILE:LINE:COL points at the quote's start there. Without
+quote is found verbatim in each seed file of its article, each
+cas:seedPosition FILE:LINE:COL points at the quote's start there, and each
+seed page's cas:hostSiteEvidence is found verbatim in it. Without
 them those two checks are skipped with a message.
 """
 import os
@@ -267,6 +268,11 @@ def check_quotes(t, seeds):
                     fail('%s: cas:seedPosition %r is not FILE:LINE:COL' % (short(c), p))
         return
     texts = seed_texts(t, seeds)
+    for name, evidence in t.rows('''SELECT ?f ?e WHERE { GRAPH graph:meta {
+                                     ?s cas:fileName ?f ; cas:hostSiteEvidence ?e } }'''):
+        with open(os.path.join(seeds, name), encoding='utf-8') as fh:
+            if evidence not in fh.read():
+                fail('host-site evidence not found verbatim in %s: %r' % (name, evidence))
     for art, c, q in rows:
         want = set()
         for name, text in texts.get(art, []):
