@@ -200,9 +200,9 @@ static bool start(Server *srv, char **base) {
   int fd = http_listen(srv->cfg.bind, &srv->cfg.port);
   if (fd < 0) return false;
   bool v6 = strchr(srv->cfg.bind, ':') != NULL;
-  char url[128];
-  snprintf(url, sizeof url, "http://%s%s%s:%u/", v6 ? "[" : "", srv->cfg.bind, v6 ? "]" : "",
-           srv->cfg.port);
+  char *url = srv->root;
+  snprintf(url, sizeof srv->root, "http://%s%s%s:%u/", v6 ? "[" : "", srv->cfg.bind,
+           v6 ? "]" : "", srv->cfg.port);
   if (!srv->cfg.base) {
     if (asprintf(base, "%ssparql", url) < 0) *base = NULL;
     srv->cfg.base = *base;

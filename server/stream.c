@@ -25,6 +25,7 @@ struct Stream {
   bool aborted;    /* writes fail: the server stops */
   unsigned status;
   const char *ctype;
+  char *location;  /* a Location header, or NULL */
   char *buf;       /* bytes written, not yet sent */
   size_t len;
   uint64_t rows;
@@ -62,6 +63,7 @@ void stream_unref(Stream *s) {
   pthread_cond_destroy(&s->space);
   pthread_mutex_destroy(&s->mu);
   free(s->buf);
+  free(s->location);
   free(s);
 }
 
@@ -124,6 +126,15 @@ void stream_head(Stream *s, unsigned status, const char *content_type) {
   s->status = status;
   s->ctype = content_type;
   pthread_mutex_unlock(&s->mu);
+}
+
+bool stream_location(Stream *s, const char *iri) {
+  char *copy = strdup(iri);
+  pthread_mutex_lock(&s->mu);
+  free(s->location);
+  s->location = copy;
+  pthread_mutex_unlock(&s->mu);
+  return copy != NULL;
 }
 
 void stream_finish(Stream *s, uint64_t rows) {
@@ -215,7 +226,8 @@ struct MHD_Response *stream_response(Stream *s, unsigned *status) {
   } else {
     r = MHD_create_response_from_buffer(s->len, s->buf, MHD_RESPMEM_MUST_COPY);
   }
-  if (r) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->ctype);
+  if (r && s->ctype) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->ctype);
+  if (r && s->location && !s->failed) MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, s->location);
   *status = s->status;
   pthread_mutex_unlock(&s->mu);
   return r;
