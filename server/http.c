@@ -24,9 +24,6 @@
 #include <unistd.h>
 
 enum { IO_THREADS = 2, MAX_CONNECTIONS = 256, HEADER_MEMORY = 64 * 1024, MAX_PARAMS = 256 };
-/* How long a request waits for a worker that is finishing: its client may
- * have its reply, and be sending the next request, a moment before. */
-enum { SUBMIT_WAIT_MS = 100 };
 
 /* One request, from its headers to its completion (MHD's con_cls). */
 typedef struct {
@@ -241,7 +238,7 @@ static enum MHD_Result submit(struct MHD_Connection *conn, Req *r, Stream *s, Jo
     stream_unref(s);
     return reply(conn, r, 500, NULL, NULL, "out of memory\n");
   }
-  if (!workers_submit(srv->workers, j, SUBMIT_WAIT_MS)) {
+  if (!workers_submit(srv->workers, j)) {
     job_free(j);
     stream_unref(s);
     return reply(conn, r, 503, MHD_HTTP_HEADER_RETRY_AFTER, "1",

@@ -5,6 +5,7 @@
 #include "job.h"
 
 #include "negotiate.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@ int job_busy(void *ctx, unsigned waited_ms) {
   return atomic_load(&srv->stopping) || (busy_deadline && serve_now_ms() >= busy_deadline);
 }
 
+static void release_worker(void *workers) { workers_release(workers); }
+
 Job *job_new_op(Server *srv, Stream *stream, JobRunFn run, void *op, void (*free_op)(void *),
                 const char *accept, unsigned long long deadline_ms) {
   Job *j = calloc(1, sizeof *j);
@@ -44,6 +47,8 @@ Job *job_new_op(Server *srv, Stream *stream, JobRunFn run, void *op, void (*free
   j->srv = srv;
   j->stream = stream;
   stream_ref(stream);
+  /* The worker is free for the client's next request once it has its reply. */
+  stream_on_end(stream, release_worker, srv->workers);
   j->run = run;
   j->op = op;
   j->free_op = free_op;

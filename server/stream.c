@@ -30,7 +30,21 @@ struct Stream {
   size_t len;
   uint64_t rows;
   unsigned long long deadline_ms;
+  void (*on_end)(void *ctx);
+  void *on_end_ctx;
 };
+
+/* Run the end hook once (not under mu: it takes locks of its own). */
+static void ending(Stream *s) {
+  void (*fn)(void *) = s->on_end;
+  s->on_end = NULL;
+  if (fn) fn(s->on_end_ctx);
+}
+
+void stream_on_end(Stream *s, void (*fn)(void *ctx), void *ctx) {
+  s->on_end = fn;
+  s->on_end_ctx = ctx;
+}
 
 Stream *stream_new(struct MHD_Connection *conn, unsigned long long deadline_ms) {
   Stream *s = calloc(1, sizeof *s);
@@ -138,6 +152,7 @@ bool stream_location(Stream *s, const char *iri) {
 }
 
 void stream_finish(Stream *s, uint64_t rows) {
+  ending(s);
   pthread_mutex_lock(&s->mu);
   s->rows = rows;
   s->done = s->ready = true;
@@ -152,6 +167,7 @@ void stream_rows(Stream *s, uint64_t rows) {
 }
 
 void stream_fail(Stream *s, unsigned status, const char *message) {
+  ending(s);
   pthread_mutex_lock(&s->mu);
   if (!s->streaming) { /* nothing sent: the error is the whole reply */
     size_t n = strlen(message);
