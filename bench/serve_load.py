@@ -23,11 +23,12 @@ triples and a Graph Store PUT of a 20-triple graph, with the bearer token.
 The clients run in P processes (default 4) of threads, so that Python's
 GIL does not cap them.
 
-Prints a Markdown table per level: requests, requests/s, p50, p99 and max
+Prints a Markdown table, a line per level: requests, requests/s, p50, p99 and max
 latency (ms), 503 retries, errors, updates done and their p50 / p99, and
 the server's peak RSS (VmHWM). Then the ceiling: bench/query_bench (built
 on demand) runs the same 14 queries in-process on the same store, and the
-mix's rate on one thread is 14 / (sum of medians).
+mix's rate on one thread is 14 / (sum of medians), beside each query's
+median latency over HTTP at each level.
 
 Environment: BUILD (meson build dir, default build), TMPDIR. The machine's
 cores are shared by the clients and the server: figures are for the whole.
@@ -155,7 +156,7 @@ def query_thread(port, queries, first, deadline, out):
         elif not error and seen.get(name, (None,))[0] != len(body):  # parse JSON only then
             seen[name] = (len(body), rows_of(body))
             out.append((name, seen[name][1]))
-        out.append(((time.perf_counter() - start) * 1000, retries, error))
+        out.append(((time.perf_counter() - start) * 1000, retries, error, name))
     client.conn.close()
 
 
@@ -197,7 +198,7 @@ def update_thread(port, deadline, out):
             break
         if not error and r[0] not in ok:
             error = "update: status %d %r" % (r[0], r[1][:100])
-        out.append(((time.perf_counter() - start) * 1000, r[2], error))
+        out.append(((time.perf_counter() - start) * 1000, r[2], error, "update"))
     client.conn.close()
 
 
@@ -236,19 +237,23 @@ def run_level(store, queries, clients, seconds, workers, procs, tmp):
         rc = server.stop()
     counts = [r for r in results if isinstance(r[0], str)]
     timed = [r for r in results if not isinstance(r[0], str)]
-    first_rows, errors = {}, [e for (_, _, e) in timed + updates if e]
+    first_rows, errors = {}, [e for (_, _, e, _) in timed + updates if e]
     for name, rows in counts:
         if first_rows.setdefault(name, rows) != rows:
             errors.append("%s: %d rows, then %d" % (name, first_rows[name], rows))
     if rc != 0:
         errors.append("the server exited %s" % rc)
-    lat = [ms for (ms, _, e) in timed if not e]
-    ulat = [ms for (ms, _, e) in updates if not e]
+    lat = [ms for (ms, _, e, _) in timed if not e]
+    ulat = [ms for (ms, _, e, _) in updates if not e]
+    by_query = {}
+    for (ms, _, e, name) in timed:
+        if not e:
+            by_query.setdefault(name, []).append(ms)
     return {"clients": clients, "requests": len(lat), "rps": len(lat) / elapsed,
             "p50": percentile(lat, 50), "p99": percentile(lat, 99), "max": max(lat or [0]),
-            "retries": sum(r for (_, r, _) in timed + updates), "errors": errors, "updates": len(ulat),
+            "retries": sum(r for (_, r, _, _) in timed + updates), "errors": errors, "updates": len(ulat),
             "u50": percentile(ulat, 50), "u99": percentile(ulat, 99), "rss": rss,
-            "rows": first_rows}
+            "rows": first_rows, "by_query": {q: percentile(v, 50) for q, v in by_query.items()}}
 
 
 def ceiling(store, queries):
@@ -299,11 +304,13 @@ def main():
     total = sum(ms for (_, ms) in ceil.values())
     print("\nin-process (bench/query_bench, one thread, median of 5): the 14 queries take "
           "%.2f ms in all: %.1f queries/s on one core" % (total, len(ceil) * 1000 / total))
-    print("| query | rows | in-process ms | rows over HTTP |")
-    print("|---|--:|--:|--:|")
+    print("| query | rows | in-process ms | rows over HTTP | " +
+          " | ".join("HTTP p50 ms, %d clients" % r["clients"] for r in levels) + " |")
+    print("|---|--:|--:|--:|" + "--:|" * len(levels))
     for name, (rows, ms) in ceil.items():
         http_rows = levels[0]["rows"].get(name, "-") if levels else "-"
-        print("| %s | %d | %.3f | %s |" % (name, rows, ms, http_rows))
+        print("| %s | %d | %.3f | %s | %s |" % (name, rows, ms, http_rows, " | ".join(
+            "%.2f" % r["by_query"].get(name, float("nan")) for r in levels)))
     return 1 if any(r["errors"] for r in levels) else 0
 
 
