@@ -320,7 +320,7 @@ static bool method_is(const Req *r, const char *m) { return strcmp(r->method, m)
 
 /* The body as the request's one part, unless it came as multipart. */
 static bool body_part(struct MHD_Connection *conn, Req *r) {
-  if (r->form) return !r->bad_params;
+  if (r->form) return !r->bad_params && r->nparts > 0; /* a form of no parts is malformed */
   const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                   MHD_HTTP_HEADER_CONTENT_TYPE);
   if (!(r->parts = calloc(1, sizeof *r->parts))) return false;

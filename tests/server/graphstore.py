@@ -107,6 +107,16 @@ def check_graphs_and_datasets(t, s):
     t.check("PUT of triples to /store: 415", st == 415, str(st))
     st, _, _ = get(s, "/store", "text/turtle")
     t.check("GET of the dataset as text/turtle: 406", st == 406, str(st))
+    form = "multipart/form-data; boundary=XYZ"
+    st, _, _ = post(s, "/store?graph=http://ex/m", "no parts at all", {"Content-Type": form})
+    t.check("a multipart body without parts: 400", st == 400, str(st))
+    part = ('--XYZ\r\nContent-Disposition: form-data; name="a"; filename="a.nt"\r\n%s\r\n'
+            '<http://ex/a> <http://ex/p> "%s" .\r\n')
+    body = part % ("Content-Type: application/n-triples\r\n", "1") + part % ("", "2") + "--XYZ--\r\n"
+    st, _, _ = post(s, "/store?graph=http://ex/m", body, {"Content-Type": form})
+    st2, _, _ = get(s, "/store?graph=http://ex/m")
+    t.check("a multipart part without Content-Type: 415, nothing stored", st == 415 and st2 == 404,
+            "%d %d" % (st, st2))
 
 
 def check_atomic(t, s):
