@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 const char graphstore_methods[] = "GET, HEAD, PUT, POST, DELETE, OPTIONS";
@@ -78,12 +79,35 @@ static unsigned take_target(const char *direct, const Param *params, size_t n, G
   return 0;
 }
 
+/* The media type a file name's extension stands for, or NULL. Browsers
+ * send an uploaded file of a type they do not know (.ttl, .nt) as
+ * application/octet-stream, or as a part without a type. */
+static const char *media_of_name(const char *name) {
+  static const char *const ext[][2] = {{".ttl", "text/turtle"},
+                                       {".nt", "application/n-triples"},
+                                       {".nq", "application/n-quads"},
+                                       {".trig", "application/trig"}};
+  size_t n = name ? strlen(name) : 0;
+  for (size_t i = 0; i < sizeof ext / sizeof *ext; ++i) {
+    size_t k = strlen(ext[i][0]);
+    if (n > k && strcasecmp(name + n - k, ext[i][0]) == 0) return ext[i][1];
+  }
+  return NULL;
+}
+
 /* The syntax of one part of the body into part->format. */
 static unsigned take_syntax(GsPart *part, GsTarget target, bool *quads, char **why) {
   if (!part->type && part->len == 0) { /* no body at all: an empty graph */
     part->format = TRINE_FORMAT_NTRIPLES;
     *quads = false;
     return 0;
+  }
+  const char *guess = media_of_name(part->name);
+  if (guess && (!part->type || protocol_media_is(part->type, "application/octet-stream"))) {
+    char *t = strdup(guess);
+    if (!t) return refuse(why, 500, "out of memory");
+    free(part->type);
+    part->type = t;
   }
   if (part->type && protocol_other_charset(part->type))
     return refuse(why, 415, "unsupported charset in %s: the body must be UTF-8", part->type);

@@ -25,7 +25,9 @@ typedef enum {
 /// One piece of a request body: the body, or a part of a multipart form.
 typedef struct {
   char *type;    ///< its Content-Type, or NULL (owned)
-  char *name;    ///< the name in error messages (owned)
+  char *name;    ///< the name in error messages (owned); a part's file name
+                 ///< ending .ttl .nt .nq .trig gives the syntax of a part
+                 ///< sent without a type or as application/octet-stream
   char *data;    ///< (owned)
   size_t len;
   TrineFormat format;  ///< set by graphstore_parse()

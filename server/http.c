@@ -335,7 +335,9 @@ static bool body_part(struct MHD_Connection *conn, Req *r) {
 /* A Graph Store request: read it, check the right to write, run it. */
 static enum MHD_Result graph_store(struct MHD_Connection *conn, Req *r) {
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, url_param, r);
-  if (!body_part(conn, r)) return reply(conn, r, 400, NULL, NULL, "malformed request body\n");
+  if (!body_part(conn, r))
+    return reply(conn, r, 400, NULL, NULL, "%s\n", r->form ? "a multipart body without parts, "
+                                                           "or a malformed one" : "out of memory");
   if (r->bad_params) return reply(conn, r, 400, NULL, NULL, "too many or malformed parameters\n");
   char *direct = NULL, *why = NULL;
   if (strlen(r->url) > 7 && asprintf(&direct, "%s%s", r->srv->root, r->url + 1) < 0)

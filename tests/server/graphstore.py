@@ -56,6 +56,9 @@ def check_status_codes(t, s):
     t.check("a body without Content-Type: 415", st == 415, str(st))
     st, h, _ = s.request("PATCH", G1)
     t.check("PATCH: 405 with Allow", st == 405 and "PUT" in h.get("allow", ""), str(st))
+    st, h, _ = s.request("OPTIONS", "/store")
+    t.check("OPTIONS /store: 204, Allow with PUT and DELETE", st == 204 and
+            "DELETE" in h.get("allow", "") and "PUT" in h.get("allow", ""), "%d %r" % (st, h))
     st, h, _ = s.request("DELETE", "/store", headers=AUTH)
     t.check("DELETE of the whole store: 405", st == 405, str(st))
     st, _, _ = s.request("GET", "/store?graph=http://ex/g1&default")
@@ -113,10 +116,16 @@ def check_graphs_and_datasets(t, s):
     part = ('--XYZ\r\nContent-Disposition: form-data; name="a"; filename="a.nt"\r\n%s\r\n'
             '<http://ex/a> <http://ex/p> "%s" .\r\n')
     body = part % ("Content-Type: application/n-triples\r\n", "1") + part % ("", "2") + "--XYZ--\r\n"
-    st, _, _ = post(s, "/store?graph=http://ex/m", body, {"Content-Type": form})
+    st, _, _ = post(s, "/store?graph=http://ex/m", body.replace("a.nt", "a"), {"Content-Type": form})
     st2, _, _ = get(s, "/store?graph=http://ex/m")
-    t.check("a multipart part without Content-Type: 415, nothing stored", st == 415 and st2 == 404,
-            "%d %d" % (st, st2))
+    t.check("a multipart part without Content-Type or known file name: 415, nothing stored",
+            st == 415 and st2 == 404, "%d %d" % (st, st2))
+    body = (part % ("Content-Type: application/octet-stream\r\n", "1") + part % ("", "2") +
+            "--XYZ--\r\n")
+    st, _, _ = post(s, "/store?graph=http://ex/m", body, {"Content-Type": form})
+    st2, _, got = get(s, "/store?graph=http://ex/m")
+    t.check("multipart parts as octet-stream or untyped, named a.nt: both stored, 201",
+            st == 201 and len(triples(got)) == 2, "%d %d %r" % (st, st2, got))
 
 
 def check_atomic(t, s):
