@@ -128,6 +128,19 @@ def check_graphs_and_datasets(t, s):
             st == 201 and len(triples(got)) == 2, "%d %d %r" % (st, st2, got))
 
 
+def check_large(t, s):
+    """A graph past the 64 KiB reply buffer is streamed whole."""
+    body = "".join('<http://ex/s%d> <http://ex/p> "%s" .\n' % (i, "v" * 60) for i in range(3000))
+    st, _, _ = put(s, "/store?graph=http://ex/large", body, NT)
+    st2, h, got = get(s, "/store?graph=http://ex/large")
+    t.check("a 270 KB graph: PUT 201, GET streamed chunked with all 3000 triples",
+            st == 201 and st2 == 200 and h.get("transfer-encoding") == "chunked" and
+            sorted(got.decode().splitlines()) == sorted(body.splitlines()),
+            "%d %d %r %d" % (st, st2, h.get("transfer-encoding"), len(got)))
+    st, _, _ = s.request("DELETE", "/store?graph=http://ex/large", headers=AUTH)
+    t.check("DELETE of the large graph: 204", st == 204, str(st))
+
+
 def check_atomic(t, s):
     """Readers of a graph rewritten by PUTs see one version whole."""
     versions = ["".join("<http://ex/s%d> <http://ex/v> \"%s\" .\n" % (i, v) for i in range(50))
@@ -216,6 +229,7 @@ def main():
         try:
             check_status_codes(t, s)
             check_graphs_and_datasets(t, s)
+            check_large(t, s)
             check_atomic(t, s)
             check_description(t, s, updates=True)
         finally:
