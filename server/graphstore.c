@@ -228,9 +228,9 @@ static void gs_read(Job *j, GsRequest *g) {
                                            : "a graph is sent as text/turtle, "
                                              "application/n-triples or application/n-quads");
   else if (g->method == GS_HEAD)
-    stream_head(j->stream, 200, offer->media), stream_finish(j->stream, n);
+    stream_head(j->stream, 200, negotiate_content_type(offer)), stream_finish(j->stream, n);
   else {
-    stream_head(j->stream, 200, offer->media);
+    stream_head(j->stream, 200, negotiate_content_type(offer));
     FILE *f = stream_file(j->stream);
     st = f ? trine_txn_dump(txn, f, offer->rdf, graph) : TRINE_ERR_NOMEM;
     if (f && fclose(f) != 0 && !st) st = TRINE_ERR_IO;

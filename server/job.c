@@ -178,7 +178,7 @@ static void run_query(Job *j, TrineQuery *q, Caught *c) {
                            "text/tab-separated-values or text/plain");
     return;
   }
-  stream_head(j->stream, 200, offer->media);
+  stream_head(j->stream, 200, negotiate_content_type(offer));
   FILE *f = stream_file(j->stream);
   if (!f) {
     job_fail(j, TRINE_ERR_NOMEM, c);

@@ -39,6 +39,16 @@ const Offer negotiate_datasets[] = {
 };
 const size_t negotiate_ndatasets = sizeof negotiate_datasets / sizeof *negotiate_datasets;
 
+const char *negotiate_content_type(const Offer *offer) {
+  static const char *const text[] = {"text/turtle; charset=utf-8", "text/plain; charset=utf-8",
+                                     "text/csv; charset=utf-8",
+                                     "text/tab-separated-values; charset=utf-8"};
+  for (size_t i = 0; i < sizeof text / sizeof *text; ++i)
+    if (!strncmp(text[i], offer->media, strlen(offer->media)) && text[i][strlen(offer->media)] == ';')
+      return text[i];
+  return offer->media;
+}
+
 /* One media range of an Accept header: [type, type + tlen) and its q in
  * thousandths. */
 typedef struct {

@@ -28,6 +28,10 @@ extern const size_t negotiate_ngraphs;
 extern const Offer negotiate_datasets[];
 extern const size_t negotiate_ndatasets;
 
+/// The Content-Type of a reply in offer's media type: text types say
+/// "; charset=utf-8" (a static string).
+const char *negotiate_content_type(const Offer *offer);
+
 /// The offer the Accept header accept prefers (the earlier one on a tie),
 /// offers[0] when accept is NULL or blank, or NULL when it accepts none.
 const Offer *negotiate(const char *accept, const Offer *offers, size_t n);

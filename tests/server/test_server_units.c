@@ -145,6 +145,15 @@ static void test_negotiate(void **state) {
   assert_null(chosen("text/csv;q=0", r, n));
   assert_string_equal(chosen("text/turtle", negotiate_graphs, negotiate_ngraphs), "text/turtle");
   assert_null(chosen("application/sparql-results+json", negotiate_graphs, negotiate_ngraphs));
+  /* Text types say their charset; the others are sent as offered. */
+  const Offer *t = negotiate("text/turtle", negotiate_graphs, negotiate_ngraphs);
+  assert_string_equal(negotiate_content_type(t), "text/turtle; charset=utf-8");
+  assert_string_equal(negotiate_content_type(negotiate("text/plain", r, n)),
+                      "text/plain; charset=utf-8");
+  assert_string_equal(negotiate_content_type(&r[0]), "application/sparql-results+json");
+  const Offer *d = negotiate(NULL, negotiate_datasets, negotiate_ndatasets);
+  assert_string_equal(negotiate_content_type(d), "application/n-quads");
+  assert_int_equal(d->rdf, TRINE_FORMAT_NQUADS);
 }
 
 static void test_utf8(void **state) {
