@@ -3,7 +3,7 @@
  *
  * A request names its graph indirectly (/store?graph=IRI, /store?default)
  * or directly (/store/PATH is the graph ROOT/store/PATH, ROOT the server's
- * own http://ADDR:PORT/); /store itself is the whole dataset. The request
+ * own http://ADDR:PORT/, or the scheme and authority of --base); /store itself is the whole dataset. The request
  * is read from its HTTP form here (pure: the unit tests call it), then
  * run on a worker, each request one transaction.
  */

@@ -49,7 +49,9 @@ static const char usage_text[] =
     "                         of the server's machine (refused by default)\n"
     "      --cors ORIGIN      send Access-Control-Allow-Origin: ORIGIN (* for any);\n"
     "                         no CORS headers without it\n"
-    "      --base IRI         base IRI of requests (default http://ADDR:PORT/sparql)\n"
+    "      --base IRI         base IRI of requests (default http://ADDR:PORT/sparql);\n"
+    "                         its scheme and authority start the IRIs of the\n"
+    "                         service description and of the graphs /store/PATH\n"
     "      --quiet            no access log (one line per request on stderr)\n"
     "  -h, --help             show this help and exit\n"
     "\n"
@@ -198,14 +200,27 @@ static TrineStatus open_store(Server *srv) {
   return st;
 }
 
+/* The server's root, where the endpoint's and the graph store's IRIs
+ * start: the scheme and authority of --base (the server may be behind a
+ * proxy), else the address it listens on. */
+static void set_root(Server *srv, const char *url) {
+  const char *base = srv->cfg.base, *sep = base ? strstr(base, "://") : NULL;
+  size_t n = sep ? (size_t)(sep + 3 - base) + strcspn(sep + 3, "/?#") : 0;
+  if (sep && n + 2 <= sizeof srv->root)
+    snprintf(srv->root, sizeof srv->root, "%.*s/", (int)n, base);
+  else
+    snprintf(srv->root, sizeof srv->root, "%s", url);
+}
+
 /* Listen, start the workers and the HTTP daemon; false on failure. */
 static bool start(Server *srv, char **base) {
   int fd = http_listen(srv->cfg.bind, &srv->cfg.port);
   if (fd < 0) return false;
   bool v6 = strchr(srv->cfg.bind, ':') != NULL;
-  char *url = srv->root;
-  snprintf(url, sizeof srv->root, "http://%s%s%s:%u/", v6 ? "[" : "", srv->cfg.bind,
-           v6 ? "]" : "", srv->cfg.port);
+  char url[128];
+  snprintf(url, sizeof url, "http://%s%s%s:%u/", v6 ? "[" : "", srv->cfg.bind, v6 ? "]" : "",
+           srv->cfg.port);
+  set_root(srv, url);
   if (!srv->cfg.base) {
     if (asprintf(base, "%ssparql", url) < 0) *base = NULL;
     srv->cfg.base = *base;

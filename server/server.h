@@ -55,7 +55,7 @@ typedef struct {
   Workers *workers;
   struct MHD_Daemon *daemon;
   int listen_fd;             ///< until quiesced: then ours to close
-  char root[160];            ///< http://ADDR:PORT/: direct graph IRIs start here
+  char root[160];            ///< http://ADDR:PORT/ (or --base's): graph store IRIs start here
   pthread_mutex_t write_mu;  ///< updates run one at a time
   pthread_mutex_t mu;        ///< guards active and running
   pthread_cond_t idle;       ///< signalled when active drops

@@ -2,6 +2,7 @@
 (status codes, safety, datasets, negotiation, atomicity) and the service
 description at GET /sparql, against live `trine serve` processes."""
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -206,8 +207,8 @@ def check_read_only(t, trine, store):
         t.check("read-only server stops cleanly", s.stop() == 0)
 
 
-def check_limits(t, trine, store):
-    s = serverlib.Server(trine, store, "--max-body", "1K")
+def check_limits_and_base(t, trine, store):
+    s = serverlib.Server(trine, store, "--max-body", "1K", "--base", "https://data.example/sparql")
     try:
         st, _, _ = put(s, G1, "<http://ex/a> <http://ex/p> \"%s\" ." % ("x" * 2000), NT)
         t.check("a body past --max-body: 413", st == 413, str(st))
@@ -215,6 +216,12 @@ def check_limits(t, trine, store):
         t.check("PUT without the token: 401", st == 401, str(st))
         st, _, _ = s.request("DELETE", G1)
         t.check("DELETE without the token: 401", st == 401, str(st))
+        st, h, _ = post(s, "/store", "<http://ex/a> <http://ex/p> <http://ex/o> .", NT)
+        t.check("with --base, new graphs are named under its authority", st == 201 and re.fullmatch(
+            r"https://data\.example/store/[0-9a-f]{16}", h.get("location", "")), "%d %r" % (st, h))
+        _, _, sd = s.request("GET", "/sparql", headers={"Accept": "application/n-triples"})
+        t.check("with --base, sd:endpoint is under its authority",
+                b"<https://data.example/sparql>" in sd, repr(sd[:300]))
     finally:
         t.check("server with limits stops cleanly", s.stop() == 0)
 
@@ -235,7 +242,7 @@ def main():
         finally:
             t.check("server stops cleanly", s.stop() == 0)
         check_read_only(t, trine, store)
-        check_limits(t, trine, store)
+        check_limits_and_base(t, trine, store)
     return t.finish()
 
 
