@@ -9,6 +9,8 @@
  *   protocol.c  a request's SPARQL operation and dataset from its HTTP form
  *   negotiate.c the result format from the Accept header
  *   dataset.c   protocol datasets as FROM / USING clauses; LOAD detection
+ *   graphstore.c the Graph Store HTTP Protocol at /store
+ *   describe.c  the service description at GET /sparql
  *   job.c       running one operation on a worker thread
  *   workers.c   the fixed pool of worker threads
  *   stream.c    the bounded buffer between a job and its HTTP response
@@ -53,6 +55,7 @@ typedef struct {
   Workers *workers;
   struct MHD_Daemon *daemon;
   int listen_fd;             ///< until quiesced: then ours to close
+  char root[160];            ///< http://ADDR:PORT/ (or --base's): graph store IRIs start here
   pthread_mutex_t write_mu;  ///< updates run one at a time
   pthread_mutex_t mu;        ///< guards active and running
   pthread_cond_t idle;       ///< signalled when active drops
