@@ -241,8 +241,8 @@ static void gs_read(Job *j, GsRequest *g) {
 }
 
 /* A load gives up when the request runs past its deadline or the server stops. */
-static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
-  (void)bytes, (void)total, (void)quads;
+static int on_progress(void *ctx, const TrineLoadProgress *p) {
+  (void)p;
   Job *j = ctx;
   return atomic_load(&j->srv->stopping) || serve_now_ms() >= j->deadline_ms;
 }

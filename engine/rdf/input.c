@@ -15,7 +15,8 @@
 
 struct Input {
   gzFile gz;                 /* a file */
-  const unsigned char *data; /* a buffer */
+  bool buffer;               /* a buffer (data may be NULL when len is 0) */
+  const unsigned char *data;
   size_t len, pos;
   TrineReadFn fn;            /* a callback */
   void *ctx;
@@ -48,6 +49,7 @@ Input *input_file(const char *path) {
 Input *input_buffer(const void *data, size_t len) {
   Input *in = calloc(1, sizeof *in);
   if (!in) return NULL;
+  in->buffer = true;
   in->data = data;
   in->len = len;
   in->total = len;
@@ -90,8 +92,8 @@ static ssize_t read_gz(Input *in, char *buf, size_t cap) {
 /* The source's next bytes, not yet inflated: a view of the buffer, or of
  * raw refilled from the callback. 0 bytes at the end, -1 on an error. */
 static ssize_t source_view(Input *in, const unsigned char **p) {
-  if (in->data) {
-    *p = in->data + in->pos;
+  if (in->buffer) {
+    *p = in->pos < in->len ? in->data + in->pos : NULL;
     return (ssize_t)(in->len - in->pos);
   }
   if (in->raw_pos == in->raw_len && !in->raw_end) {
@@ -107,7 +109,7 @@ static ssize_t source_view(Input *in, const unsigned char **p) {
 }
 
 static void source_used(Input *in, size_t n) {
-  if (in->data) in->pos += n;
+  if (in->buffer) in->pos += n;
   else in->raw_pos += n;
   in->taken += n;
 }

@@ -536,6 +536,11 @@ static void test_load_reader_and_stream(void **state) {
     free(got);
     trine_store_close(s);
   }
+  /* An empty buffer, even without data, loads nothing (a crash once). */
+  TrineStore *s0 = other_store(f, "nothing");
+  assert_int_equal(trine_store_load_buffer(s0, "empty.nt", NULL, 0, NULL, &ls), TRINE_OK);
+  assert_int_equal(ls.quads_read, 0);
+  trine_store_close(s0);
   /* A gzip buffer is recognised too. */
   TrineStore *s = other_store(f, "zbuf");
   assert_int_equal(trine_store_load_buffer(s, "in", z3, zlen, NULL, &ls), TRINE_OK);
