@@ -625,6 +625,31 @@ enum {
   TRINE_ALLOW_SERVICE = 1u << 2     ///< SERVICE: query other endpoints over the network.
 };
 
+/// What a running request is doing, for a TrineQueryProgressFn.
+typedef enum {
+  TRINE_QUERY_MATCHING = 0, ///< Evaluating patterns (a query, an update's WHERE).
+  TRINE_QUERY_DELETING,     ///< An update removing quads: done of todo.
+  TRINE_QUERY_INSERTING,    ///< An update adding quads: done of todo.
+  TRINE_QUERY_LOADING       ///< LOAD reading a file: done of todo bytes (todo 0: unknown).
+} TrineQueryPhase;
+
+/// A running request's progress.
+typedef struct {
+  TrineQueryPhase phase;
+  uint64_t done, todo; ///< In the phase's unit (0 and 0 while matching).
+  uint64_t inserted;   ///< Quads an update has added so far.
+  uint64_t deleted;    ///< Quads an update has removed so far.
+  uint64_t elapsed_ms; ///< Since the first step.
+} TrineQueryProgress;
+
+/**
+ * Progress callback of a long request, called from the thread stepping it
+ * about every TrineQueryOptions.progress_ms of work (never for a request
+ * that ends sooner). Return non-zero to cancel it, as trine_query_cancel()
+ * does.
+ */
+typedef int (*TrineQueryProgressFn)(void *ctx, const TrineQueryProgress *progress);
+
 /// Options for trine_query_prepare(); a zeroed struct gives the defaults.
 typedef struct {
   const char *name;       ///< Source name in error messages (default "query").
@@ -645,6 +670,9 @@ typedef struct {
    * request that writes, loads a file or calls SERVICE without its bit is
    * refused by trine_query_prepare() with TRINE_ERR_DENIED. */
   unsigned allow;
+  TrineQueryProgressFn progress; ///< Optional, see TrineQueryProgressFn.
+  void *progress_ctx;
+  unsigned progress_ms;          ///< Time between progress calls (0: 250 ms).
 } TrineQueryOptions;
 
 /**

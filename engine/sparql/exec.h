@@ -52,6 +52,13 @@ typedef struct {
   uint64_t ticks;
   /* what an update changed: quads added to and removed from the store */
   uint64_t inserted, deleted;
+  /* the caller's progress callback (NULL: none), what it is told and when
+   * it was last told (exec_check_limits()) */
+  TrineQueryProgressFn progress;
+  void *progress_ctx;
+  unsigned progress_ms;
+  TrineQueryProgress said;
+  struct timespec started, told;
   /* the graph patterns are being matched in (for EXISTS in filters) */
   bool in_graph;
   TrineId graph;

@@ -270,6 +270,8 @@ send \x04
 EOF2
 if has "quads:          600000"; then
   want "Ctrl-C cancels an update" "interrupted: the update was cancelled, the store is unchanged"
+  # A second long: it said what it was doing meanwhile.
+  want "a long update shows its progress" "(Ctrl-C cancels)"
 elif has "unchanged"; then
   bad "Ctrl-C during an update" "the update committed, yet the shell said the store was unchanged"
 else
