@@ -5,6 +5,7 @@
 (function () {
   var RESULTS = 'application/sparql-results+json';
   var GRAPH = 'text/turtle';
+  var RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
   var FORMATS = {
     bindings: [['JSON', RESULTS, 'json'], ['XML', 'application/sparql-results+xml', 'xml'],
                ['CSV', 'text/csv', 'csv'], ['TSV', 'text/tab-separated-values', 'tsv']],
@@ -140,6 +141,41 @@
     });
   }
 
+  /* N-Triples (what the endpoint sends for a graph) as Turtle: IRIs
+   * shortened, a subject's consecutive triples grouped with ';'. */
+  function turtle(ntriples) {
+    var used = {}, out = [], last = null;
+    function term(t) {
+      var m = /^<([^>]*)>$/.exec(t), s;
+      if (m && (s = shorten(m[1]))) { used[s.slice(0, s.indexOf(':'))] = 1; return s; }
+      m = /^("(?:[^"\\]|\\.)*")\^\^<([^>]*)>$/.exec(t);
+      if (m && (s = shorten(m[2]))) { used[s.slice(0, s.indexOf(':'))] = 1; return m[1] + '^^' + s; }
+      return t;
+    }
+    ntriples.split('\n').forEach(function (line) {
+      var m = /^(\S+) (<[^>]*>) (.*) \.$/.exec(line.trim());
+      if (!m) { /* not a triple line: kept as it is */
+        if (last !== null) out[out.length - 1] += ' .';
+        if (/\S/.test(line)) out.push(line);
+        last = null;
+        return;
+      }
+      var s = term(m[1]), p = m[2] === '<' + RDF_TYPE + '>' ? 'a' : term(m[2]), o = term(m[3]);
+      if (s === last) {
+        out[out.length - 1] += ' ;';
+        out.push('    ' + p + ' ' + o);
+      } else {
+        if (last !== null) out[out.length - 1] += ' .';
+        out.push(s + ' ' + p + ' ' + o);
+      }
+      last = s;
+    });
+    if (last !== null) out[out.length - 1] += ' .';
+    var head = names.filter(function (n) { return used[n]; })
+      .map(function (n) { return '@prefix ' + n + ': <' + prefixes[n] + '> .'; });
+    return (head.length ? head.join('\n') + '\n\n' : '') + out.join('\n') + '\n';
+  }
+
   function render(x, ms) {
     var out = $('result'), type = x.r.headers.get('Content-Type') || '', shown, kind = null;
     if (type.indexOf(RESULTS) === 0) {
@@ -149,7 +185,7 @@
       kind = 'bindings';
     } else {
       var n = x.text.split('\n').filter(function (l) { return /\S/.test(l); }).length;
-      shown = { node: el('pre', 'graph', x.text), count: n + (n === 1 ? ' triple' : ' triples') };
+      shown = { node: el('pre', 'graph', turtle(x.text)), count: n + (n === 1 ? ' triple' : ' triples') };
       kind = 'graph';
     }
     out.appendChild(shown.node);

@@ -91,10 +91,19 @@ def check_link(t, b, outdir):
 def check_graph_and_download(t, b, outdir):
     status = run_query(b, CONSTRUCT, "triples in")
     text = b.eval("document.querySelector('#result pre').textContent")
-    t.check("a graph result is shown as Turtle/N-Triples text, with its count",
+    lines = text.split("\n")
+    t.check("a graph result is shown as Turtle with the prefixes it uses, with its count",
             status.startswith("3 triples in ") and
-            "<http://example.org/bob> <http://xmlns.com/foaf/0.1/knows> "
-            "<http://example.org/alice> ." in text, status + "\n" + text)
+            lines[:2] == ["@prefix ex: <http://example.org/> .",
+                          "@prefix foaf: <http://xmlns.com/foaf/0.1/> ."] and
+            sorted(lines[3:6]) == ["ex:alice foaf:knows ex:bob .", "ex:bob foaf:knows ex:alice .",
+                                   "ex:carol foaf:knows ex:alice ."], status + "\n" + text)
+    run_query(b, "CONSTRUCT WHERE { ex:alice ?p ?o }", "triples in")
+    text = b.eval("document.querySelector('#result pre').textContent")
+    t.check("a subject's triples are grouped, literals and datatypes in Turtle",
+            'ex:age "31"^^xsd:integer' in text and 'foaf:name "Alice"' in text and
+            text.count("\nex:alice ") == 1 and text.count(" ;\n    ") == 3 and
+            text.count(" .\n") == 4, text)  # 3 @prefix lines, one subject
     run_query(b, SELECT, "rows in")
     b.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": outdir},
            session=False)
