@@ -6,10 +6,21 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+TRAMPOLINE = """
+import os, sys
+r, w = int(sys.argv[1]), int(sys.argv[2])
+r2, w2 = os.dup(r), os.dup(w)  # above 4, so the dup2s cannot close each other
+os.dup2(r2, 3)
+os.dup2(w2, 4)
+for fd in {r, w, r2, w2} - {3, 4}:
+    os.close(fd)
+os.execv(sys.argv[3], sys.argv[3:])
+"""
 
 
 def find_browser():
@@ -33,16 +44,16 @@ class Browser:
         to_child, self._out = os.pipe()
         self._in, from_child = os.pipe()
 
-        def fds():  # in the child: the pipes on 3 and 4, where Chromium reads and writes
-            os.dup2(to_child, 3)
-            os.dup2(from_child, 4)
-
-        args = [path, "--headless", "--no-sandbox", "--remote-debugging-pipe",
+        # Chromium reads fd 3 and writes fd 4: a small Python puts the pipes
+        # there and execs it (a preexec_fn would not be safe beside the
+        # server's reader thread, and sh cannot name fds past 9).
+        args = [sys.executable, "-c", TRAMPOLINE, str(to_child), str(from_child), path,
+                "--headless", "--no-sandbox", "--remote-debugging-pipe",
                 "--user-data-dir=" + self.profile, "--no-first-run", "--no-default-browser-check",
-                "--disable-gpu", "--disable-extensions", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--mute-audio",
-                "--window-size=%d,%d" % (width, height), "about:blank"]
-        self.proc = subprocess.Popen(args, pass_fds=(3, 4), preexec_fn=fds,
+                "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--mute-audio", "--window-size=%d,%d" % (width, height), "about:blank"]
+        self.proc = subprocess.Popen(args, pass_fds=(to_child, from_child),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         os.close(to_child)
