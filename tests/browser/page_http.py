@@ -65,7 +65,7 @@ def main():
             check_files(t, s)
             t.check("the server still answers", s.alive())
         finally:
-            s.stop()
+            t.check("the server stops cleanly", s.stop() == 0)
     return t.finish()
 
 

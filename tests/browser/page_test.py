@@ -167,7 +167,7 @@ def main():
         finally:
             if b:
                 b.close()
-            server.stop()
+            t.check("the server stops cleanly", server.stop() == 0)
     print("screenshots: " + os.path.join(outdir, "page.png") + ", page-error.png")
     return t.finish()
 
