@@ -101,14 +101,16 @@
     if (line === 1) col = Math.max(1, col - shift);
     box.textContent = 'line ' + line + ', column ' + col + ': ' + m[3];
     if (line < 1 || line > cm.lineCount()) return;
-    var len = cm.getLine(line - 1).length, from = Math.min(col - 1, Math.max(len - 1, 0));
+    var text = cm.getLine(line - 1), len = text.length;
+    /* The server counts characters, the editor UTF-16 units. */
+    var from = Math.min(Array.from(text).slice(0, col - 1).join('').length, Math.max(len - 1, 0));
     marks.push(cm.addLineClass(line - 1, 'background', 'cm-error-line'));
     marks.push(cm.markText({ line: line - 1, ch: from }, { line: line - 1, ch: from + 1 },
                            { className: 'cm-error-mark' }));
   }
 
   function send(query, accept) {
-    var shift = prologue().length;
+    var shift = Array.from(prologue()).length;
     return fetch('/sparql', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': accept },

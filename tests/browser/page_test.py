@@ -66,10 +66,13 @@ def check_error(t, b, outdir):
     t.check("the error is marked in the editor at line 2 on the ')'", marked == ["2", ")"],
             repr(marked))
     b.screenshot(os.path.join(outdir, "page-error.png"))
-    run_query(b, "ASK { ?s ?p ) }", "^400 ")  # line 1 follows the prefixes the page declares
+    # line 1 follows the prefixes the page declares; the server counts
+    # characters, the editor UTF-16 units (the emoji is two)
+    run_query(b, 'ASK { ?s ?p "\U0001F600é" . ?s ?p ) }', "^400 ")
     shown = b.wait_for("!document.getElementById('error').hidden && "
                        "document.getElementById('error').textContent")
-    t.check("an error on line 1 has the editor's column", shown.startswith("line 1, column 13: ") and
+    t.check("an error on line 1 has the editor's column, counted in characters",
+            shown.startswith("line 1, column 26: ") and
             b.eval("document.querySelector('.cm-error-mark').textContent") == ")", shown)
     type_query(b, "SELECT")
     t.check("editing the query clears the mark",
