@@ -62,7 +62,8 @@ class Browser:
         self._next = 0
         self.events = []
         self.session = None
-        target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)
+        target = self.call("Target.createTarget", {"url": "about:blank"}, session=False,
+                           timeout=30)  # the first answer waits for the start
         self.session = self.call("Target.attachToTarget",
                                  {"targetId": target["targetId"], "flatten": True},
                                  session=False)["sessionId"]
