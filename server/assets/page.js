@@ -5,6 +5,7 @@
 (function () {
   var RESULTS = 'application/sparql-results+json';
   var GRAPH = 'text/turtle';
+  var MAX_ROWS = 5000;
   var RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
   var FORMATS = {
     bindings: [['JSON', RESULTS, 'json'], ['XML', 'application/sparql-results+xml', 'xml'],
@@ -76,14 +77,20 @@
     var vars = json.head.vars || [], rows = json.results.bindings;
     var tbl = el('table', 'results'), head = tbl.createTHead().insertRow(), body = tbl.createTBody();
     vars.forEach(function (v) { head.appendChild(el('th', null, '?' + v)); });
-    rows.forEach(function (b) {
+    rows.slice(0, MAX_ROWS).forEach(function (b) {
       var tr = body.insertRow();
       vars.forEach(function (v) {
         var td = tr.insertCell();
         if (b[v]) td.appendChild(termNode(b[v]));
       });
     });
-    return { node: tbl, count: rows.length + (rows.length === 1 ? ' row' : ' rows') };
+    var node = tbl;
+    if (rows.length > MAX_ROWS) { /* a huge table would stall the page: the download has it all */
+      node = el('div');
+      node.appendChild(el('p', 'note', 'The first ' + MAX_ROWS + ' rows; download the result for all.'));
+      node.appendChild(tbl);
+    }
+    return { node: node, count: rows.length + (rows.length === 1 ? ' row' : ' rows') };
   }
 
   function clearMarks() {
@@ -182,7 +189,7 @@
     var out = $('result'), type = x.r.headers.get('Content-Type') || '', shown, kind = null;
     if (type.indexOf(RESULTS) === 0) {
       var json = JSON.parse(x.text);
-      if ('boolean' in json) shown = { node: el('p', 'boolean', json.boolean ? 'true' : 'false'), count: 'ASK' };
+      if ('boolean' in json) shown = { node: el('p', 'boolean', json.boolean ? 'true' : 'false'), count: 'answered' };
       else shown = table(json);
       kind = 'bindings';
     } else {
@@ -223,7 +230,7 @@
   function fromHash() {
     var m = /^#query=(.*)$/.exec(location.hash);
     if (!m) return;
-    cm.setValue(decodeURIComponent(m[1]));
+    try { cm.setValue(decodeURIComponent(m[1])); } catch (e) { return; } /* a bad %-escape */
     run();
   }
 

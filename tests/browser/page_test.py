@@ -53,6 +53,18 @@ def check_table(t, b):
             b.eval("document.querySelectorAll('.CodeMirror .cm-keyword').length") >= 3)
 
 
+def check_many(t, b):
+    """7 triples to the fifth power: more rows than the page shows."""
+    status = run_query(b, "SELECT ?n WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+                          "?m ?o ?p BIND(1 AS ?n) }", "rows in")
+    shown = b.eval("document.querySelectorAll('#result tbody tr').length")
+    note = b.eval("(document.querySelector('#result .note') || {}).textContent")
+    t.check("a huge result: all rows counted, the first 5000 shown, and said so",
+            status.startswith("16807 rows in ") and shown == 5000 and
+            note == "The first 5000 rows; download the result for all.",
+            "%s, %s rows shown, %r" % (status, shown, note))
+
+
 def check_error(t, b, outdir):
     run_query(b, BROKEN, "^400 ")
     shown = b.wait_for("!document.getElementById('error').hidden && "
@@ -160,6 +172,7 @@ def main():
                     b.eval("document.getElementById('prefixes').textContent") ==
                     "Prefixes: ex:foaf:xsd:")
             check_table(t, b)
+            check_many(t, b)
             check_error(t, b, outdir)
             check_link(t, b, outdir)
             check_graph_and_download(t, b, outdir)
