@@ -81,6 +81,9 @@ typedef struct {
    * OPTIONAL or EXISTS; the snapshot does not change under it) */
   struct { TrineId id; uint64_t c[3]; bool graph; } stat[32];
   size_t nstat;
+  /* records of patterns' constants counted so far (exec_estimate()) */
+  struct { TrineId q[4]; double n; } counted[32];
+  size_t ncounted;
   /* store ids of the request's constant terms, by address (0: not stored) */
   struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */

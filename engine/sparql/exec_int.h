@@ -57,6 +57,11 @@ TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *
 /// Called with the subject and object of each match of exec_probe().
 typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
 
+/// The records of G-first index idx starting with pre (prefix ids in its
+/// layout order), counted up to just past limit, through the kept probe.
+TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uint64_t limit,
+                       uint64_t *count);
+
 /**
  * The matches of q in its one graph (g, p and one more position bound in
  * mask) read in place: fn gets each match's subject and object. The probe

@@ -811,31 +811,37 @@ void index_iter_free(IndexIter *it) {
   free(it);
 }
 
+/* Count from the scan's position (seek_far()/seek_near() done): rc is
+ * theirs. */
+static int count_from(Scan *sc, int rc, uint64_t limit, uint64_t *count) {
+  int m = sc->prefix - 1;
+  while (!rc && *count <= limit) {
+    const unsigned char *page = sc->page;
+    if (val_cmp(page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) == 0) { /* all of it */
+      *count += sc->count - sc->pos;
+      MDB_val k = {0, NULL};
+      rc = load_page(sc, &k, MDB_NEXT_MULTIPLE);
+      continue;
+    }
+    size_t lo = sc->pos, hi = sc->count; /* the first record past the prefix */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (val_cmp(page + mid * VAL_SIZE, &sc->pre, m) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    *count += lo - sc->pos;
+    break;
+  }
+  return rc;
+}
+
 TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int prefix,
                               uint64_t limit, uint64_t *count) {
   *count = 0;
   if (prefix < 2) return store_error(t->store, TRINE_ERR_ARG, "index_count_range: prefix < 2");
   Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen};
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc.cur);
-  if (!rc) rc = seek_far(&sc);
-  int m = prefix - 1;
-  while (!rc && *count <= limit) {
-    const unsigned char *page = sc.page;
-    if (val_cmp(page + (sc.count - 1) * VAL_SIZE, &sc.pre, m) == 0) { /* all of it */
-      *count += sc.count - sc.pos;
-      MDB_val k = {0, NULL};
-      rc = load_page(&sc, &k, MDB_NEXT_MULTIPLE);
-      continue;
-    }
-    size_t lo = sc.pos, hi = sc.count; /* the first record past the prefix */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (val_cmp(page + mid * VAL_SIZE, &sc.pre, m) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    *count += lo - sc.pos;
-    break;
-  }
+  if (!rc) rc = count_from(&sc, seek_far(&sc), limit, count);
   if (sc.cur) mdb_cursor_close(sc.cur);
   return rc && rc != MDB_NOTFOUND ? fail(t, rc, "cannot read index") : TRINE_OK;
 }
@@ -953,6 +959,18 @@ TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const
     if (rc && rc != MDB_NOTFOUND) return fail(p->txn, rc, "cannot read index");
   }
   return TRINE_OK;
+}
+
+TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uint64_t limit,
+                              uint64_t *count) {
+  *count = 0;
+  if (prefix < 2) return store_error(p->txn->store, TRINE_ERR_ARG, "index_probe_count: prefix < 2");
+  Scan *sc = &p->sc;
+  sc->prefix = prefix;
+  sc->started = true;
+  for (int j = 0; j < prefix; ++j) sc->pre.v[j] = pre[j];
+  int rc = count_from(sc, seek_near(sc) ? 0 : seek_far(sc), limit, count);
+  return rc && rc != MDB_NOTFOUND ? fail(p->txn, rc, "cannot read index") : TRINE_OK;
 }
 
 void index_probe_free(IndexProbe *p) {

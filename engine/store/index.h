@@ -127,6 +127,11 @@ TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const
                              size_t nsel, uint32_t *cnt, TrineId **vals, size_t *nvals,
                              size_t *cap);
 
+/// index_count_range() through the probe's cursor (near its last seek:
+/// cheap after a probe or count close by). pre: prefix ids in layout order.
+TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uint64_t limit,
+                              uint64_t *count);
+
 void index_probe_free(IndexProbe *p);
 
 /// The index and prefix length one scan of this bound set uses.
