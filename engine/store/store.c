@@ -275,6 +275,12 @@ static int open_env(TrineStore *s, const char *path, unsigned flags, size_t map)
 TrineStatus store_env_open(TrineStore *s, const char *path, unsigned envflags, size_t map) {
   int rc = open_env(s, path, envflags, map);
   if (rc) return store_mdb_error(s, rc, "cannot open");
+  /* A process killed inside a read transaction leaves its reader slot
+   * behind, and the snapshot it names keeps old pages from being reused:
+   * the file would only grow. LMDB clears the slots of dead processes
+   * only when asked. */
+  int dead = 0;
+  mdb_reader_check(s->env, &dead);
   TrineStatus st = check_size(s);
   return st ? st : init_layout(s);
 }
