@@ -38,6 +38,7 @@ bool exec_pure(const SparqlOp *op) {
 
 typedef struct {
   const SparqlOp *op;         /* a PATH or OTHER operator; NULL for a triple */
+  const SparqlTriple *t;      /* the triple of pat */
   Pat pat;                    /* a triple pattern */
   Table table;                /* a VALUES table, evaluated up front */
   uint64_t tvars;             /* its variables (first 64) */
@@ -82,7 +83,7 @@ static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const Sparql
     l->cap = cap;
   }
   Leaf *leaf = &l->v[l->n++];
-  *leaf = (Leaf){.op = op};
+  *leaf = (Leaf){.op = op, .t = t};
   if (op && op->kind == SPARQL_OP_PATH) {
     leaf->fan[0] = path_fan(x, op->path, true);
     leaf->fan[1] = path_fan(x, op->path, false);
@@ -230,6 +231,25 @@ static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *
   if (n * probe * links <= quads + 2 * n) return path_extend(x, op, gc, cur, fl, nf, next);
   *method = "scan+hash join path";
   return path_hash_join(x, op, gc, cur, sb ? sv : ov, fl, nf, next);
+}
+
+const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
+                                     TrineStatus *st) {
+  Leaves l = {0};
+  const SparqlTriple *first = NULL;
+  *st = collect_leaves(x, op, &l);
+  size_t best = l.n;
+  double best_cost = 0;
+  for (size_t i = 0; i < l.n && !*st; ++i) {
+    double c = leaf_cost(x, &l.v[i], bound, gc);
+    if (best == l.n || c < best_cost) {
+      best = i;
+      best_cost = c;
+    }
+  }
+  if (!*st && best < l.n && !l.v[best].op) first = l.v[best].t;
+  free(l.v);
+  return first;
 }
 
 /* Whether every variable of a VALUES table is bound in every row so far
