@@ -234,7 +234,7 @@ static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *
 }
 
 const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
-                                     TrineStatus *st) {
+                                     double *est, TrineStatus *st) {
   Leaves l = {0};
   const SparqlTriple *first = NULL;
   *st = collect_leaves(x, op, &l);
@@ -248,6 +248,7 @@ const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint6
     }
   }
   if (!*st && best < l.n && !l.v[best].op) first = l.v[best].t;
+  *est = best_cost;
   free(l.v);
   return first;
 }

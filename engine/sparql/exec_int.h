@@ -388,11 +388,12 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
 /**
  * The triple pattern a join group of triple patterns and paths (op, no
  * other operators) would start with from rows binding bound (the
- * cheapest), or NULL when it would start with a path (or on an error,
- * in *st): a streamed group scans it a chunk at a time.
+ * cheapest; its expected rows in *est), or NULL when it would start with
+ * a path (or on an error, in *st): a streamed group scans it a chunk at a
+ * time.
  */
 const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
-                                     TrineStatus *st);
+                                     double *est, TrineStatus *st);
 
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 TrineStatus exec_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out);

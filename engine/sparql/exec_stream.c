@@ -9,9 +9,12 @@
  * of the group by exec_join_group(), which plans the rest for the chunk as
  * it would for any rows (probes, merges, stars, paths, filters as soon as
  * their variables are bound). The first chunk is small, so the first row
- * comes after little work; chunks then double up to CHUNK_MAX rows, so
- * later ones are planned much as the whole group was and memory stays
- * bounded by a chunk and what it joins to. The pattern's cursor is the
+ * comes after little work; the next ones are CHUNK_MAX rows, so they are
+ * planned much as the whole group was (chunks that grew by doubling made
+ * LUBM's q2 1.9 times slower: each size near a scan's break-even point
+ * scanned a pattern again) and memory stays bounded by a chunk and what
+ * it joins to. A group whose first pattern is expected to match no more
+ * than a first chunk runs whole, as before. The pattern's cursor is the
  * only state kept between batches, besides what DISTINCT keeps (the rows
  * seen) and OFFSET/LIMIT's counts.
  */
@@ -20,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CHUNK_FIRST = 64, CHUNK_MAX = 1 << 16 };
+enum { CHUNK_FIRST = 64, CHUNK_MAX = 1 << 17 };
 
 typedef enum { S_GROUP, S_FILTER, S_PROJECT, S_EXTEND, S_DISTINCT, S_SLICE, S_UNION } StreamKind;
 
@@ -50,10 +53,15 @@ struct Stream {
   unsigned mask;
   TrineId *base;     /* the row chunks start from: Exec.subst or unbound */
   size_t chunk;      /* rows in the last chunk */
+  uint64_t cap, given; /* rows a LIMIT above needs (0: all); rows made so far */
+  Stream *keep;      /* a DISTINCT above: its rows are kept as the join makes them */
   /* S_DISTINCT: the rows handed on so far, found by their hash */
   Table seen;
   size_t *slots;     /* row of seen + 1; 0: empty */
   size_t nslots;
+  Stream *fused;     /* the group below, which keeps its rows (keep) */
+  const SparqlOp *chain[4]; /* the PROJECT and EXTENDs between, outermost first */
+  size_t nchain;
   /* S_SLICE */
   uint64_t skip, left; /* rows still to skip and to hand on */
 };
@@ -144,8 +152,10 @@ static TrineStatus group_open(Exec *x, Stream *s) {
   for (uint32_t v = 0; v < x->width && v < 64; ++v)
     if (s->base[v]) bound |= UINT64_C(1) << v;
   TrineStatus st = TRINE_OK;
-  const SparqlTriple *t = s->whole ? NULL : exec_group_first(x, s->group, s->gc, bound, &st);
-  if (st || (s->whole = !t)) return st;
+  double est = 0;
+  const SparqlTriple *t = s->whole ? NULL
+                                   : exec_group_first(x, s->group, s->gc, bound, &est, &st);
+  if (st || (s->whole = !t || est <= CHUNK_FIRST)) return st;
   if ((st = exec_pat_make(x, t, &s->first)) || (st = without(x, s, s->group, t, &s->rest)))
     return st;
   if (s->first.missing) { /* a constant the store lacks: no match */
@@ -174,7 +184,9 @@ static TrineStatus group_open(Exec *x, Stream *s) {
 /* The next chunk of the first pattern's matches, as rows from s->base. */
 static TrineStatus scan_chunk(Exec *x, Stream *s, Table *chunk) {
   static const int pos[3] = {Q_S, Q_P, Q_O};
-  s->chunk = s->chunk ? (s->chunk < CHUNK_MAX ? 2 * s->chunk : CHUNK_MAX) : CHUNK_FIRST;
+  /* A chunk takes at most an eighth of the memory limit. */
+  size_t most = x->mem_limit / 8 / (x->width * sizeof(TrineId) + 1);
+  s->chunk = !s->chunk || most < CHUNK_FIRST ? CHUNK_FIRST : most < CHUNK_MAX ? most : CHUNK_MAX;
   exec_table_init(chunk, x->width);
   TrineStatus st = TRINE_OK;
   for (size_t read = 1; chunk->n < s->chunk && !st; ++read) {
@@ -214,13 +226,46 @@ static void bind_graph(Table *t, uint32_t gv, TrineId g) {
   t->n = k;
 }
 
+static TrineStatus keep_rows(Exec *x, Stream *d, Table *t);
+
+/* A DISTINCT's rows taken as a join's last step makes them (exec_int.h):
+ * only those it keeps stay, in out. */
+typedef struct {
+  Sink sink;
+  Stream *d;
+  Table *out;
+} KeepSink;
+
+static TrineStatus keep_take(Exec *x, Sink *sink, Table *t) {
+  KeepSink *k = (KeepSink *)sink;
+  TrineStatus st = keep_rows(x, k->d, t);
+  for (size_t i = 0; i < t->n && !st; ++i) st = exec_table_push(x, k->out, exec_row(t, i));
+  return st;
+}
+
+/* The group's join from rows in (NULL: the unit row) into out, through
+ * the DISTINCT above when there is one. */
+static TrineStatus group_join(Exec *x, Stream *s, const SparqlOp *op, const Table *in,
+                              Table *out) {
+  if (!s->keep) return exec_join_group(x, op, s->gc, in, s->filters, s->nfilters, out);
+  KeepSink k = {.sink = {.take = keep_take}, .d = s->keep, .out = out};
+  Table rest;
+  x->sink = &k.sink; /* taken by the group */
+  TrineStatus st = exec_join_group(x, op, s->gc, in, s->filters, s->nfilters, &rest);
+  x->sink = NULL;
+  if (st) return st;
+  st = exec_sink_drain(x, &k.sink, &rest);
+  exec_table_release(x, &rest);
+  return st;
+}
+
 static bool rest_empty(const SparqlOp *rest) {
   return rest->kind == SPARQL_OP_BGP && rest->ntriples == 0;
 }
 
 static TrineStatus group_next(Exec *x, Stream *s, Table *out) {
   for (;;) {
-    if (s->gi >= s->ngraphs) return TRINE_DONE;
+    if (s->gi >= s->ngraphs || (s->cap && s->given >= s->cap)) return TRINE_DONE;
     TrineStatus st = s->opened ? TRINE_OK : group_open(x, s);
     if (st) return st;
     if (s->scanned) { /* this graph is done */
@@ -228,21 +273,26 @@ static TrineStatus group_next(Exec *x, Stream *s, Table *out) {
       s->gi++;
       continue;
     }
+    /* The join's last step stops once a LIMIT above has its rows. */
+    x->want = s->cap && s->gvar == SPARQL_NO_VAR ? (size_t)(s->cap - s->given) : 0;
     if (s->whole) {
-      st = exec_join_group(x, s->group, s->gc, NULL, s->filters, s->nfilters, out);
+      st = group_join(x, s, s->group, NULL, out);
       s->scanned = true;
     } else {
       Table chunk;
       if ((st = scan_chunk(x, s, &chunk))) return st;
       if (!rest_empty(s->rest) || s->nfilters) {
-        st = exec_join_group(x, s->rest, s->gc, &chunk, s->filters, s->nfilters, out);
+        st = group_join(x, s, s->rest, &chunk, out);
         exec_table_release(x, &chunk);
       } else {
         *out = chunk;
+        if (s->keep) st = keep_rows(x, s->keep, out);
       }
     }
+    x->want = 0;
     if (st) return st;
     if (s->gvar != SPARQL_NO_VAR) bind_graph(out, s->gvar, s->gc.g);
+    s->given += out->n;
     if (out->n) return TRINE_OK;
     exec_table_release(x, out);
   }
@@ -295,6 +345,16 @@ static TrineStatus distinct_keep(Exec *x, Stream *s, Table *t) {
   return st;
 }
 
+/* What a DISTINCT does to rows of the group it is fused with: the
+ * operators between, innermost first, then the rows seen go. */
+static TrineStatus keep_rows(Exec *x, Stream *d, Table *t) {
+  TrineStatus st = TRINE_OK;
+  for (size_t i = d->nchain; i-- > 0 && !st;)
+    st = d->chain[i]->kind == SPARQL_OP_PROJECT ? exec_project_rows(x, d->chain[i], t)
+                                                : exec_extend_rows(x, d->chain[i], t);
+  return st ? st : distinct_keep(x, d, t);
+}
+
 /* OFFSET and LIMIT on a batch. */
 static void slice_rows(Stream *s, Table *t) {
   size_t drop = s->skip < t->n ? (size_t)s->skip : t->n;
@@ -329,6 +389,7 @@ static TrineStatus next(Exec *x, Stream *s, Table *out) {
   TrineStatus st = exec_check_limits(x);
   if (st) return st;
   if (s->kind == S_GROUP) return group_next(x, s, out);
+  if (s->fused) return group_next(x, s->fused, out);
   if (s->kind == S_SLICE && s->left == 0) return TRINE_DONE;
   if (s->kind == S_UNION && !s->a_done) {
     if ((st = next(x, s->a, out)) != TRINE_DONE) return st;
@@ -353,6 +414,20 @@ static TrineStatus next(Exec *x, Stream *s, Table *out) {
 }
 
 /* ---- the tree of streams ---- */
+
+/* A DISTINCT over a group (through projections and BINDs) keeps the
+ * group's rows as its join makes them: the rows it drops are never all
+ * held at once (as exec_distinct() does with a sink), which bounds the
+ * memory of a chunk by what DISTINCT keeps. */
+static void fuse(Stream *d) {
+  Stream *g = d->a;
+  size_t n = 0;
+  for (; (g->kind == S_PROJECT || g->kind == S_EXTEND) && n < 4; g = g->a) d->chain[n++] = g->op;
+  if (g->kind != S_GROUP || g->gvar != SPARQL_NO_VAR) return;
+  d->nchain = n;
+  d->fused = g;
+  g->keep = d;
+}
 
 static TrineStatus build(Exec *x, const SparqlOp *op, Stream **out) {
   while (op->kind == SPARQL_OP_TOMULTISET) op = op->a;
@@ -395,6 +470,12 @@ static TrineStatus build(Exec *x, const SparqlOp *op, Stream **out) {
   const SparqlOp *a = op->a;
   while (s->kind == S_EXTEND && a->kind == SPARQL_OP_EXTEND) a = a->a; /* a chain binds at once */
   TrineStatus st = build(x, a, &s->a);
+  if (!st && s->kind == S_DISTINCT) fuse(s);
+  if (!st && s->kind == S_SLICE && op->limit >= 0) { /* every row of a group reaches it */
+    Stream *g = s->a;
+    while (g->kind == S_PROJECT || g->kind == S_EXTEND) g = g->a;
+    if (g->kind == S_GROUP) g->cap = s->skip + s->left;
+  }
   return st || s->kind != S_UNION ? st : build(x, op->b, &s->b);
 }
 
