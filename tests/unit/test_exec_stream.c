@@ -70,7 +70,7 @@ static char *sorted_rows(TrineStore *s, const char *text, bool profile, size_t *
   }
   assert_int_equal(st, TRINE_DONE);
   trine_query_free(q);
-  qsort(lines, *n, sizeof *lines, cmp_str);
+  if (*n) qsort(lines, *n, sizeof *lines, cmp_str);
   char *all = NULL;
   FILE *f = open_memstream(&all, &len);
   assert_non_null(f);
