@@ -49,10 +49,10 @@ struct Stream {
   void **made;       /* the nodes of rest made here */
   size_t nmade;
   IndexIter *it;     /* the scan of first */
-  Quad q;            /* its bound positions (in mask) */
-  unsigned mask;
+  int lay[3];        /* where first's s, p, o sit in its index's records */
   TrineId *base;     /* the row chunks start from: Exec.subst or unbound */
   size_t chunk;      /* rows in the last chunk */
+  double est;        /* rows first is expected to match */
   uint64_t cap, given; /* rows a LIMIT above needs (0: all); rows made so far */
   Stream *keep;      /* a DISTINCT above: its rows are kept as the join makes them */
   /* S_DISTINCT: the rows handed on so far, found by their hash */
@@ -156,6 +156,7 @@ static TrineStatus group_open(Exec *x, Stream *s) {
   const SparqlTriple *t = s->whole ? NULL
                                    : exec_group_first(x, s->group, s->gc, bound, &est, &st);
   if (st || (s->whole = !t || est <= CHUNK_FIRST)) return st;
+  s->est = est;
   if ((st = exec_pat_make(x, t, &s->first)) || (st = without(x, s, s->group, t, &s->rest)))
     return st;
   if (s->first.missing) { /* a constant the store lacks: no match */
@@ -163,51 +164,72 @@ static TrineStatus group_open(Exec *x, Stream *s) {
     return TRINE_OK;
   }
   static const int pos[3] = {Q_S, Q_P, Q_O};
-  s->q = (Quad){{0}};
-  s->q.v[Q_G] = s->gc.one ? s->gc.g : x->dflt[0];
-  s->mask = 1u << Q_G;
+  Quad q = {{0}};
+  q.v[Q_G] = s->gc.one ? s->gc.g : x->dflt[0];
+  unsigned mask = 1u << Q_G;
   for (int i = 0; i < 3; ++i) {
     uint32_t v = s->first.var[i];
     TrineId id = v == SPARQL_NO_VAR ? s->first.id[i] : s->base[v];
     if (!id) continue;
-    s->q.v[pos[i]] = id;
-    s->mask |= 1u << pos[i];
+    q.v[pos[i]] = id;
+    mask |= 1u << pos[i];
   }
-  /* The index a probe from one row would read: rows in its order. */
+  /* The index a probe from one row would read: rows in its order. Its
+   * prefix is every bound position (a G-first index has each set). */
   int prefix;
-  IndexId idx = index_choose(s->mask, true, &prefix);
+  IndexId idx = index_choose(mask, true, &prefix);
+  if (prefix != __builtin_popcount(mask)) return exec_fail(x, TRINE_ERR_INTERNAL, "no index");
   Quad pre = {{0}};
-  for (int i = 0; i < prefix; ++i) pre.v[i] = s->q.v[index_order[idx][i]];
+  for (int l = 0; l < 4; ++l) {
+    if (l < prefix) pre.v[l] = q.v[index_order[idx][l]];
+    for (int i = 0; i < 3; ++i)
+      if (index_order[idx][l] == pos[i]) s->lay[i] = l;
+  }
   return index_iter_open_index(x->txn, idx, &pre, prefix, &s->it);
+}
+
+/* Rows from the n records at recs (key: their first component): each
+ * binds first's variables, unless it repeats one with another value (?x
+ * ?p ?x) or one bound from the start. */
+static TrineStatus chunk_rows(Exec *x, Stream *s, Table *chunk, TrineId key,
+                              const unsigned char *recs, size_t n) {
+  TrineStatus st = exec_table_reserve(x, chunk, n);
+  for (size_t r = 0; r < n && !st; ++r) {
+    const unsigned char *rec = recs + 24 * r;
+    TrineId *dst = exec_row(chunk, chunk->n);
+    for (size_t v = 0; v < x->width; ++v) dst[v] = s->base[v];
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; ++i) {
+      uint32_t v = s->first.var[i];
+      if (v == SPARQL_NO_VAR) continue;
+      TrineId id = s->lay[i] ? be_get(rec + 8 * (s->lay[i] - 1)) : key;
+      ok = !dst[v] || dst[v] == id;
+      dst[v] = id;
+    }
+    if (ok) st = exec_table_added(x, chunk);
+  }
+  return st;
 }
 
 /* The next chunk of the first pattern's matches, as rows from s->base. */
 static TrineStatus scan_chunk(Exec *x, Stream *s, Table *chunk) {
-  static const int pos[3] = {Q_S, Q_P, Q_O};
   /* A chunk takes at most an eighth of the memory limit. */
   size_t most = x->mem_limit / 8 / (x->width * sizeof(TrineId) + 1);
   s->chunk = !s->chunk || most < CHUNK_FIRST ? CHUNK_FIRST : most < CHUNK_MAX ? most : CHUNK_MAX;
   exec_table_init(chunk, x->width);
-  TrineStatus st = TRINE_OK;
-  for (size_t read = 1; chunk->n < s->chunk && !st; ++read) {
-    if ((read & 4095) == 0 && (st = exec_check_limits(x))) break;
-    Quad m;
-    if ((st = index_iter_next(s->it, &m)) != TRINE_ROW) {
+  /* Room for the rows expected: the table is not grown row by row. */
+  double room = s->est - (double)s->given;
+  TrineStatus st = exec_table_reserve(x, chunk, room > (double)s->chunk ? s->chunk
+                                               : room > CHUNK_FIRST ? (size_t)room : CHUNK_FIRST);
+  while (chunk->n < s->chunk && !st) {
+    TrineId key;
+    const unsigned char *recs;
+    size_t n;
+    if ((st = index_iter_next_run(s->it, s->chunk - chunk->n, &key, &recs, &n)) != TRINE_ROW) {
       if (st == TRINE_DONE) s->scanned = true, st = TRINE_OK;
       break;
     }
-    bool ok = true;
-    for (int i = 0; i < 4 && ok; ++i) ok = !(s->mask >> i & 1) || m.v[i] == s->q.v[i];
-    if (!ok || (st = exec_table_room(x, chunk))) continue;
-    TrineId *dst = exec_row(chunk, chunk->n);
-    memcpy(dst, s->base, x->width * sizeof *dst);
-    for (int i = 0; i < 3 && ok; ++i) {
-      uint32_t v = s->first.var[i];
-      if (v == SPARQL_NO_VAR) continue;
-      ok = !dst[v] || dst[v] == m.v[pos[i]]; /* ?x ?p ?x */
-      dst[v] = m.v[pos[i]];
-    }
-    if (ok) st = exec_table_added(x, chunk);
+    st = chunk_rows(x, s, chunk, key, recs, n);
   }
   if (st) exec_table_release(x, chunk);
   return st;
