@@ -6,7 +6,7 @@
  * whole result would pass, from the snapshot of its first step while the
  * store changes, and it lets that snapshot go when it gives TRINE_DONE;
  * cancellation stops it between rows; it runs in a caller's read
- * transaction.
+ * transaction, and in a caller's write transaction it sees its writes.
  */
 #include "env.h"
 #include "exec_util.h"
@@ -182,7 +182,11 @@ static void test_exec_stream_snapshot(void **state) {
   for (rows = 0; (st = trine_query_step(q)) == TRINE_ROW;) ++rows;
   assert_int_equal(st, TRINE_DONE);
   assert_int_equal(rows, 3002);
+  /* Freed between two rows: its cursors and snapshot go with it. */
+  assert_int_equal(trine_query_reset(q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ROW);
   trine_query_free(q);
+  assert_int_equal(atomic_load(&t->store->live_txns), 0);
 }
 
 /* A cancel between two rows of a stream ends it at the next step, and
@@ -215,6 +219,40 @@ static void test_exec_stream_in_read_txn(void **state) {
   trine_txn_abort(txn);
 }
 
+static TrineTerm iri(const char *v) {
+  return (TrineTerm){.kind = TRINE_TERM_IRI, .value = v, .value_len = strlen(v)};
+}
+
+/* In a write transaction the program holds, a query sees its writes
+ * (made whole at the first step: a write between steps does not change
+ * the rows it gives). */
+static void test_exec_stream_in_write_txn(void **state) {
+  TuStore *t = *state;
+  TrineTxn *txn;
+  assert_int_equal(trine_txn_begin(t->store, true, &txn), TRINE_OK);
+  TrineTerm s = iri("http://ex/mine"), p = iri("http://ex/q"), o = iri("http://ex/o1");
+  assert_int_equal(trine_txn_add(txn, &s, &p, &o, NULL), TRINE_OK);
+  TrineQueryOptions opts = {.txn = txn};
+  const char *text = "SELECT ?s { ?s <http://ex/q> ?o }";
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &opts, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ROW);
+  TrineTerm s2 = iri("http://ex/mine2");
+  assert_int_equal(trine_txn_add(txn, &s2, &p, &o, NULL), TRINE_OK);
+  size_t rows = 1;
+  bool mine = false;
+  TrineStatus st;
+  do {
+    const TrineTerm *term = trine_query_term(q, 0);
+    mine |= term && term->value_len == s.value_len && memcmp(term->value, s.value, s.value_len) == 0;
+  } while ((st = trine_query_step(q)) == TRINE_ROW && ++rows);
+  assert_int_equal(st, TRINE_DONE);
+  assert_int_equal(rows, 3001);
+  assert_true(mine);
+  trine_query_free(q);
+  assert_int_equal(trine_txn_commit(txn), TRINE_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_stream_same_rows, stream_setup, tu_teardown),
@@ -224,6 +262,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_stream_snapshot, stream_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_stream_cancel, stream_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_stream_in_read_txn, stream_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_stream_in_write_txn, stream_setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
