@@ -159,6 +159,25 @@ static void test_exec_stream_memory_stays_flat(void **state) {
   assert_int_equal(run(t->store, "SELECT * { ?s ?p ?o } ORDER BY ?o", &o, &rows), TRINE_ERR_FULL);
 }
 
+/* A stream that fails after some rows (DISTINCT keeps every row it saw,
+ * past the memory limit) returns the error at that step, lets its
+ * snapshot go, and gives TRINE_DONE until reset. */
+static void test_exec_stream_fails_midway(void **state) {
+  TuStore *t = *state;
+  const char *text = "SELECT DISTINCT ?s ?o { ?s ?p ?o }";
+  TrineQueryOptions o = {.memory_limit = 64u << 10};
+  TrineQuery *q;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &o, &q), TRINE_OK);
+  size_t rows = 0;
+  TrineStatus st;
+  while ((st = trine_query_step(q)) == TRINE_ROW) ++rows;
+  assert_int_equal(st, TRINE_ERR_FULL);
+  assert_true(rows > 0 && rows < 6001);
+  assert_int_equal(atomic_load(&t->store->live_txns), 0);
+  assert_int_equal(trine_query_step(q), TRINE_DONE);
+  trine_query_free(q);
+}
+
 /* The snapshot is the first step's: a write committed while the rows go
  * out is not among them; it is let go at TRINE_DONE (no transaction left
  * open before free), and a reset runs again on a new one. */
@@ -259,6 +278,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_stream_slices, stream_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_stream_memory_stays_flat, stream_setup,
                                       tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_stream_fails_midway, stream_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_stream_snapshot, stream_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_stream_cancel, stream_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_stream_in_read_txn, stream_setup, tu_teardown),
