@@ -108,8 +108,8 @@ void exec_profile_print(const Exec *x, FILE *out);
  * paths after the first pattern), with their filters, stream: the
  * pattern they start with is scanned a chunk at a time and each chunk is
  * joined with the rest; so do GRAPH over such a group, projections, BINDs,
- * FILTER, UNION, DISTINCT (rows kept as first seen) and OFFSET/LIMIT
- * (which stop early). Its cursors stay open between batches: x's
+ * FILTER, UNION, OPTIONAL of a group (a bind join per batch), DISTINCT
+ * (rows kept as first seen) and OFFSET/LIMIT (which stop early). Its cursors stay open between batches: x's
  * transaction must not change until exec_stream_free().
  */
 typedef struct Stream Stream;

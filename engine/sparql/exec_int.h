@@ -396,6 +396,10 @@ const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint6
                                      double *est, TrineStatus *st);
 
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
+/// OPTIONAL whose right side is a join group (exec_pure()) on the rows of
+/// ta: each extended by the group, or kept alone when nothing matches.
+TrineStatus exec_leftjoin_rows(Exec *x, const SparqlOp *op, GCtx gc, const Table *ta, Table *out);
 TrineStatus exec_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 
 /* ---- property paths (exec_path.c) ---- */

@@ -25,7 +25,9 @@
 
 enum { CHUNK_FIRST = 64, CHUNK_MAX = 1 << 17 };
 
-typedef enum { S_GROUP, S_FILTER, S_PROJECT, S_EXTEND, S_DISTINCT, S_SLICE, S_UNION } StreamKind;
+typedef enum {
+  S_GROUP, S_FILTER, S_PROJECT, S_EXTEND, S_DISTINCT, S_SLICE, S_UNION, S_OPTIONAL
+} StreamKind;
 
 struct Stream {
   StreamKind kind;
@@ -82,6 +84,7 @@ static bool can_stream(const SparqlOp *op) {
   case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED: case SPARQL_OP_SLICE:
     return can_stream(op->a);
   case SPARQL_OP_UNION: return can_stream(op->a) && can_stream(op->b);
+  case SPARQL_OP_LEFTJOIN: return exec_pure(op->b) && can_stream(op->a); /* a bind join */
   default: return false;
   }
 }
@@ -425,6 +428,12 @@ static TrineStatus next(Exec *x, Stream *s, Table *out) {
     case S_EXTEND: st = exec_extend_rows(x, s->op, out); break;
     case S_DISTINCT: st = distinct_keep(x, s, out); break;
     case S_SLICE: slice_rows(s, out); break;
+    case S_OPTIONAL: {
+      Table in = *out;
+      st = exec_leftjoin_rows(x, s->op, (GCtx){false, 0}, &in, out);
+      exec_table_release(x, &in);
+      break;
+    }
     default: break;
     }
     if (st || out->n || (s->kind == S_SLICE && s->left == 0)) break;
@@ -482,6 +491,7 @@ static TrineStatus build(Exec *x, const SparqlOp *op, Stream **out) {
   case SPARQL_OP_PROJECT: s->kind = S_PROJECT; break;
   case SPARQL_OP_EXTEND: s->kind = S_EXTEND; break;
   case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED: s->kind = S_DISTINCT; break;
+  case SPARQL_OP_LEFTJOIN: s->kind = S_OPTIONAL; break;
   case SPARQL_OP_SLICE:
     s->kind = S_SLICE;
     s->skip = op->offset > 0 ? (uint64_t)op->offset : 0;

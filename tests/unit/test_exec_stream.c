@@ -85,7 +85,8 @@ static char *sorted_rows(TrineStore *s, const char *text, bool profile, size_t *
 
 /* Streamed (no profile) and materialised (profile) runs agree, row for
  * row, on each kind of operator that streams and on the edges of a scan:
- * a variable twice in the pattern, a constant the store lacks, graphs. */
+ * a variable twice in the pattern, a constant the store lacks, graphs,
+ * OPTIONAL (a bind join of each batch). */
 static void test_exec_stream_same_rows(void **state) {
   TuStore *t = *state;
   static const struct {
@@ -112,6 +113,11 @@ static void test_exec_stream_same_rows(void **state) {
       {"SELECT ?s ?y { ?s <http://ex/p> ?o . ?o <http://ex/q> ?v . ?s <http://ex/p>/<http://ex/q> ?y }",
        3000},
       {"SELECT * { SELECT ?s { ?s <http://ex/p> ?o } }", 3001},
+      {"SELECT ?s ?v { ?s <http://ex/p> ?o OPTIONAL { ?o <http://ex/q> ?v FILTER(?v != \"5\") } }",
+       3001},
+      {"SELECT ?s ?v ?w { ?s <http://ex/p> ?o OPTIONAL { ?o <http://ex/q> ?v } "
+       "OPTIONAL { ?s <http://ex/p> ?w } FILTER(!BOUND(?w) || ?s != <http://ex/s3>) }",
+       3000},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; ++i) {
     size_t ns, nm;
