@@ -16,7 +16,9 @@
  * it joins to. A group whose first pattern is expected to match no more
  * than a first chunk runs whole, as before. The pattern's cursor is the
  * only state kept between batches, besides what DISTINCT keeps (the rows
- * seen) and OFFSET/LIMIT's counts.
+ * seen) and OFFSET/LIMIT's counts. Above the groups, each batch passes
+ * through projections, BINDs, FILTERs, UNIONs, OPTIONALs of a group (a
+ * bind join per batch), DISTINCT and OFFSET/LIMIT.
  */
 #include "exec_int.h"
 
@@ -24,6 +26,7 @@
 #include <string.h>
 
 enum { CHUNK_FIRST = 64, CHUNK_MAX = 1 << 17 };
+enum { REC_BYTES = 24 }; /* an index record after its key (index_iter_next_run()) */
 
 typedef enum {
   S_GROUP, S_FILTER, S_PROJECT, S_EXTEND, S_DISTINCT, S_SLICE, S_UNION, S_OPTIONAL
@@ -198,7 +201,7 @@ static TrineStatus chunk_rows(Exec *x, Stream *s, Table *chunk, TrineId key,
                               const unsigned char *recs, size_t n) {
   TrineStatus st = exec_table_reserve(x, chunk, n);
   for (size_t r = 0; r < n && !st; ++r) {
-    const unsigned char *rec = recs + 24 * r;
+    const unsigned char *rec = recs + REC_BYTES * r;
     TrineId *dst = exec_row(chunk, chunk->n);
     for (size_t v = 0; v < x->width; ++v) dst[v] = s->base[v];
     bool ok = true;
