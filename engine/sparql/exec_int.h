@@ -12,6 +12,8 @@
  *   exec_path.c       property paths
  *   exec_group.c      GROUP BY and aggregates
  *   exec_modifiers.c  ORDER BY, projection, DISTINCT, OFFSET and LIMIT
+ *   exec_stream.c     results made a batch at a time as they are asked
+ *                     for, for the operators that can
  *   exec_exists.c     EXISTS and MINUS
  *   exec_scan.c       quad scans and probes in the dataset's graphs, the
  *                     request's constants, the statistics read so far
@@ -281,6 +283,14 @@ TrineStatus exec_sink_drain(Exec *x, Sink *s, Table *t);
  */
 TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s);
 
+/// The binds of op, a chain of EXTENDs, on every row of t (one solution
+/// each).
+TrineStatus exec_extend_rows(Exec *x, const SparqlOp *op, Table *t);
+
+/// The graphs GRAPH op matches in: its IRI's (when the dataset names it),
+/// or every named graph of the dataset (*out: malloc()ed, caller frees).
+TrineStatus exec_graphs(Exec *x, const SparqlOp *op, TrineId **out, size_t *n);
+
 /* ---- scans (exec_scan.c) ---- */
 
 /// exec_scan() with the cursors kept in cache (NULL: none kept).
@@ -384,7 +394,21 @@ bool exec_pure(const SparqlOp *op);
 TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                             SparqlExpr *const *filters, size_t nfilters, Table *out);
 
+/**
+ * The triple pattern a join group of triple patterns and paths (op, no
+ * other operators) would start with from rows binding bound (the
+ * cheapest; its expected rows in *est), or NULL when it would start with
+ * a path (or on an error, in *st): a streamed group scans it a chunk at a
+ * time.
+ */
+const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
+                                     double *est, TrineStatus *st);
+
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
+/// OPTIONAL whose right side is a join group (exec_pure()) on the rows of
+/// ta: each extended by the group, or kept alone when nothing matches.
+TrineStatus exec_leftjoin_rows(Exec *x, const SparqlOp *op, GCtx gc, const Table *ta, Table *out);
 TrineStatus exec_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 
 /* ---- property paths (exec_path.c) ---- */

@@ -804,6 +804,33 @@ TrineStatus index_iter_next(IndexIter *it, Quad *q) {
   return TRINE_DONE;
 }
 
+TrineStatus index_iter_next_run(IndexIter *it, size_t max, TrineId *key,
+                                const unsigned char **recs, size_t *n) {
+  *n = 0;
+  while (it->cur < it->nscan) {
+    Scan *sc = &it->scan[it->cur];
+    int rc;
+    const unsigned char *vb = scan_next_raw(sc, &rc);
+    if (rc == MDB_NOTFOUND) {
+      sc->done = true;
+      it->cur++;
+      continue;
+    }
+    if (rc) return fail(it->txn, rc, "cannot read index");
+    size_t k = 1; /* the rest of the page, while it matches the prefix */
+    for (; k < max && sc->pos < sc->count; ++k, ++sc->pos)
+      if (sc->prefix > 1 && val_cmp(sc->page + sc->pos * VAL_SIZE, &sc->pre, sc->prefix - 1)) {
+        sc->done = true;
+        break;
+      }
+    *key = sc->key;
+    *recs = vb;
+    *n = k;
+    return TRINE_ROW;
+  }
+  return TRINE_DONE;
+}
+
 void index_iter_free(IndexIter *it) {
   if (!it) return;
   for (int i = 0; i < 2; ++i)
