@@ -110,8 +110,47 @@ static TrineStatus layout_probe(TrineStore *s, bool *ready) {
   return TRINE_OK;
 }
 
+/* The free pages numbered from first on, in the latest snapshot, read
+ * from LMDB's free database (its number is 0): a transaction may allocate
+ * pages past the end of the file and free them again before it commits
+ * (LMDB's loose pages), which counts them in the last page number without
+ * writing them. */
+typedef struct {
+  MDB_env *env;
+  size_t first, last; /* the file's first missing page, the last page in use */
+  size_t free;        /* free pages in [first, last] */
+  int rc;
+} Tail;
+
+static void count_free_tail(void *arg) {
+  Tail *t = arg;
+  MDB_txn *txn;
+  MDB_cursor *c;
+  MDB_val k, v;
+  MDB_envinfo info;
+  if ((t->rc = mdb_txn_begin(t->env, NULL, MDB_RDONLY, &txn))) return;
+  /* the last page of this snapshot: another process may have committed since */
+  if ((t->rc = mdb_env_info(t->env, &info)) || info.me_last_txnid != mdb_txn_id(txn)) {
+    if (!t->rc) t->rc = MDB_BAD_TXN;
+    mdb_txn_abort(txn);
+    return;
+  }
+  t->last = info.me_last_pgno;
+  if (!(t->rc = mdb_cursor_open(txn, 0, &c))) {
+    while ((t->rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+      const size_t *ids = v.mv_data; /* LMDB's IDL: a count, then page numbers */
+      for (size_t i = 1; (i + 1) * sizeof *ids <= v.mv_size && i <= ids[0]; ++i)
+        if (ids[i] >= t->first && ids[i] <= t->last) t->free++;
+    }
+    if (t->rc == MDB_NOTFOUND) t->rc = 0;
+    mdb_cursor_close(c);
+  }
+  mdb_txn_abort(txn);
+}
+
 /* LMDB maps the data file without looking at its size: in a file cut
- * short, any read past its end is a bus error. */
+ * short, any read past its end is a bus error. Pages past the end are
+ * fine only when they are all free (count_free_tail()). */
 static TrineStatus check_size(TrineStore *s) {
   MDB_envinfo info;
   MDB_stat ms;
@@ -122,6 +161,14 @@ static TrineStatus check_size(TrineStore *s) {
     return TRINE_OK; /* cannot tell */
   uint64_t need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
   if ((uint64_t)fs.st_size >= need) return TRINE_OK;
+  Tail t = {.env = s->env, .first = (size_t)((uint64_t)fs.st_size / ms.ms_psize)};
+  char why[400];
+  for (int tries = 0; tries < 3; ++tries) {
+    t.free = 0;
+    if (guard_run(s->env, count_free_tail, &t, why, sizeof why)) break;
+    if (t.rc != MDB_BAD_TXN) break;
+  }
+  if (!t.rc && t.last >= t.first && t.free == t.last - t.first + 1) return TRINE_OK;
   return store_error(s, TRINE_ERR_CORRUPT, "the store is damaged: data.mdb is cut short (%llu "
                      "bytes; its pages need %llu)", (unsigned long long)fs.st_size,
                      (unsigned long long)need);
@@ -231,7 +278,10 @@ static DirKind dir_kind(const char *path) {
       k = DIR_STORE;
       break;
     }
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) k = DIR_OTHER;
+    /* LMDB makes its lock file first: a creation stopped before the data
+     * file left only that, and the directory is still empty of data. */
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "lock.mdb"))
+      k = DIR_OTHER;
   }
   closedir(d);
   return k;
