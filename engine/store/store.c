@@ -328,6 +328,17 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
   return TRINE_OK;
 }
 
+/* A creation that failed before LMDB wrote its meta pages (a write
+ * error, a full disk) leaves an empty data.mdb, which open refuses as a
+ * damaged store: remove it, so that the next open creates the store. A
+ * data.mdb that holds anything is left alone. */
+static void forget_creation(const char *dir) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%.4000s/data.mdb", dir);
+  if (stat(path, &st) == 0 && st.st_size == 0) unlink(path);
+}
+
 TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
                              TrineStore **out) {
   if (!out) return api_misuse(NULL, "trine_store_open", "out is NULL");
@@ -354,8 +365,10 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   if (st) return open_fail(s, st, path);
   unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
                       (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
-  if ((st = store_env_open(s, path, envflags, opts ? opts->map_size : 0)))
+  if ((st = store_env_open(s, path, envflags, opts ? opts->map_size : 0))) {
+    if (s->created) forget_creation(path);
     return open_fail(s, st, path);
+  }
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
   *out = s;

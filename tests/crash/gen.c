@@ -366,7 +366,8 @@ void op_make(Op *op, Rng *r, const GenOptions *go, Vocab *v, const QuadSet *m, u
     s->fails = pick >= 22 && !s->cancel; /* a broken line; a cancelled load's text is intact */
     make_load(s, r, v, &c, load_lines(r, go), rng_below(r, 4) == 0, false);
     s->fails = s->fails || s->cancel;
-    op->what = s->cancel ? "load, cancelled" : s->fails ? "load, broken mid-file" : "load";
+    op->what = s->cancel ? "load, cancelled" : s->fails ? "load, broken mid-file"
+               : op->kind == OP_LOAD_FILE ? "load of a file" : "load";
     op->expect_ok = !s->fails;
   } else if (pick < 70) {
     Step *s = add_step(op);
