@@ -20,7 +20,8 @@
  *                                (powerloss.c reads it)
  *
  * A program that loads the shim can also drive it: trine_fault_arm(),
- * trine_fault_calls(), trine_fault_failed(), trine_fault_log() below,
+ * trine_fault_path(), trine_fault_calls(), trine_fault_failed(),
+ * trine_fault_log() and trine_fault_mark() below,
  * found with dlsym(RTLD_DEFAULT, ...).
  *
  * The log is a series of records: 'W', offset (8 bytes), length (8
@@ -204,6 +205,15 @@ static void log_write(int fd, const struct iovec *iov, int cnt, off_t off) {
   pthread_mutex_unlock(&log_mu);
   int fl = fcntl(fd, F_GETFL);
   if (fl >= 0 && (fl & (O_DSYNC | O_SYNC))) log_sync();
+}
+
+/* Log to path from now on (NULL: stop logging). 0, or -1. */
+API int trine_fault_log(const char *path) {
+  pthread_mutex_lock(&log_mu);
+  if (log_fd >= 0) close(log_fd);
+  log_fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+  pthread_mutex_unlock(&log_mu);
+  return path && log_fd < 0 ? -1 : 0;
 }
 
 /* Mark the log, e.g. with the number of the commit that just returned. */
