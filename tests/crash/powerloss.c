@@ -241,6 +241,22 @@ static int cmp_size(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* A point of the log: the records before it reached the kernel. Drawn
+ * per window between two syncs (a window picked at random, then a point
+ * in it, both ends included), so that every window is as likely, short
+ * ones too: the point just after a sync, where nothing is pending, and the
+ * point just before one, where all of the window is. */
+static size_t crash_point(const Log *log, Rng *rng) {
+  size_t windows = 1;
+  for (size_t i = 0; i < log->n; ++i) windows += log->r[i].kind == 'S';
+  size_t w = rng_below(rng, (uint32_t)windows), start = 0, i = 0;
+  for (size_t seen = 0; i < log->n && seen < w; ++i)
+    if (log->r[i].kind == 'S') seen++, start = i + 1;
+  size_t end = start;
+  while (end < log->n && log->r[end].kind != 'S') end++;
+  return start + rng_below(rng, (uint32_t)(end - start + 1));
+}
+
 /* o->images crash points of the log, in order, each with a random fate
  * for the writes since its last completed sync. */
 static void images(const Options *o, const char *work, const Log *log, const Vocab *v,
@@ -256,7 +272,7 @@ static void images(const Options *o, const char *work, const Log *log, const Voc
   if (f) fclose(f);
   Rng rng = {rng_mix(o->seed, 77)};
   size_t *points = malloc(o->images * sizeof *points);
-  for (unsigned i = 0; i < o->images; ++i) points[i] = rng_below(&rng, (uint32_t)log->n + 1);
+  for (unsigned i = 0; i < o->images; ++i) points[i] = crash_point(log, &rng);
   qsort(points, o->images, sizeof *points, cmp_size);
   size_t synced = 0; /* records before this one are on the disk */
   size_t seen = 0;   /* records before this one were looked at for marks */
@@ -335,7 +351,7 @@ int main(int argc, char **argv) {
   free(states);
   free(log.r);
   vocab_free(v);
-  if (!bad || o.nosync) rmtree(work);
+  if ((!bad || o.nosync) && !getenv("KEEP")) rmtree(work);
   else printf("work directory: %s\n", work);
   return bad && !o.nosync ? 1 : 0;
 }
