@@ -290,7 +290,7 @@ QuadKey *qs_sorted(const QuadSet *q) {
   size_t n = 0;
   for (size_t i = 0; i < q->cap; ++i)
     if (q->slots[i]) out[n++] = q->slots[i];
-  qsort(out, n, sizeof *out, cmp_key);
+  if (n) qsort(out, n, sizeof *out, cmp_key);
   return out;
 }
 
@@ -359,7 +359,7 @@ static TrineStatus read_blanks(TrineTxn *txn, const Vocab *v, BlankMap *m) {
   }
   trine_iter_free(it);
   if (st != TRINE_DONE) return st;
-  qsort(m->a, m->n, sizeof *m->a, cmp_blank);
+  if (m->n) qsort(m->a, m->n, sizeof *m->a, cmp_blank);
   return TRINE_OK;
 }
 
@@ -372,7 +372,8 @@ static long term_number(const Vocab *v, const BlankMap *m, const TrineTerm *t, c
     return -1;
   }
   if (t->kind == TRINE_TERM_BLANK) {
-    BlankName key = {text, NULL}, *hit = bsearch(&key, m->a, m->n, sizeof *m->a, cmp_blank);
+    BlankName key = {text, NULL};
+    BlankName *hit = m->n ? bsearch(&key, m->a, m->n, sizeof *m->a, cmp_blank) : NULL;
     if (!hit) {
       snprintf(why, size, "the store holds blank node %s without its ex:bid label", text);
       return -1;
