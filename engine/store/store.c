@@ -120,32 +120,44 @@ typedef struct {
   size_t first, last; /* the file's first missing page, the last page in use */
   size_t free;        /* free pages in [first, last] */
   int rc;
+  MDB_txn *txn;       /* open until count_free_tail() ends (else its caller ends them) */
+  MDB_cursor *cur;
 } Tail;
+
+static void tail_end(Tail *t) {
+  if (t->cur) mdb_cursor_close(t->cur);
+  if (t->txn) mdb_txn_abort(t->txn);
+  t->cur = NULL;
+  t->txn = NULL;
+}
 
 static void count_free_tail(void *arg) {
   Tail *t = arg;
-  MDB_txn *txn;
-  MDB_cursor *c;
   MDB_val k, v;
   MDB_envinfo info;
-  if ((t->rc = mdb_txn_begin(t->env, NULL, MDB_RDONLY, &txn))) return;
+  if ((t->rc = mdb_txn_begin(t->env, NULL, MDB_RDONLY, &t->txn))) {
+    t->txn = NULL;
+    return;
+  }
   /* the last page of this snapshot: another process may have committed since */
-  if ((t->rc = mdb_env_info(t->env, &info)) || info.me_last_txnid != mdb_txn_id(txn)) {
+  if ((t->rc = mdb_env_info(t->env, &info)) || info.me_last_txnid != mdb_txn_id(t->txn)) {
     if (!t->rc) t->rc = MDB_BAD_TXN;
-    mdb_txn_abort(txn);
+    tail_end(t);
     return;
   }
   t->last = info.me_last_pgno;
-  if (!(t->rc = mdb_cursor_open(txn, 0, &c))) {
-    while ((t->rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
-      const size_t *ids = v.mv_data; /* LMDB's IDL: a count, then page numbers */
-      for (size_t i = 1; (i + 1) * sizeof *ids <= v.mv_size && i <= ids[0]; ++i)
-        if (ids[i] >= t->first && ids[i] <= t->last) t->free++;
-    }
-    if (t->rc == MDB_NOTFOUND) t->rc = 0;
-    mdb_cursor_close(c);
+  if ((t->rc = mdb_cursor_open(t->txn, 0, &t->cur))) {
+    t->cur = NULL;
+    tail_end(t);
+    return;
   }
-  mdb_txn_abort(txn);
+  while ((t->rc = mdb_cursor_get(t->cur, &k, &v, MDB_NEXT)) == 0) {
+    const size_t *ids = v.mv_data; /* LMDB's IDL: a count, then page numbers */
+    for (size_t i = 1; (i + 1) * sizeof *ids <= v.mv_size && i <= ids[0]; ++i)
+      if (ids[i] >= t->first && ids[i] <= t->last) t->free++;
+  }
+  if (t->rc == MDB_NOTFOUND) t->rc = 0;
+  tail_end(t);
 }
 
 /* LMDB maps the data file without looking at its size: in a file cut
@@ -165,7 +177,11 @@ static TrineStatus check_size(TrineStore *s) {
   char why[400];
   for (int tries = 0; tries < 3; ++tries) {
     t.free = 0;
-    if (guard_run(s->env, count_free_tail, &t, why, sizeof why)) break;
+    if (guard_run(s->env, count_free_tail, &t, why, sizeof why)) {
+      tail_end(&t); /* stopped halfway by a fault: the file ends too soon */
+      t.rc = MDB_CORRUPTED;
+      break;
+    }
     if (t.rc != MDB_BAD_TXN) break;
   }
   if (!t.rc && t.last >= t.first && t.free == t.last - t.first + 1) return TRINE_OK;
