@@ -3,18 +3,20 @@
  * (LD_PRELOAD), which fails the Nth write, pwrite, writev, fsync,
  * fdatasync, ftruncate, mmap or msync on the store's files with ENOSPC or
  * EIO. For each operation (a load, an update, a committed transaction, a
- * compaction, the creation of a store), first counted without a fault,
- * then for N over the calls it makes (all of them, or --trials spread
- * over them): the operation returns TRINE_ERR_FULL or TRINE_ERR_IO with a
- * message naming the error, the store closes, reopens at the state before
- * the operation and passes the check, and the same operation then
- * succeeds. A disk that stays full (every call from the Nth on fails) is
- * tried as well as a single failure. Then the same with no shim: a file
+ * compaction, the creation of a store, the upgrade of a format 1 store),
+ * first counted without a fault, then for N over the calls it makes (all
+ * of them, or --trials spread over them): the operation returns
+ * TRINE_ERR_FULL or TRINE_ERR_IO with a message naming the error, the
+ * store closes, reopens at the state before the operation and passes the
+ * check, and the same operation then succeeds. A disk that stays full
+ * (every call from the Nth on fails) and a write cut short are tried as
+ * well as a single failure. Then the same with no shim: a file
  * size limit (setrlimit RLIMIT_FSIZE, as `ulimit -f`) and a small map
  * (TrineOptions.map_size) stop a load the same clean way.
  *
  * usage: faults [--seed N] [--trials N] [--verbose]
  */
+#include "format1.h"
 #include "model.h"
 
 #include <dlfcn.h>
@@ -252,6 +254,46 @@ static void creation(World *w, long max) {
          failures == before ? "ok" : "not ok", calls, calls < max ? calls : max, failures - before);
 }
 
+/* ---- the format 1 upgrade ---- */
+
+/* The upgrade at open with its Nth call failing: a clear error, and the
+ * store still format 1 (or upgraded, when open returned TRINE_OK); either
+ * way it then upgrades, dumps its six quads and passes the check. */
+static void upgrade(World *w, long max) {
+  char what[200], why[1400];
+  long calls = 0;
+  unsigned before = failures;
+  for (long i = -1; i < (calls < max ? calls : max); ++i) {
+    long n = i < 0 ? 0 : pick_n(i, calls, max);
+    int err = n % 2 ? ENOSPC : EIO, mode = (n % 3 == 0 ? PERSIST : 0) | (n % 4 == 2 ? SHORT : 0);
+    snprintf(what, sizeof what, "upgrading format 1, call %ld fails with %s", n, strerror(err));
+    if (format1_copy(w->trial)) {
+      FAIL("%s: cannot copy the format 1 store", what);
+      return;
+    }
+    TrineStore *s = NULL;
+    fault_arm(n, err, mode);
+    TrineStatus st = trine_store_open(w->trial, NULL, &s);
+    long failed = fault_failed();
+    if (n == 0) calls = fault_calls();
+    fault_arm(0, 0, 0);
+    trials++;
+    if (failed) hits++;
+    if (st && !failed) FAIL("%s: fails with no fault: %s", what, trine_open_errmsg());
+    else if (st) check_error(what, st, trine_open_errmsg(), err, mode & SHORT);
+    else if (failed) FAIL("%s: returned TRINE_OK although a write or sync failed", what);
+    trine_store_close(s);
+    int old = format1_state(w->trial);
+    if (old < 0 || (old == 1) != (st != TRINE_OK))
+      FAIL("%s: open said %s, and the store is %s", what, trine_strerror(st),
+           old < 0 ? "neither format 1 nor upgraded" : old ? "format 1" : "upgraded");
+    else if (format1_verify(w->trial, why, sizeof why))
+      FAIL("%s: %s", what, why);
+  }
+  printf("%s upgrading a format 1 store: %ld calls on its files, %ld tried, %u failed\n",
+         failures == before ? "ok" : "not ok", calls, calls < max ? calls : max, failures - before);
+}
+
 /* ---- limits without the shim: a file size limit, a small map ---- */
 
 /* A big load of the template's copy run in a child whose files may grow
@@ -412,6 +454,7 @@ int main(int argc, char **argv) {
   scenario(&w, OP_TXN, max);
   scenario(&w, OP_COMPACT, max);
   creation(&w, max);
+  upgrade(&w, max);
   fault_path(NULL);
   limits(&w);
   printf("faults: %u trials, %u with a fault injected, %u failed\n", trials, hits, failures);
