@@ -58,34 +58,63 @@ typedef struct {
   struct timespec start, last;
   bool draw; ///< show the bar (standard error is a terminal)
   bool shown;
+  TrineLoadPhase phase; ///< of the last call: a new phase is drawn at once
+  struct timespec write_start; ///< of the batch being written
+  bool wrote;                  ///< a batch has been written: ETAs are measured
 } Progress;
 
 static double since(const struct timespec *a, const struct timespec *b) {
   return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
+/* The bar of a fraction, 20 characters. */
+static void draw_bar(char bar[21], double frac) {
+  int full = (int)(frac * 20);
+  for (int i = 0; i < 20; ++i) bar[i] = i < full ? '#' : '.';
+  bar[20] = '\0';
+}
+
+/* Reading moves the bar; a batch being written into the indexes (seconds
+ * at a time on large loads, while reading waits) and the final commit say
+ * so on the same line instead of freezing it. An ETA is shown only where
+ * it is measured: while writing, from this batch's pace; while reading,
+ * once a batch has been written, from the whole time so far (writes
+ * included). Before that, reading speed alone would promise too little. */
+static int on_progress(void *ctx, const TrineLoadProgress *lp) {
   Progress *p = ctx;
   if (shell_interrupted) return 1; /* Ctrl-C: the load is rolled back */
   if (!p->draw) return 0;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  if (since(&p->last, &now) < 0.25) return 0;
+  bool phase_changed = lp->phase != p->phase;
+  if (phase_changed && lp->phase == TRINE_LOAD_WRITING) p->write_start = now;
+  if (phase_changed && p->phase == TRINE_LOAD_WRITING) p->wrote = true;
+  p->phase = lp->phase;
+  if (!phase_changed && since(&p->last, &now) < 0.25) return 0;
   p->last = now;
   double secs = since(&p->start, &now);
-  double rate = secs > 0 ? (double)quads / secs : 0;
-  if (total) {
-    double frac = (double)bytes / (double)total;
-    double eta = frac > 0 ? secs / frac - secs : 0;
+  double rate = secs > 0 ? (double)lp->quads / secs : 0;
+  double frac = lp->total ? (double)lp->bytes / (double)lp->total : 0;
+  char what[64] = "";
+  if (lp->phase == TRINE_LOAD_WRITING) {
+    double wfrac = lp->todo ? (double)lp->done / (double)lp->todo : 0;
+    double wsecs = since(&p->write_start, &now);
+    int n = snprintf(what, sizeof what, "writing indexes %3.0f%%", 100 * wfrac);
+    if (wfrac > 0.05)
+      snprintf(what + n, sizeof what - (size_t)n, "  ETA %.0fs", wsecs / wfrac - wsecs);
+  } else if (lp->phase == TRINE_LOAD_COMMITTING) {
+    snprintf(what, sizeof what, "committing");
+  } else if (p->wrote && frac > 0.02) {
+    snprintf(what, sizeof what, "ETA %.0fs", secs / frac - secs);
+  }
+  if (lp->total) {
     char bar[21];
-    int full = (int)(frac * 20);
-    for (int i = 0; i < 20; ++i) bar[i] = i < full ? '#' : '.';
-    bar[20] = '\0';
-    fprintf(p->sh->err, "\r[%s] %5.1f%%  %llu statements  %.0f/s  ETA %.0fs   ", bar,
-            100 * frac, (unsigned long long)quads, rate, eta);
+    draw_bar(bar, frac);
+    fprintf(p->sh->err, "\r[%s] %5.1f%%  %llu statements  %.0f/s  %s\033[K", bar, 100 * frac,
+            (unsigned long long)lp->quads, rate, what);
   } else {
-    fprintf(p->sh->err, "\r%llu statements  %.0f statements/s   ",
-            (unsigned long long)quads, rate);
+    fprintf(p->sh->err, "\r%llu statements  %.0f statements/s  %s\033[K",
+            (unsigned long long)lp->quads, rate, what);
   }
   p->shown = true;
   return 0;
@@ -140,7 +169,8 @@ static int cmd_load(Shell *sh, int argc, char **argv) {
   prog.last = prog.start;
   TrineLoadOptions opts = {.format = format, .graph = argc > 2 ? &graph : NULL,
                            .sink = shell_sink, .sink_ctx = sh};
-  prog.draw = sh->interactive;
+  /* On a terminal, also for `trine STORE '.load FILE'`. */
+  prog.draw = isatty(fileno(sh->err));
   opts.progress = on_progress;
   opts.progress_ctx = &prog;
   TrineLoadStats stats;
@@ -165,7 +195,7 @@ static int cmd_load(Shell *sh, int argc, char **argv) {
   }
   struct timespec end;
   clock_gettime(CLOCK_MONOTONIC, &end);
-  if (sh->interactive)
+  if (prog.draw)
     fprintf(sh->err, "loaded %llu statements (%llu new) in %.2fs\n",
             (unsigned long long)stats.quads_read, (unsigned long long)stats.quads_added,
             since(&prog.start, &end));

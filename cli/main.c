@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -159,10 +160,22 @@ static TrineStatus open_store(Shell *sh, const char *path, TrineStore **out) {
   return st;
 }
 
+/* Whether paths a and b name the same existing directory. */
+static bool same_dir(const char *a, const char *b) {
+  char ra[PATH_MAX], rb[PATH_MAX];
+  return a && b && realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
 int shell_open(Shell *sh, const char *path) {
   TrineStore *store;
+  /* A process opens a store once: .open of the open store closes it first
+   * and, should the new open fail, opens it again as it was. */
+  bool same = sh->store && same_dir(path, sh->store_path);
+  if (same && trine_store_close(sh->store) == TRINE_OK) sh->store = NULL;
   if (open_store(sh, path, &store)) {
     shell_error(sh, "%s", trine_open_errmsg());
+    if (same && !sh->store && open_store(sh, sh->store_path, &sh->store))
+      shell_error(sh, "cannot open %s again: %s", sh->store_path, trine_open_errmsg());
     return 1;
   }
   char *copy = strdup(path);
@@ -311,6 +324,32 @@ static double now(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A long update's progress on a terminal, on one line that is cleared
+ * when it ends (queries draw their rows instead). */
+static bool progress_shown;
+
+static int on_query_progress(void *ctx, const TrineQueryProgress *p) {
+  Shell *sh = ctx;
+  TrineQuery *q = running;
+  if (!q || trine_query_form(q) != TRINE_QUERY_UPDATE) return 0;
+  static const char *const verb[] = {"matching", "deleting", "inserting", "loading"};
+  double secs = (double)p->elapsed_ms / 1e3;
+  if (p->todo)
+    fprintf(sh->err, "\r%s %3.0f%% (%llu of %llu %s)  %.1fs  (Ctrl-C cancels)\033[K",
+            verb[p->phase], 100.0 * (double)p->done / (double)p->todo,
+            (unsigned long long)p->done, (unsigned long long)p->todo,
+            p->phase == TRINE_QUERY_LOADING ? "bytes" : "quads", secs);
+  else
+    fprintf(sh->err, "\r%s...  %.1fs  (Ctrl-C cancels)\033[K", verb[p->phase], secs);
+  progress_shown = true;
+  return 0;
+}
+
+static void progress_clear(Shell *sh) {
+  if (progress_shown) fputs("\r\033[K", sh->err);
+  progress_shown = false;
+}
+
 /* .explain and --explain, through the public API: the algebra, each
  * pattern's access path and, with a store, the plan as run (queries only,
  * never updates) with estimated and actual rows. */
@@ -322,6 +361,10 @@ static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
                           .name = sh->source, .base_iri = sh->base, .sink = query_sink,
                           .sink_ctx = sh, .profile = profile, .timeout_ms = sh->timeout_ms,
                           .memory_limit = sh->memory_limit};
+  if (isatty(fileno(sh->err))) {
+    qo.progress = on_query_progress;
+    qo.progress_ctx = sh;
+  }
   unsigned added = 0;
   char *full = shell_with_prefixes(sh, text, &added);
   if (!full) {
@@ -454,6 +497,7 @@ static int run_query(Shell *sh, const char *text) {
   if (shell_interrupted) trine_query_cancel(q);
   st = trine_query_write(q, f, &wo, sh->out, &rows);
   running = NULL;
+  progress_clear(sh);
   uint64_t ins = 0, del = 0;
   if (update) trine_query_changes(q, &ins, &del);
   sh->text = NULL;

@@ -302,12 +302,38 @@ typedef enum {
   TRINE_FORMAT_TRIG       ///< TriG (RDF 1.1), loading only.
 } TrineFormat;
 
+/// What a load is doing when it reports progress.
+typedef enum {
+  TRINE_LOAD_READING = 0, ///< Parsing: bytes and quads grow.
+  TRINE_LOAD_WRITING,     ///< A batch going into the indexes: done of todo.
+  TRINE_LOAD_COMMITTING   ///< All written; the commit syncs it to disk.
+} TrineLoadPhase;
+
+/// A load's progress, as reported to a TrineProgressFn.
+typedef struct {
+  TrineLoadPhase phase;
+  uint64_t bytes;  ///< Input taken from the source so far (compressed
+                   ///< bytes for gzip), for every kind of source.
+  uint64_t total;  ///< The source's size when known (files, buffers), else 0.
+  uint64_t quads;  ///< Statements parsed so far.
+  uint64_t done;   ///< TRINE_LOAD_WRITING: index records written of the
+  uint64_t todo;   ///< batch's todo (a batch holds up to 2 Mi statements).
+} TrineLoadProgress;
+
 /**
- * Progress callback for long loads: bytes read so far, total bytes when
- * known (else 0), quads parsed so far. Return non-zero to cancel the load.
+ * Progress callback for long loads, called from the loading thread at
+ * least every few hundred milliseconds of work (reading and writing
+ * alike). Return non-zero to cancel the load (ignored once committing).
  */
-typedef int (*TrineProgressFn)(void *ctx, uint64_t bytes, uint64_t total,
-                               uint64_t quads);
+typedef int (*TrineProgressFn)(void *ctx, const TrineLoadProgress *progress);
+
+/**
+ * Read callback for trine_store_load_reader(): copy up to cap bytes of the
+ * input into buf and return how many (fewer is fine), 0 at the end of the
+ * input, or -1 on an error (set errno to say which). Called from a thread
+ * of the loader's, one call at a time.
+ */
+typedef ptrdiff_t (*TrineReadFn)(void *ctx, void *buf, size_t cap);
 
 /// Options for loading; a zeroed struct gives the defaults.
 typedef struct {
@@ -352,13 +378,34 @@ TRINE_API TrineStatus trine_store_load_file(TrineStore *store,
                                             TrineLoadStats *stats);
 
 /**
- * Like trine_store_load_file() on a memory buffer; name is used in error
- * messages. TRINE_FORMAT_GUESS means N-Quads (a superset of N-Triples).
- * Relative IRIs in Turtle or TriG need opts->base_iri.
+ * Like trine_store_load_file() on a memory buffer (plain or gzip); name is
+ * used in error messages, and TRINE_FORMAT_GUESS goes by its extension as
+ * for a file, else N-Quads (a superset of N-Triples). Relative IRIs in
+ * Turtle or TriG need opts->base_iri.
  */
 TRINE_API TrineStatus trine_store_load_buffer(TrineStore *store,
                                               const char *name,
                                               const void *data, size_t len,
+                                              const TrineLoadOptions *opts,
+                                              TrineLoadStats *stats);
+
+/**
+ * Like trine_store_load_buffer() on what read(ctx, ...) hands over until it
+ * returns 0 (gzip is recognised by its first bytes). The input is read
+ * once: a Turtle or TriG error's column may then be serd's byte column.
+ * @return as trine_store_load_file(); TRINE_ERR_IO when read fails.
+ */
+TRINE_API TrineStatus trine_store_load_reader(TrineStore *store, const char *name,
+                                              TrineReadFn read, void *ctx,
+                                              const TrineLoadOptions *opts,
+                                              TrineLoadStats *stats);
+
+/**
+ * Like trine_store_load_reader() on a stdio stream, from where it stands to
+ * its end (a pipe, a socket, stdin, an open file); the stream stays open.
+ * Progress knows the total when in is a regular file.
+ */
+TRINE_API TrineStatus trine_store_load_stream(TrineStore *store, const char *name, FILE *in,
                                               const TrineLoadOptions *opts,
                                               TrineLoadStats *stats);
 
@@ -578,6 +625,31 @@ enum {
   TRINE_ALLOW_SERVICE = 1u << 2     ///< SERVICE: query other endpoints over the network.
 };
 
+/// What a running request is doing, for a TrineQueryProgressFn.
+typedef enum {
+  TRINE_QUERY_MATCHING = 0, ///< Evaluating patterns (a query, an update's WHERE).
+  TRINE_QUERY_DELETING,     ///< An update removing quads: done of todo.
+  TRINE_QUERY_INSERTING,    ///< An update adding quads: done of todo.
+  TRINE_QUERY_LOADING       ///< LOAD reading a file: done of todo bytes (todo 0: unknown).
+} TrineQueryPhase;
+
+/// A running request's progress.
+typedef struct {
+  TrineQueryPhase phase;
+  uint64_t done, todo; ///< In the phase's unit (0 and 0 while matching).
+  uint64_t inserted;   ///< Quads an update has added so far.
+  uint64_t deleted;    ///< Quads an update has removed so far.
+  uint64_t elapsed_ms; ///< Since the first step.
+} TrineQueryProgress;
+
+/**
+ * Progress callback of a long request, called from the thread stepping it
+ * about every TrineQueryOptions.progress_ms of work (never for a request
+ * that ends sooner). Return non-zero to cancel it, as trine_query_cancel()
+ * does.
+ */
+typedef int (*TrineQueryProgressFn)(void *ctx, const TrineQueryProgress *progress);
+
 /// Options for trine_query_prepare(); a zeroed struct gives the defaults.
 typedef struct {
   const char *name;       ///< Source name in error messages (default "query").
@@ -598,6 +670,9 @@ typedef struct {
    * request that writes, loads a file or calls SERVICE without its bit is
    * refused by trine_query_prepare() with TRINE_ERR_DENIED. */
   unsigned allow;
+  TrineQueryProgressFn progress; ///< Optional, see TrineQueryProgressFn.
+  void *progress_ctx;
+  unsigned progress_ms;          ///< Time between progress calls (0: 250 ms).
 } TrineQueryOptions;
 
 /**

@@ -4,7 +4,10 @@
 #include "http.h"
 
 #include "auth.h"
+#include "describe.h"
+#include "graphstore.h"
 #include "job.h"
+#include "negotiate.h"
 #include "page.h"
 #include "protocol.h"
 #include "stream.h"
@@ -21,9 +24,6 @@
 #include <unistd.h>
 
 enum { IO_THREADS = 2, MAX_CONNECTIONS = 256, HEADER_MEMORY = 64 * 1024, MAX_PARAMS = 256 };
-/* How long a request waits for a worker that is finishing: its client may
- * have its reply, and be sending the next request, a moment before. */
-enum { SUBMIT_WAIT_MS = 100 };
 
 /* One request, from its headers to its completion (MHD's con_cls). */
 typedef struct {
@@ -32,24 +32,33 @@ typedef struct {
   unsigned long long start_ms;
   unsigned status;       /* the status queued, for the log */
   bool sparql, post;
-  char *body;            /* a direct POST's body */
+  bool store;            /* /store or /store/PATH: the Graph Store */
+  char *url;             /* the Graph Store's request path, whole */
+  char *body;            /* a direct POST's (or a PUT's) body */
   size_t len, cap, taken;
   struct MHD_PostProcessor *form;
   Param *params;         /* URL parameters, then the form's */
   size_t nparams;
   bool bad_params;       /* too many parameters, or out of memory */
+  GsPart *parts;         /* a multipart body's parts (the Graph Store) */
+  size_t nparts;
   Stream *stream;
 } Req;
 
 static const char SPARQL_METHODS[] = "GET, HEAD, POST, OPTIONS";
+static const char PAGE_CSP[] =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
 
 /* Headers every response carries. */
-static void common_headers(const Server *srv, struct MHD_Response *resp, bool sparql) {
+static void common_headers(const Server *srv, struct MHD_Response *resp, const Req *r) {
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-  if (sparql) MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");
+  if (r->sparql || r->store) MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");
   if (!srv->cfg.cors) return;
   MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, srv->cfg.cors);
-  MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                          r->store ? graphstore_methods : "GET, POST, OPTIONS");
   MHD_add_response_header(resp, "Access-Control-Allow-Headers",
                           "Accept, Authorization, Content-Type");
   MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
@@ -58,7 +67,7 @@ static void common_headers(const Server *srv, struct MHD_Response *resp, bool sp
 static enum MHD_Result queue(struct MHD_Connection *conn, Req *r, unsigned status,
                              struct MHD_Response *resp) {
   if (!resp) return MHD_NO;
-  common_headers(r->srv, resp, r->sparql);
+  common_headers(r->srv, resp, r);
   r->status = status;
   enum MHD_Result ok = MHD_queue_response(conn, status, resp);
   MHD_destroy_response(resp);
@@ -143,6 +152,30 @@ static enum MHD_Result form_param(void *cls, enum MHD_ValueKind kind, const char
   return MHD_YES;
 }
 
+/* A part of a multipart body, in pieces as form_param() takes them. */
+static enum MHD_Result part_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *ctype, const char *enc,
+                                  const char *data, uint64_t off, size_t size) {
+  (void)kind, (void)enc;
+  Req *r = cls;
+  GsPart *p = r->nparts ? &r->parts[r->nparts - 1] : NULL;
+  if (off == 0 || !p) {
+    GsPart *v = r->nparts < MAX_PARAMS ? realloc(r->parts, (r->nparts + 1) * sizeof *v) : NULL;
+    if (!v) return r->bad_params = true, MHD_NO;
+    r->parts = v;
+    p = &v[r->nparts++];
+    *p = (GsPart){.type = ctype ? strdup(ctype) : NULL,
+                  .name = strdup(filename ? filename : key ? key : "part")};
+    if (!p->name || (ctype && !p->type)) return r->bad_params = true, MHD_NO;
+  }
+  char *d = realloc(p->data, p->len + size + 1);
+  if (!d) return r->bad_params = true, MHD_NO;
+  memcpy(d + p->len, data, size);
+  p->len += size;
+  p->data = d;
+  return MHD_YES;
+}
+
 /* ---- Request bodies -------------------------------------------------- */
 
 /* Take a piece of the body: into the form decoder or the buffer. A body
@@ -197,20 +230,19 @@ static enum MHD_Result refuse_update(struct MHD_Connection *conn, Req *r, bool *
   return MHD_YES;
 }
 
-/* Hand the operation to a worker, then wait (suspended) for its reply. */
-static enum MHD_Result start_job(struct MHD_Connection *conn, Req *r, Call *call) {
+static const char *accept_of(struct MHD_Connection *conn) {
+  return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+}
+
+/* Hand job j (NULL: out of memory), answering into s, to a worker, then
+ * wait (suspended) for its reply. */
+static enum MHD_Result submit(struct MHD_Connection *conn, Req *r, Stream *s, Job *j) {
   Server *srv = r->srv;
-  unsigned long long deadline = r->start_ms + srv->cfg.timeout_ms;
-  Stream *s = stream_new(conn, deadline);
-  Job *j = s ? job_new(srv, s, call, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                                   MHD_HTTP_HEADER_ACCEPT),
-                       deadline)
-             : NULL;
   if (!j) {
     stream_unref(s);
     return reply(conn, r, 500, NULL, NULL, "out of memory\n");
   }
-  if (!workers_submit(srv->workers, j, SUBMIT_WAIT_MS)) {
+  if (!workers_submit(srv->workers, j)) {
     job_free(j);
     stream_unref(s);
     return reply(conn, r, 503, MHD_HTTP_HEADER_RETRY_AFTER, "1",
@@ -220,8 +252,48 @@ static enum MHD_Result start_job(struct MHD_Connection *conn, Req *r, Call *call
   return answer_from_stream(conn, r);
 }
 
+static unsigned long long deadline_of(const Req *r) {
+  return r->start_ms + r->srv->cfg.timeout_ms;
+}
+
+/* Run a SPARQL operation (taken over) on a worker. */
+static enum MHD_Result start_job(struct MHD_Connection *conn, Req *r, Call *call) {
+  Stream *s = stream_new(conn, deadline_of(r));
+  Job *j = s ? job_new(r->srv, s, call, accept_of(conn), deadline_of(r)) : NULL;
+  return submit(conn, r, s, j);
+}
+
+/* GET /sparql with no parameters: the service description, Turtle unless
+ * N-Triples is preferred. */
+static enum MHD_Result describe(struct MHD_Connection *conn, Req *r) {
+  static const Offer offers[] = {
+      {"text/turtle", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_TURTLE},
+      {"application/n-triples", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
+      {"text/plain", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES}};
+  const Offer *offer = negotiate(accept_of(conn), offers, sizeof offers / sizeof *offers);
+  if (!offer)
+    return reply(conn, r, 406, NULL, NULL,
+                 "not acceptable: the service description is text/turtle or "
+                 "application/n-triples\n");
+  bool turtle = offer->rdf == TRINE_FORMAT_TURTLE;
+  char endpoint[sizeof r->srv->root + 8];
+  snprintf(endpoint, sizeof endpoint, "%ssparql", r->srv->root);
+  size_t len = 0;
+  char *text = describe_service(&r->srv->cfg, endpoint, turtle, &len);
+  if (!text) return reply(conn, r, 500, NULL, NULL, "out of memory\n");
+  struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+  if (!resp) {
+    free(text);
+    return MHD_NO;
+  }
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                          turtle ? "text/turtle; charset=utf-8" : offer->media);
+  return queue(conn, r, 200, resp);
+}
+
 static enum MHD_Result sparql(struct MHD_Connection *conn, Req *r) {
   if (r->bad_params) return reply(conn, r, 400, NULL, NULL, "too many or malformed parameters\n");
+  if (!r->post && r->nparams == 0) return describe(conn, r);
   HttpInput in = {.post = r->post,
                   .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                               MHD_HTTP_HEADER_CONTENT_TYPE),
@@ -246,15 +318,72 @@ static enum MHD_Result sparql(struct MHD_Connection *conn, Req *r) {
   return ok;
 }
 
-/* ---- Routes ---------------------------------------------------------- */
+/* ---- /store ---------------------------------------------------------- */
 
 static bool method_is(const Req *r, const char *m) { return strcmp(r->method, m) == 0; }
+
+/* The body as the request's one part, unless it came as multipart. */
+static bool body_part(struct MHD_Connection *conn, Req *r) {
+  if (r->form) return !r->bad_params && r->nparts > 0; /* a form of no parts is malformed */
+  const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (!(r->parts = calloc(1, sizeof *r->parts))) return false;
+  r->nparts = 1;
+  *r->parts = (GsPart){.type = ctype ? strdup(ctype) : NULL, .name = strdup("body"),
+                       .data = r->body, .len = r->len};
+  r->body = NULL;
+  r->len = r->cap = 0;
+  return r->parts->name && (!ctype || r->parts->type);
+}
+
+/* A Graph Store request: read it, check the right to write, run it. */
+static enum MHD_Result graph_store(struct MHD_Connection *conn, Req *r) {
+  MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, url_param, r);
+  if (!body_part(conn, r))
+    return reply(conn, r, 400, NULL, NULL, "%s\n", r->form ? "a multipart body without parts, "
+                                                           "or a malformed one" : "out of memory");
+  if (r->bad_params) return reply(conn, r, 400, NULL, NULL, "too many or malformed parameters\n");
+  char *direct = NULL, *why = NULL;
+  if (strlen(r->url) > 7 && asprintf(&direct, "%s%s", r->srv->root, r->url + 1) < 0)
+    return reply(conn, r, 500, NULL, NULL, "out of memory\n");
+  GsRequest *g = calloc(1, sizeof *g);
+  unsigned status = g ? graphstore_parse(r->method, direct, r->params, r->nparams, &r->parts,
+                                         &r->nparts, g, &why)
+                      : 500;
+  free(direct);
+  if (status) {
+    enum MHD_Result ok = reply(conn, r, status, status == 405 ? MHD_HTTP_HEADER_ALLOW : NULL,
+                               graphstore_methods, "%s\n", why ? why : "out of memory");
+    free(why);
+    free(g);
+    return ok;
+  }
+  bool refused = false;
+  enum MHD_Result ok = graphstore_writes(g) ? refuse_update(conn, r, &refused) : MHD_YES;
+  if (refused) {
+    graphstore_free(g);
+    return ok;
+  }
+  Stream *s = stream_new(conn, deadline_of(r));
+  Job *j = s ? job_new_op(r->srv, s, graphstore_run, g, graphstore_free, accept_of(conn),
+                          deadline_of(r))
+             : (graphstore_free(g), NULL);
+  return submit(conn, r, s, j);
+}
+
+/* ---- Routes ---------------------------------------------------------- */
 
 /* The request's headers are in: refuse at once a body said to be too
  * large (answering now closes the connection, unread); else get ready. */
 static enum MHD_Result begin(struct MHD_Connection *conn, Req *r) {
   r->sparql = strcmp(r->path, "/sparql") == 0 || strcmp(r->path, "/sparql/") == 0;
   r->post = method_is(r, "POST");
+  if (r->store) {
+    const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                    MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (r->post && graphstore_is_multipart(ctype))
+      r->form = MHD_create_post_processor(conn, 16 * 1024, part_param, r);
+  }
   const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (clen && strtoull(clen, NULL, 10) > r->srv->cfg.max_body)
@@ -268,20 +397,37 @@ static enum MHD_Result begin(struct MHD_Connection *conn, Req *r) {
   return MHD_YES;
 }
 
+/* The query page at / and its files at /page/NAME. */
+static enum MHD_Result page(struct MHD_Connection *conn, Req *r) {
+  PageFile f;
+  TrineStatus st = page_get(r->path, r->srv->store, &f);
+  if (st == TRINE_NOT_FOUND) return reply(conn, r, 404, NULL, NULL, "not found: %s\n", r->path);
+  if (st != TRINE_OK)
+    return reply(conn, r, 500, NULL, NULL, "the page: %s\n", trine_strerror(st));
+  struct MHD_Response *resp = MHD_create_response_from_buffer(
+      f.len, (void *)f.data, f.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (!resp) free(f.owned);
+  if (resp) {
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, f.type);
+    MHD_add_response_header(resp, "Content-Security-Policy", PAGE_CSP);
+  }
+  return queue(conn, r, 200, resp);
+}
+
 /* The request is in: answer by its route and method. */
 static enum MHD_Result route(struct MHD_Connection *conn, Req *r) {
   bool get = method_is(r, "GET") || method_is(r, "HEAD");
-  if (strcmp(r->path, "/") == 0) {
-    if (!get) return not_allowed(conn, r, "GET, HEAD");
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        strlen(page_html()), (void *)page_html(), MHD_RESPMEM_PERSISTENT);
-    if (resp) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    return queue(conn, r, 200, resp);
-  }
+  if (page_is(r->path)) return get ? page(conn, r) : not_allowed(conn, r, "GET, HEAD");
   if (strcmp(r->path, "/health") == 0)
     return get ? reply(conn, r, 200, NULL, NULL, "ok\n") : not_allowed(conn, r, "GET, HEAD");
+  if (r->store && method_is(r, "OPTIONS"))
+    return reply(conn, r, 204, MHD_HTTP_HEADER_ALLOW, graphstore_methods, "%s", "");
+  if (r->store && atomic_load(&r->srv->stopping))
+    return reply(conn, r, 503, MHD_HTTP_HEADER_CONNECTION, "close", "the server is stopping\n");
+  if (r->store) return graph_store(conn, r);
   if (!r->sparql)
-    return reply(conn, r, 404, NULL, NULL, "not found: %s (the endpoint is /sparql)\n", r->path);
+    return reply(conn, r, 404, NULL, NULL,
+                 "not found: %s (the endpoint is /sparql, the graph store /store)\n", r->path);
   if (method_is(r, "OPTIONS"))
     return reply(conn, r, 204, MHD_HTTP_HEADER_ALLOW, SPARQL_METHODS, "%s", "");
   if (!get && !r->post) return not_allowed(conn, r, SPARQL_METHODS);
@@ -304,6 +450,11 @@ static Req *req_new(Server *srv, struct MHD_Connection *conn, const char *url,
                     const char *method) {
   Req *r = calloc(1, sizeof *r);
   if (!r) return NULL;
+  r->store = strcmp(url, "/store") == 0 || strncmp(url, "/store/", 7) == 0;
+  if (r->store && !(r->url = strdup(url))) {
+    free(r);
+    return NULL;
+  }
   r->srv = srv;
   r->start_ms = serve_now_ms();
   printable(r->method, sizeof r->method, method);
@@ -379,7 +530,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   if (r->form) MHD_destroy_post_processor(r->form);
   for (size_t i = 0; i < r->nparams; ++i) free(r->params[i].key), free(r->params[i].value);
   free(r->params);
+  graphstore_parts_free(r->parts, r->nparts);
   free(r->body);
+  free(r->url);
   free(r);
   pthread_mutex_lock(&srv->mu);
   srv->active--;

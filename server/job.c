@@ -1,9 +1,11 @@
 /*
- * job.c -- preparing, running and answering one SPARQL operation.
+ * job.c -- preparing, running and answering one SPARQL operation; the
+ * life of every job.
  */
 #include "job.h"
 
 #include "negotiate.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,15 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-/* The first error the library reported for this job. */
-typedef struct {
-  const char *name; /* "query" or "update": the source in messages */
-  bool set;
-  TrineError err;
-  char msg[1024];
-} Caught;
+typedef JobError Caught;
 
-static void on_error(void *ctx, const TrineError *e) {
+void job_on_error(void *ctx, const TrineError *e) {
   Caught *c = ctx;
   if (c->set) return;
   c->set = true;
@@ -38,20 +34,34 @@ int job_busy(void *ctx, unsigned waited_ms) {
   return atomic_load(&srv->stopping) || (busy_deadline && serve_now_ms() >= busy_deadline);
 }
 
-Job *job_new(Server *srv, Stream *stream, Call *call, const char *accept,
-             unsigned long long deadline_ms) {
+static void release_worker(void *workers) { workers_release(workers); }
+
+Job *job_new_op(Server *srv, Stream *stream, JobRunFn run, void *op, void (*free_op)(void *),
+                const char *accept, unsigned long long deadline_ms) {
   Job *j = calloc(1, sizeof *j);
-  if (!j) return NULL;
-  if (accept && !(j->accept = strdup(accept))) {
+  if (!j || (accept && !(j->accept = strdup(accept)))) {
     free(j);
+    if (free_op) free_op(op);
     return NULL;
   }
   j->srv = srv;
   j->stream = stream;
   stream_ref(stream);
+  /* The worker is free for the client's next request once it has its reply. */
+  stream_on_end(stream, release_worker, srv->workers);
+  j->run = run;
+  j->op = op;
+  j->free_op = free_op;
+  j->deadline_ms = deadline_ms;
+  return j;
+}
+
+Job *job_new(Server *srv, Stream *stream, Call *call, const char *accept,
+             unsigned long long deadline_ms) {
+  Job *j = job_new_op(srv, stream, NULL, NULL, NULL, accept, deadline_ms);
+  if (!j) return NULL;
   j->call = *call;
   memset(call, 0, sizeof *call);
-  j->deadline_ms = deadline_ms;
   return j;
 }
 
@@ -67,7 +77,7 @@ static unsigned http_status(TrineStatus st) {
 }
 
 /* Answer an error: the library's message, with its position if any. */
-static void fail(Job *j, TrineStatus st, const Caught *c) {
+void job_fail(Job *j, TrineStatus st, const Caught *c) {
   char msg[1200];
   bool stopping = atomic_load(&j->srv->stopping);
   if (st == TRINE_ERR_IO && stopping) st = TRINE_ERR_CANCELLED; /* its stream was aborted */
@@ -80,7 +90,7 @@ static void fail(Job *j, TrineStatus st, const Caught *c) {
     snprintf(msg, sizeof msg, "the client went away");
   else if (st == TRINE_ERR_IO && serve_now_ms() >= j->deadline_ms)
     snprintf(msg, sizeof msg, "the client did not read the result within the timeout");
-  else if (c->set)
+  else if (c && c->set)
     trine_error_format(&c->err, msg, sizeof msg);
   else
     snprintf(msg, sizeof msg, "error: %s", trine_strerror(st));
@@ -92,7 +102,7 @@ static void refuse(Job *j, unsigned status, const char *msg) {
   stream_fail(j->stream, status, msg);
 }
 
-static unsigned remaining_ms(const Job *j) {
+unsigned job_remaining_ms(const Job *j) {
   unsigned long long now = serve_now_ms();
   return now >= j->deadline_ms ? 1 : (unsigned)(j->deadline_ms - now);
 }
@@ -113,7 +123,7 @@ static char *with_dataset(Job *j, const TrineQueryOptions *o, Caught *c, size_t 
   TrineStatus st = trine_query_prepare(NULL, j->call.text, j->call.len, o, &q);
   bool fits = !st && form_fits(j, trine_query_form(q));
   trine_query_free(q);
-  if (st) fail(j, st, c);
+  if (st) job_fail(j, st, c);
   if (!fits) return NULL;
   bool conflict = false;
   char *text = j->call.kind == CALL_QUERY
@@ -135,8 +145,8 @@ static TrineQuery *prepare(Job *j, Caught *c) {
   unsigned allow = (j->srv->cfg.allow_update ? TRINE_ALLOW_UPDATE : 0) |
                    (j->srv->cfg.allow_load ? TRINE_ALLOW_LOAD_FILES : 0);
   TrineQueryOptions o = {.allow = allow, .name = c->name, .base_iri = j->srv->cfg.base,
-                         .timeout_ms = remaining_ms(j), .memory_limit = j->srv->cfg.memory_limit,
-                         .sink = on_error, .sink_ctx = c};
+                         .timeout_ms = job_remaining_ms(j), .memory_limit = j->srv->cfg.memory_limit,
+                         .sink = job_on_error, .sink_ctx = c};
   char *text = j->call.text;
   size_t len = j->call.len;
   if (j->call.dflt.n || j->call.named.n) text = with_dataset(j, &o, c, &len);
@@ -145,7 +155,7 @@ static TrineQuery *prepare(Job *j, Caught *c) {
   TrineStatus st = trine_query_prepare(j->srv->store, text, len, &o, &q);
   if (text != j->call.text) free(text);
   if (st) {
-    fail(j, st, c);
+    job_fail(j, st, c);
     return NULL;
   }
   if (!form_fits(j, trine_query_form(q))) {
@@ -168,10 +178,10 @@ static void run_query(Job *j, TrineQuery *q, Caught *c) {
                            "text/tab-separated-values or text/plain");
     return;
   }
-  stream_head(j->stream, 200, offer->media);
+  stream_head(j->stream, 200, negotiate_content_type(offer));
   FILE *f = stream_file(j->stream);
   if (!f) {
-    fail(j, TRINE_ERR_NOMEM, c);
+    job_fail(j, TRINE_ERR_NOMEM, c);
     return;
   }
   uint64_t rows = 0;
@@ -180,21 +190,27 @@ static void run_query(Job *j, TrineQuery *q, Caught *c) {
   if (fclose(f) != 0 && !st) st = TRINE_ERR_IO;
   if (st) {
     stream_rows(j->stream, rows);
-    fail(j, st, c);
+    job_fail(j, st, c);
   } else {
     stream_finish(j->stream, rows);
   }
 }
 
-/* Take the server's write lock, giving up at the job's deadline. */
-static bool lock_writes(Job *j) {
+bool job_lock_writes(Job *j) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  unsigned ms = remaining_ms(j);
+  unsigned ms = job_remaining_ms(j);
   ts.tv_sec += ms / 1000;
   ts.tv_nsec += (long)(ms % 1000) * 1000000L;
   if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-  return pthread_mutex_timedlock(&j->srv->write_mu, &ts) == 0;
+  if (pthread_mutex_timedlock(&j->srv->write_mu, &ts) != 0) return false;
+  busy_deadline = j->deadline_ms;
+  return true;
+}
+
+void job_unlock_writes(Job *j) {
+  busy_deadline = 0;
+  pthread_mutex_unlock(&j->srv->write_mu);
 }
 
 static void run_update(Job *j, TrineQuery *q, Caught *c) {
@@ -202,16 +218,14 @@ static void run_update(Job *j, TrineQuery *q, Caught *c) {
     refuse(j, 403, "LOAD is refused: it reads files of the server (start it with --allow-load)");
     return;
   }
-  if (!lock_writes(j)) {
+  if (!job_lock_writes(j)) {
     refuse(j, 503, "busy: other updates held the store past the timeout");
     return;
   }
-  busy_deadline = j->deadline_ms;
   TrineStatus st = trine_query_step(q);
-  busy_deadline = 0;
-  pthread_mutex_unlock(&j->srv->write_mu);
+  job_unlock_writes(j);
   if (st != TRINE_DONE && st != TRINE_OK) {
-    fail(j, st, c);
+    job_fail(j, st, c);
     return;
   }
   FILE *f = stream_file(j->stream);
@@ -223,14 +237,17 @@ static void run_update(Job *j, TrineQuery *q, Caught *c) {
 }
 
 /* The running list, so that a stop can cancel what runs. */
-static void track(Job *j, TrineQuery *q) {
+static void track(Job *j, TrineQuery *q, bool running) {
   Server *srv = j->srv;
   pthread_mutex_lock(&srv->mu);
-  if (q) {
+  if (running) {
     j->q = q;
     j->next = srv->running;
     srv->running = j;
-    if (atomic_load(&srv->stopping)) trine_query_cancel(q);
+    if (atomic_load(&srv->stopping)) {
+      if (q) trine_query_cancel(q);
+      stream_abort(j->stream);
+    }
   } else {
     Job **p = &srv->running;
     while (*p && *p != j) p = &(*p)->next;
@@ -240,10 +257,12 @@ static void track(Job *j, TrineQuery *q) {
   pthread_mutex_unlock(&srv->mu);
 }
 
+void job_track(Job *j, bool running) { track(j, NULL, running); }
+
 void job_cancel_all(Server *srv) {
   pthread_mutex_lock(&srv->mu);
   for (Job *j = srv->running; j; j = j->next) {
-    trine_query_cancel(j->q);
+    if (j->q) trine_query_cancel(j->q);
     stream_abort(j->stream);
   }
   pthread_mutex_unlock(&srv->mu);
@@ -251,13 +270,19 @@ void job_cancel_all(Server *srv) {
 
 void job_run(void *arg) {
   Job *j = arg;
+  if (j->run) {
+    if (!stream_closed(j->stream)) j->run(j);
+    else stream_fail(j->stream, 503, "the client went away");
+    job_free(j);
+    return;
+  }
   Caught c = {.name = j->call.kind == CALL_UPDATE ? "update" : "query"};
   TrineQuery *q = stream_closed(j->stream) ? NULL : prepare(j, &c);
   if (q) {
-    track(j, q);
+    track(j, q, true);
     if (j->call.kind == CALL_UPDATE) run_update(j, q, &c);
     else run_query(j, q, &c);
-    track(j, NULL);
+    track(j, NULL, false);
     trine_query_free(q);
   } else if (stream_closed(j->stream)) {
     stream_fail(j->stream, 503, "the client went away");
@@ -268,6 +293,7 @@ void job_run(void *arg) {
 void job_free(Job *j) {
   stream_unref(j->stream);
   protocol_call_free(&j->call);
+  if (j->free_op) j->free_op(j->op);
   free(j->accept);
   free(j);
 }

@@ -10,25 +10,44 @@
 #include <strings.h>
 
 const Offer negotiate_results[] = {
-    {"application/sparql-results+json", TRINE_RESULTS_JSON},
-    {"application/sparql-results+xml", TRINE_RESULTS_XML},
-    {"text/csv", TRINE_RESULTS_CSV},
-    {"text/tab-separated-values", TRINE_RESULTS_TSV},
-    {"application/json", TRINE_RESULTS_JSON},
-    {"application/xml", TRINE_RESULTS_XML},
-    {"text/plain", TRINE_RESULTS_TABLE},
+    {"application/sparql-results+json", TRINE_RESULTS_JSON, TRINE_FORMAT_GUESS},
+    {"application/sparql-results+xml", TRINE_RESULTS_XML, TRINE_FORMAT_GUESS},
+    {"text/csv", TRINE_RESULTS_CSV, TRINE_FORMAT_GUESS},
+    {"text/tab-separated-values", TRINE_RESULTS_TSV, TRINE_FORMAT_GUESS},
+    {"application/json", TRINE_RESULTS_JSON, TRINE_FORMAT_GUESS},
+    {"application/xml", TRINE_RESULTS_XML, TRINE_FORMAT_GUESS},
+    {"text/plain", TRINE_RESULTS_TABLE, TRINE_FORMAT_GUESS},
 };
 const size_t negotiate_nresults = sizeof negotiate_results / sizeof *negotiate_results;
 
-/* N-Triples is also valid Turtle and N-Quads: clients asking for those
- * can read it. */
+/* The one place that picks the writer of each graph syntax, for CONSTRUCT
+ * results and for the Graph Store alike. N-Triples is also valid Turtle
+ * and N-Quads: clients asking for those can read it. When the dumper
+ * writes Turtle, text/turtle's rdf becomes TRINE_FORMAT_TURTLE here. */
 const Offer negotiate_graphs[] = {
-    {"application/n-triples", TRINE_RESULTS_NTRIPLES},
-    {"text/turtle", TRINE_RESULTS_NTRIPLES},
-    {"application/n-quads", TRINE_RESULTS_NTRIPLES},
-    {"text/plain", TRINE_RESULTS_NTRIPLES},
+    {"application/n-triples", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
+    {"text/turtle", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
+    {"application/n-quads", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
+    {"text/plain", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
 };
 const size_t negotiate_ngraphs = sizeof negotiate_graphs / sizeof *negotiate_graphs;
+
+/* A dataset needs graph names: N-Quads (TriG once the dumper writes it). */
+const Offer negotiate_datasets[] = {
+    {"application/n-quads", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NQUADS},
+    {"text/plain", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NQUADS},
+};
+const size_t negotiate_ndatasets = sizeof negotiate_datasets / sizeof *negotiate_datasets;
+
+const char *negotiate_content_type(const Offer *offer) {
+  static const char *const text[] = {"text/turtle; charset=utf-8", "text/plain; charset=utf-8",
+                                     "text/csv; charset=utf-8",
+                                     "text/tab-separated-values; charset=utf-8"};
+  for (size_t i = 0; i < sizeof text / sizeof *text; ++i)
+    if (!strncmp(text[i], offer->media, strlen(offer->media)) && text[i][strlen(offer->media)] == ';')
+      return text[i];
+  return offer->media;
+}
 
 /* One media range of an Accept header: [type, type + tlen) and its q in
  * thousandths. */

@@ -10,10 +10,12 @@
 
 #include <stddef.h>
 
-/// A media type the server can answer with, and the writer for it.
+/// A media type the server can answer with, and the writer for it: of
+/// query results (format), or of stored graphs (rdf: the dumper's syntax).
 typedef struct {
   const char *media;
   TrineResultFormat format;
+  TrineFormat rdf;
 } Offer;
 
 /// Offers for SELECT and ASK results, and for CONSTRUCT and DESCRIBE graphs;
@@ -22,6 +24,13 @@ extern const Offer negotiate_results[];
 extern const size_t negotiate_nresults;
 extern const Offer negotiate_graphs[];
 extern const size_t negotiate_ngraphs;
+/// Offers for a whole dataset (the Graph Store's GET of /store).
+extern const Offer negotiate_datasets[];
+extern const size_t negotiate_ndatasets;
+
+/// The Content-Type of a reply in offer's media type: text types say
+/// "; charset=utf-8" (a static string).
+const char *negotiate_content_type(const Offer *offer);
 
 /// The offer the Accept header accept prefers (the earlier one on a tie),
 /// offers[0] when accept is NULL or blank, or NULL when it accepts none.

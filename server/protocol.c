@@ -11,8 +11,7 @@
 
 static const char FORM[] = "application/x-www-form-urlencoded";
 
-/* Whether the media type of ct (before any ';' parameter) is type. */
-static bool media_is(const char *ct, const char *type) {
+bool protocol_media_is(const char *ct, const char *type) {
   if (!ct) return false;
   while (*ct == ' ') ct++;
   size_t n = strlen(type);
@@ -22,8 +21,7 @@ static bool media_is(const char *ct, const char *type) {
   return !*ct || *ct == ';';
 }
 
-/* Whether ct names a charset other than UTF-8. */
-static bool other_charset(const char *ct) {
+bool protocol_other_charset(const char *ct) {
   const char *p = ct ? strcasestr(ct, "charset=") : NULL;
   if (!p) return false;
   p += 8;
@@ -31,7 +29,7 @@ static bool other_charset(const char *ct) {
   return strncasecmp(p, "utf-8", 5) != 0 || (p[5] && !strchr("\"; \t", p[5]));
 }
 
-bool protocol_is_form(const char *content_type) { return media_is(content_type, FORM); }
+bool protocol_is_form(const char *content_type) { return protocol_media_is(content_type, FORM); }
 
 bool protocol_utf8(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -60,8 +58,7 @@ static unsigned refuse(char **why, unsigned status, const char *fmt, ...) {
   return status;
 }
 
-/* An absolute IRI that can be written between < and > as it is. */
-static bool iri_ok(const char *s, size_t len) {
+bool protocol_iri_ok(const char *s, size_t len) {
   size_t i = 0;
   if (len == 0 || strlen(s) != len || !protocol_utf8(s, len)) return false;
   if (!((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z')) return false;
@@ -98,7 +95,7 @@ static unsigned take_dataset(const HttpInput *in, Call *call, char **why) {
       return refuse(why, 400, "%s is a parameter of %s, not of %s", p->key,
                     mine ? "queries" : "updates", mine ? "updates" : "queries");
     if (which < 0) continue;
-    if (!iri_ok(p->value, p->len))
+    if (!protocol_iri_ok(p->value, p->len))
       return refuse(why, 400, "%s: not an absolute IRI: %.200s", p->key, p->value);
     if (!list_add(which ? &call->named : &call->dflt, p->value))
       return refuse(why, 500, "out of memory");
@@ -108,15 +105,15 @@ static unsigned take_dataset(const HttpInput *in, Call *call, char **why) {
 
 /* A direct POST: the body is the operation. */
 static unsigned take_body(const HttpInput *in, Call *call, char **why) {
-  if (media_is(in->content_type, "application/sparql-query")) call->kind = CALL_QUERY;
-  else if (media_is(in->content_type, "application/sparql-update")) call->kind = CALL_UPDATE;
+  if (protocol_media_is(in->content_type, "application/sparql-query")) call->kind = CALL_QUERY;
+  else if (protocol_media_is(in->content_type, "application/sparql-update")) call->kind = CALL_UPDATE;
   else
     return refuse(why, 415,
                   "%s%s: a POST to /sparql takes application/sparql-query, "
                   "application/sparql-update or %s",
                   in->content_type ? "unsupported media type " : "no Content-Type",
                   in->content_type ? in->content_type : "", FORM);
-  if (other_charset(in->content_type))
+  if (protocol_other_charset(in->content_type))
     return refuse(why, 415, "unsupported charset in %s: the request must be UTF-8",
                   in->content_type);
   for (size_t i = 0; i < in->nparams; ++i)

@@ -51,6 +51,17 @@ unsigned protocol_parse(const HttpInput *in, Call *out, char **why);
 /// Free what protocol_parse() put in call.
 void protocol_call_free(Call *call);
 
+/// Whether the media type of content_type (before any ';' parameter) is
+/// type, ignoring case.
+bool protocol_media_is(const char *content_type, const char *type);
+
+/// Whether content_type names a charset other than UTF-8.
+bool protocol_other_charset(const char *content_type);
+
+/// Whether s[0..len) is an absolute IRI that can be written between < and >
+/// as it is (in SPARQL or N-Triples): no NUL, space, control or <>"{}|^`\.
+bool protocol_iri_ok(const char *s, size_t len);
+
 /// Whether s[0..len) is well-formed UTF-8.
 bool protocol_utf8(const char *s, size_t len);
 

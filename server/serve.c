@@ -23,8 +23,10 @@ static const char usage_text[] =
     "usage: trine serve STORE [OPTIONS]\n"
     "\n"
     "Serve the trine store in directory STORE (which must exist) as a SPARQL 1.1\n"
-    "Protocol endpoint: queries and updates at /sparql, a query page at /, a\n"
-    "liveness check at /health. Read-only unless --allow-update is given.\n"
+    "Protocol endpoint: queries and updates at /sparql (its service description\n"
+    "at /sparql with no parameters), the Graph Store HTTP Protocol at /store\n"
+    "(?graph=IRI, ?default, /store/PATH, or /store for the whole dataset), a query\n"
+    "page at /, a liveness check at /health. Read-only unless --allow-update is given.\n"
     "\n"
     "Options:\n"
     "      --bind ADDR        listen on this address (default 127.0.0.1;\n"
@@ -38,7 +40,8 @@ static const char usage_text[] =
     "      --memory-limit BYTES  memory for one query's intermediate results,\n"
     "                         with K, M or G (default 1G); past it the query\n"
     "                         fails with 507\n"
-    "      --allow-update     accept SPARQL Update requests; they must carry\n"
+    "      --allow-update     accept SPARQL Update requests and Graph Store writes\n"
+    "                         (PUT, POST, DELETE); they must carry\n"
     "                         'Authorization: Bearer TOKEN'\n"
     "      --token-file FILE  the TOKEN, the first line of FILE (needed by\n"
     "                         --allow-update)\n"
@@ -46,7 +49,9 @@ static const char usage_text[] =
     "                         of the server's machine (refused by default)\n"
     "      --cors ORIGIN      send Access-Control-Allow-Origin: ORIGIN (* for any);\n"
     "                         no CORS headers without it\n"
-    "      --base IRI         base IRI of requests (default http://ADDR:PORT/sparql)\n"
+    "      --base IRI         base IRI of requests (default http://ADDR:PORT/sparql);\n"
+    "                         its scheme and authority start the IRIs of the\n"
+    "                         service description and of the graphs /store/PATH\n"
     "      --quiet            no access log (one line per request on stderr)\n"
     "  -h, --help             show this help and exit\n"
     "\n"
@@ -195,6 +200,18 @@ static TrineStatus open_store(Server *srv) {
   return st;
 }
 
+/* The server's root, where the endpoint's and the graph store's IRIs
+ * start: the scheme and authority of --base (the server may be behind a
+ * proxy), else the address it listens on. */
+static void set_root(Server *srv, const char *url) {
+  const char *base = srv->cfg.base, *sep = base ? strstr(base, "://") : NULL;
+  size_t n = sep ? (size_t)(sep + 3 - base) + strcspn(sep + 3, "/?#") : 0;
+  if (sep && n + 2 <= sizeof srv->root)
+    snprintf(srv->root, sizeof srv->root, "%.*s/", (int)n, base);
+  else
+    snprintf(srv->root, sizeof srv->root, "%s", url);
+}
+
 /* Listen, start the workers and the HTTP daemon; false on failure. */
 static bool start(Server *srv, char **base) {
   int fd = http_listen(srv->cfg.bind, &srv->cfg.port);
@@ -203,6 +220,7 @@ static bool start(Server *srv, char **base) {
   char url[128];
   snprintf(url, sizeof url, "http://%s%s%s:%u/", v6 ? "[" : "", srv->cfg.bind, v6 ? "]" : "",
            srv->cfg.port);
+  set_root(srv, url);
   if (!srv->cfg.base) {
     if (asprintf(base, "%ssparql", url) < 0) *base = NULL;
     srv->cfg.base = *base;

@@ -9,11 +9,13 @@
  *   protocol.c  a request's SPARQL operation and dataset from its HTTP form
  *   negotiate.c the result format from the Accept header
  *   dataset.c   protocol datasets as FROM / USING clauses; LOAD detection
+ *   graphstore.c the Graph Store HTTP Protocol at /store
+ *   describe.c  the service description at GET /sparql
  *   job.c       running one operation on a worker thread
  *   workers.c   the fixed pool of worker threads
  *   stream.c    the bounded buffer between a job and its HTTP response
  *   auth.c      the bearer token, compared in constant time
- *   page.c      the query page served at /
+ *   page.c      the query page at / and its compiled-in files (assets/)
  */
 #ifndef TRINE_SERVER_H
 #define TRINE_SERVER_H
@@ -53,6 +55,7 @@ typedef struct {
   Workers *workers;
   struct MHD_Daemon *daemon;
   int listen_fd;             ///< until quiesced: then ours to close
+  char root[160];            ///< http://ADDR:PORT/ (or --base's): graph store IRIs start here
   pthread_mutex_t write_mu;  ///< updates run one at a time
   pthread_mutex_t mu;        ///< guards active and running
   pthread_cond_t idle;       ///< signalled when active drops

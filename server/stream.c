@@ -25,11 +25,26 @@ struct Stream {
   bool aborted;    /* writes fail: the server stops */
   unsigned status;
   const char *ctype;
+  char *location;  /* a Location header, or NULL */
   char *buf;       /* bytes written, not yet sent */
   size_t len;
   uint64_t rows;
   unsigned long long deadline_ms;
+  void (*on_end)(void *ctx);
+  void *on_end_ctx;
 };
+
+/* Run the end hook once (not under mu: it takes locks of its own). */
+static void ending(Stream *s) {
+  void (*fn)(void *) = s->on_end;
+  s->on_end = NULL;
+  if (fn) fn(s->on_end_ctx);
+}
+
+void stream_on_end(Stream *s, void (*fn)(void *ctx), void *ctx) {
+  s->on_end = fn;
+  s->on_end_ctx = ctx;
+}
 
 Stream *stream_new(struct MHD_Connection *conn, unsigned long long deadline_ms) {
   Stream *s = calloc(1, sizeof *s);
@@ -62,6 +77,7 @@ void stream_unref(Stream *s) {
   pthread_cond_destroy(&s->space);
   pthread_mutex_destroy(&s->mu);
   free(s->buf);
+  free(s->location);
   free(s);
 }
 
@@ -126,7 +142,17 @@ void stream_head(Stream *s, unsigned status, const char *content_type) {
   pthread_mutex_unlock(&s->mu);
 }
 
+bool stream_location(Stream *s, const char *iri) {
+  char *copy = strdup(iri);
+  pthread_mutex_lock(&s->mu);
+  free(s->location);
+  s->location = copy;
+  pthread_mutex_unlock(&s->mu);
+  return copy != NULL;
+}
+
 void stream_finish(Stream *s, uint64_t rows) {
+  ending(s);
   pthread_mutex_lock(&s->mu);
   s->rows = rows;
   s->done = s->ready = true;
@@ -141,6 +167,7 @@ void stream_rows(Stream *s, uint64_t rows) {
 }
 
 void stream_fail(Stream *s, unsigned status, const char *message) {
+  ending(s);
   pthread_mutex_lock(&s->mu);
   if (!s->streaming) { /* nothing sent: the error is the whole reply */
     size_t n = strlen(message);
@@ -215,7 +242,8 @@ struct MHD_Response *stream_response(Stream *s, unsigned *status) {
   } else {
     r = MHD_create_response_from_buffer(s->len, s->buf, MHD_RESPMEM_MUST_COPY);
   }
-  if (r) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->ctype);
+  if (r && s->ctype) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, s->ctype);
+  if (r && s->location && !s->failed) MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, s->location);
   *status = s->status;
   pthread_mutex_unlock(&s->mu);
   return r;

@@ -30,10 +30,16 @@ void stream_unref(Stream *s);
 
 /* The job's side. */
 
-/// The status and Content-Type (a static string) of a successful reply.
+/// The status and Content-Type (a static string, or NULL for none: a 204)
+/// of a successful reply.
 void stream_head(Stream *s, unsigned status, const char *content_type);
+/// A Location header for the reply (copied; false when out of memory).
+bool stream_location(Stream *s, const char *iri);
 /// A FILE whose writes go to the stream (fclose it before finishing).
 FILE *stream_file(Stream *s);
+/// fn(ctx) runs once on the writer's thread when the reply is complete or
+/// failed (stream_finish, stream_fail), before its end can reach the client.
+void stream_on_end(Stream *s, void (*fn)(void *ctx), void *ctx);
 /// The reply is complete: rows is for the access log.
 void stream_finish(Stream *s, uint64_t rows);
 /// Rows written so far, for the access log of a reply that fails.

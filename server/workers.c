@@ -5,19 +5,21 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 struct Workers {
   pthread_mutex_t mu;
-  pthread_cond_t wake, freed;
+  pthread_cond_t wake;
   WorkerFn fn;
-  unsigned n, busy;  /* busy counts tasks taken or waiting to be taken */
+  unsigned n, busy;  /* tasks waiting to be taken, or running and not released */
   void **queue;      /* at most n tasks: one per idle thread */
   unsigned head, len;
   bool stop;
   pthread_t *threads;
   unsigned started;
 };
+
+/* Whether the task this thread runs has released its slot. */
+static _Thread_local bool released;
 
 static void *worker_main(void *arg) {
   Workers *w = arg;
@@ -29,10 +31,10 @@ static void *worker_main(void *arg) {
     w->head = (w->head + 1) % w->n;
     w->len--;
     pthread_mutex_unlock(&w->mu);
+    released = false;
     w->fn(task);
     pthread_mutex_lock(&w->mu);
-    w->busy--;
-    pthread_cond_signal(&w->freed);
+    if (!released) w->busy--;
   }
   pthread_mutex_unlock(&w->mu);
   return NULL;
@@ -47,7 +49,6 @@ Workers *workers_start(unsigned n, WorkerFn fn) {
   w->fn = fn;
   pthread_mutex_init(&w->mu, NULL);
   pthread_cond_init(&w->wake, NULL);
-  pthread_cond_init(&w->freed, NULL);
   if (!w->queue || !w->threads) {
     workers_stop(w);
     return NULL;
@@ -61,15 +62,16 @@ Workers *workers_start(unsigned n, WorkerFn fn) {
   return w;
 }
 
-bool workers_submit(Workers *w, void *task, unsigned wait_ms) {
-  struct timespec until;
-  clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_nsec += (long)wait_ms * 1000000L;
-  until.tv_sec += until.tv_nsec / 1000000000L;
-  until.tv_nsec %= 1000000000L;
+void workers_release(Workers *w) {
+  if (released) return;
+  released = true;
   pthread_mutex_lock(&w->mu);
-  while (!w->stop && w->busy >= w->n)
-    if (pthread_cond_timedwait(&w->freed, &w->mu, &until)) break;
+  w->busy--;
+  pthread_mutex_unlock(&w->mu);
+}
+
+bool workers_submit(Workers *w, void *task) {
+  pthread_mutex_lock(&w->mu);
   bool ok = !w->stop && w->busy < w->n;
   if (ok) {
     w->queue[(w->head + w->len) % w->n] = task;
@@ -89,7 +91,6 @@ void workers_stop(Workers *w) {
   pthread_mutex_unlock(&w->mu);
   for (unsigned i = 0; i < w->started; ++i) pthread_join(w->threads[i], NULL);
   pthread_cond_destroy(&w->wake);
-  pthread_cond_destroy(&w->freed);
   pthread_mutex_destroy(&w->mu);
   free(w->threads);
   free(w->queue);

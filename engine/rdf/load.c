@@ -18,6 +18,7 @@
 
 #include "dict.h"
 #include "index.h"
+#include "input.h"
 #include "txn.h"
 #include "ntparse.h"
 #include "ttlparse.h"
@@ -28,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #define BATCH_QUADS ((size_t)2 << 20)   /* 64 MiB for each of 3 quad arrays */
 #define BATCH_CACHE_BYTES ((size_t)256 << 20)
@@ -67,11 +67,7 @@ typedef struct {
 } Saved;
 
 typedef struct {
-  /* input: a file, or a buffer */
-  gzFile in;
-  const char *data;
-  size_t len, pos;
-  uint64_t total;     /* input size (of the file as stored), for progress */
+  Input *in;          /* a file, a buffer or a callback (input.h) */
   uint64_t bytes;     /* bytes of input parsed (decompressed) */
   /* parsing */
   TrineFormat format;   /* never TRINE_FORMAT_GUESS */
@@ -170,7 +166,7 @@ static TrineStatus on_statement(void *ctx, const NtStatement *st) {
     return TRINE_ERR_NOMEM;
   if (b->bytes.len > UINT32_MAX / 2) return TRINE_ERR_NOMEM;
   if (++b->nstatements == BLOCK_STATEMENTS || b->bytes.len >= BLOCK_BYTES)
-    return seal(r, r->in ? (uint64_t)gzoffset(r->in) : 0);
+    return seal(r, input_position(r->in));
   return TRINE_OK;
 }
 
@@ -190,43 +186,20 @@ static void on_error(void *ctx, const TrineError *e) {
  * an error (r->io_error says which). */
 static ssize_t read_bytes(void *io, char *buf, size_t cap) {
   Reader *r = io;
-  if (!r->in) {
-    size_t n = r->len - r->pos < cap ? r->len - r->pos : cap;
-    memcpy(buf, r->data + r->pos, n);
-    r->pos += n;
-    r->bytes += n;
-    return (ssize_t)n;
-  }
-  int n = gzread(r->in, buf, (unsigned)(cap < CHUNK ? cap : CHUNK));
-  int zerr;
-  if (n < 0) {
-    const char *msg = gzerror(r->in, &zerr);
-    snprintf(r->io_error, sizeof r->io_error, "read error: %s",
-             zerr == Z_ERRNO ? strerror(errno) : msg);
-    return -1;
-  }
-  if (n == 0 && (gzerror(r->in, &zerr), zerr == Z_BUF_ERROR)) { /* a truncated .gz file */
-    snprintf(r->io_error, sizeof r->io_error, "compressed file is truncated");
-    return -1;
-  }
-  r->bytes += (uint64_t)n;
+  ssize_t n = input_read(r->in, buf, cap);
+  if (n < 0) snprintf(r->io_error, sizeof r->io_error, "%s", input_error(r->in));
+  else r->bytes += (uint64_t)n;
   return n;
 }
 
 /* Start again from the first byte (to locate a Turtle error). */
 static bool rewind_input(void *io) {
   Reader *r = io;
-  r->pos = 0;
   r->bytes = 0;
-  return !r->in || gzrewind(r->in) == 0;
+  return input_rewind(r->in);
 }
 
 static TrineStatus read_nt(Reader *r) {
-  if (!r->in) {
-    r->bytes = r->len;
-    TrineStatus st = nt_parser_feed(r->parser, r->data, r->len);
-    return st ? st : nt_parser_finish(r->parser);
-  }
   char *buf = malloc(CHUNK);
   if (!buf) return TRINE_ERR_NOMEM;
   TrineStatus st = TRINE_OK;
@@ -252,7 +225,7 @@ static void *reader_main(void *arg) {
   Reader *r = arg;
   r->status = read_input(r);
   if (r->cur && r->cur->nstatements && !r->status) {
-    r->cur->position = r->total;
+    r->cur->position = input_position(r->in);
     queue_push(&r->q, r->cur);
     r->cur = NULL;
   }
@@ -262,8 +235,31 @@ static void *reader_main(void *arg) {
 
 /* ---- the writer (calling thread) ---- */
 
+/* Progress as the caller's callback hears it. */
+typedef struct {
+  const TrineLoadOptions *opts;
+  TrineStore *store;
+  TrineLoadProgress p;
+} Reporter;
+
+static TrineStatus tell(Reporter *rp, TrineLoadPhase phase) {
+  const TrineLoadOptions *o = rp->opts;
+  rp->p.phase = phase;
+  if (o && o->progress && o->progress(o->progress_ctx, &rp->p) && phase != TRINE_LOAD_COMMITTING)
+    return store_error(rp->store, TRINE_ERR_CANCELLED, "load cancelled");
+  return TRINE_OK;
+}
+
+static int on_tick(void *ctx, uint64_t done, uint64_t todo) {
+  Reporter *rp = ctx;
+  rp->p.done = done;
+  rp->p.todo = todo;
+  return tell(rp, TRINE_LOAD_WRITING) != TRINE_OK;
+}
+
 typedef struct {
   TrineTxn *txn;
+  Reporter *rp;
   DictCache *cache;
   Quad *q, *scr, *scr2;
   size_t n, cap;
@@ -275,9 +271,14 @@ typedef struct {
 
 static TrineStatus flush_batch(Writer *w) {
   TrineTxn *t = w->txn;
-  TrineStatus st = dict_cache_flush(t, w->cache);
+  w->rp->p.done = w->rp->p.todo = 0;
+  w->rp->p.quads = w->read;
+  TrineStatus st = tell(w->rp, TRINE_LOAD_WRITING);
+  if (!st) st = dict_cache_flush(t, w->cache);
   uint64_t added = 0;
-  if (!st) st = index_add_batch(t, w->q, w->scr, w->scr2, w->n, w->seq0, &added);
+  IndexTick tick = {on_tick, w->rp};
+  bool ticks = w->rp->opts && w->rp->opts->progress;
+  if (!st) st = index_add_batch(t, w->q, w->scr, w->scr2, w->n, w->seq0, ticks ? &tick : NULL, &added);
   w->added += added;
   w->n = 0;
   w->seq0 = t->next_seq;
@@ -332,9 +333,9 @@ static TrineStatus take_block(Writer *w, const Block *b, bool hashed) {
   return TRINE_OK;
 }
 
-static TrineStatus writer_init(Writer *w, TrineStore *s, TrineTxn *txn,
-                               const TrineLoadOptions *opts) {
-  *w = (Writer){.txn = txn};
+static TrineStatus writer_init(Writer *w, TrineStore *s, TrineTxn *txn, Reporter *rp) {
+  const TrineLoadOptions *opts = rp->opts;
+  *w = (Writer){.txn = txn, .rp = rp};
   TrineStatus st = TRINE_OK;
   if (!txn) {
     if ((st = trine_txn_begin(s, true, &w->txn))) return st;
@@ -357,8 +358,12 @@ static TrineStatus writer_finish(Writer *w, TrineStatus st, TrineLoadStats *stat
   if (!st && w->n) st = flush_batch(w);
   if (!st && w->cache) st = dict_cache_flush(w->txn, w->cache);
   if (w->txn && w->own_txn) {
-    if (st) trine_txn_abort(w->txn);
-    else st = trine_txn_commit(w->txn);
+    if (st) {
+      trine_txn_abort(w->txn);
+    } else {
+      tell(w->rp, TRINE_LOAD_COMMITTING);
+      st = trine_txn_commit(w->txn);
+    }
   }
   dict_cache_free(w->cache);
   free(w->q);
@@ -375,13 +380,6 @@ static TrineStatus writer_finish(Writer *w, TrineStatus st, TrineLoadStats *stat
 
 static unsigned max_errors(const TrineLoadOptions *o) {
   return o && o->max_errors ? o->max_errors : 5;
-}
-
-static TrineStatus progress(const TrineLoadOptions *o, TrineStore *s, uint64_t pos,
-                            uint64_t total, uint64_t quads) {
-  if (o && o->progress && o->progress(o->progress_ctx, pos, total, quads))
-    return store_error(s, TRINE_ERR_CANCELLED, "load cancelled");
-  return TRINE_OK;
 }
 
 static void free_blocks(Block *b) {
@@ -452,16 +450,19 @@ static void report(Reader *r, TrineStore *s, const TrineLoadOptions *o, const ch
 static TrineStatus run_load(TrineStore *s, TrineTxn *txn, Reader *r,
                             const TrineLoadOptions *opts, TrineLoadStats *stats) {
   Writer w;
+  Reporter rp = {.opts = opts, .store = s, .p = {.total = input_total(r->in)}};
   const char *name = r->name;
   TrineStatus st = reader_init(r, s, max_errors(opts));
-  if (!st) st = writer_init(&w, s, txn, opts);
-  else w = (Writer){0};
+  if (!st) st = writer_init(&w, s, txn, &rp);
+  else w = (Writer){.rp = &rp};
   pthread_t thread;
   bool started = !st && pthread_create(&thread, NULL, reader_main, r) == 0;
   if (!st && !started) st = store_error(s, TRINE_ERR_NOMEM, "cannot start reader thread");
   for (Block *b; started && (b = queue_take_full(&r->q));) {
     if (!st) st = take_block(&w, b, !r->writer_hashes);
-    if (!st) st = progress(opts, s, b->position, r->total, w.read);
+    rp.p.bytes = b->position;
+    rp.p.quads = w.read;
+    if (!st) st = tell(&rp, TRINE_LOAD_READING);
     queue_give_back(&r->q, b);
     if (st) queue_set(&r->q, &r->q.cancel);
   }
@@ -511,9 +512,20 @@ static TrineStatus set_base(TrineStore *s, Reader *r, const TrineLoadOptions *op
   return r->base ? TRINE_OK : store_error(s, TRINE_ERR_NOMEM, "out of memory");
 }
 
+/* Load in, which this takes over; path: a file's (for its base IRI). */
+static TrineStatus load_input(TrineStore *s, TrineTxn *txn, Input *in, TrineFormat f,
+                              const char *name, const char *path,
+                              const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  Reader r = {.in = in, .format = f, .name = name};
+  TrineStatus st = set_base(s, &r, opts, path);
+  if (!st) st = run_load(s, txn, &r, opts, stats);
+  else free(r.base);
+  input_free(in);
+  return st;
+}
+
 static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
                              const TrineLoadOptions *opts, TrineLoadStats *stats) {
-  if (stats) *stats = (TrineLoadStats){0};
   struct stat sb;
   if (stat(path, &sb) != 0)
     return store_error(s, errno == ENOENT ? TRINE_NOT_FOUND : TRINE_ERR_IO,
@@ -525,17 +537,9 @@ static TrineStatus load_file(TrineStore *s, TrineTxn *txn, const char *path,
                        "%s: unknown format: name the file .nt (N-Triples), .nq (N-Quads), "
                        ".ttl (Turtle) or .trig (TriG), each optionally .gz, or give the format",
                        path);
-  Reader r = {.total = (uint64_t)sb.st_size, .format = f, .name = path};
-  TrineStatus st = set_base(s, &r, opts, path);
-  if (st) return st;
-  if (!(r.in = gzopen(path, "rb"))) {
-    free(r.base);
-    return store_error(s, TRINE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  }
-  gzbuffer(r.in, 256 << 10);
-  st = run_load(s, txn, &r, opts, stats);
-  gzclose(r.in);
-  return st;
+  Input *in = input_file(path);
+  if (!in) return store_error(s, TRINE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  return load_input(s, txn, in, f, path, path, opts, stats);
 }
 
 /* A transaction the caller gives a load: the store's, and writing. */
@@ -548,6 +552,7 @@ static TrineStatus given_txn(TrineStore *s, TrineTxn *txn, const char *call) {
 
 TrineStatus trine_store_load_file(TrineStore *s, const char *path,
                                   const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  if (stats) *stats = (TrineLoadStats){0};
   if (!s || !path)
     return api_misuse(s, "trine_store_load_file", s ? "path is NULL" : "store is NULL");
   TrineTxn *txn = opts ? opts->txn : NULL;
@@ -560,7 +565,27 @@ TrineStatus trine_store_load_file(TrineStore *s, const char *path,
 
 TrineStatus load_file_in(TrineTxn *txn, const char *path, const TrineLoadOptions *opts,
                          TrineLoadStats *stats) {
+  if (stats) *stats = (TrineLoadStats){0};
   return load_file(txn->store, txn, path, opts, stats);
+}
+
+/* A load from memory or a callback (in, NULL: out of memory), checked as
+ * call: the format given, else the name's, else N-Quads. */
+static TrineStatus load_other(TrineStore *s, const char *call, Input *in, const char *name,
+                              const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  TrineTxn *txn = opts ? opts->txn : NULL;
+  TrineStatus st = given_txn(s, txn, call);
+  TrineFormat f = opts && opts->format ? opts->format : name ? format_of(name) : 0;
+  if (!f) f = TRINE_FORMAT_NQUADS;
+  if (!st && !known_format(f)) st = store_error(s, TRINE_ERR_ARG, "unknown format %d", (int)f);
+  if (!st && !in) st = store_error(s, TRINE_ERR_NOMEM, "out of memory");
+  if (st) {
+    input_free(in);
+    return st;
+  }
+  st = load_input(s, txn, in, f, name, NULL, opts, stats);
+  txn_failed(txn, st);
+  return st;
 }
 
 TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void *data,
@@ -569,15 +594,41 @@ TrineStatus trine_store_load_buffer(TrineStore *s, const char *name, const void 
   if (stats) *stats = (TrineLoadStats){0};
   if (!s || (!data && len))
     return api_misuse(s, "trine_store_load_buffer", s ? "data is NULL" : "store is NULL");
-  TrineTxn *txn = opts ? opts->txn : NULL;
-  TrineStatus st = given_txn(s, txn, "trine_store_load_buffer");
-  if (st) return st;
-  TrineFormat f = opts && opts->format ? opts->format : TRINE_FORMAT_NQUADS;
-  if (!known_format(f)) return store_error(s, TRINE_ERR_ARG, "unknown format %d", (int)f);
-  Reader r = {.data = data, .len = len, .total = len, .format = f, .name = name};
-  st = set_base(s, &r, opts, NULL);
-  if (st) return st;
-  st = run_load(s, txn, &r, opts, stats);
-  txn_failed(txn, st);
-  return st;
+  return load_other(s, "trine_store_load_buffer", input_buffer(data, len), name, opts, stats);
+}
+
+TrineStatus trine_store_load_reader(TrineStore *s, const char *name, TrineReadFn read,
+                                    void *ctx, const TrineLoadOptions *opts,
+                                    TrineLoadStats *stats) {
+  if (stats) *stats = (TrineLoadStats){0};
+  if (!s || !read)
+    return api_misuse(s, "trine_store_load_reader", s ? "read is NULL" : "store is NULL");
+  return load_other(s, "trine_store_load_reader", input_callback(read, ctx, 0), name, opts,
+                    stats);
+}
+
+/* trine_store_load_stream()'s read callback. */
+static ptrdiff_t read_stream(void *ctx, void *buf, size_t cap) {
+  FILE *in = ctx;
+  size_t n = fread(buf, 1, cap, in);
+  return n == 0 && ferror(in) ? -1 : (ptrdiff_t)n;
+}
+
+/* What is left of stream in when it is a regular file, else 0. */
+static uint64_t stream_left(FILE *in) {
+  struct stat sb;
+  off_t at = ftello(in);
+  if (at < 0 || fstat(fileno(in), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < at)
+    return 0;
+  return (uint64_t)(sb.st_size - at);
+}
+
+TrineStatus trine_store_load_stream(TrineStore *s, const char *name, FILE *in,
+                                    const TrineLoadOptions *opts, TrineLoadStats *stats) {
+  if (stats) *stats = (TrineLoadStats){0};
+  if (!s || !in)
+    return api_misuse(s, "trine_store_load_stream", s ? "in is NULL" : "store is NULL");
+  errno = 0;
+  return load_other(s, "trine_store_load_stream", input_callback(read_stream, in, stream_left(in)),
+                    name, opts, stats);
 }

@@ -299,9 +299,16 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
 TrineStatus exec_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   size_t slot = exec_prof_site(x, op, -1, "%s", op_name(op));
   double t0 = exec_prof_clock(x);
+  /* The caller's graph context comes back with its rows: the filters it
+   * runs on them (EXISTS) look at its active graph, not the one a GRAPH
+   * below it left behind. */
+  bool in_graph = x->in_graph;
+  TrineId graph = x->graph;
   x->depth++;
   TrineStatus st = eval_op(x, op, gc, out);
   x->depth--;
+  x->in_graph = in_graph;
+  x->graph = graph;
   exec_prof_count(x, slot, st ? 0 : out->n, t0);
   return st;
 }
@@ -371,6 +378,8 @@ TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s) {
   size_t slot = exec_prof_site(x, op, -1, "%s", op_name(op));
   double t0 = exec_prof_clock(x);
   uint64_t rows = s->rows;
+  bool in_graph = x->in_graph;
+  TrineId graph = x->graph;
   x->depth++;
   if (exec_pure(op) || op->kind == SPARQL_OP_FILTER) {
     st = group_to_sink(x, op, gc, s);
@@ -381,6 +390,8 @@ TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s) {
     st = exec_op_sink(x, base, gc, &p.sink);
   }
   x->depth--;
+  x->in_graph = in_graph;
+  x->graph = graph;
   if (st == TRINE_DONE) st = TRINE_OK;
   exec_prof_count(x, slot, st ? 0 : s->rows - rows, t0);
   return st;

@@ -52,6 +52,13 @@ typedef struct {
   uint64_t ticks;
   /* what an update changed: quads added to and removed from the store */
   uint64_t inserted, deleted;
+  /* the caller's progress callback (NULL: none), what it is told and when
+   * it was last told (exec_check_limits()) */
+  TrineQueryProgressFn progress;
+  void *progress_ctx;
+  unsigned progress_ms;
+  TrineQueryProgress said;
+  struct timespec started, told;
   /* the graph patterns are being matched in (for EXISTS in filters) */
   bool in_graph;
   TrineId graph;
@@ -74,6 +81,9 @@ typedef struct {
    * OPTIONAL or EXISTS; the snapshot does not change under it) */
   struct { TrineId id; uint64_t c[3]; bool graph; } stat[32];
   size_t nstat;
+  /* records of patterns' constants counted so far (exec_estimate()) */
+  struct { TrineId q[4]; double n; } counted[32];
+  size_t ncounted;
   /* store ids of the request's constant terms, by address (0: not stored) */
   struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */

@@ -44,14 +44,23 @@ TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg);
  */
 TrineStatus exec_const_id(Exec *x, const TrineTerm *term, TrineId *id);
 
-/// TRINE_ERR_CANCELLED when the query was cancelled or timed out.
+/// TRINE_ERR_CANCELLED when the query was cancelled or timed out; tells
+/// the caller's progress callback now and then.
 TrineStatus exec_check_limits(Exec *x);
+
+/// What the request does now, for the progress callback.
+void exec_progress_phase(Exec *x, TrineQueryPhase phase, uint64_t done, uint64_t todo);
 
 /// Every quad matching q (bound positions in mask) in the graphs of gc.
 TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx);
 
 /// Called with the subject and object of each match of exec_probe().
 typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
+
+/// The records of G-first index idx starting with pre (prefix ids in its
+/// layout order), counted up to just past limit, through the kept probe.
+TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uint64_t limit,
+                       uint64_t *count);
 
 /**
  * The matches of q in its one graph (g, p and one more position bound in

@@ -15,16 +15,40 @@ TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg) {
   return store_error(x->txn->store, st, "%s", msg);
 }
 
+static uint64_t ms_between(const struct timespec *a, const struct timespec *b) {
+  return (uint64_t)((b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000);
+}
+
+/* Tell the caller's progress callback, at most every progress_ms. */
+static TrineStatus tell_progress(Exec *x, const struct timespec *now) {
+  if (ms_between(&x->told, now) < x->progress_ms) return TRINE_OK;
+  x->told = *now;
+  x->said.elapsed_ms = ms_between(&x->started, now);
+  x->said.inserted = x->inserted;
+  x->said.deleted = x->deleted;
+  if (x->progress(x->progress_ctx, &x->said))
+    return exec_fail(x, TRINE_ERR_CANCELLED, "query cancelled");
+  return TRINE_OK;
+}
+
 TrineStatus exec_check_limits(Exec *x) {
   if (x->cancel && *x->cancel) return exec_fail(x, TRINE_ERR_CANCELLED, "query cancelled");
-  if (x->deadline.tv_sec && (++x->ticks & 1023) == 0) {
+  if ((x->deadline.tv_sec || x->progress) && (++x->ticks & 1023) == 0) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec > x->deadline.tv_sec ||
-        (now.tv_sec == x->deadline.tv_sec && now.tv_nsec >= x->deadline.tv_nsec))
+    if (x->deadline.tv_sec && (now.tv_sec > x->deadline.tv_sec ||
+                               (now.tv_sec == x->deadline.tv_sec &&
+                                now.tv_nsec >= x->deadline.tv_nsec)))
       return exec_fail(x, TRINE_ERR_CANCELLED, "query timed out");
+    if (x->progress) return tell_progress(x, &now);
   }
   return TRINE_OK;
+}
+
+void exec_progress_phase(Exec *x, TrineQueryPhase phase, uint64_t done, uint64_t todo) {
+  x->said.phase = phase;
+  x->said.done = done;
+  x->said.todo = todo;
 }
 
 /* The memory limit was reached; it is said in MiB, or KiB or bytes when

@@ -22,6 +22,9 @@ struct TrineQueryImpl {
   char *name;
   unsigned timeout_ms;
   size_t memory_limit;
+  TrineQueryProgressFn progress;
+  void *progress_ctx;
+  unsigned progress_ms;
   bool profile;
   TrineErrorSink sink;
   void *sink_ctx;
@@ -132,6 +135,9 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
   if (opts) {
     q->timeout_ms = opts->timeout_ms;
     q->memory_limit = opts->memory_limit;
+    q->progress = opts->progress;
+    q->progress_ctx = opts->progress_ctx;
+    q->progress_ms = opts->progress_ms;
     q->profile = opts->profile;
     q->sink = opts->sink;
     q->sink_ctx = opts->sink_ctx;
@@ -506,6 +512,11 @@ static TrineStatus start(TrineQuery *q) {
   q->x.cancel = &q->cancel;
   q->x.profile = q->profile;
   if (q->memory_limit) q->x.mem_limit = q->memory_limit;
+  q->x.progress = q->progress;
+  q->x.progress_ctx = q->progress_ctx;
+  q->x.progress_ms = q->progress_ms ? q->progress_ms : 250;
+  clock_gettime(CLOCK_MONOTONIC, &q->x.started);
+  q->x.told = q->x.started;
   if (q->timeout_ms) {
     clock_gettime(CLOCK_MONOTONIC, &q->x.deadline);
     q->x.deadline.tv_sec += q->timeout_ms / 1000;

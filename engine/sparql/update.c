@@ -101,7 +101,9 @@ static TrineStatus collect(Exec *x, const SparqlQuad *tpl, size_t n, const Table
 }
 
 static TrineStatus remove_all(Exec *x, const Quads *qs) {
+  exec_progress_phase(x, TRINE_QUERY_DELETING, 0, qs->n);
   for (size_t i = 0; i < qs->n; ++i) {
+    x->said.done = i;
     TrineStatus cs = written(x, i);
     if (cs) return cs;
     const Quad *q = &qs->q[i];
@@ -116,7 +118,9 @@ static TrineStatus remove_all(Exec *x, const Quads *qs) {
 }
 
 static TrineStatus insert_all(Exec *x, const Quads *qs) {
+  exec_progress_phase(x, TRINE_QUERY_INSERTING, 0, qs->n);
   for (size_t i = 0; i < qs->n; ++i) {
+    x->said.done = i;
     TrineStatus cs = written(x, i);
     if (cs) return cs;
     Quad q;
@@ -315,6 +319,7 @@ static TrineStatus op_modify(Exec *x, const SparqlUpdate *u) {
     if (st) return st;
   }
   TrineStatus st = set_where_dataset(x, u, with);
+  exec_progress_phase(x, TRINE_QUERY_MATCHING, 0, 0);
   Table sol = {0};
   if (!st) st = exec_eval(x, u->where, &sol);
   Quads del = {0}, ins = {0};
@@ -361,9 +366,10 @@ static char *file_path(const TrineTerm *iri) {
 }
 
 /* The loader's progress: a non-zero answer cancels the load. */
-static int load_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
-  (void)bytes, (void)total, (void)quads;
-  return exec_check_limits(ctx) != TRINE_OK;
+static int load_progress(void *ctx, const TrineLoadProgress *p) {
+  Exec *x = ctx;
+  exec_progress_phase(x, TRINE_QUERY_LOADING, p->bytes, p->total);
+  return exec_check_limits(x) != TRINE_OK;
 }
 
 /* LOAD <file:...> [INTO GRAPH g], in this request's transaction. */

@@ -57,6 +57,7 @@ struct TrineStoreImpl {
   size_t check_terms; ///< terms trine_store_check() sorts at once (0: its default; tests too)
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
   char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
+  const char *real;  ///< its real path, while registered as open (store.c)
   int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)
 };
 

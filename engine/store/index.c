@@ -254,10 +254,28 @@ static int append_run(Appender *a, const Quad *r, size_t n, unsigned char *vbuf,
 #define RUN_MIN 8          /* shorter runs go one put at a time */
 #define RUN_CHUNK 4096     /* values packed per MDB_MULTIPLE call */
 
+/* Where a batch write is, for its IndexTick. */
+typedef struct {
+  const IndexTick *tick;
+  uint64_t done, todo, next;
+} Ticker;
+
+#define TICK_RECORDS ((uint64_t)64 << 10)
+
+/* n more records written: tell the tick when a step is complete. */
+static TrineStatus ticked(TrineTxn *t, Ticker *tk, size_t n) {
+  tk->done += n;
+  if (!tk->tick || tk->done < tk->next) return TRINE_OK;
+  tk->next = tk->done + TICK_RECORDS;
+  if (tk->tick->fn(tk->tick->ctx, tk->done, tk->todo))
+    return store_error(t->store, TRINE_ERR_CANCELLED, "load cancelled");
+  return TRINE_OK;
+}
+
 /* Write sorted records of idx (layout order). Named-only indexes skip the
  * default graph. With count, new quads are added to the statistics. */
 static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t n,
-                                bool count, uint64_t *added) {
+                                bool count, uint64_t *added, Ticker *tk) {
   Appender a;
   TrineStatus st = appender_open(t, idx, &a);
   if (st) return st;
@@ -272,7 +290,9 @@ static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t 
   if (!vbuf) st = store_error(t->store, TRINE_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < n && !st;) {
     size_t j = i + 1;
-    while (j < n && r[j].v[0] == r[i].v[0]) ++j;
+    /* A run of one key, cut in pieces so that progress is heard (the
+     * default graph's G-first indexes are one run). */
+    while (j < n && r[j].v[0] == r[i].v[0] && j - i < TICK_RECORDS) ++j;
     size_t stored = 0; /* records of [i, j) that were new */
     bool past_end = !a.have_last || lex_cmp(&r[i], &a.last) > 0;
     if (!named_only && past_end && j - i >= RUN_MIN) {
@@ -295,6 +315,7 @@ static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t 
       }
     }
     if (count) *added += stored;
+    if (!st) st = ticked(t, tk, j - i);
     i = j;
   }
   free(vbuf);
@@ -338,7 +359,7 @@ static size_t sort_wait(SortJob *j) {
 /* One graph in the batch: each G-first order equals its S/P/O-first order,
  * so one sort serves two indexes after a change of layout. */
 static TrineStatus add_uniform(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t n,
-                               uint64_t seq0, uint64_t *added) {
+                               uint64_t seq0, Ticker *tk, uint64_t *added) {
   bool named = q[0].v[Q_G] != 0;
   uint64_t dummy = 0;
   SortJob job;
@@ -352,25 +373,27 @@ static TrineStatus add_uniform(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size
   if (!st) st = count_new_pairs(t, scr, n, Q_O, seq0);
   if (st) return st;
   /* All statistics lookups are done: the indexes may change now. */
+  tk->todo = (uint64_t)n * (named ? 6 : 3); /* without the duplicates */
   sort_start(&job, scr2, n);
-  if (named) st = write_sorted(t, IDX_POSG, scr, n, false, &dummy);
+  if (named) st = write_sorted(t, IDX_POSG, scr, n, false, &dummy, tk);
   relayout(scr, n, IDX_POSG, IDX_GPOS);
-  if (!st) st = write_sorted(t, IDX_GPOS, scr, n, false, &dummy);
+  if (!st) st = write_sorted(t, IDX_GPOS, scr, n, false, &dummy, tk);
   permute(scr, q, n, IDX_GSPO);
-  if (!st) st = write_sorted(t, IDX_GSPO, scr, n, true, added);
-  if (!st && named) st = write_sorted(t, IDX_SPOG, q, n, false, &dummy);
+  if (!st) st = write_sorted(t, IDX_GSPO, scr, n, true, added, tk);
+  if (!st && named) st = write_sorted(t, IDX_SPOG, q, n, false, &dummy, tk);
   sort_wait(&job);
-  if (!st && named) st = write_sorted(t, IDX_OSPG, scr2, n, false, &dummy);
+  if (!st && named) st = write_sorted(t, IDX_OSPG, scr2, n, false, &dummy, tk);
   relayout(scr2, n, IDX_OSPG, IDX_GOSP);
-  if (!st) st = write_sorted(t, IDX_GOSP, scr2, n, false, &dummy);
+  if (!st) st = write_sorted(t, IDX_GOSP, scr2, n, false, &dummy, tk);
   return st;
 }
 
 TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t n,
-                            uint64_t seq0, uint64_t *added) {
+                            uint64_t seq0, const IndexTick *tick, uint64_t *added) {
   *added = 0;
   if (n == 0) return TRINE_OK;
-  if (uniform_graph(q, n)) return add_uniform(t, q, scr, scr2, n, seq0, added);
+  Ticker tk = {.tick = tick};
+  if (uniform_graph(q, n)) return add_uniform(t, q, scr, scr2, n, seq0, &tk, added);
   /* SPOG layout is the canonical one: sort and dedup in place. */
   lex_sort(q, n);
   n = dedup(q, n);
@@ -379,19 +402,20 @@ TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t 
   permute(scr, q, n, IDX_POSG);
   lex_sort(scr, n);
   if ((st = count_new_pairs(t, scr, n, Q_O, seq0))) return st;
+  tk.todo = (uint64_t)n * 6;
   static const IndexId order[] = {IDX_POSG, IDX_GSPO, IDX_GPOS, IDX_GOSP, IDX_SPOG, IDX_OSPG};
   for (size_t i = 0; i < sizeof order / sizeof order[0] && !st; ++i) {
     uint64_t dummy = 0;
     IndexId idx = order[i];
     if (idx == IDX_SPOG) {
-      st = write_sorted(t, idx, q, n, false, &dummy);
+      st = write_sorted(t, idx, q, n, false, &dummy, &tk);
       continue;
     }
     if (idx != IDX_POSG) {
       permute(scr, q, n, idx);
       lex_sort(scr, n);
     }
-    st = write_sorted(t, idx, scr, n, idx == IDX_GSPO, idx == IDX_GSPO ? added : &dummy);
+    st = write_sorted(t, idx, scr, n, idx == IDX_GSPO, idx == IDX_GSPO ? added : &dummy, &tk);
   }
   return st;
 }
@@ -787,31 +811,37 @@ void index_iter_free(IndexIter *it) {
   free(it);
 }
 
+/* Count from the scan's position (seek_far()/seek_near() done): rc is
+ * theirs. */
+static int count_from(Scan *sc, int rc, uint64_t limit, uint64_t *count) {
+  int m = sc->prefix - 1;
+  while (!rc && *count <= limit) {
+    const unsigned char *page = sc->page;
+    if (val_cmp(page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) == 0) { /* all of it */
+      *count += sc->count - sc->pos;
+      MDB_val k = {0, NULL};
+      rc = load_page(sc, &k, MDB_NEXT_MULTIPLE);
+      continue;
+    }
+    size_t lo = sc->pos, hi = sc->count; /* the first record past the prefix */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (val_cmp(page + mid * VAL_SIZE, &sc->pre, m) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    *count += lo - sc->pos;
+    break;
+  }
+  return rc;
+}
+
 TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int prefix,
                               uint64_t limit, uint64_t *count) {
   *count = 0;
   if (prefix < 2) return store_error(t->store, TRINE_ERR_ARG, "index_count_range: prefix < 2");
   Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen};
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc.cur);
-  if (!rc) rc = seek_far(&sc);
-  int m = prefix - 1;
-  while (!rc && *count <= limit) {
-    const unsigned char *page = sc.page;
-    if (val_cmp(page + (sc.count - 1) * VAL_SIZE, &sc.pre, m) == 0) { /* all of it */
-      *count += sc.count - sc.pos;
-      MDB_val k = {0, NULL};
-      rc = load_page(&sc, &k, MDB_NEXT_MULTIPLE);
-      continue;
-    }
-    size_t lo = sc.pos, hi = sc.count; /* the first record past the prefix */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (val_cmp(page + mid * VAL_SIZE, &sc.pre, m) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    *count += lo - sc.pos;
-    break;
-  }
+  if (!rc) rc = count_from(&sc, seek_far(&sc), limit, count);
   if (sc.cur) mdb_cursor_close(sc.cur);
   return rc && rc != MDB_NOTFOUND ? fail(t, rc, "cannot read index") : TRINE_OK;
 }
@@ -929,6 +959,18 @@ TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const
     if (rc && rc != MDB_NOTFOUND) return fail(p->txn, rc, "cannot read index");
   }
   return TRINE_OK;
+}
+
+TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uint64_t limit,
+                              uint64_t *count) {
+  *count = 0;
+  if (prefix < 2) return store_error(p->txn->store, TRINE_ERR_ARG, "index_probe_count: prefix < 2");
+  Scan *sc = &p->sc;
+  sc->prefix = prefix;
+  sc->started = true;
+  for (int j = 0; j < prefix; ++j) sc->pre.v[j] = pre[j];
+  int rc = count_from(sc, seek_near(sc) ? 0 : seek_far(sc), limit, count);
+  return rc && rc != MDB_NOTFOUND ? fail(p->txn, rc, "cannot read index") : TRINE_OK;
 }
 
 void index_probe_free(IndexProbe *p) {

@@ -22,16 +22,25 @@ TrineStatus index_add(TrineTxn *txn, const Quad *q);
 /// Remove one quad: TRINE_OK if removed, TRINE_NOT_FOUND if absent.
 TrineStatus index_remove(TrineTxn *txn, const Quad *q);
 
+/// Progress of a batch write: records written so far of todo, about every
+/// 64 Ki records; non-zero from fn stops the write.
+typedef struct {
+  int (*fn)(void *ctx, uint64_t done, uint64_t todo);
+  void *ctx;
+} IndexTick;
+
 /**
  * Add a batch of quads (any order, duplicates allowed). q is reordered and
  * scratch, scratch2 (n quads each) are work space; sorts run on a second
  * thread while this one writes. seq0: the first term sequence
  * number allocated for this batch (terms at or after it are new, so their
  * pairs need no existence lookups for the statistics).
+ * @param tick may be NULL; else called as the indexes are written.
  * @param[out] added quads that were new.
+ * @return TRINE_OK, TRINE_ERR_CANCELLED when tick asked to stop, or an error.
  */
 TrineStatus index_add_batch(TrineTxn *txn, Quad *q, Quad *scratch, Quad *scratch2, size_t n,
-                            uint64_t seq0, uint64_t *added);
+                            uint64_t seq0, const IndexTick *tick, uint64_t *added);
 
 /// A pattern scan: one or two index range scans.
 typedef struct IndexIter IndexIter;
@@ -117,6 +126,11 @@ TrineStatus index_probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int 
 TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const TrineId *sel,
                              size_t nsel, uint32_t *cnt, TrineId **vals, size_t *nvals,
                              size_t *cap);
+
+/// index_count_range() through the probe's cursor (near its last seek:
+/// cheap after a probe or count close by). pre: prefix ids in layout order.
+TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uint64_t limit,
+                              uint64_t *count);
 
 void index_probe_free(IndexProbe *p);
 

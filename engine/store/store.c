@@ -11,6 +11,8 @@
 #include "termstore.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +41,66 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
   return 0;
 }
 
+/* ---- the stores this process has open ----
+ * LMDB forbids opening one environment twice in a process (closing the
+ * second would drop the first's fcntl() locks), so a second open of the
+ * same directory is refused. Stores are known by their real path, which
+ * stays the same when .vacuum exchanges the directory. A child made by
+ * fork() inherits the list but not the stores (LMDB handles do not cross
+ * fork()): entries count only in the process that made them. */
+
+typedef struct OpenStore {
+  struct OpenStore *next;
+  char *real;
+  pid_t pid;
+} OpenStore;
+
+static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
+static OpenStore *open_list;
+
+/* Note the store's directory as open in s->real; TRINE_ERR_BUSY if it is. */
+static TrineStatus register_open(TrineStore *s, const char *path) {
+  char real[PATH_MAX];
+  if (!realpath(path, real)) return store_error(s, TRINE_ERR_IO, "%s", strerror(errno));
+  pthread_mutex_lock(&open_mu);
+  TrineStatus st = TRINE_OK;
+  for (OpenStore *o = open_list; o && !st; o = o->next)
+    if (o->pid == getpid() && strcmp(o->real, real) == 0)
+      st = store_error(s, TRINE_ERR_BUSY,
+                       "the store is already open in this process: use that handle (a store "
+                       "may be shared by threads), or close it first");
+  OpenStore *o = st ? NULL : calloc(1, sizeof *o);
+  if (!st && (!o || !(o->real = strdup(real)))) {
+    free(o);
+    st = store_error(s, TRINE_ERR_NOMEM, "out of memory");
+  } else if (!st) {
+    o->pid = getpid();
+    o->next = open_list;
+    open_list = o;
+    s->real = o->real;
+  }
+  pthread_mutex_unlock(&open_mu);
+  return st;
+}
+
+static void unregister_open(TrineStore *s) {
+  if (!s->real) return;
+  pthread_mutex_lock(&open_mu);
+  for (OpenStore **o = &open_list; *o; o = &(*o)->next)
+    if ((*o)->real == s->real) {
+      OpenStore *dead = *o;
+      *o = dead->next;
+      free(dead->real);
+      free(dead);
+      break;
+    }
+  pthread_mutex_unlock(&open_mu);
+  s->real = NULL;
+}
+
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
   store_thread_error("%.300s: %s", path, s->errmsg);
+  unregister_open(s);
   if (s->env) mdb_env_close(s->env);
   free(s->path);
   free(s);
@@ -378,6 +438,7 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
     return TRINE_ERR_NOMEM;
   }
   TrineStatus st = prepare_dir(s, path, flags);
+  if (!st) st = register_open(s, path);
   if (st) return open_fail(s, st, path);
   unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
                       (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
@@ -402,6 +463,7 @@ TrineStatus trine_store_close(TrineStore *s) {
   pool_free(s->pool);
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
+  unregister_open(s);
   free(s->path);
   free(s);
   return TRINE_OK;

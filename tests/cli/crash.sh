@@ -24,9 +24,9 @@ awk -v n=$LINES 'BEGIN {
 printf '<http://ex.org/base> <http://ex.org/p> "base %d" .\n' 1 2 3 4 5 6 7 >base.nt
 BASE=7
 
-quads() { # quads STORE: the quad count, or "error"
+quads() { # quads STORE: the quad count, or "error[its message]"
   local out
-  out=$("$TRINE" "$1" .stats 2>&1) || { echo error; return; }
+  out=$("$TRINE" "$1" .stats 2>&1) || { echo "error[$out]" | tr "\n " "__"; return; }
   echo "$out" | awk '/^quads:/ { print $2 }'
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

@@ -162,10 +162,13 @@ ls -d v.compact-* >/dev/null 2>&1 && bad ".vacuum leaves nothing beside" "$(ls -
 
 # ... but not while another process has the store open.
 mkfifo hold
-"$TRINE" --readonly v <hold >/dev/null 2>&1 &
+"$TRINE" --readonly v <hold >hold.out 2>&1 &
 holder=$!
 exec 3>hold
-sleep 0.5
+# Wait (bounded) until the holder has answered, so it has the store open:
+# a fixed sleep was too short on a loaded machine.
+echo .stats >&3
+for _ in $(seq 100); do grep -q '^quads:' hold.out && break; sleep 0.1; done
 run v .vacuum
 expect ".vacuum refuses while another process has the store open" 1 "has the store open"
 exec 3>&-

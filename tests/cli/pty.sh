@@ -241,6 +241,17 @@ else
   want "the cancelled load left the store unchanged" "quads:          3000"
 fi
 
+# `trine STORE '.load FILE'` from a terminal shows the bar, and the bar
+# says when the indexes are written and the load commits instead of
+# freezing at 100% with "ETA 0s" (each phase is drawn as it begins).
+session barstore ".load big.nt" <<'EOF2'
+wait loaded 600000 statements
+EOF2
+want "the .load bar on a terminal, also from the command line" "] 100.0%" "600000 statements"
+want "the bar shows the index writing and the commit" "writing indexes" "committing"
+tr '\033' '\n' <"$OUT" | grep -F '100.0%' | grep -F 'ETA 0s' | grep -qv writing && bad "no ETA 0s while the indexes are written" "it said ETA 0s" \
+  || ok "no ETA 0s while the indexes are written"
+
 # A long update: Ctrl-C aborts its transaction, and what the shell says is
 # what happened. DELETE WHERE of 600,000 quads spends its time writing,
 # which did not look at Ctrl-C: the update committed and the shell said
@@ -259,6 +270,8 @@ send \x04
 EOF2
 if has "quads:          600000"; then
   want "Ctrl-C cancels an update" "interrupted: the update was cancelled, the store is unchanged"
+  # A second long: it said what it was doing meanwhile.
+  want "a long update shows its progress" "(Ctrl-C cancels)"
 elif has "unchanged"; then
   bad "Ctrl-C during an update" "the update committed, yet the shell said the store was unchanged"
 else

@@ -333,6 +333,7 @@ grep -q true res.tsv && ok ".output FILE holds the result" || bad ".output FILE 
 check ".output back to stdout" 0 "false" "" -- q ".output res2.tsv" 'ASK { ?s ?p ?o }' ".output" 'ASK { ?s ?p "nothing" }'
 check ".output to a bad path" 1 "" "cannot open" -- q ".output no/such/dir/f"
 check ".open another store" 0 "quads:          0" "" -- q ".open q3" .stats
+check ".open of the open store by another path" 0 "quads:          3" "" -- q ".open ./q/." .stats
 check ".open of a file" 1 "quads:          3" "not a directory" -- q ".open plainfile" .stats
 check ".explain shows algebra and rows" 0 "rows ~" "" -- q '.explain SELECT * WHERE { ?s <http://ex.org/p> ?o }'
 check ".explain analyze shows actual rows and time" 0 "rows 2 ms " "" -- q '.explain analyze SELECT * WHERE { ?s <http://ex.org/p> ?o }'

@@ -4,7 +4,10 @@
 Each update request, in one transaction, adds a batch of BATCH items and
 moves one unit from account A to account B. Every reader's snapshot must
 then hold whole batches only, as many batches as units moved, and A + B
-unchanged. Two writers run at once, so the server serializes them."""
+unchanged. Two writers run at once, so the server serializes them. Then one client
+sends requests back to back to a server of one worker: none may find it
+busy."""
+import http.client
 import json
 import os
 import sys
@@ -110,7 +113,39 @@ def main():
                         why or str(state))
         finally:
             tally.check("server stops with 0", server.stop() == 0)
+        back_to_back(trine, store, tally)
     return tally.finish()
+
+
+def back_to_back(trine, store, tally):
+    """One worker, one client: each request sent the moment the last reply
+    is in finds the worker free (its slot is freed before the reply ends),
+    on a kept-alive connection and on new ones, for queries and graph store
+    writes alike."""
+    server = serverlib.Server(trine, store, "--workers", "1", "--quiet")
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        busy, t0 = 0, time.time()
+        for i in range(300):  # bounded in count and time
+            if time.time() - t0 > 30:
+                break
+            if i % 3 == 0:
+                status, _, _ = server.query("ASK {}")
+            else:
+                body = "<http://ex/b> <http://ex/n> %d ." % i
+                conn.request("PUT" if i % 3 == 1 else "GET", "/store?graph=http://ex/b2b",
+                             body.encode() if i % 3 == 1 else None,
+                             {"Content-Type": "text/turtle",
+                              "Authorization": "Bearer " + serverlib.TOKEN})
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+            busy += status == 503
+        conn.close()
+        tally.check("300 requests back to back on one worker: none answered 503", busy == 0,
+                    "%d answered 503" % busy)
+    finally:
+        tally.check("one-worker server stops with 0", server.stop() == 0)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 /*
  * test_server_units.c -- the pure parts of `trine serve`: protocol
  * datasets written into request text (checked to still parse), Accept
- * negotiation, and the protocol's request rules.
+ * negotiation, the protocol's request rules and the Graph Store's.
  */
 #include "dataset.h"
+#include "graphstore.h"
 #include "negotiate.h"
 #include "protocol.h"
 
@@ -144,6 +145,15 @@ static void test_negotiate(void **state) {
   assert_null(chosen("text/csv;q=0", r, n));
   assert_string_equal(chosen("text/turtle", negotiate_graphs, negotiate_ngraphs), "text/turtle");
   assert_null(chosen("application/sparql-results+json", negotiate_graphs, negotiate_ngraphs));
+  /* Text types say their charset; the others are sent as offered. */
+  const Offer *t = negotiate("text/turtle", negotiate_graphs, negotiate_ngraphs);
+  assert_string_equal(negotiate_content_type(t), "text/turtle; charset=utf-8");
+  assert_string_equal(negotiate_content_type(negotiate("text/plain", r, n)),
+                      "text/plain; charset=utf-8");
+  assert_string_equal(negotiate_content_type(&r[0]), "application/sparql-results+json");
+  const Offer *d = negotiate(NULL, negotiate_datasets, negotiate_ndatasets);
+  assert_string_equal(negotiate_content_type(d), "application/n-quads");
+  assert_int_equal(d->rdf, TRINE_FORMAT_NQUADS);
 }
 
 static void test_utf8(void **state) {
@@ -201,12 +211,89 @@ static void test_protocol_rules(void **state) {
   assert_int_equal(parse(true, "application/sparql-query", NULL, 0, "ASK \xff", &c), 400);
 }
 
+/* graphstore_parse() of a request whose body has a part per content type
+ * in ctypes (NULL-ended; "" for a part without one); the status it gives. */
+static unsigned gs_parse(const char *method, const char *direct, const Param *params, size_t n,
+                         const char *const *ctypes, GsRequest *out) {
+  size_t nparts = 0;
+  while (ctypes && ctypes[nparts]) nparts++;
+  GsPart *parts = calloc(nparts + 1, sizeof *parts);
+  assert_non_null(parts);
+  for (size_t i = 0; i < nparts; ++i)
+    parts[i] = (GsPart){.type = *ctypes[i] ? strdup(ctypes[i]) : NULL, .name = strdup("body"),
+                        .data = *ctypes[i] ? strdup("x") : NULL, .len = *ctypes[i] ? 1 : 0};
+  char *why = NULL;
+  unsigned st = graphstore_parse(method, direct, params, n, &parts, &nparts, out, &why);
+  assert_null(parts); /* taken over, whatever the outcome */
+  assert_true(st == 0 ? why == NULL : why != NULL);
+  if (st) assert_null(out->parts);
+  free(why);
+  return st;
+}
+
+static void gs_free(GsRequest *g) {
+  GsRequest *copy = malloc(sizeof *copy);
+  assert_non_null(copy);
+  *copy = *g;
+  graphstore_free(copy);
+}
+
+static void test_graphstore_rules(void **state) {
+  (void)state;
+  GsRequest g;
+  const char *ttl[] = {"text/turtle; charset=utf-8", NULL}, *nq[] = {"application/n-quads", NULL};
+  const char *mixed[] = {"text/turtle", "application/trig", NULL}, *none[] = {"", NULL};
+  Param graph[] = {P("graph", "http://ex/g")}, dflt[] = {P("default", "")};
+  assert_int_equal(gs_parse("GET", NULL, graph, 1, ttl, &g), 0);
+  assert_int_equal(g.target, GS_GRAPH);
+  assert_string_equal(g.graph, "http://ex/g");
+  assert_int_equal(g.nparts, 0); /* a read's body is dropped */
+  gs_free(&g);
+  assert_int_equal(gs_parse("HEAD", NULL, dflt, 1, NULL, &g), 0);
+  assert_int_equal(g.target, GS_DEFAULT);
+  gs_free(&g);
+  assert_int_equal(gs_parse("GET", NULL, NULL, 0, NULL, &g), 0);
+  assert_int_equal(g.target, GS_DATASET);
+  gs_free(&g);
+  assert_int_equal(gs_parse("GET", "http://h/store/x", NULL, 0, NULL, &g), 0);
+  assert_string_equal(g.graph, "http://h/store/x");
+  gs_free(&g);
+  assert_int_equal(gs_parse("GET", "http://h/store/x", dflt, 1, NULL, &g), 400);
+  Param both[] = {P("graph", "http://ex/g"), P("default", "")}, bad[] = {P("graph", "a b")};
+  assert_int_equal(gs_parse("GET", NULL, both, 2, NULL, &g), 400);
+  assert_int_equal(gs_parse("GET", NULL, bad, 1, NULL, &g), 400);
+  assert_int_equal(gs_parse("PUT", NULL, graph, 1, ttl, &g), 0);
+  assert_int_equal(g.parts[0].format, TRINE_FORMAT_TURTLE);
+  gs_free(&g);
+  assert_int_equal(gs_parse("PUT", NULL, graph, 1, none, &g), 0); /* no body: empty graph */
+  assert_int_equal(g.parts[0].format, TRINE_FORMAT_NTRIPLES);
+  gs_free(&g);
+  assert_int_equal(gs_parse("PUT", NULL, graph, 1, nq, &g), 415);
+  const char *latin[] = {"text/turtle; charset=iso-8859-1", NULL}, *xml[] = {"application/rdf+xml", NULL};
+  assert_int_equal(gs_parse("POST", NULL, dflt, 1, latin, &g), 415);
+  assert_int_equal(gs_parse("POST", NULL, dflt, 1, xml, &g), 415);
+  assert_int_equal(gs_parse("POST", NULL, NULL, 0, ttl, &g), 0);
+  assert_int_equal(g.target, GS_NEW);
+  gs_free(&g);
+  assert_int_equal(gs_parse("POST", NULL, NULL, 0, nq, &g), 0);
+  assert_int_equal(g.target, GS_DATASET);
+  assert_int_equal(g.parts[0].format, TRINE_FORMAT_NQUADS);
+  gs_free(&g);
+  assert_int_equal(gs_parse("POST", NULL, NULL, 0, mixed, &g), 415);
+  assert_int_equal(gs_parse("PUT", NULL, NULL, 0, ttl, &g), 415);
+  assert_int_equal(gs_parse("DELETE", NULL, NULL, 0, NULL, &g), 405);
+  assert_int_equal(gs_parse("PATCH", NULL, graph, 1, NULL, &g), 405);
+  assert_int_equal(gs_parse("DELETE", NULL, graph, 1, NULL, &g), 0);
+  assert_true(graphstore_writes(&g));
+  gs_free(&g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dataset_select), cmocka_unit_test(test_dataset_forms),
       cmocka_unit_test(test_dataset_update), cmocka_unit_test(test_dataset_load),
       cmocka_unit_test(test_negotiate),      cmocka_unit_test(test_utf8),
-      cmocka_unit_test(test_protocol_rules),
+      cmocka_unit_test(test_protocol_rules), cmocka_unit_test(test_graphstore_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

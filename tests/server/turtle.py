@@ -1,5 +1,5 @@
 """turtle.py -- a reader for the Turtle of the W3C test manifests: prefixes,
-IRIs, prefixed names, 'a', strings (short and long), booleans, numbers,
+IRIs, prefixed names, blank node labels, 'a', strings (short and long), booleans, numbers,
 blank node property lists and collections. Not a full Turtle parser."""
 import re
 
@@ -11,6 +11,7 @@ TOKEN = re.compile(r'''
   | (?P<str>"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<prefix>@prefix)
+  | (?P<bnode>_:[\w.-]*\w)
   | (?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.-]*)
   | (?P<word>true|false|a)\b
   | (?P<num>[+-]?\d+(?:\.\d+)?)
@@ -93,6 +94,8 @@ class Graph:
 
     def term(self):
         kind, value = self.take()
+        if kind == "bnode":
+            return ("bnode", value[2:])
         if kind == "iri":
             return ("iri", self.base + value[1:-1] if ":" not in value else value[1:-1])
         if kind == "pname":

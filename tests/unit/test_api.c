@@ -3,7 +3,8 @@
  * crash (NULL handles and out-parameters give TRINE_ERR_ARG with a
  * message, getters NULL or 0); a second write on the thread that holds one
  * fails at once instead of waiting for itself; a store with open
- * transactions or queries is not closed under them.
+ * transactions or queries is not closed under them; a store is opened once
+ * per process.
  */
 #include "testutil.h"
 
@@ -130,6 +131,30 @@ static void test_api_close_refused_while_in_use(void **state) {
   trine_query_free(q);
   assert_int_equal(trine_store_close(t->store), TRINE_OK);
   t->store = NULL; /* closed: the teardown removes the directory only */
+}
+
+/* LMDB forbids a second open of one store in a process (closing it would
+ * drop the first's locks): by the same path or another, it is refused
+ * while the first handle is open, and allowed again after its close. */
+static void test_api_store_opened_twice(void **state) {
+  TuStore *t = *state;
+  char other[4200];
+  snprintf(other, sizeof other, "%s/.", t->dir);
+  TrineStore *s = (TrineStore *)1;
+  assert_int_equal(trine_store_open(t->dir, NULL, &s), TRINE_ERR_BUSY);
+  assert_null(s);
+  assert_non_null(strstr(trine_open_errmsg(), "already open in this process"));
+  assert_int_equal(trine_store_open(other, NULL, &s), TRINE_ERR_BUSY);
+  TrineOptions ro = {.flags = TRINE_OPEN_READONLY};
+  assert_int_equal(trine_store_open(t->dir, &ro, &s), TRINE_ERR_BUSY);
+  /* The first handle is untouched by the refusals. */
+  assert_int_equal(trine_store_check(t->store, NULL, NULL, NULL), TRINE_OK);
+  assert_int_equal(trine_store_close(t->store), TRINE_OK);
+  t->store = NULL;
+  assert_int_equal(trine_store_open(other, NULL, &t->store), TRINE_OK);
+  TrineStats st;
+  assert_int_equal(trine_store_stats(t->store, NULL, &st), TRINE_OK);
+  assert_int_equal(st.quads, 1);
 }
 
 /* Terms are checked where they enter: what N-Triples would reject is
@@ -367,6 +392,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_api_null_handles, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_second_write_on_one_thread, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_close_refused_while_in_use, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_api_store_opened_twice, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_terms_checked, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_random_terms_round_trip, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_transactions_compose, setup, tu_teardown),

@@ -66,6 +66,35 @@ static void test_exec_exists_filter_substitutes(void **state) {
   assert_int_equal(rows, 2);
 }
 
+/* A filter's EXISTS looks at the filter's active graph (SPARQL 1.1, 18.6:
+ * exists(P) evaluates P with the current active graph), not at the graph
+ * a GRAPH pattern below the filter was last evaluated in: a default-graph
+ * pattern after GRAPH <g> { ... } found nothing. */
+static void test_exec_exists_active_graph(void **state) {
+  TuStore *t = *state;
+  tu_update(t->store, "INSERT DATA { <http://ex/a> <http://ex/r> <http://ex/b> . "
+                      "GRAPH <http://ex/g> { <http://ex/x> <http://ex/t> <http://ex/b> } }");
+  struct {
+    const char *q;
+    size_t rows;
+  } cases[] = {
+      {"SELECT ?x { GRAPH <http://ex/g> { ?x <http://ex/t> ?o } "
+       "FILTER EXISTS { <http://ex/a> <http://ex/r> ?o } }", 1},
+      {"SELECT ?x { GRAPH ?h { ?x <http://ex/t> ?o } FILTER EXISTS { ?s <http://ex/r> ?o } }", 1},
+      {"SELECT ?x { GRAPH ?h { ?x <http://ex/t> ?o } FILTER NOT EXISTS { ?s <http://ex/r> ?o } }", 0},
+      {"SELECT ?x { <http://ex/a> ?p ?o . GRAPH ?h { ?x <http://ex/t> ?o } "
+       "FILTER EXISTS { <http://ex/a> <http://ex/r> ?o } }", 1},
+      /* Inside the GRAPH, its graph is the active one. */
+      {"SELECT ?x { GRAPH ?h { ?x <http://ex/t> ?o FILTER EXISTS { ?s <http://ex/r> ?o } } }", 0},
+      {"SELECT ?x { GRAPH ?h { ?x <http://ex/t> ?o FILTER EXISTS { ?s <http://ex/t> ?o } } }", 1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    size_t rows;
+    assert_int_equal(run(t->store, cases[i].q, NULL, &rows), TRINE_DONE);
+    if (rows != cases[i].rows) fail_msg("%s: %zu rows, want %zu", cases[i].q, rows, cases[i].rows);
+  }
+}
+
 /* MINUS, and OPTIONAL over a right side evaluated on its own, find the
  * rows that remove or extend a row by hashing on the variables both sides
  * bind in every row, or, with none, by trying each row. */
@@ -132,6 +161,7 @@ static void test_exec_exists_evaluated_once(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_exists_evaluated_once, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_exists_active_graph, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_minus, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_exists_filter_substitutes, exec_setup, tu_teardown),
   };

@@ -793,7 +793,7 @@ static void test_index_probe_batch(void **state) {
   TrineTxn *t;
   uint64_t added;
   assert_int_equal(trine_txn_begin(c.store, true, &t), TRINE_OK);
-  assert_int_equal(index_add_batch(t, q, s1, s2, n, 0, &added), TRINE_OK);
+  assert_int_equal(index_add_batch(t, q, s1, s2, n, 0, NULL, &added), TRINE_OK);
   assert_int_equal(added, n);
   assert_int_equal(trine_txn_commit(t), TRINE_OK);
   free(s1);

@@ -1,11 +1,13 @@
 /*
  * test_load.c -- loading and dumping: gzip input, N-Triples into a named
- * graph, error positions and limits, progress and cancellation, dumps of
+ * graph, error positions and limits, progress (phases, bytes of every
+ * source) and cancellation, read callbacks and FILE *s, dumps of
  * one graph or all, and load -> dump -> load.
  */
 #include "testutil.h"
 #include "trine.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -387,15 +389,21 @@ static void test_load_max_errors(void **state) {
 typedef struct {
   int calls, cancel_at;
   uint64_t last_bytes, total, last_quads;
-  bool monotonic;
+  bool monotonic;       /* bytes and quads never go back */
+  int phases[3];        /* calls per phase */
+  bool writes_sane;     /* done <= todo while writing */
+  TrineLoadPhase last;  /* the phase of the last call */
 } Prog;
 
-static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
+static int on_progress(void *ctx, const TrineLoadProgress *lp) {
   Prog *p = ctx;
-  if (bytes < p->last_bytes || quads < p->last_quads) p->monotonic = false;
-  p->last_bytes = bytes;
-  p->last_quads = quads;
-  p->total = total;
+  if (lp->bytes < p->last_bytes || lp->quads < p->last_quads) p->monotonic = false;
+  if (lp->phase == TRINE_LOAD_WRITING && lp->todo && lp->done > lp->todo) p->writes_sane = false;
+  p->last_bytes = lp->bytes;
+  p->last_quads = lp->quads;
+  p->total = lp->total;
+  p->phases[lp->phase]++;
+  p->last = lp->phase;
   return ++p->calls == p->cancel_at;
 }
 
@@ -411,7 +419,7 @@ static void test_load_progress_and_cancel(void **state) {
   char *nt = gen_nt(120000, &len); /* about 8 MB */
   tu_write_file(file_in(f, "big.nt"), nt, len);
   /* Not cancelled: called several times, bytes and quads grow. */
-  Prog p = {.monotonic = true};
+  Prog p = {.monotonic = true, .writes_sane = true};
   TrineLoadOptions o = {.progress = on_progress, .progress_ctx = &p};
   TrineStore *other = other_store(f, "other");
   TrineLoadStats ls;
@@ -419,13 +427,28 @@ static void test_load_progress_and_cancel(void **state) {
   assert_true(p.calls >= 2);
   assert_true(p.monotonic);
   assert_int_equal(p.total, len);
-  assert_true(p.last_bytes <= len);
-  assert_true(p.last_quads <= 120000);
+  assert_int_equal(p.last_bytes, len);
+  assert_int_equal(p.last_quads, 120000);
   assert_int_equal(ls.quads_added, 120000);
+  /* Reading, then the batch's writing (its start and steps of 64 Ki of
+   * its 360,000 records), then the commit, last. */
+  assert_true(p.phases[TRINE_LOAD_READING] >= 2);
+  assert_true(p.phases[TRINE_LOAD_WRITING] >= 3);
+  assert_true(p.writes_sane);
+  assert_int_equal(p.phases[TRINE_LOAD_COMMITTING], 1);
+  assert_int_equal(p.last, TRINE_LOAD_COMMITTING);
   trine_store_close(other);
+  /* A buffer reports its bytes as a file does. */
+  p = (Prog){.monotonic = true, .writes_sane = true};
+  TrineStore *third = other_store(f, "third");
+  assert_int_equal(trine_store_load_buffer(third, "big.nt", nt, len, &o, &ls), TRINE_OK);
+  assert_true(p.monotonic);
+  assert_int_equal(p.total, len);
+  assert_int_equal(p.last_bytes, len);
+  trine_store_close(third);
   /* Cancelled at the second call, from a file and from a buffer. */
   for (int from_file = 0; from_file < 2; ++from_file) {
-    p = (Prog){.cancel_at = 2, .monotonic = true};
+    p = (Prog){.cancel_at = 2, .monotonic = true, .writes_sane = true};
     TrineStatus st = from_file ? trine_store_load_file(f->store, f->path, &o, &ls)
                                : trine_store_load_buffer(f->store, "big.nt", nt, len, &o, &ls);
     assert_int_equal(st, TRINE_ERR_CANCELLED);
@@ -437,6 +460,128 @@ static void test_load_progress_and_cancel(void **state) {
     assert_int_equal(quads_of(f->store), 6);
   }
   free(before);
+  free(nt);
+}
+
+/* A read callback handing out at most `step` bytes a call, failing with
+ * EIO after `fail_at` bytes (0: never). */
+typedef struct {
+  const char *data;
+  size_t len, pos, step, fail_at;
+} Chunks;
+
+static ptrdiff_t read_chunks(void *ctx, void *buf, size_t cap) {
+  Chunks *c = ctx;
+  if (c->fail_at && c->pos >= c->fail_at) {
+    errno = EIO;
+    return -1;
+  }
+  size_t n = c->len - c->pos;
+  if (n > c->step) n = c->step;
+  if (n > cap) n = cap;
+  memcpy(buf, c->data + c->pos, n);
+  c->pos += n;
+  return (ptrdiff_t)n;
+}
+
+/* text gzip-compressed in memory as `members` gzip members one after the
+ * other (as `cat a.gz b.gz` makes); malloc'd. */
+static unsigned char *gzip_mem(const char *text, size_t len, int members, size_t *out_len) {
+  size_t cap = len + 1024 * (size_t)members + 64, used = 0;
+  unsigned char *out = malloc(cap);
+  assert_non_null(out);
+  for (int m = 0; m < members; ++m) {
+    size_t from = len * (size_t)m / (size_t)members, to = len * (size_t)(m + 1) / (size_t)members;
+    z_stream z = {0};
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)text + from;
+    z.avail_in = (unsigned)(to - from);
+    z.next_out = out + used;
+    z.avail_out = (unsigned)(cap - used);
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    used = cap - z.avail_out;
+    deflateEnd(&z);
+  }
+  *out_len = used;
+  return out;
+}
+
+/* Loads from a read callback and a FILE *, plain and gzip (one member or
+ * several), give the store a file gives; a failing callback or cut gzip is
+ * TRINE_ERR_IO and changes nothing; the format follows the name. */
+static void test_load_reader_and_stream(void **state) {
+  Fixture *f = *state;
+  size_t len, zlen;
+  char *nt = gen_nt(30000, &len);
+  tu_write_file(file_in(f, "ref.nt"), nt, len);
+  TrineStore *ref = other_store(f, "ref");
+  assert_int_equal(trine_store_load_file(ref, f->path, NULL, NULL), TRINE_OK);
+  char *want = dump(ref, TRINE_FORMAT_NQUADS, NULL);
+  trine_store_close(ref);
+  TrineLoadStats ls;
+  unsigned char *z3 = gzip_mem(nt, len, 3, &zlen);
+  struct { const char *data; size_t len, step; } cases[] = {
+      {nt, len, 7}, {nt, len, 1 << 20}, {(char *)z3, zlen, 1}, {(char *)z3, zlen, 4096}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    char name[16];
+    snprintf(name, sizeof name, "r%zu", i);
+    TrineStore *s = other_store(f, name);
+    Chunks c = {cases[i].data, cases[i].len, 0, cases[i].step, 0};
+    if (cases[i].step == 1 && cases[i].len > 100000) c.step = 3; /* keep it quick */
+    assert_int_equal(trine_store_load_reader(s, "in.nt", read_chunks, &c, NULL, &ls), TRINE_OK);
+    assert_int_equal(ls.quads_added, 30000);
+    assert_int_equal(ls.bytes, len);
+    char *got = dump(s, TRINE_FORMAT_NQUADS, NULL);
+    assert_string_equal(want, got);
+    free(got);
+    trine_store_close(s);
+  }
+  /* An empty buffer, even without data, loads nothing (a crash once). */
+  TrineStore *s0 = other_store(f, "nothing");
+  assert_int_equal(trine_store_load_buffer(s0, "empty.nt", NULL, 0, NULL, &ls), TRINE_OK);
+  assert_int_equal(ls.quads_read, 0);
+  trine_store_close(s0);
+  /* A gzip buffer is recognised too. */
+  TrineStore *s = other_store(f, "zbuf");
+  assert_int_equal(trine_store_load_buffer(s, "in", z3, zlen, NULL, &ls), TRINE_OK);
+  assert_int_equal(ls.quads_added, 30000);
+  /* Failing: the callback's error, a cut gzip stream; nothing stored. */
+  Chunks bad = {nt, len, 0, 4096, len / 2};
+  assert_int_equal(trine_store_load_reader(s, "in.nt", read_chunks, &bad, NULL, &ls), TRINE_ERR_IO);
+  assert_non_null(strstr(trine_store_errmsg(s), "in.nt: "));
+  Chunks cut = {(char *)z3, zlen / 2, 0, 4096, 0};
+  TrineStore *e = other_store(f, "empty");
+  assert_int_equal(trine_store_load_reader(e, "cut.nt.gz", read_chunks, &cut, NULL, &ls),
+                   TRINE_ERR_IO);
+  assert_non_null(strstr(trine_store_errmsg(e), "truncated"));
+  assert_int_equal(quads_of(e), 0);
+  /* A FILE *: from where it stands; the total is what is left of it. */
+  FILE *in = fopen(file_in(f, "ref.nt"), "rb");
+  assert_non_null(in);
+  const char *second = strchr(nt, '\n') + 1;
+  assert_int_equal(fseek(in, (long)(second - nt), SEEK_SET), 0);
+  Prog p = {.monotonic = true, .writes_sane = true};
+  TrineLoadOptions o = {.progress = on_progress, .progress_ctx = &p};
+  assert_int_equal(trine_store_load_stream(e, "ref.nt", in, &o, &ls), TRINE_OK);
+  assert_int_equal(ls.quads_added, 29999);
+  assert_int_equal(p.total, len - (size_t)(second - nt));
+  assert_int_equal(p.last_bytes, p.total);
+  fclose(in);
+  /* The name's extension gives the format: Turtle here. */
+  const char *ttl = "@prefix e: <http://ex.org/> . e:a e:b e:c , e:d .\n";
+  Chunks tc = {ttl, strlen(ttl), 0, 5, 0};
+  TrineStore *t = other_store(f, "ttl");
+  assert_int_equal(trine_store_load_reader(t, "x.ttl", read_chunks, &tc, NULL, &ls), TRINE_OK);
+  assert_int_equal(ls.quads_added, 2);
+  assert_int_equal(trine_store_load_buffer(t, "y.ttl", ttl, strlen(ttl), NULL, &ls), TRINE_OK);
+  assert_int_equal(ls.quads_read, 2);
+  assert_int_equal(trine_store_load_reader(t, "x.nt", NULL, NULL, NULL, &ls), TRINE_ERR_ARG);
+  assert_int_equal(trine_store_load_stream(t, "x.nt", NULL, NULL, &ls), TRINE_ERR_ARG);
+  trine_store_close(t);
+  trine_store_close(e);
+  trine_store_close(s);
+  free(z3);
+  free(want);
   free(nt);
 }
 
@@ -568,6 +713,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_load_error_positions, setup, teardown),
       cmocka_unit_test_setup_teardown(test_load_max_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_load_progress_and_cancel, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_load_reader_and_stream, setup, teardown),
       cmocka_unit_test_setup_teardown(test_load_dump_graphs, setup, teardown),
       cmocka_unit_test_setup_teardown(test_load_dump_load_same_set, setup, teardown),
   };

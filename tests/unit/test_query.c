@@ -263,6 +263,54 @@ static uint64_t quads_of(TrineStore *s) {
   return st.quads;
 }
 
+typedef struct {
+  unsigned calls[4], cancel_at, total;
+  bool sane; /* done <= todo, deleted counts up */
+  uint64_t last_deleted;
+} QProg;
+
+static int on_qprogress(void *ctx, const TrineQueryProgress *p) {
+  QProg *g = ctx;
+  g->calls[p->phase]++;
+  if (p->done > p->todo || p->deleted < g->last_deleted) g->sane = false;
+  g->last_deleted = p->deleted;
+  return ++g->total == g->cancel_at;
+}
+
+/* A long update tells its progress (its phase, quads done of todo) and a
+ * non-zero answer cancels it: the store is then unchanged. */
+static void test_query_progress(void **state) {
+  TuStore *t = *state;
+  enum { N = 140000 };
+  char *text = malloc((size_t)N * 48), *p = text;
+  assert_non_null(text);
+  for (int i = 0; i < N; ++i) p += sprintf(p, "<" EX "s%d> <" EX "n> \"%d\" .\n", i, i);
+  assert_int_equal(trine_store_load_buffer(t->store, "n.nt", text, (size_t)(p - text), NULL, NULL),
+                   TRINE_OK);
+  free(text);
+  uint64_t before = quads_of(t->store);
+  const char *del = "DELETE WHERE { ?s <" EX "n> ?o }";
+  for (unsigned cancel = 1; cancel < 3; ++cancel) {
+    QProg g = {.sane = true, .cancel_at = cancel == 1 ? 1 : 0};
+    TrineQueryOptions o = {.allow = TRINE_ALLOW_UPDATE, .progress = on_qprogress,
+                           .progress_ctx = &g, .progress_ms = 1};
+    TrineQuery *q;
+    assert_int_equal(trine_query_prepare(t->store, del, strlen(del), &o, &q), TRINE_OK);
+    TrineStatus st = trine_query_step(q);
+    trine_query_free(q);
+    assert_true(g.total >= 1);
+    assert_true(g.sane);
+    if (cancel == 1) {
+      assert_int_equal(st, TRINE_ERR_CANCELLED);
+      assert_int_equal(quads_of(t->store), before);
+    } else {
+      assert_int_equal(st, TRINE_DONE);
+      assert_true(g.calls[TRINE_QUERY_DELETING] >= 1);
+      assert_int_equal(quads_of(t->store), before - N);
+    }
+  }
+}
+
 /* trine records a graph by its quads: a named graph exists while it holds
  * one. SPARQL 1.1 Update 3.2 then makes CLEAR and DROP of a graph that
  * does not exist, CREATE of one that does, and ADD, MOVE or COPY from one
@@ -400,6 +448,7 @@ int main(void) {
       cmocka_unit_test(test_query_ebv_language_string),
       cmocka_unit_test(test_query_explain_after_failure),
       cmocka_unit_test(test_query_changes),
+      cmocka_unit_test(test_query_progress),
       cmocka_unit_test(test_query_graph_existence),
       cmocka_unit_test(test_query_bound_parameters),
   };
