@@ -155,7 +155,8 @@ static void trial(World *w, const Op *op, long n, int err, int mode, long *calls
   else if (failed)
     FAIL("%s: returned TRINE_OK although a write or sync failed", what);
   if ((st = trine_store_close(s))) FAIL("%s: close: %s", what, trine_strerror(st));
-  if (verify(w, w->trial, rc ? &w->before : &w->after, what, &s) || !rc) return;
+  /* after a failure, the store stays open for the operation without the fault */
+  if (verify(w, w->trial, rc ? &w->before : &w->after, what, rc ? &s : NULL) || !rc) return;
   /* The same operation, without the fault. */
   if (op_run(s, op, &w->go, w->v, 0, NULL, NULL, &st, why, sizeof why))
     FAIL("%s: the operation fails again without the fault: %s", what, why);

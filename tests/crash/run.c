@@ -38,8 +38,8 @@ static void hook(Run *r, bool done) {
   if (r->hook) r->hook(r->ctx, r->index, done);
 }
 
-static int cancel_load(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads) {
-  (void)ctx, (void)bytes, (void)total, (void)quads;
+static int cancel_load(void *ctx, const TrineLoadProgress *progress) {
+  (void)ctx, (void)progress;
   return 1;
 }
 
