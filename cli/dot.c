@@ -91,8 +91,10 @@ static int on_progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t quads
   return 0;
 }
 
-/* .load's --format NAME (or --format=NAME), taken out of argv. */
-static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
+/* .load's and .dump's --format NAME (or --format=NAME), taken out of argv;
+ * then argc must be within [min, max] (usage says what it takes). */
+static int rdf_format(Shell *sh, int *argc, char **argv, TrineFormat *f, int min, int max,
+                      const char *usage) {
   static const struct {
     const char *name;
     TrineFormat f;
@@ -115,8 +117,8 @@ static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
     *argc -= used;
     break;
   }
-  if (*argc < 2 || *argc > 3) {
-    shell_error(sh, "usage: .load FILE [GRAPH] [--format ntriples|nquads|turtle|trig]");
+  if (*argc < min || *argc > max) {
+    shell_error(sh, "usage: %s", usage);
     return 1;
   }
   return 0;
@@ -124,7 +126,9 @@ static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
 
 static int cmd_load(Shell *sh, int argc, char **argv) {
   TrineFormat format;
-  if (load_format(sh, &argc, argv, &format)) return 1;
+  if (rdf_format(sh, &argc, argv, &format, 2, 3,
+                 ".load FILE [GRAPH] [--format ntriples|nquads|turtle|trig]"))
+    return 1;
   char *g = argc > 2 ? argv[2] : NULL;
   if (g && g[0] == '<' && g[strlen(g) - 1] == '>') {
     g[strlen(g) - 1] = '\0';
@@ -172,13 +176,38 @@ static int cmd_load(Shell *sh, int argc, char **argv) {
   return 0;
 }
 
+/* The format a dump file's name asks for: .nt .nq .ttl .trig; N-Quads for
+ * any other name. -1 for .gz, which .dump does not write. */
+static int dump_format_of(const char *path) {
+  static const struct {
+    const char *ext;
+    TrineFormat f;
+  } exts[] = {{".nt", TRINE_FORMAT_NTRIPLES}, {".nq", TRINE_FORMAT_NQUADS},
+              {".ttl", TRINE_FORMAT_TURTLE}, {".trig", TRINE_FORMAT_TRIG}, {".gz", -1}};
+  size_t n = strlen(path);
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; ++i) {
+    size_t k = strlen(exts[i].ext);
+    if (n > k && strcasecmp(path + n - k, exts[i].ext) == 0) return (int)exts[i].f;
+  }
+  return TRINE_FORMAT_NQUADS;
+}
+
 static int cmd_dump(Shell *sh, int argc, char **argv) {
+  TrineFormat format;
+  if (rdf_format(sh, &argc, argv, &format, 1, 2,
+                 ".dump [FILE] [--format ntriples|nquads|turtle|trig]"))
+    return 1;
+  if (!format && argc > 1 && (int)(format = dump_format_of(argv[1])) < 0) {
+    shell_error(sh, "%s: .dump does not compress: dump to a file without .gz, then gzip it",
+                argv[1]);
+    return 1;
+  }
   FILE *f = sh->out;
   if (argc > 1 && !(f = fopen(argv[1], "w"))) {
     shell_error(sh, "cannot open %s: %s", argv[1], strerror(errno));
     return 1;
   }
-  TrineStatus st = trine_store_dump(sh->store, f, TRINE_FORMAT_NQUADS, NULL);
+  TrineStatus st = trine_store_dump(sh->store, f, format ? format : TRINE_FORMAT_NQUADS, NULL);
   if (f != sh->out && fclose(f) != 0 && !st) st = TRINE_ERR_IO;
   if (st) {
     shell_error(sh, "%s", trine_store_errmsg(sh->store));
@@ -594,7 +623,17 @@ static const DotCmd commands[] = {
      "trine STORE .check exits with 1 when it finds one. See docs/testing.md\n"
      "for the damage LMDB cannot see.",
      0, 0, cmd_check},
-    {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
+    {"dump", "[FILE] [--format F]",
+     "Write every quad to FILE or the output, as N-Quads unless told\n"
+     "The file name's extension gives the format (.nt .nq .ttl .trig; any other\n"
+     "name: N-Quads), or --format ntriples, nquads, turtle or trig. Turtle and\n"
+     "TriG declare the saved prefixes (.prefix) and group each subject's\n"
+     "statements with ; and , with blank nodes used once nested as [ ... ] and\n"
+     "lists as ( ... ). Turtle has no graphs: it writes the default graph only;\n"
+     "TriG writes it, then each named graph as a block <g> { ... }. N-Triples\n"
+     "writes every statement without its graph name.\n"
+     "  e.g. .dump backup.nq   .dump data.trig   .dump --format turtle",
+     0, 3, cmd_dump},
     {"explain", "[analyze] QUERY",
      "Show how QUERY would run; analyze: run it, show how it ran\n"
      "QUERY follows on the line and may go on over more lines: it ends as\n"
