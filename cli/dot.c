@@ -288,7 +288,8 @@ TrineResultFormat shell_format(const char *s) {
     TrineResultFormat f;
   } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"line", TRINE_RESULTS_LINE},
                  {"tsv", TRINE_RESULTS_TSV},     {"csv", TRINE_RESULTS_CSV},
-                 {"json", TRINE_RESULTS_JSON},   {"xml", TRINE_RESULTS_XML}};
+                 {"json", TRINE_RESULTS_JSON},   {"xml", TRINE_RESULTS_XML},
+                 {"turtle", TRINE_RESULTS_TURTLE}, {"ntriples", TRINE_RESULTS_NTRIPLES}};
   for (size_t i = 0; i < sizeof formats / sizeof *formats; ++i)
     if (strcmp(s, formats[i].name) == 0) return formats[i].f;
   return 0;
@@ -296,7 +297,7 @@ TrineResultFormat shell_format(const char *s) {
 
 static const char *format_name(TrineResultFormat f) {
   static const char *const names[] = {"table on a terminal, else TSV", "table", "tsv", "csv",
-                                      "json", "xml", "ntriples", "line"};
+                                      "json", "xml", "ntriples", "line", "turtle"};
   return f >= 0 && (size_t)f < sizeof names / sizeof *names ? names[f] : "?";
 }
 
@@ -304,7 +305,8 @@ static int cmd_format(Shell *sh, int argc, char **argv) {
   (void)argc;
   TrineResultFormat f = shell_format(argv[1]);
   if (!f) {
-    shell_error(sh, "unknown format %s: use table, line, tsv, csv, json or xml", argv[1]);
+    shell_error(sh, "unknown format %s: use table, line, tsv, csv, json, xml, turtle or ntriples",
+                argv[1]);
     return 1;
   }
   sh->format = f;
@@ -647,13 +649,15 @@ static const DotCmd commands[] = {
      "never run. When the run fails the plan is still shown.",
      1, 2, cmd_explain},
     {"format", "FORMAT",
-     "Show results as table, line, tsv, csv, json or xml\n"
+     "Show results as table, line, tsv, csv, json, xml, turtle or ntriples\n"
      "The default is a table on a terminal, TSV otherwise. A table fits the\n"
      "terminal: long text is cut at its end, an IRI in its middle; numbers\n"
      "are on the right. line, for rows too wide for a table, shows each row\n"
      "as a record: a -[ RECORD n ]- line (a blank line with .headers off),\n"
      "then one ?variable = value line per column, values never cut.\n"
-     "CONSTRUCT and DESCRIBE results are N-Triples except in table and line.",
+     "CONSTRUCT and DESCRIBE results are Turtle in table and turtle (with the\n"
+     "query's and the saved prefixes), rows of s p o in line, N-Triples in the\n"
+     "others. turtle and ntriples show CONSTRUCT and DESCRIBE results only.",
      1, 1, cmd_format},
     {"graphs", "", "List the named graphs with their quad counts, by name\n"
      "Graph names are shortened with the prefixes (.prefix lists them).", 0, 0, cmd_graphs},

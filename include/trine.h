@@ -749,14 +749,17 @@ typedef enum {
   TRINE_RESULTS_JSON,      ///< SPARQL 1.1 Query Results JSON
   TRINE_RESULTS_XML,       ///< SPARQL Query Results XML
   TRINE_RESULTS_NTRIPLES,  ///< N-Triples (CONSTRUCT and DESCRIBE)
-  TRINE_RESULTS_LINE       ///< for wide rows on terminals: each row a record
+  TRINE_RESULTS_LINE,      ///< for wide rows on terminals: each row a record
                            ///< "-[ RECORD n ]-" (a blank line without headers),
                            ///< then "?var = value" per column, never cut
+  TRINE_RESULTS_TURTLE     ///< Turtle (CONSTRUCT and DESCRIBE), with @prefix
+                           ///< lines for the options' prefixes
 } TrineResultFormat;
 
 /// Options for trine_query_write(); a zeroed struct gives the defaults.
 typedef struct {
-  const char *const *prefixes; ///< TABLE/LINE: name, IRI pairs used to shorten IRIs
+  const char *const *prefixes; ///< TABLE/LINE/TURTLE: name, IRI pairs used to
+                               ///< shorten IRIs (TURTLE declares them first)
   size_t nprefixes;            ///< number of pairs
   unsigned width;              ///< TABLE: total width to fit (0: no limit)
   uint64_t max_rows;           ///< rows written at most (0: all)
@@ -775,8 +778,11 @@ TRINE_API size_t trine_text_width(const char *text, size_t len);
 
 /**
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
- * are written as N-Triples whatever the format (TABLE and LINE show them as
- * rows of s, p, o). TABLE and LINE show an ASK result as a table headed ASK.
+ * are written as Turtle in TURTLE, else as N-Triples whatever the format
+ * (TABLE and LINE show them as rows of s, p, o). Turtle is streamed: a
+ * triple is grouped with the one before it when they share the subject
+ * (";") or subject and predicate (","); blank nodes keep their labels.
+ * TURTLE and NTRIPLES refuse other forms (TRINE_ERR_ARG). TABLE and LINE show an ASK result as a table headed ASK.
  * JSON and XML write ASK in their boolean forms; the CSV/TSV note defines
  * SELECT results only, so CSV and TSV write Jena's form, which its readers
  * take back: a header _askResult (TSV: ?_askResult), then true or false.
