@@ -16,6 +16,10 @@
  *  - eval (Turtle, TriG): parsed against the test's base IRI, the stored
  *    statements must equal the result file's as datasets, blank nodes up
  *    to renaming (rdf_iso.c).
+ *  - positive-syntax and eval, then: the store dumped as TriG (and, in the
+ *    Turtle suite, as Turtle) and that dump loaded into a new store must
+ *    give the same quads, blank nodes up to renaming: the writer's round
+ *    trip on every shape the suites hold.
  * Tests listed in rdf-known-failures.tsv (beside the suite directories, as
  * SUITE/NAME<TAB>REASON) must fail; one that passes fails the run, so the
  * list stays exact. Prints one line per failure and "N passed, M failed".
@@ -31,6 +35,11 @@
 
 static char tmpdir[] = "/tmp/trine-rdf-XXXXXX";
 static int store_no;
+static bool turtle_suite; /* the suite is Turtle: round trips through Turtle too */
+static int round_trips;   /* dumps written and loaded back */
+/* The round trips load into write transactions of these two stores and
+ * abort them: no store to create and no commit to sync per test. */
+static TrineStore *scratch[2];
 
 static void quiet(void *ctx, const TrineError *e) { (void)ctx; (void)e; }
 
@@ -245,6 +254,91 @@ static const char *check_positive_syntax(const char *file, const char *base) {
   return fail;
 }
 
+/* Collects a dump in memory. */
+typedef struct {
+  char *text;
+  size_t len;
+} Text;
+
+static int collect(void *ctx, const void *data, size_t len) {
+  Text *t = ctx;
+  char *p = realloc(t->text, t->len + len + 1);
+  if (!p) return 1;
+  memcpy(p + t->len, data, len);
+  t->len += len;
+  p[t->len] = '\0';
+  t->text = p;
+  return 0;
+}
+
+/* The N-Quads of what transaction t sees (malloc'd). */
+static char *txn_dump(TrineTxn *t) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  trine_txn_dump(t, f, TRINE_FORMAT_NQUADS, NULL);
+  fclose(f);
+  return buf;
+}
+
+/* What txn a (whose N-Quads are nq) holds, dumped as fmt and loaded into
+ * a transaction of the second scratch store: the same quads? */
+static const char *rewrite_as(TrineTxn *a, const char *nq, TrineFormat fmt) {
+  static char why[900];
+  const char *name = fmt == TRINE_FORMAT_TRIG ? "TriG" : "Turtle";
+  Text t = {0};
+  TrineDumpOptions o = {.format = fmt, .txn = a};
+  if (trine_store_dump_to(scratch[0], collect, &t, &o)) {
+    snprintf(why, sizeof why, "cannot dump as %s: %s", name, trine_store_errmsg(scratch[0]));
+    free(t.text);
+    return why;
+  }
+  TrineTxn *b;
+  if (trine_txn_begin(scratch[1], true, &b)) {
+    free(t.text);
+    return "cannot begin a transaction";
+  }
+  FirstError e = {0};
+  TrineLoadOptions lo = {.format = fmt, .sink = keep_first, .sink_ctx = &e, .txn = b};
+  const char *fail = NULL;
+  round_trips++;
+  if (trine_store_load_buffer(scratch[1], "dump", t.text ? t.text : "", t.len, &lo, NULL)) {
+    snprintf(why, sizeof why, "its %s dump does not load: %s\n%s", name,
+             e.text[0] ? e.text : trine_store_errmsg(scratch[1]), t.text);
+    fail = why;
+  } else {
+    char *back = txn_dump(b), diff[600];
+    if (!rdf_isomorphic(nq, back ? back : "", diff, sizeof diff)) {
+      snprintf(why, sizeof why, "its %s dump loads as other quads: %s", name, diff);
+      fail = why;
+    }
+    free(back);
+  }
+  trine_txn_abort(b);
+  free(t.text);
+  return fail;
+}
+
+/* Load file against base, then dump it as TriG (and Turtle) and back. */
+static const char *check_rewrite(const char *file, const char *base) {
+  static char why[700];
+  TrineTxn *a;
+  if (trine_txn_begin(scratch[0], true, &a)) return "cannot begin a transaction";
+  TrineLoadOptions o = {.base_iri = base, .sink = quiet, .txn = a};
+  const char *fail = NULL;
+  if (trine_store_load_file(scratch[0], file, &o, NULL)) {
+    snprintf(why, sizeof why, "rejected: %s", trine_store_errmsg(scratch[0]));
+    fail = why;
+  } else {
+    char *nq = txn_dump(a);
+    fail = rewrite_as(a, nq ? nq : "", TRINE_FORMAT_TRIG);
+    if (!fail && turtle_suite) fail = rewrite_as(a, nq ? nq : "", TRINE_FORMAT_TURTLE);
+    free(nq);
+  }
+  trine_txn_abort(a);
+  return fail;
+}
+
 static const char *check_eval(const char *dir, const char *file, const char *result,
                               const char *base) {
   static char why[700];
@@ -318,9 +412,11 @@ static const char *run_test(const char *dir, char **col, int ncol) {
   if (strcmp(kind, "negative") == 0 || strcmp(kind, "negative-syntax") == 0)
     return check_negative(full);
   const char *base = ncol > 4 && col[4][0] ? col[4] : NULL;
-  if (strcmp(kind, "positive-syntax") == 0) return check_positive_syntax(full, base);
-  if (strcmp(kind, "eval") == 0 && ncol > 3) return check_eval(dir, full, col[3], base);
-  return "unknown kind of test";
+  const char *why = "unknown kind of test";
+  if (strcmp(kind, "positive-syntax") == 0) why = check_positive_syntax(full, base);
+  else if (strcmp(kind, "eval") == 0 && ncol > 3) why = check_eval(dir, full, col[3], base);
+  else return why;
+  return why ? why : check_rewrite(full, base);
 }
 
 int main(int argc, char **argv) {
@@ -337,6 +433,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *suite = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+  turtle_suite = strcmp(suite, "turtle") == 0;
+  scratch[0] = fresh_store();
+  scratch[1] = fresh_store();
+  if (!scratch[0] || !scratch[1]) return 2;
   Known known;
   known_read(&known, argv[1]);
   int passed = 0, failed = 0, expected = 0;
@@ -367,10 +467,13 @@ int main(int argc, char **argv) {
   }
   known_free(&known);
   fclose(f);
+  trine_store_close(scratch[0]);
+  trine_store_close(scratch[1]);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", tmpdir);
   if (expected) printf("%d expected failures (rdf-known-failures.tsv)\n", expected);
+  if (round_trips) printf("%d dumps as TriG or Turtle loaded back\n", round_trips);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
