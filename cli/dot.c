@@ -197,11 +197,12 @@ static int cmd_dump(Shell *sh, int argc, char **argv) {
   if (rdf_format(sh, &argc, argv, &format, 1, 2,
                  ".dump [FILE] [--format ntriples|nquads|turtle|trig]"))
     return 1;
-  if (!format && argc > 1 && (int)(format = dump_format_of(argv[1])) < 0) {
+  if (argc > 1 && dump_format_of(argv[1]) < 0) {
     shell_error(sh, "%s: .dump does not compress: dump to a file without .gz, then gzip it",
                 argv[1]);
     return 1;
   }
+  if (!format && argc > 1) format = (TrineFormat)dump_format_of(argv[1]);
   FILE *f = sh->out;
   if (argc > 1 && !(f = fopen(argv[1], "w"))) {
     shell_error(sh, "cannot open %s: %s", argv[1], strerror(errno));
