@@ -192,6 +192,10 @@ static int dump_format_of(const char *path) {
   return TRINE_FORMAT_NQUADS;
 }
 
+static int write_file(void *ctx, const void *data, size_t len) {
+  return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
 static int cmd_dump(Shell *sh, int argc, char **argv) {
   TrineFormat format;
   if (rdf_format(sh, &argc, argv, &format, 1, 2,
@@ -208,10 +212,20 @@ static int cmd_dump(Shell *sh, int argc, char **argv) {
     shell_error(sh, "cannot open %s: %s", argv[1], strerror(errno));
     return 1;
   }
-  TrineStatus st = trine_store_dump(sh->store, f, format ? format : TRINE_FORMAT_NQUADS, NULL);
-  if (f != sh->out && fclose(f) != 0 && !st) st = TRINE_ERR_IO;
+  /* Turtle and TriG use the shell's prefixes: the saved ones, then rdf:
+   * rdfs: xsd: owl:, as results do. */
+  TrineDumpOptions o = {.format = format ? format : TRINE_FORMAT_NQUADS,
+                        .prefixes = (const char *const *)sh->prefixes,
+                        .nprefixes = sh->nprefixes};
+  TrineStatus st = trine_store_dump_to(sh->store, write_file, f, &o);
+  bool flushed = fflush(f) == 0 && !ferror(f);
+  if (f != sh->out && fclose(f) != 0) flushed = false;
   if (st) {
     shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  if (!flushed) {
+    shell_error(sh, "cannot write %s: %s", argc > 1 ? argv[1] : "the output", strerror(errno));
     return 1;
   }
   return 0;
@@ -630,7 +644,7 @@ static const DotCmd commands[] = {
      "Write every quad to FILE or the output, as N-Quads unless told\n"
      "The file name's extension gives the format (.nt .nq .ttl .trig; any other\n"
      "name: N-Quads), or --format ntriples, nquads, turtle or trig. Turtle and\n"
-     "TriG declare the saved prefixes (.prefix) and group each subject's\n"
+     "TriG declare the prefixes (.prefix lists them) and group each subject's\n"
      "statements with ; and , with blank nodes used once nested as [ ... ] and\n"
      "lists as ( ... ). Turtle has no graphs: it writes the default graph only;\n"
      "TriG writes it, then each named graph as a block <g> { ... }. N-Triples\n"
