@@ -37,9 +37,7 @@ static char tmpdir[] = "/tmp/trine-rdf-XXXXXX";
 static int store_no;
 static bool turtle_suite; /* the suite is Turtle: round trips through Turtle too */
 static int round_trips;   /* dumps written and loaded back */
-/* The round trips load into write transactions of these two stores and
- * abort them: no store to create and no commit to sync per test. */
-static TrineStore *scratch[2];
+static TrineStore *scratch[2]; /* Turtle and TriG tests: see load_in() */
 
 static void quiet(void *ctx, const TrineError *e) { (void)ctx; (void)e; }
 
@@ -55,15 +53,6 @@ static void keep_first(void *ctx, const TrineError *e) {
   f->line = e->line;
   f->col = e->col;
   trine_error_format(e, f->text, sizeof f->text);
-}
-
-static char *raw_dump(TrineStore *s) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  trine_store_dump(s, f, TRINE_FORMAT_NQUADS, NULL);
-  fclose(f);
-  return buf;
 }
 
 static TrineStore *fresh_store(void) {
@@ -220,40 +209,6 @@ static const char *check_negative(const char *file) {
   return NULL;
 }
 
-/* Turtle and TriG: load file against base; dump as N-Quads (malloc'd). */
-static char *load_ttl(const char *file, const char *base, char *why, size_t cap) {
-  TrineStore *s = fresh_store();
-  FirstError e = {0};
-  TrineLoadOptions o = {.base_iri = base, .sink = keep_first, .sink_ctx = &e};
-  char *dump = NULL;
-  if (trine_store_load_file(s, file, &o, NULL))
-    snprintf(why, cap, "rejected: %s", e.text[0] ? e.text : trine_store_errmsg(s));
-  else
-    dump = raw_dump(s);
-  trine_store_close(s);
-  return dump;
-}
-
-static const char *check_positive_syntax(const char *file, const char *base) {
-  static char why[700];
-  char *a = load_ttl(file, base, why, sizeof why);
-  if (!a) return why;
-  TrineStore *c = fresh_store();
-  TrineLoadOptions nq = {.format = TRINE_FORMAT_NQUADS};
-  const char *fail = NULL;
-  if (trine_store_load_buffer(c, "dump", a, strlen(a), &nq, NULL)) {
-    fail = "dump does not load again";
-  } else {
-    char *b = raw_dump(c);
-    if (!rdf_isomorphic(a, b, why, sizeof why))
-      fail = "load -> dump -> load changed the statements";
-    free(b);
-  }
-  trine_store_close(c);
-  free(a);
-  return fail;
-}
-
 /* Collects a dump in memory. */
 typedef struct {
   char *text;
@@ -281,6 +236,30 @@ static char *txn_dump(TrineTxn *t) {
   return buf;
 }
 
+/*
+ * Turtle and TriG tests load into write transactions of two scratch
+ * stores that are then aborted: no store to create and no commit to sync
+ * per test. Load text (a file when len is SIZE_MAX) as fmt into a new
+ * transaction of scratch[i]: the transaction, or NULL with why set.
+ */
+static TrineTxn *load_in(int i, const char *text, size_t len, TrineFormat fmt, const char *base,
+                         char *why, size_t cap) {
+  TrineTxn *t;
+  if (trine_txn_begin(scratch[i], true, &t)) {
+    snprintf(why, cap, "cannot begin a transaction: %s", trine_store_errmsg(scratch[i]));
+    return NULL;
+  }
+  FirstError e = {0};
+  TrineLoadOptions o = {.format = fmt, .base_iri = base, .sink = keep_first, .sink_ctx = &e,
+                        .txn = t};
+  TrineStatus st = len == SIZE_MAX ? trine_store_load_file(scratch[i], text, &o, NULL)
+                                   : trine_store_load_buffer(scratch[i], "dump", text, len, &o, NULL);
+  if (!st) return t;
+  snprintf(why, cap, "rejected: %s", e.text[0] ? e.text : trine_store_errmsg(scratch[i]));
+  trine_txn_abort(t);
+  return NULL;
+}
+
 /* What txn a (whose N-Quads are nq) holds, dumped as fmt and loaded into
  * a transaction of the second scratch store: the same quads? */
 static const char *rewrite_as(TrineTxn *a, const char *nq, TrineFormat fmt) {
@@ -293,18 +272,12 @@ static const char *rewrite_as(TrineTxn *a, const char *nq, TrineFormat fmt) {
     free(t.text);
     return why;
   }
-  TrineTxn *b;
-  if (trine_txn_begin(scratch[1], true, &b)) {
-    free(t.text);
-    return "cannot begin a transaction";
-  }
-  FirstError e = {0};
-  TrineLoadOptions lo = {.format = fmt, .sink = keep_first, .sink_ctx = &e, .txn = b};
-  const char *fail = NULL;
   round_trips++;
-  if (trine_store_load_buffer(scratch[1], "dump", t.text ? t.text : "", t.len, &lo, NULL)) {
-    snprintf(why, sizeof why, "its %s dump does not load: %s\n%s", name,
-             e.text[0] ? e.text : trine_store_errmsg(scratch[1]), t.text);
+  char err[600];
+  TrineTxn *b = load_in(1, t.text ? t.text : "", t.len, fmt, NULL, err, sizeof err);
+  const char *fail = NULL;
+  if (!b) {
+    snprintf(why, sizeof why, "its %s dump does not load: %s\n%s", name, err, t.text);
     fail = why;
   } else {
     char *back = txn_dump(b), diff[600];
@@ -313,53 +286,61 @@ static const char *rewrite_as(TrineTxn *a, const char *nq, TrineFormat fmt) {
       fail = why;
     }
     free(back);
+    trine_txn_abort(b);
   }
-  trine_txn_abort(b);
   free(t.text);
   return fail;
 }
 
-/* Load file against base, then dump it as TriG (and Turtle) and back. */
-static const char *check_rewrite(const char *file, const char *base) {
-  static char why[700];
-  TrineTxn *a;
-  if (trine_txn_begin(scratch[0], true, &a)) return "cannot begin a transaction";
-  TrineLoadOptions o = {.base_iri = base, .sink = quiet, .txn = a};
+/* Dump what txn a holds as TriG (and Turtle) and load it back. */
+static const char *check_rewrite(TrineTxn *a, const char *nq) {
+  const char *fail = rewrite_as(a, nq, TRINE_FORMAT_TRIG);
+  if (!fail && turtle_suite) fail = rewrite_as(a, nq, TRINE_FORMAT_TURTLE);
+  return fail;
+}
+
+/* The statements of file (loaded against base) compared with those of
+ * the N-Quads text or file `other` (a file when len is SIZE_MAX), then
+ * the round trips of check_rewrite(). what names `other` in messages. */
+static const char *check_against(const char *file, const char *base, const char *other,
+                                 size_t len, const char *what) {
+  static char why[900];
+  TrineTxn *a = load_in(0, file, SIZE_MAX, TRINE_FORMAT_GUESS, base, why, sizeof why);
+  if (!a) return why;
+  char *got = txn_dump(a);
   const char *fail = NULL;
-  if (trine_store_load_file(scratch[0], file, &o, NULL)) {
-    snprintf(why, sizeof why, "rejected: %s", trine_store_errmsg(scratch[0]));
+  if (!other) other = got, len = strlen(got ? got : "");
+  char err[600];
+  TrineTxn *b = load_in(1, other, len, TRINE_FORMAT_NQUADS, NULL, err, sizeof err);
+  if (!b) {
+    snprintf(why, sizeof why, "%s rejected: %s", what, err);
     fail = why;
   } else {
-    char *nq = txn_dump(a);
-    fail = rewrite_as(a, nq ? nq : "", TRINE_FORMAT_TRIG);
-    if (!fail && turtle_suite) fail = rewrite_as(a, nq ? nq : "", TRINE_FORMAT_TURTLE);
-    free(nq);
+    char *want = txn_dump(b), diff[600];
+    if (!rdf_isomorphic(got ? got : "", want ? want : "", diff, sizeof diff)) {
+      snprintf(why, sizeof why, "%s: %s", what, diff);
+      fail = why;
+    }
+    free(want);
+    trine_txn_abort(b);
   }
+  if (!fail) fail = check_rewrite(a, got ? got : "");
+  free(got);
   trine_txn_abort(a);
   return fail;
 }
 
+/* Positive syntax: loads, and survives load -> dump -> load. */
+static const char *check_positive_syntax(const char *file, const char *base) {
+  return check_against(file, base, NULL, 0, "load -> dump -> load changed the statements");
+}
+
+/* Evaluation: the statements equal the result file's. */
 static const char *check_eval(const char *dir, const char *file, const char *result,
                               const char *base) {
-  static char why[700];
-  char *got = load_ttl(file, base, why, sizeof why);
-  if (!got) return why;
   char path[2048];
   snprintf(path, sizeof path, "%s/%s", dir, result);
-  TrineStore *s = fresh_store();
-  TrineLoadOptions nq = {.format = TRINE_FORMAT_NQUADS};
-  const char *fail = NULL;
-  if (trine_store_load_file(s, path, &nq, NULL)) {
-    snprintf(why, sizeof why, "result file rejected: %s", trine_store_errmsg(s));
-    fail = why;
-  } else {
-    char *want = raw_dump(s);
-    if (!rdf_isomorphic(got, want, why, sizeof why)) fail = why;
-    free(want);
-  }
-  trine_store_close(s);
-  free(got);
-  return fail;
+  return check_against(file, base, path, SIZE_MAX, "result file");
 }
 
 /* ---- known failures: SUITE/NAME<TAB>REASON lines ---- */
@@ -412,11 +393,9 @@ static const char *run_test(const char *dir, char **col, int ncol) {
   if (strcmp(kind, "negative") == 0 || strcmp(kind, "negative-syntax") == 0)
     return check_negative(full);
   const char *base = ncol > 4 && col[4][0] ? col[4] : NULL;
-  const char *why = "unknown kind of test";
-  if (strcmp(kind, "positive-syntax") == 0) why = check_positive_syntax(full, base);
-  else if (strcmp(kind, "eval") == 0 && ncol > 3) why = check_eval(dir, full, col[3], base);
-  else return why;
-  return why ? why : check_rewrite(full, base);
+  if (strcmp(kind, "positive-syntax") == 0) return check_positive_syntax(full, base);
+  if (strcmp(kind, "eval") == 0 && ncol > 3) return check_eval(dir, full, col[3], base);
+  return "unknown kind of test";
 }
 
 int main(int argc, char **argv) {
