@@ -3,7 +3,9 @@
  * through the store.
  *
  * usage: rdf_suite SUITE-DIR
- * For every test in SUITE-DIR/tests.tsv, in a fresh store:
+ * For every test in SUITE-DIR/tests.tsv, in a fresh store (the positive
+ * Turtle and TriG tests: in write transactions of two scratch stores,
+ * aborted afterwards):
  *  - negative, negative-syntax: the load must fail with a syntax error at a
  *    position (line > 0) and leave the store empty (a load is all or
  *    nothing);
@@ -17,7 +19,7 @@
  *    statements must equal the result file's as datasets, blank nodes up
  *    to renaming (rdf_iso.c).
  *  - positive-syntax and eval, then: the store dumped as TriG (and, in the
- *    Turtle suite, as Turtle) and that dump loaded into a new store must
+ *    Turtle suite, as Turtle) and that dump loaded into another store must
  *    give the same quads, blank nodes up to renaming: the writer's round
  *    trip on every shape the suites hold.
  * Tests listed in rdf-known-failures.tsv (beside the suite directories, as
