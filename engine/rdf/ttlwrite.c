@@ -87,6 +87,12 @@ static TrineStatus flush(TtlWriter *w) {
   return TRINE_OK;
 }
 
+/* Hand a full chunk to the sink: a statement may be longer than a chunk
+ * (a subject with a million objects, a 50 MB literal). */
+static TrineStatus maybe_flush(TtlWriter *w) {
+  return w->out.len >= CHUNK ? flush(w) : w->err;
+}
+
 static TrineStatus indent(TtlWriter *w, size_t cols) {
   static const char spaces[] = "                ";
   while (cols && !w->err) {
@@ -283,8 +289,7 @@ static TrineStatus end_statement(TtlWriter *w) {
   if (w->stmt) puts_(w, " .\n");
   w->stmt = false;
   w->have_last = false;
-  if (w->out.len >= CHUNK) flush(w);
-  return w->err;
+  return maybe_flush(w);
 }
 
 TrineStatus ttlw_graph(TtlWriter *w, const TrineTerm *g) {
@@ -329,7 +334,8 @@ TrineStatus ttlw_predicate(TtlWriter *w, const TrineTerm *p) {
   }
   l->pred = true;
   l->obj = false;
-  return is_rdf_type(p) ? put(w, "a", 1) : put_term(w, p);
+  is_rdf_type(p) ? put(w, "a", 1) : put_term(w, p);
+  return maybe_flush(w);
 }
 
 /* The separator before an object or list item. */
@@ -349,7 +355,8 @@ static bool is_rdf_nil(const TrineTerm *o) {
 
 TrineStatus ttlw_object(TtlWriter *w, const TrineTerm *o) {
   if (object_sep(w)) return w->err;
-  return is_rdf_nil(o) ? put(w, "()", 2) : put_term(w, o);
+  is_rdf_nil(o) ? put(w, "()", 2) : put_term(w, o);
+  return maybe_flush(w);
 }
 
 TrineStatus ttlw_anon_begin(TtlWriter *w) {
