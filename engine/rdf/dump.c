@@ -90,10 +90,11 @@ typedef struct {
   TrineId first, rest; ///< listnode: the objects
 } Node;
 
-/* The walk up from a node, cached: ROOT (not local: written at the top),
- * FAR (no such node within the bounds, or a cycle), or the levels and
- * links to the first ROOT above. */
-enum { M_EMPTY, M_ROOT, M_DIST, M_FAR };
+/* The walk up from a local node, cached: M_DIST, the levels (cost) and
+ * links (steps) to the first node above written at the top; M_FAR, no
+ * such node within the bounds, or a cycle. Nodes that are not local are
+ * written at the top and not cached: node_info() says so. */
+enum { M_EMPTY, M_DIST, M_FAR };
 
 typedef struct {
   TrineId id;
@@ -101,13 +102,19 @@ typedef struct {
   unsigned char kind;
 } Memo;
 
+/* A node of a walk up and the cost of the link above it. */
+typedef struct {
+  TrineId id;
+  uint32_t cost;
+} Step;
+
 typedef struct {
   TrineTxn *t;
   TtlWriter *w;
   TrineId first, rest, nil; ///< rdf:first, rdf:rest, rdf:nil (0: not in the store)
   IndexIter *probe;         ///< reused for the lookups of node_info()
   Memo *memo;               ///< 1 << MEMO_BITS entries
-  TrineId *path;            ///< the nodes of a walk up
+  Step *path;               ///< the nodes of a walk up
   size_t npath, pathcap;
 } Dump;
 
@@ -169,99 +176,91 @@ static Memo *memo_slot(Dump *d, TrineId id) {
   return &d->memo[h >> (64 - MEMO_BITS)];
 }
 
-static TrineStatus path_push(Dump *d, TrineId id) {
+static TrineStatus path_push(Dump *d, TrineId id, uint32_t cost) {
   if (d->npath == d->pathcap) {
     size_t cap = d->pathcap ? d->pathcap * 2 : 64;
-    TrineId *p = realloc(d->path, cap * sizeof *p);
+    Step *p = realloc(d->path, cap * sizeof *p);
     if (!p) return store_error(d->t->store, TRINE_ERR_NOMEM, "out of memory");
     d->path = p;
     d->pathcap = cap;
   }
-  d->path[d->npath++] = id;
+  d->path[d->npath++] = (Step){id, cost};
   return TRINE_OK;
 }
 
 /* The cost of the link from parent to child: 0 for a list's rdf:rest. */
-static unsigned link_cost(Dump *d, const Node *child, const Node *parent) {
+static uint32_t link_cost(Dump *d, const Node *child, const Node *parent) {
   return child->listnode && parent->listnode && d->rest && child->pred == d->rest ? 0 : 1;
 }
 
 /* Remember the walk's result for every node on its path (path[0] is where
- * it started): each gets the result at the end plus the links between;
- * costs[i] is the cost of the link above path[i]. */
-static void memo_path(Dump *d, const uint32_t *costs, unsigned char kind, uint32_t cost,
-                      uint32_t steps) {
+ * it started): each gets the result at the end plus the links between. */
+static void memo_path(Dump *d, unsigned char kind, uint32_t cost, uint32_t steps) {
   for (size_t i = d->npath; i-- > 0;) {
     if (kind == M_DIST) {
-      cost += costs[i];
+      cost += d->path[i].cost;
       steps += 1;
     }
-    Memo *m = memo_slot(d, d->path[i]);
+    Memo *m = memo_slot(d, d->path[i].id);
     bool far = kind == M_FAR || cost > MAX_NEST || steps > MAX_STEPS;
-    *m = (Memo){d->path[i], cost, steps, far ? M_FAR : M_DIST};
+    *m = (Memo){d->path[i].id, cost, steps, far ? M_FAR : M_DIST};
   }
 }
 
-/* Walk up from local node b (info n) to a node written at the top: the
- * levels of nesting b is written at (0: b is written at the top too). */
-static TrineStatus nest_level(Dump *d, TrineId b, const Node *n, unsigned *level) {
-  *level = 0;
-  Memo *m = memo_slot(d, b);
-  if (m->kind != M_EMPTY && m->id == b) {
-    *level = m->kind == M_DIST ? m->cost : 0;
-    return TRINE_OK;
-  }
-  uint32_t *costs = NULL;
-  size_t costcap = 0;
-  TrineStatus st = TRINE_OK;
+/* Walk up from local node b (info n) until a node written at the top
+ * (*kind M_DIST, *cost and *steps 0), a node whose walk is cached (its
+ * result), a cycle or too many steps (M_FAR). The path goes to d->path,
+ * each node with the cost of the link above it. */
+static TrineStatus walk_up(Dump *d, TrineId b, const Node *n, unsigned char *kind,
+                           uint32_t *cost, uint32_t *steps) {
+  *kind = M_FAR;
+  *cost = *steps = 0;
   d->npath = 0;
   Node cur = *n, up;
-  TrineId id = b, tortoise = b;
+  TrineId id = b, tortoise = b; /* Brent's cycle detection */
   size_t power = 1, lam = 0;
-  unsigned char kind = M_FAR;
-  uint32_t cost = 0, steps = 0;
-  while (!st) {
-    if ((st = path_push(d, id))) break;
-    if (d->npath > costcap) {
-      costcap = costcap ? costcap * 2 : 64;
-      uint32_t *c = realloc(costs, costcap * sizeof *c);
-      if (!c) {
-        st = store_error(d->t->store, TRINE_ERR_NOMEM, "out of memory");
-        break;
-      }
-      costs = c;
-    }
+  for (TrineStatus st;;) {
     TrineId pid = cur.parent;
     up = (Node){0};
-    if (is_blank(pid) && (st = node_info(d, pid, &up))) break;
-    costs[d->npath - 1] = is_blank(pid) && up.local ? link_cost(d, &cur, &up) : 1;
-    if (!is_blank(pid) || !up.local) { /* the parent is written at the top */
-      kind = M_DIST;
-      break;
+    if (is_blank(pid) && (st = node_info(d, pid, &up))) return st;
+    bool top = !is_blank(pid) || !up.local; /* the parent is written at the top */
+    if ((st = path_push(d, id, top ? 1 : link_cost(d, &cur, &up)))) return st;
+    if (top) {
+      *kind = M_DIST;
+      return TRINE_OK;
     }
     Memo *pm = memo_slot(d, pid);
     if (pm->kind != M_EMPTY && pm->id == pid) {
-      kind = pm->kind == M_DIST ? M_DIST : M_FAR;
-      cost = pm->cost;
-      steps = pm->steps;
-      break;
+      *kind = pm->kind;
+      *cost = pm->cost;
+      *steps = pm->steps;
+      return TRINE_OK;
     }
-    if (pid == tortoise) break; /* a cycle: no node on it is written at the top */
-    if (d->npath > MAX_STEPS) { /* too far for b; those above may be nearer */
+    if (pid == tortoise) return TRINE_OK; /* a cycle: none on it is written at the top */
+    if (d->npath > MAX_STEPS) {           /* too far for b; those above may be nearer */
       d->npath = 1;
-      break;
+      return TRINE_OK;
     }
     if (++lam == power) tortoise = pid, power *= 2, lam = 0;
     id = pid;
     cur = up;
   }
-  if (!st) {
-    memo_path(d, costs, kind, cost, steps);
-    Memo *r = memo_slot(d, b);
-    *level = r->id == b && r->kind == M_DIST ? r->cost : 0;
+}
+
+/* The levels of nesting local node b (info n) is written at (0: at the
+ * top, with its label). */
+static TrineStatus nest_level(Dump *d, TrineId b, const Node *n, unsigned *level) {
+  *level = 0;
+  Memo *m = memo_slot(d, b);
+  if (m->kind == M_EMPTY || m->id != b) {
+    unsigned char kind;
+    uint32_t cost, steps;
+    TrineStatus st = walk_up(d, b, n, &kind, &cost, &steps);
+    if (st) return st;
+    memo_path(d, kind, cost, steps);
   }
-  free(costs);
-  return st;
+  if (m->id == b && m->kind == M_DIST) *level = m->cost;
+  return TRINE_OK;
 }
 
 /* Whether blank node b is written nested (*n then its info). */

@@ -342,7 +342,7 @@ TrineStatus ttlw_predicate(TtlWriter *w, const TrineTerm *p) {
 static TrineStatus object_sep(TtlWriter *w) {
   Level *l = top(w);
   if (!w->stmt || (l->kind != LV_LIST && !l->pred)) return fail(w, TRINE_ERR_ARG);
-  put(w, l->kind != LV_LIST && l->obj ? ", " : " ", l->kind != LV_LIST && l->obj ? 2 : 1);
+  puts_(w, l->kind != LV_LIST && l->obj ? ", " : " ");
   l->obj = true;
   return w->err;
 }
