@@ -420,6 +420,85 @@ static void test_ttlwrite_txn(void **state) {
   tu_store_close(&t2);
 }
 
+/* Random datasets ------------------------------------------------------------- */
+
+/* A random N-Quads text of blank-node-heavy statements: few nodes, so
+ * that sharing, cycles, self loops, lists (well formed or not), nodes in
+ * two graphs and blank graph names all come up. */
+static char *random_nquads(unsigned *seed, size_t *n) {
+  static const char *const preds[] = {"<" EX "p>", "<" EX "q>", "<" RDF "first>",
+                                      "<" RDF "rest>", "<" RDF "rest>"};
+  static const char *const graphs[] = {"", "", " <" EX "g>", " _:b7"};
+  static const char *const others[] = {"<" EX "i0>", "\"x\"", "<" RDF "nil>", "1"};
+  size_t cap = 4096, len = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  int quads = 1 + rand_r(seed) % 24;
+  for (int i = 0; i < quads; ++i) {
+    char s[48], o[64];
+    if (rand_r(seed) % 5) snprintf(s, sizeof s, "_:b%d", rand_r(seed) % 8);
+    else snprintf(s, sizeof s, "<" EX "i%d>", rand_r(seed) % 2);
+    int k = rand_r(seed) % 10;
+    if (k < 6) snprintf(o, sizeof o, "_:b%d", rand_r(seed) % 8);
+    else if (strcmp(others[k - 6], "1") == 0)
+      snprintf(o, sizeof o, "\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>");
+    else snprintf(o, sizeof o, "%s", others[k - 6]);
+    len += (size_t)snprintf(text + len, cap - len, "%s %s %s%s .\n", s,
+                            preds[rand_r(seed) % 5], o, graphs[rand_r(seed) % 4]);
+  }
+  *n = len;
+  return text;
+}
+
+/* What transaction a holds, dumped as fmt and loaded into a transaction
+ * of store b: the same quads (Turtle: those of the default graph)? */
+static void random_round_trip(TrineTxn *a, TrineStore *sa, TrineStore *b, TrineFormat fmt,
+                              const char *source) {
+  Collect c = {0};
+  TrineDumpOptions o = {.format = fmt, .txn = a};
+  assert_int_equal(trine_store_dump_to(sa, collect, &c, &o), TRINE_OK);
+  TrineTxn *t;
+  assert_int_equal(trine_txn_begin(b, true, &t), TRINE_OK);
+  TrineLoadOptions lo = {.format = fmt, .txn = t};
+  if (trine_store_load_buffer(b, "dump", c.text ? c.text : "", c.len, &lo, NULL))
+    fail_msg("the dump of\n%sdoes not load: %s\n%s", source, trine_store_errmsg(b), c.text);
+  char *want = NULL, *got = NULL, why[600];
+  size_t wl = 0, gl = 0;
+  FILE *fw = open_memstream(&want, &wl), *fg = open_memstream(&got, &gl);
+  TrineTerm dg = trine_default_graph();
+  assert_int_equal(trine_txn_dump(a, fw, TRINE_FORMAT_NQUADS,
+                                  fmt == TRINE_FORMAT_TURTLE ? &dg : NULL), TRINE_OK);
+  assert_int_equal(trine_txn_dump(t, fg, TRINE_FORMAT_NQUADS, NULL), TRINE_OK);
+  fclose(fw);
+  fclose(fg);
+  if (!rdf_isomorphic(want ? want : "", got ? got : "", why, sizeof why))
+    fail_msg("%s\nof\n%sdumped as\n%s", why, source, c.text);
+  free(want);
+  free(got);
+  free(c.text);
+  trine_txn_abort(t);
+}
+
+static void test_ttlwrite_random(void **state) {
+  TrineStore *s = store_of(state);
+  TuStore t2;
+  TrineStore *b = other_store(&t2);
+  unsigned seed = 18;
+  for (int i = 0; i < 300; ++i) {
+    size_t len;
+    char *nq = random_nquads(&seed, &len);
+    TrineTxn *a;
+    assert_int_equal(trine_txn_begin(s, true, &a), TRINE_OK);
+    TrineLoadOptions lo = {.format = TRINE_FORMAT_NQUADS, .txn = a};
+    assert_int_equal(trine_store_load_buffer(s, "random", nq, len, &lo, NULL), TRINE_OK);
+    random_round_trip(a, s, b, TRINE_FORMAT_TRIG, nq);
+    random_round_trip(a, s, b, TRINE_FORMAT_TURTLE, nq);
+    trine_txn_abort(a);
+    free(nq);
+  }
+  tu_store_close(&t2);
+}
+
 /* CONSTRUCT results ------------------------------------------------------------ */
 
 static void test_ttlwrite_construct(void **state) {
@@ -470,6 +549,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_ttlwrite_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ttlwrite_txn, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ttlwrite_construct, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ttlwrite_random, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
