@@ -4,7 +4,8 @@
  * Layout of the text: @prefix lines, then one statement per subject, a
  * blank line between statements; a subject's first predicate on its line,
  * the others each on a line of their own, indented; objects of one
- * predicate separated by ", "; [ ... ] and ( ... ) on one line. TriG
+ * predicate separated by ", " (a line of their own each once a line is
+ * past column 80); [ ... ] and ( ... ) on one line. TriG
  * named graphs are "G {" ... "}" blocks with their statements indented.
  * Text is collected in a buffer and handed to the sink in chunks.
  */
@@ -19,6 +20,7 @@
 
 #define CHUNK (64u << 10)
 #define INDENT 4
+#define WRAP 80 /* a statement's next object goes on a line of its own past this column */
 
 enum { LV_TOP, LV_ANON, LV_LIST };
 
@@ -46,6 +48,7 @@ struct TtlWriter {
   Level *lv;     ///< lv[0]: the statement level
   size_t depth, lvcap;
   Buf out;
+  size_t flushed_col; ///< the column where the text handed to the sink ends
   Buf last_s, last_p; ///< ttlw_triple(): the previous subject, predicate
   bool have_last;
   TrineStatus err; ///< sticky: the first failure
@@ -80,9 +83,18 @@ static TrineStatus put(TtlWriter *w, const char *s, size_t n) {
 
 static TrineStatus puts_(TtlWriter *w, const char *s) { return put(w, s, strlen(s)); }
 
+/* The column (bytes since the last line end) the text has reached. */
+static size_t column(const TtlWriter *w) {
+  const char *p = w->out.p, *end = p + w->out.len;
+  for (const char *c = end; c > p; --c)
+    if (c[-1] == '\n') return (size_t)(end - c);
+  return w->flushed_col + w->out.len;
+}
+
 static TrineStatus flush(TtlWriter *w) {
   if (w->err) return w->err;
   if (w->out.len && w->fn(w->ctx, w->out.p, w->out.len)) return fail(w, TRINE_ERR_IO);
+  w->flushed_col = column(w);
   w->out.len = 0;
   return TRINE_OK;
 }
@@ -338,13 +350,31 @@ TrineStatus ttlw_predicate(TtlWriter *w, const TrineTerm *p) {
   return maybe_flush(w);
 }
 
-/* The separator before an object or list item. */
+/* The separator before an object or list item; a statement's next object
+ * goes on a line of its own when the line is past WRAP already. */
 static TrineStatus object_sep(TtlWriter *w) {
   Level *l = top(w);
   if (!w->stmt || (l->kind != LV_LIST && !l->pred)) return fail(w, TRINE_ERR_ARG);
-  puts_(w, l->kind != LV_LIST && l->obj ? ", " : " ");
+  if (l->kind == LV_TOP && l->obj && column(w) > WRAP) {
+    puts_(w, ",\n");
+    indent(w, base_indent(w) + 2 * INDENT);
+  } else {
+    puts_(w, l->kind != LV_LIST && l->obj ? ", " : " ");
+  }
   l->obj = true;
   return w->err;
+}
+
+/* The ", " + object written at mark would end past WRAP: put the object on
+ * a line of its own instead. */
+static TrineStatus wrap_object(TtlWriter *w, size_t mark) {
+  size_t cols = base_indent(w) + 2 * INDENT, term = w->out.len - mark - 2;
+  if (w->err || buf_put(&w->out, "", 0) || indent(w, cols)) return fail(w, TRINE_ERR_NOMEM);
+  char *at = w->out.p + mark;
+  memmove(at + 2 + cols, at + 2, term);
+  at[1] = '\n';
+  memset(at + 2, ' ', cols);
+  return TRINE_OK;
 }
 
 static bool is_rdf_nil(const TrineTerm *o) {
@@ -354,8 +384,13 @@ static bool is_rdf_nil(const TrineTerm *o) {
 }
 
 TrineStatus ttlw_object(TtlWriter *w, const TrineTerm *o) {
+  Level *l = top(w);
+  bool next = l->kind == LV_TOP && l->obj;
+  size_t mark = w->out.len, col = column(w);
   if (object_sep(w)) return w->err;
+  bool same_line = w->out.p[mark + 1] == ' '; /* object_sep() did not wrap */
   is_rdf_nil(o) ? put(w, "()", 2) : put_term(w, o);
+  if (next && same_line && col + (w->out.len - mark) > WRAP) wrap_object(w, mark);
   return maybe_flush(w);
 }
 

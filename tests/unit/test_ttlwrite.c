@@ -233,6 +233,26 @@ static void test_ttlwrite_deep(void **state) {
   free(text);
 }
 
+/* Many objects of one predicate: lines of at most 80 columns, also across
+ * the 64 KiB chunks handed to the sink. */
+static void test_ttlwrite_wrap(void **state) {
+  TrineStore *s = store_of(state);
+  size_t cap = 4000 * 80, len = 0;
+  char *nt = malloc(cap);
+  assert_non_null(nt);
+  for (int i = 0; i < 4000; ++i)
+    len += (size_t)snprintf(nt + len, cap - len, "<" EX "s> <" EX "p> <" EX "object%d> .\n", i);
+  load(s, TRINE_FORMAT_NTRIPLES, nt);
+  free(nt);
+  char *text = round_trip(s, TRINE_FORMAT_TURTLE);
+  assert_true(strlen(text) > 100000);
+  size_t lines = 0;
+  for (char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1, ++lines)
+    if (nl - p > 80) fail_msg("line %zu has %td columns: %.*s", lines + 1, nl - p, (int)(nl - p), p);
+  assert_true(lines > 1000);
+  free(text);
+}
+
 static void test_ttlwrite_escapes(void **state) {
   TrineStore *s = store_of(state);
   assert_int_equal(trine_store_set_prefix(s, "ex", EX), TRINE_OK);
@@ -256,10 +276,10 @@ static void test_ttlwrite_escapes(void **state) {
               "@prefix ex: <" EX "> .\n"
               "\n"
               "ex:s ex:p \"quote \\\" backslash \\\\ tab \\t nl \\n cr \\r\", "
-              "\"bell \\u0007 del \\u007F\", "
-              "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\", "
-              "\"1.\"^^<http://www.w3.org/2001/XMLSchema#decimal>, "
-              "+1, \"1e\"^^<http://www.w3.org/2001/XMLSchema#double>, .5e-3, \"hi\"@en-gb .\n");
+              "\"bell \\u0007 del \\u007F\",\n"
+              "        \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\", "
+              "\"1.\"^^<http://www.w3.org/2001/XMLSchema#decimal>, +1,\n"
+              "        \"1e\"^^<http://www.w3.org/2001/XMLSchema#double>, .5e-3, \"hi\"@en-gb .\n");
 }
 
 static void test_ttlwrite_local_names(void **state) {
@@ -301,8 +321,8 @@ static void test_ttlwrite_iris(void **state) {
               "@prefix ex: <" EX "> .\n"
               "@prefix long: <" EX "long/> .\n"
               "\n"
-              "ex:s ex:p <" EX "a.>, <" EX "-x>, <" EX "a~b>, long:x, ex:, "
-              "<http://other.org/\xc3\xa9> .\n");
+              "ex:s ex:p <" EX "a.>, <" EX "-x>,\n"
+              "        <" EX "a~b>, long:x, ex:, <http://other.org/\xc3\xa9> .\n");
 }
 
 /* Graphs ------------------------------------------------------------------- */
@@ -542,6 +562,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_ttlwrite_long_lists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ttlwrite_long_list_reversed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ttlwrite_deep, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ttlwrite_wrap, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ttlwrite_escapes, setup, teardown),
       cmocka_unit_test(test_ttlwrite_local_names),
       cmocka_unit_test_setup_teardown(test_ttlwrite_iris, setup, teardown),
