@@ -100,12 +100,14 @@ typedef struct {
   TrineId id;
   uint32_t cost, steps;
   unsigned char kind;
+  bool listnode; ///< its Node's, so that a walk through it needs no lookup
 } Memo;
 
 /* A node of a walk up and the cost of the link above it. */
 typedef struct {
   TrineId id;
   uint32_t cost;
+  bool listnode;
 } Step;
 
 typedef struct {
@@ -176,7 +178,7 @@ static Memo *memo_slot(Dump *d, TrineId id) {
   return &d->memo[h >> (64 - MEMO_BITS)];
 }
 
-static TrineStatus path_push(Dump *d, TrineId id, uint32_t cost) {
+static TrineStatus path_push(Dump *d, TrineId id, uint32_t cost, bool listnode) {
   if (d->npath == d->pathcap) {
     size_t cap = d->pathcap ? d->pathcap * 2 : 64;
     Step *p = realloc(d->path, cap * sizeof *p);
@@ -184,7 +186,7 @@ static TrineStatus path_push(Dump *d, TrineId id, uint32_t cost) {
     d->path = p;
     d->pathcap = cap;
   }
-  d->path[d->npath++] = (Step){id, cost};
+  d->path[d->npath++] = (Step){id, cost, listnode};
   return TRINE_OK;
 }
 
@@ -203,7 +205,7 @@ static void memo_path(Dump *d, unsigned char kind, uint32_t cost, uint32_t steps
     }
     Memo *m = memo_slot(d, d->path[i].id);
     bool far = kind == M_FAR || cost > MAX_NEST || steps > MAX_STEPS;
-    *m = (Memo){d->path[i].id, cost, steps, far ? M_FAR : M_DIST};
+    *m = (Memo){d->path[i].id, cost, steps, far ? M_FAR : M_DIST, d->path[i].listnode};
   }
 }
 
@@ -221,16 +223,19 @@ static TrineStatus walk_up(Dump *d, TrineId b, const Node *n, unsigned char *kin
   size_t power = 1, lam = 0;
   for (TrineStatus st;;) {
     TrineId pid = cur.parent;
-    up = (Node){0};
-    if (is_blank(pid) && (st = node_info(d, pid, &up))) return st;
+    /* A cached parent is local: no lookup (a parent of a million children
+     * with a million statements of its own is read once, not per child). */
+    Memo *pm = is_blank(pid) ? memo_slot(d, pid) : NULL;
+    bool cached = pm && pm->kind != M_EMPTY && pm->id == pid;
+    up = (Node){.local = cached, .listnode = cached && pm->listnode};
+    if (is_blank(pid) && !cached && (st = node_info(d, pid, &up))) return st;
     bool top = !is_blank(pid) || !up.local; /* the parent is written at the top */
-    if ((st = path_push(d, id, top ? 1 : link_cost(d, &cur, &up)))) return st;
+    if ((st = path_push(d, id, top ? 1 : link_cost(d, &cur, &up), cur.listnode))) return st;
     if (top) {
       *kind = M_DIST;
       return TRINE_OK;
     }
-    Memo *pm = memo_slot(d, pid);
-    if (pm->kind != M_EMPTY && pm->id == pid) {
+    if (cached) {
       *kind = pm->kind;
       *cost = pm->cost;
       *steps = pm->steps;

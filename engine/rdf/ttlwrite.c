@@ -48,7 +48,7 @@ struct TtlWriter {
   Level *lv;     ///< lv[0]: the statement level
   size_t depth, lvcap;
   Buf out;
-  size_t flushed_col; ///< the column where the text handed to the sink ends
+  ptrdiff_t line_at;  ///< where in out the current line starts (<= 0: before it)
   Buf last_s, last_p; ///< ttlw_triple(): the previous subject, predicate
   bool have_last;
   TrineStatus err; ///< sticky: the first failure
@@ -76,25 +76,25 @@ static TrineStatus fail(TtlWriter *w, TrineStatus st) {
   return w->err;
 }
 
+/* Text that may hold line ends (terms never do: their escapes see to it). */
 static TrineStatus put(TtlWriter *w, const char *s, size_t n) {
   if (w->err) return w->err;
-  return buf_put(&w->out, s, n) ? fail(w, TRINE_ERR_NOMEM) : TRINE_OK;
+  size_t at = w->out.len;
+  if (buf_put(&w->out, s, n)) return fail(w, TRINE_ERR_NOMEM);
+  const char *nl = n ? memrchr(s, '\n', n) : NULL;
+  if (nl) w->line_at = (ptrdiff_t)(at + (size_t)(nl - s) + 1);
+  return TRINE_OK;
 }
 
 static TrineStatus puts_(TtlWriter *w, const char *s) { return put(w, s, strlen(s)); }
 
 /* The column (bytes since the last line end) the text has reached. */
-static size_t column(const TtlWriter *w) {
-  const char *p = w->out.p, *end = p + w->out.len;
-  for (const char *c = end; c > p; --c)
-    if (c[-1] == '\n') return (size_t)(end - c);
-  return w->flushed_col + w->out.len;
-}
+static size_t column(const TtlWriter *w) { return (size_t)((ptrdiff_t)w->out.len - w->line_at); }
 
 static TrineStatus flush(TtlWriter *w) {
   if (w->err) return w->err;
   if (w->out.len && w->fn(w->ctx, w->out.p, w->out.len)) return fail(w, TRINE_ERR_IO);
-  w->flushed_col = column(w);
+  w->line_at -= (ptrdiff_t)w->out.len;
   w->out.len = 0;
   return TRINE_OK;
 }
@@ -374,6 +374,7 @@ static TrineStatus wrap_object(TtlWriter *w, size_t mark) {
   memmove(at + 2 + cols, at + 2, term);
   at[1] = '\n';
   memset(at + 2, ' ', cols);
+  w->line_at = (ptrdiff_t)mark + 2;
   return TRINE_OK;
 }
 
