@@ -327,8 +327,7 @@ static TrineStatus write_list(Dump *d, const Node *n, unsigned level) {
   return st ? st : wr(d, ttlw_list_end(d->w));
 }
 
-/* The statements of nested node b in graph g, after "[" (or a list
- * node's, in a loop: "[ rdf:first x ; rdf:rest [ ... ] ]"). */
+/* The statements of nested node b in graph g, between "[" and "]". */
 static TrineStatus write_nested_body(Dump *d, TrineId b, TrineId g, unsigned level) {
   Quad pre = {{g, b, 0, 0}}, q;
   IndexIter *it;
