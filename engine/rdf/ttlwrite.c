@@ -389,9 +389,9 @@ TrineStatus ttlw_object(TtlWriter *w, const TrineTerm *o) {
   bool next = l->kind == LV_TOP && l->obj;
   size_t mark = w->out.len, col = column(w);
   if (object_sep(w)) return w->err;
-  bool same_line = w->out.p[mark + 1] == ' '; /* object_sep() did not wrap */
+  bool same_line = next && w->out.p[mark + 1] == ' '; /* ", ": object_sep() did not wrap */
   is_rdf_nil(o) ? put(w, "()", 2) : put_term(w, o);
-  if (next && same_line && col + (w->out.len - mark) > WRAP) wrap_object(w, mark);
+  if (same_line && col + (w->out.len - mark) > WRAP) wrap_object(w, mark);
   return maybe_flush(w);
 }
 
