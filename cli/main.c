@@ -69,7 +69,7 @@ static const char usage_text[] =
     "the running query or load, or clears the line; Ctrl-D quits.\n"
     "\n"
     "Formats: .load reads N-Triples, N-Quads, Turtle and TriG (.nt .nq .ttl .trig,\n"
-    "each optionally .gz); .dump writes the same four, uncompressed (.dump --help).\n"
+    "each optionally .gz); .dump writes the same four, uncompressed (.help dump).\n"
     "\n"
     "Exit status: 0 on success, 1 if a query, load or command failed, 2 on\n"
     "wrong usage. An interactive session ends with 0 unless --bail stopped it.\n"
