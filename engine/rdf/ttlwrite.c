@@ -369,7 +369,7 @@ static TrineStatus object_sep(TtlWriter *w) {
  * a line of its own instead. */
 static TrineStatus wrap_object(TtlWriter *w, size_t mark) {
   size_t cols = base_indent(w) + 2 * INDENT, term = w->out.len - mark - 2;
-  if (w->err || buf_put(&w->out, "", 0) || indent(w, cols)) return fail(w, TRINE_ERR_NOMEM);
+  if (w->err || indent(w, cols)) return w->err; /* room for the indentation */
   char *at = w->out.p + mark;
   memmove(at + 2 + cols, at + 2, term);
   at[1] = '\n';
