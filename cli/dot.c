@@ -120,8 +120,10 @@ static int on_progress(void *ctx, const TrineLoadProgress *lp) {
   return 0;
 }
 
-/* .load's --format NAME (or --format=NAME), taken out of argv. */
-static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
+/* .load's and .dump's --format NAME (or --format=NAME), taken out of argv;
+ * then argc must be within [min, max] (usage says what it takes). */
+static int rdf_format(Shell *sh, int *argc, char **argv, TrineFormat *f, int min, int max,
+                      const char *usage) {
   static const struct {
     const char *name;
     TrineFormat f;
@@ -144,8 +146,8 @@ static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
     *argc -= used;
     break;
   }
-  if (*argc < 2 || *argc > 3) {
-    shell_error(sh, "usage: .load FILE [GRAPH] [--format ntriples|nquads|turtle|trig]");
+  if (*argc < min || *argc > max) {
+    shell_error(sh, "usage: %s", usage);
     return 1;
   }
   return 0;
@@ -153,7 +155,9 @@ static int load_format(Shell *sh, int *argc, char **argv, TrineFormat *f) {
 
 static int cmd_load(Shell *sh, int argc, char **argv) {
   TrineFormat format;
-  if (load_format(sh, &argc, argv, &format)) return 1;
+  if (rdf_format(sh, &argc, argv, &format, 2, 3,
+                 ".load FILE [GRAPH] [--format ntriples|nquads|turtle|trig]"))
+    return 1;
   char *g = argc > 2 ? argv[2] : NULL;
   if (g && g[0] == '<' && g[strlen(g) - 1] == '>') {
     g[strlen(g) - 1] = '\0';
@@ -202,16 +206,56 @@ static int cmd_load(Shell *sh, int argc, char **argv) {
   return 0;
 }
 
+/* The format a dump file's name asks for: .nt .nq .ttl .trig; N-Quads for
+ * any other name. -1 for .gz, which .dump does not write. */
+static int dump_format_of(const char *path) {
+  static const struct {
+    const char *ext;
+    TrineFormat f;
+  } exts[] = {{".nt", TRINE_FORMAT_NTRIPLES}, {".nq", TRINE_FORMAT_NQUADS},
+              {".ttl", TRINE_FORMAT_TURTLE}, {".trig", TRINE_FORMAT_TRIG}, {".gz", -1}};
+  size_t n = strlen(path);
+  for (size_t i = 0; i < sizeof exts / sizeof exts[0]; ++i) {
+    size_t k = strlen(exts[i].ext);
+    if (n > k && strcasecmp(path + n - k, exts[i].ext) == 0) return (int)exts[i].f;
+  }
+  return TRINE_FORMAT_NQUADS;
+}
+
+static int write_file(void *ctx, const void *data, size_t len) {
+  return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
 static int cmd_dump(Shell *sh, int argc, char **argv) {
+  TrineFormat format;
+  if (rdf_format(sh, &argc, argv, &format, 1, 2,
+                 ".dump [FILE] [--format ntriples|nquads|turtle|trig]"))
+    return 1;
+  if (argc > 1 && dump_format_of(argv[1]) < 0) {
+    shell_error(sh, "%s: .dump does not compress: dump to a file without .gz, then gzip it",
+                argv[1]);
+    return 1;
+  }
+  if (!format && argc > 1) format = (TrineFormat)dump_format_of(argv[1]);
   FILE *f = sh->out;
   if (argc > 1 && !(f = fopen(argv[1], "w"))) {
     shell_error(sh, "cannot open %s: %s", argv[1], strerror(errno));
     return 1;
   }
-  TrineStatus st = trine_store_dump(sh->store, f, TRINE_FORMAT_NQUADS, NULL);
-  if (f != sh->out && fclose(f) != 0 && !st) st = TRINE_ERR_IO;
+  /* Turtle and TriG use the shell's prefixes: the saved ones, then rdf:
+   * rdfs: xsd: owl:, as results do. */
+  TrineDumpOptions o = {.format = format ? format : TRINE_FORMAT_NQUADS,
+                        .prefixes = (const char *const *)sh->prefixes,
+                        .nprefixes = sh->nprefixes};
+  TrineStatus st = trine_store_dump_to(sh->store, write_file, f, &o);
+  bool flushed = fflush(f) == 0 && !ferror(f);
+  if (f != sh->out && fclose(f) != 0) flushed = false;
   if (st) {
     shell_error(sh, "%s", trine_store_errmsg(sh->store));
+    return 1;
+  }
+  if (!flushed) {
+    shell_error(sh, "cannot write %s: %s", argc > 1 ? argv[1] : "the output", strerror(errno));
     return 1;
   }
   return 0;
@@ -289,7 +333,8 @@ TrineResultFormat shell_format(const char *s) {
     TrineResultFormat f;
   } formats[] = {{"table", TRINE_RESULTS_TABLE}, {"line", TRINE_RESULTS_LINE},
                  {"tsv", TRINE_RESULTS_TSV},     {"csv", TRINE_RESULTS_CSV},
-                 {"json", TRINE_RESULTS_JSON},   {"xml", TRINE_RESULTS_XML}};
+                 {"json", TRINE_RESULTS_JSON},   {"xml", TRINE_RESULTS_XML},
+                 {"turtle", TRINE_RESULTS_TURTLE}, {"ntriples", TRINE_RESULTS_NTRIPLES}};
   for (size_t i = 0; i < sizeof formats / sizeof *formats; ++i)
     if (strcmp(s, formats[i].name) == 0) return formats[i].f;
   return 0;
@@ -297,7 +342,7 @@ TrineResultFormat shell_format(const char *s) {
 
 static const char *format_name(TrineResultFormat f) {
   static const char *const names[] = {"table on a terminal, else TSV", "table", "tsv", "csv",
-                                      "json", "xml", "ntriples", "line"};
+                                      "json", "xml", "ntriples", "line", "turtle"};
   return f >= 0 && (size_t)f < sizeof names / sizeof *names ? names[f] : "?";
 }
 
@@ -305,7 +350,8 @@ static int cmd_format(Shell *sh, int argc, char **argv) {
   (void)argc;
   TrineResultFormat f = shell_format(argv[1]);
   if (!f) {
-    shell_error(sh, "unknown format %s: use table, line, tsv, csv, json or xml", argv[1]);
+    shell_error(sh, "unknown format %s: use table, line, tsv, csv, json, xml, turtle or ntriples",
+                argv[1]);
     return 1;
   }
   sh->format = f;
@@ -624,7 +670,17 @@ static const DotCmd commands[] = {
      "trine STORE .check exits with 1 when it finds one. See docs/testing.md\n"
      "for the damage LMDB cannot see.",
      0, 0, cmd_check},
-    {"dump", "[FILE]", "Write every quad as N-Quads to FILE or the output", 0, 1, cmd_dump},
+    {"dump", "[FILE] [--format F]",
+     "Write every quad to FILE or the output, as N-Quads unless told\n"
+     "The file name's extension gives the format (.nt .nq .ttl .trig; any other\n"
+     "name: N-Quads), or --format ntriples, nquads, turtle or trig. Turtle and\n"
+     "TriG declare the prefixes (.prefix lists them), group each subject's\n"
+     "statements with ; and , and nest blank nodes used once as [ ... ] and\n"
+     "lists as ( ... ). Turtle has no graphs: it writes the default graph only;\n"
+     "TriG writes it, then each named graph as a block <g> { ... }. N-Triples\n"
+     "writes every statement without its graph name.\n"
+     "  e.g. .dump backup.nq   .dump data.trig   .dump --format turtle",
+     0, 3, cmd_dump},
     {"explain", "[analyze] QUERY",
      "Show how QUERY would run; analyze: run it, show how it ran\n"
      "QUERY follows on the line and may go on over more lines: it ends as\n"
@@ -638,13 +694,15 @@ static const DotCmd commands[] = {
      "never run. When the run fails the plan is still shown.",
      1, 2, cmd_explain},
     {"format", "FORMAT",
-     "Show results as table, line, tsv, csv, json or xml\n"
+     "Show results as table, line, tsv, csv, json, xml, turtle or ntriples\n"
      "The default is a table on a terminal, TSV otherwise. A table fits the\n"
      "terminal: long text is cut at its end, an IRI in its middle; numbers\n"
      "are on the right. line, for rows too wide for a table, shows each row\n"
      "as a record: a -[ RECORD n ]- line (a blank line with .headers off),\n"
      "then one ?variable = value line per column, values never cut.\n"
-     "CONSTRUCT and DESCRIBE results are N-Triples except in table and line.",
+     "CONSTRUCT and DESCRIBE results are Turtle in table and turtle (with the\n"
+     "query's and the saved prefixes), rows of s p o in line, N-Triples in the\n"
+     "others. turtle and ntriples show CONSTRUCT and DESCRIBE results only.",
      1, 1, cmd_format},
     {"graphs", "", "List the named graphs with their quad counts, by name\n"
      "Graph names are shortened with the prefixes (.prefix lists them).", 0, 0, cmd_graphs},

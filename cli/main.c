@@ -41,7 +41,8 @@ static const char usage_text[] =
     "  -f, --file FILE   run the commands and queries in FILE (before any COMMAND)\n"
     "      --format FMT  query results as table, line (one line per value), tsv,\n"
     "                    csv, json or xml (default: a table on a terminal, TSV\n"
-    "                    otherwise)\n"
+    "                    otherwise); CONSTRUCT and DESCRIBE results also as\n"
+    "                    turtle or ntriples (a table shows them as Turtle)\n"
     "      --base IRI    resolve relative IRIs in queries against IRI\n"
     "      --explain     show how the query (-f FILE or QUERY) would run,\n"
     "                    without running it: its SPARQL algebra and, with a\n"
@@ -68,6 +69,9 @@ static const char usage_text[] =
     "$XDG_STATE_HOME/trine/history, else in ~/.trine_history); Ctrl-C cancels\n"
     "the running query or load, or clears the line; Ctrl-D quits.\n"
     "\n"
+    "Formats: .load reads N-Triples, N-Quads, Turtle and TriG (.nt .nq .ttl .trig,\n"
+    "each optionally .gz); .dump writes the same four, uncompressed (.help dump).\n"
+    "\n"
     "Exit status: 0 on success, 1 if a query, load or command failed, 2 on\n"
     "wrong usage. An interactive session ends with 0 unless --bail stopped it.\n"
     "\n"
@@ -76,7 +80,9 @@ static const char usage_text[] =
     "  trine my.store 'SELECT ?s WHERE { ?s a <http://xmlns.com/foaf/0.1/Person> }'\n"
     "  trine --format=json my.store -f query.rq\n"
     "  echo 'ASK { ?s ?p ?o }' | trine my.store\n"
-    "  trine --temp '.load data.nt' .stats\n";
+    "  trine --temp '.load data.nt' .stats\n"
+    "  trine my.store '.load schema.ttl' '.load data.trig' '.dump backup.trig'\n"
+    "  trine --format=turtle my.store 'CONSTRUCT WHERE { ?s ?p ?o }'\n";
 
 static int usage_error(const char *msg) {
   fprintf(stderr, "trine: %s\nTry 'trine --help' for more information.\n", msg);
@@ -474,6 +480,13 @@ static void say_changes(Shell *sh, TrineResultFormat f, uint64_t ins, uint64_t d
             ins == 1 ? "" : "s", (unsigned long long)del, timing);
 }
 
+/* Free what declared_prefixes() made (the shell's own pairs stay). */
+static void free_pairs(Shell *sh, char **pv, size_t np) {
+  if (!pv) return;
+  for (size_t i = 0; i < np - sh->nprefixes; ++i) free(pv[2 * i]), free(pv[2 * i + 1]);
+  free(pv);
+}
+
 static int run_query(Shell *sh, const char *text) {
   double t0 = now();
   TrineQuery *q = prepare(sh, text, false);
@@ -492,6 +505,17 @@ static int run_query(Shell *sh, const char *text) {
   uint64_t rows = 0;
   TrineQueryForm form = trine_query_form(q);
   bool update = form == TRINE_QUERY_UPDATE;
+  bool graph = form == TRINE_QUERY_CONSTRUCT || form == TRINE_QUERY_DESCRIBE;
+  if (graph && f == TRINE_RESULTS_TABLE) f = TRINE_RESULTS_TURTLE; /* a graph reads best so */
+  if (!graph && !update && (f == TRINE_RESULTS_TURTLE || f == TRINE_RESULTS_NTRIPLES)) {
+    shell_error(sh, "%s results are not a graph: turtle and ntriples show CONSTRUCT and "
+                "DESCRIBE results; use .format table, line, tsv, csv, json or xml",
+                form == TRINE_QUERY_ASK ? "ASK" : "SELECT");
+    sh->text = NULL;
+    free_pairs(sh, pv, np);
+    trine_query_free(q);
+    return 1;
+  }
   running = q;
   /* Ctrl-C after the query was entered but before it started cancels it. */
   if (shell_interrupted) trine_query_cancel(q);
@@ -501,10 +525,7 @@ static int run_query(Shell *sh, const char *text) {
   uint64_t ins = 0, del = 0;
   if (update) trine_query_changes(q, &ins, &del);
   sh->text = NULL;
-  if (pv) {
-    for (size_t i = 0; i < np - sh->nprefixes; ++i) free(pv[2 * i]), free(pv[2 * i + 1]);
-    free(pv);
-  }
+  free_pairs(sh, pv, np);
   trine_query_free(q);
   fflush(sh->out);
   double secs = now() - t0;
@@ -898,7 +919,8 @@ int main(int argc, char **argv) {
     case OPT_TEMP: temp = true; break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
-        return usage_error("--format takes table, line, tsv, csv, json or xml");
+        return usage_error(
+            "--format takes table, line, tsv, csv, json, xml, turtle or ntriples");
       break;
     case 'h': fputs(usage_text, stdout); return 0;
     case OPT_VERSION: printf("trine %s\n", trine_version()); return 0;

@@ -293,13 +293,14 @@ TRINE_API void trine_iter_free(TrineIter *iter);
 /** @defgroup load Loading and dumping
  * @{ */
 
-/// RDF syntaxes the loader and dumper know (the dumper: N-Triples and N-Quads).
+/// RDF syntaxes the loader and the dumper know.
 typedef enum {
-  TRINE_FORMAT_GUESS = 0, ///< From the file name: .nt .nq .ttl .trig, optionally .gz.
+  TRINE_FORMAT_GUESS = 0, ///< Loading: from the file name (.nt .nq .ttl .trig,
+                          ///< optionally .gz); dumping: N-Quads.
   TRINE_FORMAT_NTRIPLES,
   TRINE_FORMAT_NQUADS,
-  TRINE_FORMAT_TURTLE,    ///< Turtle (RDF 1.1), loading only.
-  TRINE_FORMAT_TRIG       ///< TriG (RDF 1.1), loading only.
+  TRINE_FORMAT_TURTLE,    ///< Turtle (RDF 1.1): one graph.
+  TRINE_FORMAT_TRIG       ///< TriG (RDF 1.1): the default and named graphs.
 } TrineFormat;
 
 /// What a load is doing when it reports progress.
@@ -410,10 +411,54 @@ TRINE_API TrineStatus trine_store_load_stream(TrineStore *store, const char *nam
                                               TrineLoadStats *stats);
 
 /**
- * Write quads as N-Quads (or N-Triples, dropping graph names) with
- * canonical escaping, from a snapshot. graph NULL dumps every graph;
- * otherwise only that graph (TRINE_TERM_DEFAULT_GRAPH for the default).
- * @return TRINE_OK, TRINE_ERR_IO, TRINE_ERR_UNSUPPORTED for Turtle or TriG, ...
+ * Receives the text of a dump: len bytes at data, borrowed for the call
+ * only. Return 0 to go on; non-zero stops the dump, which then fails with
+ * TRINE_ERR_IO.
+ */
+typedef int (*TrineWriteFn)(void *ctx, const void *data, size_t len);
+
+/// Options for dumping; a zeroed struct gives the defaults (every graph as
+/// N-Quads, from a fresh snapshot).
+typedef struct {
+  TrineFormat format;     ///< Syntax (TRINE_FORMAT_GUESS: N-Quads).
+  const TrineTerm *graph; ///< Only this graph (TRINE_TERM_DEFAULT_GRAPH:
+                          ///< the default one); NULL: every graph, except
+                          ///< that Turtle, which has no graphs, then writes
+                          ///< the default graph only.
+  const char *const *prefixes; ///< Turtle, TriG: name, IRI pairs to declare
+                               ///< and use (borrowed for the call); NULL:
+                               ///< the store's saved prefixes.
+  size_t nprefixes;       ///< number of pairs
+  TrineTxn *txn;          ///< Read in this transaction of the store (its
+                          ///< own writes too); NULL: a fresh snapshot.
+} TrineDumpOptions;
+
+/**
+ * Write a store's quads to write(ctx, ...), in chunks of up to 64 KiB, from
+ * one snapshot. N-Triples and N-Quads use the canonical form of RDF 1.2
+ * N-Triples, one statement a line (N-Triples drops graph names). Turtle and
+ * TriG are written for people: @prefix lines for the prefixes, then one
+ * statement per subject, its predicates separated by ";" and objects by
+ * ","; a blank node used once as an object, in the graph holding its own
+ * statements, is written in place as [ ... ] (nested at most 32 deep), and
+ * a well-formed rdf:first/rdf:rest chain of such nodes ending in rdf:nil as
+ * ( ... ); TriG writes the default graph's statements first, then each named
+ * graph as a "G { ... }" block. Every output reads back as the same quads
+ * (blank nodes up to renaming). The output is streamed: memory does not
+ * grow with the store.
+ * @param opts NULL: the defaults.
+ * @return TRINE_OK; TRINE_ERR_ARG (store or write NULL, a format out of
+ *         range, opts->txn of another store); TRINE_ERR_IO (write returned
+ *         non-zero); TRINE_ERR_NOMEM; a store error.
+ */
+TRINE_API TrineStatus trine_store_dump_to(TrineStore *store, TrineWriteFn write, void *ctx,
+                                          const TrineDumpOptions *opts);
+
+/**
+ * trine_store_dump_to() into out (flushed at the end) in format, of graph
+ * (NULL: every graph; for Turtle the default graph), with the store's
+ * saved prefixes.
+ * @return TRINE_OK, TRINE_ERR_IO (a write failed), ...
  */
 TRINE_API TrineStatus trine_store_dump(TrineStore *store, FILE *out,
                                        TrineFormat format,
@@ -800,14 +845,17 @@ typedef enum {
   TRINE_RESULTS_JSON,      ///< SPARQL 1.1 Query Results JSON
   TRINE_RESULTS_XML,       ///< SPARQL Query Results XML
   TRINE_RESULTS_NTRIPLES,  ///< N-Triples (CONSTRUCT and DESCRIBE)
-  TRINE_RESULTS_LINE       ///< for wide rows on terminals: each row a record
+  TRINE_RESULTS_LINE,      ///< for wide rows on terminals: each row a record
                            ///< "-[ RECORD n ]-" (a blank line without headers),
                            ///< then "?var = value" per column, never cut
+  TRINE_RESULTS_TURTLE     ///< Turtle (CONSTRUCT and DESCRIBE), with @prefix
+                           ///< lines for the options' prefixes
 } TrineResultFormat;
 
 /// Options for trine_query_write(); a zeroed struct gives the defaults.
 typedef struct {
-  const char *const *prefixes; ///< TABLE/LINE: name, IRI pairs used to shorten IRIs
+  const char *const *prefixes; ///< TABLE/LINE/TURTLE: name, IRI pairs used to
+                               ///< shorten IRIs (TURTLE declares them first)
   size_t nprefixes;            ///< number of pairs
   unsigned width;              ///< TABLE: total width to fit (0: no limit)
   uint64_t max_rows;           ///< rows written at most (0: all)
@@ -826,8 +874,11 @@ TRINE_API size_t trine_text_width(const char *text, size_t len);
 
 /**
  * Step q to its end and write every row in format. CONSTRUCT and DESCRIBE
- * are written as N-Triples whatever the format (TABLE and LINE show them as
- * rows of s, p, o). TABLE and LINE show an ASK result as a table headed ASK.
+ * are written as Turtle in TURTLE, else as N-Triples whatever the format
+ * (TABLE and LINE show them as rows of s, p, o). Turtle is streamed: a
+ * triple is grouped with the one before it when they share the subject
+ * (";") or subject and predicate (","); blank nodes keep their labels.
+ * TURTLE and NTRIPLES refuse other forms (TRINE_ERR_ARG). TABLE and LINE show an ASK result as a table headed ASK.
  * JSON and XML write ASK in their boolean forms; the CSV/TSV note defines
  * SELECT results only, so CSV and TSV write Jena's form, which its readers
  * take back: a header _askResult (TSV: ?_askResult), then true or false.

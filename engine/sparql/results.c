@@ -13,6 +13,7 @@
 #include "env.h" /* api_misuse() */
 
 #include "term.h"
+#include "ttlwrite.h"
 #include "width.h"
 #include "xsd.h"
 
@@ -618,6 +619,27 @@ static TrineStatus write_ntriples(Writer *w) {
   return st == TRINE_DONE ? TRINE_OK : st;
 }
 
+static int write_to_file(void *ctx, const void *data, size_t len) {
+  return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+/* CONSTRUCT and DESCRIBE as Turtle, triple by triple. */
+static TrineStatus write_turtle(Writer *w) {
+  TtlWriter *tw;
+  TrineStatus st = ttlw_new(write_to_file, w->out, false, w->opts->prefixes,
+                            w->opts->prefixes ? w->opts->nprefixes : 0, &tw);
+  while (!st && (st = next(w)) == TRINE_ROW) {
+    const TrineTerm *s = trine_query_term(w->q, 0);
+    const TrineTerm *p = trine_query_term(w->q, 1);
+    const TrineTerm *o = trine_query_term(w->q, 2);
+    st = s && p && o ? ttlw_triple(tw, s, p, o) : TRINE_OK;
+    w->rows++;
+  }
+  if (st == TRINE_DONE) st = ttlw_finish(tw);
+  ttlw_free(tw);
+  return st;
+}
+
 /* The table: every cell formatted first, then widths, then the lines.
  * Numbers are right-aligned; an IRI too wide is cut in the middle, so the
  * end that tells IRIs apart stays; other text is cut at its end. */
@@ -905,7 +927,7 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
     *rows = 0;
   if (!q || !out)
     return api_misuse(NULL, "trine_query_write", q ? "out is NULL" : "query is NULL");
-  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_LINE)
+  if (format < TRINE_RESULTS_TABLE || format > TRINE_RESULTS_TURTLE)
     return TRINE_ERR_ARG;
   Writer w = {.q = q, .opts = opts ? opts : &defaults, .out = out};
   TrineQueryForm form = trine_query_form(q);
@@ -920,9 +942,11 @@ TrineStatus trine_query_write(TrineQuery *q, TrineResultFormat format,
     st = write_table(&w, form);
   else if (format == TRINE_RESULTS_LINE)
     st = write_lines(&w, form);
+  else if (graph && format == TRINE_RESULTS_TURTLE)
+    st = write_turtle(&w);
   else if (graph)
     st = write_ntriples(&w);
-  else if (format == TRINE_RESULTS_NTRIPLES)
+  else if (format == TRINE_RESULTS_NTRIPLES || format == TRINE_RESULTS_TURTLE)
     st = TRINE_ERR_ARG; // solutions are not a graph
   else if (format == TRINE_RESULTS_JSON)
     st = write_json(&w, form);

@@ -3,6 +3,7 @@
  * other client: keys "prefix:" NAME in the meta database, the IRI as value
  * (its bytes, no NUL). They change nothing about the data.
  */
+#include "prefix.h"
 #include "txn.h"
 
 #include <errno.h>
@@ -63,18 +64,11 @@ TrineStatus trine_store_set_prefix(TrineStore *s, const char *name, const char *
   return trine_txn_commit(t);
 }
 
-TrineStatus trine_store_prefixes(TrineStore *s, TrinePrefixFn fn, void *ctx) {
-  if (!s || !fn) return api_misuse(s, "trine_store_prefixes", s ? "fn is NULL" : "store is NULL");
-  TrineTxn *t;
-  bool owned;
-  TrineStatus st = store_read_txn(s, NULL, &t, &owned);
-  if (st) return st;
+TrineStatus prefix_each(TrineTxn *t, TrinePrefixFn fn, void *ctx) {
+  TrineStore *s = t->store;
   MDB_cursor *cur;
   int rc = mdb_cursor_open(t->txn, s->meta, &cur);
-  if (rc) {
-    trine_txn_abort(t);
-    return store_mdb_error(s, rc, "cannot read prefixes");
-  }
+  if (rc) return store_mdb_error(s, rc, "cannot read prefixes");
   MDB_val k = {PREFIX_KEY_LEN, (void *)PREFIX_KEY}, v;
   char *name = NULL, *iri = NULL;
   for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
@@ -96,8 +90,18 @@ TrineStatus trine_store_prefixes(TrineStore *s, TrinePrefixFn fn, void *ctx) {
   free(name);
   free(iri);
   mdb_cursor_close(cur);
-  trine_txn_abort(t);
   if (rc == ENOMEM) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
-  if (rc != MDB_NOTFOUND) return store_mdb_error(s, rc, "cannot read prefixes");
+  if (rc && rc != MDB_NOTFOUND) return store_mdb_error(s, rc, "cannot read prefixes");
   return TRINE_OK;
+}
+
+TrineStatus trine_store_prefixes(TrineStore *s, TrinePrefixFn fn, void *ctx) {
+  if (!s || !fn) return api_misuse(s, "trine_store_prefixes", s ? "fn is NULL" : "store is NULL");
+  TrineTxn *t;
+  bool owned;
+  TrineStatus st = store_read_txn(s, NULL, &t, &owned);
+  if (st) return st;
+  st = prefix_each(t, fn, ctx);
+  trine_txn_abort(t);
+  return st;
 }

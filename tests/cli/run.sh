@@ -208,6 +208,33 @@ check ".dump of named graphs" 0 "<http://ex.org/g> ." "" -- st3 .dump
 check "dump -> load round trip" 0 "quads:          3" "" -- st13 ".load out.nq" .stats
 empty_dump=$("$TRINE" st14 .dump 2>&1)
 [ -z "$empty_dump" ] && ok ".dump of an empty store" || bad ".dump of an empty store" "$empty_dump"
+# Formats: from the extension, or --format; Turtle and TriG with the saved
+# prefixes, and each loads back as the same quads.
+check ".dump FILE.ttl" 0 "" "" -- st16 ".load good.nt" ".load more.nt <http://ex.org/g>" \
+  ".prefix ex http://ex.org/" ".dump out.ttl"
+grep -qF 'ex:s ex:p "one", "two"@en .' out.ttl && ! grep -q 'more' out.ttl && ok ".dump FILE.ttl: the default graph, grouped" \
+  || bad ".dump FILE.ttl: the default graph, grouped" "$(cat out.ttl)"
+check ".dump FILE.trig" 0 "" "" -- st16 ".dump out.trig"
+grep -qF 'ex:g {' out.trig && grep -qF '    ex:m ex:p "more" .' out.trig && ok ".dump FILE.trig: a graph block" \
+  || bad ".dump FILE.trig: a graph block" "$(cat out.trig)"
+check ".dump --format trig loads back" 0 "named graphs:   1" "" -- st15 ".load out.trig" .stats
+[ "$(dump_of st15)" = "$(dump_of st16)" ] && ok ".dump --format trig: same quads" || bad ".dump --format trig: same quads" "differs"
+check ".dump --format turtle to stdout" 0 "@prefix ex: <http://ex.org/> ." "" -- st16 ".dump --format turtle"
+check ".dump FILE.nt drops graph names" 0 "" "" -- st16 ".dump out.nt"
+! grep -q 'ex.org/g>' out.nt && [ "$(wc -l <out.nt)" = 4 ] && ok ".dump FILE.nt content" || bad ".dump FILE.nt content" "$(cat out.nt)"
+check ".dump --format beats the extension" 0 "" "" -- st16 ".dump out2.nt --format nquads"
+grep -qF '<http://ex.org/g> .' out2.nt && ok ".dump --format nquads content" || bad ".dump --format nquads content" "no graph"
+check ".dump FILE.gz refused" 1 "" "does not compress" -- st16 ".dump out.nq.gz"
+[ ! -e out.nq.gz ] && ok ".dump FILE.gz: no file" || bad ".dump FILE.gz: no file" "written"
+check ".dump --format unknown" 1 "" "unknown format rdfxml" -- st16 ".dump --format rdfxml"
+# CONSTRUCT and DESCRIBE as Turtle: in a table and with --format turtle.
+check "CONSTRUCT in a table is Turtle" 0 'ex:s ex:p "one", "two"@en .' "" -- --format table st12 ".prefix ex http://ex.org/" \
+  'CONSTRUCT WHERE { ?s ?p ?o }'
+check "--format turtle: the query's prefixes" 0 '@prefix e: <http://ex.org/> .' "" -- --format turtle st12 \
+  'PREFIX e: <http://ex.org/> DESCRIBE e:t'
+expect "--format turtle: DESCRIBE" 0 'e:t e:q e:s .' ""
+check "--format turtle refuses SELECT" 1 "" "SELECT results are not a graph" -- --format turtle st12 \
+  'SELECT * { ?s ?p ?o }'
 
 # --- --readonly -----------------------------------------------------------------
 before=$(dump_of st)

@@ -3,7 +3,9 @@
  * through the store.
  *
  * usage: rdf_suite SUITE-DIR
- * For every test in SUITE-DIR/tests.tsv, in a fresh store:
+ * For every test in SUITE-DIR/tests.tsv, in a fresh store (the positive
+ * Turtle and TriG tests: in write transactions of two scratch stores,
+ * aborted afterwards):
  *  - negative, negative-syntax: the load must fail with a syntax error at a
  *    position (line > 0) and leave the store empty (a load is all or
  *    nothing);
@@ -16,6 +18,10 @@
  *  - eval (Turtle, TriG): parsed against the test's base IRI, the stored
  *    statements must equal the result file's as datasets, blank nodes up
  *    to renaming (rdf_iso.c).
+ *  - positive-syntax and eval, then: the store dumped as TriG (and, in the
+ *    Turtle suite, as Turtle) and that dump loaded into another store must
+ *    give the same quads, blank nodes up to renaming: the writer's round
+ *    trip on every shape the suites hold.
  * Tests listed in rdf-known-failures.tsv (beside the suite directories, as
  * SUITE/NAME<TAB>REASON) must fail; one that passes fails the run, so the
  * list stays exact. Prints one line per failure and "N passed, M failed".
@@ -31,6 +37,9 @@
 
 static char tmpdir[] = "/tmp/trine-rdf-XXXXXX";
 static int store_no;
+static bool turtle_suite; /* the suite is Turtle: round trips through Turtle too */
+static int round_trips;   /* dumps written and loaded back */
+static TrineStore *scratch[2]; /* Turtle and TriG tests: see load_in() */
 
 static void quiet(void *ctx, const TrineError *e) { (void)ctx; (void)e; }
 
@@ -46,15 +55,6 @@ static void keep_first(void *ctx, const TrineError *e) {
   f->line = e->line;
   f->col = e->col;
   trine_error_format(e, f->text, sizeof f->text);
-}
-
-static char *raw_dump(TrineStore *s) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  trine_store_dump(s, f, TRINE_FORMAT_NQUADS, NULL);
-  fclose(f);
-  return buf;
 }
 
 static TrineStore *fresh_store(void) {
@@ -211,61 +211,138 @@ static const char *check_negative(const char *file) {
   return NULL;
 }
 
-/* Turtle and TriG: load file against base; dump as N-Quads (malloc'd). */
-static char *load_ttl(const char *file, const char *base, char *why, size_t cap) {
-  TrineStore *s = fresh_store();
-  FirstError e = {0};
-  TrineLoadOptions o = {.base_iri = base, .sink = keep_first, .sink_ctx = &e};
-  char *dump = NULL;
-  if (trine_store_load_file(s, file, &o, NULL))
-    snprintf(why, cap, "rejected: %s", e.text[0] ? e.text : trine_store_errmsg(s));
-  else
-    dump = raw_dump(s);
-  trine_store_close(s);
-  return dump;
+/* Collects a dump in memory. */
+typedef struct {
+  char *text;
+  size_t len;
+} Text;
+
+static int collect(void *ctx, const void *data, size_t len) {
+  Text *t = ctx;
+  char *p = realloc(t->text, t->len + len + 1);
+  if (!p) return 1;
+  memcpy(p + t->len, data, len);
+  t->len += len;
+  p[t->len] = '\0';
+  t->text = p;
+  return 0;
 }
 
-static const char *check_positive_syntax(const char *file, const char *base) {
-  static char why[700];
-  char *a = load_ttl(file, base, why, sizeof why);
-  if (!a) return why;
-  TrineStore *c = fresh_store();
-  TrineLoadOptions nq = {.format = TRINE_FORMAT_NQUADS};
-  const char *fail = NULL;
-  if (trine_store_load_buffer(c, "dump", a, strlen(a), &nq, NULL)) {
-    fail = "dump does not load again";
-  } else {
-    char *b = raw_dump(c);
-    if (!rdf_isomorphic(a, b, why, sizeof why))
-      fail = "load -> dump -> load changed the statements";
-    free(b);
+/* The N-Quads of what transaction t sees (malloc'd). */
+static char *txn_dump(TrineTxn *t) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  trine_txn_dump(t, f, TRINE_FORMAT_NQUADS, NULL);
+  fclose(f);
+  return buf;
+}
+
+/*
+ * Turtle and TriG tests load into write transactions of two scratch
+ * stores that are then aborted: no store to create and no commit to sync
+ * per test. Load text (a file when len is SIZE_MAX) as fmt into a new
+ * transaction of scratch[i]: the transaction, or NULL with why set.
+ */
+static TrineTxn *load_in(int i, const char *text, size_t len, TrineFormat fmt, const char *base,
+                         char *why, size_t cap) {
+  TrineTxn *t;
+  if (trine_txn_begin(scratch[i], true, &t)) {
+    snprintf(why, cap, "cannot begin a transaction: %s", trine_store_errmsg(scratch[i]));
+    return NULL;
   }
-  trine_store_close(c);
-  free(a);
-  return fail;
+  FirstError e = {0};
+  TrineLoadOptions o = {.format = fmt, .base_iri = base, .sink = keep_first, .sink_ctx = &e,
+                        .txn = t};
+  TrineStatus st = len == SIZE_MAX ? trine_store_load_file(scratch[i], text, &o, NULL)
+                                   : trine_store_load_buffer(scratch[i], "dump", text, len, &o, NULL);
+  if (!st) return t;
+  snprintf(why, cap, "rejected: %s", e.text[0] ? e.text : trine_store_errmsg(scratch[i]));
+  trine_txn_abort(t);
+  return NULL;
 }
 
-static const char *check_eval(const char *dir, const char *file, const char *result,
-                              const char *base) {
-  static char why[700];
-  char *got = load_ttl(file, base, why, sizeof why);
-  if (!got) return why;
-  char path[2048];
-  snprintf(path, sizeof path, "%s/%s", dir, result);
-  TrineStore *s = fresh_store();
-  TrineLoadOptions nq = {.format = TRINE_FORMAT_NQUADS};
+/* What txn a (whose N-Quads are nq) holds, dumped as fmt and loaded into
+ * a transaction of the second scratch store: the same quads? */
+static const char *rewrite_as(TrineTxn *a, const char *nq, TrineFormat fmt) {
+  static char why[900];
+  const char *name = fmt == TRINE_FORMAT_TRIG ? "TriG" : "Turtle";
+  Text t = {0};
+  TrineDumpOptions o = {.format = fmt, .txn = a};
+  if (trine_store_dump_to(scratch[0], collect, &t, &o)) {
+    snprintf(why, sizeof why, "cannot dump as %s: %s", name, trine_store_errmsg(scratch[0]));
+    free(t.text);
+    return why;
+  }
+  round_trips++;
+  char err[600];
+  TrineTxn *b = load_in(1, t.text ? t.text : "", t.len, fmt, NULL, err, sizeof err);
   const char *fail = NULL;
-  if (trine_store_load_file(s, path, &nq, NULL)) {
-    snprintf(why, sizeof why, "result file rejected: %s", trine_store_errmsg(s));
+  if (!b) {
+    snprintf(why, sizeof why, "its %s dump does not load: %s\n%s", name, err, t.text);
     fail = why;
   } else {
-    char *want = raw_dump(s);
-    if (!rdf_isomorphic(got, want, why, sizeof why)) fail = why;
-    free(want);
+    char *back = txn_dump(b), diff[600];
+    if (!rdf_isomorphic(nq, back ? back : "", diff, sizeof diff)) {
+      snprintf(why, sizeof why, "its %s dump loads as other quads: %s", name, diff);
+      fail = why;
+    }
+    free(back);
+    trine_txn_abort(b);
   }
-  trine_store_close(s);
-  free(got);
+  free(t.text);
   return fail;
+}
+
+/* Dump what txn a holds as TriG (and Turtle) and load it back. */
+static const char *check_rewrite(TrineTxn *a, const char *nq) {
+  const char *fail = rewrite_as(a, nq, TRINE_FORMAT_TRIG);
+  if (!fail && turtle_suite) fail = rewrite_as(a, nq, TRINE_FORMAT_TURTLE);
+  return fail;
+}
+
+/* The statements of file (loaded against base) compared with those of
+ * the N-Quads text or file `other` (a file when len is SIZE_MAX), then
+ * the round trips of check_rewrite(). what names `other` in messages. */
+static const char *check_against(const char *file, const char *base, const char *other,
+                                 size_t len, const char *what) {
+  static char why[900];
+  TrineTxn *a = load_in(0, file, SIZE_MAX, TRINE_FORMAT_GUESS, base, why, sizeof why);
+  if (!a) return why;
+  char *got = txn_dump(a);
+  const char *fail = NULL;
+  if (!other) other = got, len = strlen(got ? got : "");
+  char err[600];
+  TrineTxn *b = load_in(1, other, len, TRINE_FORMAT_NQUADS, NULL, err, sizeof err);
+  if (!b) {
+    snprintf(why, sizeof why, "%s rejected: %s", what, err);
+    fail = why;
+  } else {
+    char *want = txn_dump(b), diff[600];
+    if (!rdf_isomorphic(got ? got : "", want ? want : "", diff, sizeof diff)) {
+      snprintf(why, sizeof why, "%s: %s", what, diff);
+      fail = why;
+    }
+    free(want);
+    trine_txn_abort(b);
+  }
+  if (!fail) fail = check_rewrite(a, got ? got : "");
+  free(got);
+  trine_txn_abort(a);
+  return fail;
+}
+
+/* Positive syntax: loads, and survives load -> dump -> load. */
+static const char *check_positive_syntax(const char *file, const char *base) {
+  return check_against(file, base, NULL, 0, "load -> dump -> load changed the statements");
+}
+
+/* Evaluation: the statements equal the result file's. */
+static const char *check_eval(const char *dir, const char *file, const char *result,
+                              const char *base) {
+  char path[2048];
+  snprintf(path, sizeof path, "%s/%s", dir, result);
+  return check_against(file, base, path, SIZE_MAX, "result file");
 }
 
 /* ---- known failures: SUITE/NAME<TAB>REASON lines ---- */
@@ -337,6 +414,10 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *suite = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+  turtle_suite = strcmp(suite, "turtle") == 0;
+  scratch[0] = fresh_store();
+  scratch[1] = fresh_store();
+  if (!scratch[0] || !scratch[1]) return 2;
   Known known;
   known_read(&known, argv[1]);
   int passed = 0, failed = 0, expected = 0;
@@ -367,10 +448,13 @@ int main(int argc, char **argv) {
   }
   known_free(&known);
   fclose(f);
+  trine_store_close(scratch[0]);
+  trine_store_close(scratch[1]);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", tmpdir);
   if (expected) printf("%d expected failures (rdf-known-failures.tsv)\n", expected);
+  if (round_trips) printf("%d dumps as TriG or Turtle loaded back\n", round_trips);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }
