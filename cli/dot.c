@@ -222,8 +222,26 @@ static int dump_format_of(const char *path) {
   return TRINE_FORMAT_NQUADS;
 }
 
+typedef struct {
+  FILE *f;
+  uint64_t bytes;
+} DumpOut;
+
 static int write_file(void *ctx, const void *data, size_t len) {
-  return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+  DumpOut *o = ctx;
+  o->bytes += len;
+  return fwrite(data, 1, len, o->f) == len ? 0 : -1;
+}
+
+/* What a .dump to a file wrote, on a terminal: it says nothing otherwise. */
+static void say_dumped(Shell *sh, const char *path, TrineFormat f, uint64_t bytes, double secs) {
+  static const char *const names[] = {"N-Quads", "N-Triples", "N-Quads", "Turtle", "TriG"};
+  char size[32];
+  if (bytes < 10000) snprintf(size, sizeof size, "%llu bytes", (unsigned long long)bytes);
+  else if (bytes < 10000000) snprintf(size, sizeof size, "%.1f kB", (double)bytes / 1e3);
+  else snprintf(size, sizeof size, "%.1f MB", (double)bytes / 1e6);
+  fprintf(sh->err, "wrote %s: %s of %s in %.2fs\n", path, size,
+          (unsigned)f < 5 ? names[f] : "RDF", secs);
 }
 
 static int cmd_dump(Shell *sh, int argc, char **argv) {
@@ -247,7 +265,10 @@ static int cmd_dump(Shell *sh, int argc, char **argv) {
   TrineDumpOptions o = {.format = format ? format : TRINE_FORMAT_NQUADS,
                         .prefixes = (const char *const *)sh->prefixes,
                         .nprefixes = sh->nprefixes};
-  TrineStatus st = trine_store_dump_to(sh->store, write_file, f, &o);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  DumpOut out = {f, 0};
+  TrineStatus st = trine_store_dump_to(sh->store, write_file, &out, &o);
   bool flushed = fflush(f) == 0 && !ferror(f);
   if (f != sh->out && fclose(f) != 0) flushed = false;
   if (st) {
@@ -258,6 +279,8 @@ static int cmd_dump(Shell *sh, int argc, char **argv) {
     shell_error(sh, "cannot write %s: %s", argc > 1 ? argv[1] : "the output", strerror(errno));
     return 1;
   }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  if (argc > 1 && isatty(fileno(sh->err))) say_dumped(sh, argv[1], o.format, out.bytes, since(&t0, &t1));
   return 0;
 }
 

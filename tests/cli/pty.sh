@@ -252,6 +252,12 @@ want "the bar shows the index writing and the commit" "writing indexes" "committ
 tr '\033' '\n' <"$OUT" | grep -F '100.0%' | grep -F 'ETA 0s' | grep -qv writing && bad "no ETA 0s while the indexes are written" "it said ETA 0s" \
   || ok "no ETA 0s while the indexes are written"
 
+# .dump FILE says what it wrote, on a terminal.
+session barstore ".dump out.ttl" <<'EOF2'
+wait wrote
+EOF2
+want ".dump FILE says what it wrote" "wrote out.ttl: " "of Turtle in "
+
 # A long update: Ctrl-C aborts its transaction, and what the shell says is
 # what happened. DELETE WHERE of 600,000 quads spends its time writing,
 # which did not look at Ctrl-C: the update committed and the shell said
