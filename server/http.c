@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 enum { IO_THREADS = 2, MAX_CONNECTIONS = 256, HEADER_MEMORY = 64 * 1024, MAX_PARAMS = 256 };
+#define DISCARD_MIN ((size_t)1 << 20) /* bytes of a too large body read and dropped, at least */
 
 /* One request, from its headers to its completion (MHD's con_cls). */
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
   char *url;             /* the Graph Store's request path, whole */
   char *body;            /* a direct POST's (or a PUT's) body */
   size_t len, cap, taken;
+  bool too_large;        /* the body outgrew the limit (answered 413 once) */
   struct MHD_PostProcessor *form;
   Param *params;         /* URL parameters, then the form's */
   size_t nparams;
@@ -179,15 +181,20 @@ static enum MHD_Result part_param(void *cls, enum MHD_ValueKind kind, const char
 /* ---- Request bodies -------------------------------------------------- */
 
 /* Take a piece of the body: into the form decoder or the buffer. A body
- * past the limit closes the connection (one that said its length in
- * advance was already answered 413). */
+ * past the limit is answered 413 once it is in (one that said its length
+ * in advance was answered 413 at its headers). */
 static enum MHD_Result take_upload(Req *r, const char *data, size_t *size) {
   size_t n = *size;
   *size = 0;
   r->taken += n;
   if (r->taken > r->srv->cfg.max_body) {
-    r->status = 413;
-    return MHD_NO;
+    /* libmicrohttpd answers only once the body is in: the rest is read
+     * and dropped, up to as much again as the limit (then, or on a body
+     * that keeps coming, the connection closes unanswered). */
+    r->too_large = true;
+    r->status = 413; /* for the log, should the connection close first */
+    return r->taken - r->srv->cfg.max_body <= r->srv->cfg.max_body + DISCARD_MIN ? MHD_YES
+                                                                                  : MHD_NO;
   }
   if (r->form) { /* a malformed form is answered 400 once it is all in */
     if (!r->bad_params && MHD_post_process(r->form, data, n) != MHD_YES) r->bad_params = true;
@@ -480,6 +487,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return begin(conn, r);
   }
   if (*upload_size) return take_upload(r, upload, upload_size);
+  /* A body without a Content-Length (chunked) that outgrew the limit. */
+  if (r->too_large)
+    return reply(conn, r, 413, NULL, NULL, "the body is larger than the limit of %zu bytes\n",
+                 r->srv->cfg.max_body);
   if (r->stream) return answer_from_stream(conn, r);
   return route(conn, r);
 }

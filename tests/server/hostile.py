@@ -107,6 +107,18 @@ def large_body(server):
     s.close()
     T.check("a chunked body past --max-body: cut off", closed and sent < size,
             "sent %d bytes" % sent)
+    # A chunked body a little past the limit, then its end: answered 413
+    # once it is in (it closed the connection unanswered before).
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    over = (1 << 20) + 4096  # the --max-body of this server, 1M, and a page more
+    s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+              b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % over + b"#" * over +
+              b"\r\n0\r\n\r\n")
+    s.settimeout(10)
+    got = serverlib.read_all(s, 1 << 16)
+    s.close()
+    T.check("a chunked body a little past --max-body: 413", status_of(got) == 413,
+            "status %s" % status_of(got))
     alive(server, "large bodies")
 
 
