@@ -10,6 +10,7 @@
  * bound.
  */
 #include "exec_int.h"
+#include "service.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,8 +322,9 @@ static uint64_t made(const Sink *sink, const Table *next) {
   return next->n + (sink ? sink->rows : 0);
 }
 
-TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
-                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
+static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                              SparqlExpr *const *filters, size_t nfilters, bool defer,
+                              Table *out) {
   Leaves l = {0};
   size_t want = x->want; /* for this group only, not the ones inside it */
   x->want = 0;
@@ -344,6 +346,10 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
    * tables join when the plan says). */
   for (size_t i = 0; i < l.n && !st; ++i) {
     if (!l.v[i].op || l.v[i].op->kind == SPARQL_OP_PATH) continue;
+    if (defer && l.v[i].op->kind == SPARQL_OP_SERVICE) {
+      l.v[i].done = true; /* the caller joins it with the rows made here */
+      continue;
+    }
     Table t, joined;
     if ((st = exec_op(x, l.v[i].op, gc, &t))) break;
     if (l.v[i].op->kind == SPARQL_OP_TABLE) {
@@ -535,10 +541,71 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
   return st;
 }
 
+/* Whether a SERVICE is an operand of op's joins (a leaf of its group). */
+static bool has_service(const SparqlOp *op) {
+  if (op->kind == SPARQL_OP_JOIN) return has_service(op->a) || has_service(op->b);
+  return op->kind == SPARQL_OP_SERVICE;
+}
+
+/* The SERVICEs of op's group, each sent the rows of cur (replaced). */
+static TrineStatus join_services(Exec *x, const SparqlOp *op, Table *cur,
+                                 SparqlExpr *const *filters, size_t nfilters) {
+  if (op->kind == SPARQL_OP_JOIN) {
+    TrineStatus st = join_services(x, op->a, cur, NULL, 0);
+    return st ? st : join_services(x, op->b, cur, filters, nfilters);
+  }
+  if (op->kind != SPARQL_OP_SERVICE) { /* the last operand may be a pattern */
+    if (!nfilters) return TRINE_OK;
+    Table next;
+    exec_table_init(&next, x->width);
+    TrineStatus st = TRINE_OK;
+    for (size_t r = 0; r < cur->n && !st; ++r)
+      st = exec_emit(x, &next, exec_row(cur, r), filters, nfilters);
+    exec_table_release(x, cur);
+    *cur = next;
+    return st == TRINE_DONE ? TRINE_OK : st;
+  }
+  Table next;
+  TrineStatus st = service_join(x, op, cur, filters, nfilters, NULL, &next);
+  exec_table_release(x, cur);
+  *cur = st ? (Table){.width = x->width} : next;
+  return st;
+}
+
+/* A group with SERVICEs: its patterns and other operators first, then a
+ * bind join sends their rows to each endpoint (SPARQL_OP_SERVICE's VALUES),
+ * then the filters, which may test what the endpoints bound. */
+TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  if (!has_service(op)) return join_group(x, op, gc, in, filters, nfilters, false, out);
+  x->sink = NULL; /* a sink is handed the whole table by its caller instead */
+  x->want = 0;
+  TrineStatus st = join_group(x, op, gc, in, NULL, 0, true, out);
+  if (st) return st;
+  st = join_services(x, op, out, filters, nfilters);
+  if (st) exec_table_release(x, out);
+  return st;
+}
+
+/* OPTIONAL { SERVICE ... }: the left rows sent to the endpoint, those
+ * that matched nothing kept as they are. Takes ta. */
+static TrineStatus leftjoin_service(Exec *x, const SparqlOp *op, Table *ta, Table *out) {
+  bool *matched = calloc(ta->n + 1, sizeof *matched);
+  TrineStatus st = matched ? service_join(x, op->b, ta, op->exprs, op->nexprs, matched, out)
+                           : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < ta->n && !st; ++i)
+    if (!matched[i]) st = exec_table_push(x, out, exec_row(ta, i));
+  if (st) exec_table_release(x, out);
+  free(matched);
+  exec_table_release(x, ta);
+  return st;
+}
+
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   Table ta, tb = {0};
   TrineStatus st = exec_op(x, op->a, gc, &ta);
   if (st) return st;
+  if (op->b->kind == SPARQL_OP_SERVICE) return leftjoin_service(x, op, &ta, out);
   bool bind = exec_pure(op->b);
   if (!bind) st = exec_op(x, op->b, gc, &tb);
   exec_table_init(out, x->width);
