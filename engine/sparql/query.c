@@ -189,6 +189,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
     return st;
   }
   if (s && (st = check_allowed(q, s, opts ? opts->allow : 0))) {
+    deliver(q, st);
     trine_query_free(q);
     return st;
   }
