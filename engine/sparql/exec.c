@@ -5,7 +5,7 @@
  * that only pass rows along: UNION, GRAPH, EXTEND (BIND) and TABLE (VALUES).
  */
 #include "exec_int.h"
-#include "service.h"
+#include "exec_service.h"
 
 #include "stats.h"
 

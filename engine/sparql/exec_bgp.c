@@ -10,7 +10,7 @@
  * bound.
  */
 #include "exec_int.h"
-#include "service.h"
+#include "exec_service.h"
 
 #include <stdio.h>
 #include <stdlib.h>

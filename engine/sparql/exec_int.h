@@ -13,6 +13,8 @@
  *   exec_group.c      GROUP BY and aggregates
  *   exec_modifiers.c  ORDER BY, projection, DISTINCT, OFFSET and LIMIT
  *   exec_exists.c     EXISTS and MINUS
+ *   exec_service.c    SERVICE: the bindings so far sent to another endpoint
+ *                     (exec_service.h), its SPARQL JSON results joined
  *   exec_scan.c       quad scans and probes in the dataset's graphs, the
  *                     request's constants, the statistics read so far
  *   exec_table.c      tables of rows, the memory limit, cancel and timeout,

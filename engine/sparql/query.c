@@ -5,7 +5,7 @@
 #include "exec.h"
 #include "index.h"
 #include "plan.h"
-#include "service.h"
+#include "exec_service.h"
 #include "update.h"
 
 #include "termcheck.h"

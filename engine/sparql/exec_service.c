@@ -1,5 +1,5 @@
 /*
- * service.c -- SERVICE: the group as written (SparqlOp.text, with the
+ * exec_service.c -- SERVICE: the group as written (SparqlOp.text, with the
  * prologue) is POSTed to the endpoint as a query, the bindings of the rows
  * so far in a VALUES block, SERVICE_BATCH distinct ones a request. A
  * column ?k numbers each VALUES row, so every result row is merged with
@@ -9,7 +9,7 @@
  * per label and response. Local blank nodes go out as UNDEF (no endpoint
  * knows them) and the local compatibility check keeps the join exact.
  */
-#include "service.h"
+#include "exec_service.h"
 
 #include "srj.h"
 
