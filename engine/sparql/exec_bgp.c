@@ -566,7 +566,11 @@ static TrineStatus join_services(Exec *x, const SparqlOp *op, Table *cur,
     return st == TRINE_DONE ? TRINE_OK : st;
   }
   Table next;
+  size_t e = exec_prof_site(x, op, -1, "service <%.*s> (%zu rows sent)",
+                            (int)op->target.term.value_len, op->target.term.value, cur->n);
+  double t0 = exec_prof_clock(x);
   TrineStatus st = service_join(x, op, cur, filters, nfilters, NULL, &next);
+  exec_prof_count(x, e, st ? 0 : next.n, t0);
   exec_table_release(x, cur);
   *cur = st ? (Table){.width = x->width} : next;
   return st;
