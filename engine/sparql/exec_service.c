@@ -5,13 +5,15 @@
  * column ?k numbers each VALUES row, so every result row is merged with
  * the rows it came from only: the result rows are the endpoint's
  * Join(VALUES, P), and merging them with other rows could add bindings
- * those rows never had. Blank nodes in a response are fresh nodes, one
+ * those rows never had. Results are read as SPARQL JSON or, when the
+ * endpoint answers XML, SPARQL XML. Blank nodes in a response are fresh nodes, one
  * per label and response. Local blank nodes go out as UNDEF (no endpoint
  * knows them) and the local compatibility check keeps the join exact.
  */
 #include "exec_service.h"
 
 #include "srj.h"
+#include "srx.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -126,6 +128,7 @@ typedef struct {
   char *body;
   size_t len, cap, max;
   bool too_big, stopped;
+  bool xml; /* the response is SPARQL XML results (else JSON) */
 } Transfer;
 
 static size_t on_data(char *data, size_t size, size_t n, void *ctx) {
@@ -188,7 +191,8 @@ static int http_query(const ServiceConfig *c, const char *endpoint, const char *
   size_t n = q ? strlen(q) + 7 : 0;
   char *form = q ? malloc(n) : NULL;
   if (form) snprintf(form, n, "query=%s", q);
-  struct curl_slist *hdr = curl_slist_append(NULL, "Accept: application/sparql-results+json");
+  struct curl_slist *hdr = curl_slist_append(
+      NULL, "Accept: application/sparql-results+json, application/sparql-results+xml;q=0.9");
   char cerr[CURL_ERROR_SIZE] = "";
   CURLcode rc = !form || !hdr ? CURLE_OUT_OF_MEMORY : CURLE_OK;
   long status = 0;
@@ -212,6 +216,9 @@ static int http_query(const ServiceConfig *c, const char *endpoint, const char *
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
     rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    const char *type = NULL;
+    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+    t->xml = type && strstr(type, "xml");
   }
   int failed = 1;
   if (t->too_big)
@@ -451,10 +458,14 @@ static TrineStatus run_batch(Join *j, size_t g0, size_t g1, TrineId *tmp) {
     exec_table_init(&rd.rows, j->x->width);
     rd.row = calloc(j->x->width + 1, sizeof *rd.row);
     SrjHandler h = {on_cell, on_row, &rd};
-    st = rd.row ? srj_read(t.body ? t.body : "", t.len, &h, err, sizeof err) : TRINE_ERR_NOMEM;
+    const char *body = t.body ? t.body : "";
+    st = !rd.row ? TRINE_ERR_NOMEM
+         : t.xml ? srx_read(body, t.len, &h, err, sizeof err)
+                 : srj_read(body, t.len, &h, err, sizeof err);
     if (st == TRINE_ERR_SYNTAX) {
       char why[600];
-      snprintf(why, sizeof why, "the response is not SPARQL JSON results: %s", err);
+      snprintf(why, sizeof why, "the response is not SPARQL %s results: %s", t.xml ? "XML" : "JSON",
+               err);
       st = endpoint_failed(j, g0, g1, why);
     } else if (st == TRINE_ERR_NOMEM) {
       st = exec_fail(j->x, st, "out of memory");

@@ -2,7 +2,7 @@
  * exec_service.h -- SERVICE (SPARQL 1.1 Federated Query) over HTTP with
  * libcurl: the group under SERVICE is sent to the endpoint as a query,
  * with the bindings known so far as VALUES in batches, and its SPARQL JSON
- * results joined with them.
+ * (or XML) results joined with them.
  */
 #ifndef TRINE_EXEC_SERVICE_H
 #define TRINE_EXEC_SERVICE_H

@@ -2,12 +2,14 @@
  * test_service.c -- SERVICE through the public API against a fake endpoint
  * on 127.0.0.1 (a thread answering each request with a canned response):
  * the VALUES sent and the rows kept, batches, fresh blank nodes, JSON
- * escapes, SILENT, the size cap, HTTP and JSON errors, both timeouts and
- * the allow-list. The results reader is also checked on its own.
+ * escapes, XML results, SILENT, the size cap, HTTP and JSON errors, both
+ * timeouts and the allow-list. The results readers (JSON and XML) are also
+ * checked on their own.
  */
 #include "testutil.h"
 
 #include "srj.h"
+#include "srx.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -40,6 +42,7 @@ typedef struct {
   atomic_int requests;
   int status;          /* of every response */
   const char *body;    /* of every response (NULL: never answer) */
+  const char *type;    /* its media type (NULL: SPARQL JSON results) */
   char last[1 << 16];  /* the last request's body, URL-decoded */
 } Fake;
 
@@ -99,9 +102,10 @@ static void *serve(void *arg) {
     if (fake.body) {
       char head[256];
       int k = snprintf(head, sizeof head,
-                       "HTTP/1.1 %d X\r\nContent-Type: application/sparql-results+json\r\n"
+                       "HTTP/1.1 %d X\r\nContent-Type: %s\r\n"
                        "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-                       fake.status, strlen(fake.body));
+                       fake.status, fake.type ? fake.type : "application/sparql-results+json",
+                       strlen(fake.body));
       if (write(c, head, (size_t)k) < 0 || write(c, fake.body, strlen(fake.body)) < 0) {}
     } else { /* hold the connection until the client gives up (5 s at most) */
       for (int i = 0; i < 100 && !atomic_load(&fake.stop); ++i) {
@@ -118,6 +122,7 @@ static void *serve(void *arg) {
 static void answer(int status, const char *body) {
   fake.status = status;
   fake.body = body;
+  fake.type = NULL;
   atomic_store(&fake.requests, 0);
   fake.last[0] = 0;
 }
@@ -252,6 +257,21 @@ static void test_service_blank_nodes_are_fresh_per_response(void **state) {
   assert_int_equal(r.st, TRINE_OK);
   assert_int_equal(r.rows, 1);
   assert_string_equal(r.first[2], "\"false\"^^<http://www.w3.org/2001/XMLSchema#boolean>");
+}
+
+/* An endpoint that answers XML is read as SPARQL XML results. */
+static void test_service_reads_xml_results(void **state) {
+  answer(200, "<?xml version=\"1.0\"?>\n<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">"
+              "<head><variable name=\"x\"/><variable name=\"v\"/></head><results><result>"
+              "<binding name=\"x\"><uri>" EX "a</uri></binding>"
+              "<binding name=\"v\"><literal xml:lang=\"fr\">caf&#xe9; &amp; th&#233;</literal>"
+              "</binding></result></results></sparql>");
+  fake.type = "application/sparql-results+xml; charset=utf-8";
+  Run r = run(state, "SELECT ?x ?v { SERVICE <%s> { ?x <" EX "q> ?v } }", endpoint);
+  assert_int_equal(r.st, TRINE_OK);
+  assert_int_equal(r.rows, 1);
+  assert_string_equal(r.first[0], "<" EX "a>");
+  assert_string_equal(r.first[1], "\"caf\xc3\xa9 & th\xc3\xa9\"@fr");
 }
 
 /* Failures: an error naming the endpoint, or with SILENT the unit solution
@@ -390,11 +410,50 @@ static void test_srj_rejects_malformed_documents(void **state) {
   }
 }
 
+static void test_srx_reads_terms_and_skips_the_rest(void **state) {
+  (void)state;
+  Cells c;
+  char err[256];
+  const char *doc =
+      "<?xml version=\"1.0\"?><!DOCTYPE x><!-- a <comment> -->"
+      "<s:sparql xmlns:s=\"http://www.w3.org/2005/sparql-results#\"><s:head>"
+      "<s:variable name='a'/><s:link href='x'/></s:head><s:results>"
+      "<s:result><s:binding name='a'><s:uri>http://x/&#65;</s:uri></s:binding>"
+      "<s:binding name=\"b\"><s:literal xml:lang='fr'>chat</s:literal></s:binding></s:result>"
+      "<s:result/><s:result><s:binding name='c'><s:literal datatype='http://d'>"
+      "<![CDATA[<1>]]></s:literal></s:binding><s:binding name='d'><s:bnode>n1</s:bnode>"
+      "</s:binding><s:binding name='e'><s:literal/></s:binding></s:result></s:results></s:sparql>";
+  memset(&c, 0, sizeof c);
+  SrjHandler h = {cell, row, &c};
+  assert_int_equal(srx_read(doc, strlen(doc), &h, err, sizeof err), TRINE_OK);
+  assert_string_equal(c.text, "a=1:http://x/A b=3:chat@fr | | c=3:<1>^^http://d d=2:n1 e=3: | ");
+}
+
+static void test_srx_rejects_malformed_documents(void **state) {
+  (void)state;
+  static const char *const bad[] = {
+      "", "<html><body>Not found</body></html>",
+      "<sparql><results><result><binding name='a'><uri>&nope;</uri></binding></result>",
+      "<sparql><results><result><binding name='a'><uri>x</uri",
+      "<sparql><results><result><binding name='a'><triple/></binding></result>",
+      "<sparql><!-- unterminated", "<sparql a=b>"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; ++i) {
+    Cells c;
+    char err[256];
+    memset(&c, 0, sizeof c);
+    SrjHandler h = {cell, row, &c};
+    if (srx_read(bad[i], strlen(bad[i]), &h, err, sizeof err) != TRINE_ERR_SYNTAX)
+      fail_msg("accepted: %s", bad[i]);
+    assert_non_null(strstr(err, "offset "));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_service_sends_values_and_keeps_rows_of_their_number),
       cmocka_unit_test(test_service_batches_distinct_bindings),
       cmocka_unit_test(test_service_blank_nodes_are_fresh_per_response),
+      cmocka_unit_test(test_service_reads_xml_results),
       cmocka_unit_test(test_service_http_error),
       cmocka_unit_test(test_service_bad_json),
       cmocka_unit_test(test_service_size_cap),
@@ -403,6 +462,8 @@ int main(void) {
       cmocka_unit_test(test_service_allow_list),
       cmocka_unit_test(test_srj_reads_terms_and_skips_the_rest),
       cmocka_unit_test(test_srj_rejects_malformed_documents),
+      cmocka_unit_test(test_srx_reads_terms_and_skips_the_rest),
+      cmocka_unit_test(test_srx_rejects_malformed_documents),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
