@@ -322,6 +322,33 @@ static void test_service_query_timeout_stops_transfer(void **state) {
   assert_true(r.ms < 3000);
 }
 
+static void *cancel_later(void *q) {
+  usleep(200 * 1000);
+  trine_query_cancel(q);
+  return NULL;
+}
+
+/* trine_query_cancel() from another thread stops a transfer under way. */
+static void test_service_cancel_stops_transfer(void **state) {
+  answer(0, NULL);
+  TuStore *t = *state;
+  char text[256];
+  snprintf(text, sizeof text, "SELECT * { SERVICE <%s> { ?s ?p ?o } }", endpoint);
+  const char *list[] = {allowed};
+  TrineQueryOptions o = {.allow = TRINE_ALLOW_SERVICE, .service_allow = list, .nservice_allow = 1};
+  TrineQuery *q = NULL;
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &o, &q), TRINE_OK);
+  pthread_t th;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(pthread_create(&th, NULL, cancel_later, q), 0);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_CANCELLED);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  pthread_join(th, NULL);
+  assert_true(t1.tv_sec - t0.tv_sec < 3);
+  trine_query_free(q);
+}
+
 static void test_service_allow_list(void **state) {
   const char *none[] = {"http://127.0.0.1:1/"};
   Run r = run_opts(state, "SELECT * { SERVICE <%s> { ?s ?p ?o } }",
@@ -459,6 +486,7 @@ int main(void) {
       cmocka_unit_test(test_service_size_cap),
       cmocka_unit_test(test_service_request_timeout),
       cmocka_unit_test(test_service_query_timeout_stops_transfer),
+      cmocka_unit_test(test_service_cancel_stops_transfer),
       cmocka_unit_test(test_service_allow_list),
       cmocka_unit_test(test_srj_reads_terms_and_skips_the_rest),
       cmocka_unit_test(test_srj_rejects_malformed_documents),
