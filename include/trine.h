@@ -654,7 +654,8 @@ typedef int (*TrineQueryProgressFn)(void *ctx, const TrineQueryProgress *progres
 typedef struct {
   const char *name;       ///< Source name in error messages (default "query").
   const char *base_iri;   ///< Base IRI for relative IRIs (default none).
-  unsigned timeout_ms;    ///< Stop with TRINE_ERR_CANCELLED after this (0: never).
+  unsigned timeout_ms;    ///< Stop with TRINE_ERR_CANCELLED this long after the first
+                          ///< step, time between steps included (0: never).
   size_t memory_limit;    ///< Bytes for sorting/grouping/joins (0: 1 GiB).
   bool profile;           ///< Record the executed plan for trine_query_explain().
   TrineErrorSink sink;    ///< Receives syntax and evaluation errors.
@@ -664,7 +665,9 @@ typedef struct {
    * transaction) writes into it and the caller commits. An update that
    * fails there leaves the transaction to be rolled back: its commit
    * aborts it and returns the update's status. The transaction must
-   * outlive the query's run. */
+   * outlive the query's run (until TRINE_DONE, an error, reset or free).
+   * In a write transaction a query's rows are all made at its first step
+   * (the program may write between steps); in a read one they stream. */
   TrineTxn *txn;
   /** TRINE_ALLOW_* bits (0: the request may only read the store): a
    * request that writes, loads a file or calls SERVICE without its bit is
@@ -686,7 +689,8 @@ typedef struct {
 
 /**
  * Parse, check and plan a SPARQL 1.1 query or update request.
- * A query reads from a snapshot taken at the first trine_query_step().
+ * A query reads from a snapshot taken at the first trine_query_step() and
+ * let go when a step returns TRINE_DONE or an error (or at reset or free).
  * store may be NULL to only check a request and trine_query_explain() it
  * (errors then reach opts->sink only; stepping gives TRINE_ERR_ARG).
  * @param[out] out free with trine_query_free().
@@ -715,12 +719,27 @@ TRINE_API const char *trine_query_column_name(const TrineQuery *q, size_t i);
  * Compute the next row: TRINE_ROW, TRINE_DONE, or an error
  * (TRINE_ERR_CANCELLED after trine_query_cancel() or the timeout).
  * ASK gives one row whose column 0 is "true" or "false" as xsd:boolean.
+ *
+ * Rows are made as they are asked for where the query allows: a SELECT
+ * whose pattern is a group of triple patterns (paths after the first),
+ * with FILTERs, under GRAPH, projection, BIND, UNION, OPTIONAL (of a group
+ * of patterns), DISTINCT (a row goes out when first seen), OFFSET and
+ * LIMIT (which stop the work), gives its first row once the first 64
+ * matches of the pattern its plan starts with are joined with the rest,
+ * and holds a batch of rows (at most 128 Ki of that pattern's matches and
+ * what they join to), not the whole result; ORDER
+ * BY, GROUP BY, MINUS, VALUES and the other forms make every row at the
+ * first step (within the memory limit). Either way the rows come from the first step's snapshot.
+ * When a step returns TRINE_DONE or an error the run's snapshot,
+ * transaction and memory are let go; later steps return TRINE_DONE until
+ * trine_query_reset().
  */
 TRINE_API TrineStatus trine_query_step(TrineQuery *q);
 
 /**
- * Term in column i of the current row, or NULL when unbound. Valid until
- * the next step, reset or free of q.
+ * Term in column i of the current row, or NULL when unbound (and after
+ * TRINE_DONE). Valid until the next step, reset or free of q: copy what
+ * must outlive the row.
  */
 TRINE_API const TrineTerm *trine_query_term(TrineQuery *q, size_t i);
 
@@ -742,7 +761,8 @@ TRINE_API TrineStatus trine_query_bind(TrineQuery *q, const char *name,
 /// Unbind every variable bound with trine_query_bind() (same rules).
 TRINE_API TrineStatus trine_query_clear_bindings(TrineQuery *q);
 
-/// Start again from the first row (a new snapshot).
+/// Start again from the first row (a new snapshot); lets the current
+/// run's snapshot go if it has not ended.
 TRINE_API TrineStatus trine_query_reset(TrineQuery *q);
 
 /**
@@ -777,7 +797,8 @@ TRINE_API TrineStatus trine_query_explain(TrineQuery *q, FILE *out);
 TRINE_API TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted,
                                           uint64_t *deleted);
 
-/// Ask a running step to stop soon (any thread; async-signal-safe).
+/// Ask a running step to stop soon (any thread; async-signal-safe); a query
+/// whose rows stream stops at its next step.
 TRINE_API void trine_query_cancel(TrineQuery *q);
 
 /// Result formats of trine_query_write().

@@ -46,6 +46,10 @@ typedef struct {
 } Req;
 
 static const char SPARQL_METHODS[] = "GET, HEAD, POST, OPTIONS";
+static const char PAGE_CSP[] =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
 
 /* Headers every response carries. */
 static void common_headers(const Server *srv, struct MHD_Response *resp, const Req *r) {
@@ -393,16 +397,27 @@ static enum MHD_Result begin(struct MHD_Connection *conn, Req *r) {
   return MHD_YES;
 }
 
+/* The query page at / and its files at /page/NAME. */
+static enum MHD_Result page(struct MHD_Connection *conn, Req *r) {
+  PageFile f;
+  TrineStatus st = page_get(r->path, r->srv->store, &f);
+  if (st == TRINE_NOT_FOUND) return reply(conn, r, 404, NULL, NULL, "not found: %s\n", r->path);
+  if (st != TRINE_OK)
+    return reply(conn, r, 500, NULL, NULL, "the page: %s\n", trine_strerror(st));
+  struct MHD_Response *resp = MHD_create_response_from_buffer(
+      f.len, (void *)f.data, f.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  if (!resp) free(f.owned);
+  if (resp) {
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, f.type);
+    MHD_add_response_header(resp, "Content-Security-Policy", PAGE_CSP);
+  }
+  return queue(conn, r, 200, resp);
+}
+
 /* The request is in: answer by its route and method. */
 static enum MHD_Result route(struct MHD_Connection *conn, Req *r) {
   bool get = method_is(r, "GET") || method_is(r, "HEAD");
-  if (strcmp(r->path, "/") == 0) {
-    if (!get) return not_allowed(conn, r, "GET, HEAD");
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        strlen(page_html()), (void *)page_html(), MHD_RESPMEM_PERSISTENT);
-    if (resp) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
-    return queue(conn, r, 200, resp);
-  }
+  if (page_is(r->path)) return get ? page(conn, r) : not_allowed(conn, r, "GET, HEAD");
   if (strcmp(r->path, "/health") == 0)
     return get ? reply(conn, r, 200, NULL, NULL, "ok\n") : not_allowed(conn, r, "GET, HEAD");
   if (r->store && method_is(r, "OPTIONS"))

@@ -1,50 +1,89 @@
 /*
- * page.c -- the query page. It sends the query with fetch() to /sparql
- * and shows the answer as text (textContent: results are never markup).
+ * page.c -- the query page. Its files are compiled in (page_assets.c); the
+ * HTML gets the store's saved prefixes as JSON in a script element that is
+ * data, never run, with '<' '>' '&' escaped so no text can end the element.
  */
 #include "page.h"
 
-static const char html[] =
-    "<!DOCTYPE html>\n"
-    "<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-    "<title>trine SPARQL endpoint</title>\n"
-    "<style>body{font-family:sans-serif;margin:2em}textarea{width:100%;font-family:monospace}"
-    "pre{background:#f4f4f4;padding:1em;overflow:auto}</style>\n"
-    "</head><body>\n"
-    "<h1>trine SPARQL endpoint</h1>\n"
-    "<p>Queries go to <code>/sparql</code> (SPARQL 1.1 Protocol). This page is minimal: "
-    "a query and its result.</p>\n"
-    "<form id=\"f\">\n"
-    "<textarea id=\"q\" name=\"query\" rows=\"10\">SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-    "</textarea>\n"
-    "<p><label>Result as <select id=\"fmt\">"
-    "<option value=\"text/plain\">table</option>"
-    "<option value=\"application/sparql-results+json\">JSON</option>"
-    "</select></label> <button type=\"submit\">Run</button> <span id=\"st\"></span></p>\n"
-    "</form>\n"
-    "<pre id=\"out\"></pre>\n"
-    "<script>\n"
-    "document.getElementById('f').addEventListener('submit', async function (e) {\n"
-    "  e.preventDefault();\n"
-    "  var st = document.getElementById('st'), out = document.getElementById('out');\n"
-    "  var fmt = document.getElementById('fmt').value;\n"
-    "  st.textContent = 'running...'; out.textContent = '';\n"
-    "  var t0 = performance.now();\n"
-    "  try {\n"
-    "    var r = await fetch('sparql', {method: 'POST', headers: {\n"
-    "      'Content-Type': 'application/x-www-form-urlencoded',\n"
-    "      'Accept': fmt + ', application/n-triples;q=0.9'},\n"
-    "      body: new URLSearchParams({query: document.getElementById('q').value})});\n"
-    "    var text = await r.text();\n"
-    "    if (r.ok && fmt.indexOf('json') >= 0) {\n"
-    "      try { text = JSON.stringify(JSON.parse(text), null, 2); } catch (x) {}\n"
-    "    }\n"
-    "    out.textContent = text;\n"
-    "    st.textContent = r.status + ' ' + r.statusText + ', ' +\n"
-    "      Math.round(performance.now() - t0) + ' ms';\n"
-    "  } catch (x) { st.textContent = 'failed: ' + x; }\n"
-    "});\n"
-    "</script>\n"
-    "</body></html>\n";
+#include "page_assets.h"
 
-const char *page_html(void) { return html; }
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char PAGE_DIR[] = "/page/";
+static const char MARKER[] = "<!--PREFIXES-->";
+
+bool page_is(const char *path) {
+  return strcmp(path, "/") == 0 || strncmp(path, PAGE_DIR, sizeof PAGE_DIR - 1) == 0;
+}
+
+static const PageAsset *asset(const char *name) {
+  for (size_t i = 0; i < page_nassets; ++i)
+    if (strcmp(page_assets[i].name, name) == 0) return &page_assets[i];
+  return NULL;
+}
+
+/* s as a JSON string, with every character that could end the script
+ * element or a string escaped. */
+static void json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; ++s) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&')
+      fprintf(f, "\\u%04x", c);
+    else
+      fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+typedef struct {
+  FILE *f;
+  bool first;
+} PrefixJson;
+
+static int one_prefix(void *ctx, const char *name, const char *iri) {
+  PrefixJson *j = ctx;
+  if (!j->first) fputc(',', j->f);
+  j->first = false;
+  json_string(j->f, name);
+  fputc(':', j->f);
+  json_string(j->f, iri);
+  return 0;
+}
+
+/* The page: page.html with the prefixes where its marker is. */
+static TrineStatus page_html(TrineStore *store, PageFile *out) {
+  const PageAsset *html = asset("page.html");
+  const char *at = html ? memmem(html->data, html->len, MARKER, sizeof MARKER - 1) : NULL;
+  if (!at) return TRINE_ERR_INTERNAL;
+  size_t head = (size_t)(at - (const char *)html->data);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return TRINE_ERR_NOMEM;
+  fwrite(html->data, 1, head, f);
+  PrefixJson j = {f, true};
+  fputc('{', f);
+  TrineStatus st = trine_store_prefixes(store, one_prefix, &j);
+  fputc('}', f);
+  size_t tail = head + sizeof MARKER - 1;
+  fwrite((const char *)html->data + tail, 1, html->len - tail, f);
+  if (fclose(f) != 0 && st == TRINE_OK) st = TRINE_ERR_NOMEM;
+  if (st != TRINE_OK) {
+    free(buf);
+    return st;
+  }
+  *out = (PageFile){buf, len, html->type, buf};
+  return TRINE_OK;
+}
+
+TrineStatus page_get(const char *path, TrineStore *store, PageFile *out) {
+  if (strcmp(path, "/") == 0) return page_html(store, out);
+  if (strncmp(path, PAGE_DIR, sizeof PAGE_DIR - 1) != 0) return TRINE_NOT_FOUND;
+  const PageAsset *a = asset(path + sizeof PAGE_DIR - 1);
+  if (!a || strcmp(a->name, "page.html") == 0) return TRINE_NOT_FOUND;
+  *out = (PageFile){a->data, a->len, a->type, NULL};
+  return TRINE_OK;
+}

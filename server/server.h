@@ -15,7 +15,7 @@
  *   workers.c   the fixed pool of worker threads
  *   stream.c    the bounded buffer between a job and its HTTP response
  *   auth.c      the bearer token, compared in constant time
- *   page.c      the query page served at /
+ *   page.c      the query page at / and its compiled-in files (assets/)
  */
 #ifndef TRINE_SERVER_H
 #define TRINE_SERVER_H

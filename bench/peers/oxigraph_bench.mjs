@@ -1,10 +1,10 @@
-// Oxigraph (npm package "oxigraph", in memory) on the LUBM queries, for
-// bench/lubm.sh.
+// Oxigraph (npm package "oxigraph", in memory) on the LUBM or WatDiv
+// queries, for bench/lubm.sh and bench/watdiv.sh.
 //
 // usage: node oxigraph_bench.mjs DATA.nt QUERY_DIR... RUNS
 //
 // Loads DATA.nt (N-Triples, not gzipped) into an in-memory Store, then for
-// each qN.rq of the first QUERY_DIR and for each QUERY_DIR holding a file of
+// each *.rq of the first QUERY_DIR (in natural order: q2 before q10) and for each QUERY_DIR holding a file of
 // the same name (e.g. rewritten/ and rewritten-filter-in/): one warm-up run,
 // then RUNS timed runs of store.query() (which returns every row as an array
 // of Maps, so all rows are produced). Keeps the form with the lower median.
@@ -35,8 +35,9 @@ const store = new oxigraph.Store();
 store.load(readFileSync(data), { format: "application/n-triples", no_transaction: true });
 console.error(`oxigraph: loaded ${store.size} triples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-const qnum = (f) => Number(f.replace(/\D/g, ""));
-const names = readdirSync(dirs[0]).filter((f) => /^q\d+\.rq$/.test(f)).sort((a, b) => qnum(a) - qnum(b));
+const names = readdirSync(dirs[0])
+  .filter((f) => f.endsWith(".rq"))
+  .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;

@@ -129,21 +129,6 @@ static inline const char *skip_str_fast(const char *q, const char *end) {
   return q;
 }
 
-/* PN_CHARS_BASE and PN_CHARS for code points >= 0x80. */
-static bool pn_base(unsigned c) {
-  return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) ||
-         (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
-         (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D) ||
-         (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF) ||
-         (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF) ||
-         (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
-}
-
-static bool pn_char(unsigned c) {
-  return pn_base(c) || c == 0xB7 || (c >= 0x300 && c <= 0x36F) ||
-         (c >= 0x203F && c <= 0x2040);
-}
-
 /* Parser state ------------------------------------------------------------- */
 
 /* A string of a term: a view of the input, or (scratch) an offset into the
@@ -424,7 +409,7 @@ static const char *read_blank(NtParser *p, const char *q, Span *out) {
     size_t n = utf8_decode(r, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, r);
-    if (!pn_base(cp))
+    if (!utf8_pn_base(cp))
       return fail(p, r, "invalid character %s at start of blank node label",
                   describe(r, b));
     r += n;
@@ -442,7 +427,7 @@ static const char *read_blank(NtParser *p, const char *q, Span *out) {
     size_t n = utf8_decode(r, UTF8_MAX, &cp);
     if (!n)
       return bad_utf8(p, r);
-    if (!pn_char(cp))
+    if (!utf8_pn_char(cp))
       break;
     r += n;
   }

@@ -239,6 +239,19 @@ static bool iri(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   return true;
 }
 
+/* Whether the non-ASCII characters of blank node label v are where the
+ * grammar allows them: serd takes any of them anywhere, also U+00B7 (a
+ * PN_CHARS, not a PN_CHARS_U) first. v is valid UTF-8. */
+static bool label_chars_ok(const char *v, size_t n) {
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    size_t k = (unsigned char)v[i] < 0x80 ? 0 : utf8_decode(v + i, n - i, &cp);
+    if (k && !(i == 0 ? utf8_pn_base(cp) : utf8_pn_char(cp))) return false;
+    i += k ? k : 1;
+  }
+  return true;
+}
+
 static bool term(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   if (n->type == SERD_URI || n->type == SERD_CURIE) return iri(t, slot, n, out);
   const char *v = (const char *)n->buf;
@@ -251,6 +264,9 @@ static bool term(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   if (n->n_chars != n->n_bytes && !utf8_ok(v, n->n_bytes))
     return fail(t, "", v, n->n_bytes, false, "invalid UTF-8 or a surrogate code point in %s",
                 n->type == SERD_BLANK ? "blank node label" : "literal");
+  if (n->type == SERD_BLANK && n->n_chars != n->n_bytes && !label_chars_ok(v, n->n_bytes))
+    return fail(t, "_:", v, n->n_bytes, false,
+                "blank node label _:%.*s has a character not allowed there", (int)n->n_bytes, v);
   return true;
 }
 

@@ -1,5 +1,6 @@
 /*
- * utf8.h -- UTF-8 decoding, encoding and counting, shared by the engine and
+ * utf8.h -- UTF-8 decoding, encoding and counting, and the non-ASCII
+ * character classes of names in RDF and SPARQL, shared by the engine and
  * the SPARQL grammar. Private; static inline so the hot loops of the
  * N-Triples parser keep them inline.
  */
@@ -87,6 +88,22 @@ static inline size_t utf8_count(const char *s, size_t n) {
   for (size_t i = 0; i < n; ++i)
     k += ((uint8_t)s[i] & 0xC0) != 0x80;
   return k;
+}
+
+/* PN_CHARS_BASE and PN_CHARS (RDF 1.1 Turtle, N-Triples; SPARQL 1.1) for
+ * code points >= 0x80. */
+static inline int utf8_pn_base(unsigned c) {
+  return (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) ||
+         (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
+         (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D) ||
+         (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF) ||
+         (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF) ||
+         (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
+}
+
+static inline int utf8_pn_char(unsigned c) {
+  return utf8_pn_base(c) || c == 0xB7 || (c >= 0x300 && c <= 0x36F) ||
+         (c >= 0x203F && c <= 0x2040);
 }
 
 #endif

@@ -166,38 +166,53 @@ static int on_graph(TrineTxn *txn, TrineId id, const uint64_t c[3], void *ctx) {
   return 0;
 }
 
-/* GRAPH g { P } and GRAPH ?g { P }. */
-static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
+TrineStatus exec_graphs(Exec *x, const SparqlOp *op, TrineId **out, size_t *n) {
+  *out = NULL;
+  *n = 0;
   if (op->target.var == SPARQL_NO_VAR) {
     TrineId g;
     TrineStatus st = qdict_lookup(x->dict, &op->target.term, &g);
-    exec_table_init(out, x->width);
     if (st == TRINE_NOT_FOUND) return TRINE_OK;
     if (st) return st;
     bool allowed = x->named_all;
     for (size_t i = 0; i < x->nnamed && !allowed; ++i) allowed = x->named[i] == g;
     if (!allowed || g == 0) return TRINE_OK;
-    return exec_op(x, op->a, (GCtx){true, g}, out);
+    if (!(*out = malloc(sizeof **out))) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    (*out)[(*n)++] = g;
+    return TRINE_OK;
   }
-  /* The named graphs: the dataset's, or every graph of the store. */
-  TrineId *gs = x->named;
-  size_t ng = x->nnamed;
-  GraphList all = {0};
-  if (x->named_all) { /* the graphs the statistics count (ids from 1) */
-    TrineStatus st = stats_each_graph(x->txn, on_graph, &all);
-    if (!st && all.failed) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-    if (st) {
-      free(all.v);
-      return st;
-    }
-    gs = all.v;
-    ng = all.n;
+  if (!x->named_all) { /* the dataset's named graphs */
+    if (!(*out = malloc((x->nnamed + 1) * sizeof **out)))
+      return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (x->nnamed) memcpy(*out, x->named, x->nnamed * sizeof **out);
+    *n = x->nnamed;
+    return TRINE_OK;
   }
+  GraphList all = {0}; /* the graphs the statistics count (ids from 1) */
+  TrineStatus st = stats_each_graph(x->txn, on_graph, &all);
+  if (!st && all.failed) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  if (st) {
+    free(all.v);
+    return st;
+  }
+  *out = all.v;
+  *n = all.n;
+  return TRINE_OK;
+}
+
+/* GRAPH g { P } and GRAPH ?g { P }: P in each graph, ?g bound to it. */
+static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
+  TrineId *gs;
+  size_t ng;
   exec_table_init(out, x->width);
-  TrineStatus st = TRINE_OK;
+  TrineStatus st = exec_graphs(x, op, &gs, &ng);
   uint32_t gv = op->target.var;
   for (size_t i = 0; i < ng && !st; ++i) {
     Table t;
+    if (gv == SPARQL_NO_VAR) {
+      st = exec_op(x, op->a, (GCtx){true, gs[i]}, out);
+      break;
+    }
     if ((st = exec_op(x, op->a, (GCtx){true, gs[i]}, &t))) break;
     for (size_t j = 0; j < t.n && !st; ++j) {
       TrineId *r = exec_row(&t, j);
@@ -207,7 +222,7 @@ static TrineStatus eval_graph(Exec *x, const SparqlOp *op, Table *out) {
     }
     exec_table_release(x, &t);
   }
-  free(all.v);
+  free(gs);
   return st;
 }
 
@@ -225,16 +240,21 @@ static TrineStatus extend_row(Exec *x, const SparqlOp *op, TrineId *r) {
 /* A chain of EXTENDs (the BINDs of a group, the SELECT expressions) binds
  * one row at a time: its expressions are one solution's, where BNODE(str)
  * gives one node per string (17.4.2.9). */
+TrineStatus exec_extend_rows(Exec *x, const SparqlOp *op, Table *t) {
+  TrineStatus st = TRINE_OK;
+  for (size_t i = 0; i < t->n && !st; ++i) {
+    uint64_t outer = expr_solution_begin(&x->ex);
+    st = extend_row(x, op, exec_row(t, i));
+    expr_solution_end(&x->ex, outer);
+  }
+  return st;
+}
+
 static TrineStatus eval_extend(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   const SparqlOp *base = op->a;
   while (base->kind == SPARQL_OP_EXTEND) base = base->a;
   TrineStatus st = exec_op(x, base, gc, out);
-  for (size_t i = 0; i < out->n && !st; ++i) {
-    uint64_t outer = expr_solution_begin(&x->ex);
-    st = extend_row(x, op, exec_row(out, i));
-    expr_solution_end(&x->ex, outer);
-  }
-  return st;
+  return st ? st : exec_extend_rows(x, op, out);
 }
 
 static TrineStatus eval_table(Exec *x, const SparqlOp *op, Table *out) {
@@ -350,11 +370,7 @@ static TrineStatus pass_take(Exec *x, Sink *s, Table *t) {
   Pass *p = (Pass *)s;
   TrineStatus st = TRINE_OK;
   if (p->op->kind == SPARQL_OP_PROJECT) st = exec_project_rows(x, p->op, t);
-  for (size_t i = 0; i < t->n && !st && p->op->kind == SPARQL_OP_EXTEND; ++i) {
-    uint64_t outer = expr_solution_begin(&x->ex);
-    st = extend_row(x, p->op, exec_row(t, i));
-    expr_solution_end(&x->ex, outer);
-  }
+  if (p->op->kind == SPARQL_OP_EXTEND) st = exec_extend_rows(x, p->op, t);
   if (!st) st = exec_sink_drain(x, p->to, t);
   s->rest = p->to->rest;
   return st;

@@ -81,6 +81,9 @@ typedef struct {
    * OPTIONAL or EXISTS; the snapshot does not change under it) */
   struct { TrineId id; uint64_t c[3]; bool graph; } stat[32];
   size_t nstat;
+  /* records of patterns' constants counted so far (exec_estimate()) */
+  struct { TrineId q[4]; double n; } counted[32];
+  size_t ncounted;
   /* store ids of the request's constant terms, by address (0: not stored) */
   struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */
@@ -110,6 +113,29 @@ void exec_table_free(Exec *x, Table *t);
 /// Write the executed plan (x->profile was set): one line per operator and
 /// join step, with estimated and actual rows.
 void exec_profile_print(const Exec *x, FILE *out);
+
+/**
+ * A resumable evaluation: the rows of an operator made a batch at a time as
+ * they are asked for, not all at once. Join groups of triple patterns (and
+ * paths after the first pattern), with their filters, stream: the
+ * pattern they start with is scanned a chunk at a time and each chunk is
+ * joined with the rest; so do GRAPH over such a group, projections, BINDs,
+ * FILTER, UNION, OPTIONAL of a group (a bind join per batch), DISTINCT
+ * (rows kept as first seen) and OFFSET/LIMIT (which stop early). Its cursors stay open between batches: x's
+ * transaction must not change until exec_stream_free().
+ */
+typedef struct Stream Stream;
+
+/// A stream of op's rows (*out NULL: op has an operator that cannot
+/// stream, evaluate it with exec_eval()). x->profile must be off.
+TrineStatus exec_stream_open(Exec *x, const SparqlOp *op, Stream **out);
+
+/// The next batch of rows (at least one) in *rows, valid until the next
+/// call or exec_stream_free(); TRINE_DONE when there are no more.
+TrineStatus exec_stream_next(Exec *x, Stream *s, const Table **rows);
+
+/// Close s and its cursors (NULL: nothing).
+void exec_stream_free(Exec *x, Stream *s);
 
 /// Forget remembered path closures (after the store changed, in updates).
 void exec_memo_free(Exec *x);

@@ -31,14 +31,24 @@ static void expr_vars(const SparqlExpr *e, uint64_t *set, bool *dynamic) {
   for (size_t i = 0; i < e->nargs; ++i) expr_vars(e->args[i], set, dynamic);
 }
 
+/* Whether a SERVICE is an operand of op's joins (a leaf of its group). */
+static bool has_service(const SparqlOp *op) {
+  if (op->kind == SPARQL_OP_JOIN) return has_service(op->a) || has_service(op->b);
+  return op->kind == SPARQL_OP_SERVICE;
+}
+
 /* Operators that can extend given rows (bind join) without changing the
- * meaning: joins of patterns; anything else inside them runs on its own. */
+ * meaning: joins of patterns; anything else inside them runs on its own.
+ * Not a group with a SERVICE: row by row, that would be one request per
+ * row; evaluated whole, it sends its rows in batches. */
 bool exec_pure(const SparqlOp *op) {
-  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_JOIN;
+  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH ||
+         (op->kind == SPARQL_OP_JOIN && !has_service(op));
 }
 
 typedef struct {
   const SparqlOp *op;         /* a PATH or OTHER operator; NULL for a triple */
+  const SparqlTriple *t;      /* the triple of pat */
   Pat pat;                    /* a triple pattern */
   Table table;                /* a VALUES table, evaluated up front */
   uint64_t tvars;             /* its variables (first 64) */
@@ -83,7 +93,7 @@ static TrineStatus add_leaf(Exec *x, Leaves *l, const SparqlOp *op, const Sparql
     l->cap = cap;
   }
   Leaf *leaf = &l->v[l->n++];
-  *leaf = (Leaf){.op = op};
+  *leaf = (Leaf){.op = op, .t = t};
   if (op && op->kind == SPARQL_OP_PATH) {
     leaf->fan[0] = path_fan(x, op->path, true);
     leaf->fan[1] = path_fan(x, op->path, false);
@@ -231,6 +241,26 @@ static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *
   if (n * probe * links <= quads + 2 * n) return path_extend(x, op, gc, cur, fl, nf, next);
   *method = "scan+hash join path";
   return path_hash_join(x, op, gc, cur, sb ? sv : ov, fl, nf, next);
+}
+
+const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
+                                     double *est, TrineStatus *st) {
+  Leaves l = {0};
+  const SparqlTriple *first = NULL;
+  *st = collect_leaves(x, op, &l);
+  size_t best = l.n;
+  double best_cost = 0;
+  for (size_t i = 0; i < l.n && !*st; ++i) {
+    double c = leaf_cost(x, &l.v[i], bound, gc);
+    if (best == l.n || c < best_cost) {
+      best = i;
+      best_cost = c;
+    }
+  }
+  if (!*st && best < l.n && !l.v[best].op) first = l.v[best].t;
+  *est = best_cost;
+  free(l.v);
+  return first;
 }
 
 /* Whether every variable of a VALUES table is bound in every row so far
@@ -541,12 +571,6 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
   return st;
 }
 
-/* Whether a SERVICE is an operand of op's joins (a leaf of its group). */
-static bool has_service(const SparqlOp *op) {
-  if (op->kind == SPARQL_OP_JOIN) return has_service(op->a) || has_service(op->b);
-  return op->kind == SPARQL_OP_SERVICE;
-}
-
 /* The SERVICEs of op's group, each sent the rows of cur (replaced). */
 static TrineStatus join_services(Exec *x, const SparqlOp *op, Table *cur,
                                  SparqlExpr *const *filters, size_t nfilters) {
@@ -591,6 +615,22 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
   return st;
 }
 
+TrineStatus exec_leftjoin_rows(Exec *x, const SparqlOp *op, GCtx gc, const Table *ta, Table *out) {
+  exec_table_init(out, x->width);
+  TrineStatus st = TRINE_OK;
+  for (size_t i = 0; i < ta->n && !st; ++i) {
+    if ((st = exec_check_limits(x))) break;
+    const TrineId *ra = exec_row(ta, i);
+    Table one = {.rows = (TrineId *)ra, .n = 1, .cap = 1, .width = x->width}, ext;
+    if ((st = exec_join_group(x, op->b, gc, &one, op->exprs, op->nexprs, &ext))) break;
+    for (size_t j = 0; j < ext.n && !st; ++j) st = exec_table_push(x, out, exec_row(&ext, j));
+    if (!st && ext.n == 0) st = exec_table_push(x, out, ra);
+    exec_table_release(x, &ext);
+  }
+  if (st) exec_table_release(x, out);
+  return st;
+}
+
 /* OPTIONAL { SERVICE ... }: the left rows sent to the endpoint, those
  * that matched nothing kept as they are. Takes ta. */
 static TrineStatus leftjoin_service(Exec *x, const SparqlOp *op, Table *ta, Table *out) {
@@ -610,14 +650,18 @@ TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   TrineStatus st = exec_op(x, op->a, gc, &ta);
   if (st) return st;
   if (op->b->kind == SPARQL_OP_SERVICE) return leftjoin_service(x, op, &ta, out);
-  bool bind = exec_pure(op->b);
-  if (!bind) st = exec_op(x, op->b, gc, &tb);
+  if (exec_pure(op->b)) { /* a bind join: the group extends each row */
+    st = exec_leftjoin_rows(x, op, gc, &ta, out);
+    exec_table_release(x, &ta);
+    return st;
+  }
+  st = exec_op(x, op->b, gc, &tb);
   exec_table_init(out, x->width);
   TrineId *tmp = malloc((x->width + 1) * sizeof *tmp);
   if (!tmp && !st) st = exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   /* The right side evaluated on its own: hashed on the variables both
    * sides bind in every row, when there are such (as MINUS does). */
-  uint64_t keys = !bind && !st && ta.n && tb.n > 8 ? exec_certain_vars(&ta) & exec_certain_vars(&tb) : 0;
+  uint64_t keys = !st && ta.n && tb.n > 8 ? exec_certain_vars(&ta) & exec_certain_vars(&tb) : 0;
   RowHash h = {0};
   if (keys) st = rowhash_init(x, &h, &tb, keys);
   for (size_t i = 0; i < ta.n && !st; ++i) {
@@ -626,24 +670,16 @@ TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
     bool matched = false;
     TrineId vals[8];
     for (size_t k = 0; k < h.nkey; ++k) vals[k] = ra[h.key[k]];
-    if (bind) {
-      Table one = {.rows = (TrineId *)ra, .n = 1, .cap = 1, .width = x->width}, ext;
-      st = exec_join_group(x, op->b, gc, &one, op->exprs, op->nexprs, &ext);
-      for (size_t j = 0; j < ext.n && !st; ++j) st = exec_table_push(x, out, exec_row(&ext, j));
-      matched = ext.n > 0;
-      exec_table_release(x, &ext);
-    } else {
-      for (size_t j = keys ? rowhash_find(&h, vals) : 0; j < tb.n && !st;
-           j = keys ? rowhash_next(&h, j, vals) : j + 1) {
-        const TrineId *rb = exec_row(&tb, j);
-        if (!exec_compatible(ra, rb, x->width)) continue;
-        exec_merge(tmp, ra, rb, x->width);
-        bool pass = true;
-        if (op->nexprs) st = expr_filter(&x->ex, op->exprs, op->nexprs, tmp, &pass);
-        if (st || !pass) continue;
-        matched = true;
-        st = exec_table_push(x, out, tmp);
-      }
+    for (size_t j = keys ? rowhash_find(&h, vals) : 0; j < tb.n && !st;
+         j = keys ? rowhash_next(&h, j, vals) : j + 1) {
+      const TrineId *rb = exec_row(&tb, j);
+      if (!exec_compatible(ra, rb, x->width)) continue;
+      exec_merge(tmp, ra, rb, x->width);
+      bool pass = true;
+      if (op->nexprs) st = expr_filter(&x->ex, op->exprs, op->nexprs, tmp, &pass);
+      if (st || !pass) continue;
+      matched = true;
+      st = exec_table_push(x, out, tmp);
     }
     if (!st && !matched) st = exec_table_push(x, out, ra);
   }

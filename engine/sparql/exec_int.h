@@ -12,6 +12,8 @@
  *   exec_path.c       property paths
  *   exec_group.c      GROUP BY and aggregates
  *   exec_modifiers.c  ORDER BY, projection, DISTINCT, OFFSET and LIMIT
+ *   exec_stream.c     results made a batch at a time as they are asked
+ *                     for, for the operators that can
  *   exec_exists.c     EXISTS and MINUS
  *   exec_service.c    SERVICE: the bindings so far sent to another endpoint
  *                     (exec_service.h), its SPARQL JSON results joined
@@ -58,6 +60,11 @@ TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *
 
 /// Called with the subject and object of each match of exec_probe().
 typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
+
+/// The records of G-first index idx starting with pre (prefix ids in its
+/// layout order), counted up to just past limit, through the kept probe.
+TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uint64_t limit,
+                       uint64_t *count);
 
 /**
  * The matches of q in its one graph (g, p and one more position bound in
@@ -278,6 +285,14 @@ TrineStatus exec_sink_drain(Exec *x, Sink *s, Table *t);
  */
 TrineStatus exec_op_sink(Exec *x, const SparqlOp *op, GCtx gc, Sink *s);
 
+/// The binds of op, a chain of EXTENDs, on every row of t (one solution
+/// each).
+TrineStatus exec_extend_rows(Exec *x, const SparqlOp *op, Table *t);
+
+/// The graphs GRAPH op matches in: its IRI's (when the dataset names it),
+/// or every named graph of the dataset (*out: malloc()ed, caller frees).
+TrineStatus exec_graphs(Exec *x, const SparqlOp *op, TrineId **out, size_t *n);
+
 /* ---- scans (exec_scan.c) ---- */
 
 /// exec_scan() with the cursors kept in cache (NULL: none kept).
@@ -370,7 +385,7 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
 /* ---- join groups (exec_bgp.c) ---- */
 
 /// Operators a join group takes whole and can extend given rows with (a
-/// bind join): BGPs, paths and joins of them.
+/// bind join): BGPs, paths and joins of them (without a SERVICE).
 bool exec_pure(const SparqlOp *op);
 
 /**
@@ -381,7 +396,21 @@ bool exec_pure(const SparqlOp *op);
 TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                             SparqlExpr *const *filters, size_t nfilters, Table *out);
 
+/**
+ * The triple pattern a join group of triple patterns and paths (op, no
+ * other operators) would start with from rows binding bound (the
+ * cheapest; its expected rows in *est), or NULL when it would start with
+ * a path (or on an error, in *st): a streamed group scans it a chunk at a
+ * time.
+ */
+const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
+                                     double *est, TrineStatus *st);
+
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
+
+/// OPTIONAL whose right side is a join group (exec_pure()) on the rows of
+/// ta: each extended by the group, or kept alone when nothing matches.
+TrineStatus exec_leftjoin_rows(Exec *x, const SparqlOp *op, GCtx gc, const Table *ta, Table *out);
 TrineStatus exec_filter(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 
 /* ---- property paths (exec_path.c) ---- */

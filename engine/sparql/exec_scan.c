@@ -146,6 +146,18 @@ static TrineStatus on_pair_match(void *ctx, size_t probe, const unsigned char *r
   return c->fn(c->x, c->ctx, s, o);
 }
 
+TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uint64_t limit,
+                       uint64_t *count) {
+  /* The kept probe's cursor: no cursor to open, and often no descent. */
+  IndexProbe *probe = x->probes_busy ? NULL : x->probes[idx];
+  TrineStatus st = TRINE_OK;
+  if (!probe && (st = index_probe_open(x->txn, idx, &probe))) return st;
+  if (!x->probes_busy) x->probes[idx] = probe;
+  st = index_probe_count(probe, pre, prefix, limit, count);
+  if (x->probes_busy) index_probe_free(probe);
+  return st;
+}
+
 TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx) {
   int prefix;
   IndexId idx = index_choose(mask | 1u << Q_G, true, &prefix);

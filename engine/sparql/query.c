@@ -1,6 +1,8 @@
 /*
- * query.c -- the public query API: prepare (parse, check), step (evaluate
- * on the first step from one snapshot, then hand out rows), read terms.
+ * query.c -- the public query API: prepare (parse, check), step (from one
+ * snapshot taken at the first step: rows made as they are asked for when
+ * the query can stream, else all made at the first step), read terms; the
+ * snapshot is let go at the end of the rows.
  */
 #include "exec.h"
 #include "index.h"
@@ -43,16 +45,20 @@ struct TrineQueryImpl {
   Exec x;
   bool have_exec;
   Table result;            /* SELECT rows; CONSTRUCT/DESCRIBE: 3 ids a row */
-  size_t pos;              /* next row to hand out */
+  Stream *stream;          /* SELECT rows made a batch at a time (NULL: in result) */
+  const Table *rows;       /* the rows being handed out: result, or the batch */
+  size_t pos;              /* next row of rows to hand out; SIZE_MAX: done */
+  TrineId *last;           /* per column, the id of the row handed out last */
   bool ask, ask_done;
   TrineTerm *terms;        /* current row, per column */
   bool *bound;
   /* an update run to its commit: the quads it added and removed */
   bool changed;
   uint64_t inserted, deleted;
-  /* the executed plan of a run that failed: the steps run until then */
-  ProfEntry *failed_plan;
-  size_t nfailed_plan;
+  /* the executed plan of a run that ended (failed: the steps run until
+   * then), kept after its snapshot is let go */
+  ProfEntry *kept_plan;
+  size_t nkept_plan;
   /* bound parameters: per variable of the request, its value (kind NONE:
    * none; strings owned), and as ids for a run (Exec.subst) */
   TrineTerm *params;
@@ -88,7 +94,8 @@ static TrineStatus set_columns(TrineQuery *q) {
   }
   q->terms = calloc(q->ncols + 1, sizeof *q->terms);
   q->bound = calloc(q->ncols + 1, sizeof *q->bound);
-  return q->terms && q->bound ? TRINE_OK : TRINE_ERR_NOMEM;
+  q->last = calloc(q->ncols + 1, sizeof *q->last);
+  return q->terms && q->bound && q->last ? TRINE_OK : TRINE_ERR_NOMEM;
 }
 
 /* Whether op or an operator below it is a SERVICE. */
@@ -167,8 +174,11 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
     q->sink = opts->sink;
     q->sink_ctx = opts->sink_ctx;
   }
-  if (service_config_init(&q->service, opts ? opts->service_allow : NULL,
-                          opts ? opts->nservice_allow : 0, opts ? opts->service_timeout_ms : 0,
+  /* No TRINE_ALLOW_SERVICE: no endpoint at run time either (a SERVICE in
+   * an EXISTS is only met there). */
+  bool calls = opts && (opts->allow & TRINE_ALLOW_SERVICE);
+  if (service_config_init(&q->service, calls ? opts->service_allow : NULL,
+                          calls ? opts->nservice_allow : 0, opts ? opts->service_timeout_ms : 0,
                           opts ? opts->service_max_bytes : 0)) {
     trine_query_free(q);
     return s ? store_error(s, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
@@ -234,20 +244,21 @@ const char *trine_query_column_name(const TrineQuery *q, size_t i) {
   }
 }
 
-static void drop_failed_plan(TrineQuery *q) {
-  for (size_t i = 0; i < q->nfailed_plan; ++i) free(q->failed_plan[i].label);
-  free(q->failed_plan);
-  q->failed_plan = NULL;
-  q->nfailed_plan = 0;
+static void drop_kept_plan(TrineQuery *q) {
+  for (size_t i = 0; i < q->nkept_plan; ++i) free(q->kept_plan[i].label);
+  free(q->kept_plan);
+  q->kept_plan = NULL;
+  q->nkept_plan = 0;
 }
 
-/* A run failed (an error, the timeout, a cancel): keep its executed plan
- * for trine_query_explain(), which may show where the time went. */
-static void keep_failed_plan(TrineQuery *q) {
-  drop_failed_plan(q);
+/* A run ended (its rows, or an error, the timeout, a cancel): keep its
+ * executed plan for trine_query_explain(), which may show where the time
+ * went. */
+static void keep_plan(TrineQuery *q) {
+  drop_kept_plan(q);
   if (!q->have_exec) return;
-  q->failed_plan = q->x.prof;
-  q->nfailed_plan = q->x.nprof;
+  q->kept_plan = q->x.prof;
+  q->nkept_plan = q->x.nprof;
   q->x.prof = NULL;
   q->x.nprof = q->x.capprof = 0;
 }
@@ -348,16 +359,24 @@ static TrineStatus subst_row(TrineQuery *q, TrineId **out) {
   return TRINE_OK;
 }
 
-static void end_run(TrineQuery *q) {
+/* Let the run's snapshot, cursors and rows go (its counts of changes stay). */
+static void release_run(TrineQuery *q) {
   if (q->have_exec) {
+    exec_stream_free(&q->x, q->stream);
     exec_table_free(&q->x, &q->result);
     exec_free(&q->x);
   }
+  q->stream = NULL;
+  q->rows = NULL;
   q->have_exec = false;
   qdict_free(q->dict);
   q->dict = NULL;
   if (q->txn != q->given) trine_txn_abort(q->txn);
   q->txn = NULL;
+}
+
+static void end_run(TrineQuery *q) {
+  release_run(q);
   q->started = false;
   q->pos = 0;
   q->ask_done = false;
@@ -560,6 +579,8 @@ static TrineStatus start(TrineQuery *q) {
     }
   }
   q->started = true;
+  memset(q->last, 0, (q->ncols + 1) * sizeof *q->last);
+  q->rows = &q->result;
   if (write) {
     st = update_run(&q->x, r);
     if (!st) {
@@ -573,40 +594,78 @@ static TrineStatus start(TrineQuery *q) {
     }
     return st;
   }
+  /* Rows as they are asked for, where the operators allow; not in a
+   * write transaction, which the program may change between steps. */
+  if ((r->form == SPARQL_SELECT || r->form == SPARQL_ASK) && !q->txn->write &&
+      (st = exec_stream_open(&q->x, r->pattern, &q->stream)))
+    return st;
+  if (q->stream && r->form == SPARQL_ASK) { /* one row answers */
+    st = exec_stream_next(&q->x, q->stream, &q->rows);
+    q->ask = st == TRINE_OK;
+    return st == TRINE_DONE ? TRINE_OK : st;
+  }
+  if (q->stream) return TRINE_OK;
   Table sol;
   if ((st = exec_eval(&q->x, r->pattern, &sol))) return st;
   if (r->form == SPARQL_SELECT || r->form == SPARQL_ASK) {
     q->result = sol;
     q->ask = sol.n > 0;
-    return TRINE_OK;
+  } else {
+    st = r->form == SPARQL_CONSTRUCT ? construct(q, &sol, &q->result)
+                                     : describe(q, &sol, &q->result);
+    exec_table_free(&q->x, &sol);
   }
-  st = r->form == SPARQL_CONSTRUCT ? construct(q, &sol, &q->result) : describe(q, &sol, &q->result);
-  exec_table_free(&q->x, &sol);
+  q->rows = &q->result;
   return st;
+}
+
+/* A run failed: say so, keep its plan, let it go; it stays failed (steps
+ * give TRINE_DONE) until reset. */
+static TrineStatus fail_run(TrineQuery *q, TrineStatus st) {
+  /* Half an update's writes may be in the caller's transaction: it can
+   * only be aborted now. */
+  if (q->req->form == SPARQL_UPDATE) txn_failed(q->given, st);
+  deliver(q, st);
+  keep_plan(q);
+  end_run(q);
+  q->started = true;
+  q->pos = SIZE_MAX;
+  return st;
+}
+
+/* The rows are all handed out: the snapshot goes now, not at reset. */
+static TrineStatus finish_run(TrineQuery *q) {
+  keep_plan(q);
+  release_run(q);
+  q->pos = SIZE_MAX;
+  return TRINE_DONE;
+}
+
+/* Make sure row q->pos of q->rows exists: the next batch of a stream. */
+static TrineStatus next_row(TrineQuery *q) {
+  while (q->pos >= q->rows->n) {
+    if (!q->stream) return TRINE_DONE;
+    q->pos = 0;
+    TrineStatus st = exec_stream_next(&q->x, q->stream, &q->rows);
+    if (st) return st;
+  }
+  /* A cancel between steps stops a stream at the next row. */
+  return q->stream && q->cancel ? store_error(q->store, TRINE_ERR_CANCELLED, "query cancelled")
+                                : TRINE_OK;
 }
 
 TrineStatus trine_query_step(TrineQuery *q) {
   if (!q) return api_misuse(NULL, "trine_query_step", "query is NULL");
   TrineStatus st;
   if (!q->store) return TRINE_ERR_ARG; /* prepared without a store: explain only */
-  if (!q->started && (st = start(q))) {
-    /* Half an update's writes may be in the caller's transaction: it can
-     * only be aborted now. */
-    if (q->req->form == SPARQL_UPDATE) txn_failed(q->given, st);
-    deliver(q, st);
-    keep_failed_plan(q);
-    end_run(q);
-    q->started = true; /* stay failed until reset */
-    q->pos = SIZE_MAX;
-    return st;
-  }
-  if (q->pos == SIZE_MAX) return TRINE_DONE;
+  if (!q->started && (st = start(q))) return fail_run(q, st);
   memset(q->bound, 0, (q->ncols + 1) * sizeof *q->bound);
+  if (q->pos == SIZE_MAX) return TRINE_DONE;
   switch (q->req->form) {
   case SPARQL_UPDATE:
-    return TRINE_DONE;
+    return finish_run(q);
   case SPARQL_ASK:
-    if (q->ask_done) return TRINE_DONE;
+    if (q->ask_done) return finish_run(q);
     q->ask_done = true;
     q->terms[0] = (TrineTerm){.kind = TRINE_TERM_LITERAL, .value = q->ask ? "true" : "false",
                               .value_len = q->ask ? 4 : 5, .datatype = XSD_BOOLEAN,
@@ -616,17 +675,17 @@ TrineStatus trine_query_step(TrineQuery *q) {
   default:
     break;
   }
-  if (q->pos >= q->result.n) return TRINE_DONE;
-  const TrineId *prev = q->pos ? q->result.rows + (q->pos - 1) * q->result.width : NULL;
-  const TrineId *row = q->result.rows + q->pos++ * q->result.width;
+  if ((st = next_row(q))) return st == TRINE_DONE ? finish_run(q) : fail_run(q, st);
+  const TrineId *row = q->rows->rows + q->pos++ * q->rows->width;
   bool select = q->req->form == SPARQL_SELECT;
   for (size_t i = 0; i < q->ncols; ++i) {
     size_t c = select ? q->colvars[i] : i;
     TrineId id = row[c];
     if (!id) continue;
     /* A column often repeats its last term (views live as long as q->dict). */
-    if (!(prev && prev[c] == id) && (st = qdict_term_in(q->dict, i, id, &q->terms[i])))
-      return st;
+    if (q->last[i] != id && (st = qdict_term_in(q->dict, i, id, &q->terms[i])))
+      return fail_run(q, st);
+    q->last[i] = id;
     q->bound[i] = true;
   }
   return TRINE_ROW;
@@ -639,7 +698,7 @@ const TrineTerm *trine_query_term(TrineQuery *q, size_t i) {
 TrineStatus trine_query_reset(TrineQuery *q) {
   if (!q) return api_misuse(NULL, "trine_query_reset", "query is NULL");
   end_run(q);
-  drop_failed_plan(q);
+  drop_kept_plan(q);
   q->cancel = 0;
   return TRINE_OK;
 }
@@ -670,8 +729,8 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   st = plan_print_access(txn, q->req, out);
   trine_txn_abort(txn);
   if (!st && q->have_exec && q->profile) exec_profile_print(&q->x, out);
-  if (!st && q->failed_plan) {
-    Exec run = {.prof = q->failed_plan, .nprof = q->nfailed_plan};
+  if (!st && q->kept_plan) {
+    Exec run = {.prof = q->kept_plan, .nprof = q->nkept_plan};
     exec_profile_print(&run, out);
   }
   return st;
@@ -680,7 +739,7 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
 void trine_query_free(TrineQuery *q) {
   if (!q) return;
   end_run(q);
-  drop_failed_plan(q);
+  drop_kept_plan(q);
   for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
   free(q->params);
   sparql_request_free(q->req);
@@ -691,5 +750,6 @@ void trine_query_free(TrineQuery *q) {
   free(q->colnames);
   free(q->terms);
   free(q->bound);
+  free(q->last);
   free(q);
 }

@@ -395,6 +395,7 @@ static bool hashid_less(const HashId *a, uint64_t hash, TrineId id) {
  * into about n/4 buckets, each is left with a few to sort (qsort took a
  * quarter of the check of LUBM(50)). -1: out of memory. */
 static int sort_pairs(HashId *v, size_t n) {
+  if (!n) return 0; /* a store without terms: v may be NULL */
   unsigned bits = 1;
   while (bits < 28 && ((size_t)1 << bits) < n / 4) bits++;
   size_t nb = (size_t)1 << bits, *end = calloc(nb + 1, sizeof *end);

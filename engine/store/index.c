@@ -804,11 +804,62 @@ TrineStatus index_iter_next(IndexIter *it, Quad *q) {
   return TRINE_DONE;
 }
 
+TrineStatus index_iter_next_run(IndexIter *it, size_t max, TrineId *key,
+                                const unsigned char **recs, size_t *n) {
+  *n = 0;
+  while (it->cur < it->nscan) {
+    Scan *sc = &it->scan[it->cur];
+    int rc;
+    const unsigned char *vb = scan_next_raw(sc, &rc);
+    if (rc == MDB_NOTFOUND) {
+      sc->done = true;
+      it->cur++;
+      continue;
+    }
+    if (rc) return fail(it->txn, rc, "cannot read index");
+    size_t k = 1; /* the rest of the page, while it matches the prefix */
+    for (; k < max && sc->pos < sc->count; ++k, ++sc->pos)
+      if (sc->prefix > 1 && val_cmp(sc->page + sc->pos * VAL_SIZE, &sc->pre, sc->prefix - 1)) {
+        sc->done = true;
+        break;
+      }
+    *key = sc->key;
+    *recs = vb;
+    *n = k;
+    return TRINE_ROW;
+  }
+  return TRINE_DONE;
+}
+
 void index_iter_free(IndexIter *it) {
   if (!it) return;
   for (int i = 0; i < 2; ++i)
     if (it->scan[i].cur) mdb_cursor_close(it->scan[i].cur);
   free(it);
+}
+
+/* Count from the scan's position (seek_far()/seek_near() done): rc is
+ * theirs. */
+static int count_from(Scan *sc, int rc, uint64_t limit, uint64_t *count) {
+  int m = sc->prefix - 1;
+  while (!rc && *count <= limit) {
+    const unsigned char *page = sc->page;
+    if (val_cmp(page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) == 0) { /* all of it */
+      *count += sc->count - sc->pos;
+      MDB_val k = {0, NULL};
+      rc = load_page(sc, &k, MDB_NEXT_MULTIPLE);
+      continue;
+    }
+    size_t lo = sc->pos, hi = sc->count; /* the first record past the prefix */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (val_cmp(page + mid * VAL_SIZE, &sc->pre, m) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    *count += lo - sc->pos;
+    break;
+  }
+  return rc;
 }
 
 TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int prefix,
@@ -817,25 +868,7 @@ TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int pre
   if (prefix < 2) return store_error(t->store, TRINE_ERR_ARG, "index_count_range: prefix < 2");
   Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen};
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc.cur);
-  if (!rc) rc = seek_far(&sc);
-  int m = prefix - 1;
-  while (!rc && *count <= limit) {
-    const unsigned char *page = sc.page;
-    if (val_cmp(page + (sc.count - 1) * VAL_SIZE, &sc.pre, m) == 0) { /* all of it */
-      *count += sc.count - sc.pos;
-      MDB_val k = {0, NULL};
-      rc = load_page(&sc, &k, MDB_NEXT_MULTIPLE);
-      continue;
-    }
-    size_t lo = sc.pos, hi = sc.count; /* the first record past the prefix */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (val_cmp(page + mid * VAL_SIZE, &sc.pre, m) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    *count += lo - sc.pos;
-    break;
-  }
+  if (!rc) rc = count_from(&sc, seek_far(&sc), limit, count);
   if (sc.cur) mdb_cursor_close(sc.cur);
   return rc && rc != MDB_NOTFOUND ? fail(t, rc, "cannot read index") : TRINE_OK;
 }
@@ -953,6 +986,18 @@ TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const
     if (rc && rc != MDB_NOTFOUND) return fail(p->txn, rc, "cannot read index");
   }
   return TRINE_OK;
+}
+
+TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uint64_t limit,
+                              uint64_t *count) {
+  *count = 0;
+  if (prefix < 2) return store_error(p->txn->store, TRINE_ERR_ARG, "index_probe_count: prefix < 2");
+  Scan *sc = &p->sc;
+  sc->prefix = prefix;
+  sc->started = true;
+  for (int j = 0; j < prefix; ++j) sc->pre.v[j] = pre[j];
+  int rc = count_from(sc, seek_near(sc) ? 0 : seek_far(sc), limit, count);
+  return rc && rc != MDB_NOTFOUND ? fail(p->txn, rc, "cannot read index") : TRINE_OK;
 }
 
 void index_probe_free(IndexProbe *p) {

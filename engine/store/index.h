@@ -85,6 +85,17 @@ TrineStatus index_count_range(TrineTxn *txn, IndexId idx, const Quad *pre, int p
 /// Next quad (s, p, o, g order): TRINE_ROW or TRINE_DONE.
 TrineStatus index_iter_next(IndexIter *it, Quad *q);
 
+/**
+ * The next records of a scan of one index (index_iter_open_index()), read
+ * in place: *n (1 to max) records of one page, all with key *key (layout
+ * component 0), at recs, VAL_SIZE (24) bytes apart, each components 1..3
+ * big-endian (be_get()); valid until the next call. No quad is built: a
+ * streamed scan makes its rows straight from the records, as a probe does.
+ * @return TRINE_ROW, TRINE_DONE, or a store error.
+ */
+TrineStatus index_iter_next_run(IndexIter *it, size_t max, TrineId *key,
+                                const unsigned char **recs, size_t *n);
+
 void index_iter_free(IndexIter *it);
 
 /**
@@ -126,6 +137,11 @@ TrineStatus index_probe_batch(IndexProbe *p, const TrineId *keys, size_t n, int 
 TrineStatus index_probe_runs(IndexProbe *p, const TrineId *keys, size_t n, const TrineId *sel,
                              size_t nsel, uint32_t *cnt, TrineId **vals, size_t *nvals,
                              size_t *cap);
+
+/// index_count_range() through the probe's cursor (near its last seek:
+/// cheap after a probe or count close by). pre: prefix ids in layout order.
+TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uint64_t limit,
+                              uint64_t *count);
 
 void index_probe_free(IndexProbe *p);
 

@@ -170,8 +170,59 @@ static TrineStatus layout_probe(TrineStore *s, bool *ready) {
   return TRINE_OK;
 }
 
+/* The free pages numbered from first on, in the latest snapshot, read
+ * from LMDB's free database (its number is 0): a transaction may allocate
+ * pages past the end of the file and free them again before it commits
+ * (LMDB's loose pages), which counts them in the last page number without
+ * writing them. */
+typedef struct {
+  MDB_env *env;
+  size_t first, last; /* the file's first missing page, the last page in use */
+  size_t free;        /* free pages in [first, last] */
+  int rc;
+  MDB_txn *txn;       /* open until count_free_tail() ends (else its caller ends them) */
+  MDB_cursor *cur;
+} Tail;
+
+static void tail_end(Tail *t) {
+  if (t->cur) mdb_cursor_close(t->cur);
+  if (t->txn) mdb_txn_abort(t->txn);
+  t->cur = NULL;
+  t->txn = NULL;
+}
+
+static void count_free_tail(void *arg) {
+  Tail *t = arg;
+  MDB_val k, v;
+  MDB_envinfo info;
+  if ((t->rc = mdb_txn_begin(t->env, NULL, MDB_RDONLY, &t->txn))) {
+    t->txn = NULL;
+    return;
+  }
+  /* the last page of this snapshot: another process may have committed since */
+  if ((t->rc = mdb_env_info(t->env, &info)) || info.me_last_txnid != mdb_txn_id(t->txn)) {
+    if (!t->rc) t->rc = MDB_BAD_TXN;
+    tail_end(t);
+    return;
+  }
+  t->last = info.me_last_pgno;
+  if ((t->rc = mdb_cursor_open(t->txn, 0, &t->cur))) {
+    t->cur = NULL;
+    tail_end(t);
+    return;
+  }
+  while ((t->rc = mdb_cursor_get(t->cur, &k, &v, MDB_NEXT)) == 0) {
+    const size_t *ids = v.mv_data; /* LMDB's IDL: a count, then page numbers */
+    for (size_t i = 1; (i + 1) * sizeof *ids <= v.mv_size && i <= ids[0]; ++i)
+      if (ids[i] >= t->first && ids[i] <= t->last) t->free++;
+  }
+  if (t->rc == MDB_NOTFOUND) t->rc = 0;
+  tail_end(t);
+}
+
 /* LMDB maps the data file without looking at its size: in a file cut
- * short, any read past its end is a bus error. */
+ * short, any read past its end is a bus error. Pages past the end are
+ * fine only when they are all free (count_free_tail()). */
 static TrineStatus check_size(TrineStore *s) {
   MDB_envinfo info;
   MDB_stat ms;
@@ -182,6 +233,18 @@ static TrineStatus check_size(TrineStore *s) {
     return TRINE_OK; /* cannot tell */
   uint64_t need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
   if ((uint64_t)fs.st_size >= need) return TRINE_OK;
+  Tail t = {.env = s->env, .first = (size_t)((uint64_t)fs.st_size / ms.ms_psize)};
+  char why[400];
+  for (int tries = 0; tries < 3; ++tries) {
+    t.free = 0;
+    if (guard_run(s->env, count_free_tail, &t, why, sizeof why)) {
+      tail_end(&t); /* stopped halfway by a fault: the file ends too soon */
+      t.rc = MDB_CORRUPTED;
+      break;
+    }
+    if (t.rc != MDB_BAD_TXN) break;
+  }
+  if (!t.rc && t.last >= t.first && t.free == t.last - t.first + 1) return TRINE_OK;
   return store_error(s, TRINE_ERR_CORRUPT, "the store is damaged: data.mdb is cut short (%llu "
                      "bytes; its pages need %llu)", (unsigned long long)fs.st_size,
                      (unsigned long long)need);
@@ -275,6 +338,12 @@ static int open_env(TrineStore *s, const char *path, unsigned flags, size_t map)
 TrineStatus store_env_open(TrineStore *s, const char *path, unsigned envflags, size_t map) {
   int rc = open_env(s, path, envflags, map);
   if (rc) return store_mdb_error(s, rc, "cannot open");
+  /* A process killed inside a read transaction leaves its reader slot
+   * behind, and the snapshot it names keeps old pages from being reused:
+   * the file would only grow. LMDB clears the slots of dead processes
+   * only when asked. */
+  int dead = 0;
+  mdb_reader_check(s->env, &dead);
   TrineStatus st = check_size(s);
   return st ? st : init_layout(s);
 }
@@ -291,7 +360,10 @@ static DirKind dir_kind(const char *path) {
       k = DIR_STORE;
       break;
     }
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) k = DIR_OTHER;
+    /* LMDB makes its lock file first: a creation stopped before the data
+     * file left only that, and the directory is still empty of data. */
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "lock.mdb"))
+      k = DIR_OTHER;
   }
   closedir(d);
   return k;
@@ -338,6 +410,17 @@ static TrineStatus prepare_dir(TrineStore *s, const char *path, unsigned flags) 
   return TRINE_OK;
 }
 
+/* A creation that failed before LMDB wrote its meta pages (a write
+ * error, a full disk) leaves an empty data.mdb, which open refuses as a
+ * damaged store: remove it, so that the next open creates the store. A
+ * data.mdb that holds anything is left alone. */
+static void forget_creation(const char *dir) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%.4000s/data.mdb", dir);
+  if (stat(path, &st) == 0 && st.st_size == 0) unlink(path);
+}
+
 TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
                              TrineStore **out) {
   if (!out) return api_misuse(NULL, "trine_store_open", "out is NULL");
@@ -365,8 +448,10 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   if (st) return open_fail(s, st, path);
   unsigned envflags = MDB_NOTLS | (s->readonly ? MDB_RDONLY : 0) |
                       (flags & TRINE_OPEN_NOSYNC ? MDB_NOSYNC : 0);
-  if ((st = store_env_open(s, path, envflags, opts ? opts->map_size : 0)))
+  if ((st = store_env_open(s, path, envflags, opts ? opts->map_size : 0))) {
+    if (s->created) forget_creation(path);
     return open_fail(s, st, path);
+  }
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
   *out = s;

@@ -244,6 +244,23 @@ static void test_service_batches_distinct_bindings(void **state) {
   assert_int_equal(atomic_load(&fake.requests), 3);
 }
 
+/* A group with a SERVICE under OPTIONAL or EXISTS is not run row by row
+ * (a request per row): its rows go out together. */
+static void test_service_in_optional_and_exists_sends_rows_together(void **state) {
+  answer(200, "{\"head\":{\"vars\":[]},\"results\":{\"bindings\":[]}}");
+  Run r = run(state, "SELECT * { ?x <" EX "p> ?o OPTIONAL { ?x <" EX "p> ?o2 "
+                     "SERVICE <%s> { ?x ?q ?v } } }", endpoint);
+  assert_int_equal(r.st, TRINE_OK);
+  assert_int_equal(r.rows, 2);
+  assert_int_equal(atomic_load(&fake.requests), 1);
+  answer(200, "{\"head\":{\"vars\":[]},\"results\":{\"bindings\":[]}}");
+  r = run(state, "SELECT * { ?x <" EX "p> ?o FILTER NOT EXISTS { ?x <" EX "p> ?o2 "
+                 "SERVICE <%s> { ?x ?q ?v } } }", endpoint);
+  assert_int_equal(r.st, TRINE_OK);
+  assert_int_equal(r.rows, 2);
+  assert_int_equal(atomic_load(&fake.requests), 1);
+}
+
 /* A label names one node in a response, and a fresh one in each response. */
 static void test_service_blank_nodes_are_fresh_per_response(void **state) {
   answer(200, "{\"results\":{\"bindings\":[{\"b\":{\"type\":\"bnode\",\"value\":\"x\"},"
@@ -373,6 +390,13 @@ static void test_service_allow_list(void **state) {
   TrineQueryOptions o = {.service_allow = list, .nservice_allow = 1};
   assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &o, &q), TRINE_ERR_DENIED);
   assert_null(q);
+  /* not even from an EXISTS, which only the run meets */
+  answer(200, "{\"head\":{\"vars\":[]},\"results\":{\"bindings\":[]}}");
+  snprintf(text, sizeof text, "ASK { FILTER EXISTS { SERVICE <%s> { ?s ?p ?o } } }", endpoint);
+  assert_int_equal(trine_query_prepare(t->store, text, strlen(text), &o, &q), TRINE_OK);
+  assert_int_equal(trine_query_step(q), TRINE_ERR_DENIED);
+  trine_query_free(q);
+  assert_int_equal(atomic_load(&fake.requests), 0);
 }
 
 /* ---- the results reader ---- */
@@ -479,6 +503,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_service_sends_values_and_keeps_rows_of_their_number),
       cmocka_unit_test(test_service_batches_distinct_bindings),
+      cmocka_unit_test(test_service_in_optional_and_exists_sends_rows_together),
       cmocka_unit_test(test_service_blank_nodes_are_fresh_per_response),
       cmocka_unit_test(test_service_reads_xml_results),
       cmocka_unit_test(test_service_http_error),

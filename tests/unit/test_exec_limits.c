@@ -125,8 +125,8 @@ static void test_exec_streamed_within_memory_limit(void **state) {
   TrineQueryOptions o = {.memory_limit = 1u << 20};
   static const char *const queries[] = {
       "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } ORDER BY ?y LIMIT 10",
-      "SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } ORDER BY DESC(?x) ?y "
-      "OFFSET 100 LIMIT 10",
+      ("SELECT ?x ?y { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } ORDER BY DESC(?x) ?y "
+       "OFFSET 100 LIMIT 10"),
       "SELECT (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",
       "SELECT ?c (COUNT(*) AS ?n) { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c } GROUP BY ?c",
       "SELECT DISTINCT ?c { ?x <http://ex/k> ?c . ?y <http://ex/k> ?c }",

@@ -120,6 +120,66 @@ static void test_store_open_errors(void **state) {
   tu_rmtree(dir);
 }
 
+/* Deleting every quad in one update after a few loads frees pages the
+ * update had copied: LMDB commits them as free pages past the end of
+ * data.mdb, never written (its loose pages), so the file is shorter than
+ * its last page number says and the store is sound. Open refused such a
+ * store as cut short (found by tests/crash). */
+static void test_store_free_pages_past_end(void **state) {
+  (void)state;
+  char *dir = make_tmpdir();
+  char path[512];
+  snprintf(path, sizeof path, "%s/s", dir);
+  TrineStore *s;
+  assert_int_equal(trine_store_open(path, NULL, &s), TRINE_OK);
+  size_t cap = 1500 * 120, len;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  unsigned x = 1;
+  for (int load = 0; load < 3; ++load) {
+    len = 0;
+    for (int i = 0; i < 1500; ++i) {
+      x = x * 1103515245u + 12345u;
+      char g[32] = "";
+      if (x >> 25 & 3) snprintf(g, sizeof g, " <http://ex.org/g%u>", x >> 25 & 3);
+      len += (size_t)snprintf(text + len, cap - len,
+                              "<http://ex.org/s%u> <http://ex.org/p%u> \"v%u\"%s .\n",
+                              x >> 8 & 63, x >> 14 & 7, x >> 17 & 255, g);
+    }
+    assert_int_equal(trine_store_load_buffer(s, "data", text, len, NULL, NULL), TRINE_OK);
+  }
+  free(text);
+  assert_int_equal(tu_update(s, "DELETE WHERE { ?s ?p ?o } ; DELETE WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                   TRINE_DONE);
+  assert_int_equal(trine_store_close(s), TRINE_OK);
+  assert_int_equal(trine_store_open(path, NULL, &s), TRINE_OK);
+  assert_int_equal(trine_store_check(s, NULL, NULL, NULL), TRINE_OK);
+  trine_store_close(s);
+  tu_rmtree(dir);
+}
+
+/* A process killed while creating a store, after LMDB made its lock file
+ * and before its data file, leaves a directory holding lock.mdb alone: it
+ * is still empty of data, and the next open creates the store there. */
+static void test_store_creation_interrupted(void **state) {
+  (void)state;
+  char *dir = make_tmpdir();
+  char path[512];
+  snprintf(path, sizeof path, "%s/lock.mdb", dir);
+  tu_write_file(path, "", 0);
+  TrineStore *s;
+  TrineOptions o = {.flags = TRINE_OPEN_NOCREATE};
+  assert_int_equal(trine_store_open(dir, &o, &s), TRINE_NOT_FOUND);
+  assert_int_equal(trine_store_open(dir, NULL, &s), TRINE_OK);
+  assert_true(trine_store_created(s));
+  assert_int_equal(tu_update(s, "INSERT DATA { <http://ex.org/a> <http://ex.org/b> 1 }"), TRINE_DONE);
+  trine_store_close(s);
+  assert_int_equal(trine_store_open(dir, &o, &s), TRINE_OK);
+  assert_false(trine_store_created(s));
+  trine_store_close(s);
+  tu_rmtree(dir);
+}
+
 /* Errors go to the store's sink and to trine_store_errmsg(). */
 static void test_store_errors_reach_sink(void **state) {
   (void)state;
@@ -189,6 +249,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_store_create_and_reopen),
       cmocka_unit_test(test_store_open_errors),
+      cmocka_unit_test(test_store_free_pages_past_end),
+      cmocka_unit_test(test_store_creation_interrupted),
       cmocka_unit_test(test_store_errors_reach_sink),
       cmocka_unit_test(test_store_status_strings_and_format),
   };

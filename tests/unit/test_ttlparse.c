@@ -279,6 +279,10 @@ static void test_ttlparse_bad_input(void **state) {
       /* a blank node label ending with '.' (serd takes off only one) */
       {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> _:c.. .\n",
        "in:1:29: error: blank node label _:c. ends with '.'"},
+      /* a label starting with U+00B7, a PN_CHARS but no PN_CHARS_U: serd
+       * takes it (found by the fuzzer: N-Quads refused what was read) */
+      {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> _:\xc2\xb7 .\n",
+       "in:1:29: error: blank node label _:\xc2\xb7 has a character not allowed there"},
       /* labels _:bN and _:BN: serd would merge these two blank nodes */
       {TRINE_FORMAT_TURTLE, "_:B1 <http://ex/p> _:x .\n_:y <http://ex/p> _:b1 .\n",
        "in:2:19: error: blank node labels _:bN and _:BN in one file (serd cannot tell the "

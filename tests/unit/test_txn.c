@@ -5,8 +5,11 @@
  */
 #include "txn_util.h"
 
+#include "env.h" /* the store's LMDB environment, to list its readers */
+
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -368,6 +371,54 @@ static void test_txn_writer_in_other_process(void **state) {
   assert_int_equal(quads_in(f->store, NULL), 400);
 }
 
+/* mdb_reader_list() callback: count the lines naming pid *ctx. */
+static int count_reader(const char *msg, void *ctx) {
+  long *pid = ctx;
+  char want[32];
+  snprintf(want, sizeof want, " %ld ", pid[0]);
+  if (strstr(msg, want)) pid[1]++;
+  return 0;
+}
+
+/* A process killed inside a read transaction leaves its reader slot in
+ * lock.mdb; the next open by any process clears it (mdb_reader_check), or
+ * the snapshot it names would keep old pages from being reused for as long
+ * as some process has the store open. */
+static void test_txn_stale_reader_cleared(void **state) {
+  Fixture *f = *state;
+  load_gen(f->store, "a", 0, 10, NULL);
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    trine_store_close(f->store); /* not used across fork() */
+    TrineStore *s;
+    TrineTxn *t;
+    if (trine_store_open(f->dir, NULL, &s) || trine_txn_begin(s, false, &t)) _exit(10);
+    kill(getpid(), SIGKILL);
+    _exit(11);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  long seen[2] = {(long)pid, 0};
+  mdb_reader_list(f->store->env, count_reader, seen);
+  assert_int_equal(seen[1], 1); /* the dead process's slot is still there */
+  /* Another process opens the store while this one holds it (an open of
+   * the only process would reset the whole reader table anyway). */
+  pid_t other = fork();
+  assert_true(other >= 0);
+  if (other == 0) {
+    TrineStore *s;
+    _exit(trine_store_open(f->dir, NULL, &s) || trine_store_close(s) ? 12 : 0);
+  }
+  assert_int_equal(waitpid(other, &status, 0), other);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  seen[1] = 0;
+  mdb_reader_list(f->store->env, count_reader, seen);
+  assert_int_equal(seen[1], 0);
+}
+
 /* A read-only store rejects every write. */
 static void test_txn_readonly_rejects_writes(void **state) {
   Fixture *f = *state;
@@ -446,6 +497,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_txn_one_writer_at_a_time, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_writer_in_other_process, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_stale_reader_cleared, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_readonly_rejects_writes, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_readonly_store_reads, txn_setup, tu_teardown),
   };
