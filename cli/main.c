@@ -55,6 +55,9 @@ static const char usage_text[] =
     "                    never; .timeout changes it)\n"
     "      --memory-limit SIZE  memory for each query's intermediate results, in\n"
     "                    bytes or with K, M or G: 512M (default 1G; .memory)\n"
+    "      --service-allow URL-PREFIX  let queries call the SPARQL endpoints whose\n"
+    "                    IRI starts with URL-PREFIX with SERVICE (repeatable; none by\n"
+    "                    default: SERVICE is refused)\n"
     "      --temp        use a new temporary store, deleted when trine exits (the\n"
     "                    same as STORE :memory:), to try things out\n"
     "      --readonly    open the store read-only: any number of read-only\n"
@@ -366,7 +369,10 @@ static TrineQuery *prepare(Shell *sh, const char *text, bool profile) {
   TrineQueryOptions qo = {.allow = TRINE_ALLOW_UPDATE | TRINE_ALLOW_LOAD_FILES,
                           .name = sh->source, .base_iri = sh->base, .sink = query_sink,
                           .sink_ctx = sh, .profile = profile, .timeout_ms = sh->timeout_ms,
-                          .memory_limit = sh->memory_limit};
+                          .memory_limit = sh->memory_limit,
+                          .service_allow = sh->service_allow,
+                          .nservice_allow = sh->nservice_allow};
+  if (sh->nservice_allow) qo.allow |= TRINE_ALLOW_SERVICE;
   if (isatty(fileno(sh->err))) {
     qo.progress = on_query_progress;
     qo.progress_ctx = sh;
@@ -880,7 +886,7 @@ int shell_run_file(Shell *sh, const char *path) {
 
 int main(int argc, char **argv) {
   enum { OPT_READONLY = 256, OPT_BAIL, OPT_VERSION, OPT_EXPLAIN, OPT_FORMAT, OPT_BASE,
-         OPT_TIMEOUT, OPT_MEMORY, OPT_EXPLAIN_ANALYZE, OPT_TEMP };
+         OPT_TIMEOUT, OPT_MEMORY, OPT_EXPLAIN_ANALYZE, OPT_TEMP, OPT_SERVICE_ALLOW };
   static const struct option longopts[] = {
       {"file", required_argument, NULL, 'f'},
       {"readonly", no_argument, NULL, OPT_READONLY},
@@ -892,11 +898,16 @@ int main(int argc, char **argv) {
       {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"memory-limit", required_argument, NULL, OPT_MEMORY},
       {"temp", no_argument, NULL, OPT_TEMP},
+      {"service-allow", required_argument, NULL, OPT_SERVICE_ALLOW},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0}};
   if (argc > 1 && strcmp(argv[1], "serve") == 0) return serve_main(argc - 1, argv + 1);
-  Shell sh = {.out = stdout, .err = stderr, .source = "query"};
+  /* argv lives as long as the shell: --service-allow prefixes point into it */
+  static const char **allow; /* static: reachable at every exit */
+  allow = calloc((size_t)argc + 1, sizeof *allow);
+  if (!allow) return 1;
+  Shell sh = {.out = stdout, .err = stderr, .source = "query", .service_allow = allow};
   const char *script = NULL;
   bool explain = false, analyze = false, temp = false;
   int c;
@@ -917,6 +928,11 @@ int main(int argc, char **argv) {
         return usage_error("--memory-limit takes a size: bytes, or with K, M or G (512M)");
       break;
     case OPT_TEMP: temp = true; break;
+    case OPT_SERVICE_ALLOW:
+      if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+        return usage_error("--service-allow takes an http:// or https:// IRI prefix");
+      sh.service_allow[sh.nservice_allow++] = optarg;
+      break;
     case OPT_FORMAT:
       if (!(sh.format = shell_format(optarg)))
         return usage_error(
@@ -994,5 +1010,6 @@ int main(int argc, char **argv) {
   free_prefixes(&sh);
   trine_store_close(sh.store);
   free(sh.store_path);
+  free(allow);
   return rc ? 1 : 0;
 }

@@ -34,6 +34,8 @@ typedef struct {
   uint64_t limit;   ///< .limit N: rows shown at most (0: all)
   unsigned timeout_ms;   ///< --timeout, .timeout: per request (0: none)
   size_t memory_limit;   ///< --memory-limit, .memory: per query (0: the library's 1 GiB)
+  const char **service_allow; ///< --service-allow: endpoint prefixes SERVICE may call
+  size_t nservice_allow;
   char **prefixes;  ///< name, IRI pairs: saved in the store, then built in
   size_t nprefixes; ///< pairs
   const char *pending; ///< the unfinished query being typed (completion)

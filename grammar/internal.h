@@ -121,6 +121,7 @@ struct Elem {
   GroupList *alts;     ///< E_UNION (two or more)
   SparqlSlot target;   ///< GRAPH, SERVICE
   bool silent;         ///< SERVICE
+  const char *text;    ///< SERVICE: the query it sends (SparqlOp.text)
   Values *values;      ///< E_VALUES
   Select *sub;         ///< E_SUBSELECT
 };

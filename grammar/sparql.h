@@ -223,6 +223,10 @@ struct SparqlOp {
   size_t nexprs;
   SparqlSlot target;            ///< GRAPH, SERVICE.
   bool silent;                  ///< SERVICE.
+  /** SERVICE: the query sent to the endpoint, "BASE/PREFIX ... SELECT *
+   * WHERE {\n%VALUES%{ group as written }\n}": %VALUES% is where the
+   * bindings known so far go. */
+  const char *text;
   SparqlBind *binds;            ///< EXTEND (1), GROUP keys.
   size_t nbinds;
   SparqlAggregate *aggs;        ///< GROUP.

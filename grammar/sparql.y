@@ -109,6 +109,7 @@ static SparqlExpr *ex_agg(Parser *p, int agg, bool distinct, SparqlExpr *arg,
 static SparqlExpr *ex_exists(Parser *p, bool neg, Group *g, size_t off);
 static ExprVec ev_add(Parser *p, ExprVec v, SparqlExpr *e);
 static Elem *elem(Parser *p, ElemKind k, size_t off);
+static const char *service_text(Parser *p, SrcLoc group);
 static Group *group_new(Parser *p);
 static void group_add(Group *g, Elem *e);
 static void group_triples(Parser *p, Group *g, TripleList t, size_t off);
@@ -525,7 +526,8 @@ gp_not_triples
       $$ = elem(p, E_GRAPH, @1.start); $$->target = $2; $$->group = $3; }
   | SERVICE silent_opt var_or_iri ggp  {
       $$ = elem(p, E_SERVICE, @1.start);
-      $$->silent = $2; $$->target = $3; $$->group = $4; }
+      $$->silent = $2; $$->target = $3; $$->group = $4;
+      $$->text = service_text(p, @4); }
   | FILTER constraint  { $$ = elem(p, E_FILTER, @1.start); $$->expr = $2; }
   | BIND '(' expression AS var ')'  {
       $$ = elem(p, E_BIND, @1.start);
@@ -1421,6 +1423,26 @@ static SparqlExpr *ex_exists(Parser *p, bool neg, Group *g, size_t off) {
 static ExprVec ev_add(Parser *p, ExprVec v, SparqlExpr *e) {
   VEC_PUSH(p->arena, v, e);
   return v;
+}
+
+/* The query a SERVICE sends: its group as written, after the prologue seen
+ * so far (BASE and every PREFIX), so the endpoint reads the same terms. */
+static const char *service_text(Parser *p, SrcLoc group) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return NULL;
+  if (p->base) fprintf(f, "BASE <%s>\n", p->base);
+  for (size_t i = 0; i < p->prefixes.cap; ++i) {
+    const MapEntry *e = &p->prefixes.slots[i];
+    if (e->key) fprintf(f, "PREFIX %.*s: <%s>\n", (int)e->len, e->key, p->prefix_iris.v[e->val]);
+  }
+  fprintf(f, "SELECT * WHERE {\n%%VALUES%%%.*s\n}\n", (int)(group.end - group.start),
+          p->text + group.start);
+  char *s = NULL;
+  if (fclose(f) == 0 && (s = A(p, len + 1))) memcpy(s, buf, len + 1);
+  free(buf);
+  return s;
 }
 
 static Elem *elem(Parser *p, ElemKind k, size_t off) {

@@ -386,6 +386,7 @@ static SparqlOp *group_op(Parser *p, Group *grp) {
                            group_op(p, e->group), NULL, e->offset);
       x->target = e->target;
       x->silent = e->silent;
+      x->text = e->text;
       g = join(p, g, x, e->offset);
       break;
     }

@@ -721,6 +721,15 @@ typedef struct {
   TrineQueryProgressFn progress; ///< Optional, see TrineQueryProgressFn.
   void *progress_ctx;
   unsigned progress_ms;          ///< Time between progress calls (0: 250 ms).
+  /** The endpoints SERVICE may call (with TRINE_ALLOW_SERVICE): an
+   * endpoint IRI must begin with one of these prefixes, the prefix ending
+   * where the IRI does or before a '/', '?' or '#' of it. None (the
+   * default): no endpoint, so request text cannot make the program call
+   * out. Copied by trine_query_prepare(). */
+  const char *const *service_allow;
+  size_t nservice_allow;
+  unsigned service_timeout_ms;   ///< Each request to an endpoint (0: 30 s; connecting: 10 s at most).
+  size_t service_max_bytes;      ///< Cap on an endpoint's response (0: 64 MiB).
 } TrineQueryOptions;
 
 /**

@@ -58,9 +58,11 @@ static size_t table(const ServeConfig *cfg, Triple *t) {
 static void write_turtle(FILE *f, const Triple *t, size_t n, const char *endpoint) {
   fprintf(f, "@prefix sd: <%s> .\n@prefix formats: <%s> .\n\n", SD, FORMATS);
   /* No sd:feature applies: the default graph is the unnamed graph, not the
-   * union of the named ones; SERVICE is off over HTTP; no empty graphs. */
+   * union of the named ones; SERVICE only as --service-allow says; no
+   * empty graphs. */
   fputs("# No sd:feature: the default graph is the unnamed graph (not the union of the\n"
-        "# named graphs), SERVICE is not allowed over HTTP, and empty graphs are not kept.\n",
+        "# named graphs), SERVICE calls only the endpoints of --service-allow, and empty\n"
+        "# graphs are not kept.\n",
         f);
   for (size_t i = 0; i < n; ++i) {
     bool same_s = i && !strcmp(t[i].s, t[i - 1].s);

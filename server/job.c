@@ -141,10 +141,15 @@ static char *with_dataset(Job *j, const TrineQueryOptions *o, Caught *c, size_t 
 /* Prepare the job's operation; NULL when it was answered with an error. */
 static TrineQuery *prepare(Job *j, Caught *c) {
   /* What the operator allowed the requests to do: nothing but reading,
-   * unless started with --allow-update (and --allow-load); never SERVICE. */
-  unsigned allow = (j->srv->cfg.allow_update ? TRINE_ALLOW_UPDATE : 0) |
-                   (j->srv->cfg.allow_load ? TRINE_ALLOW_LOAD_FILES : 0);
+   * unless started with --allow-update (and --allow-load); SERVICE only to
+   * the endpoints of --service-allow. */
+  const ServeConfig *cfg = &j->srv->cfg;
+  unsigned allow = (cfg->allow_update ? TRINE_ALLOW_UPDATE : 0) |
+                   (cfg->allow_load ? TRINE_ALLOW_LOAD_FILES : 0) |
+                   (cfg->nservice_allow ? TRINE_ALLOW_SERVICE : 0);
   TrineQueryOptions o = {.allow = allow, .name = c->name, .base_iri = j->srv->cfg.base,
+                         .service_allow = cfg->service_allow,
+                         .nservice_allow = cfg->nservice_allow,
                          .timeout_ms = job_remaining_ms(j), .memory_limit = j->srv->cfg.memory_limit,
                          .sink = job_on_error, .sink_ctx = c};
   char *text = j->call.text;

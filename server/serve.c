@@ -52,6 +52,9 @@ static const char usage_text[] =
     "      --base IRI         base IRI of requests (default http://ADDR:PORT/sparql);\n"
     "                         its scheme and authority start the IRIs of the\n"
     "                         service description and of the graphs /store/PATH\n"
+    "      --service-allow URL-PREFIX  let queries call the SPARQL endpoints whose\n"
+    "                         IRI starts with URL-PREFIX with SERVICE (repeatable;\n"
+    "                         none by default: SERVICE is refused)\n"
     "      --quiet            no access log (one line per request on stderr)\n"
     "  -h, --help             show this help and exit\n"
     "\n"
@@ -85,7 +88,7 @@ static bool parse_size(const char *s, size_t *out) {
 }
 
 enum { OPT_BIND = 256, OPT_PORT, OPT_TIMEOUT, OPT_WORKERS, OPT_MAX_BODY, OPT_MEMORY_LIMIT, OPT_ALLOW_UPDATE,
-       OPT_TOKEN_FILE, OPT_ALLOW_LOAD, OPT_CORS, OPT_BASE, OPT_QUIET };
+       OPT_TOKEN_FILE, OPT_ALLOW_LOAD, OPT_CORS, OPT_BASE, OPT_QUIET, OPT_SERVICE_ALLOW };
 
 /* One option into cfg; 0, or 2 after a usage message, or -1 for --help. */
 static int take_option(ServeConfig *cfg, int c, const char **token_file) {
@@ -122,6 +125,11 @@ static int take_option(ServeConfig *cfg, int c, const char **token_file) {
   case OPT_CORS: cfg->cors = optarg; return 0;
   case OPT_BASE: cfg->base = optarg; return 0;
   case OPT_QUIET: cfg->quiet = true; return 0;
+  case OPT_SERVICE_ALLOW:
+    if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+      return usage_error("--service-allow takes an http:// or https:// IRI prefix, not ", optarg);
+    cfg->service_allow[cfg->nservice_allow++] = optarg;
+    return 0;
   case 'h': return -1;
   default: return usage_error("unknown option", NULL);
   }
@@ -142,10 +150,13 @@ static int parse_args(int argc, char **argv, ServeConfig *cfg) {
       {"cors", required_argument, NULL, OPT_CORS},
       {"base", required_argument, NULL, OPT_BASE},
       {"quiet", no_argument, NULL, OPT_QUIET},
+      {"service-allow", required_argument, NULL, OPT_SERVICE_ALLOW},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   *cfg = (ServeConfig){.bind = "127.0.0.1", .port = 7878, .timeout_ms = 30000, .workers = 4,
-                       .max_body = 8u << 20};
+                       .max_body = 8u << 20,
+                       .service_allow = calloc((size_t)argc + 1, sizeof(char *))};
+  if (!cfg->service_allow) return usage_error("out of memory", NULL);
   const char *token_file = NULL;
   int c, rc;
   optind = 1;
@@ -274,6 +285,7 @@ int serve_main(int argc, char **argv) {
   pthread_mutex_destroy(&srv.mu);
   pthread_mutex_destroy(&srv.write_mu);
   free(srv.cfg.token);
+  free(srv.cfg.service_allow);
   free(base);
   return rc;
 }

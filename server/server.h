@@ -42,6 +42,8 @@ typedef struct {
   const char *cors;       ///< Access-Control-Allow-Origin, or NULL: no CORS
   const char *base;       ///< base IRI of requests
   bool quiet;             ///< no access log
+  const char **service_allow; ///< endpoint prefixes SERVICE may call (--service-allow; owned)
+  size_t nservice_allow;
 } ServeConfig;
 
 typedef struct Workers Workers;

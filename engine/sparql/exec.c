@@ -5,6 +5,7 @@
  * that only pass rows along: UNION, GRAPH, EXTEND (BIND) and TABLE (VALUES).
  */
 #include "exec_int.h"
+#include "exec_service.h"
 
 #include "stats.h"
 
@@ -274,6 +275,15 @@ static TrineStatus eval_table(Exec *x, const SparqlOp *op, Table *out) {
   return st;
 }
 
+/* A SERVICE on its own: from the unit table (or the EXISTS row). */
+static TrineStatus eval_service(Exec *x, const SparqlOp *op, Table *out) {
+  Table unit;
+  TrineStatus st = exec_unit_table(x, &unit);
+  if (!st) st = service_join(x, op, &unit, NULL, 0, NULL, out);
+  exec_table_release(x, &unit);
+  return st;
+}
+
 static const char *op_name(const SparqlOp *op) {
   static const char *const names[] = {
       [SPARQL_OP_BGP] = "join group", [SPARQL_OP_PATH] = "join group",
@@ -309,9 +319,7 @@ static TrineStatus eval_op(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   case SPARQL_OP_PROJECT: return exec_project(x, op, gc, out);
   case SPARQL_OP_DISTINCT: case SPARQL_OP_REDUCED: return exec_distinct(x, op, gc, out);
   case SPARQL_OP_SLICE: return exec_slice(x, op, gc, out);
-  case SPARQL_OP_SERVICE:
-    exec_table_init(out, x->width);
-    return exec_fail(x, TRINE_ERR_UNSUPPORTED, "SERVICE (federated query) is not supported");
+  case SPARQL_OP_SERVICE: return eval_service(x, op, out);
   }
   return exec_fail(x, TRINE_ERR_INTERNAL, "unknown algebra operator");
 }

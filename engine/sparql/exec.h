@@ -87,6 +87,8 @@ typedef struct {
   /* store ids of the request's constant terms, by address (0: not stored) */
   struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */
+  /* what SERVICE may call (service.h; NULL: nothing) */
+  const struct ServiceConfig *service;
   /* the executed plan, when profile is set */
   bool profile;
   ProfEntry *prof;

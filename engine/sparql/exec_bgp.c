@@ -10,6 +10,7 @@
  * bound.
  */
 #include "exec_int.h"
+#include "exec_service.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +31,19 @@ static void expr_vars(const SparqlExpr *e, uint64_t *set, bool *dynamic) {
   for (size_t i = 0; i < e->nargs; ++i) expr_vars(e->args[i], set, dynamic);
 }
 
+/* Whether a SERVICE is an operand of op's joins (a leaf of its group). */
+static bool has_service(const SparqlOp *op) {
+  if (op->kind == SPARQL_OP_JOIN) return has_service(op->a) || has_service(op->b);
+  return op->kind == SPARQL_OP_SERVICE;
+}
+
 /* Operators that can extend given rows (bind join) without changing the
- * meaning: joins of patterns; anything else inside them runs on its own. */
+ * meaning: joins of patterns; anything else inside them runs on its own.
+ * Not a group with a SERVICE: row by row, that would be one request per
+ * row; evaluated whole, it sends its rows in batches. */
 bool exec_pure(const SparqlOp *op) {
-  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_JOIN;
+  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_PATH ||
+         (op->kind == SPARQL_OP_JOIN && !has_service(op));
 }
 
 typedef struct {
@@ -342,8 +352,9 @@ static uint64_t made(const Sink *sink, const Table *next) {
   return next->n + (sink ? sink->rows : 0);
 }
 
-TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
-                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
+static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                              SparqlExpr *const *filters, size_t nfilters, bool defer,
+                              Table *out) {
   Leaves l = {0};
   size_t want = x->want; /* for this group only, not the ones inside it */
   x->want = 0;
@@ -365,6 +376,10 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
    * tables join when the plan says). */
   for (size_t i = 0; i < l.n && !st; ++i) {
     if (!l.v[i].op || l.v[i].op->kind == SPARQL_OP_PATH) continue;
+    if (defer && l.v[i].op->kind == SPARQL_OP_SERVICE) {
+      l.v[i].done = true; /* the caller joins it with the rows made here */
+      continue;
+    }
     Table t, joined;
     if ((st = exec_op(x, l.v[i].op, gc, &t))) break;
     if (l.v[i].op->kind == SPARQL_OP_TABLE) {
@@ -556,6 +571,50 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
   return st;
 }
 
+/* The SERVICEs of op's group, each sent the rows of cur (replaced). */
+static TrineStatus join_services(Exec *x, const SparqlOp *op, Table *cur,
+                                 SparqlExpr *const *filters, size_t nfilters) {
+  if (op->kind == SPARQL_OP_JOIN) {
+    TrineStatus st = join_services(x, op->a, cur, NULL, 0);
+    return st ? st : join_services(x, op->b, cur, filters, nfilters);
+  }
+  if (op->kind != SPARQL_OP_SERVICE) { /* the last operand may be a pattern */
+    if (!nfilters) return TRINE_OK;
+    Table next;
+    exec_table_init(&next, x->width);
+    TrineStatus st = TRINE_OK;
+    for (size_t r = 0; r < cur->n && !st; ++r)
+      st = exec_emit(x, &next, exec_row(cur, r), filters, nfilters);
+    exec_table_release(x, cur);
+    *cur = next;
+    return st == TRINE_DONE ? TRINE_OK : st;
+  }
+  Table next;
+  size_t e = exec_prof_site(x, op, -1, "service <%.*s> (%zu rows sent)",
+                            (int)op->target.term.value_len, op->target.term.value, cur->n);
+  double t0 = exec_prof_clock(x);
+  TrineStatus st = service_join(x, op, cur, filters, nfilters, NULL, &next);
+  exec_prof_count(x, e, st ? 0 : next.n, t0);
+  exec_table_release(x, cur);
+  *cur = st ? (Table){.width = x->width} : next;
+  return st;
+}
+
+/* A group with SERVICEs: its patterns and other operators first, then a
+ * bind join sends their rows to each endpoint (SPARQL_OP_SERVICE's VALUES),
+ * then the filters, which may test what the endpoints bound. */
+TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
+                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
+  if (!has_service(op)) return join_group(x, op, gc, in, filters, nfilters, false, out);
+  x->sink = NULL; /* a sink is handed the whole table by its caller instead */
+  x->want = 0;
+  TrineStatus st = join_group(x, op, gc, in, NULL, 0, true, out);
+  if (st) return st;
+  st = join_services(x, op, out, filters, nfilters);
+  if (st) exec_table_release(x, out);
+  return st;
+}
+
 TrineStatus exec_leftjoin_rows(Exec *x, const SparqlOp *op, GCtx gc, const Table *ta, Table *out) {
   exec_table_init(out, x->width);
   TrineStatus st = TRINE_OK;
@@ -572,10 +631,25 @@ TrineStatus exec_leftjoin_rows(Exec *x, const SparqlOp *op, GCtx gc, const Table
   return st;
 }
 
+/* OPTIONAL { SERVICE ... }: the left rows sent to the endpoint, those
+ * that matched nothing kept as they are. Takes ta. */
+static TrineStatus leftjoin_service(Exec *x, const SparqlOp *op, Table *ta, Table *out) {
+  bool *matched = calloc(ta->n + 1, sizeof *matched);
+  TrineStatus st = matched ? service_join(x, op->b, ta, op->exprs, op->nexprs, matched, out)
+                           : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < ta->n && !st; ++i)
+    if (!matched[i]) st = exec_table_push(x, out, exec_row(ta, i));
+  if (st) exec_table_release(x, out);
+  free(matched);
+  exec_table_release(x, ta);
+  return st;
+}
+
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
   Table ta, tb = {0};
   TrineStatus st = exec_op(x, op->a, gc, &ta);
   if (st) return st;
+  if (op->b->kind == SPARQL_OP_SERVICE) return leftjoin_service(x, op, &ta, out);
   if (exec_pure(op->b)) { /* a bind join: the group extends each row */
     st = exec_leftjoin_rows(x, op, gc, &ta, out);
     exec_table_release(x, &ta);

@@ -15,6 +15,8 @@
  *   exec_stream.c     results made a batch at a time as they are asked
  *                     for, for the operators that can
  *   exec_exists.c     EXISTS and MINUS
+ *   exec_service.c    SERVICE: the bindings so far sent to another endpoint
+ *                     (exec_service.h), its SPARQL JSON results joined
  *   exec_scan.c       quad scans and probes in the dataset's graphs, the
  *                     request's constants, the statistics read so far
  *   exec_table.c      tables of rows, the memory limit, cancel and timeout,
@@ -383,7 +385,7 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
 /* ---- join groups (exec_bgp.c) ---- */
 
 /// Operators a join group takes whole and can extend given rows with (a
-/// bind join): BGPs, paths and joins of them.
+/// bind join): BGPs, paths and joins of them (without a SERVICE).
 bool exec_pure(const SparqlOp *op);
 
 /**

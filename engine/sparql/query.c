@@ -7,6 +7,7 @@
 #include "exec.h"
 #include "index.h"
 #include "plan.h"
+#include "exec_service.h"
 #include "update.h"
 
 #include "termcheck.h"
@@ -31,6 +32,7 @@ struct TrineQueryImpl {
   TrineErrorSink sink;
   void *sink_ctx;
   volatile sig_atomic_t cancel;
+  ServiceConfig service;   /* what SERVICE may call */
   /* columns */
   size_t ncols;
   uint32_t *colvars;       /* SELECT: variable per column */
@@ -101,6 +103,27 @@ static bool has_service(const SparqlOp *op) {
   return op && (op->kind == SPARQL_OP_SERVICE || has_service(op->a) || has_service(op->b));
 }
 
+/* A SERVICE names its endpoint with an IRI on the allow-list (checked
+ * again before each call). */
+static TrineStatus check_services(TrineQuery *q, TrineStore *s, const SparqlOp *op) {
+  if (!op) return TRINE_OK;
+  if (op->kind == SPARQL_OP_SERVICE) {
+    if (op->target.var != SPARQL_NO_VAR)
+      return store_error(s, TRINE_ERR_UNSUPPORTED, "%s: SERVICE on a variable is not "
+                         "supported: name the endpoint with an IRI", q->name);
+    char *iri = strndup(op->target.term.value, op->target.term.value_len);
+    bool ok = iri && service_allowed(&q->service, iri);
+    TrineStatus st = ok ? TRINE_OK
+                     : store_error(s, TRINE_ERR_DENIED, "%s: SERVICE <%s>: the endpoint is not in "
+                                   "the program's allow-list (TrineQueryOptions.service_allow)",
+                                   q->name, iri ? iri : "");
+    free(iri);
+    if (st) return st;
+  }
+  TrineStatus st = check_services(q, s, op->a);
+  return st ? st : check_services(q, s, op->b);
+}
+
 /* A request does only what the program allowed (TrineQueryOptions.allow):
  * text from elsewhere cannot write, read files or call out. */
 static TrineStatus check_allowed(TrineQuery *q, TrineStore *s, unsigned allow) {
@@ -119,7 +142,9 @@ static TrineStatus check_allowed(TrineQuery *q, TrineStore *s, unsigned allow) {
   if (service && !(allow & TRINE_ALLOW_SERVICE))
     return store_error(s, TRINE_ERR_DENIED, "%s: SERVICE calls other endpoints, which the "
                        "program did not allow (TRINE_ALLOW_SERVICE)", q->name);
-  return TRINE_OK;
+  TrineStatus st = service ? check_services(q, s, r->pattern) : TRINE_OK;
+  for (size_t i = 0; i < r->nupdates && !st; ++i) st = check_services(q, s, r->updates[i].where);
+  return st;
 }
 
 TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
@@ -149,6 +174,15 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
     q->sink = opts->sink;
     q->sink_ctx = opts->sink_ctx;
   }
+  /* No TRINE_ALLOW_SERVICE: no endpoint at run time either (a SERVICE in
+   * an EXISTS is only met there). */
+  bool calls = opts && (opts->allow & TRINE_ALLOW_SERVICE);
+  if (service_config_init(&q->service, calls ? opts->service_allow : NULL,
+                          calls ? opts->nservice_allow : 0, opts ? opts->service_timeout_ms : 0,
+                          opts ? opts->service_max_bytes : 0)) {
+    trine_query_free(q);
+    return s ? store_error(s, TRINE_ERR_NOMEM, "out of memory") : TRINE_ERR_NOMEM;
+  }
   TrineError err = {0};
   TrineStatus st = q->name ? sparql_parse(q->name, text, len, opts ? opts->base_iri : NULL,
                                           &q->req, &err)
@@ -165,6 +199,7 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
     return st;
   }
   if (s && (st = check_allowed(q, s, opts ? opts->allow : 0))) {
+    deliver(q, st);
     trine_query_free(q);
     return st;
   }
@@ -526,6 +561,7 @@ static TrineStatus start(TrineQuery *q) {
   if ((st = subst_row(q, &q->subst))) return st;
   q->x.subst = q->subst;
   q->x.cancel = &q->cancel;
+  q->x.service = &q->service;
   q->x.profile = q->profile;
   if (q->memory_limit) q->x.mem_limit = q->memory_limit;
   q->x.progress = q->progress;
@@ -707,6 +743,7 @@ void trine_query_free(TrineQuery *q) {
   for (size_t v = 0; v < q->nparams; ++v) param_free(&q->params[v]);
   free(q->params);
   sparql_request_free(q->req);
+  service_config_free(&q->service);
   if (q->store) atomic_fetch_sub(&q->store->live_queries, 1);
   free(q->name);
   free(q->colvars);
