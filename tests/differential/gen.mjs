@@ -1,0 +1,264 @@
+// Random small datasets and random SPARQL 1.1 SELECT/ASK queries for
+// differential testing (docs/testing.md, "Differential testing").
+// Everything comes from one seeded generator, so a seed names a dataset
+// or a query exactly. The choices that keep queries inside what the spec
+// defines (no RAND/NOW/UUID/BNODE, no GROUP_CONCAT or SAMPLE, ORDER BY
+// only on variables) are listed in docs/testing.md.
+
+const EX = "http://example.org/";
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+
+// mulberry32: small, fast, good enough to pick among a few choices.
+export function rng(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const r = {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (xs) => xs[Math.floor(next() * xs.length)],
+    chance: (p) => next() < p,
+  };
+  return r;
+}
+
+// The dataset's vocabulary: p0 links nodes (paths walk it), p1 gives
+// integers, p2 strings (plain and language-tagged), p3 numbers of any of
+// integer and decimal, p4 a mix of everything.
+const NODES = ["a0", "a1", "a2", "a3", "a4", "a5"];
+const PREDS = ["p0", "p1", "p2", "p3", "p4"];
+const GRAPHS = ["g0", "g1"];
+const STRINGS = ["abc", "Abc", "b", "", "foo bar", "ab\\\"c", "é"];
+const LANGS = ["en", "fr", "en-gb"];
+
+const iri = (local) => `<${EX}${local}>`;
+const typed = (lex, dt) => `"${lex}"^^<${XSD}${dt}>`;
+
+function integerLit(r) { return typed(String(r.int(12) - 3), "integer"); }
+function decimalLit(r) { return typed(r.pick(["1.5", "2.25", "-0.5", "3.0", "0.1"]), "decimal"); }
+function stringLit(r) {
+  const s = `"${r.pick(STRINGS)}"`;
+  return r.chance(0.3) ? `${s}@${r.pick(LANGS)}` : s;
+}
+function node(r, blanks) { return r.chance(0.15) ? `_:b${r.int(blanks)}` : iri(r.pick(NODES)); }
+
+function object(r, pred, blanks) {
+  switch (pred) {
+    case "p0": return node(r, blanks);
+    case "p1": return integerLit(r);
+    case "p2": return stringLit(r);
+    case "p3": return r.chance(0.5) ? integerLit(r) : decimalLit(r);
+    default:
+      return r.pick([() => node(r, blanks), () => integerLit(r), () => stringLit(r),
+        () => decimalLit(r), () => typed(r.pick(["true", "false"]), "boolean"),
+        () => iri(r.pick(PREDS))])();
+  }
+}
+
+// An N-Quads document of 10 to 40 distinct quads over a few graphs.
+export function genDataset(seed) {
+  const r = rng(seed * 7919 + 17);
+  const n = 10 + r.int(31), blanks = 1 + r.int(3);
+  const quads = new Set();
+  for (let i = 0; i < n; i++) {
+    const p = r.pick(PREDS);
+    const g = r.chance(0.6) ? "" : ` ${iri(r.pick(GRAPHS))}`;
+    quads.add(`${node(r, blanks)} ${iri(p)} ${object(r, p, blanks)}${g} .`);
+  }
+  return [...quads].join("\n") + "\n";
+}
+
+// Query generation. A scope lists the variables a pattern may bind; new
+// names come from a counter so BIND and aggregates never reuse one in
+// scope (a syntax error by SPARQL 1.1 18.2.1).
+class Gen {
+  constructor(seed) {
+    this.r = rng(seed * 104729 + 3);
+    this.fresh = 0;
+  }
+  newVar(prefix = "v") { return `?${prefix}${this.fresh++}`; }
+  varFrom(vars, p = 0.8) { return vars.length && this.r.chance(p) ? this.r.pick(vars) : this.newVar(); }
+
+  term(pos, pred) {
+    const r = this.r;
+    if (pos === "p") return iri(r.pick(PREDS));
+    if (pos === "s") return iri(r.pick(NODES));
+    return object(r, pred || "p4", 1).replace(/^_:b\d+$/, iri(r.pick(NODES)));
+  }
+
+  path() {
+    const r = this.r, p = () => iri(r.pick(PREDS)), p0 = iri("p0");
+    return r.pick([
+      () => `${p0}+`, () => `${p0}*`, () => `${p0}?`, () => `^${p0}`,
+      () => `${p0}/${p()}`, () => `(${p0}|${p()})`, () => `!${p()}`,
+      () => `!(${p()}|^${p0})`, () => `(${p0}/^${p0})`, () => `(^${p0})+`,
+    ])();
+  }
+
+  // One triple pattern; pushes the variables it binds onto vars.
+  triple(vars) {
+    const r = this.r;
+    const s = r.chance(0.9) ? this.varFrom(vars, 0.6) : this.term("s");
+    let p, pred = null;
+    if (r.chance(0.12)) p = this.varFrom([]);
+    else if (r.chance(0.18)) p = this.path();
+    else { pred = r.pick(PREDS); p = iri(pred); }
+    const o = r.chance(0.85) ? this.varFrom(vars, 0.3) : this.term("o", pred);
+    for (const t of [s, p, o]) if (t.startsWith("?") && !vars.includes(t)) vars.push(t);
+    return `${s} ${p} ${o} .`;
+  }
+
+  // A group graph pattern; vars grows with what it binds.
+  group(vars, depth) {
+    const r = this.r, parts = [];
+    const triples = 1 + r.int(2);
+    for (let i = 0; i < triples; i++) parts.push(this.triple(vars));
+    const extras = depth > 0 ? r.int(3) : r.int(2);
+    for (let i = 0; i < extras; i++) parts.push(this.element(vars, depth));
+    return `{ ${parts.join(" ")} }`;
+  }
+
+  element(vars, depth) {
+    const r = this.r;
+    const inner = () => { const v = vars.slice(); const g = this.group(v, depth - 1); return [g, v]; };
+    const choices = [
+      () => `FILTER(${this.expr(vars, 2, "bool")})`,
+      () => `BIND(${this.expr(vars, 2)} AS ${this.bindVar(vars)})`,
+      () => this.values(vars),
+    ];
+    if (depth > 0) choices.push(
+      () => { const [g, v] = inner(); vars.splice(0, vars.length, ...v); return `OPTIONAL ${g}`; },
+      () => { const [a, v1] = inner(); const [b, v2] = inner();
+              for (const x of [...v1, ...v2]) if (!vars.includes(x)) vars.push(x);
+              return `${a} UNION ${b}`; },
+      () => `MINUS ${inner()[0]}`,
+      () => { const g = r.chance(0.5) ? this.varFrom(vars) : iri(r.pick(GRAPHS));
+              const [b, v] = inner(); vars.splice(0, vars.length, ...v);
+              if (g.startsWith("?") && !vars.includes(g)) vars.push(g);
+              return `GRAPH ${g} ${b}`; },
+      () => this.subquery(vars, depth - 1),
+      () => `FILTER(${r.chance(0.5) ? "" : "NOT "}EXISTS ${inner()[0]})`,
+    );
+    return r.pick(choices)();
+  }
+
+  bindVar(vars) { const v = this.newVar("b"); vars.push(v); return v; }
+
+  values(vars) {
+    const r = this.r, n = 1 + r.int(2), vs = [];
+    for (let i = 0; i < n; i++) { const v = this.varFrom(vars); if (!vs.includes(v)) vs.push(v); }
+    const rows = [];
+    for (let i = 1 + r.int(3); i > 0; i--)
+      rows.push(`(${vs.map(() => r.chance(0.15) ? "UNDEF" : this.term(r.pick(["s", "o"]), r.pick(PREDS))).join(" ")})`);
+    for (const v of vs) if (!vars.includes(v)) vars.push(v);
+    return `VALUES (${vs.join(" ")}) { ${rows.join(" ")} }`;
+  }
+
+  subquery(vars, depth) {
+    const r = this.r, v = [];
+    const g = this.group(v, Math.max(depth, 0));
+    const proj = v.filter(() => r.chance(0.6));
+    if (!proj.length && v.length) proj.push(v[0]);
+    if (!proj.length) return `{ SELECT * WHERE ${g} }`;
+    let text;
+    if (r.chance(0.4)) {
+      const key = proj[0], c = this.newVar("c");
+      text = `{ SELECT ${key} (COUNT(*) AS ${c}) WHERE ${g} GROUP BY ${key} }`;
+      for (const x of [key, c]) if (!vars.includes(x)) vars.push(x);
+    } else {
+      text = `{ SELECT ${r.chance(0.5) ? "DISTINCT " : ""}${proj.join(" ")} WHERE ${g} }`;
+      for (const x of proj) if (!vars.includes(x)) vars.push(x);
+    }
+    return text;
+  }
+
+  // An expression; kind "bool" asks for a condition.
+  expr(vars, depth, kind) {
+    const r = this.r;
+    const v = () => (vars.length ? r.pick(vars) : this.term("o"));
+    const leaf = () => (r.chance(0.7) ? v() : this.term("o", r.pick(PREDS)));
+    const sub = (k) => (depth > 0 ? this.expr(vars, depth - 1, k) : leaf());
+    const bools = [
+      () => `${sub()} ${r.pick(["=", "!=", "<", ">", "<=", ">="])} ${sub()}`,
+      () => `BOUND(${vars.length ? v() : "?unbound"})`,
+      () => `${r.pick(["isIRI", "isLiteral", "isBlank", "isNumeric"])}(${sub()})`,
+      () => `${r.pick(["CONTAINS", "STRSTARTS", "STRENDS"])}(${sub()}, "${r.pick(["a", "b", "A", ""])}")`,
+      () => `REGEX(${sub()}, "${r.pick(["^a", "b", "c$", "^$", "[ae]", "B"])}"${r.chance(0.3) ? ', "i"' : ""})`,
+      () => `langMatches(LANG(${sub()}), "${r.pick(["en", "*", "fr"])}")`,
+      () => `sameTerm(${sub()}, ${sub()})`,
+      () => `${sub()} ${r.chance(0.5) ? "IN" : "NOT IN"} (${sub()}, ${this.term("o", r.pick(PREDS))})`,
+      () => `(${sub("bool")} ${r.pick(["&&", "||"])} ${sub("bool")})`,
+      () => `!(${sub("bool")})`,
+    ];
+    // Parenthesized: comparisons and IN do not chain in the grammar.
+    if (kind === "bool" || r.chance(0.25)) return `(${r.pick(bools)()})`;
+    return r.pick([
+      leaf, leaf,
+      () => `(${sub()} ${r.pick(["+", "-", "*", "/"])} ${sub()})`,
+      () => `${r.pick(["STR", "LANG", "DATATYPE", "STRLEN", "UCASE", "LCASE", "ABS", "CEIL", "FLOOR", "ROUND", "ENCODE_FOR_URI", "MD5", "SHA1"])}(${sub()})`,
+      () => `CONCAT(${sub()}, ${sub()})`,
+      () => `SUBSTR(${sub()}, ${1 + r.int(3)}${r.chance(0.5) ? `, ${r.int(3)}` : ""})`,
+      () => `${r.pick(["STRBEFORE", "STRAFTER"])}(${sub()}, "${r.pick(["b", "", "a"])}")`,
+      () => `REPLACE(${sub()}, "${r.pick(["a", "b+", "^"])}", "${r.pick(["x", ""])}")`,
+      () => `IF(${sub("bool")}, ${sub()}, ${sub()})`,
+      () => `COALESCE(${sub()}, ${sub()})`,
+      () => `STRLANG(STR(${sub()}), "en")`,
+      () => `STRDT(STR(${sub()}), <${XSD}string>)`,
+      () => `<${XSD}${r.pick(["integer", "decimal", "string", "boolean"])}>(${sub()})`,
+      () => `IRI(CONCAT("${EX}", ENCODE_FOR_URI(STR(${sub()}))))`,
+    ])();
+  }
+
+  // Aggregates over a numeric variable where one is likely: SUM and AVG
+  // of anything are defined (an error gives an unbound result), MIN and
+  // MAX compare by ORDER BY, defined only within one kind of literal.
+  aggregate(vars) {
+    const r = this.r, v = r.pick(vars);
+    return r.pick([
+      () => "COUNT(*)", () => `COUNT(${v})`, () => `COUNT(DISTINCT ${v})`,
+      () => `SUM(${v})`, () => `AVG(${v})`, () => `MIN(${v})`, () => `MAX(${v})`,
+    ])();
+  }
+}
+
+// One query: { text, form, order (ORDER BY keys as [var, desc]), limit }.
+export function genQuery(seed) {
+  const g = new Gen(seed), r = g.r, vars = [];
+  const where = g.group(vars, 2);
+  if (r.chance(0.08)) return { text: `ASK WHERE ${where}`, form: "ask", order: [], limited: false };
+  let proj, tail = "", order = [];
+  if (r.chance(0.2) && vars.length) {
+    const keys = vars.filter(() => r.chance(0.3)).slice(0, 2);
+    const aggs = [];
+    for (let i = 1 + r.int(2); i > 0; i--) aggs.push(`(${g.aggregate(vars)} AS ${g.newVar("a")})`);
+    proj = [...keys, ...aggs];
+    if (keys.length) tail += ` GROUP BY ${keys.join(" ")}`;
+    if (r.chance(0.3)) tail += ` HAVING(COUNT(*) > ${r.int(3)})`;
+    order = keys.concat(aggs.map((a) => a.match(/AS (\?\w+)/)[1]));
+  } else {
+    proj = vars.length && r.chance(0.6) ? vars.filter(() => r.chance(0.6)) : ["*"];
+    if (!proj.length) proj = ["*"];
+    order = proj[0] === "*" ? vars.slice() : proj.slice();
+  }
+  const distinct = r.chance(0.25) ? (r.chance(0.8) ? "DISTINCT " : "REDUCED ") : "";
+  let keys = [];
+  if (r.chance(0.35) && order.length) {
+    keys = order.filter(() => r.chance(0.5)).slice(0, 3);
+    if (!keys.length) keys = [order[0]];
+    keys = keys.map((k) => [k, r.chance(0.3)]);
+    tail += ` ORDER BY ${keys.map(([k, d]) => (d ? `DESC(${k})` : k)).join(" ")}`;
+  }
+  let limited = false;
+  if (r.chance(0.3)) {
+    limited = true;
+    tail += ` LIMIT ${r.int(6)}`;
+    if (r.chance(0.4)) tail += ` OFFSET ${r.int(4)}`;
+  }
+  const text = `SELECT ${distinct}${proj.join(" ")} WHERE ${where}${tail}`;
+  return { text, form: "select", order: keys, limited, reduced: distinct === "REDUCED " };
+}

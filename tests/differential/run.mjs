@@ -1,0 +1,237 @@
+// Differential testing of query answers: trine (through ./driver, one
+// process per dataset) against Oxigraph (npm `oxigraph`, in memory, in
+// this process). docs/testing.md, "Differential testing", says what is
+// compared and why.
+// Usage: node run.mjs DRIVER N SEED [--datasets K] [--quiet]
+//        node run.mjs DRIVER --one QUERY-SEED DATASET-SEED   (one case, verbose)
+// Exit status: 0 all agree, 1 a disagreement or an error, 77 no Oxigraph.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { genDataset, genQuery } from "./gen.mjs";
+
+let oxigraph;
+try {
+  oxigraph = await import("oxigraph");
+} catch {
+  console.log("differential: skipped: no node_modules/oxigraph here (scripts/setup runs npm ci in tests/differential)");
+  process.exit(77);
+}
+
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const NUMERIC = new Set(["integer", "decimal", "double", "float"].map((t) => XSD + t));
+
+// A term as { kind, value, datatype, lang } (datatype "" for xsd:string).
+function oxTerm(t) {
+  if (!t) return null;
+  if (t.termType === "NamedNode") return { kind: "I", value: t.value };
+  if (t.termType === "BlankNode") return { kind: "B", value: t.value };
+  const dt = t.datatype.value;
+  return { kind: "L", value: t.value, lang: t.language.toLowerCase(),
+    datatype: t.language || dt === XSD + "string" ? "" : dt };
+}
+
+const UNESCAPE = { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f", '"': '"', "'": "'", "\\": "\\" };
+function unescape(s) {
+  return s.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/g, (_, u, U, c) =>
+    u || U ? String.fromCodePoint(parseInt(u || U, 16)) : UNESCAPE[c]);
+}
+
+// A term as trine's driver writes it (N-Triples).
+function ntTerm(s) {
+  if (s === "") return null;
+  if (s.startsWith("<")) return { kind: "I", value: s.slice(1, -1) };
+  if (s.startsWith("_:")) return { kind: "B", value: s.slice(2) };
+  const m = s.match(/^"((?:[^"\\]|\\.)*)"(?:@(\S+)|\^\^<([^>]*)>)?$/);
+  if (!m) throw new Error(`driver wrote a term that is not N-Triples: ${s}`);
+  const dt = m[3] && m[3] !== XSD + "string" ? m[3] : "";
+  return { kind: "L", value: unescape(m[1]), lang: (m[2] || "").toLowerCase(), datatype: m[2] ? "" : dt };
+}
+
+// Numbers compare as values (12 significant digits): the lexical form of a
+// computed decimal or double is not fixed by SPARQL (17.4, casts aside).
+function numKey(v) {
+  const n = Number(v);
+  return Number.isFinite(n) ? String(Number(n.toPrecision(12))) : v;
+}
+
+function cellKey(t) {
+  if (!t) return "";
+  if (t.kind === "I") return `<${t.value}>`;
+  if (t.kind === "B") return "_:";
+  if (NUMERIC.has(t.datatype)) return `N${t.datatype}|${numKey(t.value)}`;
+  return `L${t.datatype}@${t.lang}|${JSON.stringify(t.value)}`;
+}
+
+// ORDER BY key of a cell: a category and a value. Categories U, B, I and
+// the literal ones are ordered by SPARQL 1.1 15.1; literals of different
+// categories, and language-tagged ones, are not (kind X).
+function orderToken(t) {
+  if (!t) return "U";
+  if (t.kind === "B") return "B";
+  if (t.kind === "I") return `I|${t.value}`;
+  if (NUMERIC.has(t.datatype)) return `N|${numKey(t.value)}`;
+  if (t.datatype === "" && !t.lang) return `S|${t.value}`;
+  if (t.datatype === XSD + "boolean") return `T|${t.value}`;
+  return `X|${t.datatype}@${t.lang}|${t.value}`;
+}
+
+// An answer: { error } or { rows: [Map var -> term] } or { bool }.
+function rowKey(row, vars) { return vars.map((v) => cellKey(row.get(v))).join("\u0001"); }
+
+function blanks(rows, vars) {
+  const seen = new Set();
+  for (const row of rows) for (const v of vars) { const t = row.get(v); if (t && t.kind === "B") seen.add(t.value); }
+  return seen.size;
+}
+
+function multiset(rows, vars, asSet) {
+  const keys = rows.map((r) => rowKey(r, vars)).sort();
+  return asSet ? [...new Set(keys)] : keys;
+}
+
+const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function subMultiset(small, big) {
+  const count = new Map();
+  for (const k of big) count.set(k, (count.get(k) || 0) + 1);
+  return small.every((k) => { const n = count.get(k) || 0; count.set(k, n - 1); return n > 0; });
+}
+
+// Whether every ORDER BY column holds literals of at most one category.
+function orderTotal(rowSets, keys) {
+  return keys.every(([v]) => {
+    const cats = new Set();
+    for (const rows of rowSets) for (const r of rows) {
+      const tok = orderToken(r.get(v));
+      if (tok.startsWith("X")) return false;
+      if (!"UBI".includes(tok[0])) cats.add(tok[0]);
+    }
+    return cats.size <= 1;
+  });
+}
+
+const orderSeq = (rows, keys) => rows.map((r) => keys.map(([v]) => orderToken(r.get(v))).join("\u0001"));
+
+// Compare two answers to query q; returns null when they agree, else why.
+function compare(q, trine, ox, full) {
+  if (trine.error || ox.error) return trine.error && ox.error ? null : "one engine failed";
+  if (q.form === "ask") return trine.bool === ox.bool ? null : "ASK differs";
+  const vars = [...new Set([...trine.vars, ...ox.rows.flatMap((r) => [...r.keys()])])];
+  const a = multiset(trine.rows, vars, q.reduced), b = multiset(ox.rows, vars, q.reduced);
+  if (blanks(trine.rows, vars) !== blanks(ox.rows, vars)) return "blank nodes differ";
+  if (!q.limited && !sameList(a, b)) return "rows differ";
+  if (q.limited) {
+    if (trine.rows.length !== ox.rows.length) return "row counts differ";
+    const all = multiset(full.rows, vars, q.reduced);
+    if (!subMultiset(a, all)) return "rows not in the unlimited answer";
+  }
+  if (q.order.length && orderTotal([trine.rows, ox.rows, full ? full.rows : []], q.order) &&
+      !sameList(orderSeq(trine.rows, q.order), orderSeq(ox.rows, q.order)))
+    return "order differs";
+  return null;
+}
+
+function runOx(store, text, form) {
+  try {
+    const res = store.query(text, { use_default_graph_as_union: false });
+    if (form === "ask") return { bool: res };
+    return { rows: res.map((m) => new Map([...m].map(([k, t]) => [k, oxTerm(t)]))) };
+  } catch (e) {
+    return { error: String(e.message || e).split("\n")[0] };
+  }
+}
+
+// Parse the driver's output into one answer per query.
+function parseDriver(text) {
+  const out = [];
+  let cur = null;
+  for (const line of text.split("\n")) {
+    const tag = line[0];
+    if (tag === "Q") cur = { vars: [], rows: [] };
+    else if (tag === "E") cur.error = line.slice(2);
+    else if (tag === "H") cur.vars = line.split("\t").slice(1);
+    else if (tag === "R") {
+      const cells = line.split("\t").slice(1);
+      cur.rows.push(new Map(cur.vars.map((v, i) => [v, ntTerm(cells[i])]).filter(([, t]) => t)));
+    } else if (tag === "Z") out.push(cur);
+  }
+  return out;
+}
+
+function forTrine(q, ans) {
+  if (ans.error || q.form !== "ask") return ans;
+  return { bool: ans.rows[0].get("boolean").value === "true" };
+}
+
+function showAnswer(ans) {
+  if (ans.error) return `  error: ${ans.error}`;
+  if ("bool" in ans) return `  ${ans.bool}`;
+  const lines = ans.rows.slice(0, 30).map((r) => "  " + [...r].map(([k, t]) => `?${k}=${cellKey(t)}`).join(" "));
+  if (ans.rows.length > 30) lines.push(`  ... ${ans.rows.length} rows`);
+  return lines.length ? lines.join("\n") : "  (no rows)";
+}
+
+// Run the cases [{ qseed, dseed }] of one dataset; returns the outcomes.
+function runDataset(driver, dir, dseed, qseeds) {
+  const data = genDataset(dseed), qs = qseeds.map((s) => genQuery(s));
+  const nq = join(dir, `d${dseed}.nq`), qfile = join(dir, `q${dseed}.rq`), out = join(dir, `o${dseed}.txt`);
+  writeFileSync(nq, data);
+  writeFileSync(qfile, qs.map((q) => q.text).join("\0"));
+  const storeDir = join(dir, `s${dseed}`);
+  execFileSync(driver, [storeDir, nq, qfile, out], { stdio: ["ignore", "inherit", "inherit"] });
+  rmSync(storeDir, { recursive: true, force: true });
+  const trine = parseDriver(readFileSync(out, "utf8"));
+  const store = new oxigraph.Store();
+  store.load(data, { format: "application/n-quads" });
+  return qs.map((q, i) => {
+    const t = forTrine(q, trine[i]), o = runOx(store, q.text, q.form);
+    const full = q.limited ? runOx(store, q.text.replace(/ LIMIT \d+( OFFSET \d+)?$/, ""), q.form) : null;
+    return { q, qseed: qseeds[i], dseed, data, t, o, why: compare(q, t, o, full) };
+  });
+}
+
+function report(c) {
+  console.log(`DISAGREEMENT (${c.why}): query seed ${c.qseed}, dataset seed ${c.dseed}`);
+  console.log(`query: ${c.q.text}`);
+  console.log(`dataset:\n${c.data.trimEnd().replace(/^/gm, "  ")}`);
+  console.log(`trine:\n${showAnswer(c.t)}\noxigraph:\n${showAnswer(c.o)}\n`);
+}
+
+function main(argv) {
+  const driver = argv[0];
+  const dir = mkdtempSync(join(tmpdir(), "trine-diff-"));
+  let cases = [];
+  try {
+    if (argv[1] === "--one") {
+      cases = runDataset(driver, dir, Number(argv[3]), [Number(argv[2])]);
+      report({ ...cases[0], why: cases[0].why || "they agree" });
+      return cases[0].why ? 1 : 0;
+    }
+    const n = Number(argv[1]), seed = Number(argv[2]);
+    const k = argv.includes("--datasets") ? Number(argv[argv.indexOf("--datasets") + 1]) : 5;
+    for (let d = 0; d < k; d++) {
+      const qseeds = [];
+      for (let i = d; i < n; i += k) qseeds.push(seed + i);
+      cases.push(...runDataset(driver, dir, seed + d, qseeds));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const bad = cases.filter((c) => c.why);
+  for (const c of bad) report(c);
+  // Both failing is agreement, but usually a generator problem: show it.
+  for (const c of cases.filter((c) => c.t.error && c.o.error))
+    console.log(`both failed: query seed ${c.qseed}: ${c.q.text}\n  trine: ${c.t.error}\n  oxigraph: ${c.o.error}`);
+  const errT = cases.filter((c) => c.t.error && !c.o.error).length;
+  const errO = cases.filter((c) => c.o.error && !c.t.error).length;
+  const both = cases.filter((c) => c.o.error && c.t.error).length;
+  const empty = cases.filter((c) => c.t.rows && !c.t.rows.length).length;
+  console.log(`differential: ${cases.length} queries, ${cases.length - bad.length} agree, ` +
+    `${bad.length} disagree (${errT} trine errors only, ${errO} oxigraph errors only), ` +
+    `${both} both failed, ${empty} empty answers`);
+  return bad.length ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
