@@ -206,7 +206,15 @@ function main(argv) {
   try {
     if (argv[1] === "--one") {
       cases = runDataset(driver, dir, Number(argv[3]), [Number(argv[2])]);
-      report({ ...cases[0], why: cases[0].why || "they agree" });
+      const c = cases[0];
+      report({ ...c, why: c.why || "they agree" });
+      if (c.t.rows && c.o.rows) {
+        const vars = [...new Set([...c.t.vars, ...c.o.rows.flatMap((r) => [...r.keys()])])];
+        const a = multiset(c.t.rows, vars), b = multiset(c.o.rows, vars);
+        const only = (x, y) => x.filter((k) => { const i = y.indexOf(k); if (i < 0) return true; y.splice(i, 1); return false; });
+        console.log(`only trine (${vars.join(" ")}):\n  ${only(a, b.slice()).join("\n  ")}`);
+        console.log(`only oxigraph:\n  ${only(b, a.slice()).join("\n  ")}`);
+      }
       return cases[0].why ? 1 : 0;
     }
     const n = Number(argv[1]), seed = Number(argv[2]);
