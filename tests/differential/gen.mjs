@@ -28,8 +28,12 @@ export function rng(seed) {
 }
 
 // The dataset's vocabulary: p0 links nodes (paths walk it), p1 gives
-// integers, p2 strings (plain and language-tagged), p3 numbers of any of
-// integer and decimal, p4 a mix of everything.
+// integers, p2 strings (plain and language-tagged), p3 decimals, p4 a mix
+// of its own (booleans, IRIs of predicates, integers from 100, strings
+// "z..."). No two predicates share an object, so no (s, o) pair has two
+// predicates: a negated property set then gives the same rows whether it
+// is read as a set (SPARQL 1.1 18.5, trine) or per triple (Oxigraph 0.5.11
+// with its subject bound); see docs/testing.md.
 const NODES = ["a0", "a1", "a2", "a3", "a4", "a5"];
 const PREDS = ["p0", "p1", "p2", "p3", "p4"];
 const GRAPHS = ["g0", "g1"];
@@ -52,11 +56,11 @@ function object(r, pred, blanks) {
     case "p0": return node(r, blanks);
     case "p1": return integerLit(r);
     case "p2": return stringLit(r);
-    case "p3": return r.chance(0.5) ? integerLit(r) : decimalLit(r);
+    case "p3": return decimalLit(r);
     default:
-      return r.pick([() => node(r, blanks), () => integerLit(r), () => stringLit(r),
-        () => decimalLit(r), () => typed(r.pick(["true", "false"]), "boolean"),
-        () => iri(r.pick(PREDS))])();
+      return r.pick([() => typed(String(100 + r.int(4)), "integer"),
+        () => `"z${r.pick(["", "a", "b"])}"${r.chance(0.3) ? "@en" : ""}`,
+        () => typed(r.pick(["true", "false"]), "boolean"), () => iri(r.pick(PREDS))])();
   }
 }
 
@@ -143,22 +147,35 @@ class Gen {
     const choices = [
       () => `FILTER(${this.expr(vars, 2, "bool")})`,
       () => `BIND(${this.expr(vars, 2)} AS ${this.bindVar(vars)})`,
-      () => this.values(vars),
     ];
+    // Inside EXISTS, MINUS, VALUES and sub-queries meet the outer
+    // solution's variables, where SPARQL 1.1 18.6 substitutes them
+    // (trine) and Oxigraph joins with the outer solution; the readings
+    // differ (docs/testing.md), so the generator keeps them out.
+    const plain = !this.inExists;
+    if (plain) choices.push(() => this.values(vars));
     if (depth > 0) choices.push(
       () => { const [g, v] = inner(); vars.splice(0, vars.length, ...v); return `OPTIONAL ${g}`; },
       () => { const [a, v1] = inner(); const [b, v2] = inner();
               for (const x of [...v1, ...v2]) if (!vars.includes(x)) vars.push(x);
               return `${a} UNION ${b}`; },
-      () => `MINUS ${inner()[0]}`,
+      ...(plain ? [() => `MINUS ${inner()[0]}`] : []),
       () => { const g = r.chance(0.5) ? this.varFrom(vars) : iri(r.pick(GRAPHS));
               const [b, v] = inner(); vars.splice(0, vars.length, ...v);
               if (g.startsWith("?") && !vars.includes(g)) vars.push(g);
               return `GRAPH ${g} ${b}`; },
-      () => this.subquery(vars, depth - 1),
-      () => `FILTER(${r.chance(0.5) ? "" : "NOT "}EXISTS ${inner()[0]})`,
+      ...(plain ? [() => this.subquery(vars, depth - 1)] : []),
+      () => `FILTER(${r.chance(0.5) ? "" : "NOT "}EXISTS ${this.exists(vars, depth)})`,
     );
     return r.pick(choices)();
+  }
+
+  exists(vars, depth) {
+    const outer = this.inExists;
+    this.inExists = true;
+    const g = this.group(vars.slice(), depth - 1);
+    this.inExists = outer;
+    return g;
   }
 
   bindVar(vars) { const v = this.newVar("b"); vars.push(v); return v; }
@@ -198,7 +215,11 @@ class Gen {
     const leaf = () => (r.chance(0.7) ? v() : this.term("o", r.pick(PREDS)));
     const sub = (k) => (depth > 0 ? this.expr(vars, depth - 1, k) : leaf());
     const bools = [
-      () => `${sub()} ${r.pick(["=", "!=", "<", ">", "<=", ">="])} ${sub()}`,
+      () => `${sub()} ${r.pick(["=", "!="])} ${sub()}`,
+      // < and the like are errors on IRIs and blank nodes (17.3), which
+      // Oxigraph 0.5.11 orders: compare literals only.
+      () => { const a = sub(), b = sub();
+              return `isLiteral(${a}) && isLiteral(${b}) && ${a} ${r.pick(["<", ">", "<=", ">="])} ${b}`; },
       () => `BOUND(${vars.length ? v() : "?unbound"})`,
       () => `${r.pick(["isIRI", "isLiteral", "isBlank", "isNumeric"])}(${sub()})`,
       () => `${r.pick(["CONTAINS", "STRSTARTS", "STRENDS"])}(${sub()}, "${r.pick(["a", "b", "A", ""])}")`,
