@@ -110,16 +110,42 @@ static TrineStatus exists_match(Exec *x, ExistsTable *t, const TrineId *row, boo
 
 static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide);
 
+static void var_add(uint32_t v, uint64_t *set, bool *wide) {
+  if (v == SPARQL_NO_VAR) return;
+  if (v < 64) *set |= UINT64_C(1) << v;
+  else *wide = true;
+}
+
+/* Variables the patterns of op mention: triples, path ends, GRAPH. */
+static void op_pattern_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
+  if (!op) return;
+  if (op->kind == SPARQL_OP_BGP)
+    for (size_t i = 0; i < op->ntriples; ++i) {
+      var_add(op->triples[i].s.var, set, wide);
+      var_add(op->triples[i].p.var, set, wide);
+      var_add(op->triples[i].o.var, set, wide);
+    }
+  if (op->kind == SPARQL_OP_PATH) {
+    var_add(op->path_s.var, set, wide);
+    var_add(op->path_o.var, set, wide);
+  }
+  if (op->kind == SPARQL_OP_GRAPH) var_add(op->target.var, set, wide);
+  op_pattern_vars(op->a, set, wide);
+  op_pattern_vars(op->b, set, wide);
+}
+
 /* Variables an expression reads, through nested EXISTS patterns too
- * (*wide: one past the first 64). */
+ * (*wide: one past the first 64). A nested EXISTS reads every variable
+ * its pattern mentions: the row is substituted into it (18.6), so a
+ * pattern holding one cannot be evaluated on its own. */
 static void expr_reads(const SparqlExpr *e, uint64_t *set, bool *wide) {
   if (!e) return;
-  if (e->kind == SPARQL_EX_VAR) {
-    if (e->var < 64) *set |= UINT64_C(1) << e->var;
-    else *wide = true;
-  }
+  if (e->kind == SPARQL_EX_VAR) var_add(e->var, set, wide);
   for (size_t i = 0; i < e->nargs; ++i) expr_reads(e->args[i], set, wide);
-  if (e->pattern) op_expr_vars(e->pattern, set, wide);
+  if (e->pattern) {
+    op_expr_vars(e->pattern, set, wide);
+    op_pattern_vars(e->pattern, set, wide);
+  }
 }
 
 /* Variables the expressions inside op read (filters, binds, aggregates,

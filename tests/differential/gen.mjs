@@ -239,7 +239,9 @@ class Gen {
       () => `CONCAT(${sub()}, ${sub()})`,
       () => `SUBSTR(${sub()}, ${1 + r.int(3)}${r.chance(0.5) ? `, ${r.int(3)}` : ""})`,
       () => `${r.pick(["STRBEFORE", "STRAFTER"])}(${sub()}, "${r.pick(["b", "", "a"])}")`,
-      () => `REPLACE(${sub()}, "${r.pick(["a", "b+", "^"])}", "${r.pick(["x", ""])}")`,
+      // No pattern that matches "": an error for fn:replace (FORX0003),
+      // which Oxigraph 0.5.11 allows.
+      () => `REPLACE(${sub()}, "${r.pick(["a", "b+", "[ab]c"])}", "${r.pick(["x", ""])}")`,
       () => `IF(${sub("bool")}, ${sub()}, ${sub()})`,
       () => `COALESCE(${sub()}, ${sub()})`,
       () => `STRLANG(STR(${sub()}), "en")`,
@@ -300,5 +302,6 @@ export function genQuery(seed) {
     if (r.chance(0.4)) tail += ` OFFSET ${r.int(4)}`;
   }
   const text = `SELECT ${distinct}${proj.join(" ")} WHERE ${where}${tail}`;
-  return { text, form: "select", order: keys, limited, reduced: distinct === "REDUCED " };
+  const implicitGroup = /\(COUNT|\(SUM|\(AVG|\(MIN|\(MAX/.test(proj.join(" ")) && !/GROUP BY/.test(tail);
+  return { text, form: "select", order: keys, limited, reduced: distinct === "REDUCED ", implicitGroup };
 }

@@ -114,9 +114,18 @@ function orderTotal(rowSets, keys) {
 
 const orderSeq = (rows, keys) => rows.map((r) => keys.map(([v]) => orderToken(r.get(v))).join("\u0001"));
 
+// Oxigraph 0.5.11 gives no row for aggregates without GROUP BY over a
+// pattern its optimizer finds empty (FILTER(false) and the like), where
+// SPARQL 1.1 18.2.4.1 groups the empty input into one group: one row.
+function oxEmptyGroup(q, trine, ox) {
+  return q.implicitGroup && !ox.error && !trine.error && ox.rows.length === 0 &&
+    trine.rows.length === 1;
+}
+
 // Compare two answers to query q; returns null when they agree, else why.
 function compare(q, trine, ox, full) {
   if (trine.error || ox.error) return trine.error && ox.error ? null : "one engine failed";
+  if (oxEmptyGroup(q, trine, ox)) return null;
   if (q.form === "ask") return trine.bool === ox.bool ? null : "ASK differs";
   const vars = [...new Set([...trine.vars, ...ox.rows.flatMap((r) => [...r.keys()])])];
   const a = multiset(trine.rows, vars, q.reduced), b = multiset(ox.rows, vars, q.reduced);
@@ -236,9 +245,11 @@ function main(argv) {
   const errO = cases.filter((c) => c.o.error && !c.t.error).length;
   const both = cases.filter((c) => c.o.error && c.t.error).length;
   const empty = cases.filter((c) => c.t.rows && !c.t.rows.length).length;
+  const known = cases.filter((c) => oxEmptyGroup(c.q, c.t, c.o)).length;
   console.log(`differential: ${cases.length} queries, ${cases.length - bad.length} agree, ` +
     `${bad.length} disagree (${errT} trine errors only, ${errO} oxigraph errors only), ` +
-    `${both} both failed, ${empty} empty answers`);
+    `${both} both failed, ${empty} empty answers, ${known} aggregates of an empty pattern ` +
+    `Oxigraph gives no row for`);
   return bad.length ? 1 : 0;
 }
 
