@@ -132,7 +132,9 @@ function compare(q, trine, ox, full) {
   if (!q.limited && blanks(trine.rows, vars) !== blanks(ox.rows, vars)) return "blank nodes differ";
   if (!q.limited && !sameList(a, b)) return "rows differ";
   if (q.limited) {
-    if (trine.rows.length !== ox.rows.length) return "row counts differ";
+    // REDUCED leaves any number of duplicates: the count under a slice
+    // is then not fixed, only that the rows come from the answer.
+    if (!q.reduced && trine.rows.length !== ox.rows.length) return "row counts differ";
     const all = multiset(full.rows, vars, q.reduced);
     if (!subMultiset(a, all)) return "rows not in the unlimited answer";
   }
