@@ -116,9 +116,8 @@ static void var_add(uint32_t v, uint64_t *set, bool *wide) {
   else *wide = true;
 }
 
-/* Variables the patterns of op mention: triples, path ends, GRAPH. */
-static void op_pattern_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
-  if (!op) return;
+/* Variables op's own pattern mentions: triples, path ends, GRAPH. */
+static void own_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
   if (op->kind == SPARQL_OP_BGP)
     for (size_t i = 0; i < op->ntriples; ++i) {
       var_add(op->triples[i].s.var, set, wide);
@@ -130,8 +129,26 @@ static void op_pattern_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
     var_add(op->path_o.var, set, wide);
   }
   if (op->kind == SPARQL_OP_GRAPH) var_add(op->target.var, set, wide);
+}
+
+/* Variables the patterns of op and below mention. */
+static void op_pattern_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
+  if (!op) return;
+  own_vars(op, set, wide);
   op_pattern_vars(op->a, set, wide);
   op_pattern_vars(op->b, set, wide);
+}
+
+/* Variables mentioned where joining the pattern's own solutions with the
+ * row is not substituting the row: the right side of an OPTIONAL or a
+ * MINUS, and sub-queries (scoped: inside one of them). */
+static void op_scoped_vars(const SparqlOp *op, bool scoped, uint64_t *set, bool *wide) {
+  if (!op) return;
+  scoped = scoped || op->kind == SPARQL_OP_TOMULTISET;
+  if (scoped) own_vars(op, set, wide);
+  op_scoped_vars(op->a, scoped, set, wide);
+  op_scoped_vars(op->b, scoped || op->kind == SPARQL_OP_LEFTJOIN || op->kind == SPARQL_OP_MINUS,
+                 set, wide);
 }
 
 /* Variables an expression reads, through nested EXISTS patterns too
@@ -160,12 +177,14 @@ static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
   op_expr_vars(op->b, set, wide);
 }
 
-/* Whether an expression inside pattern reads a variable row binds: then
+/* Whether an expression inside pattern reads a variable row binds, or
+ * an OPTIONAL's or MINUS's right side or a sub-query mentions one: then
  * joining the pattern's own solutions with the row is not substituting. */
 static bool reads_row(const SparqlOp *pattern, const TrineId *row, size_t width) {
   uint64_t set = 0;
   bool wide = false;
   op_expr_vars(pattern, &set, &wide);
+  op_scoped_vars(pattern, false, &set, &wide);
   for (uint32_t v = 0; v < 64 && v < width && set >> v; ++v)
     if ((set >> v & 1) && row[v]) return true;
   return wide;

@@ -56,11 +56,17 @@ function numKey(v) {
   return Number.isFinite(n) ? String(Number(n.toPrecision(12))) : v;
 }
 
+// A string that is a number's lexical form (STR() of a computed number)
+// compares as that number: the canonical form of a computed decimal is
+// "2.0" by XSD 1.0 (trine) and "2" by XSD 1.1 (Oxigraph).
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function cellKey(t) {
   if (!t) return "";
   if (t.kind === "I") return `<${t.value}>`;
   if (t.kind === "B") return "_:";
   if (NUMERIC.has(t.datatype)) return `N${t.datatype}|${numKey(t.value)}`;
+  if (NUMBER_TEXT.test(t.value)) return `L${t.datatype}@${t.lang}|#${numKey(t.value)}`;
   return `L${t.datatype}@${t.lang}|${JSON.stringify(t.value)}`;
 }
 

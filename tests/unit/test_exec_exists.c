@@ -79,6 +79,15 @@ static void test_exec_exists_nested_sees_row(void **state) {
                   "FILTER NOT EXISTS { ?s <http://ex/q> ?m } } }";
   assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 2);
+  /* Substituted into an OPTIONAL's right side, ?s makes it match
+   * nothing, and the left side's row stays: NOT EXISTS is false. Joined
+   * with the pattern's own solutions instead (?s bound to the subject of
+   * <http://ex/o1>'s p), the row looked absent. */
+  const char *opt = "SELECT ?s { VALUES ?s { <http://ex/s1> <http://ex/s2> } ?s <http://ex/p> ?o "
+                    "FILTER NOT EXISTS { <http://ex/o1> <http://ex/q> ?n "
+                    "OPTIONAL { ?s <http://ex/p> <http://ex/o1> } } }";
+  assert_int_equal(run(t->store, opt, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 0);
 }
 
 /* A filter's EXISTS looks at the filter's active graph (SPARQL 1.1, 18.6:
