@@ -228,10 +228,11 @@ class Gen {
     const sub = (k) => (depth > 0 ? this.expr(vars, depth - 1, k) : k === "bool" ? leafBool() : leaf());
     const bools = [
       () => `${sub()} ${r.pick(["=", "!="])} ${sub()}`,
-      // < and the like are errors on IRIs and blank nodes (17.3), which
-      // Oxigraph 0.5.11 orders: compare literals only.
-      () => { const a = sub(), b = sub();
-              return `isLiteral(${a}) && isLiteral(${b}) && ${a} ${r.pick(["<", ">", "<=", ">="])} ${b}`; },
+      // < and the like are errors on IRIs, blank nodes and language-
+      // tagged literals (17.3), which Oxigraph 0.5.11 orders: compare
+      // literals without a language tag only.
+      () => { const a = sub(), b = sub(), plain = (x) => `isLiteral(${x}) && LANG(${x}) = ""`;
+              return `${plain(a)} && ${plain(b)} && ${a} ${r.pick(["<", ">", "<=", ">="])} ${b}`; },
       () => `BOUND(${vars.length ? v() : "?unbound"})`,
       () => `${r.pick(["isIRI", "isLiteral", "isBlank", "isNumeric"])}(${sub()})`,
       () => `${r.pick(["CONTAINS", "STRSTARTS", "STRENDS"])}(${sub()}, "${r.pick(["a", "b", "A", ""])}")`,
