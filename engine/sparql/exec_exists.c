@@ -202,7 +202,9 @@ TrineStatus exec_exists(void *ctx, const SparqlOp *pattern, const TrineId *row, 
   x->emit_cap = x->want = 0;
   const SparqlOp *filter = pattern->kind == SPARQL_OP_FILTER ? pattern : NULL;
   const SparqlOp *body = filter ? filter->a : pattern;
-  if (exec_pure(body)) { /* substitute the row's bindings: probes from the row */
+  /* A join group probes from the row: that substitutes it into the
+   * group's own patterns, not into a filter of a group nested in it. */
+  if (exec_pure(body) && !reads_row(body, row, x->width)) {
     Table one = {.rows = (TrineId *)row, .n = 1, .cap = 1, .width = x->width};
     st = exec_join_group(x, body, gc, &one, filter ? filter->exprs : NULL, filter ? filter->nexprs : 0,
                 &t);

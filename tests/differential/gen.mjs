@@ -226,12 +226,20 @@ class Gen {
     // Oxigraph 0.5.11.
     const leafBool = () => `${r.pick(["isIRI", "isLiteral", "BOUND"])}(${vars.length ? v() : "?unbound"})`;
     const sub = (k) => (depth > 0 ? this.expr(vars, depth - 1, k) : k === "bool" ? leafBool() : leaf());
+    // The argument of a string function is no computed number: the
+    // lexical form of a whole decimal is "2.0" by XSD 1.0 (SPARQL 1.1's
+    // reference; trine) and "2" by XSD 1.1 (Oxigraph).
+    const str = () => {
+      const e = sub();
+      return /^(FLOOR|CEIL|ROUND|ABS)\(|^\(|^<[^>]*#decimal>/.test(e) ? leaf() : e;
+    };
     const bools = [
       () => `${sub()} ${r.pick(["=", "!="])} ${sub()}`,
       // < and the like are errors on IRIs, blank nodes and language-
-      // tagged literals (17.3), which Oxigraph 0.5.11 orders: compare
-      // literals without a language tag only.
-      () => { const a = sub(), b = sub(), plain = (x) => `isLiteral(${x}) && LANG(${x}) = ""`;
+      // tagged literals (17.3), which Oxigraph 0.5.11 orders, and defined
+      // on booleans, which it does not: compare other literals only.
+      () => { const a = sub(), b = sub();
+              const plain = (x) => `isLiteral(${x}) && LANG(${x}) = "" && DATATYPE(${x}) != <${XSD}boolean>`;
               return `${plain(a)} && ${plain(b)} && ${a} ${r.pick(["<", ">", "<=", ">="])} ${b}`; },
       () => `BOUND(${vars.length ? v() : "?unbound"})`,
       () => `${r.pick(["isIRI", "isLiteral", "isBlank", "isNumeric"])}(${sub()})`,
@@ -248,22 +256,23 @@ class Gen {
     return r.pick([
       leaf, leaf,
       () => `(${sub()} ${r.pick(["+", "-", "*", "/"])} ${sub()})`,
-      () => `${r.pick(["STR", "LANG", "DATATYPE", "STRLEN", "UCASE", "LCASE", "ABS", "CEIL", "FLOOR", "ROUND", "ENCODE_FOR_URI", "MD5", "SHA1"])}(${sub()})`,
-      () => `CONCAT(${sub()}, ${sub()})`,
-      () => `SUBSTR(${sub()}, ${1 + r.int(3)}${r.chance(0.5) ? `, ${r.int(3)}` : ""})`,
-      () => `${r.pick(["STRBEFORE", "STRAFTER"])}(${sub()}, "${r.pick(["b", "", "a"])}")`,
+      () => `${r.pick(["LANG", "DATATYPE", "ABS", "CEIL", "FLOOR", "ROUND"])}(${sub()})`,
+      () => `${r.pick(["STR", "STRLEN", "UCASE", "LCASE", "ENCODE_FOR_URI", "MD5", "SHA1"])}(${str()})`,
+      () => `CONCAT(${str()}, ${str()})`,
+      () => `SUBSTR(${str()}, ${1 + r.int(3)}${r.chance(0.5) ? `, ${r.int(3)}` : ""})`,
+      () => `${r.pick(["STRBEFORE", "STRAFTER"])}(${str()}, "${r.pick(["b", "", "a"])}")`,
       // No pattern that matches "": an error for fn:replace (FORX0003),
       // which Oxigraph 0.5.11 allows.
-      () => `REPLACE(${sub()}, "${r.pick(["a", "b+", "[ab]c"])}", "${r.pick(["x", ""])}")`,
+      () => `REPLACE(${str()}, "${r.pick(["a", "b+", "[ab]c"])}", "${r.pick(["x", ""])}")`,
       () => `IF(${sub("bool")}, ${sub()}, ${sub()})`,
       () => `COALESCE(${sub()}, ${sub()})`,
-      () => `STRLANG(STR(${sub()}), "en")`,
-      () => `STRDT(STR(${sub()}), <${XSD}string>)`,
+      () => `STRLANG(STR(${str()}), "en")`,
+      () => `STRDT(STR(${str()}), <${XSD}string>)`,
       // A cast to xsd:string of a language-tagged literal: an error by the
       // table of 17.5 (trine), its lexical form for Oxigraph: cast STR().
       () => `<${XSD}${r.pick(["integer", "decimal", "boolean"])}>(${sub()})`,
-      () => `<${XSD}string>(STR(${sub()}))`,
-      () => `IRI(CONCAT("${EX}", ENCODE_FOR_URI(STR(${sub()}))))`,
+      () => `<${XSD}string>(STR(${str()}))`,
+      () => `IRI(CONCAT("${EX}", ENCODE_FOR_URI(STR(${str()}))))`,
     ])();
   }
 

@@ -67,6 +67,9 @@ function cellKey(t) {
   if (t.kind === "B") return "_:";
   if (NUMERIC.has(t.datatype)) return `N${t.datatype}|${numKey(t.value)}`;
   if (NUMBER_TEXT.test(t.value)) return `L${t.datatype}@${t.lang}|#${numKey(t.value)}`;
+  // ... also inside a longer string (CONCAT, SUBSTR of one): "2.0" is "2".
+  if (!t.datatype || t.datatype === XSD + "string")
+    return `L${t.datatype}@${t.lang}|${JSON.stringify(t.value.replace(/(\d)\.0(?!\d)/g, "$1"))}`;
   return `L${t.datatype}@${t.lang}|${JSON.stringify(t.value)}`;
 }
 

@@ -88,6 +88,13 @@ static void test_exec_exists_nested_sees_row(void **state) {
                     "OPTIONAL { ?s <http://ex/p> <http://ex/o1> } } }";
   assert_int_equal(run(t->store, opt, NULL, &rows), TRINE_DONE);
   assert_int_equal(rows, 0);
+  /* The same in a filter of a group nested in a join group: ?s is the
+   * row's, so the filter holds and NOT EXISTS is false. */
+  const char *nested = "SELECT ?s { VALUES ?s { <http://ex/s1> <http://ex/s2> } ?s <http://ex/p> ?o "
+                       "FILTER NOT EXISTS { ?o <http://ex/q> ?n "
+                       "{ <http://ex/o1> <http://ex/q> ?m FILTER(isIRI(?s)) } } }";
+  assert_int_equal(run(t->store, nested, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 0);
 }
 
 /* A filter's EXISTS looks at the filter's active graph (SPARQL 1.1, 18.6:
