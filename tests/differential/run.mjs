@@ -248,7 +248,8 @@ function runDataset(driver, dir, dseed, qseeds) {
 }
 
 function report(c) {
-  console.log(`DISAGREEMENT (${c.why}): query seed ${c.qseed}, dataset seed ${c.dseed}`);
+  const what = c.why === "they agree" ? "AGREEMENT" : `DISAGREEMENT (${c.why})`;
+  console.log(`${what}: query seed ${c.qseed}, dataset seed ${c.dseed}`);
   console.log(`query: ${c.q.text}`);
   console.log(`dataset:\n${c.data.trimEnd().replace(/^/gm, "  ")}`);
   console.log(`trine:\n${showAnswer(c.t)}\noxigraph:\n${showAnswer(c.o)}\n`);
