@@ -1,13 +1,12 @@
-// Oxigraph in a worker thread (run.mjs): one dataset, the queries it is
-// sent, each answer posted back as plain terms, then a flag raised so
+// Oxigraph in a worker thread (run.mjs): the dataset and the queries it
+// is sent, each answer posted back as plain terms, then a flag raised so
 // the main thread, waiting with a time limit, can stop a query that runs
 // too long by ending this thread.
 import { parentPort, workerData } from "node:worker_threads";
 import { Store } from "oxigraph";
 
-const { data, flag, port } = workerData;
-const store = new Store();
-store.load(data, { format: "application/n-quads" });
+const { flag, port } = workerData;
+let store = null;
 
 const plain = (t) => ({ termType: t.termType, value: t.value,
   datatype: t.datatype ? t.datatype.value : "", language: t.language || "" });
@@ -22,8 +21,15 @@ function answer(text, form) {
   }
 }
 
-parentPort.on("message", ({ text, form }) => {
-  port.postMessage(answer(text, form));
+// A message is a dataset to load (replacing the last) or a query.
+parentPort.on("message", ({ data, text, form }) => {
+  if (data !== undefined) {
+    store = new Store();
+    store.load(data, { format: "application/n-quads" });
+    port.postMessage({ loaded: true });
+  } else {
+    port.postMessage(answer(text, form));
+  }
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 });
