@@ -1,10 +1,10 @@
-// Differential testing of query answers: trine (through ./driver, one
-// process per dataset) against Oxigraph (npm `oxigraph`, in memory, in
-// this process). docs/testing.md, "Differential testing", says what is
-// compared and why.
-// Usage: node run.mjs DRIVER N SEED [--datasets K] [--quiet]
+// Differential testing of query answers: trine (through DRIVER, driver.c,
+// one process per dataset) against Oxigraph (npm `oxigraph`, in memory, in
+// a worker thread: ox_worker.mjs). docs/testing.md, "Differential
+// testing", says what is compared and why.
+// Usage: node run.mjs DRIVER N SEED [--datasets K]
 //        node run.mjs DRIVER --one QUERY-SEED DATASET-SEED   (one case, verbose)
-// Exit status: 0 all agree, 1 a disagreement or an error, 77 no Oxigraph.
+// Exit status: 0 all agree, 1 a disagreement, 77 no Oxigraph installed.
 import { execFileSync } from "node:child_process";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
