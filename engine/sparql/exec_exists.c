@@ -110,16 +110,59 @@ static TrineStatus exists_match(Exec *x, ExistsTable *t, const TrineId *row, boo
 
 static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide);
 
+static void var_add(uint32_t v, uint64_t *set, bool *wide) {
+  if (v == SPARQL_NO_VAR) return;
+  if (v < 64) *set |= UINT64_C(1) << v;
+  else *wide = true;
+}
+
+/* Variables op's own pattern mentions: triples, path ends, GRAPH. */
+static void own_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
+  if (op->kind == SPARQL_OP_BGP)
+    for (size_t i = 0; i < op->ntriples; ++i) {
+      var_add(op->triples[i].s.var, set, wide);
+      var_add(op->triples[i].p.var, set, wide);
+      var_add(op->triples[i].o.var, set, wide);
+    }
+  if (op->kind == SPARQL_OP_PATH) {
+    var_add(op->path_s.var, set, wide);
+    var_add(op->path_o.var, set, wide);
+  }
+  if (op->kind == SPARQL_OP_GRAPH) var_add(op->target.var, set, wide);
+}
+
+/* Variables the patterns of op and below mention. */
+static void op_pattern_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
+  if (!op) return;
+  own_vars(op, set, wide);
+  op_pattern_vars(op->a, set, wide);
+  op_pattern_vars(op->b, set, wide);
+}
+
+/* Variables mentioned where joining the pattern's own solutions with the
+ * row is not substituting the row: the right side of an OPTIONAL or a
+ * MINUS, and sub-queries (scoped: inside one of them). */
+static void op_scoped_vars(const SparqlOp *op, bool scoped, uint64_t *set, bool *wide) {
+  if (!op) return;
+  scoped = scoped || op->kind == SPARQL_OP_TOMULTISET;
+  if (scoped) own_vars(op, set, wide);
+  op_scoped_vars(op->a, scoped, set, wide);
+  op_scoped_vars(op->b, scoped || op->kind == SPARQL_OP_LEFTJOIN || op->kind == SPARQL_OP_MINUS,
+                 set, wide);
+}
+
 /* Variables an expression reads, through nested EXISTS patterns too
- * (*wide: one past the first 64). */
+ * (*wide: one past the first 64). A nested EXISTS reads every variable
+ * its pattern mentions: the row is substituted into it (18.6), so a
+ * pattern holding one cannot be evaluated on its own. */
 static void expr_reads(const SparqlExpr *e, uint64_t *set, bool *wide) {
   if (!e) return;
-  if (e->kind == SPARQL_EX_VAR) {
-    if (e->var < 64) *set |= UINT64_C(1) << e->var;
-    else *wide = true;
-  }
+  if (e->kind == SPARQL_EX_VAR) var_add(e->var, set, wide);
   for (size_t i = 0; i < e->nargs; ++i) expr_reads(e->args[i], set, wide);
-  if (e->pattern) op_expr_vars(e->pattern, set, wide);
+  if (e->pattern) {
+    op_expr_vars(e->pattern, set, wide);
+    op_pattern_vars(e->pattern, set, wide);
+  }
 }
 
 /* Variables the expressions inside op read (filters, binds, aggregates,
@@ -134,12 +177,14 @@ static void op_expr_vars(const SparqlOp *op, uint64_t *set, bool *wide) {
   op_expr_vars(op->b, set, wide);
 }
 
-/* Whether an expression inside pattern reads a variable row binds: then
+/* Whether an expression inside pattern reads a variable row binds, or
+ * an OPTIONAL's or MINUS's right side or a sub-query mentions one: then
  * joining the pattern's own solutions with the row is not substituting. */
 static bool reads_row(const SparqlOp *pattern, const TrineId *row, size_t width) {
   uint64_t set = 0;
   bool wide = false;
   op_expr_vars(pattern, &set, &wide);
+  op_scoped_vars(pattern, false, &set, &wide);
   for (uint32_t v = 0; v < 64 && v < width && set >> v; ++v)
     if ((set >> v & 1) && row[v]) return true;
   return wide;
@@ -157,7 +202,9 @@ TrineStatus exec_exists(void *ctx, const SparqlOp *pattern, const TrineId *row, 
   x->emit_cap = x->want = 0;
   const SparqlOp *filter = pattern->kind == SPARQL_OP_FILTER ? pattern : NULL;
   const SparqlOp *body = filter ? filter->a : pattern;
-  if (exec_pure(body)) { /* substitute the row's bindings: probes from the row */
+  /* A join group probes from the row: that substitutes it into the
+   * group's own patterns, not into a filter of a group nested in it. */
+  if (exec_pure(body) && !reads_row(body, row, x->width)) {
     Table one = {.rows = (TrineId *)row, .n = 1, .cap = 1, .width = x->width};
     st = exec_join_group(x, body, gc, &one, filter ? filter->exprs : NULL, filter ? filter->nexprs : 0,
                 &t);

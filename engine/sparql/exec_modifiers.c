@@ -346,8 +346,11 @@ TrineStatus exec_distinct(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
  * join group may stop after offset + limit rows. */
 static bool limit_safe(const SparqlOp *op) {
   while (op->kind == SPARQL_OP_PROJECT || op->kind == SPARQL_OP_EXTEND) op = op->a;
-  return op->kind == SPARQL_OP_BGP || op->kind == SPARQL_OP_JOIN ||
-         op->kind == SPARQL_OP_PATH || op->kind == SPARQL_OP_FILTER;
+  /* A FILTER runs inside the join group only over a pure one; over
+   * anything else (a GROUP under HAVING, say) the group below would stop
+   * before the filter has seen its rows. */
+  if (op->kind == SPARQL_OP_FILTER) return exec_pure(op->a);
+  return exec_pure(op);
 }
 
 /* ... or is it an ORDER BY or a DISTINCT, which then keep only the first

@@ -356,6 +356,31 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
   return st;
 }
 
+static int cmp_pair(const void *a, const void *b) {
+  const TrineId *x = a, *y = b;
+  return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* Hand on the distinct pairs of in (emptied). */
+static TrineStatus push_distinct(Exec *x, Pairs *in, Pairs *out) {
+  TrineId *v = malloc((in->n ? in->n : 1) * 2 * sizeof *v);
+  TrineStatus st = v ? TRINE_OK : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < in->n && v; ++i) {
+    v[2 * i] = in->s[i];
+    v[2 * i + 1] = in->o[i];
+  }
+  if (v) qsort(v, in->n, 2 * sizeof *v, cmp_pair);
+  for (size_t i = 0; i < in->n && !st; ++i)
+    if (i == 0 || cmp_pair(v + 2 * i, v + 2 * (i - 1)))
+      st = pairs_push(x, out, v[2 * i], v[2 * i + 1]);
+  free(v);
+  pairs_free(in);
+  return st;
+}
+
+/* A negated set gives each (s, o) pair once, however many predicates
+ * link them (SPARQL 1.1 18.5, eval of NPS is a set of solutions); its
+ * forward and inverse parts are an alternative, concatenated. */
 static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, TrineId o,
                              Pairs *out) {
   TrineId *ids = calloc(p->nnps + p->ninv + 1, sizeof *ids);
@@ -363,10 +388,16 @@ static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, T
   for (size_t i = 0; i < p->nnps + p->ninv; ++i)
     if (exec_const_id(x, &p->nps[i], &ids[i])) ids[i] = 0;
   TrineStatus st = TRINE_OK;
-  if (p->nnps || !p->ninv)
-    st = link_pairs(x, 0, false, gc, s, o, false, ids, p->nnps, out);
-  if (!st && p->ninv)
-    st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, out);
+  Pairs part = {0};
+  if (p->nnps || !p->ninv) {
+    st = link_pairs(x, 0, false, gc, s, o, false, ids, p->nnps, &part);
+    if (!st) st = push_distinct(x, &part, out);
+  }
+  if (!st && p->ninv) {
+    st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, &part);
+    if (!st) st = push_distinct(x, &part, out);
+  }
+  pairs_free(&part);
   free(ids);
   return st;
 }

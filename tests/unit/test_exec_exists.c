@@ -66,6 +66,37 @@ static void test_exec_exists_filter_substitutes(void **state) {
   assert_int_equal(rows, 2);
 }
 
+/* An EXISTS nested in the pattern of another, over a BIND (not a join
+ * group, so not probed from the row), still sees the outer row: its
+ * variables are substituted (18.6), not free. Found by the differential
+ * suite (tests/differential): the pattern was evaluated on its own, ?s
+ * unbound in the inner NOT EXISTS, and the rows were lost. */
+static void test_exec_exists_nested_sees_row(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  const char *q = "SELECT ?s { VALUES ?s { <http://ex/s1> <http://ex/s2> } ?s <http://ex/p> ?o "
+                  "FILTER EXISTS { <http://ex/o1> <http://ex/q> ?n BIND(1 AS ?b) "
+                  "FILTER NOT EXISTS { ?s <http://ex/q> ?m } } }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 2);
+  /* Substituted into an OPTIONAL's right side, ?s makes it match
+   * nothing, and the left side's row stays: NOT EXISTS is false. Joined
+   * with the pattern's own solutions instead (?s bound to the subject of
+   * <http://ex/o1>'s p), the row looked absent. */
+  const char *opt = "SELECT ?s { VALUES ?s { <http://ex/s1> <http://ex/s2> } ?s <http://ex/p> ?o "
+                    "FILTER NOT EXISTS { <http://ex/o1> <http://ex/q> ?n "
+                    "OPTIONAL { ?s <http://ex/p> <http://ex/o1> } } }";
+  assert_int_equal(run(t->store, opt, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 0);
+  /* The same in a filter of a group nested in a join group: ?s is the
+   * row's, so the filter holds and NOT EXISTS is false. */
+  const char *nested = "SELECT ?s { VALUES ?s { <http://ex/s1> <http://ex/s2> } ?s <http://ex/p> ?o "
+                       "FILTER NOT EXISTS { ?o <http://ex/q> ?n "
+                       "{ <http://ex/o1> <http://ex/q> ?m FILTER(isIRI(?s)) } } }";
+  assert_int_equal(run(t->store, nested, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 0);
+}
+
 /* A filter's EXISTS looks at the filter's active graph (SPARQL 1.1, 18.6:
  * exists(P) evaluates P with the current active graph), not at the graph
  * a GRAPH pattern below the filter was last evaluated in: a default-graph
@@ -163,6 +194,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_exists_evaluated_once, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_exists_active_graph, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_minus, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_exists_nested_sees_row, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_exists_filter_substitutes, exec_setup, tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

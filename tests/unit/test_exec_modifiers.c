@@ -204,6 +204,22 @@ static void test_exec_distinct_limit_stops_join(void **state) {
   free(plan);
 }
 
+/* A LIMIT over HAVING (a FILTER over a GROUP) must not stop the join
+ * group under the GROUP: every group is counted whole, then filtered,
+ * then cut. Found by the differential suite (tests/differential), where
+ * the join stopped after 5 rows and HAVING kept fewer groups. */
+static void test_exec_having_limit_counts_whole_groups(void **state) {
+  TuStore *t = *state;
+  const char *q = "SELECT ?c (COUNT(*) AS ?n) { ?x <http://ex/k> ?c } GROUP BY ?c "
+                  "HAVING(COUNT(*) > 1) LIMIT 5";
+  char *n = column_text(t->store, q, 1);
+  const char *thirty = "\"30\"^^<http://www.w3.org/2001/XMLSchema#integer> ";
+  char want[5 * 64] = "";
+  for (int i = 0; i < 5; ++i) strcat(want, thirty);
+  assert_string_equal(n, want);
+  free(n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_topk_equals_full_sort, members_setup, tu_teardown),
@@ -215,6 +231,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_distinct_many, members_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_distinct_few_repeats, members_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_distinct_limit_stops_join, members_setup,
+                                      tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_having_limit_counts_whole_groups, members_setup,
                                       tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
