@@ -4,6 +4,8 @@
  */
 #include "srj.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -93,18 +95,8 @@ static bool hex4(R *r, unsigned *v) {
 }
 
 static bool put_utf8(R *r, Str *b, unsigned c) {
-  char u[4];
-  size_t k;
-  if (c < 0x80) { u[0] = (char)c; k = 1; }
-  else if (c < 0x800) { u[0] = (char)(0xC0 | c >> 6); u[1] = (char)(0x80 | (c & 63)); k = 2; }
-  else if (c < 0x10000) {
-    u[0] = (char)(0xE0 | c >> 12); u[1] = (char)(0x80 | (c >> 6 & 63));
-    u[2] = (char)(0x80 | (c & 63)); k = 3;
-  } else {
-    u[0] = (char)(0xF0 | c >> 18); u[1] = (char)(0x80 | (c >> 12 & 63));
-    u[2] = (char)(0x80 | (c >> 6 & 63)); u[3] = (char)(0x80 | (c & 63)); k = 4;
-  }
-  return put(r, b, u, k);
+  char u[UTF8_MAX];
+  return put(r, b, u, utf8_encode(c, u));
 }
 
 /* An escape after its backslash. */

@@ -5,6 +5,8 @@
  */
 #include "srx.h"
 
+#include "utf8.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -63,19 +65,9 @@ static bool put(X *x, Str *b, const char *s, size_t n) {
 }
 
 static bool put_utf8(X *x, Str *b, unsigned long c) {
-  char u[4];
-  size_t k;
   if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) return fail(x, "bad character reference");
-  if (c < 0x80) { u[0] = (char)c; k = 1; }
-  else if (c < 0x800) { u[0] = (char)(0xC0 | c >> 6); u[1] = (char)(0x80 | (c & 63)); k = 2; }
-  else if (c < 0x10000) {
-    u[0] = (char)(0xE0 | c >> 12); u[1] = (char)(0x80 | (c >> 6 & 63));
-    u[2] = (char)(0x80 | (c & 63)); k = 3;
-  } else {
-    u[0] = (char)(0xF0 | c >> 18); u[1] = (char)(0x80 | (c >> 12 & 63));
-    u[2] = (char)(0x80 | (c >> 6 & 63)); u[3] = (char)(0x80 | (c & 63)); k = 4;
-  }
-  return put(x, b, u, k);
+  char u[UTF8_MAX];
+  return put(x, b, u, utf8_encode((unsigned)c, u));
 }
 
 /* Text s[0..n) with its references replaced, appended to b. */
