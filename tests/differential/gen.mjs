@@ -2,8 +2,10 @@
 // differential testing (docs/testing.md, "Differential testing").
 // Everything comes from one seeded generator, so a seed names a dataset
 // or a query exactly. The choices that keep queries inside what the spec
-// defines (no RAND/NOW/UUID/BNODE, no GROUP_CONCAT or SAMPLE, ORDER BY
-// only on variables) are listed in docs/testing.md.
+// defines (no RAND/NOW/UUID, BNODE and GROUP_CONCAT only where their
+// answer is fixed, no SAMPLE, ORDER BY only on variables) and the forms
+// kept away from Oxigraph 0.5.11's deviations are listed in
+// docs/testing.md.
 
 const EX = "http://example.org/";
 const XSD = "http://www.w3.org/2001/XMLSchema#";
@@ -34,10 +36,14 @@ export function rng(seed) {
 // predicates: a negated property set then gives the same rows whether it
 // is read as a set (SPARQL 1.1 18.5, trine) or per triple (Oxigraph 0.5.11
 // with its subject bound); see docs/testing.md.
-const NODES = ["a0", "a1", "a2", "a3", "a4", "a5"];
+// a%41 keeps its percent-escape: SPARQL does not decode it (RFC 3986
+// 6.2.2 is excluded by 4.1.1.2), so it is not the IRI .../aA.
+const NODES = ["a0", "a1", "a2", "a3", "a4", "a5", "a%41"];
 const PREDS = ["p0", "p1", "p2", "p3", "p4"];
 const GRAPHS = ["g0", "g1"];
-const STRINGS = ["abc", "Abc", "b", "", "foo bar", "ab\\\"c", "é"];
+// With newlines inside and at the end: `$`, `.` and the flags s and m of
+// REGEX differ there between XPath and other regex dialects.
+const STRINGS = ["abc", "Abc", "b", "", "foo bar", "ab\\\"c", "é", "a\\nb", "ab\\n"];
 const LANGS = ["en", "fr", "en-gb"];
 
 const iri = (local) => `<${EX}${local}>`;
@@ -78,6 +84,10 @@ export function genDataset(seed) {
   }
   return [...quads].join("\n") + "\n";
 }
+
+// An expression that may compute a number, whose lexical form (STR) is
+// not compared (docs/testing.md).
+const COMPUTED = /^(FLOOR|CEIL|ROUND|ABS)\(|^\(|^<[^>]*#decimal>/;
 
 // Query generation. A scope lists the variables a pattern may bind; new
 // names come from a counter so BIND and aggregates never reuse one in
@@ -149,6 +159,7 @@ class Gen {
     const choices = [
       () => `FILTER(${this.expr(vars, 2, "bool")})`,
       () => `BIND(${this.expr(vars, 2)} AS ${this.bindVar(vars)})`,
+      () => this.bnode(vars),
     ];
     // Inside EXISTS, MINUS, VALUES and sub-queries meet the outer
     // solution's variables, where SPARQL 1.1 18.6 substitutes them
@@ -221,20 +232,15 @@ class Gen {
   expr(vars, depth, kind) {
     const r = this.r;
     const v = () => (vars.length ? r.pick(vars) : this.term("o"));
-    const leaf = () => (r.chance(0.7) ? v() : this.term("o", r.pick(PREDS)));
-    // A condition is a boolean expression, never a bare term: the
-    // effective boolean value of a language-tagged literal is true by
-    // SPARQL 1.1 17.2.2 ("plain literal", trine) and an error for
-    // Oxigraph 0.5.11.
+    const leaf = () => (r.chance(0.7) ? v() : r.chance(0.9) ? this.term("o", r.pick(PREDS)) : this.iriLeaf());
+    // A condition is a boolean expression, or one whose effective boolean
+    // value is no language-tagged string (ebv()).
     const leafBool = () => `${r.pick(["isIRI", "isLiteral", "BOUND"])}(${vars.length ? v() : "?unbound"})`;
     const sub = (k) => (depth > 0 ? this.expr(vars, depth - 1, k) : k === "bool" ? leafBool() : leaf());
     // The argument of a string function is no computed number: the
     // lexical form of a whole decimal is "2.0" by XSD 1.0 (SPARQL 1.1's
     // reference; trine) and "2" by XSD 1.1 (Oxigraph).
-    const str = () => {
-      const e = sub();
-      return /^(FLOOR|CEIL|ROUND|ABS)\(|^\(|^<[^>]*#decimal>/.test(e) ? leaf() : e;
-    };
+    const str = () => { const e = sub(); return COMPUTED.test(e) ? leaf() : e; };
     const bools = [
       () => `${sub()} ${r.pick(["=", "!="])} ${sub()}`,
       // < and the like are errors on IRIs, blank nodes and language-
@@ -246,12 +252,13 @@ class Gen {
       () => `BOUND(${vars.length ? v() : "?unbound"})`,
       () => `${r.pick(["isIRI", "isLiteral", "isBlank", "isNumeric"])}(${sub()})`,
       () => `${r.pick(["CONTAINS", "STRSTARTS", "STRENDS"])}(${sub()}, "${r.pick(["a", "b", "A", ""])}")`,
-      () => `REGEX(${sub()}, "${r.pick(["^a", "b", "c$", "^$", "[ae]", "B"])}"${r.chance(0.3) ? ', "i"' : ""})`,
+      () => this.regex(sub()),
       () => `langMatches(LANG(${sub()}), "${r.pick(["en", "*", "fr"])}")`,
       () => `sameTerm(${sub()}, ${sub()})`,
       () => `${sub()} ${r.chance(0.5) ? "IN" : "NOT IN"} (${sub()}, ${this.term("o", r.pick(PREDS))})`,
       () => `(${sub("bool")} ${r.pick(["&&", "||"])} ${sub("bool")})`,
       () => `!(${sub("bool")})`,
+      () => this.ebv(sub(), str()),
     ];
     // Parenthesized: comparisons and IN do not chain in the grammar.
     if (kind === "bool" || r.chance(0.25)) return `(${r.pick(bools)()})`;
@@ -263,9 +270,7 @@ class Gen {
       () => `CONCAT(${str()}, ${str()})`,
       () => `SUBSTR(${str()}, ${1 + r.int(3)}${r.chance(0.5) ? `, ${r.int(3)}` : ""})`,
       () => `${r.pick(["STRBEFORE", "STRAFTER"])}(${str()}, "${r.pick(["b", "", "a"])}")`,
-      // No pattern that matches "": an error for fn:replace (FORX0003),
-      // which Oxigraph 0.5.11 allows.
-      () => `REPLACE(${str()}, "${r.pick(["a", "b+", "[ab]c"])}", "${r.pick(["x", ""])}")`,
+      () => this.replace(str()),
       () => `IF(${sub("bool")}, ${sub()}, ${sub()})`,
       () => `COALESCE(${sub()}, ${sub()})`,
       () => `STRLANG(STR(${str()}), "en")`,
@@ -278,33 +283,158 @@ class Gen {
     ])();
   }
 
+  // An IRI written out, for STR() and comparisons: a node or predicate,
+  // or one under a percent-escaped segment (prologue() may spell both
+  // with prefixes).
+  iriLeaf() {
+    const r = this.r;
+    const i = r.chance(0.5) ? iri(r.pick([...NODES, ...PREDS])) : iri(`%41/${r.pick(["b", "a%41", "c0"])}`);
+    return r.chance(0.7) ? `STR(${i})` : i;
+  }
+
+  // REGEX in the part of the XPath dialect (17.4.3.14; XPath F&O 7.6)
+  // that Oxigraph 0.5.11 implements the same way. Kept out: `\w`, `\i`,
+  // `\c`, `\p{IsBlock}`, class subtraction and back-references (Oxigraph
+  // takes `_` as a word character and refuses the rest); `.` before CR
+  // (it matches CR; no CR in the data); `\p{..}` under "i" (XPath keeps
+  // categories case-sensitive); under "m" a match of the empty line after
+  // a final newline (no such line in XPath); under "x" `#` and spaces in
+  // classes (Oxigraph reads comments, drops those spaces).
+  regex(arg) {
+    const r = this.r, flags = r.pick(["", "", "i", "s", "m", "x", "si", "im", "mx"]);
+    const common = ["^a", "b", "c$", "[ae]", "B", "a.b", "^.b", "\\\\s", "\\\\S+$", "\\\\d", "[^a-z]",
+      "(ab|b)c", "a{2}", "b+$", "[a-c]{2}", "\\\\.", "é", "É", "\\\\n", "b\\\\n", "^[^\\\\n]*$", "a?b"];
+    let pats = common;
+    if (flags.includes("m")) pats = ["^a", "b$", "^b", "c$", "^[ab]", "a\\\\n^b", "^a.*c$"];
+    else if (!flags.includes("i")) pats = [...common, "^$", "\\\\p{Lu}", "\\\\p{L}+$", "\\\\P{L}", "\\\\p{Ll}"];
+    if (flags.includes("x")) pats = [...pats, "a b", " ^ a", "b $", "a | c"];
+    return `REGEX(${arg}, "${r.pick(pats)}"${flags ? `, "${flags}"` : ""})`;
+  }
+
+  // REPLACE (17.4.3.15): no pattern that matches "" (an error for
+  // fn:replace, FORX0003, which Oxigraph 0.5.11 allows); in the
+  // replacement `$0` and groups the pattern has, no `\$` (a literal `$`
+  // for XPath, kept with its backslash by Oxigraph) and no `$N` followed
+  // by a digit.
+  replace(arg) {
+    const r = this.r;
+    const [pat, groups] = r.pick([["a", 0], ["b+", 0], ["[ab]c", 0], ["(a)(b)", 2], ["(b|c)+", 1],
+      ["\\\\s", 0], ["^a", 0], ["b$", 0], ["\\\\n", 0], ["(.)\\\\n", 1]]);
+    const reps = ["x", "", "[$0]"];
+    if (groups) reps.push("<$1>", `$${groups}-$1`);
+    const flags = r.pick(["", "", "i", "s", "m"]);
+    return `REPLACE(${arg}, "${pat}", "${r.pick(reps)}"${flags ? `, "${flags}"` : ""})`;
+  }
+
+  // A value whose effective boolean value is defined the same way by both
+  // engines (17.2.2): not a language-tagged string, which SPARQL 1.1 makes
+  // true when non-empty (trine) and Oxigraph 0.5.11 an error.
+  ebv(e, s) {
+    return this.r.pick([
+      () => `IF(LANG(${e}) = "", ${e}, STR(${e}))`, () => `STR(${s})`,
+      () => `STRLEN(${s})`, () => `(${e} + 0)`,
+    ])();
+  }
+
+  // BNODE (17.4.2.9) in the forms two correct engines answer alike.
+  // BNODE(str) gives one node for one string within a solution, and new
+  // nodes in each solution; Oxigraph 0.5.11 names the node by the string
+  // (one node for the whole query) and fails on a string that is not a
+  // blank-node label. So its nodes go to hidden variables (?h..., never
+  // projected) and only their comparisons are seen, and the string is an
+  // MD5, always a label. BNODE() gives a fresh node each call; a group
+  // joined with others repeats its solutions' nodes, where Oxigraph may
+  // evaluate it again per row: it is projected only in the SELECT clause
+  // (genQuery), and compared here.
+  bnode(vars) {
+    const r = this.r;
+    const label = () => { const e = this.expr(vars, 1); return `MD5(STR(${COMPUTED.test(e) ? this.term("o") : e}))`; };
+    // The variable bound last: none of the labels may read it.
+    const [text, value] = r.pick([
+      () => { const l = label(), h1 = this.newVar("h"), h2 = this.newVar("h");
+              return [`BIND(BNODE(${l}) AS ${h1}) BIND(BNODE(${r.chance(0.7) ? l : label()}) AS ${h2})`,
+                `sameTerm(${h1}, ${h2})`]; },
+      () => ["", `sameTerm(BNODE(${label()}), BNODE(${label()}))`],
+      () => ["", `isBlank(BNODE(${label()}))`],
+      () => ["", "isBlank(BNODE())"],
+      () => ["", "sameTerm(BNODE(), BNODE())"],
+    ])();
+    return `${text} BIND(${value} AS ${this.bindVar(vars)})`.trim();
+  }
+
   // An aggregate. Its argument is a variable every solution binds (a
   // triple of the WHERE group's own): on an unbound argument SPARQL 1.1
   // 18.5.1 leaves AVG, MIN and MAX open to readings (trine's are in
   // docs/sparql.md; Oxigraph reads them otherwise). MIN and MAX take
   // numbers only: the order of literals of different kinds is not
   // defined (15.1).
-  aggregate(info) {
+  //
+  // Over expressions that may fail (?v + 0 of a string): SUM and MIN are
+  // errors then (18.5.1.3, 18.5.1.5), in both engines. Not COUNT (the
+  // error left out, 18.5.1.2; Oxigraph fails), MAX or AVG (trine's
+  // readings in docs/sparql.md; Oxigraph fails).
+  //
+  // GROUP_CONCAT (18.5.1.7) is CONCAT of strings, an error on an IRI, a
+  // number or an unbound value; its order is not fixed, so it is measured
+  // (STRLEN) or concatenates one repeated value (a GROUP BY key), and the
+  // language tag of the result is dropped (STR): Oxigraph keeps a tag all
+  // values share, where CONCAT with the separator gives a simple literal.
+  aggregate(info, keys) {
     const r = this.r, v = r.pick(info.bound), n = info.numeric;
+    const sep = () => (r.chance(0.5) ? `; SEPARATOR="${r.pick([",", "", " - "])}"` : "");
     const choices = [
       () => "COUNT(*)", () => `COUNT(${v})`, () => `COUNT(DISTINCT ${v})`,
       () => `SUM(${v})`, () => `AVG(${v})`,
+      () => `${r.pick(["SUM", "MIN"])}(${v} + 0)`, () => `SUM(<${XSD}integer>(${v}))`,
+      () => `STRLEN(GROUP_CONCAT(${r.chance(0.3) ? "DISTINCT " : ""}${v}${sep()}))`,
+      () => `STRLEN(GROUP_CONCAT(STR(${v})${sep()}))`,
     ];
     if (n.length) choices.push(() => `MIN(${r.pick(n)})`, () => `MAX(${r.pick(n)})`);
+    if (keys.length) choices.push(() => `STR(GROUP_CONCAT(${r.pick(keys)}${sep()}))`);
     return r.pick(choices)();
   }
+}
+
+// The prologue: IRIs of the example namespace written with PREFIX and
+// BASE declarations (4.1.1; relative IRIs resolved by RFC 3986 5.2, their
+// `.` and `..` segments removed, percent-escapes kept as written).
+// Absolute IRIs with `.` or `..` segments are kept out: RFC 3986 5.2.2
+// removes them (trine), Oxigraph 0.5.11 keeps them (docs/testing.md).
+const STYLES = [
+  { decl: "PREFIX ex: <http://example.org/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> ",
+    forms: [(l) => `ex:${l}`], xsd: true },
+  { decl: "BASE <http://example.org/x/y/> PREFIX r: <../../> PREFIX s: <./%41/../../../> " +
+      "PREFIX pe: <../../%41/> ",
+    forms: [(l) => `r:${l}`, (l) => `s:${l}`, (l) => `<../../${l}>`, (l) => `<./z/../../../${l}>`] },
+  { decl: "BASE <http://example.org/> PREFIX : <> PREFIX pc: <http://example.org/a%41> " +
+      "PREFIX pe: <http://example.org/%41/> ",
+    forms: [(l) => `<${l}>`, (l) => `:${l}`, (l) => (l === "a%41" ? "pc:" : `<./${l}>`)] },
+];
+
+function prologue(r, text) {
+  const style = r.pick(STYLES);
+  let out = text.replace(/<http:\/\/example\.org\/([^>]*)>/g, (whole, local) => {
+    if (r.chance(0.15)) return whole;
+    if (local.startsWith("%41/") && style.decl.includes("pe:")) return `pe:${local.slice(4)}`;
+    return local.includes("/") ? whole : r.pick(style.forms)(local);
+  });
+  if (style.xsd) out = out.replace(/<http:\/\/www\.w3\.org\/2001\/XMLSchema#(\w+)>/g, "xsd:$1");
+  return style.decl + out;
 }
 
 // One query: { text, form, order (ORDER BY keys as [var, desc]), limit }.
 export function genQuery(seed) {
   const g = new Gen(seed), r = g.r, vars = [], info = { bound: [], numeric: [] };
   const where = g.group(vars, 2, info);
-  if (r.chance(0.08)) return { text: `ASK WHERE ${where}`, form: "ask", order: [], limited: false };
+  if (r.chance(0.08)) {
+    const text = `ASK WHERE ${where}`;
+    return { text: r.chance(0.3) ? prologue(r, text) : text, form: "ask", order: [], limited: false };
+  }
   let proj, tail = "", order = [];
   if (r.chance(0.2) && info.bound.length) {
     const keys = vars.filter(() => r.chance(0.3)).slice(0, 2);
     const aggs = [];
-    for (let i = 1 + r.int(2); i > 0; i--) aggs.push(`(${g.aggregate(info)} AS ${g.newVar("a")})`);
+    for (let i = 1 + r.int(2); i > 0; i--) aggs.push(`(${g.aggregate(info, keys)} AS ${g.newVar("a")})`);
     proj = [...keys, ...aggs];
     if (keys.length) tail += ` GROUP BY ${keys.join(" ")}`;
     if (r.chance(0.3)) tail += ` HAVING(COUNT(*) > ${r.int(3)})`;
@@ -312,7 +442,11 @@ export function genQuery(seed) {
   } else {
     proj = vars.length && r.chance(0.6) ? vars.filter(() => r.chance(0.6)) : ["*"];
     if (!proj.length) proj = ["*"];
+    // SELECT * would show the hidden blank nodes of BNODE(str) (bnode()).
+    if (proj[0] === "*" && /\?h\d/.test(where)) proj = vars.length ? vars.slice() : ["*"];
     order = proj[0] === "*" ? vars.slice() : proj.slice();
+    // A new blank node per solution (17.4.2.9), compared up to renaming.
+    if (proj[0] !== "*" && r.chance(0.1)) proj.push(`(BNODE() AS ${g.newVar("n")})`);
   }
   const distinct = r.chance(0.25) ? (r.chance(0.8) ? "DISTINCT " : "REDUCED ") : "";
   let keys = [];
@@ -328,7 +462,8 @@ export function genQuery(seed) {
     tail += ` LIMIT ${r.int(6)}`;
     if (r.chance(0.4)) tail += ` OFFSET ${r.int(4)}`;
   }
-  const text = `SELECT ${distinct}${proj.join(" ")} WHERE ${where}${tail}`;
-  const implicitGroup = /\(COUNT|\(SUM|\(AVG|\(MIN|\(MAX/.test(proj.join(" ")) && !/GROUP BY/.test(tail);
+  let text = `SELECT ${distinct}${proj.join(" ")} WHERE ${where}${tail}`;
+  if (r.chance(0.3)) text = prologue(r, text);
+  const implicitGroup = /\b(COUNT|SUM|AVG|MIN|MAX|GROUP_CONCAT)\(/.test(proj.join(" ")) && !/GROUP BY/.test(tail);
   return { text, form: "select", order: keys, limited, reduced: distinct === "REDUCED ", implicitGroup };
 }
