@@ -292,7 +292,7 @@ class Gen {
     return r.chance(0.7) ? `STR(${i})` : i;
   }
 
-  // REGEX in the part of the XPath dialect (17.4.3.14; XPath F&O 7.6)
+  // REGEX in the part of the XPath dialect (17.4.3.14; XPath F&O 3.1 5.6)
   // that Oxigraph 0.5.11 implements the same way. Kept out: `\w`, `\i`,
   // `\c`, `\p{IsBlock}`, class subtraction and back-references (Oxigraph
   // takes `_` as a word character and refuses the rest); `.` before CR
