@@ -252,7 +252,7 @@ class Gen {
       () => `BOUND(${vars.length ? v() : "?unbound"})`,
       () => `${r.pick(["isIRI", "isLiteral", "isBlank", "isNumeric"])}(${sub()})`,
       () => `${r.pick(["CONTAINS", "STRSTARTS", "STRENDS"])}(${sub()}, "${r.pick(["a", "b", "A", ""])}")`,
-      () => this.regex(sub()),
+      () => this.regex(sub()), () => this.regex(str()),
       () => `langMatches(LANG(${sub()}), "${r.pick(["en", "*", "fr"])}")`,
       () => `sameTerm(${sub()}, ${sub()})`,
       () => `${sub()} ${r.chance(0.5) ? "IN" : "NOT IN"} (${sub()}, ${this.term("o", r.pick(PREDS))})`,
@@ -299,14 +299,17 @@ class Gen {
   // (it matches CR; no CR in the data); `\p{..}` under "i" (XPath keeps
   // categories case-sensitive); under "m" a match of the empty line after
   // a final newline (no such line in XPath); under "x" `#` and spaces in
-  // classes (Oxigraph reads comments, drops those spaces).
+  // classes (Oxigraph reads comments, drops those spaces). Under "q" the
+  // pattern is a plain string.
   regex(arg) {
-    const r = this.r, flags = r.pick(["", "", "i", "s", "m", "x", "si", "im", "mx"]);
+    const r = this.r, flags = r.pick(["", "", "i", "s", "m", "x", "si", "im", "mx", "q", "iq"]);
     const common = ["^a", "b", "c$", "[ae]", "B", "a.b", "^.b", "\\\\s", "\\\\S+$", "\\\\d", "[^a-z]",
-      "(ab|b)c", "a{2}", "b+$", "[a-c]{2}", "\\\\.", "é", "É", "\\\\n", "b\\\\n", "^[^\\\\n]*$", "a?b"];
+      "(ab|b)c", "a{2}", "b+$", "[a-c]{2}", "\\\\.", "é", "É", "\\\\n", "b\\\\n", "^[^\\\\n]*$", "a?b",
+      "(?:ab)+", "a+?b", "[-a]b", "b{0,1}c", "\\\\D", "[\\\\s\\\\S]$", "^(a|ab)(c|bc)$"];
     let pats = common;
-    if (flags.includes("m")) pats = ["^a", "b$", "^b", "c$", "^[ab]", "a\\\\n^b", "^a.*c$"];
-    else if (!flags.includes("i")) pats = [...common, "^$", "\\\\p{Lu}", "\\\\p{L}+$", "\\\\P{L}", "\\\\p{Ll}"];
+    if (flags.includes("q")) pats = ["b", "a.b", "^a", "c$", "B", "\\\\n"];
+    else if (flags.includes("m")) pats = ["^a", "b$", "^b", "c$", "^[ab]", "a\\\\n^b", "^a.*c$"];
+    else if (!flags.includes("i")) pats = [...common, "^$", "\\\\p{Lu}", "\\\\p{L}+$", "\\\\P{L}", "\\\\p{Ll}", "\\\\p{N}"];
     if (flags.includes("x")) pats = [...pats, "a b", " ^ a", "b $", "a | c"];
     return `REGEX(${arg}, "${r.pick(pats)}"${flags ? `, "${flags}"` : ""})`;
   }
@@ -315,11 +318,13 @@ class Gen {
   // fn:replace, FORX0003, which Oxigraph 0.5.11 allows); in the
   // replacement `$0` and groups the pattern has, no `\$` (a literal `$`
   // for XPath, kept with its backslash by Oxigraph) and no `$N` followed
-  // by a digit.
+  // by a digit; no flag q (the replacement is then used as written, where
+  // Oxigraph still reads `$0`).
   replace(arg) {
     const r = this.r;
     const [pat, groups] = r.pick([["a", 0], ["b+", 0], ["[ab]c", 0], ["(a)(b)", 2], ["(b|c)+", 1],
-      ["\\\\s", 0], ["^a", 0], ["b$", 0], ["\\\\n", 0], ["(.)\\\\n", 1]]);
+      ["\\\\s", 0], ["^a", 0], ["b$", 0], ["\\\\n", 0], ["(.)\\\\n", 1], ["(?:a)(b)", 1], ["a+?", 0],
+      ["(a|ab)", 1]]);
     const reps = ["x", "", "[$0]"];
     if (groups) reps.push("<$1>", `$${groups}-$1`);
     const flags = r.pick(["", "", "i", "s", "m"]);
@@ -437,7 +442,10 @@ export function genQuery(seed) {
     for (let i = 1 + r.int(2); i > 0; i--) aggs.push(`(${g.aggregate(info, keys)} AS ${g.newVar("a")})`);
     proj = [...keys, ...aggs];
     if (keys.length) tail += ` GROUP BY ${keys.join(" ")}`;
-    if (r.chance(0.3)) tail += ` HAVING(COUNT(*) > ${r.int(3)})`;
+    // HAVING over an aggregate that may fail: the group is left out.
+    if (r.chance(0.3)) tail += ` HAVING(${r.pick([() => `COUNT(*) > ${r.int(3)}`,
+      () => `SUM(${r.pick(info.bound)} + 0) >= ${r.int(3)}`,
+      () => `STRLEN(GROUP_CONCAT(${r.pick(info.bound)})) > ${r.int(3)}`])()})`;
     order = keys.concat(aggs.map((a) => a.match(/AS (\?\w+)/)[1]));
   } else {
     proj = vars.length && r.chance(0.6) ? vars.filter(() => r.chance(0.6)) : ["*"];
