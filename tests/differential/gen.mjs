@@ -444,7 +444,7 @@ export function genQuery(seed) {
     if (keys.length) tail += ` GROUP BY ${keys.join(" ")}`;
     // HAVING over an aggregate that may fail: the group is left out.
     if (r.chance(0.3)) tail += ` HAVING(${r.pick([() => `COUNT(*) > ${r.int(3)}`,
-      () => `SUM(${r.pick(info.bound)} + 0) >= ${r.int(3)}`,
+      () => `SUM(${r.pick(info.numeric.length && r.chance(0.5) ? info.numeric : info.bound)} + 0) >= ${r.int(3)}`,
       () => `STRLEN(GROUP_CONCAT(${r.pick(info.bound)})) > ${r.int(3)}`])()})`;
     order = keys.concat(aggs.map((a) => a.match(/AS (\?\w+)/)[1]));
   } else {
