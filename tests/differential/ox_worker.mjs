@@ -1,7 +1,7 @@
 // Oxigraph in a worker thread (run.mjs): the dataset and the queries it
-// is sent, each answer posted back as plain terms, then a flag raised so
-// the main thread, waiting with a time limit, can stop a query that runs
-// too long by ending this thread.
+// is sent, each answer posted back as plain terms, then the message's
+// number stored in a flag so the main thread, waiting with a time limit,
+// can stop a query that runs too long by ending this thread.
 import { parentPort, workerData } from "node:worker_threads";
 import { Store } from "oxigraph";
 
@@ -22,7 +22,7 @@ function answer(text, form) {
 }
 
 // A message is a dataset to load (replacing the last) or a query.
-parentPort.on("message", ({ data, text, form }) => {
+parentPort.on("message", ({ data, text, form, seq }) => {
   if (data !== undefined) {
     store = new Store();
     store.load(data, { format: "application/n-quads" });
@@ -30,6 +30,6 @@ parentPort.on("message", ({ data, text, form }) => {
   } else {
     port.postMessage(answer(text, form));
   }
-  Atomics.store(flag, 0, 1);
+  Atomics.store(flag, 0, seq);
   Atomics.notify(flag, 0);
 });

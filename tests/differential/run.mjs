@@ -166,7 +166,7 @@ function compare(q, trine, ox, full) {
 const OX_MS = 10000;
 
 class Oxigraph {
-  constructor() { this.start(); }
+  constructor() { this.seq = 0; this.start(); }
   start() {
     this.flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
@@ -176,15 +176,24 @@ class Oxigraph {
     if (this.data !== undefined) this.load(this.data);
   }
   // Post a message and wait for the answer (start again after OX_MS).
+  // The worker answers message n by posting it, then storing n in the
+  // flag: a wake-up is checked against n, since a late notify of the
+  // previous answer can wake this wait before its own answer is posted
+  // (the runner stopped on a missing message under a load of 12).
   ask(msg) {
-    Atomics.store(this.flag, 0, 0);
-    this.worker.postMessage(msg);
-    if (Atomics.wait(this.flag, 0, 0, OX_MS) === "timed-out") {
-      this.worker.terminate();
-      this.start();
-      return null;
+    const seq = ++this.seq;
+    this.worker.postMessage({ ...msg, seq });
+    const end = Date.now() + OX_MS;
+    for (;;) {
+      const now = Atomics.load(this.flag, 0);
+      if (now === seq) return receiveMessageOnPort(this.port).message;
+      const left = end - Date.now();
+      if (left <= 0) break;
+      Atomics.wait(this.flag, 0, now, left);
     }
-    return receiveMessageOnPort(this.port).message;
+    this.worker.terminate();
+    this.start();
+    return null;
   }
   load(data) {
     this.data = data;
