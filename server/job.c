@@ -234,8 +234,11 @@ static void run_query(Job *j, TrineQuery *q, Caught *c) {
   }
   Prefixes pre = {0};
   TrineStatus st = offer->format == TRINE_RESULTS_TURTLE ? turtle_prefixes(j, q, &pre) : TRINE_OK;
-  FILE *f = st ? NULL : (stream_head(j->stream, 200, negotiate_content_type(offer)),
-                         stream_file(j->stream));
+  FILE *f = NULL;
+  if (!st) {
+    stream_head(j->stream, 200, negotiate_content_type(offer));
+    f = stream_file(j->stream);
+  }
   if (!f) {
     prefixes_free(&pre);
     job_fail(j, st ? st : TRINE_ERR_NOMEM, c);
