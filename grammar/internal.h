@@ -185,6 +185,7 @@ typedef struct Parser {
   const char *base;     ///< current base IRI (arena) or NULL
   Map prefixes;         ///< prefix -> index in prefix_iris
   VEC(const char *) prefix_iris;
+  VEC(const char *) prefix_names; ///< the name of each of prefix_iris
   Map varmap;           ///< user variable name -> var id
   VEC(SparqlVar) vars;
   unsigned anon;        ///< counter for anonymous blank nodes

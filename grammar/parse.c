@@ -210,6 +210,23 @@ static void parser_free(Parser *p) {
   free(p);
 }
 
+/* The PREFIX declarations as name, IRI pairs in r, for writers that
+ * declare them again (Turtle results): each name once, with the IRI and
+ * the place of its last declaration. */
+static void declared_prefixes(Parser *p, SparqlRequest *r) {
+  size_t n = p->prefix_iris.n, k = 0;
+  if (!n) return;
+  r->prefixes = sparql_arena_alloc(p->arena, 2 * n * sizeof *r->prefixes);
+  for (size_t i = 0; i < n; ++i) {
+    const char *name = p->prefix_names.v[i];
+    if (sparql_map_get(&p->prefixes, name, strlen(name))->val != i) continue;
+    r->prefixes[2 * k] = name;
+    r->prefixes[2 * k + 1] = p->prefix_iris.v[i];
+    ++k;
+  }
+  r->nprefixes = k;
+}
+
 TrineStatus sparql_parse(const char *name, const char *text, size_t len,
                          const char *base_iri, SparqlRequest **out,
                          TrineError *err) {
@@ -251,6 +268,7 @@ TrineStatus sparql_parse(const char *name, const char *text, size_t len,
   SparqlRequest *r = p->req;
   if (ok) {
     r->base = p->base;
+    declared_prefixes(p, r);
     r->vars = p->vars.v;
     r->nvars = (uint32_t)p->vars.n;
     *out = r;

@@ -294,6 +294,9 @@ typedef struct SparqlArena SparqlArena;
 typedef struct {
   SparqlForm form;
   const char *base;         ///< Final base IRI, or NULL.
+  const char **prefixes;    ///< PREFIX declarations: name, IRI pairs in the
+  size_t nprefixes;         ///< order written (a name declared again: its
+                            ///< last IRI, in its last place); IRIs resolved.
   SparqlVar *vars;          ///< The variable table.
   uint32_t nvars;
   /* Queries */

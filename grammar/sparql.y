@@ -250,7 +250,8 @@ prologue
       MapEntry *e = sparql_map_put(&p->prefixes, p->arena, $3.s, $3.n, &fresh);
       e->val = (uint32_t)p->prefix_iris.n;
       VEC_PUSH(p->arena, p->prefix_iris,
-               sparql_iri_resolve(p->arena, p->base, $4.s, $4.n)); }
+               sparql_iri_resolve(p->arena, p->base, $4.s, $4.n));
+      VEC_PUSH(p->arena, p->prefix_names, e->key); }
   ;
 
 /* ---- queries ---- */

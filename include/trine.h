@@ -750,6 +750,15 @@ TRINE_API TrineStatus trine_query_prepare(TrineStore *store, const char *text,
 /// The form of the request.
 TRINE_API TrineQueryForm trine_query_form(const TrineQuery *q);
 
+/**
+ * The prefixes the request declares (PREFIX), as name, IRI pairs for
+ * TrineWriteOptions.prefixes: names without ':', IRIs resolved against
+ * BASE, in the order written (a name declared twice: its last IRI).
+ * @param[out] pairs borrowed until trine_query_free(q); NULL when none.
+ * @return the number of pairs (0 for a NULL q).
+ */
+TRINE_API size_t trine_query_prefixes(const TrineQuery *q, const char *const **pairs);
+
 /// Number of result columns (SELECT: projected variables; ASK: 1;
 /// CONSTRUCT/DESCRIBE: 3; UPDATE: 0).
 TRINE_API size_t trine_query_columns(const TrineQuery *q);

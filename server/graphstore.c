@@ -224,9 +224,11 @@ static void gs_read(Job *j, GsRequest *g) {
     answer(j, 404, "no graph <%s> in the store", g->graph);
   else if (!offer)
     answer(j, 406, "not acceptable: %s", g->target == GS_DATASET
-                                           ? "the dataset is sent as application/n-quads"
+                                           ? "the dataset is sent as application/n-quads "
+                                             "or application/trig"
                                            : "a graph is sent as text/turtle, "
-                                             "application/n-triples or application/n-quads");
+                                             "application/n-triples, application/trig or "
+                                             "application/n-quads");
   else if (g->method == GS_HEAD)
     stream_head(j->stream, 200, negotiate_content_type(offer)), stream_finish(j->stream, n);
   else {

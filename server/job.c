@@ -170,6 +170,55 @@ static TrineQuery *prepare(Job *j, Caught *c) {
   return q;
 }
 
+/* The prefixes of a Turtle answer, as the shell's --format turtle has
+ * them: those the query declares, then the store's saved ones under other
+ * names (a name is declared once: the query's wins). Saved pairs are
+ * copies, freed by prefixes_free(). */
+typedef struct {
+  const char **v;  /* name, IRI pairs */
+  size_t n, cap;   /* pairs */
+  size_t own;      /* v[2 * own...] are copies */
+  bool nomem;
+} Prefixes;
+
+static int add_saved(void *ctx, const char *name, const char *iri) {
+  Prefixes *p = ctx;
+  for (size_t i = 0; i < p->own; ++i)
+    if (!strcmp(p->v[2 * i], name)) return 0;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? 2 * p->cap : 16;
+    const char **v = realloc(p->v, 2 * cap * sizeof *v);
+    if (!v) return p->nomem = true;
+    p->v = v;
+    p->cap = cap;
+  }
+  char *n = strdup(name), *i = strdup(iri);
+  if (!n || !i) {
+    free(n);
+    free(i);
+    return p->nomem = true;
+  }
+  p->v[2 * p->n] = n;
+  p->v[2 * p->n++ + 1] = i;
+  return 0;
+}
+
+static void prefixes_free(Prefixes *p) {
+  for (size_t i = p->own; i < p->n; ++i) free((char *)p->v[2 * i]), free((char *)p->v[2 * i + 1]);
+  free(p->v);
+}
+
+static TrineStatus turtle_prefixes(Job *j, TrineQuery *q, Prefixes *p) {
+  const char *const *declared;
+  size_t n = trine_query_prefixes(q, &declared);
+  *p = (Prefixes){.cap = n};
+  if (n && !(p->v = malloc(2 * n * sizeof *p->v))) return TRINE_ERR_NOMEM;
+  if (n) memcpy(p->v, declared, 2 * n * sizeof *p->v);
+  p->n = p->own = n;
+  TrineStatus st = trine_store_prefixes(j->srv->store, add_saved, p);
+  return p->nomem ? TRINE_ERR_NOMEM : st;
+}
+
 static void run_query(Job *j, TrineQuery *q, Caught *c) {
   TrineQueryForm form = trine_query_form(q);
   bool graph = form == TRINE_QUERY_CONSTRUCT || form == TRINE_QUERY_DESCRIBE;
@@ -177,21 +226,28 @@ static void run_query(Job *j, TrineQuery *q, Caught *c) {
                              : negotiate(j->accept, negotiate_results, negotiate_nresults);
   if (!offer) {
     refuse(j, 406, graph ? "not acceptable: a graph is sent as application/n-triples, "
-                           "text/turtle, application/n-quads or text/plain"
+                           "text/turtle, application/trig, application/n-quads or text/plain"
                          : "not acceptable: results are sent as application/sparql-results+json, "
                            "application/sparql-results+xml, text/csv, "
                            "text/tab-separated-values or text/plain");
     return;
   }
-  stream_head(j->stream, 200, negotiate_content_type(offer));
-  FILE *f = stream_file(j->stream);
+  Prefixes pre = {0};
+  TrineStatus st = offer->format == TRINE_RESULTS_TURTLE ? turtle_prefixes(j, q, &pre) : TRINE_OK;
+  FILE *f = NULL;
+  if (!st) {
+    stream_head(j->stream, 200, negotiate_content_type(offer));
+    f = stream_file(j->stream);
+  }
   if (!f) {
-    job_fail(j, TRINE_ERR_NOMEM, c);
+    prefixes_free(&pre);
+    job_fail(j, st ? st : TRINE_ERR_NOMEM, c);
     return;
   }
   uint64_t rows = 0;
-  TrineWriteOptions w = {.headers = true};
-  TrineStatus st = trine_query_write(q, offer->format, &w, f, &rows);
+  TrineWriteOptions w = {.headers = true, .prefixes = pre.v, .nprefixes = pre.n};
+  st = trine_query_write(q, offer->format, &w, f, &rows);
+  prefixes_free(&pre);
   if (fclose(f) != 0 && !st) st = TRINE_ERR_IO;
   if (st) {
     stream_rows(j->stream, rows);

@@ -21,20 +21,23 @@ const Offer negotiate_results[] = {
 const size_t negotiate_nresults = sizeof negotiate_results / sizeof *negotiate_results;
 
 /* The one place that picks the writer of each graph syntax, for CONSTRUCT
- * results and for the Graph Store alike. N-Triples is also valid Turtle
- * and N-Quads: clients asking for those can read it. When the dumper
- * writes Turtle, text/turtle's rdf becomes TRINE_FORMAT_TURTLE here. */
+ * results and for the Graph Store alike. Turtle is written for people
+ * (prefixes, subjects grouped); a CONSTRUCT asked for as TriG gets Turtle,
+ * which is TriG of the default graph. N-Triples is also valid N-Quads:
+ * clients asking for that can read it. */
 const Offer negotiate_graphs[] = {
     {"application/n-triples", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
-    {"text/turtle", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
+    {"text/turtle", TRINE_RESULTS_TURTLE, TRINE_FORMAT_TURTLE},
+    {"application/trig", TRINE_RESULTS_TURTLE, TRINE_FORMAT_TRIG},
     {"application/n-quads", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
     {"text/plain", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NTRIPLES},
 };
 const size_t negotiate_ngraphs = sizeof negotiate_graphs / sizeof *negotiate_graphs;
 
-/* A dataset needs graph names: N-Quads (TriG once the dumper writes it). */
+/* A dataset needs graph names: N-Quads or TriG. */
 const Offer negotiate_datasets[] = {
     {"application/n-quads", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NQUADS},
+    {"application/trig", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_TRIG},
     {"text/plain", TRINE_RESULTS_NTRIPLES, TRINE_FORMAT_NQUADS},
 };
 const size_t negotiate_ndatasets = sizeof negotiate_datasets / sizeof *negotiate_datasets;

@@ -211,6 +211,11 @@ TrineStatus trine_query_prepare(TrineStore *s, const char *text, size_t len,
   return TRINE_OK;
 }
 
+size_t trine_query_prefixes(const TrineQuery *q, const char *const **pairs) {
+  if (pairs) *pairs = q && q->req->nprefixes ? (const char *const *)q->req->prefixes : NULL;
+  return q ? q->req->nprefixes : 0;
+}
+
 TrineQueryForm trine_query_form(const TrineQuery *q) {
   if (!q) return 0;
   switch (q->req->form) {

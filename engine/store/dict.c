@@ -88,12 +88,24 @@ int dict_encode(const TrineTerm *t, Buf *b) {
   return dict_encode_append(t, b);
 }
 
+/* A tag byte and the value: IRIs, blank nodes and simple literals, the
+ * bulk of a load, in one reservation. */
+static int put_tagged(Buf *b, char tag, const TrineTerm *t) {
+  if (buf_reserve(b, 1 + t->value_len)) return -1;
+  char *d = b->data + b->len;
+  d[0] = tag;
+  if (t->value_len) memcpy(d + 1, t->value, t->value_len);
+  b->len += 1 + t->value_len;
+  return 0;
+}
+
 int dict_encode_append(const TrineTerm *t, Buf *b) {
-  if (t->kind == TRINE_TERM_BLANK)
-    return buf_append(b, "B", 1) || buf_append(b, t->value, t->value_len) ? -1 : 0;
-  if (t->kind == TRINE_TERM_IRI)
-    return buf_append(b, "I", 1) || buf_append(b, t->value, t->value_len) ? -1 : 0;
+  if (t->kind == TRINE_TERM_BLANK) return put_tagged(b, 'B', t);
+  if (t->kind == TRINE_TERM_IRI) return put_tagged(b, 'I', t);
   if (t->kind != TRINE_TERM_LITERAL) return -1;
+  bool typed = t->datatype && t->datatype_len;
+  if (!(t->lang && t->lang_len) && (!typed || eq_str(t->datatype, t->datatype_len, XSD_STRING_IRI)))
+    return put_tagged(b, 'S', t);
   if (t->lang && t->lang_len) {
     if (buf_append(b, "G", 1) || put_varint(b, t->lang_len) ||
         buf_reserve(b, t->lang_len))
@@ -102,12 +114,8 @@ int dict_encode_append(const TrineTerm *t, Buf *b) {
       char c = t->lang[i];
       b->data[b->len++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
     }
-  } else if (t->datatype && t->datatype_len &&
-             !eq_str(t->datatype, t->datatype_len, XSD_STRING_IRI)) {
-    if (buf_append(b, "T", 1) || put_varint(b, t->datatype_len) ||
-        buf_append(b, t->datatype, t->datatype_len))
-      return -1;
-  } else if (buf_append(b, "S", 1)) {
+  } else if (buf_append(b, "T", 1) || put_varint(b, t->datatype_len) ||
+             buf_append(b, t->datatype, t->datatype_len)) {
     return -1;
   }
   return buf_append(b, t->value, t->value_len);

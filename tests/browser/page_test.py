@@ -119,19 +119,30 @@ def check_graph_and_download(t, b, outdir):
             'ex:age "31"^^xsd:integer' in text and 'foaf:name "Alice"' in text and
             text.count("\nex:alice ") == 1 and text.count(" ;\n    ") == 3 and
             text.count(" .\n") == 4, text)  # 3 @prefix lines, one subject
-    run_query(b, SELECT, "rows in")
     b.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": outdir},
            session=False)
-    target = os.path.join(outdir, "result.csv")
+    data = download(b, outdir, "Turtle", "result.ttl")
+    t.check("the Turtle download is the server's Turtle: prefixes declared, subject grouped",
+            b"@prefix ex: <http://example.org/> .\n" in data and
+            data.count(b"\nex:alice ") == 1 and b"foaf:knows ex:bob, ex:carol" in data
+            and b"ex:age 31 .\n" in data, repr(data[:400]))
+    run_query(b, SELECT, "rows in")
+    data = download(b, outdir, "CSV", "result.csv")
+    t.check("the CSV download holds the result", data.startswith(b"who,name\r\n") and
+            b"http://example.org/alice,Alice\r\n" in data, repr(data[:200]))
+
+
+def download(b, outdir, button, name):
+    """The bytes the download button saves as name (b"" after 10 s)."""
+    target = os.path.join(outdir, name)
     if os.path.exists(target):
         os.unlink(target)
-    b.click("[...document.querySelectorAll('#downloads button')].find(e => e.textContent === 'CSV')")
+    b.click("[...document.querySelectorAll('#downloads button')].find(e => e.textContent === '%s')"
+            % button)
     deadline = time.time() + 10
     while not os.path.exists(target) and time.time() < deadline:
         time.sleep(0.05)
-    data = open(target, "rb").read() if os.path.exists(target) else b""
-    t.check("the CSV download holds the result", data.startswith(b"who,name\r\n") and
-            b"http://example.org/alice,Alice\r\n" in data, repr(data[:200]))
+    return open(target, "rb").read() if os.path.exists(target) else b""
 
 
 def errors_of(b):

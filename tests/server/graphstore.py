@@ -1,8 +1,10 @@
 """graphstore.py TRINE -- the Graph Store at /store beyond the W3C tests
-(status codes, safety, datasets, negotiation, atomicity) and the service
-description at GET /sparql, against live `trine serve` processes."""
+(status codes, safety, datasets, negotiation, atomicity), Turtle and TriG
+answers, and the service description at GET /sparql, against live
+`trine serve` processes."""
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -207,6 +209,77 @@ def check_read_only(t, trine, store):
         t.check("read-only server stops cleanly", s.stop() == 0)
 
 
+def via_trine(trine, body, ext, tmp):
+    """body (Turtle or TriG) read by trine itself and written back as its
+    canonical N-Quads lines, sorted."""
+    path = os.path.join(tmp, "body" + ext)
+    with open(path, "wb") as f:
+        f.write(body)
+    r = subprocess.run([trine, "--temp", ".load " + path, ".dump --format nquads"],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode:
+        raise ValueError("trine cannot read the %s body: %s" % (ext, r.stderr))
+    return sorted(r.stdout.splitlines())
+
+
+def check_turtle(t, trine, tmp):
+    """text/turtle and application/trig are answered as a person writes
+    them (prefixes of the query and of the store, subjects grouped), and
+    read back as the same statements as the N-Triples and N-Quads answers."""
+    store = os.path.join(tmp, "turtle")
+    data = os.path.join(tmp, "data.trig")
+    with open(data, "w") as f:
+        f.write("@prefix ex: <http://ex/> .\nex:a ex:p 1 ; ex:q ex:b , ex:c .\n"
+                "ex:g { ex:a ex:name \"A\"@en . ex:b ex:p \"x\" }\n")
+    serverlib.make_store(trine, store, ".prefix ex http://ex/", ".load " + data)
+    s = serverlib.Server(trine, store)
+    try:
+        query = "PREFIX q: <http://q/>\nCONSTRUCT { ?s ?p ?o . ?s q:seen true } WHERE { ?s ?p ?o }"
+        st, h, ttl = s.query(query, accept="text/turtle")
+        text = ttl.decode("utf-8")
+        t.check("CONSTRUCT as text/turtle: Turtle with the query's and the store's prefixes",
+                st == 200 and h.get("content-type") == "text/turtle; charset=utf-8" and
+                text.startswith("@prefix q: <http://q/> .\n") and
+                "@prefix ex: <http://ex/> .\n" in text and "ex:a" in text and ";" in text and
+                "<http://ex/a>" not in text, "%d %r %r" % (st, h, text))
+        _, _, nt = s.query(query, accept="application/n-triples")
+        t.check("... the same triples as the N-Triples answer",
+                via_trine(trine, ttl, ".ttl", tmp) == sorted(nt.decode().splitlines()),
+                repr(text))
+        st, _, ttl = s.query("PREFIX ex: <http://other/>\nCONSTRUCT WHERE { ?s ?p ?o }",
+                             accept="text/turtle")
+        text = ttl.decode("utf-8")
+        t.check("a prefix the query declares hides the store's of that name",
+                st == 200 and text.count("@prefix ex:") == 1 and
+                "@prefix ex: <http://other/> .\n" in text and "<http://ex/a>" in text, repr(text))
+        st, h, ttl = get(s, "/store?default", "text/turtle")
+        text = ttl.decode("utf-8")
+        _, _, nt = get(s, "/store?default", "application/n-triples")
+        t.check("GET of a graph as text/turtle: the store's prefixes, subjects grouped",
+                st == 200 and h.get("content-type") == "text/turtle; charset=utf-8" and
+                "@prefix ex: <http://ex/> .\n" in text and text.count("ex:a ") == 1 and
+                via_trine(trine, ttl, ".ttl", tmp) == sorted(nt.decode().splitlines()),
+                "%d %r %r" % (st, h, text))
+        st, h, trig = get(s, "/store", "application/trig")
+        _, _, nq = get(s, "/store", "application/n-quads")
+        t.check("GET of the dataset as application/trig: a graph block, the same quads",
+                st == 200 and h.get("content-type") == "application/trig" and
+                b"ex:g {" in trig and
+                via_trine(trine, trig, ".trig", tmp) == sorted(nq.decode().splitlines()),
+                "%d %r %r" % (st, h, trig))
+        for accept, want in (("text/turtle;q=0.5, application/n-triples", "application/n-triples"),
+                             ("*/*", "application/n-triples"),
+                             ("text/*", "text/turtle; charset=utf-8"),
+                             ("application/trig, text/turtle;q=0.9", "application/trig")):
+            st, h, body = s.query("CONSTRUCT WHERE { ?s ?p ?o }", accept=accept)
+            t.check("CONSTRUCT, Accept %s: %s" % (accept, want),
+                    st == 200 and h.get("content-type") == want, "%d %r" % (st, h))
+        t.check("... TriG asked for, Turtle sent (TriG of the default graph)",
+                body.startswith(b"@prefix ex: <http://ex/> .\n") and b"{" not in body, repr(body))
+    finally:
+        t.check("Turtle server stops cleanly", s.stop() == 0)
+
+
 def check_limits_and_base(t, trine, store):
     s = serverlib.Server(trine, store, "--max-body", "1K", "--base", "https://data.example/sparql")
     try:
@@ -243,6 +316,7 @@ def main():
             t.check("server stops cleanly", s.stop() == 0)
         check_read_only(t, trine, store)
         check_limits_and_base(t, trine, store)
+        check_turtle(t, trine, tmp)
     return t.finish()
 
 

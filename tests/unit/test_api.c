@@ -387,8 +387,43 @@ static void test_api_requests_allowed(void **state) {
   assert_int_equal(stats.quads, 2);
 }
 
+/* The prefixes a request declares, for writers that declare them again:
+ * in the order written, a name declared twice once with its last IRI,
+ * IRIs resolved against BASE, across the operations of an update. */
+static void test_api_query_prefixes(void **state) {
+  (void)state;
+  static const char text[] =
+      "BASE <http://b/> PREFIX a: <x#> PREFIX : <http://e/> PREFIX a: <http://a2/>\n"
+      "CONSTRUCT WHERE { ?s a:p ?o }";
+  TrineQuery *q;
+  const char *const *pairs = (const char *const *)&pairs;
+  assert_int_equal(trine_query_prepare(NULL, text, strlen(text), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_prefixes(q, &pairs), 2);
+  assert_string_equal(pairs[0], "");
+  assert_string_equal(pairs[1], "http://e/");
+  assert_string_equal(pairs[2], "a");
+  assert_string_equal(pairs[3], "http://a2/");
+  trine_query_free(q);
+  static const char none[] = "ASK {}";
+  assert_int_equal(trine_query_prepare(NULL, none, strlen(none), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_prefixes(q, &pairs), 0);
+  assert_null(pairs);
+  trine_query_free(q);
+  static const char upd[] = "PREFIX a: <http://a/> INSERT DATA { a:s a:p 1 } ;\n"
+                            "BASE <http://b/> PREFIX c: <c/> INSERT DATA { c:s a:p 2 }";
+  assert_int_equal(trine_query_prepare(NULL, upd, strlen(upd), NULL, &q), TRINE_OK);
+  assert_int_equal(trine_query_prefixes(q, &pairs), 2);
+  assert_string_equal(pairs[1], "http://a/");
+  assert_string_equal(pairs[2], "c");
+  assert_string_equal(pairs[3], "http://b/c/");
+  trine_query_free(q);
+  assert_int_equal(trine_query_prefixes(NULL, &pairs), 0);
+  assert_null(pairs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_api_query_prefixes),
       cmocka_unit_test_setup_teardown(test_api_null_handles, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_second_write_on_one_thread, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_api_close_refused_while_in_use, setup, tu_teardown),
