@@ -16,6 +16,11 @@
 /// Height limit for expression and algebra trees (left-deep chains).
 #define SPARQL_MAX_TREE 3000
 
+/// Triple patterns and paths of a request's patterns (not of INSERT DATA or
+/// templates): the executor orders a group's patterns greedily, a pass over
+/// the group per pattern, and each variable widens every row.
+#define SPARQL_MAX_PATTERNS 10000
+
 /* ---- arena: every allocation of a request, freed at once ---- */
 
 struct SparqlArena {
@@ -204,6 +209,7 @@ typedef struct Parser {
   Map data_labels;      ///< INSERT DATA label -> operation number
   Map tlabels;          ///< template blank node label -> number
   unsigned npathvars, naggvars, nbvars;
+  size_t npatterns;     ///< triple patterns and paths so far (SPARQL_MAX_PATTERNS)
   jmp_buf *fail;        ///< translation: where an error jumps
 } Parser;
 

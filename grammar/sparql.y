@@ -1328,7 +1328,8 @@ static SparqlPath *path_new(Parser *p, SparqlPathKind k, SparqlPath *a,
   x->depth = 1 + (a ? a->depth : 0);
   if (b && b->depth + 1 > x->depth) x->depth = b->depth + 1;
   if (x->depth > SPARQL_MAX_TREE)
-    sparql_fail(p, p->off, "property path too deeply nested");
+    sparql_fail(p, p->off, "property path too deeply nested: more than %d levels",
+                SPARQL_MAX_TREE);
   return x;
 }
 
@@ -1347,7 +1348,8 @@ static void ex_args(Parser *p, SparqlExpr *e, SparqlExpr **args, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (args[i]->depth + 1 > e->depth) e->depth = args[i]->depth + 1;
   if (e->depth > SPARQL_MAX_TREE)
-    sparql_fail(p, e->offset, "expression too deeply nested");
+    sparql_fail(p, e->offset, "expression too deeply nested: more than %d levels",
+                SPARQL_MAX_TREE);
 }
 
 static SparqlExpr *ex2(Parser *p, SparqlExprKind k, SparqlExpr *a,

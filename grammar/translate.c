@@ -99,7 +99,7 @@ static SparqlOp *op_new(Parser *p, SparqlOpKind k, SparqlOp *a, SparqlOp *b,
   op->depth = 1;
   if (a && a->depth + 1 > op->depth) op->depth = a->depth + 1;
   if (b && b->depth + 1 > op->depth) op->depth = b->depth + 1;
-  if (op->depth > SPARQL_MAX_TREE) FAIL(p, off, "query too deeply nested");
+  if (op->depth > SPARQL_MAX_TREE) FAIL(p, off, "query too deeply nested: more than %d levels", SPARQL_MAX_TREE);
   return op;
 }
 
@@ -222,8 +222,16 @@ static void flush_bgp(Parser *p, Block *b) {
   memset(&b->bgp, 0, sizeof b->bgp);
 }
 
+/* One more triple pattern or path: within SPARQL_MAX_PATTERNS. */
+static void count_patterns(Parser *p, size_t n, size_t off) {
+  p->npatterns += n;
+  if (p->npatterns > SPARQL_MAX_PATTERNS)
+    FAIL(p, off, "too many triple patterns: more than %d in one request", SPARQL_MAX_PATTERNS);
+}
+
 static void add_triple(Parser *p, Block *b, SparqlSlot s, SparqlSlot pr,
                        SparqlSlot o) {
+  count_patterns(p, 1, b->off);
   SparqlTriple t = {s, pr, o};
   VEC_PUSH(p->arena, b->bgp, t);
 }
@@ -259,6 +267,7 @@ static void path_triples(Parser *p, Block *b, SparqlSlot s, SparqlPath *path,
     break;
   }
   flush_bgp(p, b);
+  count_patterns(p, 1, b->off);
   SparqlOp *op = op_new(p, SPARQL_OP_PATH, NULL, NULL, b->off);
   op->path_s = s;
   op->path = path;
@@ -599,6 +608,7 @@ static SparqlQuad *quads(Parser *p, QuadList l, QuadMode m, size_t *n,
 
 /* DELETE WHERE: the quads are also the pattern. */
 static SparqlOp *quad_pattern(Parser *p, SparqlQuad *q, size_t n, size_t off) {
+  count_patterns(p, n, off);
   SparqlOp *g = NULL;
   p->block++;
   for (size_t i = 0; i < n;) {

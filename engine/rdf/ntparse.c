@@ -433,6 +433,8 @@ static const char *read_blank(NtParser *p, const char *q, Span *out) {
   }
   while (r[-1] == '.') // a label cannot end with '.': it ends the statement
     --r;
+  if (r - start > TERM_MAX_BLANK_LABEL)
+    return fail(p, start, "blank node label longer than %d bytes", TERM_MAX_BLANK_LABEL);
   *out = (Span){start, 0, (size_t)(r - start), false};
   return r;
 }

@@ -25,6 +25,10 @@
 #include <stddef.h>
 #include <string.h>
 
+/// The longest blank node label a load takes, refused where the parser
+/// stands: labels are the store's LMDB keys (dict.c, MAX_BLANK_LABEL).
+#define TERM_MAX_BLANK_LABEL 500
+
 #define XSD_NS "http://www.w3.org/2001/XMLSchema#"
 #define XSD_STRING XSD_NS "string"
 #define XSD_STRING_LEN (sizeof(XSD_STRING) - 1)

@@ -21,6 +21,7 @@
 #include "ttlparse.h"
 
 #include "iri.h"
+#include "term.h"
 #include "utf8.h"
 
 #include <limits.h>
@@ -261,6 +262,9 @@ static bool term(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   if (n->type == SERD_BLANK && n->n_bytes && v[n->n_bytes - 1] == '.')
     return fail(t, "_:", v, n->n_bytes, false, "blank node label _:%.*s ends with '.'",
                 (int)n->n_bytes, v);
+  if (n->type == SERD_BLANK && n->n_bytes > TERM_MAX_BLANK_LABEL)
+    return fail(t, "_:", v, n->n_bytes, false, "blank node label longer than %d bytes",
+                TERM_MAX_BLANK_LABEL);
   if (n->n_chars != n->n_bytes && !utf8_ok(v, n->n_bytes))
     return fail(t, "", v, n->n_bytes, false, "invalid UTF-8 or a surrogate code point in %s",
                 n->type == SERD_BLANK ? "blank node label" : "literal");

@@ -90,6 +90,10 @@ static TrineStatus graph_ids(Exec *x, const TrineTerm *terms, size_t n, TrineId 
   return TRINE_OK;
 }
 
+/* The expression context's view of the memory limit (GROUP_CONCAT). */
+static TrineStatus ex_mem_take(void *x, size_t bytes) { return exec_mem_take(x, bytes); }
+static void ex_mem_give(void *x, size_t bytes) { exec_mem_give(x, bytes); }
+
 TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *req) {
   *x = (Exec){.txn = txn, .dict = dict, .req = req, .width = req->nvars,
               .pool = txn->store->pool};
@@ -97,6 +101,9 @@ TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *
   x->named_all = true;
   TrineStatus st = expr_ctx_init(&x->ex, dict, req, req->base);
   if (st) return st;
+  x->ex.mem_take = ex_mem_take;
+  x->ex.mem_give = ex_mem_give;
+  x->ex.mem_ctx = x;
   if (req->nfrom || req->nfrom_named) {
     x->named_all = false;
     if ((st = graph_ids(x, req->from, req->nfrom, &x->dflt, &x->ndflt)) ||

@@ -48,6 +48,7 @@ typedef struct {
   /* limits */
   volatile sig_atomic_t *cancel;
   struct timespec deadline; /* tv_sec 0: none */
+  unsigned timeout_ms;      /* what the deadline is after the start (messages) */
   size_t mem_limit, mem_used;
   uint64_t ticks;
   /* what an update changed: quads added to and removed from the store */

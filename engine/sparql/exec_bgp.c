@@ -54,7 +54,8 @@ typedef struct {
   uint64_t tvars;             /* its variables (first 64) */
   uint64_t tbound;            /* those bound in every row of the table (not UNDEF) */
   double fan[2];              /* a path's rows from its bound subject, object */
-  bool is_table, done;
+  double cost;                /* leaf_cost() given what is bound, when costed */
+  bool is_table, done, costed;
 } Leaf;
 
 typedef struct {
@@ -131,6 +132,17 @@ static double leaf_cost(Exec *x, const Leaf *l, uint64_t bound, GCtx gc) {
   return sb && ob ? 1 : sb ? l->fan[0] : ob ? l->fan[1] : 1e7;
 }
 
+/* leaf_cost(), kept until a variable of the leaf becomes bound (the
+ * caller clears costed): a group of 100,000 patterns would otherwise
+ * estimate every pattern at every step, 10^10 estimates. */
+static double cost_of(Exec *x, Leaf *l, uint64_t bound, GCtx gc) {
+  if (!l->costed) {
+    l->cost = leaf_cost(x, l, bound, gc);
+    l->costed = true;
+  }
+  return l->cost;
+}
+
 static bool leaf_uses(const Leaf *l, uint64_t vars) {
   if (l->is_table) return l->tvars & vars;
   for (int j = 0; j < 3 && !l->op; ++j)
@@ -177,7 +189,7 @@ static void leaf_vars(const Leaf *l, uint64_t *set) {
 /* The star led by leaf best (chosen to run next; probe: whether it probes)
  * from rows binding bound: best and the patterns on its subject that
  * yield at most two rows each, in star[0..n); 1 when there is no star. */
-static size_t star_of(Exec *x, const Leaves *l, size_t best, bool probe, uint64_t bound, GCtx gc,
+static size_t star_of(Exec *x, Leaves *l, size_t best, bool probe, uint64_t bound, GCtx gc,
                       size_t star[STAR_MAX]) {
   size_t n = 1;
   star[0] = best;
@@ -187,10 +199,10 @@ static size_t star_of(Exec *x, const Leaves *l, size_t best, bool probe, uint64_
     return n;
   uint64_t objs = UINT64_C(1) << head->var[2];
   for (size_t i = 0; i < l->n && n < STAR_MAX; ++i) {
-    const Leaf *c = &l->v[i];
+    Leaf *c = &l->v[i];
     if (i == best || c->done || c->op || c->is_table || !exec_star_member(&c->pat, bound) ||
         c->pat.var[0] != head->var[0] || c->pat.var[2] >= 64 || (objs >> c->pat.var[2] & 1) ||
-        leaf_cost(x, c, bound, gc) > 2)
+        cost_of(x, c, bound, gc) > 2)
       continue;
     objs |= UINT64_C(1) << c->pat.var[2];
     star[n++] = i;
@@ -398,6 +410,8 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
     own = true;
     l.v[i].done = true;
   }
+  size_t left = 0; /* leaves not done */
+  for (size_t i = 0; i < l.n; ++i) left += !l.v[i].done;
   x->in_graph = gc.one;
   x->graph = gc.g;
   /* Variables bound in every row: a pattern or path step binds its own. */
@@ -409,7 +423,7 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
     for (size_t i = 0; i < l.n; ++i) {
       if (l.v[i].done) continue;
       double c = l.v[i].is_table ? table_cost(x, &l, &l.v[i], bound, gc)
-                                 : leaf_cost(x, &l.v[i], bound, gc);
+                                 : cost_of(x, &l.v[i], bound, gc);
       if (best == l.n || c < best_cost) { best = i; best_cost = c; }
     }
     /* A triple pattern probes from each row or scans; patterns on its
@@ -425,6 +439,7 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
     for (size_t i = 0; i < nstar && best < l.n; ++i) {
       leaf_vars(&l.v[star[i]], &after);
       l.v[star[i]].done = i > 0;
+      left -= i > 0;
     }
     /* A VALUES table the star completes is matched as it makes its rows. */
     size_t fold = l.n;
@@ -432,9 +447,8 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
       if (!l.v[i].done && l.v[i].is_table && values_bound(&l.v[i], after) &&
           values_distinct(&l.v[i]))
         fold = i;
-    if (fold < l.n) l.v[fold].done = true;
-    bool last = true;
-    for (size_t i = 0; i < l.n; ++i) last &= l.v[i].done || i == best;
+    if (fold < l.n) l.v[fold].done = true, left--;
+    bool last = left == (best < l.n);
     size_t nf = 0;
     for (size_t f = 0; f < nfilters; ++f) {
       if (fdone[f]) continue;
@@ -549,7 +563,11 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
     own = true;
     if (st || best == l.n || last) break; /* the last step took every filter */
     l.v[best].done = true;
+    left--;
+    uint64_t was = bound;
     bound = l.v[best].is_table ? exec_certain_vars(&cur) : after;
+    for (size_t i = 0; i < l.n && bound != was; ++i) /* costs that change */
+      if (!l.v[i].done && leaf_uses(&l.v[i], bound ^ was)) l.v[i].costed = false;
   }
   if (!st && !own) { /* nothing evaluated: copy the input */
     exec_table_init(out, x->width);

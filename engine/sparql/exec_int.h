@@ -39,6 +39,8 @@ typedef TrineStatus (*QuadFn)(Exec *x, const Quad *q, void *ctx);
 
 /// Record an error on the store and return st.
 TrineStatus exec_fail(Exec *x, TrineStatus st, const char *msg);
+/// Fail with TRINE_ERR_CANCELLED: the query ran past its timeout (named).
+TrineStatus exec_timed_out(Exec *x);
 
 /**
  * The store id of a constant of the request (TRINE_NOT_FOUND: the store

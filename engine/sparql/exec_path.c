@@ -21,15 +21,23 @@ typedef struct Pairs {
   void *ctx;
 } Pairs;
 
+/* Pairs, a walk's queue and set, and remembered closures count against
+ * the query's memory limit: a walk around a cycle of a million nodes takes
+ * some 40 MB, and all pairs of it would take terabytes. */
 static TrineStatus pairs_push(Exec *x, Pairs *p, TrineId s, TrineId o) {
   if (p->emit) return p->emit(x, p->ctx, s, o);
   if (p->n == p->cap) {
     size_t cap = p->cap ? p->cap * 2 : 64;
+    TrineStatus st = exec_mem_take(x, (cap - p->cap) * 2 * sizeof(TrineId));
+    if (st) return st;
     TrineId *ns = realloc(p->s, cap * sizeof *ns);
     if (ns) p->s = ns;
     TrineId *no = ns ? realloc(p->o, cap * sizeof *no) : NULL;
     if (no) p->o = no;
-    if (!ns || !no) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    if (!ns || !no) {
+      exec_mem_give(x, (cap - p->cap) * 2 * sizeof(TrineId));
+      return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    }
     p->cap = cap;
   }
   p->s[p->n] = s;
@@ -37,7 +45,8 @@ static TrineStatus pairs_push(Exec *x, Pairs *p, TrineId s, TrineId o) {
   return (p->n & 1023) == 0 ? exec_check_limits(x) : TRINE_OK;
 }
 
-static void pairs_free(Pairs *p) {
+static void pairs_free(Exec *x, Pairs *p) {
+  exec_mem_give(x, p->cap * 2 * sizeof(TrineId));
   free(p->s);
   free(p->o);
   *p = (Pairs){0};
@@ -100,7 +109,7 @@ static TrineStatus all_nodes(Exec *x, GCtx gc, Pairs *nodes) {
     st = pairs_push(x, nodes, all.s[i], all.s[i]);
     if (!st) st = pairs_push(x, nodes, all.o[i], all.o[i]);
   }
-  pairs_free(&all);
+  pairs_free(x, &all);
   return st;
 }
 
@@ -166,6 +175,7 @@ typedef struct {
 typedef struct {
   Memo *v;
   size_t n, cap;
+  size_t bytes; /* of the reach arrays, counted against the memory limit */
   size_t *slot; /* indexes into v + 1 (0: empty), mask + 1 of them */
   size_t mask;
 } Memos;
@@ -206,7 +216,11 @@ static bool memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool 
                      bool zero, TrineId *reach, size_t n) {
   Memos *m = x->memo;
   if (!m && !(m = x->memo = calloc(1, sizeof *m))) return false;
-  if (m->n == 4096) return false; /* enough remembered */
+  /* Enough remembered: 4096 closures or a quarter of the memory limit
+   * (their bytes stay counted until the query ends). */
+  size_t b = n * sizeof *reach;
+  if (m->n == 4096 || m->bytes + b > x->mem_limit / 4 || x->mem_used + b > x->mem_limit)
+    return false;
   if (m->n == m->cap) {
     size_t cap = m->cap ? m->cap * 2 : 16;
     Memo *v = realloc(m->v, cap * sizeof *v);
@@ -219,6 +233,8 @@ static bool memo_add(Exec *x, const SparqlPath *p, GCtx gc, TrineId start, bool 
     m->cap = cap;
     for (size_t i = 0; i < m->n; ++i) memo_index(m, i);
   }
+  exec_mem_take(x, b); /* within the limit: checked above */
+  m->bytes += b;
   m->v[m->n] = (Memo){p, start, gc.g, back, zero, gc.one, reach, n};
   memo_index(m, m->n++);
   return true;
@@ -228,11 +244,22 @@ void exec_memo_free(Exec *x) {
   Memos *m = x->memo;
   for (size_t i = 0; m && i < m->n; ++i) free(m->v[i].reach);
   if (m) {
+    exec_mem_give(x, m->bytes);
     free(m->v);
     free(m->slot);
   }
   free(m);
   x->memo = NULL;
+}
+
+/* Count what a walk holds, its queue of cap ids and its set, against the
+ * memory limit (*held: bytes counted so far). */
+static TrineStatus walk_hold(Exec *x, size_t *held, size_t cap, const IdSet *seen) {
+  size_t now = (cap + (seen->slot ? seen->mask + 1 : 0)) * sizeof(TrineId);
+  if (now <= *held) return TRINE_OK;
+  TrineStatus st = exec_mem_take(x, now - *held);
+  if (!st) *held = now;
+  return st;
 }
 
 /* Nodes reachable from start by one or more (plus) or zero or more steps of
@@ -249,7 +276,7 @@ static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start,
     return TRINE_OK;
   }
   IdSet seen = {0};
-  size_t cap = 64, n = 0, head = 0;
+  size_t cap = 64, n = 0, head = 0, held = 0;
   TrineId *reach = malloc(cap * sizeof *reach); /* also the queue */
   if (!reach) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   TrineStatus st = TRINE_OK;
@@ -283,10 +310,12 @@ static TrineStatus closure(Exec *x, const SparqlPath *p, GCtx gc, TrineId start,
         reach = r;
       }
       reach[n++] = next;
+      if ((st = walk_hold(x, &held, cap, &seen))) break;
     }
-    pairs_free(&step);
+    pairs_free(x, &step);
     if (!st) st = exec_check_limits(x);
   }
+  exec_mem_give(x, held);
   free(seen.slot);
   if (st) { free(reach); return st; }
   if (!memo_add(x, p, gc, start, back, zero, reach, n)) *owned = reach;
@@ -321,8 +350,8 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
       for (size_t j = 0; j < i && !dup; ++j) dup = one.s[j] == one.s[i] && one.o[j] == one.o[i];
       if (!dup) st = pairs_push(x, out, one.s[i], one.o[i]);
     }
-    pairs_free(&one);
-    pairs_free(&nodes);
+    pairs_free(x, &one);
+    pairs_free(x, &nodes);
     return st;
   }
   if (s || o) {
@@ -352,7 +381,7 @@ static TrineStatus closure_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId 
     for (size_t j = 0; j < m && !st; ++j) st = pairs_push(x, out, starts.s[i], reach[j]);
     free(owned); /* also when a pair stopped the walk (cancel, row cap) */
   }
-  pairs_free(&starts);
+  pairs_free(x, &starts);
   return st;
 }
 
@@ -374,7 +403,7 @@ static TrineStatus push_distinct(Exec *x, Pairs *in, Pairs *out) {
     if (i == 0 || cmp_pair(v + 2 * i, v + 2 * (i - 1)))
       st = pairs_push(x, out, v[2 * i], v[2 * i + 1]);
   free(v);
-  pairs_free(in);
+  pairs_free(x, in);
   return st;
 }
 
@@ -397,7 +426,7 @@ static TrineStatus nps_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, T
     st = link_pairs(x, 0, false, gc, s, o, true, ids + p->nnps, p->ninv, &part);
     if (!st) st = push_distinct(x, &part, out);
   }
-  pairs_free(&part);
+  pairs_free(x, &part);
   free(ids);
   return st;
 }
@@ -430,9 +459,9 @@ static TrineStatus path_pairs(Exec *x, const SparqlPath *p, GCtx gc, TrineId s, 
       for (size_t j = 0; j < second.n && !st; ++j)
         st = backward ? pairs_push(x, out, second.s[j], first.o[i])
                       : pairs_push(x, out, first.s[i], second.o[j]);
-      pairs_free(&second);
+      pairs_free(x, &second);
     }
-    pairs_free(&first);
+    pairs_free(x, &first);
     return st;
   }
   case SPARQL_PATH_ALT: {

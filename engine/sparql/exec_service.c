@@ -450,7 +450,7 @@ static TrineStatus run_batch(Join *j, size_t g0, size_t g1, TrineId *tmp) {
   TrineStatus st = TRINE_OK;
   if (t.stopped) {
     st = exec_check_limits(j->x);
-    if (!st) st = exec_fail(j->x, TRINE_ERR_CANCELLED, "query timed out");
+    if (!st) st = exec_timed_out(j->x);
   } else if (failed) {
     st = endpoint_failed(j, g0, g1, err);
   } else {

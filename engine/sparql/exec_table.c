@@ -31,6 +31,11 @@ static TrineStatus tell_progress(Exec *x, const struct timespec *now) {
   return TRINE_OK;
 }
 
+TrineStatus exec_timed_out(Exec *x) {
+  return store_error(x->txn->store, TRINE_ERR_CANCELLED,
+                     "query timed out: it ran past its timeout of %u ms", x->timeout_ms);
+}
+
 TrineStatus exec_check_limits(Exec *x) {
   if (x->cancel && *x->cancel) return exec_fail(x, TRINE_ERR_CANCELLED, "query cancelled");
   if ((x->deadline.tv_sec || x->progress) && (++x->ticks & 1023) == 0) {
@@ -39,7 +44,7 @@ TrineStatus exec_check_limits(Exec *x) {
     if (x->deadline.tv_sec && (now.tv_sec > x->deadline.tv_sec ||
                                (now.tv_sec == x->deadline.tv_sec &&
                                 now.tv_nsec >= x->deadline.tv_nsec)))
-      return exec_fail(x, TRINE_ERR_CANCELLED, "query timed out");
+      return exec_timed_out(x);
     if (x->progress) return tell_progress(x, &now);
   }
   return TRINE_OK;

@@ -255,6 +255,7 @@ void expr_ctx_free(ExprCtx *c) {
     pcre2_code_free(im->rx[i].code);
   }
   pcre2_match_data_free(im->md);
+  pcre2_match_context_free(im->mc);
   if (im->loc) freelocale(im->loc);
   for (size_t i = 0; i < im->nbn; i++) free(im->bn[i].s);
   free(im->bn);
@@ -732,6 +733,7 @@ AggState *agg_new(ExprCtx *c, const SparqlExpr *agg) {
 
 void agg_free(AggState *s) {
   if (!s) return;
+  if (s->cap && s->c->mem_give) s->c->mem_give(s->c->mem_ctx, s->cap);
   free(s->set);
   free(s->buf);
   free(s);
@@ -790,8 +792,13 @@ static TrineStatus cat(AggState *s, const char *p, size_t n) {
   if (s->len + n + 1 > s->cap) {
     size_t cap = s->cap ? s->cap * 2 : 64;
     while (cap < s->len + n + 1) cap *= 2;
+    ExprCtx *c = s->c;
+    if (c->mem_take) TRY(c->mem_take(c->mem_ctx, cap - s->cap));
     char *b = realloc(s->buf, cap);
-    if (!b) return nomem(s->c);
+    if (!b) {
+      if (c->mem_give) c->mem_give(c->mem_ctx, cap - s->cap);
+      return nomem(c);
+    }
     s->buf = b;
     s->cap = cap;
   }

@@ -30,6 +30,11 @@ typedef struct {
   uint64_t rand_state;    ///< RAND(), seeded per query
   ExistsFn exists;        ///< EXISTS / NOT EXISTS
   void *exists_ctx;
+  /// Count bytes an aggregate keeps (GROUP_CONCAT's text) against the
+  /// query's memory limit: a non-OK status stops the query. NULL: uncounted.
+  TrineStatus (*mem_take)(void *ctx, size_t bytes);
+  void (*mem_give)(void *ctx, size_t bytes); ///< Give counted bytes back.
+  void *mem_ctx;
   void *impl;             ///< private to expr.c (caches: regexes, decoded values)
 } ExprCtx;
 

@@ -121,7 +121,29 @@ static TrineStatus rx_match_data(ExprCtx *c, unsigned ngroups) {
   if (im->md && pcre2_get_ovector_count(im->md) > ngroups) return TRINE_OK;
   pcre2_match_data_free(im->md);
   im->md = pcre2_match_data_create(ngroups < 32 ? 32 : ngroups + 1, NULL);
-  return im->md ? TRINE_OK : nomem(c);
+  if (!im->md) return nomem(c);
+  if (!im->mc) {
+    if (!(im->mc = pcre2_match_context_create(NULL))) return nomem(c);
+    pcre2_set_match_limit(im->mc, RX_MATCH_LIMIT);
+    pcre2_set_heap_limit(im->mc, RX_HEAP_LIMIT_KIB);
+  }
+  return TRINE_OK;
+}
+
+/* PCRE2 gave up on a string (rc): the match or heap limit. An expression
+ * error would hide it (a FILTER false, rows silently missing), so the
+ * query fails, naming the limit. */
+static bool rx_over_limit(int rc) {
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+         rc == PCRE2_ERROR_DEPTHLIMIT;
+}
+
+static TrineStatus rx_limit(ExprCtx *c, const char *fn, const Rx *r, size_t len) {
+  return store_error(qdict_txn(c->dict)->store, TRINE_ERR_FULL,
+                     "%s: the pattern \"%.*s\" reached the regex match limit (%u steps, %u MiB "
+                     "of backtracking) on a string of %zu bytes",
+                     fn, (int)(r->plen > 60 ? 60 : r->plen), r->pat, RX_MATCH_LIMIT,
+                     RX_HEAP_LIMIT_KIB >> 10, len);
 }
 
 /* XPath pattern (xregex.h) -> PCRE2 code, translated and compiled once per
@@ -139,7 +161,8 @@ static TrineStatus rx_compile(ExprCtx *c, const char *p, size_t n, unsigned flag
   if (st == TRINE_ERR_NOMEM) return nomem(c);
   r->code = code;
   if (code) TRY(rx_match_data(c, r->ngroups));
-  r->matches_empty = code && pcre2_match(code, (PCRE2_SPTR) "", 0, 0, 0, IMPL(c)->md, NULL) >= 0;
+  r->matches_empty =
+      code && pcre2_match(code, (PCRE2_SPTR) "", 0, 0, 0, IMPL(c)->md, IMPL(c)->mc) >= 0;
   return TRINE_OK;
 }
 
@@ -178,7 +201,9 @@ static TrineStatus fn_regex(ExprCtx *c, const SparqlExpr *e, const TrineId *row,
   Rx *r;
   TRY(regex(c, &p, e->nargs > 2 ? &f : NULL, &r));
   if (!r || !r->code) ERR();
-  int rc = pcre2_match(r->code, (PCRE2_SPTR)s.t.value, s.t.value_len, 0, 0, IMPL(c)->md, NULL);
+  int rc = pcre2_match(r->code, (PCRE2_SPTR)s.t.value, s.t.value_len, 0, 0, IMPL(c)->md,
+                       IMPL(c)->mc);
+  if (rx_over_limit(rc)) return rx_limit(c, "REGEX", r, s.t.value_len);
   if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) ERR();
   ex_bool(out, rc >= 0);
   return TRINE_OK;
@@ -210,11 +235,13 @@ static TrineStatus fn_replace(ExprCtx *c, const SparqlExpr *e, const TrineId *ro
     int rc = pcre2_substitute(r->code, (PCRE2_SPTR)s.t.value, s.t.value_len, 0,
                               PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
                                   PCRE2_SUBSTITUTE_UNSET_EMPTY,
-                              IMPL(c)->md, NULL, (PCRE2_SPTR)pr, k, (PCRE2_UCHAR *)buf, &outlen);
+                              IMPL(c)->md, IMPL(c)->mc, (PCRE2_SPTR)pr, k, (PCRE2_UCHAR *)buf,
+                              &outlen);
     if (rc >= 0) {
       like(out, &s, buf, outlen);
       return TRINE_OK;
     }
+    if (rx_over_limit(rc)) return rx_limit(c, "REPLACE", r, s.t.value_len);
     if (rc != PCRE2_ERROR_NOMEMORY) ERR();
     cap = outlen;
   }

@@ -47,6 +47,13 @@ typedef struct {
 
 #define RX_MAX 16
 
+/* What one REGEX or REPLACE may spend on one string: PCRE2's default match
+ * limit (backtracking steps), and 64 MiB of backtracking memory where
+ * PCRE2's default is 20 GB. Past either the query fails (rx_limit()):
+ * an exponential pattern then ends in well under a second. */
+#define RX_MATCH_LIMIT 10000000u
+#define RX_HEAP_LIMIT_KIB (64u << 10)
+
 typedef struct Chunk {
   struct Chunk *next;
   size_t cap, used;
@@ -74,6 +81,7 @@ typedef struct {
   Rx rx[RX_MAX];
   size_t nrx, rx_next;
   pcre2_match_data *md;
+  pcre2_match_context *mc; ///< RX_MATCH_LIMIT, RX_HEAP_LIMIT_KIB
   locale_t loc;        ///< C.UTF-8 for towupper_l / towlower_l (or 0)
   bool loc_tried;      ///< newlocale was called (loc 0: unavailable)
   /* BNODE(str): one blank node per string per solution */

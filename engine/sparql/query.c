@@ -574,6 +574,7 @@ static TrineStatus start(TrineQuery *q) {
   q->x.progress_ms = q->progress_ms ? q->progress_ms : 250;
   clock_gettime(CLOCK_MONOTONIC, &q->x.started);
   q->x.told = q->x.started;
+  q->x.timeout_ms = q->timeout_ms;
   if (q->timeout_ms) {
     clock_gettime(CLOCK_MONOTONIC, &q->x.deadline);
     q->x.deadline.tv_sec += q->timeout_ms / 1000;

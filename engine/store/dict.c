@@ -177,7 +177,8 @@ TrineStatus dict_scope_reset(TrineTxn *t) {
   return TRINE_OK;
 }
 
-/* LMDB keys are limited to 511 bytes; longer labels are refused. */
+/* LMDB keys are limited to 511 bytes; longer labels are refused (the
+ * parsers refuse them first, at their place: TERM_MAX_BLANK_LABEL). */
 #define MAX_BLANK_LABEL 500
 
 static TrineStatus scope_get(TrineTxn *t, const char *label, size_t len, TrineId *id) {

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 const int index_order[IDX_COUNT][4] = {
     [IDX_GSPO] = {Q_G, Q_S, Q_P, Q_O}, [IDX_GPOS] = {Q_G, Q_P, Q_O, Q_S},
@@ -69,8 +70,23 @@ static TrineStatus map_rc(int rc) {
   }
 }
 
+/* LMDB reports a write cut short, as a disk filling up in the middle of
+ * it makes, as EIO ("short write, filesystem full?" in its source): the
+ * message then says how much room the store's file system has left, so
+ * that a full disk is named as one. */
+static void room_left(const TrineStore *s, int rc, char *buf, size_t n) {
+  struct statvfs fs;
+  buf[0] = 0;
+  if (rc == EIO && s->path && statvfs(s->path, &fs) == 0)
+    snprintf(buf, n, " (a write was cut short: is the disk full? %llu KiB free of %llu KiB)",
+             (unsigned long long)fs.f_bavail * fs.f_frsize / 1024,
+             (unsigned long long)fs.f_blocks * fs.f_frsize / 1024);
+}
+
 TrineStatus store_mdb_error(TrineStore *s, int rc, const char *what) {
-  return store_error(s, map_rc(rc), "%s: %s", what, mdb_strerror(rc));
+  char room[160];
+  room_left(s, rc, room, sizeof room);
+  return store_error(s, map_rc(rc), "%s: %s%s", what, mdb_strerror(rc), room);
 }
 
 uint64_t store_meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key) {
