@@ -31,11 +31,11 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
 #define COUNT_LIMIT 100000.0
 
 /* Constants are counted only where their average says fewer records than
- * this: an average hides skew, and an underestimate is what makes bad
- * plans (a cross product, probes from the big side). A large average is
- * left as it is: a count would say little more, and it costs a descent on
- * every query (3% of LUBM q1's instructions for its small pattern). */
-#define COUNT_BELOW 1024.0
+ * COUNT_BELOW: an average hides skew, and an underestimate is what makes
+ * bad plans (a cross product, probes from the big side). A large average
+ * is left as it is (a count costs a descent on every query: 3% of LUBM
+ * q1's instructions for its small pattern), unless the group would start
+ * from it (exec_estimate_counted()). */
 
 /* The number of quads matching p's constants when its predicate and its
  * subject or object are constants, in one graph: counted in the index
@@ -61,7 +61,17 @@ static bool const_count(Exec *x, const Pat *p, GCtx gc, double *n) {
   return true;
 }
 
+static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc, bool count_any);
+
 double exec_estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
+  return estimate(x, p, bound, gc, false);
+}
+
+double exec_estimate_counted(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
+  return estimate(x, p, bound, gc, true);
+}
+
+static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc, bool count_any) {
   if (p->missing) return 0;
   bool b[3];
   for (int i = 0; i < 3; ++i)
@@ -82,7 +92,8 @@ double exec_estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
     bool cs = p->var[0] == SPARQL_NO_VAR, co = p->var[2] == SPARQL_NO_VAR;
     if (cs && c[1]) est /= (double)c[1];
     if (co && c[2]) est /= (double)c[2];
-    if (est < COUNT_BELOW && const_count(x, p, gc, &counted)) est = counted;
+    if ((count_any || est < COUNT_BELOW) && (cs || co) && const_count(x, p, gc, &counted))
+      est = counted;
     if (!cs && b[0] && c[1]) est /= (double)c[1];
     if (!co && b[2] && c[2]) est /= (double)c[2];
   } else {
@@ -483,7 +494,8 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
 }
 
 /* A scan streamed past a hash of the rows: each match extends the rows
- * that agree with it on the key variables. */
+ * that agree with it on the key variables, looked up ROWHASH_AHEAD
+ * matches late (the ring) so that the hash's memory is read ahead. */
 typedef struct {
   const Pat *p;
   const RowHash *h;
@@ -491,18 +503,44 @@ typedef struct {
   SparqlExpr *const *filters;
   size_t nfilters;
   Table *out;
+  Quad ring[ROWHASH_AHEAD];
+  size_t slot[ROWHASH_AHEAD];
+  size_t first, n; /* the oldest match in the ring, and how many */
 } ScanJoin;
+
+static void scan_join_key(const ScanJoin *c, const Quad *q, TrineId vals[8]) {
+  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = q->v[c->keypos[k]];
+}
+
+/* The oldest match of the ring joined with its rows. */
+static TrineStatus scan_join_pop(Exec *x, ScanJoin *c) {
+  size_t i = c->first;
+  c->first = (c->first + 1) % ROWHASH_AHEAD;
+  --c->n;
+  TrineId vals[8];
+  scan_join_key(c, &c->ring[i], vals);
+  TrineStatus st = TRINE_OK;
+  for (size_t r = rowhash_find_slot(c->h, c->slot[i], vals); r != SIZE_MAX && !st;
+       r = rowhash_next(c->h, r, vals)) {
+    PatCtx m = {c->p, exec_row(c->h->t, r), c->out, c->filters, c->nfilters};
+    st = on_match(x, &c->ring[i], &m);
+  }
+  return st;
+}
 
 static TrineStatus on_scan_join(Exec *x, const Quad *q, void *arg) {
   ScanJoin *c = arg;
+  TrineStatus st = c->n == ROWHASH_AHEAD ? scan_join_pop(x, c) : TRINE_OK;
+  if (st) return st;
+  size_t i = (c->first + c->n++) % ROWHASH_AHEAD;
   TrineId vals[8];
-  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = q->v[c->keypos[k]];
-  TrineStatus st = TRINE_OK;
-  for (size_t r = rowhash_find(c->h, vals); r != SIZE_MAX && !st; r = rowhash_next(c->h, r, vals)) {
-    PatCtx m = {c->p, exec_row(c->h->t, r), c->out, c->filters, c->nfilters};
-    st = on_match(x, q, &m);
-  }
-  return st;
+  scan_join_key(c, q, vals);
+  c->ring[i] = *q;
+  c->slot[i] = rowhash_slot(c->h, vals);
+  rowhash_prefetch_slot(c->h, c->slot[i]);
+  if (c->n > ROWHASH_AHEAD / 2) /* its slot was fetched a while ago */
+    rowhash_prefetch_row(c->h, c->slot[(i + ROWHASH_AHEAD / 2) % ROWHASH_AHEAD]);
+  return TRINE_OK;
 }
 
 /* Scan pattern p (its constants bound) once and join each match with the
@@ -514,13 +552,20 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
   RowHash h;
   TrineStatus st = rowhash_init(x, &h, cur, keys);
   if (st) return st;
-  ScanJoin c = {p, &h, {0}, fl, nf, next};
+  ScanJoin *c = calloc(1, sizeof *c);
+  if (!c) {
+    rowhash_free(x, &h);
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  *c = (ScanJoin){.p = p, .h = &h, .filters = fl, .nfilters = nf, .out = next};
   for (size_t k = 0; k < h.nkey; ++k)
     for (int i = 0; i < 3; ++i)
-      if (p->var[i] == h.key[k]) c.keypos[k] = slot_pos[i];
+      if (p->var[i] == h.key[k]) c->keypos[k] = slot_pos[i];
   unsigned mask;
   Quad q = pattern_consts(p, &mask);
-  st = exec_scan_cached(x, q, mask, gc, on_scan_join, &c, NULL);
+  st = exec_scan_cached(x, q, mask, gc, on_scan_join, c, NULL);
+  while (!st && c->n) st = scan_join_pop(x, c);
+  free(c);
   rowhash_free(x, &h);
   return st;
 }
