@@ -273,8 +273,10 @@ static uint32_t isect_var(Exec *x, const Leaf *l, uint64_t bound, int *links) {
  * intersection step: those whose only unbound variable is best's, each
  * worth reading as a list of its values (their cost per row, plus a
  * descent per index range) rather than checking each row best makes
- * against it (a descent per range per row). legs[0] is best; returns how
- * many (1: no intersection). */
+ * against it. A check probes per index range; a pattern's probes come in
+ * order when best makes several values per row (they ascend), a path's
+ * are walked one by one. legs[0] is best; returns how many (1: no
+ * intersection). */
 static size_t isect_of(Exec *x, const Leaves *l, size_t best, uint64_t bound, GCtx gc,
                        double best_cost, size_t legs[ISECT_MAX]) {
   int links;
@@ -285,7 +287,8 @@ static size_t isect_of(Exec *x, const Leaves *l, size_t best, uint64_t bound, GC
   for (size_t i = 0; i < l->n && n < ISECT_MAX; ++i) {
     if (i == best || isect_var(x, &l->v[i], bound, &links) != v) continue;
     double list = leaf_cost(x, &l->v[i], bound, gc) + links * PROBE_JUMPING;
-    if (list < best_cost * links * PROBE_JUMPING) legs[n++] = i;
+    double probe = !l->v[i].op && best_cost >= 8 ? PROBE_IN_ORDER : PROBE_JUMPING;
+    if (list < best_cost * links * probe) legs[n++] = i;
   }
   return n;
 }
