@@ -7,6 +7,7 @@
  */
 #include "exec_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,8 +223,15 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   Prober pr = {0};
   ProbeBatch *b = one ? malloc(sizeof *b) : NULL;
   if (one && !b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  if (b) *b = (ProbeBatch){.x = x, .p = p, .pr = &pr, .filters = filters,
-                           .nfilters = nfilters, .out = out};
+  if (b) { /* its arrays are written before they are read: not cleared */
+    b->x = x;
+    b->p = p;
+    b->pr = &pr;
+    b->n = 0;
+    b->filters = filters;
+    b->nfilters = nfilters;
+    b->out = out;
+  }
   for (size_t r = 0; r < in->n && !st; ++r) {
     if ((r & 63) == 0 && (st = exec_check_limits(x))) break; /* filters may keep nothing */
     const TrineId *row = exec_row(in, r);
@@ -344,10 +352,20 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
                            const Table *keep, const SparqlOp *keep_op,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   exec_table_init(out, x->width);
-  StarBatch *b = calloc(1, sizeof *b);
+  /* Cleared but for the batch's arrays (rows, keys, counts: written
+   * before they are read), some 8 KiB a small query would clear. */
+  StarBatch *b = malloc(sizeof *b);
   if (!b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  *b = (StarBatch){.x = x, .k = k, .filters = filters, .nfilters = nfilters, .keep = keep,
-                   .keep_op = keep_op, .out = out};
+  memset(b, 0, offsetof(StarBatch, row));
+  b->x = x;
+  b->k = k;
+  b->vals = NULL;
+  b->nvals = b->cap = 0;
+  b->keep = keep;
+  b->keep_op = keep_op;
+  b->filters = filters;
+  b->nfilters = nfilters;
+  b->out = out;
   /* The distinct predicates in ascending order; pattern t reads sel[of[t]]. */
   for (size_t t = 0; t < k; ++t) {
     size_t s = 0;
