@@ -456,8 +456,10 @@ bool exec_mostly_ascending(const Table *t, uint32_t v) {
  * come in order. A pattern bound in all three positions (a join closing
  * a cycle) may probe any index: the one led by a variable the rows
  * ascend on keeps its probes on a page. IDX_COUNT: index_choose()'s. */
-static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool *in_order) {
-  *in_order = exec_mostly_ascending(cur, probe_order_var(p, shared));
+static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool *in_order,
+                           uint32_t *order_var) {
+  *order_var = probe_order_var(p, shared);
+  *in_order = exec_mostly_ascending(cur, *order_var);
   bool all = true;
   for (int i = 0; i < 3; ++i)
     all &= p->var[i] == SPARQL_NO_VAR || exec_bit(&shared, p->var[i]);
@@ -470,6 +472,7 @@ static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool
       if (v == SPARQL_NO_VAR) continue;
       if (exec_mostly_ascending(cur, v)) {
         *in_order = true;
+        *order_var = v;
         return cand[c];
       }
       break;
@@ -645,6 +648,37 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
   return st;
 }
 
+/* Records an LMDB page holds: 4 KiB of 24-byte index values. */
+#define RECORDS_PER_PAGE 170.0
+
+/* Whether probes ascending on v still descend the B-tree each: the rows'
+ * ids lie so far apart that the index records between two of them (the
+ * graph's records per term, times the gap) fill SPARSE_PAGES pages. 449
+ * users of WatDiv SF100's million probed in order took 2 us each, like
+ * probes in no order. Closer rows probe faster than the model says (a
+ * descent through warm pages): at 1 page LUBM q11 took 1.55 times as long
+ * (a scan of the class instead of 239 probes), at 16 WatDiv F2-1 1.10;
+ * 64 to 128 keep both and L5-1's SF100 scan. */
+#define SPARSE_PAGES 64.0
+static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc) {
+  if (v == SPARQL_NO_VAR || cur->n < 2) return false;
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (size_t r = 0; r < cur->n; ++r) {
+    uint64_t seq = id_seq(exec_row(cur, r)[v]);
+    if (seq < lo) lo = seq;
+    if (seq > hi) hi = seq;
+  }
+  if (!x->next_seq) x->next_seq = dict_next_seq(x->txn);
+  uint64_t quads = 0, c[3];
+  for (size_t i = 0; i < (gc.one ? 1 : x->ndflt); ++i) {
+    exec_stat(x, gc.one ? gc.g : x->dflt[i], true, c);
+    quads += c[0];
+  }
+  if (!x->next_seq || hi <= lo) return false;
+  double gap = (double)(hi - lo) / (double)cur->n;
+  return gap * (double)quads / (double)x->next_seq > SPARSE_PAGES * RECORDS_PER_PAGE;
+}
+
 /* Whether probing p from each row of cur beats scanning it (in *probe),
  * and the index to probe (*pref, probe_index()'s). Both make the same
  * rows, so those do not count. shared: the variables bound in every row
@@ -659,7 +693,9 @@ TrineStatus exec_probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
   double full = exec_estimate(x, p, &none, gc);
   double n = (double)cur->n;
   bool in_order;
-  *pref = probe_index(p, shared, cur, &in_order);
+  uint32_t order_var;
+  *pref = probe_index(p, shared, cur, &in_order, &order_var);
+  if (in_order && probes_sparse(x, cur, order_var, gc)) in_order = false;
   double cost = in_order ? PROBE_IN_ORDER : PROBE_JUMPING;
   /* The statistics assume objects are alike: a class of 75,000 members
    * estimated at 15,000 picked a scan five times slower than probing. The
