@@ -130,7 +130,8 @@ static TrineStatus leg_values(Exec *x, const IsectLeg *leg, uint32_t v, GCtx gc,
     TrineId s = 0, o = 0;
     const SparqlSlot *bound = c.at_s ? ol : sl;
     TrineId end = bound->var != SPARQL_NO_VAR ? row[bound->var] : 0;
-    if (bound->var == SPARQL_NO_VAR && exec_const_id(x, &bound->term, &end)) return TRINE_OK;
+    if (bound->var == SPARQL_NO_VAR && (st = exec_const_id(x, &bound->term, &end)))
+      return st == TRINE_NOT_FOUND ? TRINE_OK : st; /* not in the store: no values */
     if (c.at_s) o = end;
     else s = end;
     st = path_each(x, leg->op, gc, s, o, on_pair, &c);
