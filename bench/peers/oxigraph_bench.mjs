@@ -12,7 +12,14 @@
 //   name<TAB>rows<TAB>median_ms<TAB>min_ms<TAB>max_ms<TAB>form
 // where form is the basename of the winning QUERY_DIR. A query that fails
 // prints rows "error" and its message on stderr. Progress goes to stderr.
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+//
+// With TRINE_BENCH="QUERY_BENCH STORE" and TRINE_TSV=FILE in the
+// environment, each query of the first QUERY_DIR is run by trine's
+// query_bench (same RUNS) just before Oxigraph runs it, and query_bench's
+// line is appended to FILE: both engines then meet the same phase of a
+// shared machine, seconds apart instead of minutes.
+import { readFileSync, readdirSync, existsSync, appendFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import oxigraph from "oxigraph";
@@ -45,8 +52,18 @@ const median = (xs) => {
 };
 const count = (r) => (Array.isArray(r) ? r.length : typeof r === "boolean" ? 1 : String(r).length);
 
+const trine = process.env.TRINE_BENCH ? process.env.TRINE_BENCH.split(" ") : null;
 for (const file of names) {
   const name = file.replace(/\.rq$/, "");
+  if (trine && process.env.TRINE_TSV) {
+    let line;
+    try {
+      line = execFileSync(trine[0], [trine[1], String(runs), file], { cwd: dirs[0] });
+    } catch (e) { // a failed query: query_bench printed its "error" line and exited 1
+      line = e.stdout ?? `${name}\terror\t-\t-\t-\n`;
+    }
+    appendFileSync(process.env.TRINE_TSV, line);
+  }
   let best = null;
   for (const dir of dirs) {
     const path = join(dir, file);

@@ -85,6 +85,7 @@ typedef struct {
   /* records of patterns' constants counted so far (exec_estimate()) */
   struct { TrineId q[4]; double n; } counted[32];
   size_t ncounted;
+  uint64_t next_seq; /* terms in the store (dict_next_seq()), 0 until read */
   /* store ids of the request's constant terms, by address (0: not stored) */
   struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */

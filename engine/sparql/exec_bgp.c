@@ -172,6 +172,30 @@ static double table_cost(Exec *x, const Leaves *ls, const Leaf *t, uint64_t boun
   return best < 1 ? rows : rows * best;
 }
 
+/* best again, when the cheapest leaf (best, at *cost per row) is
+ * estimated from a large average: the triple patterns estimated within 4x
+ * of it have their constants counted, since classes alike on average may
+ * differ a hundredfold (LUBM q2's 189 departments and 24,019 graduate
+ * students, both 14,658 by the average), and the cheapest is chosen. */
+static size_t recount_best(Exec *x, const Leaves *l, size_t best, uint64_t bound, GCtx gc,
+                           double *cost) {
+  if (best == l->n || *cost < COUNT_BELOW) return best;
+  double limit = 4 * *cost, best_cost = 0;
+  size_t b = l->n;
+  for (size_t i = 0; i < l->n; ++i) {
+    const Leaf *lf = &l->v[i];
+    if (lf->done) continue;
+    double c = lf->is_table ? table_cost(x, l, lf, bound, gc) : leaf_cost(x, lf, bound, gc);
+    if (!lf->is_table && !lf->op && c <= limit) c = exec_estimate_counted(x, &lf->pat, &bound, gc);
+    if (b == l->n || c < best_cost) {
+      b = i;
+      best_cost = c;
+    }
+  }
+  *cost = best_cost;
+  return b;
+}
+
 static void leaf_vars(const Leaf *l, uint64_t *set) {
   if (l->is_table) { /* an UNDEF leaves a variable unbound: filters wait */
     *set |= l->tbound;
@@ -232,6 +256,55 @@ static bool path_links(Exec *x, const SparqlPath *p, double *quads, int *links) 
   }
 }
 
+/* The one variable leaf l leaves unbound given bound, when it has exactly
+ * one, in one position, and reads as a list of its values from the rest
+ * (a triple pattern, or a path of links, inverse links and alternatives
+ * from a bound end); NO_VAR otherwise. *links: the index ranges it reads. */
+static uint32_t isect_var(Exec *x, const Leaf *l, uint64_t bound, int *links) {
+  uint32_t v = SPARQL_NO_VAR;
+  double quads = 0;
+  *links = 0;
+  if (l->is_table || l->done || (l->op && l->op->kind != SPARQL_OP_PATH)) return v;
+  if (l->op) {
+    uint32_t sv = l->op->path_s.var, ov = l->op->path_o.var;
+    bool sb = slot_bound(&l->op->path_s, bound), ob = slot_bound(&l->op->path_o, bound);
+    if (sb == ob || sv == ov || !path_links(x, l->op->path, &quads, links)) return v;
+    return sb ? ov : sv;
+  }
+  for (int j = 0; j < 3; ++j) {
+    uint32_t var = l->pat.var[j];
+    if (var == SPARQL_NO_VAR || exec_bit(&bound, var)) continue;
+    if (v != SPARQL_NO_VAR) return SPARQL_NO_VAR; /* two unbound positions */
+    v = var;
+  }
+  *links = 1;
+  return v;
+}
+
+/* Patterns to join with leaf best (chosen next, probing) in one
+ * intersection step: those whose only unbound variable is best's, each
+ * worth reading as a list of its values (their cost per row, plus a
+ * descent per index range) rather than checking each row best makes
+ * against it. A check probes per index range; a pattern's probes come in
+ * order when best makes several values per row (they ascend), a path's
+ * are walked one by one. legs[0] is best; returns how many (1: no
+ * intersection). */
+static size_t isect_of(Exec *x, const Leaves *l, size_t best, uint64_t bound, GCtx gc,
+                       double best_cost, size_t legs[ISECT_MAX]) {
+  int links;
+  legs[0] = best;
+  uint32_t v = isect_var(x, &l->v[best], bound, &links);
+  if (v == SPARQL_NO_VAR || v >= 64 || best_cost < 2) return 1;
+  size_t n = 1;
+  for (size_t i = 0; i < l->n && n < ISECT_MAX; ++i) {
+    if (i == best || isect_var(x, &l->v[i], bound, &links) != v) continue;
+    double list = leaf_cost(x, &l->v[i], bound, gc) + links * PROBE_JUMPING;
+    double probe = !l->v[i].op && best_cost >= 8 ? PROBE_IN_ORDER : PROBE_JUMPING;
+    if (list < best_cost * links * probe) legs[n++] = i;
+  }
+  return n;
+}
+
 /* Extend cur with a path from each row's bound end (path_extend()), or,
  * when that many probes (one per link) would cost more than reading every
  * link, stream all its pairs past a hash of the rows, as exec_step_pattern()
@@ -269,6 +342,7 @@ const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint6
       best_cost = c;
     }
   }
+  if (!*st) best = recount_best(x, &l, best, bound, gc, &best_cost);
   if (!*st && best < l.n && !l.v[best].op) first = l.v[best].t;
   *est = best_cost;
   free(l.v);
@@ -364,6 +438,48 @@ static uint64_t made(const Sink *sink, const Table *next) {
   return next->n + (sink ? sink->rows : 0);
 }
 
+/* The intersection of legs[0..n) (isect_of()'s) from the rows of cur. */
+static TrineStatus step_intersect(Exec *x, const Leaves *l, const size_t *legs, size_t n,
+                                  uint64_t bound, GCtx gc, const Table *cur,
+                                  SparqlExpr *const *fl, size_t nf, Table *next) {
+  IsectLeg iv[ISECT_MAX];
+  for (size_t i = 0; i < n; ++i) {
+    const Leaf *lf = &l->v[legs[i]];
+    iv[i] = (IsectLeg){lf->op ? NULL : &lf->pat, lf->op};
+  }
+  int links;
+  uint32_t v = isect_var(x, &l->v[legs[0]], bound, &links);
+  return exec_step_intersect(x, iv, n, v, gc, cur, fl, nf, next);
+}
+
+/* The profile's line of an intersection: its variable and its patterns,
+ * estimated as the first pattern's rows checked against the others. */
+static void prof_intersect(Exec *x, const Leaves *l, const size_t *legs, size_t n,
+                           uint64_t bound, uint64_t after, GCtx gc, double best_cost,
+                           const Table *cur, uint64_t rows, double t0) {
+  if (!x->profile) return;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  double est = best_cost * (double)cur->n;
+  int links;
+  if (f) exec_slot_text(x, f, isect_var(x, &l->v[legs[0]], bound, &links), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const Leaf *lf = &l->v[legs[i]];
+    if (i) est *= leaf_cost(x, lf, after, gc);
+    if (!f) continue;
+    fputs(lf->op ? " path" : " (", f);
+    for (int j = 0; j < 3 && !lf->op; ++j) exec_slot_text(x, f, lf->pat.var[j], lf->pat.id[j]);
+    if (!lf->op) fputc(')', f);
+  }
+  if (f) fclose(f);
+  const Leaf *first = &l->v[legs[0]];
+  const char *site = first->op ? (const char *)first->op : (const char *)&first->pat;
+  exec_prof_count(x, exec_prof_site(x, site + 2, est, "intersect%s", text ? text : ""), rows,
+                  t0);
+  free(text);
+}
+
 static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                               SparqlExpr *const *filters, size_t nfilters, bool defer,
                               Table *out) {
@@ -426,6 +542,7 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
                                  : cost_of(x, &l.v[i], bound, gc);
       if (best == l.n || c < best_cost) { best = i; best_cost = c; }
     }
+    best = recount_best(x, &l, best, bound, gc, &best_cost);
     /* A triple pattern probes from each row or scans; patterns on its
      * subject join a probing one in one step (a star). */
     bool probing = true;
@@ -434,12 +551,20 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
         (st = exec_probe_wins(x, &l.v[best].pat, gc, &cur, bound, &probing, &pref)))
       break;
     size_t star[STAR_MAX], nstar = best < l.n ? star_of(x, &l, best, probing, bound, gc, star) : 1;
+    /* Or patterns that bind only best's new variable: intersected. */
+    size_t legs[ISECT_MAX], nisect = 1;
+    if (best < l.n && nstar == 1 && probing)
+      nisect = isect_of(x, &l, best, bound, gc, best_cost, legs);
     /* Filters whose variables this step completes (the rest at the end). */
     uint64_t after = bound;
     for (size_t i = 0; i < nstar && best < l.n; ++i) {
       leaf_vars(&l.v[star[i]], &after);
       l.v[star[i]].done = i > 0;
       left -= i > 0;
+    }
+    for (size_t i = 1; i < nisect; ++i) {
+      leaf_vars(&l.v[legs[i]], &after);
+      l.v[legs[i]].done = true;
     }
     /* A VALUES table the star completes is matched as it makes its rows. */
     size_t fold = l.n;
@@ -495,6 +620,10 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
       for (size_t r = 0; r < joined.n && !st; ++r)
         st = exec_emit(x, &next, exec_row(&joined, r), fl, nf);
       exec_table_release(x, &joined);
+    } else if (nisect > 1) {
+      st = step_intersect(x, &l, legs, nisect, bound, gc, &cur, fl, nf, &next);
+      if (!failed(st)) prof_intersect(x, &l, legs, nisect, bound, after, gc, best_cost, &cur,
+                                      made(sink, &next), t0);
     } else if (nstar > 1) {
       const Pat *pats[STAR_MAX];
       double est = (double)cur.n;

@@ -250,9 +250,35 @@ static inline size_t rowhash_next(const RowHash *h, size_t row, const TrineId *v
   return SIZE_MAX;
 }
 
-static inline size_t rowhash_find(const RowHash *h, const TrineId *vals) {
-  size_t j = h->head[(size_t)exec_hash_ids(vals, h->nkey) & h->mask];
+static inline size_t rowhash_slot(const RowHash *h, const TrineId *vals) {
+  return (size_t)exec_hash_ids(vals, h->nkey) & h->mask;
+}
+
+/* rowhash_find() with the slot of vals already computed. */
+static inline size_t rowhash_find_slot(const RowHash *h, size_t slot, const TrineId *vals) {
+  size_t j = h->head[slot];
   return j == SIZE_MAX || rowhash_is(h, j, vals) ? j : rowhash_next(h, j, vals);
+}
+
+static inline size_t rowhash_find(const RowHash *h, const TrineId *vals) {
+  return rowhash_find_slot(h, rowhash_slot(h, vals), vals);
+}
+
+/*
+ * Lookups streamed past a big hash wait on memory: a slot, then its
+ * row. A stream that looks its items up ROWHASH_AHEAD items late, and
+ * touches the slot of each item as it comes and the row of the slot
+ * half-way, has a few of those reads under way at a time instead of one.
+ */
+enum { ROWHASH_AHEAD = 16 };
+
+static inline void rowhash_prefetch_slot(const RowHash *h, size_t slot) {
+  __builtin_prefetch(&h->head[slot]);
+}
+
+static inline void rowhash_prefetch_row(const RowHash *h, size_t slot) {
+  size_t j = h->head[slot];
+  if (j != SIZE_MAX) __builtin_prefetch(exec_row(h->t, j));
 }
 
 /* ---- row sinks (exec.c) ---- */
@@ -341,6 +367,14 @@ TrineStatus exec_pat_make(Exec *x, const SparqlTriple *t, Pat *p);
 /// Expected rows of p given the variables already bound.
 double exec_estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc);
 
+/// exec_estimate() with p's constant subject or object counted however
+/// many records the predicate's average gives them (up to 100,000): for
+/// choosing between patterns the averages cannot tell apart.
+double exec_estimate_counted(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc);
+
+/// A constant's records are counted when its average is below this.
+#define COUNT_BELOW 1024.0
+
 /* What a probe costs, in records read by a scan and join: about one when
  * the probes come in ascending order (they stay on the cursor's page, see
  * index.c), a B-tree descent when they jump about. On LUBM(10): 40 ns a
@@ -427,6 +461,30 @@ TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
 
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,
                         SparqlExpr *const *filters, size_t nfilters, Table *out);
+
+/// The pairs of op's path from the given ends (0: free), each handed to fn.
+TrineStatus path_each(Exec *x, const SparqlOp *op, GCtx gc, TrineId s, TrineId o, PairFn fn,
+                      void *ctx);
+
+/* ---- intersections (exec_intersect.c) ---- */
+
+enum { ISECT_MAX = 4 }; /* patterns one intersection step joins at most */
+
+/// One pattern of an intersection: a triple pattern (pat) or a path (op)
+/// of links, inverse links and alternatives.
+typedef struct {
+  const Pat *pat;
+  const SparqlOp *op;
+} IsectLeg;
+
+/**
+ * Extend each row of cur with the values of v that every leg yields from
+ * it (each leg binds v and nothing else the row lacks), each value once
+ * per combination of its occurrences in the legs, and keep the rows that
+ * pass fl. The legs' values are read as sorted lists and intersected.
+ */
+TrineStatus exec_step_intersect(Exec *x, const IsectLeg *legs, size_t nlegs, uint32_t v, GCtx gc,
+                                const Table *cur, SparqlExpr *const *fl, size_t nf, Table *next);
 
 /* ---- grouping, modifiers, EXISTS and MINUS ---- */
 

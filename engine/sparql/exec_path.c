@@ -557,23 +557,44 @@ static TrineStatus emit_row(Exec *x, void *ctx, TrineId s, TrineId o) {
 }
 
 /* A pair streamed past the hash of the rows: the rows whose key end
- * equals the pair's, extended. */
+ * equals the pair's, extended; looked up ROWHASH_AHEAD pairs late (the
+ * ring), as on_scan_join() does, so the hash's memory is read ahead. */
 typedef struct {
   RowSink sink; /* its row: each row joined in turn */
   const RowHash *h;
   bool key_is_s;
+  TrineId s[ROWHASH_AHEAD], o[ROWHASH_AHEAD];
+  size_t slot[ROWHASH_AHEAD];
+  size_t first, n; /* the oldest pair in the ring, and how many */
 } PairJoin;
+
+static TrineStatus pair_join_pop(Exec *x, PairJoin *c) {
+  size_t i = c->first;
+  c->first = (c->first + 1) % ROWHASH_AHEAD;
+  --c->n;
+  TrineId key = c->key_is_s ? c->s[i] : c->o[i];
+  TrineStatus st = TRINE_OK;
+  for (size_t r = rowhash_find_slot(c->h, c->slot[i], &key); r != SIZE_MAX && !st;
+       r = rowhash_next(c->h, r, &key)) {
+    c->sink.row = exec_row(c->h->t, r);
+    st = emit_row(x, &c->sink, c->s[i], c->o[i]);
+  }
+  return st;
+}
 
 static TrineStatus on_pair_join(Exec *x, void *ctx, TrineId s, TrineId o) {
   PairJoin *c = ctx;
+  TrineStatus st = c->n == ROWHASH_AHEAD ? pair_join_pop(x, c) : TRINE_OK;
+  if (st) return st;
+  size_t i = (c->first + c->n++) % ROWHASH_AHEAD;
   TrineId key = c->key_is_s ? s : o;
-  TrineStatus st = TRINE_OK;
-  for (size_t r = rowhash_find(c->h, &key); r != SIZE_MAX && !st;
-       r = rowhash_next(c->h, r, &key)) {
-    c->sink.row = exec_row(c->h->t, r);
-    st = emit_row(x, &c->sink, s, o);
-  }
-  return st;
+  c->s[i] = s;
+  c->o[i] = o;
+  c->slot[i] = rowhash_slot(c->h, &key);
+  rowhash_prefetch_slot(c->h, c->slot[i]);
+  if (c->n > ROWHASH_AHEAD / 2) /* its slot was fetched a while ago */
+    rowhash_prefetch_row(c->h, c->slot[(i + ROWHASH_AHEAD / 2) % ROWHASH_AHEAD]);
+  return TRINE_OK;
 }
 
 TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in, uint32_t key,
@@ -582,11 +603,25 @@ TrineStatus path_hash_join(Exec *x, const SparqlOp *op, GCtx gc, const Table *in
   RowHash h;
   TrineStatus st = rowhash_init(x, &h, in, UINT64_C(1) << key);
   if (st) return st;
-  PairJoin c = {{op, NULL, filters, nfilters, out}, &h, op->path_s.var == key};
-  Pairs pairs = {.emit = on_pair_join, .ctx = &c};
+  PairJoin *c = calloc(1, sizeof *c);
+  if (!c) {
+    rowhash_free(x, &h);
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  *c = (PairJoin){.sink = {op, NULL, filters, nfilters, out}, .h = &h,
+                  .key_is_s = op->path_s.var == key};
+  Pairs pairs = {.emit = on_pair_join, .ctx = c};
   st = path_pairs(x, op->path, gc, 0, 0, &pairs);
+  while (!st && c->n) st = pair_join_pop(x, c);
+  free(c);
   rowhash_free(x, &h);
   return st;
+}
+
+TrineStatus path_each(Exec *x, const SparqlOp *op, GCtx gc, TrineId s, TrineId o, PairFn fn,
+                      void *ctx) {
+  Pairs pairs = {.emit = fn, .ctx = ctx};
+  return path_pairs(x, op->path, gc, s, o, &pairs);
 }
 
 TrineStatus path_extend(Exec *x, const SparqlOp *op, GCtx gc, const Table *in,

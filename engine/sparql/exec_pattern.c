@@ -7,6 +7,7 @@
  */
 #include "exec_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,11 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
 #define COUNT_LIMIT 100000.0
 
 /* Constants are counted only where their average says fewer records than
- * this: an average hides skew, and an underestimate is what makes bad
- * plans (a cross product, probes from the big side). A large average is
- * left as it is: a count would say little more, and it costs a descent on
- * every query (3% of LUBM q1's instructions for its small pattern). */
-#define COUNT_BELOW 1024.0
+ * COUNT_BELOW: an average hides skew, and an underestimate is what makes
+ * bad plans (a cross product, probes from the big side). A large average
+ * is left as it is (a count costs a descent on every query: 3% of LUBM
+ * q1's instructions for its small pattern), unless the group would start
+ * from it (exec_estimate_counted()). */
 
 /* The number of quads matching p's constants when its predicate and its
  * subject or object are constants, in one graph: counted in the index
@@ -61,7 +62,17 @@ static bool const_count(Exec *x, const Pat *p, GCtx gc, double *n) {
   return true;
 }
 
+static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc, bool count_any);
+
 double exec_estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
+  return estimate(x, p, bound, gc, false);
+}
+
+double exec_estimate_counted(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
+  return estimate(x, p, bound, gc, true);
+}
+
+static double estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc, bool count_any) {
   if (p->missing) return 0;
   bool b[3];
   for (int i = 0; i < 3; ++i)
@@ -82,7 +93,8 @@ double exec_estimate(Exec *x, const Pat *p, const uint64_t *bound, GCtx gc) {
     bool cs = p->var[0] == SPARQL_NO_VAR, co = p->var[2] == SPARQL_NO_VAR;
     if (cs && c[1]) est /= (double)c[1];
     if (co && c[2]) est /= (double)c[2];
-    if (est < COUNT_BELOW && const_count(x, p, gc, &counted)) est = counted;
+    if ((count_any || est < COUNT_BELOW) && (cs || co) && const_count(x, p, gc, &counted))
+      est = counted;
     if (!cs && b[0] && c[1]) est /= (double)c[1];
     if (!co && b[2] && c[2]) est /= (double)c[2];
   } else {
@@ -211,8 +223,15 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   Prober pr = {0};
   ProbeBatch *b = one ? malloc(sizeof *b) : NULL;
   if (one && !b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  if (b) *b = (ProbeBatch){.x = x, .p = p, .pr = &pr, .filters = filters,
-                           .nfilters = nfilters, .out = out};
+  if (b) { /* its arrays are written before they are read: not cleared */
+    b->x = x;
+    b->p = p;
+    b->pr = &pr;
+    b->n = 0;
+    b->filters = filters;
+    b->nfilters = nfilters;
+    b->out = out;
+  }
   for (size_t r = 0; r < in->n && !st; ++r) {
     if ((r & 63) == 0 && (st = exec_check_limits(x))) break; /* filters may keep nothing */
     const TrineId *row = exec_row(in, r);
@@ -333,10 +352,20 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
                            const Table *keep, const SparqlOp *keep_op,
                            SparqlExpr *const *filters, size_t nfilters, Table *out) {
   exec_table_init(out, x->width);
-  StarBatch *b = calloc(1, sizeof *b);
+  /* Cleared but for the batch's arrays (rows, keys, counts: written
+   * before they are read), some 8 KiB a small query would clear. */
+  StarBatch *b = malloc(sizeof *b);
   if (!b) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  *b = (StarBatch){.x = x, .k = k, .filters = filters, .nfilters = nfilters, .keep = keep,
-                   .keep_op = keep_op, .out = out};
+  memset(b, 0, offsetof(StarBatch, row));
+  b->x = x;
+  b->k = k;
+  b->vals = NULL;
+  b->nvals = b->cap = 0;
+  b->keep = keep;
+  b->keep_op = keep_op;
+  b->filters = filters;
+  b->nfilters = nfilters;
+  b->out = out;
   /* The distinct predicates in ascending order; pattern t reads sel[of[t]]. */
   for (size_t t = 0; t < k; ++t) {
     size_t s = 0;
@@ -427,8 +456,10 @@ bool exec_mostly_ascending(const Table *t, uint32_t v) {
  * come in order. A pattern bound in all three positions (a join closing
  * a cycle) may probe any index: the one led by a variable the rows
  * ascend on keeps its probes on a page. IDX_COUNT: index_choose()'s. */
-static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool *in_order) {
-  *in_order = exec_mostly_ascending(cur, probe_order_var(p, shared));
+static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool *in_order,
+                           uint32_t *order_var) {
+  *order_var = probe_order_var(p, shared);
+  *in_order = exec_mostly_ascending(cur, *order_var);
   bool all = true;
   for (int i = 0; i < 3; ++i)
     all &= p->var[i] == SPARQL_NO_VAR || exec_bit(&shared, p->var[i]);
@@ -441,6 +472,7 @@ static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool
       if (v == SPARQL_NO_VAR) continue;
       if (exec_mostly_ascending(cur, v)) {
         *in_order = true;
+        *order_var = v;
         return cand[c];
       }
       break;
@@ -483,7 +515,8 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
 }
 
 /* A scan streamed past a hash of the rows: each match extends the rows
- * that agree with it on the key variables. */
+ * that agree with it on the key variables, looked up ROWHASH_AHEAD
+ * matches late (the ring) so that the hash's memory is read ahead. */
 typedef struct {
   const Pat *p;
   const RowHash *h;
@@ -491,18 +524,44 @@ typedef struct {
   SparqlExpr *const *filters;
   size_t nfilters;
   Table *out;
+  Quad ring[ROWHASH_AHEAD];
+  size_t slot[ROWHASH_AHEAD];
+  size_t first, n; /* the oldest match in the ring, and how many */
 } ScanJoin;
+
+static void scan_join_key(const ScanJoin *c, const Quad *q, TrineId vals[8]) {
+  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = q->v[c->keypos[k]];
+}
+
+/* The oldest match of the ring joined with its rows. */
+static TrineStatus scan_join_pop(Exec *x, ScanJoin *c) {
+  size_t i = c->first;
+  c->first = (c->first + 1) % ROWHASH_AHEAD;
+  --c->n;
+  TrineId vals[8];
+  scan_join_key(c, &c->ring[i], vals);
+  TrineStatus st = TRINE_OK;
+  for (size_t r = rowhash_find_slot(c->h, c->slot[i], vals); r != SIZE_MAX && !st;
+       r = rowhash_next(c->h, r, vals)) {
+    PatCtx m = {c->p, exec_row(c->h->t, r), c->out, c->filters, c->nfilters};
+    st = on_match(x, &c->ring[i], &m);
+  }
+  return st;
+}
 
 static TrineStatus on_scan_join(Exec *x, const Quad *q, void *arg) {
   ScanJoin *c = arg;
+  TrineStatus st = c->n == ROWHASH_AHEAD ? scan_join_pop(x, c) : TRINE_OK;
+  if (st) return st;
+  size_t i = (c->first + c->n++) % ROWHASH_AHEAD;
   TrineId vals[8];
-  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = q->v[c->keypos[k]];
-  TrineStatus st = TRINE_OK;
-  for (size_t r = rowhash_find(c->h, vals); r != SIZE_MAX && !st; r = rowhash_next(c->h, r, vals)) {
-    PatCtx m = {c->p, exec_row(c->h->t, r), c->out, c->filters, c->nfilters};
-    st = on_match(x, q, &m);
-  }
-  return st;
+  scan_join_key(c, q, vals);
+  c->ring[i] = *q;
+  c->slot[i] = rowhash_slot(c->h, vals);
+  rowhash_prefetch_slot(c->h, c->slot[i]);
+  if (c->n > ROWHASH_AHEAD / 2) /* its slot was fetched a while ago */
+    rowhash_prefetch_row(c->h, c->slot[(i + ROWHASH_AHEAD / 2) % ROWHASH_AHEAD]);
+  return TRINE_OK;
 }
 
 /* Scan pattern p (its constants bound) once and join each match with the
@@ -514,13 +573,20 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
   RowHash h;
   TrineStatus st = rowhash_init(x, &h, cur, keys);
   if (st) return st;
-  ScanJoin c = {p, &h, {0}, fl, nf, next};
+  ScanJoin *c = calloc(1, sizeof *c);
+  if (!c) {
+    rowhash_free(x, &h);
+    return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  }
+  *c = (ScanJoin){.p = p, .h = &h, .filters = fl, .nfilters = nf, .out = next};
   for (size_t k = 0; k < h.nkey; ++k)
     for (int i = 0; i < 3; ++i)
-      if (p->var[i] == h.key[k]) c.keypos[k] = slot_pos[i];
+      if (p->var[i] == h.key[k]) c->keypos[k] = slot_pos[i];
   unsigned mask;
   Quad q = pattern_consts(p, &mask);
-  st = exec_scan_cached(x, q, mask, gc, on_scan_join, &c, NULL);
+  st = exec_scan_cached(x, q, mask, gc, on_scan_join, c, NULL);
+  while (!st && c->n) st = scan_join_pop(x, c);
+  free(c);
   rowhash_free(x, &h);
   return st;
 }
@@ -582,6 +648,37 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
   return st;
 }
 
+/* Records an LMDB page holds: 4 KiB of 24-byte index values. */
+#define RECORDS_PER_PAGE 170.0
+
+/* Whether probes ascending on v still descend the B-tree each: the rows'
+ * ids lie so far apart that the index records between two of them (the
+ * graph's records per term, times the gap) fill SPARSE_PAGES pages. 449
+ * users of WatDiv SF100's million probed in order took 2 us each, like
+ * probes in no order. Closer rows probe faster than the model says (a
+ * descent through warm pages): at 1 page LUBM q11 took 1.55 times as long
+ * (a scan of the class instead of 239 probes), at 16 WatDiv F2-1 1.10;
+ * 64 to 128 keep both and L5-1's SF100 scan. */
+#define SPARSE_PAGES 64.0
+static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc) {
+  if (v == SPARQL_NO_VAR || cur->n < 2) return false;
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (size_t r = 0; r < cur->n; ++r) {
+    uint64_t seq = id_seq(exec_row(cur, r)[v]);
+    if (seq < lo) lo = seq;
+    if (seq > hi) hi = seq;
+  }
+  if (!x->next_seq) x->next_seq = dict_next_seq(x->txn);
+  uint64_t quads = 0, c[3];
+  for (size_t i = 0; i < (gc.one ? 1 : x->ndflt); ++i) {
+    exec_stat(x, gc.one ? gc.g : x->dflt[i], true, c);
+    quads += c[0];
+  }
+  if (!x->next_seq || hi <= lo) return false;
+  double gap = (double)(hi - lo) / (double)cur->n;
+  return gap * (double)quads / (double)x->next_seq > SPARSE_PAGES * RECORDS_PER_PAGE;
+}
+
 /* Whether probing p from each row of cur beats scanning it (in *probe),
  * and the index to probe (*pref, probe_index()'s). Both make the same
  * rows, so those do not count. shared: the variables bound in every row
@@ -596,7 +693,9 @@ TrineStatus exec_probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
   double full = exec_estimate(x, p, &none, gc);
   double n = (double)cur->n;
   bool in_order;
-  *pref = probe_index(p, shared, cur, &in_order);
+  uint32_t order_var;
+  *pref = probe_index(p, shared, cur, &in_order, &order_var);
+  if (in_order && probes_sparse(x, cur, order_var, gc)) in_order = false;
   double cost = in_order ? PROBE_IN_ORDER : PROBE_JUMPING;
   /* The statistics assume objects are alike: a class of 75,000 members
    * estimated at 15,000 picked a scan five times slower than probing. The

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #define TRY(x)                                                                 \
   do {                                                                         \
@@ -226,8 +225,6 @@ TrineStatus expr_ctx_init(ExprCtx *c, QDict *dict, const SparqlRequest *req,
   c->dict = dict;
   c->req = req;
   c->base_iri = base_iri ? base_iri : req ? req->base : NULL;
-  if (getrandom(&c->rand_state, sizeof c->rand_state, 0) != sizeof c->rand_state)
-    c->rand_state = (uint64_t)(uintptr_t)c ^ 0x1234567887654321ull;
   Impl *im = calloc(1, sizeof *im);
   if (!im) return nomem(c);
   c->impl = im;

@@ -27,7 +27,8 @@ typedef struct {
   const SparqlRequest *req;
   const char *base_iri;   ///< for IRI()/URI() of relative strings (may be NULL)
   TrineId now;            ///< NOW(): one xsd:dateTime per query (0: set lazily)
-  uint64_t rand_state;    ///< RAND(), seeded per query
+  uint64_t rand_state;    ///< RAND(), seeded per query at its first use
+  bool rand_seeded;
   ExistsFn exists;        ///< EXISTS / NOT EXISTS
   void *exists_ctx;
   /// Count bytes an aggregate keeps (GROUP_CONCAT's text) against the

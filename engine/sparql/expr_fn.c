@@ -11,6 +11,7 @@
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <string.h>
 #include <time.h>
 #include <wctype.h>
@@ -78,7 +79,13 @@ static const char *memmem_(const char *h, size_t hn, const char *n, size_t nn) {
   return memmem(h, hn, n, nn);
 }
 
+/* Seeded at the first use: getrandom() was 1% of a small query's time. */
 static uint64_t rnd(ExprCtx *c) {
+  if (!c->rand_seeded) {
+    if (getrandom(&c->rand_state, sizeof c->rand_state, 0) != sizeof c->rand_state)
+      c->rand_state = (uint64_t)(uintptr_t)c ^ 0x1234567887654321ull;
+    c->rand_seeded = true;
+  }
   uint64_t z = (c->rand_state += 0x9E3779B97F4A7C15ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;

@@ -207,6 +207,10 @@ static TrineStatus scope_new(TrineTxn *t, const char *label, size_t len, TrineId
   return rc ? mdb_fail(t, rc, "blank node scope") : TRINE_OK;
 }
 
+uint64_t dict_next_seq(TrineTxn *t) {
+  return t->write ? t->next_seq : store_meta_get(t->txn, t->store->meta, "next");
+}
+
 /* "b<lowercase hex, no leading zero>" names an allocated blank node. */
 static bool canonical_blank(TrineTxn *t, const char *s, size_t n, TrineId *id) {
   if (n < 2 || n > 16 || s[0] != 'b' || s[1] == '0') return false;
@@ -217,8 +221,7 @@ static bool canonical_blank(TrineTxn *t, const char *s, size_t n, TrineId *id) {
     if (d < 0) return false;
     seq = seq << 4 | (uint64_t)d;
   }
-  uint64_t next = t->write ? t->next_seq : store_meta_get(t->txn, t->store->meta, "next");
-  if (seq >= next) return false;
+  if (seq >= dict_next_seq(t)) return false;
   *id = id_make(IDK_BLANK, seq);
   return true;
 }

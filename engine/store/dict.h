@@ -106,6 +106,9 @@ TrineStatus dict_cache_flush(TrineTxn *txn, DictCache *c);
 /// Bytes the cache holds (to bound batches).
 size_t dict_cache_bytes(const DictCache *c);
 
+/// The sequence number the next new term would get: terms made so far.
+uint64_t dict_next_seq(TrineTxn *txn);
+
 /**
  * The id of an existing term, without creating it. Blank labels of the form
  * "b<hex>" name existing blank nodes; other labels are looked up in the

@@ -3,7 +3,8 @@
  * public query API (engine/sparql/exec_bgp.c and exec_pattern.c): the plan
  * chosen (probes or scans by the order of the rows, merge and hash joins,
  * a closing pattern probing the index its rows ascend in, a skewed class
- * counted, subject stars) and the rows each makes, and VALUES tables on
+ * counted, subject stars; the plans of a chain, a star and a triangle
+ * pinned) and the rows each makes, and VALUES tables on
  * variables the patterns bind.
  */
 #include "exec_util.h"
@@ -302,6 +303,158 @@ static void test_exec_chain_selective_constant(void **state) {
   assert_true(plan_has(t->store, alone, "<http://ex/likes> <http://ex/P0> est 400 rows 400"));
 }
 
+/* A star with two selective constants whose predicates' averages point
+ * the wrong way: <P0> is liked 400 times where likes average 2.3 per
+ * product, and <Crare> has 20 members where countries average 93. The
+ * counted constants start the star from <Crare> (by the averages it would
+ * start from <P0> and read 400 rows), check <P0> for each of its 20
+ * members (probes in order: cheaper than reading <P0>'s 400 likers to
+ * intersect), and the two value arms join in one star step. */
+static void test_exec_star_selective_constants(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 300; ++i)
+    fprintf(d.f, "<http://ex/u%zu> <http://ex/likes> <http://ex/P%zu> .\n", i + 1000, i + 1);
+  for (size_t i = 0; i < 1000; ++i)
+    fprintf(d.f, "<http://ex/v%zu> <http://ex/country> <http://ex/C%zu> .\n", i, i % 10);
+  for (size_t i = 0; i < 400; ++i) {
+    fprintf(d.f, "<http://ex/u%zu> <http://ex/likes> <http://ex/P0> .\n"
+                 "<http://ex/u%zu> <http://ex/name> \"n%03zu\" .\n"
+                 "<http://ex/u%zu> <http://ex/age> \"%zu\" .\n", i, i, i, i, i % 90);
+    if (i % 20 == 0) fprintf(d.f, "<http://ex/u%zu> <http://ex/country> <http://ex/Crare> .\n", i);
+  }
+  text_load(t->store, "star", &d);
+  const char *q = "SELECT ?n { ?x <http://ex/likes> <http://ex/P0> . "
+                  "?x <http://ex/country> <http://ex/Crare> . ?x <http://ex/name> ?n . "
+                  "?x <http://ex/age> ?a } ORDER BY ?n";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 20);
+  char *got = column_text(t->store, q, 0);
+  assert_true(strncmp(got, "\"n000\" \"n020\" \"n040\" ", 21) == 0);
+  assert_non_null(strstr(got, " \"n380\" "));
+  free(got);
+  char *plan = plan_text(t->store, q);
+  static const char *const steps[] = {
+      "(probe gpos ?x <http://ex/country> <http://ex/Crare> est 20 rows 20",
+      "(probe gspo ?x <http://ex/likes> <http://ex/P0> est 11 rows 20",
+      "(star gspo ?x <http://ex/name> ?n <http://ex/age> ?a est 20 rows 20"};
+  const char *at = strstr(plan, "(plan");
+  for (size_t i = 0; i < 3 && at; ++i) at = strstr(at, steps[i]);
+  if (!at) fail_msg("not the star's plan:\n%s", plan);
+  free(plan);
+}
+
+/* A triangle (?a r1 ?b, ?b r2 ?c, ?c blocks ?a) whose edges fan out
+ * unlike: r1 gives 10 objects per subject, r2 one subject per object. The
+ * plan starts from the smallest edge (30 blocks), extends through the
+ * edge whose fan-out from the bound end is 1 (r2 from ?c: 30 rows, where
+ * r1 from ?a would make 300) and closes the cycle with r1 bound at both
+ * ends, one probe per row. Listed first, r1 would win a tie: the
+ * estimates per direction decide. */
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void test_exec_triangle(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  char *want[30];
+  for (size_t a = 0; a < 300; ++a) {
+    for (size_t k = 0; k < 10; ++k)
+      fprintf(d.f, "<http://ex/u%zu> <http://ex/r1> <http://ex/w%zu> .\n", a, 10 * a + k);
+    fprintf(d.f, "<http://ex/w%zu> <http://ex/r2> <http://ex/u%zu> .\n", 10 * a, (a + 2) % 300);
+    if (a % 10) continue;
+    fprintf(d.f, "<http://ex/u%zu> <http://ex/blocks> <http://ex/u%zu> .\n", (a + 2) % 300, a);
+    want[a / 10] = malloc(32);
+    assert_non_null(want[a / 10]);
+    snprintf(want[a / 10], 32, "u%zu", a); /* IRIs order as these strings */
+  }
+  text_load(t->store, "triangle", &d);
+  const char *q = "SELECT ?a { ?a <http://ex/r1> ?b . ?b <http://ex/r2> ?c . "
+                  "?c <http://ex/blocks> ?a } ORDER BY ?a";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 30);
+  qsort(want, 30, sizeof *want, cmp_str);
+  char *got = column_text(t->store, q, 0);
+  const char *at = got;
+  for (size_t i = 0; i < 30; ++i) {
+    char term[40];
+    snprintf(term, sizeof term, "<http://ex/%s> ", want[i]);
+    if (strncmp(at, term, strlen(term)) != 0) fail_msg("row %zu: %s", i, at);
+    at += strlen(term);
+    free(want[i]);
+  }
+  free(got);
+  char *plan = plan_text(t->store, q);
+  static const char *const steps[] = {"(probe gpos ?c <http://ex/blocks> ?a est 30 rows 30",
+                                      "(probe gpos ?b <http://ex/r2> ?c est 30 rows 30",
+                                      "(probe gspo ?a <http://ex/r1> ?b est 0 rows 30"};
+  at = strstr(plan, "(plan");
+  for (size_t i = 0; i < 3 && at; ++i) at = strstr(at, steps[i]);
+  if (!at) fail_msg("not the triangle's plan:\n%s", plan);
+  free(plan);
+}
+
+/* A cycle closed by intersecting (LUBM q2's shape): 50 departments, each
+ * in one of 10 universities; 1000 people, each a member of a department
+ * and holding a degree from a university. Per (department, university)
+ * row, the members (the path: <member> or the inverse of <has>) and the
+ * graduates are read as sorted lists and intersected: person i matches
+ * when 7i and i agree mod 10 (200 people), twice when also listed by
+ * <has> (every 50th: a path's alternatives are a multiset), 220 rows. */
+static void test_exec_intersect_closes_cycle(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t u = 0; u < 10; ++u)
+    for (size_t k = 0; k < 5; ++k)
+      fprintf(d.f, "<http://ex/z%zu_%zu> <http://ex/a> <http://ex/Dept> .\n"
+                   "<http://ex/z%zu_%zu> <http://ex/sub> <http://ex/y%zu> .\n", u, k, u, k, u);
+  for (size_t i = 0; i < 1000; ++i) {
+    fprintf(d.f, "<http://ex/x%zu> <http://ex/member> <http://ex/z%zu_%zu> .\n"
+                 "<http://ex/x%zu> <http://ex/deg> <http://ex/y%zu> .\n",
+            i, i % 10, i / 10 % 5, i, i * 7 % 10);
+    if (i % 50 == 0)
+      fprintf(d.f, "<http://ex/z%zu_%zu> <http://ex/has> <http://ex/x%zu> .\n", i % 10, i / 10 % 5, i);
+  }
+  text_load(t->store, "cycle", &d);
+  const char *q = "SELECT * { ?z <http://ex/a> <http://ex/Dept> . ?z <http://ex/sub> ?y . "
+                  "?x <http://ex/deg> ?y . ?x (<http://ex/member>|^<http://ex/has>) ?z }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 220);
+  assert_true(plan_has(t->store, q, "(intersect ?x path ( ?x <http://ex/deg> ?y) est"));
+  assert_true(plan_has(t->store, q, "?y) est 200 rows 220"));
+  const char *distinct = "SELECT DISTINCT ?x { ?z <http://ex/a> <http://ex/Dept> . "
+                         "?z <http://ex/sub> ?y . ?x <http://ex/deg> ?y . "
+                         "?x (<http://ex/member>|^<http://ex/has>) ?z } ORDER BY ?x LIMIT 3";
+  char *got = column_text(t->store, distinct, 0);
+  assert_string_equal(got, "<http://ex/x0> <http://ex/x10> <http://ex/x100> ");
+  free(got);
+  const char *limit = "SELECT * { ?z <http://ex/a> <http://ex/Dept> . ?z <http://ex/sub> ?y . "
+                      "?x <http://ex/deg> ?y . ?x <http://ex/member> ?z } LIMIT 7";
+  assert_int_equal(run(t->store, limit, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 7);
+  /* A filter on the new variable runs on the intersection's rows. */
+  const char *filtered = "SELECT * { ?z <http://ex/a> <http://ex/Dept> . ?z <http://ex/sub> ?y . "
+                         "?x <http://ex/deg> ?y . ?x (<http://ex/member>|^<http://ex/has>) ?z "
+                         "FILTER(?x != <http://ex/x0>) }";
+  assert_int_equal(run(t->store, filtered, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 218);
+  assert_true(plan_has(t->store, filtered, "(intersect ?x path ( ?x <http://ex/deg> ?y)"));
+  /* Plain patterns: the checks of <deg> would probe in order, 20 members
+   * a row, cheaper than reading 100 graduates a row. */
+  const char *plain = "SELECT * { ?z <http://ex/a> <http://ex/Dept> . ?z <http://ex/sub> ?y . "
+                      "?x <http://ex/deg> ?y . ?x <http://ex/member> ?z }";
+  assert_int_equal(run(t->store, plain, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 200);
+  assert_false(plan_has(t->store, plain, "(intersect"));
+}
+
 /* Probes in ascending order stay on a page; in random order each descends
  * the B-tree, so 500 of them cost more than reading the 3000 records. */
 static void test_exec_probe_order_decides_plan(void **state) {
@@ -326,6 +479,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_chain_selective_constant, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_star, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_star_selective_constants, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_triangle, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_intersect_closes_cycle, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_partial, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_closing_pattern_probes_in_order, exec_setup,
                                       tu_teardown),
