@@ -565,6 +565,7 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
     for (size_t i = 1; i < nisect; ++i) {
       leaf_vars(&l.v[legs[i]], &after);
       l.v[legs[i]].done = true;
+      left--;
     }
     /* A VALUES table the star completes is matched as it makes its rows. */
     size_t fold = l.n;
