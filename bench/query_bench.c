@@ -3,6 +3,7 @@
  * API only (prepare, step, term, free), for bench/lubm.sh.
  *
  * usage: query_bench [-c] [-p] [-t TIMEOUT_S] STORE RUNS QUERY.rq...
+ *        query_bench [-c] [-p] [-t TIMEOUT_S] STORE RUNS -
  *
  * For each query file: one warm-up run, then RUNS timed runs. A run is
  * trine_query_prepare + trine_query_step to TRINE_DONE + trine_query_free,
@@ -16,6 +17,10 @@
  * name is the file name without directory and ".rq". A query that fails
  * prints rows "error" and its message on stderr; the exit status is then 1.
  * -t limits every run (timeout_ms of trine_query_prepare; default 600 s).
+ * With "-" for the queries, the paths are read from standard input, one a
+ * line, and each is answered as soon as it is read: a driver (the Oxigraph
+ * bench's interleaved mode) then runs each query in this one warm process,
+ * seconds before the other engine runs it.
  *
  * build: meson setup build && ninja -C build bench/query_bench
  *   (bench/meson.build: not built by default nor by the tests)
@@ -64,8 +69,50 @@ static const char *query_name(const char *path, char *buf, size_t size) {
   return buf;
 }
 
+/* Time one query file: a warm-up, then runs; prints its line. 0: done, 1: failed. */
+static int bench_file(TrineStore *store, const char *path, int runs, double *ms,
+                      double (*clock)(void), unsigned timeout_s, int read_terms,
+                      size_t *sink) {
+  char name[256];
+  query_name(path, name, sizeof name);
+  size_t len = 0;
+  char *text = read_file(path, &len);
+  if (!text) {
+    fprintf(stderr, "query_bench: %s: %s\n", path, strerror(errno));
+    printf("%s\terror\t-\t-\t-\n", name);
+    fflush(stdout);
+    return 1;
+  }
+  TrineQueryOptions qo = {.name = path, .timeout_ms = timeout_s * 1000u};
+  unsigned long long rows = 0, r = 0;
+  TrineStatus st = run_once(store, text, len, &qo, read_terms, &rows, sink); /* warm-up */
+  for (int i = 0; st == TRINE_OK && i < runs; i++) {
+    double t0 = clock();
+    st = run_once(store, text, len, &qo, read_terms, &r, sink);
+    ms[i] = clock() - t0;
+    if (st == TRINE_OK && r != rows) {
+      fprintf(stderr, "query_bench: %s: %llu rows, then %llu\n", name, rows, r);
+      st = TRINE_ERR_INTERNAL;
+    }
+  }
+  free(text);
+  if (st != TRINE_OK) {
+    const char *msg = trine_store_errmsg(store);
+    fprintf(stderr, "query_bench: %s: %s%s%s\n", path, trine_strerror(st),
+            msg && *msg ? ": " : "", msg ? msg : "");
+    printf("%s\terror\t-\t-\t-\n", name);
+    fflush(stdout);
+    return 1;
+  }
+  qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+  double med = runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+  printf("%s\t%llu\t%.3f\t%.3f\t%.3f\n", name, rows, med, ms[0], ms[runs - 1]);
+  fflush(stdout);
+  return 0;
+}
+
 static void usage(void) {
-  fprintf(stderr, "usage: query_bench [-c] [-p] [-t TIMEOUT_S] STORE RUNS QUERY.rq...\n");
+  fprintf(stderr, "usage: query_bench [-c] [-p] [-t TIMEOUT_S] STORE RUNS QUERY.rq...|-\n");
   exit(2);
 }
 
@@ -97,43 +144,15 @@ int main(int argc, char **argv) {
 
   int failed = 0;
   size_t sink = 0;
-  for (int f = a + 2; f < argc; f++) {
-    char name[256];
-    query_name(argv[f], name, sizeof name);
-    size_t len = 0;
-    char *text = read_file(argv[f], &len);
-    if (!text) {
-      fprintf(stderr, "query_bench: %s: %s\n", argv[f], strerror(errno));
-      printf("%s\terror\t-\t-\t-\n", name);
-      failed = 1;
-      continue;
+  if (argc - a == 3 && strcmp(argv[a + 2], "-") == 0) {
+    char line[4096];
+    while (fgets(line, sizeof line, stdin)) {
+      line[strcspn(line, "\r\n")] = '\0';
+      if (*line) failed |= bench_file(store, line, runs, ms, clock, timeout_s, read_terms, &sink);
     }
-    TrineQueryOptions qo = {.name = argv[f], .timeout_ms = timeout_s * 1000u};
-    unsigned long long rows = 0, r = 0;
-    st = run_once(store, text, len, &qo, read_terms, &rows, &sink); /* warm-up */
-    for (int i = 0; st == TRINE_OK && i < runs; i++) {
-      double t0 = clock();
-      st = run_once(store, text, len, &qo, read_terms, &r, &sink);
-      ms[i] = clock() - t0;
-      if (st == TRINE_OK && r != rows) {
-        fprintf(stderr, "query_bench: %s: %llu rows, then %llu\n", name, rows, r);
-        st = TRINE_ERR_INTERNAL;
-      }
-    }
-    free(text);
-    if (st != TRINE_OK) {
-      const char *msg = trine_store_errmsg(store);
-      fprintf(stderr, "query_bench: %s: %s%s%s\n", argv[f], trine_strerror(st),
-              msg && *msg ? ": " : "", msg ? msg : "");
-      printf("%s\terror\t-\t-\t-\n", name);
-      fflush(stdout);
-      failed = 1;
-      continue;
-    }
-    qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-    double med = runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-    printf("%s\t%llu\t%.3f\t%.3f\t%.3f\n", name, rows, med, ms[0], ms[runs - 1]);
-    fflush(stdout);
+  } else {
+    for (int f = a + 2; f < argc; f++)
+      failed |= bench_file(store, argv[f], runs, ms, clock, timeout_s, read_terms, &sink);
   }
   free(ms);
   trine_store_close(store);

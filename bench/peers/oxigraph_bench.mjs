@@ -17,10 +17,15 @@
 // environment, each query of the first QUERY_DIR is run by trine's
 // query_bench (same RUNS) just before Oxigraph runs it, and query_bench's
 // line is appended to FILE: both engines then meet the same phase of a
-// shared machine, seconds apart instead of minutes.
-import { readFileSync, readdirSync, existsSync, appendFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+// shared machine, seconds apart instead of minutes. query_bench is one
+// process for all queries (its "-" mode reads the paths from a FIFO and
+// answers on another), so that trine's caches are as warm as Oxigraph's in
+// its one process.
+import { readFileSync, readdirSync, existsSync, appendFileSync, mkdtempSync, openSync,
+  writeSync, readSync, closeSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
 import { basename, join } from "node:path";
+import { tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
 import oxigraph from "oxigraph";
 
@@ -52,18 +57,35 @@ const median = (xs) => {
 };
 const count = (r) => (Array.isArray(r) ? r.length : typeof r === "boolean" ? 1 : String(r).length);
 
-const trine = process.env.TRINE_BENCH ? process.env.TRINE_BENCH.split(" ") : null;
+// trine's query_bench, one warm process fed query paths through a FIFO.
+function startTrine(bench, storePath) {
+  const dir = mkdtempSync(join(tmpdir(), "trine-interleave-"));
+  const toQb = join(dir, "in"), fromQb = join(dir, "out");
+  execFileSync("mkfifo", [toQb, fromQb]);
+  const child = spawn("sh", ["-c", 'exec "$0" "$1" "$2" - < "$3" > "$4"', bench, storePath,
+    String(runs), toQb, fromQb], { cwd: dirs[0], stdio: ["ignore", "ignore", "inherit"] });
+  const w = openSync(toQb, "w"), r = openSync(fromQb, "r");
+  const buf = Buffer.alloc(4096);
+  return {
+    run(file) { // the line query_bench prints for file, newline included
+      writeSync(w, file + "\n");
+      let line = "";
+      while (!line.endsWith("\n")) {
+        const n = readSync(r, buf, 0, buf.length, null);
+        if (n === 0) throw new Error("query_bench ended early");
+        line += buf.toString("utf8", 0, n);
+      }
+      return line;
+    },
+    stop() { closeSync(w); closeSync(r); child.kill(); rmSync(dir, { recursive: true }); },
+  };
+}
+
+const trine = process.env.TRINE_BENCH && process.env.TRINE_TSV
+  ? startTrine(...process.env.TRINE_BENCH.split(" ")) : null;
 for (const file of names) {
   const name = file.replace(/\.rq$/, "");
-  if (trine && process.env.TRINE_TSV) {
-    let line;
-    try {
-      line = execFileSync(trine[0], [trine[1], String(runs), file], { cwd: dirs[0] });
-    } catch (e) { // a failed query: query_bench printed its "error" line and exited 1
-      line = e.stdout ?? `${name}\terror\t-\t-\t-\n`;
-    }
-    appendFileSync(process.env.TRINE_TSV, line);
-  }
+  if (trine) appendFileSync(process.env.TRINE_TSV, trine.run(file));
   let best = null;
   for (const dir of dirs) {
     const path = join(dir, file);
@@ -90,3 +112,4 @@ for (const file of names) {
   if (best) console.log([name, best.rows, best.med.toFixed(3), best.min.toFixed(3), best.max.toFixed(3), best.form].join("\t"));
   else console.log([name, "error", "-", "-", "-", "-"].join("\t"));
 }
+if (trine) trine.stop();
