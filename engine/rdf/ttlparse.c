@@ -240,15 +240,24 @@ static bool iri(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   return true;
 }
 
-/* Whether the non-ASCII characters of blank node label v are where the
- * grammar allows them: serd takes any of them anywhere, also U+00B7 (a
+/* Whether the characters of blank node label v are where the grammar
+ * allows them (PN_CHARS_U or a digit first, PN_CHARS or '.' after): serd
+ * takes '-' first, and any non-ASCII character anywhere, also U+00B7 (a
  * PN_CHARS, not a PN_CHARS_U) first. v is valid UTF-8. */
 static bool label_chars_ok(const char *v, size_t n) {
   for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)v[i];
+    if (c < 0x80) {
+      bool ok = (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || c == '_' ||
+                (i > 0 && (c == '-' || c == '.'));
+      if (!ok) return false;
+      i++;
+      continue;
+    }
     unsigned cp;
-    size_t k = (unsigned char)v[i] < 0x80 ? 0 : utf8_decode(v + i, n - i, &cp);
-    if (k && !(i == 0 ? utf8_pn_base(cp) : utf8_pn_char(cp))) return false;
-    i += k ? k : 1;
+    size_t k = utf8_decode(v + i, n - i, &cp);
+    if (!k || !(i == 0 ? utf8_pn_base(cp) : utf8_pn_char(cp))) return false;
+    i += k;
   }
   return true;
 }
@@ -268,7 +277,7 @@ static bool term(Ttl *t, int slot, const SerdNode *n, TrineTerm *out) {
   if (n->n_chars != n->n_bytes && !utf8_ok(v, n->n_bytes))
     return fail(t, "", v, n->n_bytes, false, "invalid UTF-8 or a surrogate code point in %s",
                 n->type == SERD_BLANK ? "blank node label" : "literal");
-  if (n->type == SERD_BLANK && n->n_chars != n->n_bytes && !label_chars_ok(v, n->n_bytes))
+  if (n->type == SERD_BLANK && !label_chars_ok(v, n->n_bytes))
     return fail(t, "_:", v, n->n_bytes, false,
                 "blank node label _:%.*s has a character not allowed there", (int)n->n_bytes, v);
   return true;

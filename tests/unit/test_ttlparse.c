@@ -283,6 +283,9 @@ static void test_ttlparse_bad_input(void **state) {
        * takes it (found by the fuzzer: N-Quads refused what was read) */
       {TRINE_FORMAT_TURTLE, "<http://ex/a> <http://ex/b> _:\xc2\xb7 .\n",
        "in:1:29: error: blank node label _:\xc2\xb7 has a character not allowed there"},
+      /* ... and one starting with '-' (found by the fuzzer too), in TriG */
+      {TRINE_FORMAT_TRIG, "_:-a <http://ex/b> <http://ex/c> .\n",
+       "in:1:1: error: blank node label _:-a has a character not allowed there"},
       /* labels _:bN and _:BN: serd would merge these two blank nodes */
       {TRINE_FORMAT_TURTLE, "_:B1 <http://ex/p> _:x .\n_:y <http://ex/p> _:b1 .\n",
        "in:2:19: error: blank node labels _:bN and _:BN in one file (serd cannot tell the "
