@@ -101,6 +101,10 @@ typedef struct {
 /// Set up an executor for req over txn (dataset from FROM / FROM NAMED).
 TrineStatus exec_init(Exec *x, TrineTxn *txn, QDict *dict, const SparqlRequest *req);
 void exec_free(Exec *x);
+/// Print the access paths of x's request (`.explain`): per triple pattern,
+/// the index a scan reads and the rows the planner expects before any
+/// variable is bound.
+TrineStatus exec_print_access(Exec *x, FILE *out);
 
 /// Evaluate op in the default graph (or the dataset's) into out.
 TrineStatus exec_eval(Exec *x, const SparqlOp *op, Table *out);

@@ -6,7 +6,6 @@
  */
 #include "exec.h"
 #include "index.h"
-#include "plan.h"
 #include "exec_service.h"
 #include "update.h"
 
@@ -724,6 +723,18 @@ TrineStatus trine_query_changes(const TrineQuery *q, uint64_t *inserted, uint64_
   return q->changed ? TRINE_OK : TRINE_ERR_ARG;
 }
 
+/* The access paths of q's patterns, estimated as its planner would. */
+static TrineStatus explain_access(TrineQuery *q, TrineTxn *txn, FILE *out) {
+  QDict *dict = qdict_new(txn);
+  if (!dict) return store_error(q->store, TRINE_ERR_NOMEM, "out of memory");
+  Exec x;
+  TrineStatus st = exec_init(&x, txn, dict, q->req);
+  if (!st) st = exec_print_access(&x, out);
+  exec_free(&x);
+  qdict_free(dict);
+  return st;
+}
+
 TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   if (!q || !out) return api_misuse(q ? q->store : NULL, "trine_query_explain",
                                     q ? "out is NULL" : "query is NULL");
@@ -732,7 +743,7 @@ TrineStatus trine_query_explain(TrineQuery *q, FILE *out) {
   TrineTxn *txn;
   TrineStatus st = trine_txn_begin(q->store, false, &txn);
   if (st) return st;
-  st = plan_print_access(txn, q->req, out);
+  st = explain_access(q, txn, out);
   trine_txn_abort(txn);
   if (!st && q->have_exec && q->profile) exec_profile_print(&q->x, out);
   if (!st && q->kept_plan) {
