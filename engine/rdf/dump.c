@@ -157,7 +157,7 @@ static TrineStatus subject_shape(Dump *d, TrineId b, TrineId g, bool *in_g, Node
 
 static TrineStatus node_info(Dump *d, TrineId b, Node *n) {
   *n = (Node){0};
-  Quad q = {{0, 0, b, 0}}, use;
+  Quad q = {{0, 0, b, 0}}, use = {{0}};
   int uses, graphs;
   TrineStatus st = first_match(d, &q, 1u << Q_O, &use, &uses);
   if (st || uses != 1) return st;
