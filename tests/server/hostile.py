@@ -288,7 +288,9 @@ def stop_while_running(trine, store):
     result = {}
     th = threading.Thread(target=lambda: result.update(r=server.query(FOREVER, timeout=20)))
     th.start()
-    time.sleep(0.5 * SLOW)
+    # Long enough for the query to start, under valgrind too; not so long
+    # that it reaches the memory limit first.
+    time.sleep(0.5 * max(1, SLOW / 5))
     t0 = time.time()
     rc = server.stop()
     th.join(10 * SLOW)
