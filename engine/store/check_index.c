@@ -173,7 +173,9 @@ static void check_ids(Check *c, const Quad *q, IndexId idx) {
     TrineId id = q->v[i];
     char why[200], text[1100];
     if (id == c->last_ok[i]) continue; /* quads in order repeat their leading ids */
-    if (!id_fault(c, id, i, why, sizeof why)) {
+    /* The fault's text: why, or a constant that leaves why unwritten. */
+    const char *fault = id_fault(c, id, i, why, sizeof why);
+    if (!fault) {
       c->last_ok[i] = id;
       continue;
     }
@@ -181,7 +183,7 @@ static void check_ids(Check *c, const Quad *q, IndexId idx) {
                            .seq = id_seq(id)};
     memcpy(p.quad, q->v, sizeof p.quad);
     check_report(c, &p, "%s: the %s of quad %s, id %016llx, %s", index_name[idx], position[i],
-                 quad_text(c, q, text, sizeof text), (unsigned long long)id, why);
+                 quad_text(c, q, text, sizeof text), (unsigned long long)id, fault);
   }
 }
 

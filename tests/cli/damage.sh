@@ -20,7 +20,7 @@ bad() { failed=$((failed + 1)); echo "not ok - $1: $2"; }
 
 # run NAME ARGS...: trine under a timeout; OUT (stdout and stderr) and ST.
 run() {
-  OUT=$(timeout 60 "$TRINE" "$@" 2>&1)
+  OUT=$(timeout $((60 * ${TRINE_TEST_SLOW:-1})) "$TRINE" "$@" 2>&1)
   ST=$?
 }
 # clean NAME: the last run ended by itself with 0 or 1 (not a signal or
@@ -168,7 +168,7 @@ exec 3>hold
 # Wait (bounded) until the holder has answered, so it has the store open:
 # a fixed sleep was too short on a loaded machine.
 echo .stats >&3
-for _ in $(seq 100); do grep -q '^quads:' hold.out && break; sleep 0.1; done
+for _ in $(seq $((100 * ${TRINE_TEST_SLOW:-1}))); do grep -q '^quads:' hold.out && break; sleep 0.1; done
 run v .vacuum
 expect ".vacuum refuses while another process has the store open" 1 "has the store open"
 exec 3>&-

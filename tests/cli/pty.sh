@@ -25,9 +25,10 @@ bad() {
 }
 
 # session STORE < SCRIPT: run the shell on a pty; output (\r removed) in
-# $OUT, exit status in $rc.
+# $OUT, exit status in $rc. Each step waits 8 s, TRINE_TEST_SLOW times that
+# under valgrind.
 session() {
-  "$DRIVER" -t 8 "$TRINE" "$@" | tr -d '\r' >"$OUT"
+  "$DRIVER" -t $((8 * ${TRINE_TEST_SLOW:-1})) "$TRINE" "$@" | tr -d '\r' >"$OUT"
   rc=${PIPESTATUS[0]}
 }
 has() { grep -qF -- "$1" "$OUT"; }

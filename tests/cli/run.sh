@@ -12,6 +12,11 @@ WORK=$(mktemp -d /tmp/trine-cli-XXXXXX) || exit 1
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 
+# How many times slower trine runs than usual (20 under valgrind,
+# tests/valgrind/meson.build): the waits and time limits below stretch by it.
+SLOW=${TRINE_TEST_SLOW:-1}
+nap() { sleep "$(awk -v s="$1" -v k="$SLOW" 'BEGIN { printf "%.3f", s * k }')"; }
+
 passed=0
 failed=0
 OUT=$WORK/out.txt
@@ -318,7 +323,7 @@ check "-f: the failed request changed nothing" 0 "quads:          0" "" -- u5 .s
 # Each line used to be scanned with all the lines before it: 13 s for a
 # 1 MB INSERT DATA of 20000 lines, quadratic.
 awk 'BEGIN { print "INSERT DATA {"; for (i = 0; i < 40000; i++) printf "<http://ex.org/s%d> <http://ex.org/p> \"%d\" .\n", i, i; print "}" }' >big.ru
-timeout 30 "$TRINE" u6 -f big.ru .stats >"$OUT" 2>"$ERR"
+timeout $((30 * SLOW)) "$TRINE" u6 -f big.ru .stats >"$OUT" 2>"$ERR"
 rc=$?
 expect "-f: a 2 MB INSERT DATA is read in linear time" 0 "quads:          40000" ""
 check "--format json" 0 '"boolean"' "" -- --format json q 'ASK { ?s ?p ?o }'
@@ -487,7 +492,7 @@ TMPDIR=$WORK/tmpdir "$TRINE" --temp <temp.in >"$OUT" 2>&1 &
 tpid=$!
 exec 4>temp.in
 echo ".load good.nt" >&4
-sleep 0.3
+nap 0.3
 [ -z "$(ls -A tmpdir)" ] && ok "a running temporary store has no file left to leak" \
   || bad "a running temporary store has no file left to leak" "$(ls -A tmpdir)"
 kill -9 "$tpid"
@@ -504,7 +509,7 @@ awk 'BEGIN { for (i = 0; i < 400000; i++) printf "<http://ex.org/s%d> <http://ex
 "$TRINE" ro ".load good.nt" >/dev/null 2>&1
 "$TRINE" ro ".load ro.nt" >/dev/null 2>"$WORK/ro-load.err" &
 loader=$!
-sleep 0.2
+nap 0.2
 ro_ok=0
 for i in 1 2 3; do
   "$TRINE" --readonly ro 'ASK { <http://ex.org/s> ?p ?o }' >"$WORK/ro$i.out" 2>&1 &
@@ -541,14 +546,14 @@ mkfifo held.nt
 holder=$!
 exec 3>held.nt
 echo '<http://ex.org/a> <http://ex.org/b> <http://ex.org/c> .' >&3
-sleep 0.3
-timeout 10 "$TRINE" held 'ASK { ?s ?p ?o }' >"$OUT" 2>"$ERR" 3>&-
+nap 0.3
+timeout $((10 * SLOW)) "$TRINE" held 'ASK { ?s ?p ?o }' >"$OUT" 2>"$ERR" 3>&-
 rc=$?
 expect "a read-write shell answers while a load holds the writer's lock" 0 "false" ""
 echo '<http://ex.org/x> <http://ex.org/b> <http://ex.org/c> .' >small.nt
 "$TRINE" held ".load small.nt" >"$WORK/second.out" 2>&1 3>&- &
 second=$!
-sleep 0.8
+nap 0.8
 grep -q "waiting for another writer" "$WORK/second.out" && ok "a second writer says it waits" \
   || bad "a second writer says it waits" "$(cat "$WORK/second.out")"
 exec 3>&-

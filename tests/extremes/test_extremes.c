@@ -10,7 +10,9 @@
  *
  * EXTREMES_SCALE (1, or 10 under the sanitizers, from meson.build) divides
  * the sizes of the big cases, which ASan makes several times slower; every
- * case still runs.
+ * case still runs. Under valgrind (TRINE_TEST_SLOW set, by
+ * tests/valgrind/meson.build) the sizes are a tenth too, and the bounds on
+ * time TRINE_TEST_SLOW times longer.
  */
 #include "testutil.h"
 
@@ -28,6 +30,16 @@
 #ifndef EXTREMES_SCALE
 #define EXTREMES_SCALE 1
 #endif
+
+/* How many times slower than usual the program runs (1, or 20 under
+ * valgrind). */
+static double slow(void) {
+  const char *s = getenv("TRINE_TEST_SLOW");
+  return s && atof(s) > 1 ? atof(s) : 1;
+}
+
+/* What divides the big sizes: a tenth under the sanitizers or valgrind. */
+static unsigned scale(void) { return slow() > 1 ? 10 : EXTREMES_SCALE; }
 
 /* ---- helpers ---- */
 
@@ -332,7 +344,7 @@ static void test_extremes_nul_bytes(void **state) {
  * loaded, then read back whole, its STRLEN counted in characters. */
 static void test_extremes_huge_literal(void **state) {
   TuStore *t = *state;
-  const size_t reps = 20000000 / EXTREMES_SCALE; /* 5 bytes, 4 characters each */
+  const size_t reps = 20000000 / scale(); /* 5 bytes, 4 characters each */
   char *nt = repeat("<http://ex/big> <http://ex/text> \"", "abc\xc3\xa9", reps, "\" .\n");
   size_t n = strlen(nt);
   Heard h;
@@ -503,10 +515,10 @@ static void test_extremes_many_patterns(void **state) {
   char *text = star_query(100000);
   refused(t, text, "too many triple patterns", "10000");
   double t1 = now_s();
-  text = star_query(10000 / EXTREMES_SCALE);
+  text = star_query(10000 / scale());
   assert_int_equal(one_number(t->store, text, NULL), 1);
   print_message("# 100,000 patterns refused in %.2f s; %d answered in %.2f s\n", t1 - t0,
-                10000 / EXTREMES_SCALE, now_s() - t1);
+                10000 / scale(), now_s() - t1);
   free(text);
   alive(t->store, 1);
 }
@@ -539,7 +551,7 @@ static void test_extremes_cross_product(void **state) {
   assert_int_equal(run(t->store, "SELECT * " CROSS, &timed, &rows), TRINE_ERR_CANCELLED);
   assert_non_null(strstr(trine_store_errmsg(t->store), "timed out"));
   assert_non_null(strstr(trine_store_errmsg(t->store), "300 ms"));
-  assert_true(now_s() - t0 < 10);
+  assert_true(now_s() - t0 < 10 * slow());
   assert_true(rows < 1000000000);
   TrineQueryOptions small = {.memory_limit = 16u << 20};
   assert_int_equal(run(t->store, "SELECT * " CROSS " ORDER BY ?f", &small, &rows),
@@ -554,7 +566,7 @@ static void test_extremes_cross_product(void **state) {
                        &small, &rows),
                    TRINE_DONE);
   assert_int_equal(rows, 100);
-  assert_true(now_s() - t0 < 2);
+  assert_true(now_s() - t0 < 2 * slow());
   /* DISTINCT over the three patterns: the join of one chunk of the first
    * pattern's rows with the second's is made before DISTINCT sees the
    * third's rows, so it stops at the memory limit (named) instead of
@@ -595,7 +607,7 @@ static void test_extremes_regex_bomb(void **state) {
     const char *msg = trine_store_errmsg(t->store);
     if (st != TRINE_ERR_FULL || !strstr(msg, "match limit"))
       fail_msg("%s: %s: %s", bombs[i], trine_strerror(st), msg);
-    if (took > 5) fail_msg("%s: %.1f s", bombs[i], took);
+    if (took > 5 * slow()) fail_msg("%s: %.1f s", bombs[i], took);
   }
   /* The same patterns on a short value match as they should. */
   assert_int_equal(tu_update(t->store, "INSERT DATA { <http://ex/r2> <http://ex/text> \"aaac\" }"),
@@ -629,7 +641,7 @@ static void load_cycle(TrineStore *s, size_t n) {
  * million-node closure per start, up to 4096 of them (32 GB). */
 static void test_extremes_path_cycle(void **state) {
   TuStore *t = *state;
-  const long long n = 1000000 / EXTREMES_SCALE;
+  const long long n = 1000000 / scale();
   double t0 = now_s();
   load_cycle(t->store, (size_t)n);
   double t1 = now_s();
@@ -645,7 +657,7 @@ static void test_extremes_path_cycle(void **state) {
       n);
   double t2 = now_s();
   size_t rows;
-  TrineQueryOptions tight = {.memory_limit = (16u << 20) / EXTREMES_SCALE};
+  TrineQueryOptions tight = {.memory_limit = (16u << 20) / scale()};
   assert_int_equal(
       run(t->store, "SELECT (COUNT(*) AS ?n) { <http://ex/n0> <http://ex/next>* ?x }", &tight,
           &rows),
@@ -669,7 +681,7 @@ static void test_extremes_path_cycle(void **state) {
  * its size. */
 static void test_extremes_group_concat(void **state) {
   TuStore *t = *state;
-  load_column(t->store, 1000 / EXTREMES_SCALE);
+  load_column(t->store, 1000 / scale());
   char *nt = repeat("<http://ex/m> <http://ex/text> \"", "0123456789", 100000, "\" .\n");
   Heard h;
   if (load(t->store, "mega.nt", nt, strlen(nt), &h)) fail_msg("%s", h.text);
@@ -686,7 +698,7 @@ static void test_extremes_group_concat(void **state) {
                     "{ ?x <http://ex/q> ?i FILTER(STRLEN(?i) = 1) "
                     "<http://ex/m> <http://ex/text> ?m }";
   assert_int_equal(one_number(t->store, ten, &o), 10 * 1000000 + 9);
-  alive(t->store, 1000 / EXTREMES_SCALE + 2);
+  alive(t->store, 1000 / scale() + 2);
 }
 
 int main(void) {

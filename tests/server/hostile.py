@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import serverlib  # noqa: E402
-from serverlib import TOKEN, status_of  # noqa: E402
+from serverlib import SLOW, TOKEN, status_of  # noqa: E402
 
 # Three copies of 3000 triples joined: 2.7e10 rows, never done in time
 # (the engine builds the join's rows: some 400 MB in a second).
@@ -162,12 +162,12 @@ def forever(server):
     t0 = time.time()
     status, _, _ = server.query("ASK {}")
     T.check("a quick query while one runs forever: 200 at once",
-            status == 200 and time.time() - t0 < 1, "status %d" % status)
-    th.join(20)
+            status == 200 and time.time() - t0 < 1 * SLOW, "status %d" % status)
+    th.join(20 * SLOW)
     status, _, body = result.get("r", (None, None, b""))
     T.check("the endless query: 503 saying the timeout cancelled it",
             status == 503 and b"timeout" in body, "status %s %r" % (status, body[:100]))
-    T.check("cancelled near the 1 s timeout", result.get("secs", 99) < 4,
+    T.check("cancelled near the 1 s timeout", result.get("secs", 99) < 4 * SLOW,
             "%.1f s" % result.get("secs", 99))
     alive(server, "a cancelled query")
 
@@ -207,7 +207,7 @@ def slowloris(server):
     t0 = time.time()
     data = serverlib.read_all(s, 1 << 16)  # returns when the server closes
     s.close()
-    T.check("a half-sent request: closed at the idle timeout", time.time() - t0 < 6,
+    T.check("a half-sent request: closed at the idle timeout", time.time() - t0 < 6 * SLOW,
             "%.1f s, %r" % (time.time() - t0, data[:40]))
 
 
@@ -253,7 +253,7 @@ def readonly_and_cors(trine, store):
         t0 = time.time()
         status, _, body = server.query(FOREVER)
         T.check("--memory-limit 16M: the endless query stopped at once with 507",
-                status == 507 and b"16 MiB" in body and time.time() - t0 < 1,
+                status == 507 and b"16 MiB" in body and time.time() - t0 < 1 * SLOW,
                 "%d %r after %.1f s" % (status, body[:100], time.time() - t0))
         status, _, body = server.update("INSERT DATA { <http://ex/a> <http://ex/b> 1 }")
         T.check("an update to a read-only server: 403", status == 403, "status %d" % status)
@@ -267,36 +267,42 @@ def readonly_and_cors(trine, store):
 
 
 def saturation(trine, store):
-    server = serverlib.Server(trine, store, "--workers", "1", "--timeout", "1")
+    # Under valgrind (SLOW) the endless query needs longer to reach the
+    # worker, and must hold it longer than that.
+    server = serverlib.Server(trine, store, "--workers", "1", "--timeout", "%g" % SLOW)
     try:
         th = threading.Thread(target=lambda: server.query(FOREVER, timeout=20))
         th.start()
-        time.sleep(0.3)
+        time.sleep(0.3 * SLOW)
         status, headers, _ = server.query("ASK {}")
         T.check("all workers busy: 503 with Retry-After", status == 503 and "retry-after" in headers,
                 "status %d" % status)
-        th.join(20)
+        th.join(20 * SLOW)
     finally:
         T.check("saturated server stops with 0", server.stop() == 0)
 
 
 def stop_while_running(trine, store):
     """SIGTERM cancels a running query within the timeout; the store closes."""
-    server = serverlib.Server(trine, store, "--timeout", "1")
+    # The stop waits for the query's timeout, which must come before the
+    # query reaches the memory limit (1 GiB). Under valgrind (SLOW) the
+    # query needs up to 2 s to start: a timeout of 4 s.
+    server = serverlib.Server(trine, store, "--timeout", "1" if SLOW == 1 else "4")
     result = {}
     th = threading.Thread(target=lambda: result.update(r=server.query(FOREVER, timeout=20)))
     th.start()
-    time.sleep(0.5)
+    time.sleep(0.5 if SLOW == 1 else 2)
     t0 = time.time()
     rc = server.stop()
-    th.join(10)
+    th.join(10 * SLOW)
     status, _, body = result.get("r", (None, None, b""))
-    T.check("SIGTERM during a query: exit 0 within the timeout", rc == 0 and time.time() - t0 < 5,
+    T.check("SIGTERM during a query: exit 0 within the timeout",
+            rc == 0 and time.time() - t0 < 5 * SLOW,
             "exit %s after %.1f s" % (rc, time.time() - t0))
     T.check("the running query is answered 503", status == 503, "status %s %r" % (status, body))
     log = "\n".join(server.lines)
     T.check("the server says it closed the store", "store closed" in log, log[-300:])
-    r = subprocess.run([trine, store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"], timeout=30,
+    r = subprocess.run([trine, store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"], timeout=30 * SLOW,
                        capture_output=True, text=True)
     T.check("the store opens after the stop", r.returncode == 0 and "3000" in r.stdout, r.stdout)
 

@@ -13,6 +13,9 @@ import threading
 import time
 
 TOKEN = "test-token-0123456789"
+# How many times slower the server runs than usual (20 under valgrind,
+# tests/valgrind/meson.build): every wait for it is that much longer.
+SLOW = float(os.environ.get("TRINE_TEST_SLOW") or 1)
 
 
 class Server:
@@ -33,7 +36,7 @@ class Server:
                                      stderr=subprocess.PIPE, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.port = self._wait_port(10)
+        self.port = self._wait_port(10 * SLOW)
 
     def _read(self):
         for line in self.proc.stderr:
@@ -54,7 +57,7 @@ class Server:
 
     def request(self, method, path, body=None, headers=None, timeout=10):
         """(status, headers dict with lowercase names, body bytes)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout * SLOW)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -77,7 +80,7 @@ class Server:
     def raw(self, data, timeout=5, read_limit=1 << 20):
         """Send raw bytes on a new connection; the bytes answered until the
         server closes, the limit or the timeout."""
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout * SLOW)
         try:
             try:
                 s.sendall(data)
@@ -92,7 +95,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(seconds)
+            rc = self.proc.wait(seconds * SLOW)
         except subprocess.TimeoutExpired:
             self.kill()
             rc = None
@@ -134,7 +137,7 @@ def status_of(raw):
 def make_store(trine, path, *commands):
     """A store at path, made by the trine shell running commands."""
     r = subprocess.run([trine, path] + list(commands) + [".stats"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True, timeout=60)
+                       stderr=subprocess.PIPE, text=True, timeout=60 * SLOW)
     if r.returncode:
         raise RuntimeError("cannot make the store: " + r.stderr)
 

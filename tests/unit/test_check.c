@@ -287,6 +287,27 @@ static void test_check_id_without_term(void **state) {
   assert_contains(f.msg[2], "is a literal, which cannot be a subject");
 }
 
+/* Id 0 (the default graph's) as subject, predicate or object: named as
+ * such. Regression: the message printed a buffer never written (valgrind,
+ * tests/cli/damage.sh). */
+static void test_check_id_zero(void **state) {
+  TrineStore *s = store_of(state);
+  TrineTxn *t = write_txn(s);
+  Quad q = quad(s, EX "a", EX "knows", trine_iri(EX "b"), NULL);
+  Quad zero = q;
+  zero.v[Q_P] = 0;
+  assert_int_equal(index_add(t, &zero), TRINE_OK);
+  commit(t);
+  Found f = {0};
+  assert_int_equal(check(s, &f), TRINE_ERR_CORRUPT);
+  assert_true(f.n >= 1);
+  assert_int_equal(f.p[0].kind, TRINE_CHECK_ID);
+  assert_int_equal(f.p[0].id, 0);
+  assert_quad(&f.p[0], &zero);
+  assert_contains(f.msg[0], "gspo: the predicate of quad");
+  assert_contains(f.msg[0], ", id 0000000000000000, is 0, no term");
+}
+
 /* ---- damage to the terms and hash2id ---- */
 
 /* Change the last byte of term seq in its block (the block keeps its
@@ -573,6 +594,7 @@ int main(void) {
       T(test_check_quad_missing_from_one_index),
       T(test_check_extra_record_in_one_index),
       T(test_check_id_without_term),
+      T(test_check_id_zero),
       T(test_check_term_bytes_changed),
       T(test_check_hash_entry_removed),
       T(test_check_counter_off_by_one),
