@@ -100,10 +100,14 @@ char *rows_text(TrineStore *s, const char *text) {
 }
 
 char *plan_text(TrineStore *s, const char *text) {
-  TrineQueryOptions o = {.profile = true};
+  return explain_text(s, text, true);
+}
+
+char *explain_text(TrineStore *s, const char *text, bool run) {
+  TrineQueryOptions o = {.profile = run};
   TrineQuery *q;
   assert_int_equal(trine_query_prepare(s, text, strlen(text), &o, &q), TRINE_OK);
-  while (trine_query_step(q) == TRINE_ROW) {}
+  while (run && trine_query_step(q) == TRINE_ROW) {}
   char *plan = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&plan, &len);

@@ -55,6 +55,10 @@ char *rows_text(TrineStore *s, const char *text);
 /* The executed plan of text (malloc'd). */
 char *plan_text(TrineStore *s, const char *text);
 
+/* What trine_query_explain() prints for text (malloc'd): after running it
+ * profiled when run, else without running it (algebra and access paths). */
+char *explain_text(TrineStore *s, const char *text, bool run);
+
 /* Whether the executed plan of text mentions what. */
 bool plan_has(TrineStore *s, const char *text, const char *what);
 
