@@ -7,6 +7,7 @@
  */
 #include "exec_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 /* Graphs of a GRAPH ?g estimated one by one at most; past it, the first
@@ -20,9 +21,9 @@ typedef struct {
   TrineStatus st;
 } Walk;
 
-static const char *index_upper(IndexId i) {
-  static const char *const names[IDX_COUNT] = {"GSPO", "GPOS", "GOSP", "SPOG", "POSG", "OSPG"};
-  return names[i];
+/* An index's name as the access paths print it: GSPO (index_name: gspo). */
+static void print_index(FILE *out, IndexId i) {
+  for (const char *c = index_name[i]; *c; ++c) fputc(toupper((unsigned char)*c), out);
 }
 
 static void print_slot(Walk *w, const SparqlSlot *s) {
@@ -54,8 +55,9 @@ static void print_pattern(Walk *w, const SparqlTriple *t, bool named, const Trin
   IndexId idx = index_choose(mask, !graph_var, &prefix);
   double est = p.missing ? 0 : rows_in(w, &p, named, gs, ng);
   if (est > 0 && est < 1) est = 1;
-  fprintf(w->out, "%*s(scan %s prefix %d rows ~%.0f%s", indent, "", index_upper(idx), prefix, est,
-          p.missing ? " (a term is not in the store)" : "");
+  fprintf(w->out, "%*s(scan ", indent, "");
+  print_index(w->out, idx);
+  fprintf(w->out, " prefix %d rows ~%.0f%s", prefix, est, p.missing ? " (a term is not in the store)" : "");
   print_slot(w, &t->s);
   print_slot(w, &t->p);
   print_slot(w, &t->o);
