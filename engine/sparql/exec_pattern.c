@@ -7,6 +7,7 @@
  */
 #include "exec_int.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,21 +427,36 @@ static uint32_t scan_order_var(Exec *x, const Pat *p, GCtx gc) {
   return q == Q_G ? SPARQL_NO_VAR : p->var[q == Q_S ? 0 : q == Q_P ? 1 : 2];
 }
 
-/* The variable whose order orders a step's probes: the first variable of
- * the probed prefix in the index's layout (NO_VAR: one probe repeated). */
-static uint32_t probe_order_var(const Pat *p, uint64_t bound) {
+/* The quad positions of p bound by a constant or by a variable in bound,
+ * the graph's included. */
+static unsigned bound_mask(const Pat *p, uint64_t bound) {
   static const int pos[3] = {Q_S, Q_P, Q_O};
   unsigned mask = 1u << Q_G;
   for (int i = 0; i < 3; ++i)
     if (p->var[i] == SPARQL_NO_VAR || exec_bit(&bound, p->var[i])) mask |= 1u << pos[i];
-  int prefix;
-  IndexId idx = index_choose(mask, true, &prefix);
-  for (int l = 1; l < prefix; ++l) {
+  return mask;
+}
+
+/* The first variable of p in idx's layout (NO_VAR: none), and in *lead
+ * the constants of p before it. */
+static uint32_t layout_first_var(const Pat *p, IndexId idx, int *lead) {
+  *lead = 0;
+  for (int l = 1; l < 4; ++l) {
     int q = index_order[idx][l];
     uint32_t v = p->var[q == Q_S ? 0 : q == Q_P ? 1 : 2];
     if (v != SPARQL_NO_VAR) return v;
+    ++*lead;
   }
   return SPARQL_NO_VAR;
+}
+
+/* The variable whose order orders a step's probes: the first variable of
+ * the probed prefix in the index's layout (NO_VAR: one probe repeated). */
+static uint32_t probe_order_var(const Pat *p, uint64_t bound) {
+  int prefix, lead;
+  IndexId idx = index_choose(bound_mask(p, bound), true, &prefix);
+  uint32_t v = layout_first_var(p, idx, &lead);
+  return lead + 1 < prefix ? v : SPARQL_NO_VAR;
 }
 
 /* Whether all but one in eight rows come in ascending order of v: rows
@@ -463,20 +479,29 @@ static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool
   bool all = true;
   for (int i = 0; i < 3; ++i)
     all &= p->var[i] == SPARQL_NO_VAR || exec_bit(&shared, p->var[i]);
-  if (*in_order || !all) return IDX_COUNT;
-  static const IndexId cand[2] = {IDX_GPOS, IDX_GOSP};
-  for (int c = 0; c < 2; ++c)
-    for (int l = 1; l < 4; ++l) { /* the first variable of its layout */
-      int q = index_order[cand[c]][l];
-      uint32_t v = p->var[q == Q_S ? 0 : q == Q_P ? 1 : 2];
-      if (v == SPARQL_NO_VAR) continue;
-      if (exec_mostly_ascending(cur, v)) {
-        *in_order = true;
-        *order_var = v;
-        return cand[c];
-      }
-      break;
+  if (!all) return IDX_COUNT;
+  static const IndexId any[3] = {IDX_GSPO, IDX_GPOS, IDX_GOSP};
+  /* Best, an index led by p's constants and then a variable the rows
+   * ascend on: the probes stay in the constants' run (probes_in_run()). */
+  for (int c = 0; c < 3; ++c) {
+    int lead;
+    uint32_t v = layout_first_var(p, any[c], &lead);
+    if (lead && v != SPARQL_NO_VAR && exec_mostly_ascending(cur, v)) {
+      *in_order = true;
+      *order_var = v;
+      return any[c];
     }
+  }
+  if (*in_order) return IDX_COUNT;
+  for (int c = 1; c < 3; ++c) { /* GPOS or GOSP led by a variable the rows ascend on */
+    int lead;
+    uint32_t v = layout_first_var(p, any[c], &lead);
+    if (v != SPARQL_NO_VAR && exec_mostly_ascending(cur, v)) {
+      *in_order = true;
+      *order_var = v;
+      return any[c];
+    }
+  }
   return IDX_COUNT;
 }
 
@@ -660,7 +685,7 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
  * (a scan of the class instead of 239 probes), at 16 WatDiv F2-1 1.10;
  * 64 to 128 keep both and L5-1's SF100 scan. */
 #define SPARSE_PAGES 64.0
-static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc) {
+static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc, double run) {
   if (v == SPARQL_NO_VAR || cur->n < 2) return false;
   uint64_t lo = UINT64_MAX, hi = 0;
   for (size_t r = 0; r < cur->n; ++r) {
@@ -675,8 +700,19 @@ static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc) {
     quads += c[0];
   }
   if (!x->next_seq || hi <= lo) return false;
-  double gap = (double)(hi - lo) / (double)cur->n;
-  return gap * (double)quads / (double)x->next_seq > SPARSE_PAGES * RECORDS_PER_PAGE;
+  double gap = (double)(hi - lo) / (double)cur->n * (double)quads / (double)x->next_seq;
+  return (gap < run ? gap : run) > SPARSE_PAGES * RECORDS_PER_PAGE;
+}
+
+/* Whether probes of p in idx ascending on v stay in the run of p's
+ * constants: they lead idx's layout, before v. Then two probes lie no
+ * further apart than the run's records over the probes, however far
+ * apart their ids are (WatDiv L2-1: 449 users probing the 5,000 that like
+ * one product, not the million users). pref: probe_index()'s. */
+static bool probes_in_run(const Pat *p, uint64_t shared, IndexId pref, uint32_t v) {
+  int prefix, lead;
+  IndexId idx = pref != IDX_COUNT ? pref : index_choose(bound_mask(p, shared), true, &prefix);
+  return layout_first_var(p, idx, &lead) == v && v != SPARQL_NO_VAR && lead > 0;
 }
 
 /* Whether probing p from each row of cur beats scanning it (in *probe),
@@ -695,7 +731,8 @@ TrineStatus exec_probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
   bool in_order;
   uint32_t order_var;
   *pref = probe_index(p, shared, cur, &in_order, &order_var);
-  if (in_order && probes_sparse(x, cur, order_var, gc)) in_order = false;
+  double run = probes_in_run(p, shared, *pref, order_var) ? full / n : HUGE_VAL;
+  if (in_order && probes_sparse(x, cur, order_var, gc, run)) in_order = false;
   double cost = in_order ? PROBE_IN_ORDER : PROBE_JUMPING;
   /* The statistics assume objects are alike: a class of 75,000 members
    * estimated at 15,000 picked a scan five times slower than probing. The
