@@ -12,7 +12,9 @@
 # alternates `serdi -i ntriples -o ntriples` and `trine STORE ".load FILE"`
 # into a new store, RUNS times (default 1), and prints per size: triples,
 # wall and CPU seconds (medians), the cores kept busy (CPU / wall),
-# microseconds per triple, trine / serdi, peak RSS and bytes per quad.
+# microseconds per triple, trine / serdi, peak RSS, peak anonymous memory
+# (RssAnon sampled every 0.1 s: RSS less the store's pages mapped from the
+# page cache, what docs/limits.md bounds) and bytes per quad.
 # Then it loads copy 1 of the last file into a store holding copy 0 and
 # prints that load against the load of copy 0 into an empty store.
 # The files are written under $TMPDIR (default /tmp) and deleted at the end;
@@ -49,23 +51,40 @@ timed() {
   awk '{print $1, $2, $3 + $4}' "$work/t" >> "$out"
 }
 col() { cut -d' ' -f"$2" "$1" | median; }
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+# timed_anon OUT ANON CMD...: timed(), and CMD's peak RssAnon (KB) appended to ANON
+timed_anon() {
+  local out=$1 anon=$2 peak=0 a p pid; shift 2
+  timed "$out" "$@" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for p in $(descendants "$pid"); do
+      a=$(awk '/^RssAnon/ {print $2}' "/proc/$p/status" 2>/dev/null) || a=0
+      [ "${a:-0}" -gt "$peak" ] && peak=$a
+    done
+    sleep 0.1
+  done
+  wait "$pid"
+  echo "$peak" >> "$anon"
+}
 
-printf '%-16s %11s %8s %8s %6s %9s %9s %8s %9s %8s\n' size triples wall_s cpu_s cores \
-  us/triple cpu_us/t trine/serdi rss_MB B/quad
+printf '%-16s %11s %8s %8s %6s %9s %9s %8s %9s %8s %8s\n' size triples wall_s cpu_s cores \
+  us/triple cpu_us/t trine/serdi rss_MB anon_MB B/quad
 measure() { # measure NAME FILE
-  : > "$work/s"; : > "$work/l"
+  : > "$work/s"; : > "$work/l"; : > "$work/a"
   for _ in $(seq "$runs"); do
     timed "$work/s" serdi -i ntriples -o ntriples "$2" > /dev/null
     rm -rf "$work/store"; sync
-    timed "$work/l" "$trine" "$work/store" ".load $2"
+    timed_anon "$work/l" "$work/a" "$trine" "$work/store" ".load $2"
   done
   local n disk
   n=$("$trine" "$work/store" .stats | awk '/^quads:/ {print $2}')
   disk=$(du -sb "$work/store" | cut -f1)
   awk -v name="$1" -v n="$n" -v w="$(col "$work/l" 1)" -v c="$(col "$work/l" 3)" \
-      -v s="$(col "$work/s" 1)" -v m="$(col "$work/l" 2)" -v d="$disk" 'BEGIN {
-    printf "%-16s %11d %8.2f %8.2f %6.2f %9.3f %9.3f %8.2f %9.0f %8.1f\n",
-      name, n, w, c, c / w, w * 1e6 / n, c * 1e6 / n, w / s, m / 1024, d / n }'
+      -v s="$(col "$work/s" 1)" -v m="$(col "$work/l" 2)" -v a="$(col "$work/a" 1)" \
+      -v d="$disk" 'BEGIN {
+    printf "%-16s %11d %8.2f %8.2f %6.2f %9.3f %9.3f %8.2f %9.0f %8.0f %8.1f\n",
+      name, n, w, c, c / w, w * 1e6 / n, c * 1e6 / n, w / s, m / 1024, a / 1024, d / n }'
 }
 
 for f in "$@"; do
