@@ -83,6 +83,8 @@ struct TrineTxnImpl {
   StatsDelta *delta;      ///< pending statistics changes (write txns)
   uint64_t index_gen;     ///< bumped by every index write: scans' pages go stale
   TermReader terms;       ///< term reader of dict_term() and of lookups by value
+  MDB_cursor *hash_cur;   ///< hash2id cursor of lookups by value in a read txn,
+                          ///< kept to its end (NULL: none yet)
   TermBuilder *builder;   ///< the block new terms go to (write txns)
   uint64_t new_terms;     ///< terms added (write txns)
   int lock_fd;            ///< the data file, flock()ed by a writer (-1: none)

@@ -100,6 +100,13 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
   return TRINE_OK;
 }
 
+/* The cursors a txn kept (LMDB frees a read txn's only when closed). */
+static void close_cursors(TrineTxn *t) {
+  termstore_reader_close(&t->terms);
+  if (t->hash_cur) mdb_cursor_close(t->hash_cur);
+  t->hash_cur = NULL;
+}
+
 TrineStatus trine_txn_commit(TrineTxn *t) {
   if (!t) return api_misuse(NULL, "trine_txn_commit", "txn is NULL");
   TrineStore *s = t->store;
@@ -124,7 +131,7 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
       return store_mdb_error(s, rc, "cannot commit");
     }
   }
-  termstore_reader_close(&t->terms);
+  close_cursors(t);
   rc = mdb_txn_commit(t->txn);
   writer_unlock(t);
   txn_end(t);
@@ -133,7 +140,7 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
 
 void trine_txn_abort(TrineTxn *t) {
   if (!t) return;
-  termstore_reader_close(&t->terms);
+  close_cursors(t);
   mdb_txn_abort(t->txn);
   writer_unlock(t);
   txn_end(t);
