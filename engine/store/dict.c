@@ -2,6 +2,7 @@
  * dict.c -- term <-> id dictionary (see dict.h for the scheme).
  */
 #include "dict.h"
+#include "termcache.h"
 
 #include "termstore.h"
 
@@ -211,7 +212,9 @@ static TrineStatus scope_new(TrineTxn *t, const char *label, size_t len, TrineId
 }
 
 uint64_t dict_next_seq(TrineTxn *t) {
-  return t->write ? t->next_seq : store_meta_get(t->txn, t->store->meta, "next");
+  if (t->write) return t->next_seq;
+  if (!t->read_next) t->read_next = store_meta_get(t->txn, t->store->meta, "next");
+  return t->read_next;
 }
 
 /* "b<lowercase hex, no leading zero>" names an allocated blank node. */
@@ -239,7 +242,16 @@ TrineStatus dict_lookup(TrineTxn *t, const TrineTerm *term, TrineId *id) {
     buf_free(&b);
     return store_error(t->store, TRINE_ERR_ARG, "not a storable term");
   }
-  TrineStatus st = find_encoded(t, t->store->hash(b.data, b.len), b.data, b.len, id);
+  uint64_t h = t->store->hash(b.data, b.len);
+  /* Ids committed before this snapshot: a write txn's own new ones are
+   * neither taken from the cache nor put in (it may abort). */
+  uint64_t committed = t->write ? t->start_seq : dict_next_seq(t);
+  TermCache *known = t->store->known;
+  TrineStatus st = TRINE_OK;
+  if (!termcache_get(known, h, b.data, b.len, id) || id_seq(*id) >= committed) {
+    st = find_encoded(t, h, b.data, b.len, id);
+    if (st == TRINE_OK && id_seq(*id) < committed) termcache_put(known, h, b.data, b.len, *id);
+  }
   buf_free(&b);
   return st;
 }

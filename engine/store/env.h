@@ -56,6 +56,8 @@ struct TrineStoreImpl {
   size_t batch_quads; ///< the loader's batch (0: its default; tests make it small)
   size_t check_terms; ///< terms trine_store_check() sorts at once (0: its default; tests too)
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
+  struct TermCache *known; ///< ids of stored terms by their bytes, kept across
+                           ///< queries (termcache.h; NULL: none)
   char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
   const char *real;  ///< its real path, while registered as open (store.c)
   int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)
@@ -79,6 +81,7 @@ struct TrineTxnImpl {
   bool write;
   uint64_t next_seq;      ///< next term sequence number (write txns)
   uint64_t start_seq;     ///< next_seq when the txn began
+  uint64_t read_next;     ///< a read txn's next sequence number (0: not read yet)
   bool bnodes_cleared;    ///< the blank-label scope was reset in this txn
   StatsDelta *delta;      ///< pending statistics changes (write txns)
   uint64_t index_gen;     ///< bumped by every index write: scans' pages go stale

@@ -8,6 +8,7 @@
 #include "dict.h"
 #include "guard.h"
 #include "pool.h"
+#include "termcache.h"
 #include "termstore.h"
 
 #include <errno.h>
@@ -454,6 +455,7 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   }
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
+  s->known = termcache_new(); /* NULL: every lookup goes to LMDB */
   *out = s;
   return TRINE_OK;
 }
@@ -467,6 +469,7 @@ TrineStatus trine_store_close(TrineStore *s) {
                        "stays open", txns, txns == 1 ? "" : "s", queries,
                        queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
+  termcache_free(s->known);
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
   unregister_open(s);
