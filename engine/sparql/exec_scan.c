@@ -7,6 +7,7 @@
 #include "exec_int.h"
 
 #include "stats.h"
+#include "snapmemo.h"
 
 #include <stdlib.h>
 
@@ -164,6 +165,11 @@ static TrineStatus on_pair_match(void *ctx, size_t probe, const unsigned char *r
 
 TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uint64_t limit,
                        uint64_t *count) {
+  /* Counted before in this committed state (an earlier query): kept. */
+  uint64_t key[SNAPMEMO_KEY] = {'C' | (uint64_t)idx << 8 | (uint64_t)prefix << 16, limit};
+  for (int i = 0; i < prefix && i < 4; ++i) key[2 + i] = pre[i];
+  uint64_t val[SNAPMEMO_VAL] = {0, 0, 0};
+  if (snapmemo_get(x->txn, key, val)) return *count = val[0], TRINE_OK;
   /* The kept probe's cursor: no cursor to open, and often no descent. */
   IndexProbe *probe = x->probes_busy ? NULL : x->probes[idx];
   TrineStatus st = TRINE_OK;
@@ -171,6 +177,7 @@ TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uin
   if (!x->probes_busy) x->probes[idx] = probe;
   st = index_probe_count(probe, pre, prefix, limit, count);
   if (x->probes_busy) index_probe_free(probe);
+  if (!st) snapmemo_put(x->txn, key, (uint64_t[SNAPMEMO_VAL]){*count});
   return st;
 }
 

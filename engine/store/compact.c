@@ -15,6 +15,7 @@
  * and again just before the exchange.
  */
 #include "store.h"
+#include "snapmemo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -143,6 +144,7 @@ static void adopt(TrineStore *s, TrineStore *n) {
   s->bnodes = n->bnodes;
   s->stats = n->stats;
   memcpy(s->idx, n->idx, sizeof s->idx);
+  snapmemo_clear(s->memo); /* the copy's transaction ids start again */
   free(n);
 }
 

@@ -58,6 +58,8 @@ struct TrineStoreImpl {
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
   struct TermCache *known; ///< ids of stored terms by their bytes, kept across
                            ///< queries (termcache.h; NULL: none)
+  struct SnapMemo *memo; ///< statistics and counts per committed state, kept
+                         ///< across queries (snapmemo.h; NULL: none)
   char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
   const char *real;  ///< its real path, while registered as open (store.c)
   int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)

@@ -8,6 +8,7 @@
 #include "dict.h"
 #include "guard.h"
 #include "pool.h"
+#include "snapmemo.h"
 #include "termcache.h"
 #include "termstore.h"
 
@@ -456,6 +457,7 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
   s->known = termcache_new(); /* NULL: every lookup goes to LMDB */
+  s->memo = snapmemo_new();   /* NULL: statistics are read every time */
   *out = s;
   return TRINE_OK;
 }
@@ -470,6 +472,7 @@ TrineStatus trine_store_close(TrineStore *s) {
                        queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
   termcache_free(s->known);
+  snapmemo_free(s->memo);
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
   unregister_open(s);
