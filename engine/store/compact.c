@@ -16,6 +16,7 @@
  */
 #include "store.h"
 #include "snapmemo.h"
+#include "txn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,6 +135,7 @@ static TrineStatus exchange(TrineStore *s, const char *tmp, const char *dir) {
 /* The handle goes on with the copy: the old environment is closed (and
  * its lock file's descriptor after it), the copy's handles taken. */
 static void adopt(TrineStore *s, TrineStore *n) {
+  txn_drop_spare(s); /* a handle of the old environment */
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd);
   s->lock_fd = -1;

@@ -60,6 +60,8 @@ struct TrineStoreImpl {
                            ///< queries (termcache.h; NULL: none)
   struct SnapMemo *memo; ///< statistics and counts per committed state, kept
                          ///< across queries (snapmemo.h; NULL: none)
+  _Atomic(MDB_txn *) spare; ///< a read txn's LMDB handle, reset, for the next
+                            ///< read txn to renew (txn.c; NULL: none)
   char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
   const char *real;  ///< its real path, while registered as open (store.c)
   int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)

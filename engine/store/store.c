@@ -11,6 +11,7 @@
 #include "snapmemo.h"
 #include "termcache.h"
 #include "termstore.h"
+#include "txn.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -103,6 +104,7 @@ static void unregister_open(TrineStore *s) {
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
   store_thread_error("%.300s: %s", path, s->errmsg);
   unregister_open(s);
+  txn_drop_spare(s);
   if (s->env) mdb_env_close(s->env);
   free(s->path);
   free(s);
@@ -473,6 +475,7 @@ TrineStatus trine_store_close(TrineStore *s) {
   pool_free(s->pool);
   termcache_free(s->known);
   snapmemo_free(s->memo);
+  txn_drop_spare(s);
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
   unregister_open(s);
