@@ -14,8 +14,10 @@ char *sparql_iri_resolve(SparqlArena *a, const char *base, const char *ref,
                          size_t ref_len) {
   /* Without a base, an absolute reference still resolves (5.2.2 removes
    * its dot segments): the same IRI whether the request has a base or not.
-   * A relative one cannot, and stays as written. */
-  if (!base && !iri_is_absolute(ref, ref_len)) return sparql_arena_strndup(a, ref, ref_len);
+   * A relative one cannot, and stays as written; nor does an absolute
+   * one without dot segments change. */
+  if ((!base && !iri_is_absolute(ref, ref_len)) || iri_is_final(ref, ref_len))
+    return sparql_arena_strndup(a, ref, ref_len);
   size_t base_len = base ? strlen(base) : 0;
   char *buf = sparql_arena_alloc(a, iri_resolve_room(base_len, ref_len));
   iri_resolve(base ? base : "", base_len, ref, ref_len, buf);

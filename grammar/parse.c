@@ -82,7 +82,7 @@ MapEntry *sparql_map_get(Map *m, const char *key, size_t len) {
 }
 
 static void map_grow(Map *m, jmp_buf *oom) {
-  size_t cap = m->cap ? m->cap * 2 : 64;
+  size_t cap = m->cap ? m->cap * 2 : 16; /* a request names few variables */
   MapEntry *slots = calloc(cap, sizeof *slots);
   if (!slots) {
     if (oom) longjmp(*oom, 1);

@@ -30,6 +30,17 @@ bool iri_is_absolute(const char *s, size_t n) {
   return false;
 }
 
+bool iri_is_final(const char *s, size_t n) {
+  if (!iri_is_absolute(s, n)) return false;
+  const char *p = memchr(s, ':', n) + 1, *end = s + n;
+  if (p < end && *p == '.') return false;
+  /* Dots are few in an IRI and a '/' before one fewer still. */
+  while ((p = memchr(p, '.', (size_t)(end - p))))
+    if (p[-1] == '/') return false;
+    else p++;
+  return true;
+}
+
 /* Section 3: scheme, authority, path, query, fragment. */
 static Ref split(const char *s, size_t n) {
   Ref r;
@@ -112,6 +123,11 @@ static size_t target_path(const Ref *b, const Ref *r, Ref *t, char *path) {
 
 size_t iri_resolve(const char *base, size_t base_len, const char *ref, size_t ref_len,
                    char *buf) {
+  if (iri_is_final(ref, ref_len)) { /* most are: what follows would copy it */
+    memcpy(buf, ref, ref_len);
+    buf[ref_len] = '\0';
+    return ref_len;
+  }
   size_t room = base_len + ref_len + 8;
   char *path = buf + room, *clean = buf + 2 * room;
   Ref b = split(base, base_len), r = split(ref, ref_len), t;

@@ -12,6 +12,10 @@
 /// Whether s[0..n) starts with a scheme and ':' (RFC 3986 section 3.1).
 bool iri_is_absolute(const char *s, size_t n);
 
+/// Whether s[0..n) is absolute with no dot segment (nor any "/." or a path
+/// starting with '.'): resolving it against any base gives it back as it is.
+bool iri_is_final(const char *s, size_t n);
+
 /// Room iri_resolve() needs in buf: its result and its scratch space.
 static inline size_t iri_resolve_room(size_t base_len, size_t ref_len) {
   return 3 * (base_len + ref_len + 8);

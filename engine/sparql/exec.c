@@ -137,6 +137,8 @@ void exec_free(Exec *x) {
   for (size_t i = 0; i < x->nprof; ++i) free(x->prof[i].label);
   free(x->prof);
   exec_memo_free(x);
+  free(x->plan);
+  x->plan = NULL;
   expr_ctx_free(&x->ex);
   free(x->dflt);
   free(x->named);

@@ -78,16 +78,10 @@ typedef struct {
   /* an EXISTS row substituted into its pattern: every join group inside
    * starts from it instead of from the empty row (NULL: none) */
   const TrineId *subst;
-  /* statistics read so far (planning runs again for every probe row of an
-   * OPTIONAL or EXISTS; the snapshot does not change under it) */
-  struct { TrineId id; uint64_t c[3]; bool graph; } stat[32];
-  size_t nstat;
-  /* records of patterns' constants counted so far (exec_estimate()) */
-  struct { TrineId q[4]; double n; } counted[32];
-  size_t ncounted;
+  /* statistics, counts and constants' ids the planner read so far
+   * (exec_int.h; made on first use, NULL: none yet) */
+  struct PlanCache *plan;
   uint64_t next_seq; /* terms in the store (dict_next_seq()), 0 until read */
-  /* store ids of the request's constant terms, by address (0: not stored) */
-  struct { const TrineTerm *term; TrineId id; } consts[64];
   size_t emit_cap;  /* rows the step being run may make (0: no cap) */
   /* what SERVICE may call (service.h; NULL: nothing) */
   const struct ServiceConfig *service;

@@ -336,6 +336,31 @@ void exec_scans_close(Exec *x);
 /// the query: planning runs again for every row of OPTIONAL or EXISTS.
 void exec_stat(Exec *x, TrineId id, bool graph, uint64_t c[3]);
 
+/**
+ * What the planner read so far, kept for the query (Exec.plan): planning
+ * runs again for every probe row of an OPTIONAL or EXISTS, and the
+ * snapshot does not change under it. Not cleared when made (3 KB a query
+ * cleared for nothing): the counts and const_set say which entries hold.
+ */
+typedef struct PlanCache {
+  struct { TrineId id; uint64_t c[3]; bool graph; } stat[32]; ///< exec_stat()
+  size_t nstat;
+  struct { TrineId q[4]; double n; } counted[32]; ///< patterns' constants counted
+  size_t ncounted;
+  /// store ids of the request's constant terms by address (0: not stored);
+  /// bit i of const_set: consts[i] holds one
+  struct { const TrineTerm *term; TrineId id; } consts[64];
+  uint64_t const_set;
+} PlanCache;
+
+/// x's plan cache, made empty the first time (NULL: out of memory, then
+/// nothing is remembered). Freed by exec_free().
+PlanCache *exec_plan_cache(Exec *x);
+
+/// Forget what the plan cache holds (an update's operation changed the
+/// store for the next).
+void exec_plan_cache_clear(Exec *x);
+
 /* ---- dispatch and the executed plan (exec.c) ---- */
 
 /// Evaluate op in the graphs of gc into out (recorded in the plan).

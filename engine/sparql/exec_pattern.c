@@ -51,13 +51,14 @@ static bool const_count(Exec *x, const Pat *p, GCtx gc, double *n) {
   TrineId key[4] = {gc.one ? gc.g : x->dflt[0], 0, p->id[1], 0};
   if (p->var[0] == SPARQL_NO_VAR) key[1] = p->id[0];
   if (p->var[2] == SPARQL_NO_VAR) key[3] = p->id[2];
-  for (size_t i = 0; i < x->ncounted; ++i)
-    if (!memcmp(x->counted[i].q, key, sizeof key)) return *n = x->counted[i].n, true;
+  PlanCache *pc = exec_plan_cache(x);
+  for (size_t i = 0; pc && i < pc->ncounted; ++i)
+    if (!memcmp(pc->counted[i].q, key, sizeof key)) return *n = pc->counted[i].n, true;
   double full = -1;
   if (pattern_count(x, p, gc, COUNT_LIMIT, &full) || full < 0) return false;
-  if (x->ncounted < sizeof x->counted / sizeof x->counted[0]) {
-    memcpy(x->counted[x->ncounted].q, key, sizeof key);
-    x->counted[x->ncounted++].n = full;
+  if (pc && pc->ncounted < sizeof pc->counted / sizeof pc->counted[0]) {
+    memcpy(pc->counted[pc->ncounted].q, key, sizeof key);
+    pc->counted[pc->ncounted++].n = full;
   }
   *n = full;
   return true;

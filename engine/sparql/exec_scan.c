@@ -7,6 +7,7 @@
 #include "exec_int.h"
 
 #include "stats.h"
+#include "snapmemo.h"
 
 #include <stdlib.h>
 
@@ -28,37 +29,53 @@ void exec_scans_close(Exec *x) {
   probes_free(x);
 }
 
+PlanCache *exec_plan_cache(Exec *x) {
+  if (!x->plan && (x->plan = malloc(sizeof *x->plan))) exec_plan_cache_clear(x);
+  return x->plan;
+}
+
+void exec_plan_cache_clear(Exec *x) {
+  if (!x->plan) return;
+  x->plan->nstat = x->plan->ncounted = 0;
+  x->plan->const_set = 0;
+}
+
 /* The store id of a constant of the request, remembered by its address:
  * join groups are planned again for each row an OPTIONAL or EXISTS probes. */
 TrineStatus exec_const_id(Exec *x, const TrineTerm *term, TrineId *id) {
-  size_t slot = ((uintptr_t)term >> 4) % (sizeof x->consts / sizeof x->consts[0]);
-  if (x->consts[slot].term == term) {
-    *id = x->consts[slot].id;
+  PlanCache *pc = exec_plan_cache(x);
+  size_t slot = ((uintptr_t)term >> 4) % (sizeof pc->consts / sizeof pc->consts[0]);
+  if (pc && (pc->const_set >> slot & 1) && pc->consts[slot].term == term) {
+    *id = pc->consts[slot].id;
     return *id ? TRINE_OK : TRINE_NOT_FOUND;
   }
   TrineStatus st = term->kind == TRINE_TERM_BLANK ? TRINE_NOT_FOUND
                                                    : qdict_lookup(x->dict, term, id);
   if (st && st != TRINE_NOT_FOUND) return st;
   if (st) *id = 0;
-  x->consts[slot].term = term;
-  x->consts[slot].id = *id;
+  if (pc) {
+    pc->consts[slot].term = term;
+    pc->consts[slot].id = *id;
+    pc->const_set |= (uint64_t)1 << slot;
+  }
   return st;
 }
 
 /* Counters of a predicate (c[0..2]) or a graph (c[0]), remembered. */
 void exec_stat(Exec *x, TrineId id, bool graph, uint64_t c[3]) {
-  for (size_t i = 0; i < x->nstat; ++i)
-    if (x->stat[i].id == id && x->stat[i].graph == graph) {
-      memcpy(c, x->stat[i].c, sizeof x->stat[i].c);
+  PlanCache *pc = exec_plan_cache(x);
+  for (size_t i = 0; pc && i < pc->nstat; ++i)
+    if (pc->stat[i].id == id && pc->stat[i].graph == graph) {
+      memcpy(c, pc->stat[i].c, sizeof pc->stat[i].c);
       return;
     }
   c[0] = c[1] = c[2] = 0;
   if (graph) stats_graph(x->txn, id, &c[0]);
   else stats_predicate(x->txn, id, c);
-  if (x->nstat < sizeof x->stat / sizeof x->stat[0]) {
-    x->stat[x->nstat].id = id;
-    x->stat[x->nstat].graph = graph;
-    memcpy(x->stat[x->nstat++].c, c, sizeof x->stat[0].c);
+  if (pc && pc->nstat < sizeof pc->stat / sizeof pc->stat[0]) {
+    pc->stat[pc->nstat].id = id;
+    pc->stat[pc->nstat].graph = graph;
+    memcpy(pc->stat[pc->nstat++].c, c, sizeof pc->stat[0].c);
   }
 }
 
@@ -148,6 +165,11 @@ static TrineStatus on_pair_match(void *ctx, size_t probe, const unsigned char *r
 
 TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uint64_t limit,
                        uint64_t *count) {
+  /* Counted before in this committed state (an earlier query): kept. */
+  uint64_t key[SNAPMEMO_KEY] = {'C' | (uint64_t)idx << 8 | (uint64_t)prefix << 16, limit};
+  for (int i = 0; i < prefix && i < 4; ++i) key[2 + i] = pre[i];
+  uint64_t val[SNAPMEMO_VAL] = {0, 0, 0};
+  if (snapmemo_get(x->txn, key, val)) return *count = val[0], TRINE_OK;
   /* The kept probe's cursor: no cursor to open, and often no descent. */
   IndexProbe *probe = x->probes_busy ? NULL : x->probes[idx];
   TrineStatus st = TRINE_OK;
@@ -155,6 +177,7 @@ TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uin
   if (!x->probes_busy) x->probes[idx] = probe;
   st = index_probe_count(probe, pre, prefix, limit, count);
   if (x->probes_busy) index_probe_free(probe);
+  if (!st) snapmemo_put(x->txn, key, (uint64_t[SNAPMEMO_VAL]){*count});
   return st;
 }
 

@@ -76,7 +76,7 @@ typedef struct {
   Chunk *arena;        ///< scratch for computed strings, reset per evaluation
   int depth;           ///< nesting of public calls (EXISTS inside FILTER)
   CacheEntry *cache;   ///< decoded values by id, direct-mapped (made on first use)
-  ConstEntry *consts;  ///< values of constant terms by expression
+  ConstEntry *consts;  ///< values of constant terms by expression (made on first use)
   size_t nconsts, mask_consts;
   Rx rx[RX_MAX];
   size_t nrx, rx_next;

@@ -24,7 +24,7 @@ struct QDict {
   TrineTxn *txn;
   Temp *temps;
   size_t ntemps, captemps;
-  size_t *slots; /* open addressing over temps: index + 1, 0 empty */
+  size_t *slots; /* open addressing over temps: index + 1, 0 empty (NULL: none yet) */
   size_t mask;
   BlankLabel *blanks; /* labels of stored blank nodes handed out: open */
   size_t nblanks, capblanks; /* addressing by id, capblanks a power of 2 */
@@ -38,12 +38,8 @@ struct QDict {
 QDict *qdict_new(TrineTxn *txn) {
   QDict *d = calloc(1, sizeof *d);
   if (!d) return NULL;
-  d->txn = txn;
-  d->mask = 255;
-  if (!(d->slots = calloc(d->mask + 1, sizeof *d->slots))) {
-    free(d);
-    return NULL;
-  }
+  d->txn = txn; /* slots are made with the first temporary term: most
+                 * queries make none */
   return d;
 }
 
@@ -80,7 +76,7 @@ static char *keep(QDict *d, const char *s, size_t n) {
 }
 
 static int grow_slots(QDict *d) {
-  size_t n = (d->mask + 1) * 2;
+  size_t n = d->slots ? (d->mask + 1) * 2 : 256;
   size_t *s = calloc(n, sizeof *s);
   if (!s) return -1;
   for (size_t i = 0; i < d->ntemps; ++i) {
@@ -100,6 +96,7 @@ static TrineStatus nomem(QDict *d) {
 
 /* Find or add the temporary term with canonical bytes d->enc. */
 static TrineStatus temp_id(QDict *d, const TrineTerm *t, TrineId *id) {
+  if (!d->slots && grow_slots(d)) return nomem(d);
   uint64_t h = dict_hash(d->enc.data, d->enc.len);
   size_t i = h & d->mask;
   for (size_t k; (k = d->slots[i]); i = (i + 1) & d->mask) {

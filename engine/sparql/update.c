@@ -403,8 +403,7 @@ static TrineStatus run_one(Exec *x, const SparqlUpdate *u) {
 TrineStatus update_run(Exec *x, const SparqlRequest *req) {
   for (size_t i = 0; i < req->nupdates; ++i) {
     exec_memo_free(x); /* the previous operation may have changed the data */
-    x->nstat = 0;
-    memset(x->consts, 0, sizeof x->consts); /* inserts may have added terms */
+    exec_plan_cache_clear(x); /* inserts may have added terms */
     TrineStatus st = run_one(x, &req->updates[i]);
     if (st && req->updates[i].silent && st != TRINE_ERR_CANCELLED && st != TRINE_ERR_NOMEM)
       st = TRINE_OK;

@@ -15,6 +15,8 @@
  * and again just before the exchange.
  */
 #include "store.h"
+#include "snapmemo.h"
+#include "txn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -133,6 +135,7 @@ static TrineStatus exchange(TrineStore *s, const char *tmp, const char *dir) {
 /* The handle goes on with the copy: the old environment is closed (and
  * its lock file's descriptor after it), the copy's handles taken. */
 static void adopt(TrineStore *s, TrineStore *n) {
+  txn_drop_spare(s); /* a handle of the old environment */
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd);
   s->lock_fd = -1;
@@ -143,6 +146,7 @@ static void adopt(TrineStore *s, TrineStore *n) {
   s->bnodes = n->bnodes;
   s->stats = n->stats;
   memcpy(s->idx, n->idx, sizeof s->idx);
+  snapmemo_clear(s->memo); /* the copy's transaction ids start again */
   free(n);
 }
 

@@ -56,6 +56,12 @@ struct TrineStoreImpl {
   size_t batch_quads; ///< the loader's batch (0: its default; tests make it small)
   size_t check_terms; ///< terms trine_store_check() sorts at once (0: its default; tests too)
   struct Pool *pool; ///< row buffers kept across queries (pool.h)
+  struct TermCache *known; ///< ids of stored terms by their bytes, kept across
+                           ///< queries (termcache.h; NULL: none)
+  struct SnapMemo *memo; ///< statistics and counts per committed state, kept
+                         ///< across queries (snapmemo.h; NULL: none)
+  _Atomic(MDB_txn *) spare; ///< a read txn's LMDB handle, reset, for the next
+                            ///< read txn to renew (txn.c; NULL: none)
   char *path;        ///< the store's directory as opened (LMDB's own names a copy's)
   const char *real;  ///< its real path, while registered as open (store.c)
   int lock_fd;       ///< LMDB's lock file, opened by compact.c (-1: not yet; store.h)
@@ -79,10 +85,13 @@ struct TrineTxnImpl {
   bool write;
   uint64_t next_seq;      ///< next term sequence number (write txns)
   uint64_t start_seq;     ///< next_seq when the txn began
+  uint64_t read_next;     ///< a read txn's next sequence number (0: not read yet)
   bool bnodes_cleared;    ///< the blank-label scope was reset in this txn
   StatsDelta *delta;      ///< pending statistics changes (write txns)
   uint64_t index_gen;     ///< bumped by every index write: scans' pages go stale
   TermReader terms;       ///< term reader of dict_term() and of lookups by value
+  MDB_cursor *hash_cur;   ///< hash2id cursor of lookups by value in a read txn,
+                          ///< kept to its end (NULL: none yet)
   TermBuilder *builder;   ///< the block new terms go to (write txns)
   uint64_t new_terms;     ///< terms added (write txns)
   int lock_fd;            ///< the data file, flock()ed by a writer (-1: none)

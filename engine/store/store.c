@@ -8,7 +8,10 @@
 #include "dict.h"
 #include "guard.h"
 #include "pool.h"
+#include "snapmemo.h"
+#include "termcache.h"
 #include "termstore.h"
+#include "txn.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -101,6 +104,7 @@ static void unregister_open(TrineStore *s) {
 static TrineStatus open_fail(TrineStore *s, TrineStatus st, const char *path) {
   store_thread_error("%.300s: %s", path, s->errmsg);
   unregister_open(s);
+  txn_drop_spare(s);
   if (s->env) mdb_env_close(s->env);
   free(s->path);
   free(s);
@@ -454,6 +458,8 @@ TrineStatus trine_store_open(const char *path, const TrineOptions *opts,
   }
   s->errmsg[0] = '\0';
   s->pool = pool_new(); /* NULL (out of memory): tables use malloc alone */
+  s->known = termcache_new(); /* NULL: every lookup goes to LMDB */
+  s->memo = snapmemo_new();   /* NULL: statistics are read every time */
   *out = s;
   return TRINE_OK;
 }
@@ -467,6 +473,9 @@ TrineStatus trine_store_close(TrineStore *s) {
                        "stays open", txns, txns == 1 ? "" : "s", queries,
                        queries == 1 ? "y is" : "ies are");
   pool_free(s->pool);
+  termcache_free(s->known);
+  snapmemo_free(s->memo);
+  txn_drop_spare(s);
   mdb_env_close(s->env);
   if (s->lock_fd >= 0) close(s->lock_fd); /* after LMDB's locks are gone (store.h) */
   unregister_open(s);

@@ -23,6 +23,31 @@ static int begin(MDB_env *env, unsigned flags, MDB_txn **txn) {
   return rc;
 }
 
+/* A read transaction's LMDB handle: the store's spare one renewed (no
+ * allocation, and it keeps its reader slot: a tenth of a small query went
+ * to beginning and ending them), else a new one. */
+static int begin_read(TrineStore *s, MDB_txn **txn) {
+  MDB_txn *spare = atomic_exchange(&s->spare, NULL);
+  if (spare) {
+    if (mdb_txn_renew(spare) == 0) return *txn = spare, 0;
+    mdb_txn_abort(spare); /* e.g. the map grew: begin() sees to it */
+  }
+  return begin(s->env, MDB_RDONLY, txn);
+}
+
+/* A read transaction's handle ends: reset and kept as the store's spare,
+ * unless it has one already. */
+static void end_read(TrineStore *s, MDB_txn *txn) {
+  mdb_txn_reset(txn);
+  MDB_txn *none = NULL;
+  if (!atomic_compare_exchange_strong(&s->spare, &none, txn)) mdb_txn_abort(txn);
+}
+
+void txn_drop_spare(TrineStore *s) {
+  MDB_txn *spare = atomic_exchange(&s->spare, NULL);
+  if (spare) mdb_txn_abort(spare);
+}
+
 /* Writers of every process take an flock() on the data file before LMDB's
  * writer lock, which cannot be tried without waiting: a write that would
  * wait can say so (TrineOptions.busy) and give up. Threads of one process
@@ -80,7 +105,7 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
     free(t);
     return st;
   }
-  int rc = begin(s->env, write ? 0 : MDB_RDONLY, &t->txn);
+  int rc = write ? begin(s->env, 0, &t->txn) : begin_read(s, &t->txn);
   if (rc) {
     if (t->lock_fd >= 0) flock(t->lock_fd, LOCK_UN);
     free(t);
@@ -98,6 +123,13 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
   }
   *out = t;
   return TRINE_OK;
+}
+
+/* The cursors a txn kept (LMDB frees a read txn's only when closed). */
+static void close_cursors(TrineTxn *t) {
+  termstore_reader_close(&t->terms);
+  if (t->hash_cur) mdb_cursor_close(t->hash_cur);
+  t->hash_cur = NULL;
 }
 
 TrineStatus trine_txn_commit(TrineTxn *t) {
@@ -124,8 +156,9 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
       return store_mdb_error(s, rc, "cannot commit");
     }
   }
-  termstore_reader_close(&t->terms);
-  rc = mdb_txn_commit(t->txn);
+  close_cursors(t);
+  if (t->write) rc = mdb_txn_commit(t->txn);
+  else end_read(s, t->txn); /* a read txn has nothing to commit */
   writer_unlock(t);
   txn_end(t);
   return rc ? store_mdb_error(s, rc, "cannot commit") : TRINE_OK;
@@ -133,8 +166,9 @@ TrineStatus trine_txn_commit(TrineTxn *t) {
 
 void trine_txn_abort(TrineTxn *t) {
   if (!t) return;
-  termstore_reader_close(&t->terms);
-  mdb_txn_abort(t->txn);
+  close_cursors(t);
+  if (t->write) mdb_txn_abort(t->txn);
+  else end_read(t->store, t->txn);
   writer_unlock(t);
   txn_end(t);
 }

@@ -24,4 +24,8 @@ TrineStatus store_read_txn(TrineStore *s, TrineTxn *txn_in, TrineTxn **out,
  */
 void txn_failed(TrineTxn *t, TrineStatus st);
 
+/// Abort the read transaction handle s keeps for the next (before its
+/// environment closes or is exchanged).
+void txn_drop_spare(TrineStore *s);
+
 #endif

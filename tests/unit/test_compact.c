@@ -5,6 +5,9 @@
  * refuses while the handle has a transaction open, on a read-only store,
  * and while another process has the store open, leaving it as it was.
  */
+#include "dict.h"
+#include "env.h"
+#include "stats.h"
 #include "testutil.h"
 
 #include <dirent.h>
@@ -124,6 +127,75 @@ static void test_compact_gives_space_back(void **state) {
   free(dump);
 }
 
+/* The statistics of p0 as a read txn sees them (and its snapshot's id). */
+static uint64_t p0_quads(TrineStore *st, size_t *txnid) {
+  TrineTxn *t;
+  assert_int_equal(trine_txn_begin(st, false, &t), TRINE_OK);
+  TrineTerm p = trine_iri(EX "p0");
+  TrineId id;
+  uint64_t c[3], again[3];
+  assert_int_equal(dict_lookup(t, &p, &id), TRINE_OK);
+  assert_int_equal(stats_predicate(t, id, c), TRINE_OK);
+  assert_int_equal(stats_predicate(t, id, again), TRINE_OK); /* remembered */
+  assert_memory_equal(c, again, sizeof c);
+  if (txnid) *txnid = mdb_txn_id(t->txn);
+  trine_txn_abort(t);
+  return c[0];
+}
+
+/* The id LMDB gives the store's latest committed state. */
+static size_t snapshot_id(TrineStore *st) {
+  TrineTxn *t;
+  assert_int_equal(trine_txn_begin(st, false, &t), TRINE_OK);
+  size_t id = mdb_txn_id(t->txn);
+  trine_txn_abort(t);
+  return id;
+}
+
+static void add_p0(TrineStore *st, int i) {
+  char s[64];
+  snprintf(s, sizeof s, EX "added%d", i);
+  TrineTerm ts = trine_iri(s), tp = trine_iri(EX "p0"), to = trine_iri(EX "o0");
+  TrineTxn *t;
+  assert_int_equal(trine_txn_begin(st, true, &t), TRINE_OK);
+  assert_int_equal(trine_txn_add(t, &ts, &tp, &to, NULL), TRINE_OK);
+  assert_int_equal(trine_txn_commit(t), TRINE_OK);
+}
+
+/* Statistics are remembered per committed state (snapmemo.c): a write
+ * makes a new state, an older snapshot keeps its own, and a compacted
+ * copy, whose LMDB transaction ids start again, is not confused with the
+ * states before it. */
+static void test_compact_statistics_remembered(void **state) {
+  TrineStore *st = store_of(state);
+  enum { P0 = NQUADS / 5 };
+  assert_int_equal(p0_quads(st, NULL), P0);
+  TrineTxn *old;
+  assert_int_equal(trine_txn_begin(st, false, &old), TRINE_OK);
+  add_p0(st, 0);
+  assert_int_equal(p0_quads(st, NULL), P0 + 1);
+  TrineTerm p = trine_iri(EX "p0");
+  TrineId id;
+  uint64_t c[3];
+  assert_int_equal(dict_lookup(old, &p, &id), TRINE_OK);
+  assert_int_equal(stats_predicate(old, id, c), TRINE_OK);
+  assert_int_equal(c[0], P0);
+  trine_txn_abort(old);
+  for (int i = 1; i <= 3; ++i) add_p0(st, i);
+  size_t before_id;
+  assert_int_equal(p0_quads(st, &before_id), P0 + 4);
+  assert_int_equal(trine_store_compact(st, NULL), TRINE_OK);
+  /* Writes, the statistics unread, until the copy's state has the id
+   * remembered from before: it must not answer for the new state. */
+  int n = 4;
+  for (size_t id_now = snapshot_id(st); id_now < before_id && n < 100; ++n) {
+    add_p0(st, n);
+    id_now = snapshot_id(st);
+  }
+  assert_int_equal(snapshot_id(st), before_id);
+  assert_int_equal(p0_quads(st, NULL), (uint64_t)P0 + (uint64_t)n);
+}
+
 static void test_compact_refuses_misuse(void **state) {
   TrineStore *st = store_of(state);
   TrineTxn *t;
@@ -195,6 +267,7 @@ static void test_compact_refuses_while_another_process_has_it(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_compact_gives_space_back, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_compact_statistics_remembered, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_compact_refuses_misuse, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_compact_refuses_while_another_process_has_it, setup,
                                       tu_teardown),

@@ -574,6 +574,50 @@ static size_t distinct_subjects(TrineStore *st) {
 }
 
 /* Two loads of the same document give different blank nodes. */
+/* Lookups by value are remembered by the store across transactions
+ * (termcache.c): each answer must still be its own snapshot's. */
+static void test_dict_lookups_remembered(void **state) {
+  Fixture *f = *state;
+  TrineTerm a = trine_iri("http://example.org/a"), b = trine_iri("http://example.org/b"),
+            c = trine_literal("c", NULL, NULL);
+  TrineTxn *t, *old;
+  TrineId ida, idb, idc, id;
+  assert_int_equal(trine_txn_begin(f->store, true, &t), TRINE_OK);
+  assert_int_equal(dict_intern(t, &a, &ida), TRINE_OK);
+  assert_int_equal(trine_txn_commit(t), TRINE_OK);
+  for (int i = 0; i < 2; ++i) { /* the second from the cache */
+    assert_int_equal(trine_txn_begin(f->store, false, &t), TRINE_OK);
+    assert_int_equal(dict_lookup(t, &a, &id), TRINE_OK);
+    assert_int_equal(id, ida);
+    assert_int_equal(dict_lookup(t, &b, &id), TRINE_NOT_FOUND);
+    trine_txn_abort(t);
+  }
+  assert_int_equal(trine_txn_begin(f->store, false, &old), TRINE_OK); /* before b, c */
+  /* b is made and rolled back; c then takes its sequence number */
+  assert_int_equal(trine_txn_begin(f->store, true, &t), TRINE_OK);
+  assert_int_equal(dict_intern(t, &b, &idb), TRINE_OK);
+  assert_int_equal(dict_lookup(t, &b, &id), TRINE_OK);
+  assert_int_equal(id, idb);
+  trine_txn_abort(t);
+  assert_int_equal(trine_txn_begin(f->store, true, &t), TRINE_OK);
+  assert_int_equal(dict_lookup(t, &b, &id), TRINE_NOT_FOUND);
+  assert_int_equal(dict_intern(t, &c, &idc), TRINE_OK);
+  assert_int_equal(id_seq(idc), id_seq(idb));
+  assert_int_equal(trine_txn_commit(t), TRINE_OK);
+  for (int i = 0; i < 2; ++i) {
+    assert_int_equal(trine_txn_begin(f->store, false, &t), TRINE_OK);
+    assert_int_equal(dict_lookup(t, &b, &id), TRINE_NOT_FOUND);
+    assert_int_equal(dict_lookup(t, &c, &id), TRINE_OK);
+    assert_int_equal(id, idc);
+    trine_txn_abort(t);
+  }
+  /* The snapshot from before c does not hold it, though the cache does. */
+  assert_int_equal(dict_lookup(old, &c, &id), TRINE_NOT_FOUND);
+  assert_int_equal(dict_lookup(old, &a, &id), TRINE_OK);
+  assert_int_equal(id, ida);
+  trine_txn_abort(old);
+}
+
 static void test_dict_blank_scoped_per_load(void **state) {
   Fixture *f = *state;
   const char *doc = "_:a <http://example.org/p> _:b .\n"
@@ -723,6 +767,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_dict_big_literal_load, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_dict_ids_stable_across_reopen, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_dict_hash_collisions, setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_dict_lookups_remembered, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_dict_blank_scoped_per_load, setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_dict_blank_canonical_label_matches, setup, tu_teardown),
   };

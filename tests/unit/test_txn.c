@@ -419,6 +419,51 @@ static void test_txn_stale_reader_cleared(void **state) {
   assert_int_equal(seen[1], 0);
 }
 
+/* A read txn's own thread ends it; another thread reads through the
+ * store's spare handle next (MDB_NOTLS: handles are not tied to threads). */
+static void *read_in_thread(void *arg) {
+  TrineStore *s = arg;
+  TrineTxn *t;
+  if (trine_txn_begin(s, false, &t)) return (void *)(size_t)-1;
+  size_t n = count_all(t, NULL);
+  trine_txn_abort(t);
+  return (void *)n;
+}
+
+/* Ended read txns leave their LMDB handle to the next (txn.c's spare,
+ * renewed): each sees the state committed when it began, two at once see
+ * their own, and the reader slot is reused, not leaked. */
+static void test_txn_read_handles_reused(void **state) {
+  Fixture *f = *state;
+  load_gen(f->store, "a", 0, 10, NULL);
+  TrineTxn *t, *u;
+  assert_int_equal(trine_txn_begin(f->store, false, &t), TRINE_OK);
+  assert_int_equal(count_all(t, NULL), 10);
+  trine_txn_abort(t);
+  load_gen(f->store, "b", 0, 5, NULL);
+  assert_int_equal(trine_txn_begin(f->store, false, &t), TRINE_OK); /* the spare */
+  assert_int_equal(trine_txn_begin(f->store, false, &u), TRINE_OK); /* a new one */
+  assert_int_equal(count_all(t, NULL), 15);
+  load_gen(f->store, "c", 0, 5, NULL);
+  assert_int_equal(count_all(t, NULL), 15);
+  assert_int_equal(count_all(u, NULL), 15); /* both began before "c" */
+  assert_int_equal(trine_txn_commit(u), TRINE_OK); /* a read txn's commit ends it too */
+  trine_txn_abort(t);
+  pthread_t th;
+  void *n;
+  assert_int_equal(pthread_create(&th, NULL, read_in_thread, f->store), 0);
+  assert_int_equal(pthread_join(th, &n), 0);
+  assert_int_equal((size_t)n, 20);
+  for (int i = 0; i < 200; ++i) {
+    assert_int_equal(trine_txn_begin(f->store, false, &t), TRINE_OK);
+    assert_int_equal(count_all(t, NULL), 20);
+    trine_txn_abort(t);
+  }
+  long seen[2] = {(long)getpid(), 0};
+  mdb_reader_list(f->store->env, count_reader, seen);
+  assert_true(seen[1] <= 1); /* the spare's slot at most */
+}
+
 /* A read-only store rejects every write. */
 static void test_txn_readonly_rejects_writes(void **state) {
   Fixture *f = *state;
@@ -493,6 +538,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_txn_abort_discards, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_snapshot_across_threads, txn_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_txn_read_handles_reused, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_readers_during_loads, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_one_writer_at_a_time, txn_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_txn_reader_in_other_process, txn_setup, tu_teardown),
