@@ -23,9 +23,23 @@ enum { CHUNK_SIZE = 32 * 1024 };
  * exchanges make it safe for threads parsing at once. */
 static _Atomic(struct Chunk *) spare_chunk;
 
+/* Under AddressSanitizer every chunk is malloc'd and freed, so that a use
+ * of a freed request is caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KEEP_SPARE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KEEP_SPARE 0
+#endif
+#endif
+#ifndef KEEP_SPARE
+#define KEEP_SPARE 1
+#endif
+
 static struct Chunk *chunk_new(SparqlArena *a, size_t cap, bool zeroed) {
   struct Chunk *c = NULL;
-  if (cap == CHUNK_SIZE && !zeroed) c = atomic_exchange(&spare_chunk, NULL);
+  if (KEEP_SPARE && cap == CHUNK_SIZE && !zeroed)
+    c = atomic_exchange(&spare_chunk, NULL);
   if (!c) c = zeroed ? calloc(1, sizeof *c + cap) : malloc(sizeof *c + cap);
   if (!c) {
     if (a && a->oom) longjmp(*a->oom, 1);
@@ -37,7 +51,7 @@ static struct Chunk *chunk_new(SparqlArena *a, size_t cap, bool zeroed) {
 }
 
 static void chunk_free(struct Chunk *c) {
-  if (c->cap == CHUNK_SIZE) c = atomic_exchange(&spare_chunk, c);
+  if (KEEP_SPARE && c->cap == CHUNK_SIZE) c = atomic_exchange(&spare_chunk, c);
   free(c);
 }
 
