@@ -589,8 +589,11 @@ object_list
   | object_list ',' graph_node  { $$ = $1; pairs_append(&$$, pairs_one(p, $3)); }
   ;
 
+/* var and graph_term directly, not through var_or_term: one reduction
+ * fewer an object. */
 graph_node
-  : var_or_term  { $$ = node($1); }
+  : var         { $$ = node(var_slot($1)); }
+  | graph_term  { $$ = node($1); }
   | '[' prop_list ']'  {
       $$ = node(anon(p));
       $$.extra = subject_triples(p, $$, $2, @1.start); }
