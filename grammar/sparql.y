@@ -589,10 +589,10 @@ object_list
   | object_list ',' graph_node  { $$ = $1; pairs_append(&$$, pairs_one(p, $3)); }
   ;
 
-/* var and graph_term directly, not through var_or_term: one reduction
- * fewer an object. */
+/* VAR and graph_term directly, not through var and var_or_term: two
+ * reductions fewer an object variable, one an object term. */
 graph_node
-  : var         { $$ = node(var_slot($1)); }
+  : VAR         { $$ = node(var_slot(sparql_var_intern(p, $1.s, $1.n))); }
   | graph_term  { $$ = node($1); }
   | '[' prop_list ']'  {
       $$ = node(anon(p));
@@ -681,7 +681,7 @@ path_one
   ;
 
 var_or_term
-  : var         { $$ = var_slot($1); }
+  : VAR         { $$ = var_slot(sparql_var_intern(p, $1.s, $1.n)); }
   | graph_term  { $$ = $1; }
   ;
 
