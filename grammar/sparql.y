@@ -95,6 +95,8 @@ static void pairs_append(PairList *l, PairList more);
 static Node collection_add(Parser *p, Node list, Node item);
 static SparqlPath *path_new(Parser *p, SparqlPathKind k, SparqlPath *a,
                             SparqlPath *b);
+static SparqlPath *path_link(Parser *p, TrineTerm iri);
+static TrineTerm rdf_type(Parser *p);
 static SparqlExpr *ex_new(Parser *p, SparqlExprKind k, size_t off);
 static SparqlExpr *ex2(Parser *p, SparqlExprKind k, SparqlExpr *a,
                        SparqlExpr *b);
@@ -202,6 +204,7 @@ static TrineTerm graph_default(void);
 %type <pairs> prop_list prop_list_opt object_list prop_item
 %type <triples> tssp triples_block triples_opt
 %type <path> path path_seq path_elt path_primary
+%type <num> path_mod
 %type <terms> nps_list
 %type <expr> expression or_expr and_expr relational additive multiplicative
 %type <expr> signed_mul unary primary builtin aggregate iri_or_call constraint
@@ -625,19 +628,26 @@ path_seq
       $$ = path_new(p, SPARQL_PATH_SEQ, $1, path_new(p, SPARQL_PATH_INV, $4, NULL)); }
   ;
 
+/* PathElt. An IRI or 'a' is reduced to it directly, not through a
+ * PathPrimary of its own: one reduction fewer a predicate. */
 path_elt
-  : path_primary               { $$ = $1; }
-  | path_primary '?'           { $$ = path_new(p, SPARQL_PATH_OPT, $1, NULL); }
-  | path_primary '*'           { $$ = path_new(p, SPARQL_PATH_STAR, $1, NULL); }
-  | path_primary '+'           { $$ = path_new(p, SPARQL_PATH_PLUS, $1, NULL); }
+  : iri                        { $$ = path_link(p, $1); }
+  | iri path_mod               { $$ = path_new(p, $2, path_link(p, $1), NULL); }
+  | 'a'                        { $$ = path_link(p, rdf_type(p)); }
+  | 'a' path_mod               { $$ = path_new(p, $2, path_link(p, rdf_type(p)), NULL); }
+  | path_primary               { $$ = $1; }
+  | path_primary path_mod      { $$ = path_new(p, $2, $1, NULL); }
   ;
 
+path_mod
+  : '?'  { $$ = SPARQL_PATH_OPT; }
+  | '*'  { $$ = SPARQL_PATH_STAR; }
+  | '+'  { $$ = SPARQL_PATH_PLUS; }
+  ;
+
+/* PathPrimary but for an IRI and 'a' (path_elt has them). */
 path_primary
-  : iri  { $$ = path_new(p, SPARQL_PATH_LINK, NULL, NULL); $$->iri = $1; }
-  | 'a'  {
-      $$ = path_new(p, SPARQL_PATH_LINK, NULL, NULL);
-      $$->iri = iri_term(p, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 47); }
-  | '!' path_one  {
+  : '!' path_one  {
       $$ = path_new(p, SPARQL_PATH_NPS, NULL, NULL);
       $$->nps = A(p, sizeof *$$->nps);
       $$->nps[0] = $2;
@@ -1331,6 +1341,17 @@ static SparqlPath *path_new(Parser *p, SparqlPathKind k, SparqlPath *a,
     sparql_fail(p, p->off, "property path too deeply nested: more than %d levels",
                 SPARQL_MAX_TREE);
   return x;
+}
+
+/* A path of one IRI. */
+static SparqlPath *path_link(Parser *p, TrineTerm iri) {
+  SparqlPath *x = path_new(p, SPARQL_PATH_LINK, NULL, NULL);
+  x->iri = iri;
+  return x;
+}
+
+static TrineTerm rdf_type(Parser *p) {
+  return iri_term(p, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 47);
 }
 
 static SparqlExpr *ex_new(Parser *p, SparqlExprKind k, size_t off) {
