@@ -206,7 +206,7 @@ static TrineTerm graph_default(void);
 %type <path> path path_seq path_elt path_primary
 %type <num> path_mod
 %type <terms> nps_list
-%type <expr> expression or_expr and_expr relational additive multiplicative
+%type <expr> expression and_expr relational additive multiplicative
 %type <expr> signed_mul unary primary builtin aggregate iri_or_call constraint
 %type <expr> bracketted signed_numeric
 %type <exprs> expr_list arg_list expr_seq
@@ -733,13 +733,11 @@ bracketted
   : '(' expression ')'  { $$ = $2; }
   ;
 
+/* Expression and ConditionalOrExpression in one rule: one reduction fewer
+ * an expression. */
 expression
-  : or_expr  { $$ = $1; }
-  ;
-
-or_expr
   : and_expr                { $$ = $1; }
-  | or_expr OR and_expr     { $$ = ex2(p, SPARQL_EX_OR, $1, $3); }
+  | expression OR and_expr  { $$ = ex2(p, SPARQL_EX_OR, $1, $3); }
   ;
 
 and_expr
