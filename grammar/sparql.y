@@ -613,8 +613,9 @@ collection_items
   ;
 
 /* PathAlternative, PathSequence and PathEltOrInverse, with no rule of
- * their own for a single element: a predicate IRI becomes a path through
- * four reductions, not six (about 60 instructions each). */
+ * their own for a single element: with path_elt taking an IRI directly,
+ * a predicate IRI becomes a path through three reductions (path_elt,
+ * path_seq, path), not six (about 60 instructions each). */
 path
   : path_seq                   { $$ = $1; }
   | path '|' path_seq          { $$ = path_new(p, SPARQL_PATH_ALT, $1, $3); }
