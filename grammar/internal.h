@@ -66,7 +66,8 @@ MapEntry *sparql_map_get(Map *m, const char *key, size_t len);
 /// Find or insert (val/aux zero on insert); *fresh tells which.
 MapEntry *sparql_map_put(Map *m, SparqlArena *a, const char *key, size_t len,
                   bool *fresh);
-void sparql_map_free(Map *m);
+/// Empty the map, keeping its slots (which live in the arena).
+void sparql_map_clear(Map *m);
 
 /* ---- syntax tree ---- */
 

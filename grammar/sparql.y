@@ -95,6 +95,8 @@ static void pairs_append(PairList *l, PairList more);
 static Node collection_add(Parser *p, Node list, Node item);
 static SparqlPath *path_new(Parser *p, SparqlPathKind k, SparqlPath *a,
                             SparqlPath *b);
+static SparqlPath *path_link(Parser *p, TrineTerm iri);
+static TrineTerm rdf_type(Parser *p);
 static SparqlExpr *ex_new(Parser *p, SparqlExprKind k, size_t off);
 static SparqlExpr *ex2(Parser *p, SparqlExprKind k, SparqlExpr *a,
                        SparqlExpr *b);
@@ -201,9 +203,10 @@ static TrineTerm graph_default(void);
 %type <node> graph_node collection_items
 %type <pairs> prop_list prop_list_opt object_list prop_item
 %type <triples> tssp triples_block triples_opt
-%type <path> path path_alt path_seq path_eoi path_elt path_primary
+%type <path> path path_seq path_elt path_primary
+%type <num> path_mod
 %type <terms> nps_list
-%type <expr> expression or_expr and_expr relational additive multiplicative
+%type <expr> expression and_expr relational additive multiplicative
 %type <expr> signed_mul unary primary builtin aggregate iri_or_call constraint
 %type <expr> bracketted signed_numeric
 %type <exprs> expr_list arg_list expr_seq
@@ -290,9 +293,9 @@ select_list
   ;
 
 select_item
-  : var  {
+  : VAR  { /* not through var: one reduction fewer a column */
       ProjItem *it = A(p, sizeof *it);
-      it->var = $1; it->offset = @1.start;
+      it->var = sparql_var_intern(p, $1.s, $1.n); it->offset = @1.start;
       if (p->query->proj_last) p->query->proj_last->next = it;
       else p->query->proj = it;
       p->query->proj_last = it; }
@@ -589,8 +592,11 @@ object_list
   | object_list ',' graph_node  { $$ = $1; pairs_append(&$$, pairs_one(p, $3)); }
   ;
 
+/* VAR and graph_term directly, not through var and var_or_term: two
+ * reductions fewer an object variable, one an object term. */
 graph_node
-  : var_or_term  { $$ = node($1); }
+  : VAR         { $$ = node(var_slot(sparql_var_intern(p, $1.s, $1.n))); }
+  | graph_term  { $$ = node($1); }
   | '[' prop_list ']'  {
       $$ = node(anon(p));
       $$.extra = subject_triples(p, $$, $2, @1.start); }
@@ -606,38 +612,43 @@ collection_items
   | collection_items graph_node  { $$ = collection_add(p, $1, $2); }
   ;
 
+/* PathAlternative, PathSequence and PathEltOrInverse, with no rule of
+ * their own for a single element: with path_elt taking an IRI directly,
+ * a predicate IRI becomes a path through three reductions (path_elt,
+ * path_seq, path), not six (about 60 instructions each). */
 path
-  : path_alt  { $$ = $1; }
-  ;
-
-path_alt
   : path_seq                   { $$ = $1; }
-  | path_alt '|' path_seq      { $$ = path_new(p, SPARQL_PATH_ALT, $1, $3); }
+  | path '|' path_seq          { $$ = path_new(p, SPARQL_PATH_ALT, $1, $3); }
   ;
 
 path_seq
-  : path_eoi                   { $$ = $1; }
-  | path_seq '/' path_eoi      { $$ = path_new(p, SPARQL_PATH_SEQ, $1, $3); }
-  ;
-
-path_eoi
   : path_elt                   { $$ = $1; }
   | '^' path_elt               { $$ = path_new(p, SPARQL_PATH_INV, $2, NULL); }
+  | path_seq '/' path_elt      { $$ = path_new(p, SPARQL_PATH_SEQ, $1, $3); }
+  | path_seq '/' '^' path_elt  {
+      $$ = path_new(p, SPARQL_PATH_SEQ, $1, path_new(p, SPARQL_PATH_INV, $4, NULL)); }
   ;
 
+/* PathElt. An IRI or 'a' is reduced to it directly, not through a
+ * PathPrimary of its own: one reduction fewer a predicate. */
 path_elt
-  : path_primary               { $$ = $1; }
-  | path_primary '?'           { $$ = path_new(p, SPARQL_PATH_OPT, $1, NULL); }
-  | path_primary '*'           { $$ = path_new(p, SPARQL_PATH_STAR, $1, NULL); }
-  | path_primary '+'           { $$ = path_new(p, SPARQL_PATH_PLUS, $1, NULL); }
+  : iri                        { $$ = path_link(p, $1); }
+  | iri path_mod               { $$ = path_new(p, $2, path_link(p, $1), NULL); }
+  | 'a'                        { $$ = path_link(p, rdf_type(p)); }
+  | 'a' path_mod               { $$ = path_new(p, $2, path_link(p, rdf_type(p)), NULL); }
+  | path_primary               { $$ = $1; }
+  | path_primary path_mod      { $$ = path_new(p, $2, $1, NULL); }
   ;
 
+path_mod
+  : '?'  { $$ = SPARQL_PATH_OPT; }
+  | '*'  { $$ = SPARQL_PATH_STAR; }
+  | '+'  { $$ = SPARQL_PATH_PLUS; }
+  ;
+
+/* PathPrimary but for an IRI and 'a' (path_elt has them). */
 path_primary
-  : iri  { $$ = path_new(p, SPARQL_PATH_LINK, NULL, NULL); $$->iri = $1; }
-  | 'a'  {
-      $$ = path_new(p, SPARQL_PATH_LINK, NULL, NULL);
-      $$->iri = iri_term(p, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 47); }
-  | '!' path_one  {
+  : '!' path_one  {
       $$ = path_new(p, SPARQL_PATH_NPS, NULL, NULL);
       $$->nps = A(p, sizeof *$$->nps);
       $$->nps[0] = $2;
@@ -681,7 +692,7 @@ path_one
   ;
 
 var_or_term
-  : var         { $$ = var_slot($1); }
+  : VAR         { $$ = var_slot(sparql_var_intern(p, $1.s, $1.n)); }
   | graph_term  { $$ = $1; }
   ;
 
@@ -723,13 +734,11 @@ bracketted
   : '(' expression ')'  { $$ = $2; }
   ;
 
+/* Expression and ConditionalOrExpression in one rule: one reduction fewer
+ * an expression. */
 expression
-  : or_expr  { $$ = $1; }
-  ;
-
-or_expr
   : and_expr                { $$ = $1; }
-  | or_expr OR and_expr     { $$ = ex2(p, SPARQL_EX_OR, $1, $3); }
+  | expression OR and_expr  { $$ = ex2(p, SPARQL_EX_OR, $1, $3); }
   ;
 
 and_expr
@@ -1331,6 +1340,17 @@ static SparqlPath *path_new(Parser *p, SparqlPathKind k, SparqlPath *a,
     sparql_fail(p, p->off, "property path too deeply nested: more than %d levels",
                 SPARQL_MAX_TREE);
   return x;
+}
+
+/* A path of one IRI. */
+static SparqlPath *path_link(Parser *p, TrineTerm iri) {
+  SparqlPath *x = path_new(p, SPARQL_PATH_LINK, NULL, NULL);
+  x->iri = iri;
+  return x;
+}
+
+static TrineTerm rdf_type(Parser *p) {
+  return iri_term(p, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 47);
 }
 
 static SparqlExpr *ex_new(Parser *p, SparqlExprKind k, size_t off) {

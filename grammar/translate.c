@@ -540,7 +540,7 @@ static SparqlTriple *template_triples(Parser *p, TripleList l, size_t *n) {
   Map *labels = &p->tlabels;
   unsigned count = 0;
   VEC(SparqlTriple) v = {0};
-  sparql_map_free(labels);
+  sparql_map_clear(labels);
   for (ATriple *t = l.first; t; t = t->next) {
     if (t->path) FAIL(p, t->offset, "property path not allowed in a template");
     SparqlTriple x = {template_slot(p, labels, &count, t->s), t->p,
@@ -578,7 +578,7 @@ static SparqlQuad *quads(Parser *p, QuadList l, QuadMode m, size_t *n,
   Map *labels = &p->tlabels;
   unsigned count = 0;
   VEC(SparqlQuad) v = {0};
-  sparql_map_free(labels);
+  sparql_map_clear(labels);
   for (AQuad *q = l.first; q; q = q->next) {
     ATriple *t = q->t;
     if (t->path)
@@ -638,7 +638,7 @@ static void update_ops(Parser *p) {
   unsigned opno = 0;
   for (AUpdate *a = p->updates; a; a = a->next, opno++) {
     SparqlUpdate u = a->u;
-    sparql_map_free(&p->labels); /* each operation's pattern is its own scope */
+    sparql_map_clear(&p->labels); /* each operation's pattern is its own scope */
     switch (u.kind) {
     case SPARQL_UP_INSERT_DATA:
       u.ins = quads(p, a->ins, Q_INSERT_DATA, &u.nins, opno);

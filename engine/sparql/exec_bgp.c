@@ -490,12 +490,15 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
   x->sink = NULL;
   bool saved_in = x->in_graph;
   TrineId saved_g = x->graph;
-  uint64_t *fvars = calloc(nfilters + 1, sizeof *fvars);
-  bool *fdyn = calloc(nfilters + 1, sizeof *fdyn), *fdone = calloc(nfilters + 1, sizeof *fdone);
-  SparqlExpr **fl = calloc(nfilters + 1, sizeof *fl);
-  TrineStatus st = fvars && fdyn && fdone && fl ? collect_leaves(x, op, &l)
-                                                : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
-  for (size_t f = 0; f < nfilters; ++f) expr_vars(filters[f], &fvars[f], &fdyn[f]);
+  /* per filter: its variables, whether it has dynamic ones, whether it is
+   * done, and the list to apply; one block (fvars) for the four */
+  size_t nf = nfilters + 1;
+  uint64_t *fvars = calloc(1, nf * (sizeof(uint64_t) + sizeof(SparqlExpr *) + 2 * sizeof(bool)));
+  SparqlExpr **fl = fvars ? (SparqlExpr **)(fvars + nf) : NULL;
+  bool *fdyn = fvars ? (bool *)(fl + nf) : NULL, *fdone = fvars ? fdyn + nf : NULL;
+  TrineStatus st = fvars ? collect_leaves(x, op, &l)
+                         : exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+  for (size_t f = 0; fvars && f < nfilters; ++f) expr_vars(filters[f], &fvars[f], &fdyn[f]);
   Table cur = {0};
   bool own = false;
   if (!st && in) cur = *in;
@@ -710,10 +713,7 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
   for (size_t i = 0; i < l.n; ++i)
     if (l.v[i].is_table) exec_table_release(x, &l.v[i].table);
   free(l.v);
-  free(fvars);
-  free(fdyn);
-  free(fdone);
-  free(fl);
+  free(fvars); /* and fl, fdyn, fdone */
   x->in_graph = saved_in;
   x->graph = saved_g;
   return st;

@@ -153,8 +153,14 @@ TrineStatus exec_orderby(Exec *x, const SparqlOp *op, GCtx gc, Table *out) {
 
 /* Unbind, in every row of t, the variables op leaves out. */
 TrineStatus exec_project_rows(Exec *x, const SparqlOp *op, Table *t) {
-  bool *keep = calloc(x->width + 1, sizeof *keep);
-  uint32_t *drop = malloc((x->width + 1) * sizeof *drop);
+  /* on the stack for a request of up to 64 variables (most) */
+  enum { SMALL = 64 };
+  bool keep_small[SMALL];
+  uint32_t drop_small[SMALL];
+  bool small = x->width < SMALL;
+  bool *keep = small ? memset(keep_small, 0, sizeof keep_small)
+                     : calloc(x->width + 1, sizeof *keep);
+  uint32_t *drop = small ? drop_small : malloc((x->width + 1) * sizeof *drop);
   if (!keep || !drop) {
     free(keep);
     free(drop);
@@ -168,8 +174,10 @@ TrineStatus exec_project_rows(Exec *x, const SparqlOp *op, Table *t) {
     TrineId *r = exec_row(t, i);
     for (size_t d = 0; d < nd; ++d) r[drop[d]] = 0;
   }
-  free(keep);
-  free(drop);
+  if (!small) {
+    free(keep);
+    free(drop);
+  }
   return TRINE_OK;
 }
 

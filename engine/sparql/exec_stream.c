@@ -55,7 +55,8 @@ struct Stream {
   size_t nmade;
   IndexIter *it;     /* the scan of first */
   int lay[3];        /* where first's s, p, o sit in its index's records */
-  TrineId *base;     /* the row chunks start from: Exec.subst or unbound */
+  TrineId *base;     /* the row chunks start from: Exec.subst or unbound
+                        (a group's; in the Stream's block, after it) */
   size_t chunk;      /* rows in the last chunk */
   double est;        /* rows first is expected to match */
   uint64_t cap, given; /* rows a LIMIT above needs (0: all); rows made so far */
@@ -465,7 +466,8 @@ static void fuse(Stream *d) {
 
 static TrineStatus build(Exec *x, const SparqlOp *op, Stream **out) {
   while (op->kind == SPARQL_OP_TOMULTISET) op = op->a;
-  Stream *s = calloc(1, sizeof *s);
+  /* a group's base row lives after the Stream: one calloc, not two */
+  Stream *s = calloc(1, sizeof *s + (x->width + 1) * sizeof *s->base);
   *out = s;
   if (!s) return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   s->op = op;
@@ -480,8 +482,7 @@ static TrineStatus build(Exec *x, const SparqlOp *op, Stream **out) {
       s->filters = g->exprs;
       s->nfilters = g->nexprs;
     }
-    if (!(s->base = calloc(x->width + 1, sizeof *s->base)))
-      return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
+    s->base = (TrineId *)(s + 1);
     if (x->subst) memcpy(s->base, x->subst, x->width * sizeof *s->base);
     if (op->kind != SPARQL_OP_GRAPH) return TRINE_OK;
     s->gvar = op->target.var;
@@ -541,7 +542,6 @@ void exec_stream_free(Exec *x, Stream *s) {
   group_close(s);
   free(s->made);
   free(s->graphs);
-  free(s->base);
   exec_table_release(x, &s->batch);
   exec_table_release(x, &s->seen);
   free(s->slots);
