@@ -469,6 +469,18 @@ bool exec_mostly_ascending(const Table *t, uint32_t v) {
   return down <= t->n / 8;
 }
 
+/* Whether the first variable of p in idx's layout is one the rows of cur
+ * ascend on (into *v), and, if constants, comes after one of p's
+ * constants at least. */
+static bool led_by_ascending(const Pat *p, const Table *cur, IndexId idx, bool constants,
+                             uint32_t *v) {
+  int lead;
+  uint32_t w = layout_first_var(p, idx, &lead);
+  if (w == SPARQL_NO_VAR || (constants && !lead) || !exec_mostly_ascending(cur, w)) return false;
+  *v = w;
+  return true;
+}
+
 /* The index for probing p from the rows of cur, and whether its probes
  * come in order. A pattern bound in all three positions (a join closing
  * a cycle) may probe any index: the one led by a variable the rows
@@ -483,26 +495,13 @@ static IndexId probe_index(const Pat *p, uint64_t shared, const Table *cur, bool
   if (!all) return IDX_COUNT;
   static const IndexId any[3] = {IDX_GSPO, IDX_GPOS, IDX_GOSP};
   /* Best, an index led by p's constants and then a variable the rows
-   * ascend on: the probes stay in the constants' run (probes_in_run()). */
-  for (int c = 0; c < 3; ++c) {
-    int lead;
-    uint32_t v = layout_first_var(p, any[c], &lead);
-    if (lead && v != SPARQL_NO_VAR && exec_mostly_ascending(cur, v)) {
-      *in_order = true;
-      *order_var = v;
-      return any[c];
-    }
-  }
+   * ascend on: the probes stay in the constants' run (probes_in_run()).
+   * Else GPOS or GOSP led by a variable the rows ascend on. */
+  for (int c = 0; c < 3; ++c)
+    if (led_by_ascending(p, cur, any[c], true, order_var)) return *in_order = true, any[c];
   if (*in_order) return IDX_COUNT;
-  for (int c = 1; c < 3; ++c) { /* GPOS or GOSP led by a variable the rows ascend on */
-    int lead;
-    uint32_t v = layout_first_var(p, any[c], &lead);
-    if (v != SPARQL_NO_VAR && exec_mostly_ascending(cur, v)) {
-      *in_order = true;
-      *order_var = v;
-      return any[c];
-    }
-  }
+  for (int c = 1; c < 3; ++c)
+    if (led_by_ascending(p, cur, any[c], false, order_var)) return *in_order = true, any[c];
   return IDX_COUNT;
 }
 
