@@ -336,8 +336,9 @@ static void test_exec_chain_selective_constant(void **state) {
  * product, and <Crare> has 20 members where countries average 93. The
  * counted constants start the star from <Crare> (by the averages it would
  * start from <P0> and read 400 rows), check <P0> for each of its 20
- * members (probes in order: cheaper than reading <P0>'s 400 likers to
- * intersect), and the two value arms join in one star step. */
+ * members (probes in order in the run of <P0>'s 400 likers, GPOS: cheaper
+ * than reading them to intersect, and than descending among all the
+ * subjects), and the two value arms join in one star step. */
 static void test_exec_star_selective_constants(void **state) {
   TuStore *t = *state;
   size_t rows;
@@ -366,7 +367,7 @@ static void test_exec_star_selective_constants(void **state) {
   char *plan = plan_text(t->store, q);
   static const char *const steps[] = {
       "(probe gpos ?x <http://ex/country> <http://ex/Crare> est 20 rows 20",
-      "(probe gspo ?x <http://ex/likes> <http://ex/P0> est 11 rows 20",
+      "(probe gpos ?x <http://ex/likes> <http://ex/P0> est 11 rows 20",
       "(star gspo ?x <http://ex/name> ?n <http://ex/age> ?a est 20 rows 20"};
   const char *at = strstr(plan, "(plan");
   for (size_t i = 0; i < 3 && at; ++i) at = strstr(at, steps[i]);
@@ -379,7 +380,8 @@ static void test_exec_star_selective_constants(void **state) {
  * plan starts from the smallest edge (30 blocks), extends through the
  * edge whose fan-out from the bound end is 1 (r2 from ?c: 30 rows, where
  * r1 from ?a would make 300) and closes the cycle with r1 bound at both
- * ends, one probe per row. Listed first, r1 would win a tie: the
+ * ends, one probe per row in r1's run (GPOS: the rows ascend on ?b, the
+ * variable after its constant). Listed first, r1 would win a tie: the
  * estimates per direction decide. */
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -420,7 +422,7 @@ static void test_exec_triangle(void **state) {
   char *plan = plan_text(t->store, q);
   static const char *const steps[] = {"(probe gpos ?c <http://ex/blocks> ?a est 30 rows 30",
                                       "(probe gpos ?b <http://ex/r2> ?c est 30 rows 30",
-                                      "(probe gspo ?a <http://ex/r1> ?b est 0 rows 30"};
+                                      "(probe gpos ?a <http://ex/r1> ?b est 0 rows 30"};
   at = strstr(plan, "(plan");
   for (size_t i = 0; i < 3 && at; ++i) at = strstr(at, steps[i]);
   if (!at) fail_msg("not the triangle's plan:\n%s", plan);
@@ -500,6 +502,27 @@ static void test_exec_probe_order_decides_plan(void **state) {
   assert_true(plan_has(t->store, jumping, "(scan+hash join gpos ?o <http://ex/q> ?n"));
 }
 
+/* Few rows are costed like many: 40 rows in random order would descend
+ * the B-tree 40 times, where the 300 records of <tag> read once cost
+ * less; two rows probe. */
+static void test_exec_few_rows_scan_small_pattern(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; i += 10) fprintf(d.f, "<http://ex/o%zu> <http://ex/tag> \"t\" .\n", i);
+  text_load(t->store, "tags", &d);
+  const char *few = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } ORDER BY RAND() LIMIT 40 } "
+                    "?o <http://ex/tag> ?t }";
+  assert_int_equal(run(t->store, few, NULL, &rows), TRINE_DONE);
+  assert_true(rows <= 40);
+  assert_true(plan_has(t->store, few, "(scan+hash join gpos ?o <http://ex/tag> ?t est 40"));
+  const char *two = "SELECT * { { SELECT ?o { ?s <http://ex/p> ?o } ORDER BY RAND() LIMIT 2 } "
+                    "?o <http://ex/tag> ?t }";
+  assert_int_equal(run(t->store, two, NULL, &rows), TRINE_DONE);
+  assert_true(plan_has(t->store, two, "(probe gspo ?o <http://ex/tag> ?t est 2"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, exec_setup, tu_teardown),
@@ -516,6 +539,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_probe_stays_in_constants_run, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_skewed_class_counted, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_few_rows_scan_small_pattern, exec_setup,
+                                      tu_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
