@@ -28,6 +28,20 @@
  * transaction (LMDB cannot grow the map while a write is in progress). */
 #define MAP_SIZE_DEFAULT ((size_t)1 << 40)
 
+/* An index's 24-byte values in memcmp() order, a word at a time: three
+ * big-endian ids compare as integers, and most compares end at the first
+ * (a B-tree descent makes about 30; memcmp() behind a call each took a
+ * sixth of a small query). Same order as LMDB's default, so tools that
+ * read the store without it still see its records sorted. */
+static int cmp_tuple(const MDB_val *a, const MDB_val *b) {
+  const unsigned char *x = a->mv_data, *y = b->mv_data;
+  for (int i = 0; i < 24; i += 8) {
+    uint64_t u = be_get(x + i), v = be_get(y + i);
+    if (u != v) return u < v ? -1 : 1;
+  }
+  return 0;
+}
+
 static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
   const unsigned dupfixed = MDB_DUPSORT | MDB_DUPFIXED;
   int rc;
@@ -39,7 +53,8 @@ static int open_dbis(TrineStore *s, MDB_txn *txn, unsigned create) {
       (rc = mdb_dbi_open(txn, "stats", create, &s->stats)))
     return rc;
   for (int i = 0; i < IDX_COUNT; ++i)
-    if ((rc = mdb_dbi_open(txn, index_name[i], create | dupfixed, &s->idx[i])))
+    if ((rc = mdb_dbi_open(txn, index_name[i], create | dupfixed, &s->idx[i])) ||
+        (rc = mdb_set_dupsort(txn, s->idx[i], cmp_tuple)))
       return rc;
   return 0;
 }
