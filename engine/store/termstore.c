@@ -209,8 +209,10 @@ TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void *
     int rc = r->cur ? 0 : mdb_cursor_open(t->txn, s->terms, &r->cur);
     MDB_val k, v;
     bool found = false;
-    /* A column's next id is most often in the block after the last one. */
-    if (!rc && r->block && seq >= r->first + r->n &&
+    /* A column's next id is most often in the block after the last one,
+     * when it is no further on than about a block's ids (else stepping
+     * there first only adds a cursor move to the seek). */
+    if (!rc && r->block && seq >= r->first + r->n && seq - r->first < 2 * r->n &&
         mdb_cursor_get(r->cur, &k, &v, MDB_NEXT) == 0)
       found = take_block(&k, &v, seq, r);
     if (!rc && !found && (rc = seek_block(r->cur, seq, &k, &v)) == 0)
