@@ -723,10 +723,11 @@ TrineStatus exec_probe_wins(Exec *x, const Pat *p, GCtx gc, const Table *cur,
                             uint64_t shared, bool *probe, IndexId *pref) {
   *pref = IDX_COUNT;
   *probe = true;
-  /* Probes also when only the first rows are wanted (LIMIT): they stop.
-   * Few rows are costed like many: 47 products probing for a caption, of
-   * which WatDiv SF10 has 261, took 1.6 times as long as the scan. */
-  if (x->emit_cap || !cur->n) return TRINE_OK;
+  /* Probes also when only the first rows are wanted (LIMIT): they stop;
+   * and from one row: a scan would descend the B-tree once too. Two rows
+   * and more are costed: 47 products probing for a caption, of which
+   * WatDiv SF10 has 261, took 1.6 times as long as the scan. */
+  if (x->emit_cap || cur->n < 2) return TRINE_OK;
   uint64_t none = 0;
   double full = exec_estimate(x, p, &none, gc);
   double n = (double)cur->n;
