@@ -824,15 +824,24 @@ TrineStatus index_iter_next_run(IndexIter *it, size_t max, TrineId *key,
       continue;
     }
     if (rc) return fail(it->txn, rc, "cannot read index");
-    size_t k = 1; /* the rest of the page, while it matches the prefix */
-    for (; k < max && sc->pos < sc->count; ++k, ++sc->pos)
-      if (sc->prefix > 1 && val_cmp(sc->page + sc->pos * VAL_SIZE, &sc->pre, sc->prefix - 1)) {
-        sc->done = true;
-        break;
+    /* The rest of the page, while it matches the prefix: all of it when
+     * its last value does (the values are sorted). */
+    size_t end = sc->count - sc->pos < max - 1 ? sc->count : sc->pos + max - 1;
+    int m = sc->prefix - 1;
+    if (m > 0 && end > sc->pos && val_cmp(sc->page + (end - 1) * VAL_SIZE, &sc->pre, m)) {
+      size_t lo = sc->pos, hi = end - 1; /* the first value past the prefix */
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (val_cmp(sc->page + mid * VAL_SIZE, &sc->pre, m) > 0) hi = mid;
+        else lo = mid + 1;
       }
+      end = lo;
+      sc->done = true;
+    }
     *key = sc->key;
     *recs = vb;
-    *n = k;
+    *n = 1 + end - sc->pos;
+    sc->pos = end;
     return TRINE_ROW;
   }
   return TRINE_DONE;
