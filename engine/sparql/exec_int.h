@@ -60,6 +60,16 @@ void exec_progress_phase(Exec *x, TrineQueryPhase phase, uint64_t done, uint64_t
 /// Every quad matching q (bound positions in mask) in the graphs of gc.
 TrineStatus exec_scan(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn, void *ctx);
 
+/// With several default graphs, whether quad q (of default graph gi) is in
+/// one before it: a triple counts once in their RDF merge.
+bool exec_scan_seen(Exec *x, const Quad *q, size_t gi);
+
+/// A scan of q's matches in its one graph (bound positions in mask, Q_G
+/// among them) for index_iter_next_run(): lay[pos] is where quad position
+/// pos sits in the records (0: the run's key). The caller frees *it.
+TrineStatus exec_scan_open_raw(Exec *x, const Quad *q, unsigned mask, IndexIter **it,
+                               int lay[4]);
+
 /// Called with the subject and object of each match of exec_probe().
 typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
 
@@ -231,7 +241,9 @@ typedef struct {
   uint32_t key[8];
   size_t nkey;
   size_t *head, *next, mask;
-  size_t bytes; /* counted against the query's memory limit */
+  uint64_t *bits; /* a Bloom filter of the keys: 16 bits a row, 2 set */
+  size_t bmask;   /* bits' words - 1 */
+  size_t bytes;   /* counted against the query's memory limit */
 } RowHash;
 
 TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys);
@@ -248,6 +260,14 @@ static inline size_t rowhash_next(const RowHash *h, size_t row, const TrineId *v
   for (size_t j = h->next[row]; j != SIZE_MAX; j = h->next[j])
     if (rowhash_is(h, j, vals)) return j;
   return SIZE_MAX;
+}
+
+/* Whether a key of hash hv (exec_hash_ids()) may be in the hash: false
+ * for all but about 1.5% of those that are not, from one word that a
+ * stream of misses (most of a scan joined to few rows) finds in cache. */
+static inline bool rowhash_may(const RowHash *h, uint64_t hv) {
+  uint64_t w = h->bits[hv >> 32 & h->bmask];
+  return w >> (hv >> 58) & w >> (hv >> 52 & 63) & 1;
 }
 
 static inline size_t rowhash_slot(const RowHash *h, const TrineId *vals) {

@@ -558,7 +558,8 @@ static TrineStatus emit_row(Exec *x, void *ctx, TrineId s, TrineId o) {
 
 /* A pair streamed past the hash of the rows: the rows whose key end
  * equals the pair's, extended; looked up ROWHASH_AHEAD pairs late (the
- * ring), as on_scan_join() does, so the hash's memory is read ahead. */
+ * ring), as a scan's hash join does, so the hash's memory is read ahead.
+ * Pairs whose key the hash's filter lacks go at once. */
 typedef struct {
   RowSink sink; /* its row: each row joined in turn */
   const RowHash *h;
@@ -584,13 +585,15 @@ static TrineStatus pair_join_pop(Exec *x, PairJoin *c) {
 
 static TrineStatus on_pair_join(Exec *x, void *ctx, TrineId s, TrineId o) {
   PairJoin *c = ctx;
+  TrineId key = c->key_is_s ? s : o;
+  uint64_t hv = exec_hash_ids(&key, 1);
+  if (!rowhash_may(c->h, hv)) return TRINE_OK;
   TrineStatus st = c->n == ROWHASH_AHEAD ? pair_join_pop(x, c) : TRINE_OK;
   if (st) return st;
   size_t i = (c->first + c->n++) % ROWHASH_AHEAD;
-  TrineId key = c->key_is_s ? s : o;
   c->s[i] = s;
   c->o[i] = o;
-  c->slot[i] = rowhash_slot(c->h, &key);
+  c->slot[i] = (size_t)hv & c->h->mask;
   rowhash_prefetch_slot(c->h, c->slot[i]);
   if (c->n > ROWHASH_AHEAD / 2) /* its slot was fetched a while ago */
     rowhash_prefetch_row(c->h, c->slot[(i + ROWHASH_AHEAD / 2) % ROWHASH_AHEAD]);

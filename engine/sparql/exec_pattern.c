@@ -539,13 +539,16 @@ static TrineStatus pattern_count(Exec *x, const Pat *p, GCtx gc, double limit, d
   return st;
 }
 
-/* A scan streamed past a hash of the rows: each match extends the rows
- * that agree with it on the key variables, looked up ROWHASH_AHEAD
- * matches late (the ring) so that the hash's memory is read ahead. */
+/* A scan streamed past a hash of the rows, its records read in place:
+ * each match whose key the hash's filter may hold extends the rows that
+ * agree with it on the key variables, looked up ROWHASH_AHEAD matches late
+ * (the ring) so that the hash's memory is read ahead. */
 typedef struct {
   const Pat *p;
   const RowHash *h;
   int keypos[8]; /* the quad position of each key variable */
+  int lay[4];    /* where each quad position sits in the records (0: key) */
+  size_t gi;     /* the default graph scanned, for the RDF merge; 0: none */
   SparqlExpr *const *filters;
   size_t nfilters;
   Table *out;
@@ -554,8 +557,8 @@ typedef struct {
   size_t first, n; /* the oldest match in the ring, and how many */
 } ScanJoin;
 
-static void scan_join_key(const ScanJoin *c, const Quad *q, TrineId vals[8]) {
-  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = q->v[c->keypos[k]];
+static inline TrineId rec_id(const unsigned char *rec, int lay, TrineId key) {
+  return lay ? be_get(rec + 8 * (lay - 1)) : key;
 }
 
 /* The oldest match of the ring joined with its rows. */
@@ -564,7 +567,7 @@ static TrineStatus scan_join_pop(Exec *x, ScanJoin *c) {
   c->first = (c->first + 1) % ROWHASH_AHEAD;
   --c->n;
   TrineId vals[8];
-  scan_join_key(c, &c->ring[i], vals);
+  for (size_t k = 0; k < c->h->nkey; ++k) vals[k] = c->ring[i].v[c->keypos[k]];
   TrineStatus st = TRINE_OK;
   for (size_t r = rowhash_find_slot(c->h, c->slot[i], vals); r != SIZE_MAX && !st;
        r = rowhash_next(c->h, r, vals)) {
@@ -574,19 +577,66 @@ static TrineStatus scan_join_pop(Exec *x, ScanJoin *c) {
   return st;
 }
 
-static TrineStatus on_scan_join(Exec *x, const Quad *q, void *arg) {
-  ScanJoin *c = arg;
+/* A record whose key (hash hv) the filter may hold: into the ring. */
+static TrineStatus scan_join_push(Exec *x, ScanJoin *c, TrineId key, const unsigned char *rec,
+                                  uint64_t hv) {
+  Quad q;
+  for (int i = 0; i < 4; ++i) q.v[i] = rec_id(rec, c->lay[i], key);
+  if (c->gi && exec_scan_seen(x, &q, c->gi)) return TRINE_OK;
   TrineStatus st = c->n == ROWHASH_AHEAD ? scan_join_pop(x, c) : TRINE_OK;
   if (st) return st;
   size_t i = (c->first + c->n++) % ROWHASH_AHEAD;
-  TrineId vals[8];
-  scan_join_key(c, q, vals);
-  c->ring[i] = *q;
-  c->slot[i] = rowhash_slot(c->h, vals);
+  c->ring[i] = q;
+  c->slot[i] = (size_t)hv & c->h->mask;
   rowhash_prefetch_slot(c->h, c->slot[i]);
   if (c->n > ROWHASH_AHEAD / 2) /* its slot was fetched a while ago */
     rowhash_prefetch_row(c->h, c->slot[(i + ROWHASH_AHEAD / 2) % ROWHASH_AHEAD]);
   return TRINE_OK;
+}
+
+/* n records of one run (their key: key) past the hash. Most miss: the
+ * loop over them is kept to reading a key and testing the filter. */
+static TrineStatus scan_join_run(Exec *x, ScanJoin *c, TrineId key, const unsigned char *recs,
+                                 size_t n) {
+  const RowHash *h = c->h;
+  TrineStatus st = TRINE_OK;
+  int kl = c->lay[c->keypos[0]];
+  if (h->nkey == 1 && kl) { /* one key read from each record */
+    const unsigned char *at = recs + 8 * (kl - 1);
+    for (size_t r = 0; r < n && !st; ++r) {
+      TrineId v = be_get(at + INDEX_REC_BYTES * r);
+      uint64_t hv = exec_hash_ids(&v, 1);
+      if (rowhash_may(h, hv)) st = scan_join_push(x, c, key, recs + INDEX_REC_BYTES * r, hv);
+    }
+    return st;
+  }
+  for (size_t r = 0; r < n && !st; ++r) {
+    const unsigned char *rec = recs + INDEX_REC_BYTES * r;
+    TrineId vals[8];
+    for (size_t k = 0; k < h->nkey; ++k) vals[k] = rec_id(rec, c->lay[c->keypos[k]], key);
+    uint64_t hv = exec_hash_ids(vals, h->nkey);
+    if (rowhash_may(h, hv)) st = scan_join_push(x, c, key, rec, hv);
+  }
+  return st;
+}
+
+/* Scan pattern p (its constants bound) in one graph past the hash. */
+static TrineStatus scan_join_graph(Exec *x, ScanJoin *c, Quad q, unsigned mask) {
+  IndexIter *it = NULL;
+  TrineStatus st = exec_scan_open_raw(x, &q, mask | 1u << Q_G, &it, c->lay);
+  while (!st) {
+    TrineId key;
+    const unsigned char *recs;
+    size_t n;
+    if ((st = exec_check_limits(x))) break;
+    if ((st = index_iter_next_run(it, SIZE_MAX, &key, &recs, &n)) != TRINE_ROW) {
+      if (st == TRINE_DONE) st = TRINE_OK;
+      break;
+    }
+    st = scan_join_run(x, c, key, recs, n);
+  }
+  index_iter_free(it);
+  return st;
 }
 
 /* Scan pattern p (its constants bound) once and join each match with the
@@ -609,7 +659,12 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
       if (p->var[i] == h.key[k]) c->keypos[k] = slot_pos[i];
   unsigned mask;
   Quad q = pattern_consts(p, &mask);
-  st = exec_scan_cached(x, q, mask, gc, on_scan_join, c, NULL);
+  size_t ng = gc.one ? 1 : x->ndflt;
+  for (size_t gi = 0; gi < ng && !st; ++gi) {
+    q.v[Q_G] = gc.one ? gc.g : x->dflt[gi];
+    c->gi = gc.one ? 0 : gi;
+    st = scan_join_graph(x, c, q, mask);
+  }
   while (!st && c->n) st = scan_join_pop(x, c);
   free(c);
   rowhash_free(x, &h);

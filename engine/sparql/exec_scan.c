@@ -89,10 +89,8 @@ typedef struct {
 
 /* With several default graphs, a triple counts once (RDF merge): skip it
  * in every graph but the first that has it. */
-static TrineStatus on_scanned(void *arg, const Quad *q) {
-  ScanCtx *c = arg;
-  Exec *x = c->x;
-  for (size_t gj = 0; gj < c->gi; ++gj) {
+bool exec_scan_seen(Exec *x, const Quad *q, size_t gi) {
+  for (size_t gj = 0; gj < gi; ++gj) {
     Quad probe = *q;
     probe.v[Q_G] = x->dflt[gj];
     IndexIter *it2;
@@ -102,9 +100,14 @@ static TrineStatus on_scanned(void *arg, const Quad *q) {
       dup = index_iter_next(it2, &tmp) == TRINE_ROW;
       index_iter_free(it2);
     }
-    if (dup) return TRINE_OK;
+    if (dup) return true;
   }
-  return c->fn(x, q, c->ctx);
+  return false;
+}
+
+static TrineStatus on_scanned(void *arg, const Quad *q) {
+  ScanCtx *c = arg;
+  return exec_scan_seen(c->x, q, c->gi) ? TRINE_OK : c->fn(c->x, q, c->ctx);
 }
 
 /* Every quad matching q (bound positions in mask) in the graphs of gc. A
@@ -130,6 +133,22 @@ TrineStatus exec_scan_cached(Exec *x, Quad q, unsigned mask, GCtx gc, QuadFn fn,
     if (st) return st;
   }
   return TRINE_OK;
+}
+
+/* One graph's matches of q (its bound positions in mask, Q_G among them)
+ * read in place: the G-first index whose prefix they are, and for each
+ * quad position where it sits in that index's records (0: the key). */
+TrineStatus exec_scan_open_raw(Exec *x, const Quad *q, unsigned mask, IndexIter **it,
+                               int lay[4]) {
+  int prefix;
+  IndexId idx = index_choose(mask, true, &prefix);
+  if (prefix != __builtin_popcount(mask)) return exec_fail(x, TRINE_ERR_INTERNAL, "no index");
+  Quad pre = {{0}};
+  for (int l = 0; l < 4; ++l) {
+    if (l < prefix) pre.v[l] = q->v[index_order[idx][l]];
+    lay[index_order[idx][l]] = l;
+  }
+  return index_iter_open_index(x->txn, idx, &pre, prefix, it);
 }
 
 /* Scans through here keep their cursors in x->scans (a path's walk makes

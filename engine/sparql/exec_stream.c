@@ -26,7 +26,6 @@
 #include <string.h>
 
 enum { CHUNK_FIRST = 64, CHUNK_MAX = 1 << 17 };
-enum { REC_BYTES = 24 }; /* an index record after its key (index_iter_next_run()) */
 
 typedef enum {
   S_GROUP, S_FILTER, S_PROJECT, S_EXTEND, S_DISTINCT, S_SLICE, S_UNION, S_OPTIONAL
@@ -181,18 +180,11 @@ static TrineStatus group_open(Exec *x, Stream *s) {
     q.v[pos[i]] = id;
     mask |= 1u << pos[i];
   }
-  /* The index a probe from one row would read: rows in its order. Its
-   * prefix is every bound position (a G-first index has each set). */
-  int prefix;
-  IndexId idx = index_choose(mask, true, &prefix);
-  if (prefix != __builtin_popcount(mask)) return exec_fail(x, TRINE_ERR_INTERNAL, "no index");
-  Quad pre = {{0}};
-  for (int l = 0; l < 4; ++l) {
-    if (l < prefix) pre.v[l] = q.v[index_order[idx][l]];
-    for (int i = 0; i < 3; ++i)
-      if (index_order[idx][l] == pos[i]) s->lay[i] = l;
-  }
-  return index_iter_open_index(x->txn, idx, &pre, prefix, &s->it);
+  /* The index a probe from one row would read: rows in its order. */
+  int lay[4];
+  st = exec_scan_open_raw(x, &q, mask, &s->it, lay);
+  for (int i = 0; i < 3; ++i) s->lay[i] = lay[pos[i]];
+  return st;
 }
 
 /* Rows from the n records at recs (key: their first component): each
@@ -202,7 +194,7 @@ static TrineStatus chunk_rows(Exec *x, Stream *s, Table *chunk, TrineId key,
                               const unsigned char *recs, size_t n) {
   TrineStatus st = exec_table_reserve(x, chunk, n);
   for (size_t r = 0; r < n && !st; ++r) {
-    const unsigned char *rec = recs + REC_BYTES * r;
+    const unsigned char *rec = recs + INDEX_REC_BYTES * r;
     TrineId *dst = exec_row(chunk, chunk->n);
     for (size_t v = 0; v < x->width; ++v) dst[v] = s->base[v];
     bool ok = true;

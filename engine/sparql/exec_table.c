@@ -159,26 +159,31 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
   *h = (RowHash){.t = t};
   for (uint32_t v = 0; v < 64 && h->nkey < 8; ++v)
     if (keys >> v & 1) h->key[h->nkey++] = v;
-  size_t nb = 16;
+  size_t nb = 16, nw = 8;
   while (nb < t->n * 2) nb <<= 1;
-  size_t bytes = (nb + t->n + 1) * sizeof(size_t);
+  while (nw < t->n / 4) nw <<= 1;
+  size_t bytes = (nb + t->n + 1) * sizeof(size_t) + nw * sizeof(uint64_t);
   TrineStatus st = exec_mem_take(x, bytes);
   if (st) return st;
   h->bytes = bytes;
   h->head = malloc(nb * sizeof *h->head);
   h->next = malloc((t->n + 1) * sizeof *h->next);
-  if (!h->head || !h->next) {
+  h->bits = calloc(nw, sizeof *h->bits);
+  if (!h->head || !h->next || !h->bits) {
     rowhash_free(x, h);
     return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   }
   h->mask = nb - 1;
+  h->bmask = nw - 1;
   for (size_t i = 0; i < nb; ++i) h->head[i] = SIZE_MAX;
   for (size_t i = t->n; i-- > 0;) { /* chains in row order */
     TrineId vals[8];
     for (size_t k = 0; k < h->nkey; ++k) vals[k] = exec_row(t, i)[h->key[k]];
-    size_t slot = (size_t)exec_hash_ids(vals, h->nkey) & h->mask;
+    uint64_t hv = exec_hash_ids(vals, h->nkey);
+    size_t slot = (size_t)hv & h->mask;
     h->next[i] = h->head[slot];
     h->head[slot] = i;
+    h->bits[hv >> 32 & h->bmask] |= UINT64_C(1) << (hv >> 58) | UINT64_C(1) << (hv >> 52 & 63);
   }
   return TRINE_OK;
 }
@@ -186,6 +191,8 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
 void rowhash_free(Exec *x, RowHash *h) {
   free(h->head);
   free(h->next);
+  free(h->bits);
+  h->bits = NULL;
   h->head = h->next = NULL;
   exec_mem_give(x, h->bytes);
   h->bytes = 0;

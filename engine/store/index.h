@@ -93,6 +93,8 @@ TrineStatus index_iter_next(IndexIter *it, Quad *q);
  * streamed scan makes its rows straight from the records, as a probe does.
  * @return TRINE_ROW, TRINE_DONE, or a store error.
  */
+enum { INDEX_REC_BYTES = 24 }; ///< an index record after its key
+
 TrineStatus index_iter_next_run(IndexIter *it, size_t max, TrineId *key,
                                 const unsigned char **recs, size_t *n);
 

@@ -523,11 +523,47 @@ static void test_exec_few_rows_scan_small_pattern(void **state) {
   assert_true(plan_has(t->store, two, "(probe gspo ?o <http://ex/tag> ?t est 2"));
 }
 
+/* A scan joined through a hash reads each record in place and skips
+ * those whose key the hash's filter lacks; over two default graphs a
+ * triple in both counts once (the RDF merge), and two key variables
+ * join on both. The counts are those of the data, whatever the plan. */
+static void test_exec_scan_hash_join_merge_and_keys(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 400; ++i) {
+    fprintf(d.f, "<http://ex/a%zu> <http://ex/r> <http://ex/o%zu> <http://ex/g1> .\n", i, i);
+    if (i % 2 == 0) fprintf(d.f, "<http://ex/o%zu> <http://ex/tag> \"t\" <http://ex/g1> .\n", i);
+    if (i % 4 == 0) fprintf(d.f, "<http://ex/o%zu> <http://ex/tag> \"t\" <http://ex/g2> .\n", i);
+    if (i % 3 == 0) fprintf(d.f, "<http://ex/o%zu> <http://ex/tag> \"u\" <http://ex/g2> .\n", i);
+    if (i % 5 == 0) /* a's own edge back: both ends agree for these */
+      fprintf(d.f, "<http://ex/o%zu> <http://ex/back> <http://ex/a%zu> <http://ex/g1> .\n", i, i);
+    fprintf(d.f, "<http://ex/o%zu> <http://ex/back> <http://ex/a%zu> <http://ex/g1> .\n", i,
+            (i + 1) % 400);
+  }
+  text_load(t->store, "graphs", &d);
+  /* 200 "t" (100 of them in both graphs) and 134 "u" */
+  const char *merged = "SELECT * FROM <http://ex/g1> FROM <http://ex/g2> { { SELECT ?o "
+                       "{ ?s <http://ex/r> ?o } ORDER BY RAND() LIMIT 400 } ?o <http://ex/tag> ?t }";
+  assert_int_equal(run(t->store, merged, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 334);
+  assert_true(plan_has(t->store, merged, "(scan+hash join gpos ?o <http://ex/tag> ?t"));
+  /* 80 of the 800 edges back close the pair */
+  const char *two = "SELECT * FROM <http://ex/g1> { { SELECT ?s ?o { ?s <http://ex/r> ?o } "
+                    "ORDER BY RAND() LIMIT 400 } ?o <http://ex/back> ?s }";
+  assert_int_equal(run(t->store, two, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 80);
+  assert_true(plan_has(t->store, two, "(scan+hash join gpos ?o <http://ex/back> ?s"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_values_undef_filter_waits, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_probe_order_decides_plan, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_scan_hash_join_merge_and_keys, exec_setup,
+                                      tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_chain_selective_constant, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_star, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_star_selective_constants, exec_setup, tu_teardown),
