@@ -671,17 +671,19 @@ static TrineStatus scan_hash_join(Exec *x, const Pat *p, GCtx gc, const Table *c
   return st;
 }
 
-/* A scan in ascending order of v merged with rows sorted on v. The
- * matches of one value of v are kept until the next value: then each row
- * of the run equal to it is extended with each of them, so the rows come
- * out in the order of cur (which later steps may probe in). */
+/* A scan in ascending order of v merged with rows sorted on v, its
+ * records read in place. The matches of one value of v that some row has
+ * are kept until the next value: then each row of the run equal to it is
+ * extended with each of them, so the rows come out in the order of cur
+ * (which later steps may probe in). Records no row matches are passed
+ * over on reading v alone. */
 typedef struct {
   const Pat *p;
   const Table *t;
   uint32_t v;
-  int vpos;  /* v's quad position */
-  size_t i;  /* the first row not below the matches kept */
-  Quads run; /* the matches of one value of v */
+  int lay[4]; /* where each quad position sits in the records (0: key) */
+  size_t i;   /* the first row not below the matches kept */
+  Quads run;  /* the matches of one value of v */
   SparqlExpr *const *filters;
   size_t nfilters;
   Table *out;
@@ -690,9 +692,8 @@ typedef struct {
 static TrineStatus merge_run(Exec *x, ScanMerge *c) {
   size_t n = c->run.n;
   if (!n) return TRINE_OK;
-  TrineId val = c->run.q[0].v[c->vpos];
   c->run.n = 0;
-  while (c->i < c->t->n && exec_row(c->t, c->i)[c->v] < val) c->i++;
+  TrineId val = exec_row(c->t, c->i)[c->v];
   TrineStatus st = TRINE_OK;
   for (size_t r = c->i; r < c->t->n && exec_row(c->t, r)[c->v] == val && !st; ++r) {
     PatCtx m = {c->p, exec_row(c->t, r), c->out, c->filters, c->nfilters};
@@ -701,29 +702,52 @@ static TrineStatus merge_run(Exec *x, ScanMerge *c) {
   return st;
 }
 
-static TrineStatus on_scan_merge(Exec *x, const Quad *q, void *arg) {
-  ScanMerge *c = arg;
+/* n records of one run (their key: key) merged; TRINE_DONE past the last
+ * row. */
+static TrineStatus merge_records(Exec *x, ScanMerge *c, TrineId key, const unsigned char *recs,
+                                 size_t n) {
+  int vl = 0;
+  for (int i = 0; i < 3; ++i)
+    if (c->p->var[i] == c->v) vl = c->lay[slot_pos[i]];
   TrineStatus st = TRINE_OK;
-  if (c->run.n && q->v[c->vpos] != c->run.q[0].v[c->vpos]) {
-    if ((st = merge_run(x, c))) return st;
-    if (c->i == c->t->n) return TRINE_DONE; /* past the last row */
+  for (size_t r = 0; r < n && !st; ++r) {
+    const unsigned char *rec = recs + INDEX_REC_BYTES * r;
+    TrineId val = rec_id(rec, vl, key);
+    if (exec_row(c->t, c->i)[c->v] < val) { /* the run kept is complete */
+      if ((st = merge_run(x, c))) break;
+      while (c->i < c->t->n && exec_row(c->t, c->i)[c->v] < val) c->i++;
+      if (c->i == c->t->n) return TRINE_DONE;
+    }
+    if (exec_row(c->t, c->i)[c->v] != val) continue;
+    Quad q;
+    for (int i = 0; i < 4; ++i) q.v[i] = rec_id(rec, c->lay[i], key);
+    st = exec_quads_push(x, &c->run, &q);
   }
-  return exec_quads_push(x, &c->run, q);
+  return st;
 }
 
 /* Scan p (its constants bound, in one graph: ascending order of v) and
  * merge it with cur, sorted on v. */
 static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *cur, uint32_t v,
                                    SparqlExpr *const *fl, size_t nf, Table *next) {
-  if (p->missing) return TRINE_OK;
-  ScanMerge c = {p, cur, v, 0, 0, {0}, fl, nf, next};
-  for (int i = 0; i < 3; ++i)
-    if (p->var[i] == v) c.vpos = slot_pos[i];
+  if (p->missing || !cur->n) return TRINE_OK;
+  ScanMerge c = {.p = p, .t = cur, .v = v, .filters = fl, .nfilters = nf, .out = next};
   unsigned mask;
   Quad q = pattern_consts(p, &mask);
-  TrineStatus st = exec_scan_cached(x, q, mask, gc, on_scan_merge, &c, NULL);
+  q.v[Q_G] = gc.one ? gc.g : x->dflt[0];
+  IndexIter *it = NULL;
+  TrineStatus st = exec_scan_open_raw(x, &q, mask | 1u << Q_G, &it, c.lay);
+  while (!st) {
+    TrineId key;
+    const unsigned char *recs;
+    size_t n;
+    if ((st = exec_check_limits(x))) break;
+    if ((st = index_iter_next_run(it, SIZE_MAX, &key, &recs, &n)) != TRINE_ROW) break;
+    st = merge_records(x, &c, key, recs, n);
+  }
   if (st == TRINE_DONE) st = TRINE_OK;
   if (!st) st = merge_run(x, &c);
+  index_iter_free(it);
   free(c.run.q);
   return st;
 }
