@@ -757,13 +757,16 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
 
 /* Whether probes ascending on v still descend the B-tree each: the rows'
  * ids lie so far apart that the index records between two of them (the
- * graph's records per term, times the gap) fill SPARSE_PAGES pages. 449
- * users of WatDiv SF100's million probed in order took 2 us each, like
- * probes in no order. Closer rows probe faster than the model says (a
- * descent through warm pages): at 1 page LUBM q11 took 1.55 times as long
- * (a scan of the class instead of 239 probes), at 16 WatDiv F2-1 1.10;
- * 64 to 128 keep both and L5-1's SF100 scan. */
-#define SPARSE_PAGES 64.0
+ * graph's records per term, times the gap) fill SPARSE_PAGES pages. A
+ * probe stays on the cursor's page or steps to the next (index.c), else
+ * descends: 449 users of WatDiv SF100's million probed in order took 2 us
+ * each, like probes in no order. At 1 page LUBM q11 scans its class
+ * instead of 239 probes, 1.55 times as long. Up to 64 pages were counted
+ * as close while a scan and hash join read a record in about 200
+ * instructions; at about 25 (records read in place, a Bloom filter), 2
+ * pages: WatDiv SF10 C3-1, C1-1 and S3-1 then scan, in 0.50, 0.67 and
+ * 0.60 of the time. */
+#define SPARSE_PAGES 2.0
 static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc, double run) {
   if (v == SPARQL_NO_VAR || cur->n < 2) return false;
   uint64_t lo = UINT64_MAX, hi = 0;

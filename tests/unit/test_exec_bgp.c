@@ -557,6 +557,28 @@ static void test_exec_scan_hash_join_merge_and_keys(void **state) {
   assert_true(plan_has(t->store, two, "(scan+hash join gpos ?o <http://ex/back> ?s"));
 }
 
+/* Rows in ascending order whose subjects lie pages apart in the index
+ * (every 40th subject of 41 records each: 1,640 records, 9.6 pages, the
+ * statistics say about 2.5) descend the B-tree at each probe: 75 of them
+ * scan the 3,000 records of <val> and join instead. Counted as probes
+ * staying near (up to 64 pages apart), they probed. */
+static void test_exec_sparse_rows_scan(void **state) {
+  TuStore *t = *state;
+  size_t rows;
+  Text d;
+  text_begin(&d);
+  for (size_t i = 0; i < 3000; ++i) {
+    for (int f = 0; f < 40; ++f) fprintf(d.f, "<http://ex/e%zu> <http://ex/f%d> \"x\" .\n", i, f);
+    fprintf(d.f, "<http://ex/e%zu> <http://ex/val> \"%zu\" .\n", i, i);
+    if (i % 40 == 0) fprintf(d.f, "<http://ex/e%zu> <http://ex/pick> \"y\" .\n", i);
+  }
+  text_load(t->store, "sparse", &d);
+  const char *q = "SELECT * { ?e <http://ex/pick> ?y . ?e <http://ex/val> ?v }";
+  assert_int_equal(run(t->store, q, NULL, &rows), TRINE_DONE);
+  assert_int_equal(rows, 75);
+  assert_true(plan_has(t->store, q, "(scan+hash join gpos ?e <http://ex/val> ?v est 75"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_exec_values_on_bound_variables, exec_setup, tu_teardown),
@@ -575,6 +597,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_exec_probe_stays_in_constants_run, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_skewed_class_counted, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_merge_join_two_keys, exec_setup, tu_teardown),
+      cmocka_unit_test_setup_teardown(test_exec_sparse_rows_scan, exec_setup, tu_teardown),
       cmocka_unit_test_setup_teardown(test_exec_few_rows_scan_small_pattern, exec_setup,
                                       tu_teardown),
   };
