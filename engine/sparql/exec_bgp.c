@@ -349,6 +349,32 @@ const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint6
   return first;
 }
 
+double exec_group_rows(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
+                       const SparqlTriple *first, double est, TrineStatus *st) {
+  Leaves l = {0};
+  *st = collect_leaves(x, op, &l);
+  for (size_t i = 0; i < l.n && !*st; ++i)
+    if (l.v[i].t == first) leaf_vars(&l.v[i], &bound), l.v[i].done = true;
+  /* The cheapest leaf next, as the plan goes; costs kept until a variable
+   * of the leaf is bound. */
+  for (size_t left = l.n - 1; left > 0 && !*st; --left) {
+    size_t best = l.n;
+    for (size_t i = 0; i < l.n; ++i) {
+      if (l.v[i].done) continue;
+      double c = cost_of(x, &l.v[i], bound, gc);
+      if (best == l.n || c < l.v[best].cost) best = i;
+    }
+    if (l.v[best].cost > 1) est *= l.v[best].cost;
+    l.v[best].done = true;
+    uint64_t was = bound;
+    leaf_vars(&l.v[best], &bound);
+    for (size_t i = 0; i < l.n; ++i)
+      if (!l.v[i].done && leaf_uses(&l.v[i], bound ^ was)) l.v[i].costed = false;
+  }
+  free(l.v);
+  return est;
+}
+
 /* Whether every variable of a VALUES table is bound in every row so far
  * and in every row of the table: joining then only keeps rows (once per
  * equal table row), it binds nothing. */

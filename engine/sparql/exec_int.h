@@ -487,6 +487,12 @@ TrineStatus exec_join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table *i
 const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
                                      double *est, TrineStatus *st);
 
+/// The rows of that group started from first's est rows: each other leaf's
+/// rows per row once first's variables are bound, multiplied (high where a
+/// leaf shares no variable with first: a cross product).
+double exec_group_rows(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
+                       const SparqlTriple *first, double est, TrineStatus *st);
+
 TrineStatus exec_leftjoin(Exec *x, const SparqlOp *op, GCtx gc, Table *out);
 
 /// OPTIONAL whose right side is a join group (exec_pure()) on the rows of
