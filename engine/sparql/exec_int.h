@@ -70,6 +70,12 @@ bool exec_scan_seen(Exec *x, const Quad *q, size_t gi);
 TrineStatus exec_scan_open_raw(Exec *x, const Quad *q, unsigned mask, IndexIter **it,
                                int lay[4]);
 
+/// A probe of G-first index idx for one step: the evaluation's own, kept
+/// from step to step, unless a step holds it (a callback probing again):
+/// then a new one. Hand it back with exec_probe_give().
+TrineStatus exec_probe_take(Exec *x, IndexId idx, IndexProbe **probe);
+void exec_probe_give(Exec *x, IndexProbe *probe);
+
 /// Called with the subject and object of each match of exec_probe().
 typedef TrineStatus (*PairFn)(Exec *x, void *ctx, TrineId s, TrineId o);
 

@@ -154,7 +154,7 @@ static TrineStatus prober_init(Exec *x, Prober *pr, unsigned mask, IndexId pref)
   for (int i = 0; i < 3; ++i)
     for (int l = 1; l < 4; ++l)
       if (index_order[pr->idx][l] == pos[i]) pr->lay[i] = l;
-  return index_probe_open(x->txn, pr->idx, &pr->probe);
+  return exec_probe_take(x, pr->idx, &pr->probe);
 }
 
 /* A batch of rows probing one pattern: for each probe, the row it
@@ -261,7 +261,7 @@ static TrineStatus extend_pattern(Exec *x, const Pat *p, GCtx gc, const Table *i
   }
   if (!st && b) st = batch_flush(b);
   free(b);
-  index_probe_free(pr.probe);
+  if (pr.probe) exec_probe_give(x, pr.probe);
   exec_scan_cache_free(&cache);
   return st;
 }
@@ -384,7 +384,8 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
   }
   TrineId g = gc.one ? gc.g : x->dflt[0];
   uint32_t s = p[0]->var[0];
-  TrineStatus st = index_probe_open(x->txn, IDX_GSPO, &b->probe);
+  b->probe = NULL;
+  TrineStatus st = exec_probe_take(x, IDX_GSPO, &b->probe);
   /* About a row per row (star_of() takes patterns of few matches): made
    * where they stay, not copied as the table doubles. Up to a point: the
    * memory limit counts what is reserved, and a star may match few rows.
@@ -402,7 +403,7 @@ TrineStatus exec_step_star(Exec *x, const Pat *const *p, size_t k, GCtx gc, cons
   }
   if (!st) st = star_flush(b);
   free(b->vals);
-  index_probe_free(b->probe);
+  if (b->probe) exec_probe_give(x, b->probe);
   free(b);
   return st;
 }

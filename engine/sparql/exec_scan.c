@@ -200,15 +200,28 @@ TrineStatus exec_count(Exec *x, IndexId idx, const TrineId *pre, int prefix, uin
   return st;
 }
 
+TrineStatus exec_probe_take(Exec *x, IndexId idx, IndexProbe **probe) {
+  if (x->probes_busy) return index_probe_open(x->txn, idx, probe);
+  TrineStatus st = x->probes[idx] ? TRINE_OK : index_probe_open(x->txn, idx, &x->probes[idx]);
+  if (st) return st;
+  x->probes_busy = true;
+  *probe = x->probes[idx];
+  return TRINE_OK;
+}
+
+void exec_probe_give(Exec *x, IndexProbe *probe) {
+  bool kept = false;
+  for (int i = 0; i < 3; ++i) kept |= probe == x->probes[i];
+  if (kept) x->probes_busy = false;
+  else index_probe_free(probe);
+}
+
 TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *ctx) {
   int prefix;
   IndexId idx = index_choose(mask | 1u << Q_G, true, &prefix);
-  TrineStatus st = TRINE_OK;
-  IndexProbe *probe = x->probes_busy ? NULL : x->probes[idx];
-  if (!probe && (st = index_probe_open(x->txn, idx, &probe))) return st;
-  if (!x->probes_busy) x->probes[idx] = probe;
-  bool own = x->probes_busy; /* a callback probing again gets its own */
-  x->probes_busy = true;
+  IndexProbe *probe;
+  TrineStatus st = exec_probe_take(x, idx, &probe);
+  if (st) return st;
   const int *o = index_order[idx];
   TrineId pre[4];
   PairProbe c = {x, q, fn, ctx, prefix, 0, 0};
@@ -218,7 +231,6 @@ TrineStatus exec_probe(Exec *x, const Quad *q, unsigned mask, PairFn fn, void *c
     if (o[i] == Q_O) c.lo = i;
   }
   st = index_probe_batch(probe, pre, 1, prefix, on_pair_match, &c);
-  if (own) index_probe_free(probe);
-  else x->probes_busy = false;
+  exec_probe_give(x, probe);
   return st;
 }
