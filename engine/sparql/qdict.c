@@ -203,10 +203,10 @@ static TrineStatus blank_label(QDict *d, TrineId id, TrineTerm *out) {
 }
 
 TrineStatus qdict_term(QDict *d, TrineId id, TrineTerm *out) {
-  return qdict_term_in(d, QDICT_READERS - 1, id, out);
+  return qdict_term_in(d, QDICT_READERS - 1, id, out, NULL);
 }
 
-TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out) {
+TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out, char *buf) {
   switch (id_kind(id)) {
   case IDK_TEMP: {
     uint64_t k = id_seq(id);
@@ -225,6 +225,7 @@ TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out) {
     if ((id_kind(id) == IDK_IRI || id_kind(id) == IDK_LITERAL) && !d->txn->write &&
         termstore_get_near(tr, id_seq(id), &data, &len) && dict_decode_bytes(data, len, out) == 0)
       return TRINE_OK;
+    if (buf) return dict_term_kept(d->txn, tr, id, out, buf);
     char scratch[24];
     return dict_term_at(d->txn, tr, id, out, scratch);
   }

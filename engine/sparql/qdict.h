@@ -33,8 +33,10 @@ TrineStatus qdict_term(QDict *d, TrineId id, TrineTerm *out);
 /**
  * qdict_term through reader r (taken modulo QDICT_READERS): a reader reads
  * ids near its previous one cheaply, so give each result column its own.
+ * With buf (DICT_KEPT_BYTES), a store term may come from the store's cache
+ * of terms (dict_term_kept()), its views in buf until buf's next use.
  */
-TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out);
+TrineStatus qdict_term_in(QDict *d, size_t r, TrineId id, TrineTerm *out, char *buf);
 
 /// A fresh blank node, distinct from every other (BNODE(), templates).
 TrineId qdict_new_blank(QDict *d);

@@ -310,6 +310,28 @@ TrineStatus dict_term_at(TrineTxn *t, TermReader *r, TrineId id, TrineTerm *out,
   }
 }
 
+_Static_assert(DICT_KEPT_BYTES == TERMCACHE_BYTES, "dict_term_kept's buffer holds a cached term");
+
+TrineStatus dict_term_kept(TrineTxn *t, TermReader *r, TrineId id, TrineTerm *out,
+                           char buf[DICT_KEPT_BYTES]) {
+  if (t->write || (id_kind(id) != IDK_IRI && id_kind(id) != IDK_LITERAL))
+    return dict_term_at(t, r, id, out, buf);
+  const void *data;
+  size_t len;
+  if (!termstore_get_stepping(t, r, id_seq(id), &data, &len)) {
+    if (termcache_bytes(t->store->known, id, buf, &len)) {
+      data = buf;
+    } else {
+      TrineStatus st = termstore_get(t, r, id_seq(id), &data, &len);
+      if (st) return st;
+      termcache_put_bytes(t->store->known, id, data, len);
+    }
+  }
+  *out = (TrineTerm){0};
+  if (dict_decode_bytes(data, len, out)) return store_error(t->store, TRINE_ERR_CORRUPT, "bad term record");
+  return TRINE_OK;
+}
+
 /* ---- the bulk loader's per-batch cache ---- */
 
 typedef struct {

@@ -120,6 +120,9 @@ TrineStatus dict_lookup(TrineTxn *txn, const TrineTerm *t, TrineId *id);
 /// The id of a term, creating it when new (single-term path, no cache).
 TrineStatus dict_intern(TrineTxn *txn, const TrineTerm *t, TrineId *id);
 
+/// The size of dict_term_kept()'s buffer (termcache.h's TERMCACHE_BYTES).
+#define DICT_KEPT_BYTES 112
+
 /**
  * The term of an id. Views point into the snapshot (valid until the txn
  * ends) or, for blank labels, into scratch.
@@ -135,6 +138,16 @@ TrineStatus dict_term(TrineTxn *txn, TrineId id, TrineTerm *out,
  */
 TrineStatus dict_term_at(TrineTxn *txn, TermReader *r, TrineId id, TrineTerm *out,
                          char scratch[24]);
+
+/**
+ * dict_term_at in a read txn, for terms handed out one at a time (a result
+ * column): an id not in r's block is taken from the store's cache of terms
+ * (termcache.h) when there, copied into buf, before a B-tree descent, and
+ * put there after one. Views point into the snapshot or into buf (valid
+ * until its next use).
+ */
+TrineStatus dict_term_kept(TrineTxn *txn, TermReader *r, TrineId id, TrineTerm *out,
+                           char buf[DICT_KEPT_BYTES]);
 
 /// Reset the blank-label scope (start of a load or write transaction).
 TrineStatus dict_scope_reset(TrineTxn *txn);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define TERMCACHE_SLOTS 1024 /* a power of 2 */
-#define TERMCACHE_BYTES 112  /* most IRIs fit: a slot is 128 bytes */
+#define BYID_SLOTS 4096      /* a power of 2; a slot is 128 bytes */
 
 typedef struct {
   uint64_t hash;
@@ -19,7 +19,8 @@ typedef struct {
 
 struct TermCache {
   pthread_mutex_t lock;
-  Slot slot[TERMCACHE_SLOTS];
+  Slot slot[TERMCACHE_SLOTS]; /* by the hash of the bytes */
+  Slot byid[BYID_SLOTS];      /* by id (hash unused) */
 };
 
 TermCache *termcache_new(void) {
@@ -56,6 +57,30 @@ void termcache_put(TermCache *c, uint64_t h, const void *enc, size_t len, TrineI
   Slot *s = slot_of(c, h);
   pthread_mutex_lock(&c->lock);
   s->hash = h;
+  s->id = id;
+  s->len = (uint32_t)len;
+  memcpy(s->enc, enc, len);
+  pthread_mutex_unlock(&c->lock);
+}
+
+static Slot *slot_by_id(TermCache *c, TrineId id) {
+  return &c->byid[(id * UINT64_C(0x9E3779B97F4A7C15)) >> 52 & (BYID_SLOTS - 1)];
+}
+
+bool termcache_bytes(TermCache *c, TrineId id, char buf[TERMCACHE_BYTES], size_t *len) {
+  if (!c || !id) return false;
+  Slot *s = slot_by_id(c, id);
+  pthread_mutex_lock(&c->lock);
+  bool hit = s->id == id;
+  if (hit) memcpy(buf, s->enc, *len = s->len);
+  pthread_mutex_unlock(&c->lock);
+  return hit;
+}
+
+void termcache_put_bytes(TermCache *c, TrineId id, const void *enc, size_t len) {
+  if (!c || len > TERMCACHE_BYTES || !id) return;
+  Slot *s = slot_by_id(c, id);
+  pthread_mutex_lock(&c->lock);
   s->id = id;
   s->len = (uint32_t)len;
   memcpy(s->enc, enc, len);

@@ -191,6 +191,19 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
   return true;
 }
 
+bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
+                            size_t *len) {
+  if (t->write || !r->cur || !r->block || seq < r->first + r->n || seq - r->first >= 2 * r->n)
+    return termstore_get_near(r, seq, data, len);
+  MDB_val k, v;
+  if (mdb_cursor_get(r->cur, &k, &v, MDB_NEXT) || !take_block(&k, &v, seq, r)) {
+    r->block = NULL; /* the cursor moved on */
+    return false;
+  }
+  termstore_entry(r->block, r->n, seq - r->first, data, len);
+  return *len != 0;
+}
+
 TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                           size_t *len) {
   TrineStore *s = t->store;

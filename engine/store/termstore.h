@@ -73,6 +73,11 @@ static inline bool termstore_get_near(const TermReader *r, uint64_t seq, const v
   return *len != 0;
 }
 
+/// termstore_get() in a read txn when seq is in r's block or the next one
+/// (no B-tree descent): true; else false (r may have forgotten its block).
+bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
+                            size_t *len);
+
 /// Close a reader's cursor and forget its block.
 void termstore_reader_close(TermReader *r);
 

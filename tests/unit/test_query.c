@@ -463,9 +463,48 @@ static void test_query_bound_parameters(void **state) {
   tu_store_close(&t);
 }
 
+/* Terms handed out come from the store's cache of terms once read (its
+ * copy in the query's column buffer): three runs of a query whose rows
+ * jump about the dictionary give every term right each time, long ones
+ * (not cached) and those of terms committed between runs too. */
+static void test_query_terms_from_cache(void **state) {
+  TuStore *t = *state;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  assert_non_null(f);
+  for (int i = 0; i < 3000; ++i)
+    fprintf(f, "<" EX "k%d> <" EX "v> \"v%d %s\" .\n", i, i, i % 7 ? "" :
+            "a long value, longer than the 112 bytes a cached term holds, so that it is"
+            " read from its block every time and never copied");
+  fclose(f);
+  assert_int_equal(trine_store_load_buffer(t->store, "many", text, len, NULL, NULL), TRINE_OK);
+  free(text);
+  for (int run = 0; run < 3; ++run) {
+    Rows r = run_rows(t->store, "SELECT ?s ?v { ?s <" EX "v> ?v } ORDER BY DESC(STR(?v))");
+    assert_int_equal(r.nrows, 3000);
+    for (size_t i = 0; i < r.nrows; ++i) {
+      int k;
+      assert_int_equal(sscanf(cell(&r, i, 0), "<" EX "k%d>", &k), 1);
+      char want[256];
+      snprintf(want, sizeof want, "\"v%d %s\"", k, k % 7 ? "" :
+               "a long value, longer than the 112 bytes a cached term holds, so that it is"
+               " read from its block every time and never copied");
+      if (strcmp(cell(&r, i, 1), want) != 0) fail_msg("run %d row %zu: %s for %s", run, i,
+                                                      cell(&r, i, 1), want);
+    }
+    rows_free(&r);
+    char more[128];
+    int n = snprintf(more, sizeof more, "<" EX "new%d> <" EX "w> \"new %d\" .\n", run, run);
+    assert_int_equal(trine_store_load_buffer(t->store, "more", more, (size_t)n, NULL, NULL),
+                     TRINE_OK);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_query_bnode_per_solution),
+      cmocka_unit_test_setup_teardown(test_query_terms_from_cache, setup, tu_teardown),
       cmocka_unit_test(test_query_bnode_joined_once),
       cmocka_unit_test(test_query_aggregate_errors),
       cmocka_unit_test(test_query_ebv_language_string),
