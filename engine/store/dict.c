@@ -312,15 +312,23 @@ TrineStatus dict_term_at(TrineTxn *t, TermReader *r, TrineId id, TrineTerm *out,
 
 _Static_assert(DICT_KEPT_BYTES == TERMCACHE_BYTES, "dict_term_kept's buffer holds a cached term");
 
+/* Ids this close after one taken from the term cache read their block. */
+#define KEPT_RUN 16
+
 TrineStatus dict_term_kept(TrineTxn *t, TermReader *r, TrineId id, TrineTerm *out,
                            char buf[DICT_KEPT_BYTES]) {
   if (t->write || (id_kind(id) != IDK_IRI && id_kind(id) != IDK_LITERAL))
     return dict_term_at(t, r, id, out, buf);
   const void *data;
   size_t len;
-  if (!termstore_get_stepping(t, r, id_seq(id), &data, &len)) {
-    if (termcache_bytes(t->store->known, id, buf, &len)) {
+  uint64_t seq = id_seq(id);
+  if (!termstore_get_stepping(t, r, seq, &data, &len)) {
+    /* An id just after one the cache gave: its block likely holds the
+     * column's next ones too, so it is read (and the reader keeps it). */
+    bool runs_on = r->cached && seq > r->cached && seq - r->cached <= KEPT_RUN;
+    if (!runs_on && termcache_bytes(t->store->known, id, buf, &len)) {
       data = buf;
+      r->cached = seq;
     } else {
       TrineStatus st = termstore_get(t, r, id_seq(id), &data, &len);
       if (st) return st;

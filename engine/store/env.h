@@ -77,6 +77,8 @@ typedef struct {
   MDB_cursor *cur;
   uint64_t first, n;          ///< the block's sequence numbers [first, first + n)
   const unsigned char *block; ///< the block's value in the map (NULL: none)
+  uint64_t cached;            ///< the last sequence number it took from the
+                              ///< store's term cache instead (0: none)
 } TermReader;
 
 struct TrineTxnImpl {

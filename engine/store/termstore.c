@@ -187,7 +187,7 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
   if (k->mv_size != sizeof first || !block_parse(v, &n, &bytes)) return false;
   memcpy(&first, k->mv_data, sizeof first);
   if (seq < first || seq - first >= n) return false;
-  *r = (TermReader){r->cur, first, n, v->mv_data};
+  *r = (TermReader){r->cur, first, n, v->mv_data, 0};
   return true;
 }
 
@@ -196,12 +196,16 @@ bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void
   if (t->write || !r->cur || !r->block || seq < r->first + r->n || seq - r->first >= 2 * r->n)
     return termstore_get_near(r, seq, data, len);
   MDB_val k, v;
-  if (mdb_cursor_get(r->cur, &k, &v, MDB_NEXT) || !take_block(&k, &v, seq, r)) {
+  uint64_t first, n;
+  const unsigned char *bytes;
+  if (mdb_cursor_get(r->cur, &k, &v, MDB_NEXT) || k.mv_size != sizeof first ||
+      !block_parse(&v, &n, &bytes)) {
     r->block = NULL; /* the cursor moved on */
     return false;
   }
-  termstore_entry(r->block, r->n, seq - r->first, data, len);
-  return *len != 0;
+  memcpy(&first, k.mv_data, sizeof first);
+  *r = (TermReader){r->cur, first, n, v.mv_data, 0}; /* where the cursor is */
+  return termstore_get_near(r, seq, data, len);
 }
 
 TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
