@@ -779,8 +779,9 @@ TRINE_API const char *trine_query_column_name(const TrineQuery *q, size_t i);
  * with FILTERs, under GRAPH, projection, BIND, UNION, OPTIONAL (of a group
  * of patterns), DISTINCT (a row goes out when first seen), OFFSET and
  * LIMIT (which stop the work), gives its first row once the first 64
- * matches of the pattern its plan starts with are joined with the rest,
- * and holds a batch of rows (at most 128 Ki of that pattern's matches and
+ * matches of the pattern its plan starts with are joined with the rest
+ * (all of them when it expects at most 1,024 and the group at most 4,096
+ * rows), and holds a batch of rows (at most 128 Ki of that pattern's matches and
  * what they join to), not the whole result; ORDER
  * BY, GROUP BY, MINUS, VALUES and the other forms make every row at the
  * first step (within the memory limit). Either way the rows come from the first step's snapshot.
