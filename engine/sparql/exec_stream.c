@@ -191,7 +191,7 @@ static TrineStatus group_open(Exec *x, Stream *s) {
     mask |= 1u << pos[i];
   }
   /* The index a probe from one row would read: rows in its order. */
-  int lay[4];
+  int lay[4] = {0};
   st = exec_scan_open_raw(x, &q, mask, &s->it, lay);
   for (int i = 0; i < 3; ++i) s->lay[i] = lay[pos[i]];
   return st;
