@@ -330,7 +330,7 @@ TrineStatus dict_term_kept(TrineTxn *t, TermReader *r, TrineId id, TrineTerm *ou
       data = buf;
       r->cached = seq;
     } else {
-      TrineStatus st = termstore_get(t, r, id_seq(id), &data, &len);
+      TrineStatus st = termstore_get_seek(t, r, seq, &data, &len);
       if (st) return st;
       termcache_put_bytes(t->store->known, id, data, len);
     }

@@ -191,6 +191,9 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
   return true;
 }
 
+/* A column's next id is most often in the block after the last one; a
+ * step there is tried when the id is no further on than about a block's
+ * ids (else it only adds a cursor move to the seek). */
 bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                             size_t *len) {
   if (t->write || !r->cur || !r->block || seq < r->first + r->n || seq - r->first >= 2 * r->n)
@@ -210,38 +213,33 @@ bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void
 
 TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                           size_t *len) {
-  TrineStore *s = t->store;
   TermBuilder *b = t->builder;
   if (b && b->n && seq >= b->first && seq - b->first < b->n) { /* not written yet */
     uint32_t from = seq > b->first ? b->end[seq - b->first - 1] : 0;
     *data = b->data + from;
     *len = b->end[seq - b->first] - from;
-    return *len ? TRINE_OK : store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
+    return *len ? TRINE_OK : store_error(t->store, TRINE_ERR_CORRUPT, "unknown term id");
   }
   /* No reader given: the txn's own. In a write txn its cursor stays
    * valid, but a write may move the block: never reuse one there. */
   if (!r || t->write) r = &t->terms;
   if (t->write) r->block = NULL;
-  if (!(r->block && seq >= r->first && seq - r->first < r->n)) {
-    int rc = r->cur ? 0 : mdb_cursor_open(t->txn, s->terms, &r->cur);
-    MDB_val k, v;
-    bool found = false;
-    /* A column's next id is most often in the block after the last one,
-     * when it is no further on than about a block's ids (else stepping
-     * there first only adds a cursor move to the seek). */
-    if (!rc && r->block && seq >= r->first + r->n && seq - r->first < 2 * r->n &&
-        mdb_cursor_get(r->cur, &k, &v, MDB_NEXT) == 0)
-      found = take_block(&k, &v, seq, r);
-    if (!rc && !found && (rc = seek_block(r->cur, seq, &k, &v)) == 0)
-      found = take_block(&k, &v, seq, r);
-    if (!found) r->block = NULL;
-    if (rc && rc != MDB_NOTFOUND) return store_mdb_error(s, rc, "cannot read term");
-  }
-  TrineStatus st = TRINE_OK;
-  if (!r->block) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
-  else termstore_entry(r->block, r->n, seq - r->first, data, len);
-  if (!st && *len == 0) st = store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
-  return st;
+  if (termstore_get_stepping(t, r, seq, data, len)) return TRINE_OK;
+  return termstore_get_seek(t, r, seq, data, len);
+}
+
+TrineStatus termstore_get_seek(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
+                               size_t *len) {
+  TrineStore *s = t->store;
+  int rc = r->cur ? 0 : mdb_cursor_open(t->txn, s->terms, &r->cur);
+  MDB_val k, v;
+  bool found = false;
+  if (!rc && (rc = seek_block(r->cur, seq, &k, &v)) == 0) found = take_block(&k, &v, seq, r);
+  if (!found) r->block = NULL;
+  if (rc && rc != MDB_NOTFOUND) return store_mdb_error(s, rc, "cannot read term");
+  if (!r->block) return store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
+  termstore_entry(r->block, r->n, seq - r->first, data, len);
+  return *len ? TRINE_OK : store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
 }
 
 void termstore_reader_close(TermReader *r) {

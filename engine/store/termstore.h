@@ -78,6 +78,11 @@ static inline bool termstore_get_near(const TermReader *r, uint64_t seq, const v
 bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                             size_t *len);
 
+/// termstore_get() by a B-tree descent, r left on the block (a read txn,
+/// after termstore_get_stepping() said no).
+TrineStatus termstore_get_seek(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
+                               size_t *len);
+
 /// Close a reader's cursor and forget its block.
 void termstore_reader_close(TermReader *r);
 
