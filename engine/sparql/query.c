@@ -55,7 +55,7 @@ struct TrineQueryImpl {
   bool *bound;             /* (in terms' block) */
   char *kept;              /* per column, DICT_KEPT_BYTES for a term copied
                               from the store's cache (in terms' block) */
-  size_t kept_terms;       /* terms looked up this run */
+  size_t kept_terms;       /* bound cells handed out this run */
   /* an update run to its commit: the quads it added and removed */
   bool changed;
   uint64_t inserted, deleted;
@@ -82,7 +82,7 @@ static void deliver(TrineQuery *q, TrineStatus st) {
 /* The per-column arrays (n + 1 entries each; names and variables for a
  * SELECT only) in one block, q->terms, widest element first so that each
  * array is aligned: one calloc and free a query instead of five. */
-/* Terms of a run looked up through the store's cache of terms, at most:
+/* Bound cells of a run whose terms may come from the store's cache of terms:
  * a quarter of its slots. */
 #define KEPT_TERMS 1024
 
