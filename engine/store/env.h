@@ -79,7 +79,20 @@ typedef struct {
   const unsigned char *block; ///< the block's value in the map (NULL: none)
   uint64_t cached;            ///< the last sequence number it took from the
                               ///< store's term cache instead (0: none)
+  bool peeked;                ///< block was found by peek_floor() (peek.h):
+                              ///< the cursor is not on it
 } TermReader;
+
+/// A read transaction's view of LMDB's map, for seeks read from its pages
+/// (peek.h; zeroed: nothing found yet).
+typedef struct {
+  const unsigned char *base;   ///< page 0 (NULL: not found yet)
+  size_t psize;                ///< LMDB's page size
+  uint64_t npages;             ///< pages in the file, for the checks
+  uint64_t root[IDX_COUNT + 1]; ///< each index's root page, then the terms'
+                                ///< (0: not read yet)
+  bool off;                    ///< seeks go to LMDB (the map was not found)
+} PeekTxn;
 
 struct TrineTxnImpl {
   TrineStore *store;
@@ -98,6 +111,7 @@ struct TrineTxnImpl {
   uint64_t new_terms;     ///< terms added (write txns)
   int lock_fd;            ///< the data file, flock()ed by a writer (-1: none)
   TrineStatus failed;     ///< an operation run in it failed halfway: commit aborts
+  PeekTxn peek;           ///< index seeks from LMDB's pages (read txns; peek.h)
 };
 
 /// Record an error on the store (and send it to the sink). Returns status.

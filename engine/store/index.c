@@ -10,6 +10,7 @@
 #include "index.h"
 
 #include "dict.h"
+#include "peek.h"
 #include "stats.h"
 
 #include <pthread.h>
@@ -521,7 +522,9 @@ typedef struct {
   uint64_t key;        /* the page's key */
   const uint64_t *txn_gen; /* the txn's index_gen */
   uint64_t gen;        /* *txn_gen when page was read */
+  TrineTxn *txn;
   bool started, done;
+  bool peeked;         /* page was read by peek_seek(): the cursor is elsewhere */
 } Scan;
 
 struct IndexIter {
@@ -542,17 +545,29 @@ static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned boun
   *sc = (Scan){.idx = idx, .prefix = prefix, .cur = cur, .gen = sc->gen,
                .page = cur ? sc->page : NULL, .count = cur ? sc->count : 0,
                .pos = cur ? sc->pos : 0, .key = cur ? sc->key : 0,
-               .txn_gen = &t->index_gen};
+               .peeked = cur && sc->peeked, .txn_gen = &t->index_gen, .txn = t};
   permute(&sc->pre, q, 1, sc->idx);
   if (cur) return TRINE_OK;
   int rc = mdb_cursor_open(t->txn, t->store->idx[sc->idx], &sc->cur);
   return rc ? fail(t, rc, "cannot read index") : TRINE_OK;
 }
 
+/* A page peek_seek() found: LMDB's cursor goes to its last value, from
+ * which MDB_NEXT_MULTIPLE reads the next page. */
+static int cursor_to_page(Scan *sc) {
+  unsigned char kb[8];
+  be_put(kb, sc->key);
+  MDB_val k = {8, kb}, v = {VAL_SIZE, (void *)(sc->page + (sc->count - 1) * VAL_SIZE)};
+  sc->peeked = false;
+  return mdb_cursor_get(sc->cur, &k, &v, MDB_GET_BOTH);
+}
+
 /* Load the current key's page of values (a single value has no page). */
 static int load_page(Scan *sc, MDB_val *k, int op) {
   MDB_val v = {0, NULL};
-  int rc = mdb_cursor_get(sc->cur, k, &v, op);
+  int rc = sc->peeked && op == MDB_NEXT_MULTIPLE ? cursor_to_page(sc) : 0;
+  if (rc) return rc;
+  rc = mdb_cursor_get(sc->cur, k, &v, op);
   if (rc == 0 && v.mv_data == NULL && op == MDB_GET_MULTIPLE)
     rc = mdb_cursor_get(sc->cur, k, &v, MDB_GET_CURRENT);
   if (rc) return rc;
@@ -621,6 +636,9 @@ static inline __attribute__((always_inline)) bool seek_near(Scan *sc) {
     return false;
   size_t hint = sc->pos;
   if (val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0) {
+    /* Past a page peek_seek() found, whose cursor is elsewhere: peeking
+     * again is cheaper than placing the cursor. */
+    if (sc->peeked) return false;
     MDB_val k = {0, NULL};
     if (load_page(sc, &k, MDB_NEXT_MULTIPLE) ||
         val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0)
@@ -637,6 +655,26 @@ static int seek_far(Scan *sc) {
   int rc;
   unsigned char kb[8], vb[VAL_SIZE] = {0};
   MDB_val k = {8, kb}, v = {VAL_SIZE, vb};
+  sc->peeked = false;
+  if (sc->prefix > 0) { /* from the pages themselves, where peek can */
+    uint64_t target[3] = {0, 0, 0}; /* the prefix padded with zeros */
+    for (int i = 1; i < sc->prefix; ++i) target[i - 1] = sc->pre.v[i];
+    PeekPage pp;
+    rc = peek_seek(sc->txn, sc->idx, sc->pre.v[0], sc->prefix > 1 ? target : NULL, &pp);
+    if (rc == PEEK_FOUND) {
+      sc->key = sc->pre.v[0];
+      sc->gen = *sc->txn_gen;
+      sc->page = pp.vals;
+      sc->count = pp.count;
+      sc->pos = pp.pos;
+      sc->peeked = true;
+      return 0;
+    }
+    if (rc == PEEK_NOTFOUND) {
+      sc->page = NULL;
+      return MDB_NOTFOUND;
+    }
+  }
   if (sc->prefix == 0) {
     rc = mdb_cursor_get(sc->cur, &k, &v, MDB_FIRST);
   } else {
@@ -784,6 +822,7 @@ TrineStatus index_iter_open_index(TrineTxn *t, IndexId idx, const Quad *pre, int
   sc->prefix = prefix;
   sc->pre = *pre;
   sc->txn_gen = &t->index_gen;
+  sc->txn = t;
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc->cur);
   if (rc) {
     free(it);
@@ -882,7 +921,7 @@ TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int pre
                               uint64_t limit, uint64_t *count) {
   *count = 0;
   if (prefix < 2) return store_error(t->store, TRINE_ERR_ARG, "index_count_range: prefix < 2");
-  Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen};
+  Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen, .txn = t};
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc.cur);
   if (!rc) rc = count_from(&sc, seek_far(&sc), limit, count);
   if (sc.cur) mdb_cursor_close(sc.cur);
@@ -902,6 +941,7 @@ TrineStatus index_probe_open(TrineTxn *t, IndexId idx, IndexProbe **out) {
   p->txn = t;
   p->sc.idx = idx;
   p->sc.txn_gen = &t->index_gen;
+  p->sc.txn = t;
   int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &p->sc.cur);
   if (rc) {
     free(p);

@@ -4,6 +4,8 @@
  */
 #include "termstore.h"
 
+#include "peek.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +189,7 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
   if (k->mv_size != sizeof first || !block_parse(v, &n, &bytes)) return false;
   memcpy(&first, k->mv_data, sizeof first);
   if (seq < first || seq - first >= n) return false;
-  *r = (TermReader){r->cur, first, n, v->mv_data, 0};
+  *r = (TermReader){r->cur, first, n, v->mv_data, 0, false};
   return true;
 }
 
@@ -196,7 +198,8 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
  * ids (else it only adds a cursor move to the seek). */
 bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                             size_t *len) {
-  if (t->write || !r->cur || !r->block || seq < r->first + r->n || seq - r->first >= 2 * r->n)
+  if (t->write || !r->cur || !r->block || r->peeked || seq < r->first + r->n ||
+      seq - r->first >= 2 * r->n)
     return termstore_get_near(r, seq, data, len);
   MDB_val k, v;
   uint64_t first, n;
@@ -207,7 +210,7 @@ bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void
     return false;
   }
   memcpy(&first, k.mv_data, sizeof first);
-  *r = (TermReader){r->cur, first, n, v.mv_data, 0}; /* where the cursor is */
+  *r = (TermReader){r->cur, first, n, v.mv_data, 0, false}; /* where the cursor is */
   return termstore_get_near(r, seq, data, len);
 }
 
@@ -231,10 +234,21 @@ TrineStatus termstore_get(TrineTxn *t, TermReader *r, uint64_t seq, const void *
 TrineStatus termstore_get_seek(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                                size_t *len) {
   TrineStore *s = t->store;
-  int rc = r->cur ? 0 : mdb_cursor_open(t->txn, s->terms, &r->cur);
   MDB_val k, v;
-  bool found = false;
-  if (!rc && (rc = seek_block(r->cur, seq, &k, &v)) == 0) found = take_block(&k, &v, seq, r);
+  uint64_t first;
+  const unsigned char *bytes;
+  size_t n;
+  int rc = 0;
+  /* From the pages themselves where peek can (a read txn), else LMDB's
+   * cursor, which also tells what is wrong. */
+  bool found = peek_floor(t, seq, &first, &bytes, &n) == PEEK_FOUND &&
+               take_block(&(MDB_val){sizeof first, &first}, &(MDB_val){n, (void *)bytes}, seq, r);
+  if (found) {
+    r->peeked = true;
+  } else {
+    if (!r->cur) rc = mdb_cursor_open(t->txn, s->terms, &r->cur);
+    if (!rc && (rc = seek_block(r->cur, seq, &k, &v)) == 0) found = take_block(&k, &v, seq, r);
+  }
   if (!found) r->block = NULL;
   if (rc && rc != MDB_NOTFOUND) return store_mdb_error(s, rc, "cannot read term");
   if (!r->block) return store_error(s, TRINE_ERR_CORRUPT, "unknown term id");
