@@ -15,6 +15,8 @@
  */
 #include "peek.h"
 
+#include "snapmemo.h"
+
 #include <string.h>
 
 #define HDR 16            /* page header */
@@ -206,38 +208,54 @@ static int key_node(const PeekTxn *k, uint64_t pgno, uint64_t key, const unsigne
 
 #define TERMS IDX_COUNT /* the terms database's root[] */
 
-/* Find page 0 of the map and a tree's root (an index's, or TERMS), from
- * its MDB_db record in the main database (a leaf page in the map: its
- * page number places page 0). */
-static bool find_root(TrineTxn *t, int tree) {
+/* The map's page size and the pages written, for the checks. */
+static bool map_size(TrineTxn *t) {
   PeekTxn *k = &t->peek;
   MDB_envinfo info;
   MDB_stat st;
+  if (mdb_env_info(t->store->env, &info) || mdb_env_stat(t->store->env, &st)) return false;
+  k->psize = st.ms_psize;
+  k->npages = (uint64_t)info.me_last_pgno + 1; /* written pages, all mapped */
+  if (k->npages > info.me_mapsize / k->psize) k->npages = info.me_mapsize / k->psize;
+  return k->psize >= 512 && !(k->psize & (k->psize - 1));
+}
+
+/* Page 0 of the map, from a pointer into a page of it (the page's number
+ * is in its header), checked against the two meta pages; NULL if not. */
+static const unsigned char *map_base(const PeekTxn *k, const void *in) {
+  uintptr_t at = (uintptr_t)in & ~(uintptr_t)(k->psize - 1);
+  uint64_t pgno = u64((const unsigned char *)at);
+  if (pgno >= k->npages || pgno * k->psize > at) return NULL;
+  const unsigned char *base = (const unsigned char *)(at - pgno * k->psize);
+  if (u64(base) != 0 || !(u16(base + 10) & P_META) || u64(base + k->psize) != 1 ||
+      !(u16(base + k->psize + 10) & P_META))
+    return NULL;
+  return base;
+}
+
+/* A tree's root (an index's, or TERMS) and page 0 of the map, from the
+ * tree's MDB_db record in the main database, which lies in the map. The
+ * store remembers both per committed state (snapmemo.h: the map moves
+ * only when its size is adopted, txn.c, which clears the memo). */
+static bool find_root(TrineTxn *t, int tree) {
+  PeekTxn *k = &t->peek;
+  uint64_t key[SNAPMEMO_KEY] = {'P', (uint64_t)tree}, val[SNAPMEMO_VAL];
+  if (!k->base && !map_size(t)) return false;
+  if (snapmemo_get(t, key, val)) {
+    if (!k->base) k->base = (const unsigned char *)(uintptr_t)val[1];
+    k->root[tree] = val[0];
+    return true;
+  }
   MDB_dbi main;
   const char *nm = tree == TERMS ? "terms" : index_name[tree];
   MDB_val name = {strlen(nm), (void *)nm}, rec;
   if (mdb_dbi_open(t->txn, NULL, 0, &main) || mdb_get(t->txn, main, &name, &rec) ||
       rec.mv_size != DB_RECORD)
     return false;
-  if (!k->base) {
-    if (mdb_env_info(t->store->env, &info) || mdb_env_stat(t->store->env, &st)) return false;
-    size_t ps = st.ms_psize;
-    if (ps < 512 || (ps & (ps - 1))) return false;
-    uintptr_t at = (uintptr_t)rec.mv_data & ~(uintptr_t)(ps - 1);
-    uint64_t pgno = u64((const unsigned char *)at);
-    if (pgno > info.me_last_pgno || pgno * ps > at) return false;
-    const unsigned char *base = (const unsigned char *)(at - pgno * ps);
-    /* Pages 0 and 1 are the meta pages, numbered so: page 0 is found. */
-    if (u64(base) != 0 || !(u16(base + 10) & P_META) || u64(base + ps) != 1 ||
-        !(u16(base + ps + 10) & P_META))
-      return false;
-    k->base = base;
-    k->psize = ps;
-    k->npages = (uint64_t)info.me_last_pgno + 1; /* written pages, all mapped */
-    if (k->npages > info.me_mapsize / ps) k->npages = info.me_mapsize / ps;
-  }
+  if (!k->base && !(k->base = map_base(k, rec.mv_data))) return false;
   uint64_t root = u64((const unsigned char *)rec.mv_data + DB_ROOT);
   k->root[tree] = root == 0 ? NO_PAGE : root; /* 0 is a meta page: never a root */
+  snapmemo_put(t, key, (uint64_t[SNAPMEMO_VAL]){k->root[tree], (uintptr_t)k->base});
   return true;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "txn.h"
 
+#include "snapmemo.h"
 #include "stats.h"
 #include "termstore.h"
 
@@ -13,12 +14,14 @@
 #include <sys/file.h>
 #include <time.h>
 
-/* Another process may have grown the map: adopt its size and retry. */
-static int begin(MDB_env *env, unsigned flags, MDB_txn **txn) {
-  int rc = mdb_txn_begin(env, NULL, flags, txn);
+/* Another process may have grown the map: adopt its size and retry. The
+ * map may move: the memo's page addresses (peek.c) are forgotten. */
+static int begin(TrineStore *s, unsigned flags, MDB_txn **txn) {
+  int rc = mdb_txn_begin(s->env, NULL, flags, txn);
   if (rc == MDB_MAP_RESIZED) {
-    mdb_env_set_mapsize(env, 0);
-    rc = mdb_txn_begin(env, NULL, flags, txn);
+    mdb_env_set_mapsize(s->env, 0);
+    snapmemo_clear(s->memo);
+    rc = mdb_txn_begin(s->env, NULL, flags, txn);
   }
   return rc;
 }
@@ -32,7 +35,7 @@ static int begin_read(TrineStore *s, MDB_txn **txn) {
     if (mdb_txn_renew(spare) == 0) return *txn = spare, 0;
     mdb_txn_abort(spare); /* e.g. the map grew: begin() sees to it */
   }
-  return begin(s->env, MDB_RDONLY, txn);
+  return begin(s, MDB_RDONLY, txn);
 }
 
 /* A read transaction's handle ends: reset and kept as the store's spare,
@@ -105,7 +108,7 @@ TrineStatus trine_txn_begin(TrineStore *s, bool write, TrineTxn **out) {
     free(t);
     return st;
   }
-  int rc = write ? begin(s->env, 0, &t->txn) : begin_read(s, &t->txn);
+  int rc = write ? begin(s, 0, &t->txn) : begin_read(s, &t->txn);
   if (rc) {
     if (t->lock_fd >= 0) flock(t->lock_fd, LOCK_UN);
     free(t);
