@@ -72,6 +72,13 @@ typedef struct StatsDelta StatsDelta;
 /// The block of terms a write transaction is filling (termstore.c).
 typedef struct TermBuilder TermBuilder;
 
+/// A record found on a leaf page by peek_floor() (peek.h).
+typedef struct {
+  const unsigned char *leaf;   ///< the page (NULL: none)
+  const unsigned char *parent; ///< the branch page above it (NULL: none)
+  unsigned i, pi;              ///< the record's node, the leaf's node in parent
+} PeekAt;
+
 /// Where a term reader last read: its cursor and block (termstore.h).
 typedef struct {
   MDB_cursor *cur;
@@ -80,7 +87,8 @@ typedef struct {
   uint64_t cached;            ///< the last sequence number it took from the
                               ///< store's term cache instead (0: none)
   bool peeked;                ///< block was found by peek_floor() (peek.h):
-                              ///< the cursor is not on it
+                              ///< the cursor is not on it, at is
+  PeekAt at;
 } TermReader;
 
 /// A read transaction's view of LMDB's map, for seeks read from its pages

@@ -303,17 +303,35 @@ int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, Pe
   return PEEK_FOUND;
 }
 
+/* A terms record: node i of a leaf, when whole and plain (no overflow
+ * page, which F_BIGDATA would say). */
+static int term_record(const PeekTxn *k, const Page *pg, unsigned i, uint64_t *first,
+                       const unsigned char **data, size_t *len) {
+  const unsigned char *nd = i < pg->n ? node_at(k, pg, i, KEY) : NULL;
+  if (!nd || u16(nd + 4)) return PEEK_ASK_LMDB;
+  size_t dsize = u16(nd) | (size_t)u16(nd + 2) << 16;
+  if ((size_t)(nd - pg->p) + NODE + KEY + dsize > k->psize) return PEEK_ASK_LMDB;
+  *first = u64(nd + NODE);
+  *data = nd + NODE + KEY;
+  *len = dsize;
+  return PEEK_FOUND;
+}
+
 int peek_floor(TrineTxn *t, uint64_t key, uint64_t *first, const unsigned char **data,
-               size_t *len) {
+               size_t *len, PeekAt *at) {
   PeekTxn *k = &t->peek;
   uint64_t pgno = root_of(t, TERMS);
   if (!pgno) return PEEK_ASK_LMDB;
   if (pgno == NO_PAGE) return PEEK_NOTFOUND;
+  *at = (PeekAt){0};
   for (int depth = 0; depth < MAX_DEPTH; ++depth) {
     Page pg;
     if (!page_at(k, pgno, &pg)) return PEEK_ASK_LMDB;
     if (pg.flags & P_BRANCH) {
-      if (!child_at(k, &pg, branch_find(k, &pg, &key, NATIVE), KEY, &pgno)) return PEEK_ASK_LMDB;
+      int i = branch_find(k, &pg, &key, NATIVE);
+      if (!child_at(k, &pg, i, KEY, &pgno)) return PEEK_ASK_LMDB;
+      at->parent = pg.p;
+      at->pi = (unsigned)i;
       continue;
     }
     if ((pg.flags & (P_LEAF | P_LEAF2)) != P_LEAF) return PEEK_ASK_LMDB;
@@ -326,14 +344,33 @@ int peek_floor(TrineTxn *t, uint64_t key, uint64_t *first, const unsigned char *
     }
     /* None here: below every key, or (a separator above its leaf's first
      * key) in the leaf before; LMDB finds which. */
-    const unsigned char *nd = lo ? node_at(k, &pg, lo - 1, KEY) : NULL;
-    if (!nd || u16(nd + 4)) return PEEK_ASK_LMDB; /* flags: F_BIGDATA, ... */
-    size_t dsize = u16(nd) | (size_t)u16(nd + 2) << 16;
-    if ((size_t)(nd - pg.p) + NODE + KEY + dsize > k->psize) return PEEK_ASK_LMDB;
-    *first = u64(nd + NODE);
-    *data = nd + NODE + KEY;
-    *len = dsize;
-    return PEEK_FOUND;
+    if (!lo) return PEEK_ASK_LMDB;
+    at->leaf = pg.p;
+    at->i = lo - 1;
+    return term_record(k, &pg, lo - 1, first, data, len);
   }
   return PEEK_ASK_LMDB;
+}
+
+int peek_next(TrineTxn *t, PeekAt *at, uint64_t *first, const unsigned char **data,
+              size_t *len) {
+  const PeekTxn *k = &t->peek;
+  if (!at->leaf) return PEEK_ASK_LMDB;
+  /* Pages a descent checked, which stay as they were. */
+  Page pg = {at->leaf, (u16(at->leaf + 12) - HDR) / 2, P_LEAF};
+  if (at->i + 1 < pg.n) {
+    int rc = term_record(k, &pg, at->i + 1, first, data, len);
+    if (rc == PEEK_FOUND) at->i++;
+    return rc;
+  }
+  /* The leaf's end: the first record of the next leaf under its parent. */
+  if (!at->parent) return PEEK_ASK_LMDB;
+  Page up = {at->parent, (u16(at->parent + 12) - HDR) / 2, P_BRANCH};
+  uint64_t pgno;
+  if (at->pi + 1 >= up.n || !child_at(k, &up, (int)at->pi + 1, KEY, &pgno) ||
+      !page_at(k, pgno, &pg) || (pg.flags & (P_LEAF | P_LEAF2 | P_BRANCH)) != P_LEAF)
+    return PEEK_ASK_LMDB;
+  int rc = term_record(k, &pg, 0, first, data, len);
+  if (rc == PEEK_FOUND) *at = (PeekAt){pg.p, at->parent, 0, at->pi + 1};
+  return rc;
 }

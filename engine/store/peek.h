@@ -48,10 +48,17 @@ int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, Pe
 /**
  * In read transaction t's terms database (keys: native u64, the first
  * sequence number of a block), the record with the greatest key not above
- * key: PEEK_FOUND with its key in *first and its value in place in
- * *data, *len; PEEK_NOTFOUND (an empty database); or PEEK_ASK_LMDB.
+ * key: PEEK_FOUND with its key in *first, its value in place in *data,
+ * *len, and its place in *at; PEEK_NOTFOUND (an empty database); or
+ * PEEK_ASK_LMDB.
  */
 int peek_floor(TrineTxn *t, uint64_t key, uint64_t *first, const unsigned char **data,
-               size_t *len);
+               size_t *len, PeekAt *at);
+
+/// The record after *at, as peek_floor() gives one (and *at moves to it),
+/// on its leaf or the next one under the same parent; PEEK_ASK_LMDB past
+/// those (then seek its key).
+int peek_next(TrineTxn *t, PeekAt *at, uint64_t *first, const unsigned char **data,
+              size_t *len);
 
 #endif

@@ -189,7 +189,7 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
   if (k->mv_size != sizeof first || !block_parse(v, &n, &bytes)) return false;
   memcpy(&first, k->mv_data, sizeof first);
   if (seq < first || seq - first >= n) return false;
-  *r = (TermReader){r->cur, first, n, v->mv_data, 0, false};
+  *r = (TermReader){r->cur, first, n, v->mv_data, 0, false, {0}};
   return true;
 }
 
@@ -198,19 +198,30 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
  * ids (else it only adds a cursor move to the seek). */
 bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void **data,
                             size_t *len) {
-  if (t->write || !r->cur || !r->block || r->peeked || seq < r->first + r->n ||
+  if (t->write || !r->block || (!r->cur && !r->peeked) || seq < r->first + r->n ||
       seq - r->first >= 2 * r->n)
     return termstore_get_near(r, seq, data, len);
   MDB_val k, v;
-  uint64_t first, n;
+  uint64_t first;
   const unsigned char *bytes;
+  size_t n;
+  if (r->peeked) { /* the next record on the page peek_floor() found */
+    PeekAt at = r->at;
+    if (peek_next(t, &at, &first, &bytes, &n) != PEEK_FOUND ||
+        !take_block(&(MDB_val){sizeof first, &first}, &(MDB_val){n, (void *)bytes}, seq, r))
+      return false; /* r is as it was: a descent follows */
+    r->peeked = true;
+    r->at = at;
+    return termstore_get_near(r, seq, data, len);
+  }
+  uint64_t nterms;
   if (mdb_cursor_get(r->cur, &k, &v, MDB_NEXT) || k.mv_size != sizeof first ||
-      !block_parse(&v, &n, &bytes)) {
+      !block_parse(&v, &nterms, &bytes)) {
     r->block = NULL; /* the cursor moved on */
     return false;
   }
   memcpy(&first, k.mv_data, sizeof first);
-  *r = (TermReader){r->cur, first, n, v.mv_data, 0, false}; /* where the cursor is */
+  *r = (TermReader){r->cur, first, nterms, v.mv_data, 0, false, {0}}; /* where the cursor is */
   return termstore_get_near(r, seq, data, len);
 }
 
@@ -241,10 +252,12 @@ TrineStatus termstore_get_seek(TrineTxn *t, TermReader *r, uint64_t seq, const v
   int rc = 0;
   /* From the pages themselves where peek can (a read txn), else LMDB's
    * cursor, which also tells what is wrong. */
-  bool found = peek_floor(t, seq, &first, &bytes, &n) == PEEK_FOUND &&
+  PeekAt at;
+  bool found = peek_floor(t, seq, &first, &bytes, &n, &at) == PEEK_FOUND &&
                take_block(&(MDB_val){sizeof first, &first}, &(MDB_val){n, (void *)bytes}, seq, r);
   if (found) {
     r->peeked = true;
+    r->at = at;
   } else {
     if (!r->cur) rc = mdb_cursor_open(t->txn, s->terms, &r->cur);
     if (!rc && (rc = seek_block(r->cur, seq, &k, &v)) == 0) found = take_block(&k, &v, seq, r);

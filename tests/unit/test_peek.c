@@ -196,8 +196,10 @@ static void test_peek_term_blocks(void **state) {
   (void)state;
   TuStore c;
   assert_int_equal(tu_store_open(&c, "peekterms", NULL), 0);
-  /* 20,000 terms: ~200 blocks over many leaves, and every 97th literal
-   * 3,000 bytes long (a block of its own, on overflow pages). */
+  /* 40,000 terms: ~400 blocks over many leaves; in the first half every
+   * 97th literal 3,000 bytes long (a block of its own, on overflow pages,
+   * whose node is small: three blocks to a leaf), in the second half two
+   * full blocks to a leaf. */
   enum { N = 20000 };
   size_t cap = (size_t)N * 80 + (N / 97 + 1) * 3100, len = 0;
   char *nt = malloc(cap), *big = malloc(3001);
@@ -206,7 +208,7 @@ static void test_peek_term_blocks(void **state) {
   big[3000] = 0;
   for (int i = 0; i < N; ++i)
     len += (size_t)snprintf(nt + len, cap - len, "<http://e/s%d> <http://e/p> \"%d%s\" .\n", i, i,
-                            i % 97 ? "" : big);
+                            i % 97 || i >= N / 2 ? "" : big);
   assert_int_equal(trine_store_load_buffer(c.store, "terms.nt", nt, len, NULL, NULL), TRINE_OK);
   free(nt);
   free(big);
@@ -214,13 +216,14 @@ static void test_peek_term_blocks(void **state) {
   assert_int_equal(trine_txn_begin(c.store, false, &t), TRINE_OK);
   MDB_cursor *cur;
   assert_int_equal(mdb_cursor_open(t->txn, t->store->terms, &cur), 0);
-  size_t found = 0, asked = 0;
+  size_t found = 0, asked = 0, nexts = 0, nexts_asked = 0, crossed = 0;
   for (uint64_t seq = 0; seq < 2 * N + 100; ++seq) {
     uint64_t first;
     const unsigned char *data;
     size_t n;
     MDB_val k, v;
-    int pa = peek_floor(t, seq, &first, &data, &n);
+    PeekAt at;
+    int pa = peek_floor(t, seq, &first, &data, &n, &at);
     int rc = lmdb_floor(cur, seq, &k, &v);
     if (pa == PEEK_ASK_LMDB) {
       asked++;
@@ -232,10 +235,26 @@ static void test_peek_term_blocks(void **state) {
     assert_ptr_equal(data, v.mv_data);
     assert_int_equal(n, v.mv_size);
     found++;
+    /* The next record, as MDB_NEXT finds it, unless the parent ends. */
+    const unsigned char *leaf = at.leaf;
+    pa = peek_next(t, &at, &first, &data, &n);
+    crossed += pa == PEEK_FOUND && at.leaf != leaf;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    if (pa == PEEK_ASK_LMDB) {
+      nexts_asked += rc == 0 && v.mv_size < 3000; /* not an overflow block */
+      continue;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(first, *(const uint64_t *)k.mv_data);
+    assert_ptr_equal(data, v.mv_data);
+    nexts++;
   }
   /* Overflow blocks and seq 0 (below every block) are LMDB's. */
   assert_true(found > 2 * N - 2 * N / 97 - 200);
-  assert_true(asked >= N / 97 && asked < 2 * N / 97 + 50);
+  assert_true(asked >= N / 2 / 97 && asked < N / 97 + 50);
+  /* Overflow blocks ask (their nodes are F_BIGDATA); of the others only
+   * the first under each parent; many are on the next leaf. */
+  assert_true(nexts > found / 2 && nexts_asked < found / 50 && crossed > found / 10);
   mdb_cursor_close(cur);
   trine_txn_abort(t);
   tu_store_close(&c);
