@@ -525,6 +525,7 @@ typedef struct {
   TrineTxn *txn;
   bool started, done;
   bool peeked;         /* page was read by peek_seek(): the cursor is elsewhere */
+  PeekAt at;           /* where, for peek_next_leaf() */
 } Scan;
 
 struct IndexIter {
@@ -545,7 +546,8 @@ static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned boun
   *sc = (Scan){.idx = idx, .prefix = prefix, .cur = cur, .gen = sc->gen,
                .page = cur ? sc->page : NULL, .count = cur ? sc->count : 0,
                .pos = cur ? sc->pos : 0, .key = cur ? sc->key : 0,
-               .peeked = cur && sc->peeked, .txn_gen = &t->index_gen, .txn = t};
+               .peeked = cur && sc->peeked, .at = sc->at, .txn_gen = &t->index_gen,
+               .txn = t};
   permute(&sc->pre, q, 1, sc->idx);
   if (cur) return TRINE_OK;
   int rc = mdb_cursor_open(t->txn, t->store->idx[sc->idx], &sc->cur);
@@ -562,9 +564,22 @@ static int cursor_to_page(Scan *sc) {
   return mdb_cursor_get(sc->cur, &k, &v, MDB_GET_BOTH);
 }
 
+/* After a page peek_seek() found, the next leaf under the same parent,
+ * from the pages too: true when there is one. */
+static bool peek_on(Scan *sc) {
+  PeekPage pp = {.at = sc->at};
+  if (peek_next_leaf(sc->txn, &pp) != PEEK_FOUND) return false;
+  sc->page = pp.vals;
+  sc->count = pp.count;
+  sc->pos = 0;
+  sc->at = pp.at;
+  return true;
+}
+
 /* Load the current key's page of values (a single value has no page). */
 static int load_page(Scan *sc, MDB_val *k, int op) {
   MDB_val v = {0, NULL};
+  if (sc->peeked && op == MDB_NEXT_MULTIPLE && peek_on(sc)) return 0;
   int rc = sc->peeked && op == MDB_NEXT_MULTIPLE ? cursor_to_page(sc) : 0;
   if (rc) return rc;
   rc = mdb_cursor_get(sc->cur, k, &v, op);
@@ -636,13 +651,12 @@ static inline __attribute__((always_inline)) bool seek_near(Scan *sc) {
     return false;
   size_t hint = sc->pos;
   if (val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0) {
-    /* Past a page peek_seek() found, whose cursor is elsewhere: peeking
-     * again is cheaper than placing the cursor. */
-    if (sc->peeked) return false;
+    /* The next page. After a page peek_seek() found, whose cursor is
+     * elsewhere, the next leaf from the pages, else a seek (which costs no
+     * more than placing the cursor). */
     MDB_val k = {0, NULL};
-    if (load_page(sc, &k, MDB_NEXT_MULTIPLE) ||
-        val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0)
-      return false;
+    if (sc->peeked ? !peek_on(sc) : load_page(sc, &k, MDB_NEXT_MULTIPLE) != 0) return false;
+    if (val_cmp(sc->page + (sc->count - 1) * VAL_SIZE, &sc->pre, m) < 0) return false;
     hint = 0;
   }
   sc->pos = lower_bound(sc->page, sc->count, hint, &sc->pre, m);
@@ -667,6 +681,7 @@ static int seek_far(Scan *sc) {
       sc->page = pp.vals;
       sc->count = pp.count;
       sc->pos = pp.pos;
+      sc->at = pp.at;
       sc->peeked = true;
       return 0;
     }

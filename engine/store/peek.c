@@ -145,6 +145,12 @@ static size_t values_find(const unsigned char *vals, size_t n, const uint64_t w[
   return lo;
 }
 
+/* A LEAF2 page of values, whole inside its page. */
+static bool values_leaf(const PeekTxn *k, const Page *pg) {
+  return (pg->flags & (P_LEAF | P_LEAF2 | P_BRANCH)) == (P_LEAF | P_LEAF2) &&
+         u16(pg->p + 8) == VAL && HDR + (size_t)pg->n * VAL <= k->psize;
+}
+
 /* The leaf of a tree of duplicates holding the first value not below
  * target (NULL: the first value), stepping to the next leaf when a leaf
  * holds only smaller ones, as LMDB's MDB_SET_RANGE does. */
@@ -162,12 +168,11 @@ static int dup_tree(const PeekTxn *k, uint64_t pgno, const uint64_t *target, Pee
       at[depth++] = (unsigned)i;
       continue;
     }
-    if ((pg.flags & (P_LEAF | P_LEAF2)) != (P_LEAF | P_LEAF2) || u16(pg.p + 8) != VAL ||
-        HDR + (size_t)pg.n * VAL > k->psize)
-      return PEEK_ASK_LMDB;
+    if (!values_leaf(k, &pg)) return PEEK_ASK_LMDB;
     size_t pos = target ? values_find(pg.p + HDR, pg.n, target) : 0;
     if (pos < pg.n) {
-      *out = (PeekPage){pg.p + HDR, pg.n, pos};
+      *out = (PeekPage){pg.p + HDR, pg.n, pos, {pg.p, NULL, 0, 0}};
+      if (depth) out->at = (PeekAt){pg.p, path[depth - 1].p, 0, at[depth - 1]};
       return PEEK_FOUND;
     }
     /* Every value here is below target: the next leaf's first. */
@@ -177,6 +182,20 @@ static int dup_tree(const PeekTxn *k, uint64_t pgno, const uint64_t *target, Pee
     if (!child_at(k, &path[depth - 1], (int)++at[depth - 1], VAL, &pgno)) return PEEK_ASK_LMDB;
     target = NULL;
   }
+}
+
+int peek_next_leaf(TrineTxn *t, PeekPage *pp) {
+  const PeekTxn *k = &t->peek;
+  const PeekAt *at = &pp->at;
+  if (!at->parent) return PEEK_ASK_LMDB;
+  /* The parent was checked by the descent, and stays as it was. */
+  Page up = {at->parent, (u16(at->parent + 12) - HDR) / 2, P_BRANCH}, pg;
+  uint64_t pgno;
+  if (at->pi + 1 >= up.n || !child_at(k, &up, (int)at->pi + 1, VAL, &pgno) ||
+      !page_at(k, pgno, &pg) || !values_leaf(k, &pg) || pg.n == 0)
+    return PEEK_ASK_LMDB;
+  *pp = (PeekPage){pg.p + HDR, pg.n, 0, {pg.p, at->parent, 0, at->pi + 1}};
+  return PEEK_FOUND;
 }
 
 /* The leaf node of key in the tree at root: PEEK_FOUND and *node. */
@@ -283,7 +302,7 @@ int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, Pe
   if (!(flags & F_DUPDATA)) { /* a single value */
     if (dsize != VAL) return PEEK_ASK_LMDB;
     if (target && words_cmp(data, target, 3) < 0) return PEEK_NOTFOUND;
-    *out = (PeekPage){data, 1, 0};
+    *out = (PeekPage){data, 1, 0, {0}};
     return PEEK_FOUND;
   }
   if (flags & F_SUBDATA) { /* a tree of its own */
@@ -299,7 +318,7 @@ int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, Pe
     return PEEK_ASK_LMDB;
   size_t pos = target ? values_find(data + HDR, n, target) : 0;
   if (pos >= n) return PEEK_NOTFOUND;
-  *out = (PeekPage){data + HDR, n, pos};
+  *out = (PeekPage){data + HDR, n, pos, {0}};
   return PEEK_FOUND;
 }
 

@@ -30,10 +30,12 @@
 enum { PEEK_FOUND, PEEK_NOTFOUND, PEEK_ASK_LMDB };
 
 /// The values found: vals[0, count) in place in the map, the first at or
-/// after the target at pos.
+/// after the target at pos; at: the leaf, when one of a tree of values
+/// (else at.leaf is NULL), for peek_next_leaf().
 typedef struct {
   const unsigned char *vals;
   size_t count, pos;
+  PeekAt at;
 } PeekPage;
 
 /**
@@ -44,6 +46,11 @@ typedef struct {
  * or PEEK_ASK_LMDB.
  */
 int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, PeekPage *out);
+
+/// The next leaf of values after the one peek_seek() or this found, under
+/// the same parent page, into *pg (pos 0): PEEK_FOUND, or PEEK_ASK_LMDB
+/// (none there: read on through LMDB's cursor).
+int peek_next_leaf(TrineTxn *t, PeekPage *pg);
 
 /**
  * In read transaction t's terms database (keys: native u64, the first

@@ -3,7 +3,8 @@
  * LMDB's own cursor: every index of a store whose keys hold one value
  * (a plain node), a few (a sub-page), hundreds (a tree of one level) and
  * tens of thousands (a tree of two levels or more), sought at values
- * present, absent, between leaves and past the end; the terms' blocks,
+ * present, absent, between leaves and past the end, and read on to the
+ * next leaf; the terms' blocks,
  * found by sequence number, long terms' blocks on overflow pages among
  * them; and the cases where peek must leave the seek to LMDB.
  */
@@ -76,7 +77,7 @@ static int lmdb_seek(MDB_cursor *cur, uint64_t key, const uint64_t *target, Peek
   const unsigned char *found = v.mv_data;
   assert_int_equal(mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE), 0);
   if (!v.mv_data) assert_int_equal(mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT), 0);
-  *out = (PeekPage){v.mv_data, v.mv_size / 24, 0};
+  *out = (PeekPage){v.mv_data, v.mv_size / 24, 0, {0}};
   if (target) out->pos = (size_t)(found - out->vals) / 24;
   return PEEK_FOUND;
 }
@@ -97,7 +98,7 @@ static void test_peek_matches_lmdb(void **state) {
   TrineTxn *t;
   assert_int_equal(trine_txn_begin(c.store, false, &t), TRINE_OK);
   srand(11);
-  size_t found = 0, missed = 0, subtrees = 0;
+  size_t found = 0, missed = 0, subtrees = 0, leaves = 0;
   for (int idx = 0; idx < IDX_COUNT; ++idx) {
     MDB_cursor *cur;
     assert_int_equal(mdb_cursor_open(t->txn, t->store->idx[idx], &cur), 0);
@@ -127,6 +128,20 @@ static void test_peek_matches_lmdb(void **state) {
             assert_int_equal(a.count, b.count);
             assert_int_equal(a.pos, b.pos);
             found++;
+            /* The next leaf, as MDB_NEXT_MULTIPLE finds it from the page's
+             * last value, where the parent has one. */
+            PeekPage nx = a;
+            if (peek_next_leaf(t, &nx) == PEEK_FOUND) {
+              unsigned char kb[8];
+              be_put(kb, key + (uint64_t)kk);
+              MDB_val kv = {8, kb}, vv = {24, (void *)(a.vals + (a.count - 1) * 24)};
+              assert_int_equal(mdb_cursor_get(cur, &kv, &vv, MDB_GET_BOTH), 0);
+              assert_int_equal(mdb_cursor_get(cur, &kv, &vv, MDB_NEXT_MULTIPLE), 0);
+              assert_ptr_equal(nx.vals, vv.mv_data);
+              assert_int_equal(nx.count, vv.mv_size / 24);
+              assert_int_equal(nx.pos, 0);
+              leaves++;
+            }
           } else {
             missed++;
           }
@@ -155,7 +170,7 @@ static void test_peek_matches_lmdb(void **state) {
     mdb_cursor_close(cur);
   }
   /* Every shape was met: plain nodes, sub-pages, trees of values. */
-  assert_true(found > 1000 && missed > 1000);
+  assert_true(found > 1000 && missed > 1000 && leaves > 100);
   assert_true(subtrees >= 6);
   trine_txn_abort(t);
   tu_store_close(&c);
