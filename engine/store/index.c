@@ -534,24 +534,28 @@ struct IndexIter {
   int nscan, cur;
 };
 
-/* Set a scan up for pattern q, keeping its cursor when the index is the
- * same (re-seeking is cheaper than opening a cursor per probe). */
+/* Set a scan up for pattern q, keeping its cursor and page when the index
+ * is the same (re-seeking is cheaper than opening a cursor per probe, and
+ * the next seek may land on the page). The cursor opens when first
+ * needed (need_cursor()): seeks in a read txn read the pages (peek.h). */
 static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned bound,
                              bool graph_first) {
   int prefix;
   IndexId idx = index_choose(bound, graph_first, &prefix);
-  MDB_cursor *cur = sc->cur && sc->idx == idx ? sc->cur : NULL;
-  if (sc->cur && !cur) mdb_cursor_close(sc->cur);
-  /* A kept cursor keeps its page: the next seek may land on it. */
-  *sc = (Scan){.idx = idx, .prefix = prefix, .cur = cur, .gen = sc->gen,
-               .page = cur ? sc->page : NULL, .count = cur ? sc->count : 0,
-               .pos = cur ? sc->pos : 0, .key = cur ? sc->key : 0,
-               .peeked = cur && sc->peeked, .at = sc->at, .txn_gen = &t->index_gen,
+  bool same = sc->txn == t && sc->idx == idx;
+  if (sc->cur && !same) mdb_cursor_close(sc->cur);
+  *sc = (Scan){.idx = idx, .prefix = prefix, .cur = same ? sc->cur : NULL, .gen = sc->gen,
+               .page = same ? sc->page : NULL, .count = same ? sc->count : 0,
+               .pos = same ? sc->pos : 0, .key = same ? sc->key : 0,
+               .peeked = same && sc->peeked, .at = sc->at, .txn_gen = &t->index_gen,
                .txn = t};
   permute(&sc->pre, q, 1, sc->idx);
-  if (cur) return TRINE_OK;
-  int rc = mdb_cursor_open(t->txn, t->store->idx[sc->idx], &sc->cur);
-  return rc ? fail(t, rc, "cannot read index") : TRINE_OK;
+  return TRINE_OK;
+}
+
+/* The scan's LMDB cursor, opened the first time it is needed. */
+static int need_cursor(Scan *sc) {
+  return sc->cur ? 0 : mdb_cursor_open(sc->txn->txn, sc->txn->store->idx[sc->idx], &sc->cur);
 }
 
 /* A page peek_seek() found: LMDB's cursor goes to its last value, from
@@ -561,7 +565,8 @@ static int cursor_to_page(Scan *sc) {
   be_put(kb, sc->key);
   MDB_val k = {8, kb}, v = {VAL_SIZE, (void *)(sc->page + (sc->count - 1) * VAL_SIZE)};
   sc->peeked = false;
-  return mdb_cursor_get(sc->cur, &k, &v, MDB_GET_BOTH);
+  int rc = need_cursor(sc);
+  return rc ? rc : mdb_cursor_get(sc->cur, &k, &v, MDB_GET_BOTH);
 }
 
 /* After a page peek_seek() found, the next leaf under the same parent,
@@ -690,6 +695,10 @@ static int seek_far(Scan *sc) {
       return MDB_NOTFOUND;
     }
   }
+  if ((rc = need_cursor(sc))) {
+    sc->page = NULL;
+    return rc;
+  }
   if (sc->prefix == 0) {
     rc = mdb_cursor_get(sc->cur, &k, &v, MDB_FIRST);
   } else {
@@ -764,7 +773,7 @@ TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound) {
   TrineStatus st;
   it->cur = 0;
   if (bound & (1u << Q_G)) {
-    if (it->nscan == 2) {
+    if (it->nscan == 2 && it->scan[1].cur) {
       mdb_cursor_close(it->scan[1].cur);
       it->scan[1].cur = NULL;
     }
@@ -784,7 +793,7 @@ TrineStatus index_iter_seek(IndexIter *it, const Quad *q, unsigned bound) {
  * same: only the prefix changes, the cursor and its page stay. */
 static bool reseek_fast(IndexIter *it, const Quad *q, unsigned bound) {
   Scan *sc = &it->scan[0];
-  if (!(bound & (1u << Q_G)) || it->nscan != 1 || !sc->cur) return false;
+  if (!(bound & (1u << Q_G)) || it->nscan != 1 || !sc->txn) return false;
   int prefix;
   if (index_choose(bound, true, &prefix) != sc->idx) return false;
   permute(&sc->pre, q, 1, sc->idx);
@@ -838,11 +847,6 @@ TrineStatus index_iter_open_index(TrineTxn *t, IndexId idx, const Quad *pre, int
   sc->pre = *pre;
   sc->txn_gen = &t->index_gen;
   sc->txn = t;
-  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc->cur);
-  if (rc) {
-    free(it);
-    return fail(t, rc, "cannot read index");
-  }
   *out = it;
   return TRINE_OK;
 }
@@ -937,8 +941,7 @@ TrineStatus index_count_range(TrineTxn *t, IndexId idx, const Quad *pre, int pre
   *count = 0;
   if (prefix < 2) return store_error(t->store, TRINE_ERR_ARG, "index_count_range: prefix < 2");
   Scan sc = {.idx = idx, .prefix = prefix, .pre = *pre, .txn_gen = &t->index_gen, .txn = t};
-  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &sc.cur);
-  if (!rc) rc = count_from(&sc, seek_far(&sc), limit, count);
+  int rc = count_from(&sc, seek_far(&sc), limit, count);
   if (sc.cur) mdb_cursor_close(sc.cur);
   return rc && rc != MDB_NOTFOUND ? fail(t, rc, "cannot read index") : TRINE_OK;
 }
@@ -957,11 +960,6 @@ TrineStatus index_probe_open(TrineTxn *t, IndexId idx, IndexProbe **out) {
   p->sc.idx = idx;
   p->sc.txn_gen = &t->index_gen;
   p->sc.txn = t;
-  int rc = mdb_cursor_open(t->txn, t->store->idx[idx], &p->sc.cur);
-  if (rc) {
-    free(p);
-    return fail(t, rc, "cannot read index");
-  }
   *out = p;
   return TRINE_OK;
 }
@@ -1073,6 +1071,6 @@ TrineStatus index_probe_count(IndexProbe *p, const TrineId *pre, int prefix, uin
 
 void index_probe_free(IndexProbe *p) {
   if (!p) return;
-  mdb_cursor_close(p->sc.cur);
+  if (p->sc.cur) mdb_cursor_close(p->sc.cur);
   free(p);
 }
