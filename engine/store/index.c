@@ -547,8 +547,8 @@ static TrineStatus scan_init(TrineTxn *t, Scan *sc, const Quad *q, unsigned boun
   *sc = (Scan){.idx = idx, .prefix = prefix, .cur = same ? sc->cur : NULL, .gen = sc->gen,
                .page = same ? sc->page : NULL, .count = same ? sc->count : 0,
                .pos = same ? sc->pos : 0, .key = same ? sc->key : 0,
-               .peeked = same && sc->peeked, .at = sc->at, .txn_gen = &t->index_gen,
-               .txn = t};
+               .peeked = same && sc->peeked, .at = same ? sc->at : (PeekAt){0},
+               .txn_gen = &t->index_gen, .txn = t};
   permute(&sc->pre, q, 1, sc->idx);
   return TRINE_OK;
 }
@@ -584,9 +584,11 @@ static bool peek_on(Scan *sc) {
 /* Load the current key's page of values (a single value has no page). */
 static int load_page(Scan *sc, MDB_val *k, int op) {
   MDB_val v = {0, NULL};
-  if (sc->peeked && op == MDB_NEXT_MULTIPLE && peek_on(sc)) return 0;
-  int rc = sc->peeked && op == MDB_NEXT_MULTIPLE ? cursor_to_page(sc) : 0;
-  if (rc) return rc;
+  int rc;
+  if (sc->peeked && op == MDB_NEXT_MULTIPLE) { /* on from a page peek_seek() found */
+    if (peek_on(sc)) return 0;
+    if ((rc = cursor_to_page(sc))) return rc;
+  }
   rc = mdb_cursor_get(sc->cur, k, &v, op);
   if (rc == 0 && v.mv_data == NULL && op == MDB_GET_MULTIPLE)
     rc = mdb_cursor_get(sc->cur, k, &v, MDB_GET_CURRENT);

@@ -193,6 +193,17 @@ static bool take_block(const MDB_val *k, const MDB_val *v, uint64_t seq, TermRea
   return true;
 }
 
+/* Use a block found from the pages (peek.h: key first, value bytes[0, n),
+ * at at) if it holds seq; the reader keeps where it is. */
+static bool take_peeked(TermReader *r, uint64_t seq, uint64_t first, const unsigned char *bytes,
+                        size_t n, PeekAt at) {
+  if (!take_block(&(MDB_val){sizeof first, &first}, &(MDB_val){n, (void *)bytes}, seq, r))
+    return false;
+  r->peeked = true;
+  r->at = at;
+  return true;
+}
+
 /* A column's next id is most often in the block after the last one; a
  * step there is tried when the id is no further on than about a block's
  * ids (else it only adds a cursor move to the seek). */
@@ -205,13 +216,11 @@ bool termstore_get_stepping(TrineTxn *t, TermReader *r, uint64_t seq, const void
   uint64_t first;
   const unsigned char *bytes;
   size_t n;
-  if (r->peeked) { /* the next record on the page peek_floor() found */
+  if (r->peeked) { /* the next block, from the pages as peek_floor() found this one */
     PeekAt at = r->at;
     if (peek_next(t, &at, &first, &bytes, &n) != PEEK_FOUND ||
-        !take_block(&(MDB_val){sizeof first, &first}, &(MDB_val){n, (void *)bytes}, seq, r))
+        !take_peeked(r, seq, first, bytes, n, at))
       return false; /* r is as it was: a descent follows */
-    r->peeked = true;
-    r->at = at;
     return termstore_get_near(r, seq, data, len);
   }
   uint64_t nterms;
@@ -254,11 +263,8 @@ TrineStatus termstore_get_seek(TrineTxn *t, TermReader *r, uint64_t seq, const v
    * cursor, which also tells what is wrong. */
   PeekAt at;
   bool found = peek_floor(t, seq, &first, &bytes, &n, &at) == PEEK_FOUND &&
-               take_block(&(MDB_val){sizeof first, &first}, &(MDB_val){n, (void *)bytes}, seq, r);
-  if (found) {
-    r->peeked = true;
-    r->at = at;
-  } else {
+               take_peeked(r, seq, first, bytes, n, at);
+  if (!found) {
     if (!r->cur) rc = mdb_cursor_open(t->txn, s->terms, &r->cur);
     if (!rc && (rc = seek_block(r->cur, seq, &k, &v)) == 0) found = take_block(&k, &v, seq, r);
   }
