@@ -166,13 +166,16 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
   TrineStatus st = exec_mem_take(x, bytes);
   if (st) return st;
   h->bytes = bytes;
-  h->head = malloc(nb * sizeof *h->head);
-  h->next = malloc((t->n + 1) * sizeof *h->next);
-  h->bits = calloc(nw, sizeof *h->bits);
-  if (!h->head || !h->next || !h->bits) {
-    rowhash_free(x, h);
+  /* One block: the filter's words, the slots' heads, the rows' links. */
+  h->bits = malloc(bytes);
+  if (!h->bits) {
+    exec_mem_give(x, bytes);
+    h->bytes = 0;
     return exec_fail(x, TRINE_ERR_NOMEM, "out of memory");
   }
+  memset(h->bits, 0, nw * sizeof *h->bits);
+  h->head = (size_t *)(h->bits + nw);
+  h->next = h->head + nb;
   h->mask = nb - 1;
   h->bmask = nw - 1;
   for (size_t i = 0; i < nb; ++i) h->head[i] = SIZE_MAX;
@@ -189,9 +192,7 @@ TrineStatus rowhash_init(Exec *x, RowHash *h, const Table *t, uint64_t keys) {
 }
 
 void rowhash_free(Exec *x, RowHash *h) {
-  free(h->head);
-  free(h->next);
-  free(h->bits);
+  free(h->bits); /* head and next are in its block */
   h->bits = NULL;
   h->head = h->next = NULL;
   exec_mem_give(x, h->bytes);
