@@ -1,7 +1,7 @@
 #!/bin/bash
 # WatDiv query benchmark: trine side by side with Oxigraph, in one run.
 #
-# usage: bench/watdiv.sh [--keep DIR] [--interleave] DATA.nt.gz [RUNS]
+# usage: bench/watdiv.sh [--keep DIR] [--interleave] [--cpu N] DATA.nt.gz [RUNS]
 #   e.g. bench/watdiv.sh ../shared/bench/watdiv/watdiv10.nt.gz 5
 #
 # Gunzips DATA, loads it into a new trine store and runs every query of
@@ -17,6 +17,9 @@
 # --interleave  run each query in trine just before Oxigraph runs it
 #             (instead of every query in trine, then every query in
 #             Oxigraph): on a shared machine both meet the same phase
+# --cpu N     run both engines on CPU N only (taskset): a VM's CPUs are
+#             slowed by their host apart, and the engines would otherwise
+#             each run on whichever CPU the scheduler gives them
 # Environment: BUILD (meson build dir, default build), TMPDIR.
 # needs: a configured build dir (scripts/setup), node and npm (bench/peers
 #        runs `npm ci` the first time).
@@ -25,16 +28,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 keep=
 interleave=
+cpu=
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep) keep=${2:?--keep needs a directory}; shift 2 ;;
     --interleave) interleave=1; shift ;;
+    --cpu) cpu=${2:?--cpu needs a CPU number}; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "watdiv.sh: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
 done
-data=${1:?usage: bench/watdiv.sh [--keep DIR] [--interleave] DATA.nt.gz [RUNS]}
+data=${1:?usage: bench/watdiv.sh [--keep DIR] [--interleave] [--cpu N] DATA.nt.gz [RUNS]}
 runs=${2:-5}
 data=$(cd "$(dirname "$data")" && pwd)/$(basename "$data")
 qdir=$(dirname "$data")/queries
@@ -61,17 +66,23 @@ case "$data" in *.gz) zcat "$data" >"$nt" ;; *) ln -s "$data" "$nt" ;; esac
 
 log "loading into a new trine store"
 "$build/cli/trine" "$work/store" ".load $nt" >&2
+pin=()
+if [ -n "$cpu" ]; then
+  command -v taskset >/dev/null || { echo "watdiv.sh: --cpu needs taskset (util-linux)" >&2; exit 1; }
+  pin=(taskset -c "$cpu")
+fi
 if [ -n "$interleave" ]; then
   log "trine and oxigraph, query by query: $runs runs per query"
   : >"$out/trine.tsv"
   TRINE_BENCH="$build/bench/query_bench $work/store" TRINE_TSV="$out/trine.tsv" \
-    node "$here/peers/oxigraph_bench.mjs" "$nt" "$qdir" "$runs" >"$out/oxigraph.tsv"
+    "${pin[@]}" node "$here/peers/oxigraph_bench.mjs" "$nt" "$qdir" "$runs" >"$out/oxigraph.tsv"
 else
   log "trine: $runs runs per query"
-  (cd "$qdir" && "$build/bench/query_bench" "$work/store" "$runs" $queries) >"$out/trine.tsv" || true
+  (cd "$qdir" && "${pin[@]}" "$build/bench/query_bench" "$work/store" "$runs" $queries) \
+    >"$out/trine.tsv" || true
   rm -rf "$work/store"
   log "oxigraph: $runs runs per query"
-  node "$here/peers/oxigraph_bench.mjs" "$nt" "$qdir" "$runs" >"$out/oxigraph.tsv"
+  "${pin[@]}" node "$here/peers/oxigraph_bench.mjs" "$nt" "$qdir" "$runs" >"$out/oxigraph.tsv"
 fi
 
 awk -F'\t' -v runs="$runs" -v expf="$expected" -v tr="$out/trine.tsv" -v ox="$out/oxigraph.tsv" '
