@@ -227,11 +227,16 @@ static int key_node(const PeekTxn *k, uint64_t pgno, uint64_t key, const unsigne
 
 #define TERMS IDX_COUNT /* the terms database's root[] */
 
-/* The map's page size and the pages written, for the checks. */
+/* The map's page size and the pages written, for the checks; false when
+ * the LMDB linked is not 0.9, whose data format this file reads (LMDB
+ * 1.0 changes it). */
 static bool map_size(TrineTxn *t) {
   PeekTxn *k = &t->peek;
   MDB_envinfo info;
   MDB_stat st;
+  int major, minor;
+  mdb_version(&major, &minor, NULL);
+  if (major != 0 || minor != 9) return false;
   if (mdb_env_info(t->store->env, &info) || mdb_env_stat(t->store->env, &st)) return false;
   k->psize = st.ms_psize;
   k->npages = (uint64_t)info.me_last_pgno + 1; /* written pages, all mapped */
