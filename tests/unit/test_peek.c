@@ -197,6 +197,44 @@ static void test_peek_leaves_to_lmdb(void **state) {
   tu_store_close(&c);
 }
 
+/* After a commit, a new read transaction's seeks see the new state: the
+ * roots kept per committed state (snapmemo) are not the old ones. */
+static void test_peek_sees_commits(void **state) {
+  (void)state;
+  TuStore c;
+  store_with_quads(&c);
+  TrineTxn *t;
+  PeekPage a, b;
+  uint64_t w[3] = {100, 0, 0};
+  for (int round = 0; round < 3; ++round) {
+    assert_int_equal(trine_txn_begin(c.store, false, &t), TRINE_OK);
+    MDB_cursor *cur;
+    assert_int_equal(mdb_cursor_open(t->txn, t->store->idx[IDX_SPOG], &cur), 0);
+    for (TrineId s = 1; s <= 80; ++s) {
+      int pa = peek_seek(t, IDX_SPOG, s, w, &a), pb = lmdb_seek(cur, s, w, &b);
+      assert_int_equal(pa, pb);
+      if (pa == PEEK_FOUND) {
+        assert_ptr_equal(a.vals, b.vals);
+        assert_int_equal(a.count, b.count);
+        assert_int_equal(a.pos, b.pos);
+      }
+    }
+    /* Subjects 60 + round and beyond are new in each round. */
+    assert_int_equal(peek_seek(t, IDX_SPOG, 60 + (TrineId)round, w, &a),
+                     round ? PEEK_FOUND : PEEK_NOTFOUND);
+    mdb_cursor_close(cur);
+    trine_txn_abort(t);
+    Quad q[400], s1[400], s2[400];
+    for (int j = 0; j < 400; ++j)
+      q[j] = (Quad){{60 + (TrineId)round + (TrineId)j % 2, 100, 5000 + (TrineId)j, GRAPH}};
+    uint64_t added;
+    assert_int_equal(trine_txn_begin(c.store, true, &t), TRINE_OK);
+    assert_int_equal(index_add_batch(t, q, s1, s2, 400, 0, NULL, &added), TRINE_OK);
+    assert_int_equal(trine_txn_commit(t), TRINE_OK);
+  }
+  tu_store_close(&c);
+}
+
 /* LMDB's block for seq: the last key not above it (termstore.c's seek). */
 static int lmdb_floor(MDB_cursor *cur, uint64_t seq, MDB_val *k, MDB_val *v) {
   *k = (MDB_val){sizeof seq, &seq};
@@ -280,6 +318,7 @@ int main(void) {
       cmocka_unit_test(test_peek_matches_lmdb),
       cmocka_unit_test(test_peek_leaves_to_lmdb),
       cmocka_unit_test(test_peek_term_blocks),
+      cmocka_unit_test(test_peek_sees_commits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
