@@ -239,18 +239,30 @@ static bool map_size(TrineTxn *t) {
   if (major != 0 || minor != 9) return false;
   if (mdb_env_info(t->store->env, &info) || mdb_env_stat(t->store->env, &st)) return false;
   k->psize = st.ms_psize;
+  if (k->psize < 512 || (k->psize & (k->psize - 1))) return false;
   k->npages = (uint64_t)info.me_last_pgno + 1; /* written pages, all mapped */
   if (k->npages > info.me_mapsize / k->psize) k->npages = info.me_mapsize / k->psize;
-  return k->psize >= 512 && !(k->psize & (k->psize - 1));
+  return true;
 }
 
-/* Page 0 of the map, from a pointer into a page of it (the page's number
- * is in its header), checked against the two meta pages; NULL if not. */
-static const unsigned char *map_base(const PeekTxn *k, const void *in) {
+/* Where page 0 would be, from a pointer into a page of the map (the
+ * page's number is in its header); 0 if it cannot be. */
+static uintptr_t base_from(const PeekTxn *k, const void *in) {
   uintptr_t at = (uintptr_t)in & ~(uintptr_t)(k->psize - 1);
   uint64_t pgno = u64((const unsigned char *)at);
-  if (pgno >= k->npages || pgno * k->psize > at) return NULL;
-  const unsigned char *base = (const unsigned char *)(at - pgno * k->psize);
+  return pgno < k->npages && pgno * k->psize <= at ? at - pgno * k->psize : 0;
+}
+
+/* Page 0 of the map, from pointers into two pages of different trees
+ * (a damaged page number in one header cannot place both alike), then
+ * checked against the two meta pages; NULL if not. Nothing is read at
+ * the address found before the two agree. */
+static const unsigned char *map_base(TrineTxn *t, const PeekTxn *k, const void *in) {
+  MDB_val key = {6, (void *)"format"}, val;
+  if (mdb_get(t->txn, t->store->meta, &key, &val)) return NULL;
+  uintptr_t b = base_from(k, in);
+  if (!b || b != base_from(k, val.mv_data)) return NULL;
+  const unsigned char *base = (const unsigned char *)b;
   if (u64(base) != 0 || !(u16(base + 10) & P_META) || u64(base + k->psize) != 1 ||
       !(u16(base + k->psize + 10) & P_META))
     return NULL;
@@ -276,7 +288,7 @@ static bool find_root(TrineTxn *t, int tree) {
   if (mdb_dbi_open(t->txn, NULL, 0, &main) || mdb_get(t->txn, main, &name, &rec) ||
       rec.mv_size != DB_RECORD)
     return false;
-  if (!k->base && !(k->base = map_base(k, rec.mv_data))) return false;
+  if (!k->base && !(k->base = map_base(t, k, rec.mv_data))) return false;
   uint64_t root = u64((const unsigned char *)rec.mv_data + DB_ROOT);
   k->root[tree] = root == 0 ? NO_PAGE : root; /* 0 is a meta page: never a root */
   snapmemo_put(t, key, (uint64_t[SNAPMEMO_VAL]){k->root[tree], (uintptr_t)k->base});
