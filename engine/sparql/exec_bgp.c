@@ -328,6 +328,29 @@ static TrineStatus step_path(Exec *x, const SparqlOp *op, GCtx gc, const Table *
   return path_hash_join(x, op, gc, cur, sb ? sv : ov, fl, nf, next);
 }
 
+/* The cheapest leaf not done (l->n: none left), into *cost: a VALUES
+ * table by table_cost(), the others by their (kept) cost_of(). */
+static size_t cheapest_leaf(Exec *x, Leaves *l, uint64_t bound, GCtx gc, double *cost) {
+  size_t best = l->n;
+  for (size_t i = 0; i < l->n; ++i) {
+    if (l->v[i].done) continue;
+    double c = l->v[i].is_table ? table_cost(x, l, &l->v[i], bound, gc)
+                                : cost_of(x, &l->v[i], bound, gc);
+    if (best == l->n || c < *cost) {
+      best = i;
+      *cost = c;
+    }
+  }
+  return best;
+}
+
+/* Variables became bound (was -> bound): the costs of the leaves left
+ * that use one of them are computed again. */
+static void recost_leaves(Leaves *l, uint64_t was, uint64_t bound) {
+  for (size_t i = 0; i < l->n && bound != was; ++i)
+    if (!l->v[i].done && leaf_uses(&l->v[i], bound ^ was)) l->v[i].costed = false;
+}
+
 const SparqlTriple *exec_group_first(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
                                      double *est, TrineStatus *st) {
   Leaves l = {0};
@@ -358,18 +381,14 @@ double exec_group_rows(Exec *x, const SparqlOp *op, GCtx gc, uint64_t bound,
   /* The cheapest leaf next, as the plan goes; costs kept until a variable
    * of the leaf is bound. */
   for (size_t left = l.n - 1; left > 0 && !*st; --left) {
-    size_t best = l.n;
-    for (size_t i = 0; i < l.n; ++i) {
-      if (l.v[i].done) continue;
-      double c = cost_of(x, &l.v[i], bound, gc);
-      if (best == l.n || c < l.v[best].cost) best = i;
-    }
-    if (l.v[best].cost > 1) est *= l.v[best].cost;
+    double cost = 0;
+    size_t best = cheapest_leaf(x, &l, bound, gc, &cost);
+    if (best == l.n) break;
+    if (cost > 1) est *= cost;
     l.v[best].done = true;
     uint64_t was = bound;
     leaf_vars(&l.v[best], &bound);
-    for (size_t i = 0; i < l.n; ++i)
-      if (!l.v[i].done && leaf_uses(&l.v[i], bound ^ was)) l.v[i].costed = false;
+    recost_leaves(&l, was, bound);
   }
   free(l.v);
   return est;
@@ -563,14 +582,8 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
   uint64_t bound = st ? 0 : exec_certain_vars(&cur);
   for (;;) {
     if (st) break;
-    size_t best = l.n;
     double best_cost = 0;
-    for (size_t i = 0; i < l.n; ++i) {
-      if (l.v[i].done) continue;
-      double c = l.v[i].is_table ? table_cost(x, &l, &l.v[i], bound, gc)
-                                 : cost_of(x, &l.v[i], bound, gc);
-      if (best == l.n || c < best_cost) { best = i; best_cost = c; }
-    }
+    size_t best = cheapest_leaf(x, &l, bound, gc, &best_cost);
     best = recount_best(x, &l, best, bound, gc, &best_cost);
     /* A triple pattern probes from each row or scans; patterns on its
      * subject join a probing one in one step (a star). */
@@ -725,8 +738,7 @@ static TrineStatus join_group(Exec *x, const SparqlOp *op, GCtx gc, const Table 
     left--;
     uint64_t was = bound;
     bound = l.v[best].is_table ? exec_certain_vars(&cur) : after;
-    for (size_t i = 0; i < l.n && bound != was; ++i) /* costs that change */
-      if (!l.v[i].done && leaf_uses(&l.v[i], bound ^ was)) l.v[i].costed = false;
+    recost_leaves(&l, was, bound);
   }
   if (!st && !own) { /* nothing evaluated: copy the input */
     exec_table_init(out, x->width);

@@ -771,7 +771,7 @@ static TrineStatus scan_merge_join(Exec *x, const Pat *p, GCtx gc, const Table *
 #define SPARSE_PAGES 2.0
 static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc, double run) {
   if (v == SPARQL_NO_VAR || cur->n < 2) return false;
-  uint64_t lo = UINT64_MAX, hi = 0, back = 0, prev = id_seq(exec_row(cur, 0)[v]);
+  uint64_t first = id_seq(exec_row(cur, 0)[v]), prev = first, lo = UINT64_MAX, hi = 0, back = 0;
   for (size_t r = 0; r < cur->n; ++r) {
     uint64_t seq = id_seq(exec_row(cur, r)[v]);
     if (seq < lo) lo = seq;
@@ -781,7 +781,7 @@ static bool probes_sparse(Exec *x, const Table *cur, uint32_t v, GCtx gc, double
   }
   /* Each step's length summed: the net way (last - first, which the way
    * back may make negative) plus twice the way back. */
-  uint64_t walk = prev + 2 * back - id_seq(exec_row(cur, 0)[v]);
+  uint64_t walk = prev + 2 * back - first;
   if (!x->next_seq) x->next_seq = dict_next_seq(x->txn);
   uint64_t quads = 0, c[3];
   for (size_t i = 0; i < (gc.one ? 1 : x->ndflt); ++i) {

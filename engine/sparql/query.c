@@ -79,13 +79,13 @@ static void deliver(TrineQuery *q, TrineStatus st) {
   }
 }
 
-/* The per-column arrays (n + 1 entries each; names and variables for a
- * SELECT only) in one block, q->terms, widest element first so that each
- * array is aligned: one calloc and free a query instead of five. */
 /* Bound cells of a run whose terms may come from the store's cache of terms:
  * a quarter of its slots. */
 #define KEPT_TERMS 1024
 
+/* The per-column arrays (n + 1 entries each; names and variables for a
+ * SELECT only) in one block, q->terms, widest element first so that each
+ * array is aligned: one calloc and free a query instead of five. */
 static TrineStatus columns_alloc(TrineQuery *q, bool select) {
   size_t n = q->ncols + 1;
   size_t names = select ? n * sizeof *q->colnames : 0;

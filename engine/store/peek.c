@@ -303,6 +303,15 @@ static uint64_t root_of(TrineTxn *t, int tree) {
   return k->root[tree];
 }
 
+/* A leaf node's data in place (after a key of KEY bytes), when it lies
+ * whole inside the node's page, not on overflow pages (F_BIGDATA). */
+static bool leaf_data(const PeekTxn *k, const unsigned char *nd, const unsigned char **data,
+                      size_t *dsize) {
+  *dsize = u16(nd) | (size_t)u16(nd + 2) << 16;
+  *data = nd + NODE + KEY;
+  return !(u16(nd + 4) & F_BIGDATA) && (size_t)(*data - k->base) % k->psize + *dsize <= k->psize;
+}
+
 int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, PeekPage *out) {
   PeekTxn *k = &t->peek;
   uint64_t root = root_of(t, idx);
@@ -312,10 +321,9 @@ int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, Pe
   int rc = key_node(k, root, key, &nd);
   if (rc != PEEK_FOUND) return rc;
   unsigned flags = u16(nd + 4);
-  size_t dsize = u16(nd) | (size_t)u16(nd + 2) << 16;
-  const unsigned char *data = nd + NODE + KEY;
-  if ((flags & F_BIGDATA) || (size_t)(data - k->base) % k->psize + dsize > k->psize)
-    return PEEK_ASK_LMDB;
+  const unsigned char *data;
+  size_t dsize;
+  if (!leaf_data(k, nd, &data, &dsize)) return PEEK_ASK_LMDB;
   if (!(flags & F_DUPDATA)) { /* a single value */
     if (dsize != VAL) return PEEK_ASK_LMDB;
     if (target && words_cmp(data, target, 3) < 0) return PEEK_NOTFOUND;
@@ -344,12 +352,8 @@ int peek_seek(TrineTxn *t, IndexId idx, uint64_t key, const uint64_t *target, Pe
 static int term_record(const PeekTxn *k, const Page *pg, unsigned i, uint64_t *first,
                        const unsigned char **data, size_t *len) {
   const unsigned char *nd = i < pg->n ? node_at(k, pg, i, KEY) : NULL;
-  if (!nd || u16(nd + 4)) return PEEK_ASK_LMDB;
-  size_t dsize = u16(nd) | (size_t)u16(nd + 2) << 16;
-  if ((size_t)(nd - pg->p) + NODE + KEY + dsize > k->psize) return PEEK_ASK_LMDB;
+  if (!nd || u16(nd + 4) || !leaf_data(k, nd, data, len)) return PEEK_ASK_LMDB;
   *first = u64(nd + NODE);
-  *data = nd + NODE + KEY;
-  *len = dsize;
   return PEEK_FOUND;
 }
 
