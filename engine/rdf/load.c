@@ -264,24 +264,49 @@ typedef struct {
   Quad *q, *scr, *scr2;
   size_t n, cap;
   uint64_t seq0;    /* first term sequence number of this batch */
+  uint64_t seq_load; /* ... and of the whole load */
+  IndexLoad *runs;  /* once a batch was full: the load's sorted runs */
   TrineId graph;    /* where statements without a graph label go */
   uint64_t read, added;
   bool own_txn;     /* begun here (commit or abort at the end) */
 } Writer;
 
-static TrineStatus flush_batch(Writer *w) {
+static const IndexTick *ticks(Writer *w, IndexTick *tick) {
+  *tick = (IndexTick){on_tick, w->rp};
+  return w->rp->opts && w->rp->opts->progress ? tick : NULL;
+}
+
+/* Write the batch's terms; then its quads to the indexes when it is the
+ * load's one batch, else to the load's sorted runs (index_load_batch()). */
+static TrineStatus flush_batch(Writer *w, bool last) {
   TrineTxn *t = w->txn;
   w->rp->p.done = w->rp->p.todo = 0;
   w->rp->p.quads = w->read;
   TrineStatus st = tell(w->rp, TRINE_LOAD_WRITING);
   if (!st) st = dict_cache_flush(t, w->cache);
-  uint64_t added = 0;
-  IndexTick tick = {on_tick, w->rp};
-  bool ticks = w->rp->opts && w->rp->opts->progress;
-  if (!st) st = index_add_batch(t, w->q, w->scr, w->scr2, w->n, w->seq0, ticks ? &tick : NULL, &added);
-  w->added += added;
+  if (!st && !last && !w->runs) st = index_load_open(t, &w->runs);
+  if (st) return st;
+  if (w->runs) {
+    st = index_load_batch(w->runs, w->q, w->scr, w->scr2, w->n);
+  } else {
+    uint64_t added = 0;
+    IndexTick tick;
+    st = index_add_batch(t, w->q, w->scr, w->scr2, w->n, w->seq0, ticks(w, &tick), &added);
+    w->added += added;
+  }
   w->n = 0;
   w->seq0 = t->next_seq;
+  return st;
+}
+
+/* A load of many batches: write the indexes from the merged runs. */
+static TrineStatus write_runs(Writer *w) {
+  w->rp->p.done = w->rp->p.todo = 0;
+  TrineStatus st = tell(w->rp, TRINE_LOAD_WRITING);
+  uint64_t added = 0;
+  IndexTick tick;
+  if (!st) st = index_load_finish(w->runs, w->q, w->cap, w->seq_load, ticks(w, &tick), &added);
+  w->added += added;
   return st;
 }
 
@@ -328,7 +353,7 @@ static TrineStatus take_block(Writer *w, const Block *b, bool hashed) {
     }
     w->read++;
     if (++w->n == batch_quads(w) || dict_cache_bytes(w->cache) > BATCH_CACHE_BYTES)
-      if ((st = flush_batch(w))) return st;
+      if ((st = flush_batch(w, false))) return st;
   }
   return TRINE_OK;
 }
@@ -343,7 +368,7 @@ static TrineStatus writer_init(Writer *w, TrineStore *s, TrineTxn *txn, Reporter
   }
   if (!(w->cache = dict_cache_new())) return store_error(s, TRINE_ERR_NOMEM, "out of memory");
   if ((st = dict_scope_reset(w->txn))) return st;
-  w->seq0 = w->txn->next_seq;
+  w->seq0 = w->seq_load = w->txn->next_seq;
   const TrineTerm *g = opts ? opts->graph : NULL;
   if (g && g->kind != TRINE_TERM_DEFAULT_GRAPH) {
     if (g->kind != TRINE_TERM_IRI && g->kind != TRINE_TERM_BLANK)
@@ -355,7 +380,9 @@ static TrineStatus writer_init(Writer *w, TrineStore *s, TrineTxn *txn, Reporter
 
 /* Commit on success, abort otherwise; free everything. */
 static TrineStatus writer_finish(Writer *w, TrineStatus st, TrineLoadStats *stats) {
-  if (!st && w->n) st = flush_batch(w);
+  if (!st && w->n) st = flush_batch(w, true);
+  if (!st && w->runs) st = write_runs(w);
+  index_load_free(w->runs);
   if (!st && w->cache) st = dict_cache_flush(w->txn, w->cache);
   if (w->txn && w->own_txn) {
     if (st) {

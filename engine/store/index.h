@@ -42,6 +42,31 @@ typedef struct {
 TrineStatus index_add_batch(TrineTxn *txn, Quad *q, Quad *scratch, Quad *scratch2, size_t n,
                             uint64_t seq0, const IndexTick *tick, uint64_t *added);
 
+/**
+ * A load of more than one batch (index_runs.h): each batch is sorted into runs
+ * kept in a temporary file, and the indexes are written once, at the end,
+ * from their merge: in order and past their ends, so the load's cost per
+ * quad and the store's size per quad do not grow with the load.
+ */
+typedef struct IndexLoad IndexLoad;
+
+TrineStatus index_load_open(TrineTxn *txn, IndexLoad **out);
+
+/// Sort a batch into runs: as index_add_batch() (q is reordered, scratch
+/// and scratch2 are work space), but nothing is written to the indexes.
+TrineStatus index_load_batch(IndexLoad *l, Quad *q, Quad *scratch, Quad *scratch2, size_t n);
+
+/**
+ * Write the indexes and statistics from the merged runs. buf: cap quads of
+ * work space. seq0: the first term sequence number of the whole load.
+ * tick, added: as index_add_batch().
+ */
+TrineStatus index_load_finish(IndexLoad *l, Quad *buf, size_t cap, uint64_t seq0,
+                              const IndexTick *tick, uint64_t *added);
+
+/// Free it (NULL: nothing), and its temporary file.
+void index_load_free(IndexLoad *l);
+
 /// A pattern scan: one or two index range scans.
 typedef struct IndexIter IndexIter;
 
