@@ -306,7 +306,7 @@ typedef enum {
 /// What a load is doing when it reports progress.
 typedef enum {
   TRINE_LOAD_READING = 0, ///< Parsing: bytes and quads grow.
-  TRINE_LOAD_WRITING,     ///< A batch going into the indexes: done of todo.
+  TRINE_LOAD_WRITING,     ///< Quads going into the indexes: done of todo.
   TRINE_LOAD_COMMITTING   ///< All written; the commit syncs it to disk.
 } TrineLoadPhase;
 
@@ -317,8 +317,8 @@ typedef struct {
                    ///< bytes for gzip), for every kind of source.
   uint64_t total;  ///< The source's size when known (files, buffers), else 0.
   uint64_t quads;  ///< Statements parsed so far.
-  uint64_t done;   ///< TRINE_LOAD_WRITING: index records written of the
-  uint64_t todo;   ///< batch's todo (a batch holds up to 2 Mi statements).
+  uint64_t done;   ///< TRINE_LOAD_WRITING: index records written of todo:
+  uint64_t todo;   ///< a load's one batch (up to 2 Mi statements), or all of them.
 } TrineLoadProgress;
 
 /**

@@ -262,6 +262,7 @@ typedef struct {
   Reporter *rp;
   DictCache *cache;
   Quad *q, *scr, *scr2;
+  Quad *spare;      /* with runs: q's twin, one of them being sorted */
   size_t n, cap;
   uint64_t seq0;    /* first term sequence number of this batch */
   uint64_t seq_load; /* ... and of the whole load */
@@ -276,18 +277,44 @@ static const IndexTick *ticks(Writer *w, IndexTick *tick) {
   return w->rp->opts && w->rp->opts->progress ? tick : NULL;
 }
 
+/* Quads in a batch: BATCH_QUADS unless a test asked for fewer, so that it
+ * can cross batches without writing millions of statements. */
+static size_t batch_quads(const Writer *w) {
+  size_t n = w->txn->store->batch_quads;
+  return n && n < BATCH_QUADS ? n : BATCH_QUADS;
+}
+
+/* The load is more than a batch: from now on batches are sorted into runs
+ * on another thread while the next is read into a second array, so the
+ * arrays take their full size now and never move again. */
+static TrineStatus start_runs(Writer *w) {
+  size_t cap = batch_quads(w);
+  Quad *a[4] = {realloc(w->q, cap * sizeof *w->q), NULL, NULL, NULL};
+  if (a[0]) w->q = a[0];
+  if (a[0] && (a[1] = realloc(w->scr, cap * sizeof *w->scr))) w->scr = a[1];
+  if (a[1] && (a[2] = realloc(w->scr2, cap * sizeof *w->scr2))) w->scr2 = a[2];
+  if (a[2] && (a[3] = malloc(cap * sizeof *w->spare))) w->spare = a[3];
+  if (!a[3]) return store_error(w->txn->store, TRINE_ERR_NOMEM, "out of memory");
+  w->cap = cap;
+  return index_load_open(w->txn, &w->runs);
+}
+
 /* Write the batch's terms; then its quads to the indexes when it is the
  * load's one batch, else to the load's sorted runs (index_load_batch()). */
 static TrineStatus flush_batch(Writer *w, bool last) {
   TrineTxn *t = w->txn;
   w->rp->p.done = w->rp->p.todo = 0;
   w->rp->p.quads = w->read;
-  TrineStatus st = tell(w->rp, TRINE_LOAD_WRITING);
+  bool runs = w->runs || !last; /* the indexes are written at the end */
+  TrineStatus st = runs ? TRINE_OK : tell(w->rp, TRINE_LOAD_WRITING);
   if (!st) st = dict_cache_flush(t, w->cache);
-  if (!st && !last && !w->runs) st = index_load_open(t, &w->runs);
+  if (!st && runs && !w->runs) st = start_runs(w);
   if (st) return st;
   if (w->runs) {
     st = index_load_batch(w->runs, w->q, w->scr, w->scr2, w->n);
+    Quad *q = w->q; /* the sorting thread's now: read on into the spare */
+    w->q = w->spare;
+    w->spare = q;
   } else {
     uint64_t added = 0;
     IndexTick tick;
@@ -308,13 +335,6 @@ static TrineStatus write_runs(Writer *w) {
   if (!st) st = index_load_finish(w->runs, w->q, w->cap, w->seq_load, ticks(w, &tick), &added);
   w->added += added;
   return st;
-}
-
-/* Quads in a batch: BATCH_QUADS unless a test asked for fewer, so that it
- * can cross batches without writing millions of statements. */
-static size_t batch_quads(const Writer *w) {
-  size_t n = w->txn->store->batch_quads;
-  return n && n < BATCH_QUADS ? n : BATCH_QUADS;
 }
 
 /* Grow the batch arrays on demand, so small loads stay small. */
@@ -396,6 +416,7 @@ static TrineStatus writer_finish(Writer *w, TrineStatus st, TrineLoadStats *stat
   free(w->q);
   free(w->scr);
   free(w->scr2);
+  free(w->spare);
   if (stats) {
     stats->quads_read = w->read;
     stats->quads_added = st ? 0 : w->added;

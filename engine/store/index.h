@@ -52,19 +52,24 @@ typedef struct IndexLoad IndexLoad;
 
 TrineStatus index_load_open(TrineTxn *txn, IndexLoad **out);
 
-/// Sort a batch into runs: as index_add_batch() (q is reordered, scratch
-/// and scratch2 are work space), but nothing is written to the indexes.
+/**
+ * Sort a batch into runs, on a thread of its own: q (n quads), scratch and
+ * scratch2 (n quads each, work space) belong to that thread until the next
+ * call of index_load_batch() or index_load_finish(), which wait for it.
+ * Nothing is written to the indexes. A failure of the batch before is
+ * returned by the next call.
+ */
 TrineStatus index_load_batch(IndexLoad *l, Quad *q, Quad *scratch, Quad *scratch2, size_t n);
 
 /**
- * Write the indexes and statistics from the merged runs. buf: cap quads of
- * work space. seq0: the first term sequence number of the whole load.
+ * Wait for the last batch, then write the indexes and statistics from the
+ * merged runs. buf: cap quads of work space, not given to a batch. seq0: the first term sequence number of the whole load.
  * tick, added: as index_add_batch().
  */
 TrineStatus index_load_finish(IndexLoad *l, Quad *buf, size_t cap, uint64_t seq0,
                               const IndexTick *tick, uint64_t *added);
 
-/// Free it (NULL: nothing), and its temporary file.
+/// Free it (NULL: nothing) and its temporary file, waiting for a batch.
 void index_load_free(IndexLoad *l);
 
 /// A pattern scan: one or two index range scans.

@@ -35,12 +35,31 @@ struct RunFile {
   uint64_t end, records;
   Run *runs;
   size_t n, cap;
+  TrineStatus failed; /* the first failure, and what it was (runs_report()) */
+  char why[512];
 };
 
+/* Failures are kept, not recorded on the store: runs_add() may run on a
+ * thread of its own, and a store's message belongs to its caller's. */
+static TrineStatus keep_failure(RunFile *f, TrineStatus st, const char *why) {
+  if (!f->failed) {
+    f->failed = st;
+    snprintf(f->why, sizeof f->why, "%s", why);
+  }
+  return st;
+}
+
 static TrineStatus io_error(RunFile *f, int err, const char *what) {
-  return store_error(f->store, err == ENOSPC ? TRINE_ERR_FULL : TRINE_ERR_IO,
-                     "%s the load's temporary file in %s: %s", what, f->store->path,
-                     strerror(err));
+  char why[512];
+  snprintf(why, sizeof why, "%s the load's temporary file in %s: %s", what, f->store->path,
+           strerror(err));
+  return keep_failure(f, err == ENOSPC ? TRINE_ERR_FULL : TRINE_ERR_IO, why);
+}
+
+static TrineStatus no_memory(RunFile *f) { return keep_failure(f, TRINE_ERR_NOMEM, "out of memory"); }
+
+TrineStatus runs_report(RunFile *f) {
+  return f->failed ? store_error(f->store, f->failed, "%s", f->why) : TRINE_OK;
 }
 
 TrineStatus runs_open(TrineStore *s, RunFile **out) {
@@ -60,7 +79,8 @@ TrineStatus runs_open(TrineStore *s, RunFile **out) {
   if (f->fd >= 0) unlink(name);
   free(name);
   if (f->fd < 0) {
-    TrineStatus st = io_error(f, err, "cannot make");
+    io_error(f, err, "cannot make");
+    TrineStatus st = runs_report(f);
     free(f);
     return st;
   }
@@ -138,12 +158,12 @@ TrineStatus runs_add(RunFile *f, IndexId layout, const Quad *r, size_t n, size_t
   if (f->n == f->cap) {
     size_t cap = f->cap ? 2 * f->cap : 16;
     Run *runs = realloc(f->runs, cap * sizeof *runs);
-    if (!runs) return store_error(f->store, TRINE_ERR_NOMEM, "out of memory");
+    if (!runs) return no_memory(f);
     f->runs = runs;
     f->cap = cap;
   }
   unsigned char *buf = malloc(WRITE_BYTES);
-  if (!buf) return store_error(f->store, TRINE_ERR_NOMEM, "out of memory");
+  if (!buf) return no_memory(f);
   uint64_t start = f->end;
   Quad prev = {{0, 0, 0, 0}};
   unsigned char *p = buf;
@@ -258,20 +278,20 @@ TrineStatus runs_merge_open(RunFile *f, const size_t *ids, size_t k, IndexId to,
                             RunMerge **out) {
   *out = NULL;
   RunMerge *m = calloc(1, sizeof *m);
-  if (!m) return store_error(f->store, TRINE_ERR_NOMEM, "out of memory");
+  if (!m) return no_memory(f);
   *m = (RunMerge){.file = f, .to = to, .cur = calloc(k + 1, sizeof *m->cur),
                   .heap = calloc(k + 1, sizeof *m->heap)};
   size_t per = k ? READ_BUDGET / (sizeof(Quad) + 8) / k : READ_MAX;
   m->bufn = per < READ_MIN ? READ_MIN : per > READ_MAX ? READ_MAX : per;
   m->inbytes = m->bufn * 8 + REC_MAX; /* records take 5 to 8 bytes */
-  TrineStatus st = m->cur && m->heap ? TRINE_OK : store_error(f->store, TRINE_ERR_NOMEM, "out of memory");
+  TrineStatus st = m->cur && m->heap ? TRINE_OK : no_memory(f);
   for (size_t i = 0; i < k && !st; ++i, ++m->ncur) {
     const Run *r = &f->runs[ids[i]];
     Cursor *c = &m->cur[i];
     *c = (Cursor){.off = r->off, .end = r->end, .left = r->n, .from = r->layout};
     c->buf = malloc(m->bufn * sizeof *c->buf);
     c->in = malloc(m->inbytes);
-    st = c->buf && c->in ? refill(m, c) : store_error(f->store, TRINE_ERR_NOMEM, "out of memory");
+    st = c->buf && c->in ? refill(m, c) : no_memory(f);
     if (!st && c->len) m->heap[m->live++] = c;
   }
   if (st) {

@@ -27,8 +27,16 @@ void runs_free(RunFile *f);
 /**
  * Append a run: n records in idx's layout (index_order), sorted and
  * without duplicates. *id (set here) names it to runs_merge_open().
+ * It may run on a thread other than the store's (one at a time).
  */
 TrineStatus runs_add(RunFile *f, IndexId layout, const Quad *r, size_t n, size_t *id);
+
+/**
+ * The functions here keep their failure in f instead of recording it on
+ * the store: runs_report() records it (on the store's thread) and returns
+ * its status, TRINE_OK when nothing failed.
+ */
+TrineStatus runs_report(RunFile *f);
 
 /// Records kept so far, over all runs.
 uint64_t runs_records(const RunFile *f);

@@ -396,11 +396,18 @@ typedef struct {
   TrineId graph;
 } BatchRuns;
 
+/* The batches are sorted into runs on a thread of their own, one at a
+ * time, while the loader reads and encodes the next batch. */
 struct IndexLoad {
   TrineTxn *txn;
   RunFile *file;
-  BatchRuns *b;
+  BatchRuns *b; /* n batches in runs; slot n is the one being sorted */
   size_t n, cap;
+  pthread_t thread;
+  bool busy;      /* the thread runs: join it before anything else */
+  Quad *q, *scr, *scr2;
+  size_t qn;      /* the batch it sorts: qn quads in q; scr, scr2 work space */
+  TrineStatus st; /* how its last batch went */
 };
 
 TrineStatus index_load_open(TrineTxn *t, IndexLoad **out) {
@@ -417,8 +424,17 @@ TrineStatus index_load_open(TrineTxn *t, IndexLoad **out) {
   return TRINE_OK;
 }
 
+/* Wait for the batch being sorted; its failure is recorded now, on the
+ * store's thread. */
+static TrineStatus spill_wait(IndexLoad *l) {
+  if (l->busy) pthread_join(l->thread, NULL);
+  l->busy = false;
+  return l->st ? runs_report(l->file) : TRINE_OK;
+}
+
 void index_load_free(IndexLoad *l) {
   if (!l) return;
+  if (l->busy) pthread_join(l->thread, NULL);
   runs_free(l->file);
   free(l->b);
   free(l);
@@ -431,15 +447,10 @@ static size_t sorted_as(Quad *out, const Quad *q, size_t n, IndexId idx) {
   return dedup(out, n);
 }
 
-TrineStatus index_load_batch(IndexLoad *l, Quad *q, Quad *scr, Quad *scr2, size_t n) {
-  if (n == 0) return TRINE_OK;
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? 2 * l->cap : 8;
-    BatchRuns *b = realloc(l->b, cap * sizeof *b);
-    if (!b) return store_error(l->txn->store, TRINE_ERR_NOMEM, "out of memory");
-    l->b = b;
-    l->cap = cap;
-  }
+/* Sort the batch into runs (l->q and the rest): on the sorting thread. */
+static void spill(IndexLoad *l) {
+  Quad *q = l->q, *scr = l->scr, *scr2 = l->scr2;
+  size_t n = l->qn;
   BatchRuns *b = &l->b[l->n];
   *b = (BatchRuns){.uniform = uniform_graph(q, n), .graph = q[0].v[Q_G]};
   SortJob job;
@@ -461,7 +472,31 @@ TrineStatus index_load_batch(IndexLoad *l, Quad *q, Quad *scr, Quad *scr2, size_
   size_t no = sort_wait(&job);
   if (!st) st = runs_add(l->file, IDX_OSPG, scr2, no, &b->run[IDX_OSPG]);
   if (!st) l->n++;
-  return st;
+  l->st = st;
+}
+
+static void *spill_main(void *arg) {
+  spill(arg);
+  return NULL;
+}
+
+TrineStatus index_load_batch(IndexLoad *l, Quad *q, Quad *scr, Quad *scr2, size_t n) {
+  TrineStatus st = spill_wait(l);
+  if (st || n == 0) return st;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 8;
+    BatchRuns *b = realloc(l->b, cap * sizeof *b);
+    if (!b) return store_error(l->txn->store, TRINE_ERR_NOMEM, "out of memory");
+    l->b = b;
+    l->cap = cap;
+  }
+  l->q = q;
+  l->scr = scr;
+  l->scr2 = scr2;
+  l->qn = n;
+  l->busy = pthread_create(&l->thread, NULL, spill_main, l) == 0;
+  if (!l->busy) spill(l); /* no thread: sort here */
+  return l->busy ? TRINE_OK : spill_wait(l);
 }
 
 /* Every batch of one and the same graph: each G-first index is written
@@ -488,13 +523,13 @@ static TrineStatus merge_pass(IndexLoad *l, IndexId idx, bool twin, Quad *buf, s
   RunMerge *m;
   TrineStatus st = runs_merge_open(l->file, ids, l->n, idx, &m);
   free(ids);
-  if (st) return st;
+  if (st) return runs_report(l->file);
   int which = idx == IDX_SPOG ? Q_S : idx == IDX_POSG ? Q_O : -1;
   IndexId g = (IndexId)(idx - IDX_SPOG); /* the twin: SPOG->GSPO, ... */
   bool have_prev = false;
   Quad prev;
   uint64_t dummy = 0;
-  for (size_t n; !st && !(st = runs_merge_next(m, buf, cap, &n)) && n;) {
+  for (size_t n; !st && !(st = runs_merge_next(m, buf, cap, &n) ? runs_report(l->file) : 0) && n;) {
     if (which >= 0) st = count_new_pairs(t, buf, n, which, seq0, have_prev ? &prev : NULL);
     prev = buf[n - 1];
     have_prev = true;
@@ -512,9 +547,9 @@ static TrineStatus merge_pass(IndexLoad *l, IndexId idx, bool twin, Quad *buf, s
 TrineStatus index_load_finish(IndexLoad *l, Quad *buf, size_t cap, uint64_t seq0,
                               const IndexTick *tick, uint64_t *added) {
   *added = 0;
+  TrineStatus st = spill_wait(l);
   Ticker tk = {.tick = tick, .todo = 2 * runs_records(l->file)};
   bool single = one_graph(l);
-  TrineStatus st = TRINE_OK;
   /* The S/P/O-first passes count new pairs before their indexes (and
    * pairs' other index, the G-first twin) take the pass's records. */
   for (IndexId idx = IDX_SPOG; idx < IDX_COUNT && !st; ++idx)

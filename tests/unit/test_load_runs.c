@@ -141,12 +141,49 @@ static void test_load_runs_one_full_batch(void **state) {
   free(text);
 }
 
+typedef struct {
+  TrineLoadPhase last;
+  bool in_order; /* reading, then writing, then committing; never back */
+  int writing;
+  bool sane;     /* done <= todo */
+} Phases;
+
+static int on_progress(void *ctx, const TrineLoadProgress *lp) {
+  Phases *p = ctx;
+  if (lp->phase < p->last) p->in_order = false;
+  if (lp->phase == TRINE_LOAD_WRITING) {
+    p->writing++;
+    if (lp->done > lp->todo) p->sane = false;
+  }
+  p->last = lp->phase;
+  return 0;
+}
+
+/* Batches sorted into runs are not written while the load reads: the
+ * indexes are written once, at the end, and progress says so. */
+static void test_load_runs_progress(void **state) {
+  Pair *p = *state;
+  size_t len;
+  char *text = gen(7, 3000, G_MIXED, &len);
+  Phases ph = {.in_order = true, .sane = true};
+  TrineLoadOptions o = {.progress = on_progress, .progress_ctx = &ph};
+  TrineLoadStats ls;
+  assert_int_equal(trine_store_load_buffer(p->many.store, "t.nq", text, len, &o, &ls), TRINE_OK);
+  assert_true(ls.quads_added > 0);
+  assert_true(ph.in_order);
+  assert_true(ph.writing >= 1);
+  assert_true(ph.sane);
+  assert_int_equal(ph.last, TRINE_LOAD_COMMITTING);
+  free(text);
+}
+
 int main(void) {
 #define CASE(f) cmocka_unit_test_setup_teardown(f, pair_setup, pair_teardown)
   const struct CMUnitTest tests[] = {
       CASE(test_load_runs_default_graph),   CASE(test_load_runs_one_named_graph),
       CASE(test_load_runs_mixed_graphs),    CASE(test_load_runs_graph_per_batch),
       CASE(test_load_runs_into_store_with_data), CASE(test_load_runs_one_full_batch),
+      CASE(test_load_runs_progress),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
