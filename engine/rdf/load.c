@@ -286,19 +286,24 @@ static size_t batch_quads(const Writer *w) {
   return n && n < BATCH_QUADS ? n : BATCH_QUADS;
 }
 
+/* The batch's arrays at cap quads each, and the spare too when asked. */
+static TrineStatus resize(Writer *w, size_t cap, bool spare) {
+  Quad **a[] = {&w->q, &w->scr, &w->scr2, &w->spare};
+  for (size_t i = 0; i < (spare ? 4u : 3u); ++i) {
+    Quad *p = realloc(*a[i], cap * sizeof *p);
+    if (!p) return store_error(w->txn->store, TRINE_ERR_NOMEM, "out of memory");
+    *a[i] = p;
+  }
+  w->cap = cap;
+  return TRINE_OK;
+}
+
 /* The load is more than a batch: from now on batches are sorted into runs
  * on another thread while the next is read into a second array, so the
  * arrays take their full size now and never move again. */
 static TrineStatus start_runs(Writer *w) {
-  size_t cap = batch_quads(w);
-  Quad *a[4] = {realloc(w->q, cap * sizeof *w->q), NULL, NULL, NULL};
-  if (a[0]) w->q = a[0];
-  if (a[0] && (a[1] = realloc(w->scr, cap * sizeof *w->scr))) w->scr = a[1];
-  if (a[1] && (a[2] = realloc(w->scr2, cap * sizeof *w->scr2))) w->scr2 = a[2];
-  if (a[2] && (a[3] = malloc(cap * sizeof *w->spare))) w->spare = a[3];
-  if (!a[3]) return store_error(w->txn->store, TRINE_ERR_NOMEM, "out of memory");
-  w->cap = cap;
-  return index_load_open(w->txn, &w->runs);
+  TrineStatus st = resize(w, batch_quads(w), true);
+  return st ? st : index_load_open(w->txn, &w->runs);
 }
 
 /* Write the batch's terms; then its quads to the indexes when it is the
@@ -343,16 +348,7 @@ static TrineStatus write_runs(Writer *w) {
 static TrineStatus reserve(Writer *w) {
   if (w->n < w->cap) return TRINE_OK;
   size_t cap = w->cap ? w->cap * 2 : 4096;
-  if (cap > batch_quads(w)) cap = batch_quads(w);
-  Quad *q = realloc(w->q, cap * sizeof *q);
-  if (q) w->q = q;
-  Quad *s = q ? realloc(w->scr, cap * sizeof *s) : NULL;
-  if (s) w->scr = s;
-  Quad *s2 = s ? realloc(w->scr2, cap * sizeof *s2) : NULL;
-  if (s2) w->scr2 = s2;
-  if (!s2) return store_error(w->txn->store, TRINE_ERR_NOMEM, "out of memory");
-  w->cap = cap;
-  return TRINE_OK;
+  return resize(w, cap < batch_quads(w) ? cap : batch_quads(w), false);
 }
 
 /* hashed: the reader hashed the terms, else they are hashed here. */

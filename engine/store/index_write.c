@@ -238,9 +238,11 @@ static TrineStatus ticked(TrineTxn *t, Ticker *tk, size_t n) {
 }
 
 /* Write sorted records of idx (layout order). Named-only indexes skip the
- * default graph. With count, new quads are added to the statistics. */
+ * default graph. GSPO holds every quad once: its new records are the
+ * quads added, counted in *added and the statistics. */
 static TrineStatus write_sorted(TrineTxn *t, IndexId idx, const Quad *r, size_t n,
-                                bool count, uint64_t *added, Ticker *tk) {
+                                uint64_t *added, Ticker *tk) {
+  bool count = idx == IDX_GSPO;
   Appender a;
   TrineStatus st = appender_open(t, idx, &a);
   if (st) return st;
@@ -321,35 +323,44 @@ static size_t sort_wait(SortJob *j) {
   return j->n;
 }
 
-/* One graph in the batch: each G-first order equals its S/P/O-first order,
- * so one sort serves two indexes after a change of layout. */
-static TrineStatus add_uniform(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t n,
-                               uint64_t seq0, Ticker *tk, uint64_t *added) {
-  bool named = q[0].v[Q_G] != 0;
-  uint64_t dummy = 0;
+/* Sort and dedup q (SPOG layout) here and its POSG copy in scr on another
+ * thread; scr2 gets q's OSPG layout, not sorted yet. Returns q's count,
+ * and scr's in *np (NULL: not wanted). */
+static size_t sort_s_and_p(Quad *q, Quad *scr, Quad *scr2, size_t n, size_t *np) {
   SortJob job;
   permute(scr, q, n, IDX_POSG);
   sort_start(&job, scr, n);
   lex_sort(q, n);
   n = dedup(q, n);
   permute(scr2, q, n, IDX_OSPG);
-  sort_wait(&job);
+  size_t m = sort_wait(&job);
+  if (np) *np = m;
+  return n;
+}
+
+/* One graph in the batch: each G-first order equals its S/P/O-first order,
+ * so one sort serves two indexes after a change of layout. */
+static TrineStatus add_uniform(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t n,
+                               uint64_t seq0, Ticker *tk, uint64_t *added) {
+  bool named = q[0].v[Q_G] != 0;
+  n = sort_s_and_p(q, scr, scr2, n, NULL);
+  SortJob job;
   TrineStatus st = count_new_pairs(t, q, n, Q_S, seq0, NULL);
   if (!st) st = count_new_pairs(t, scr, n, Q_O, seq0, NULL);
   if (st) return st;
   /* All statistics lookups are done: the indexes may change now. */
   tk->todo = (uint64_t)n * (named ? 6 : 3); /* without the duplicates */
   sort_start(&job, scr2, n);
-  if (named) st = write_sorted(t, IDX_POSG, scr, n, false, &dummy, tk);
+  if (named) st = write_sorted(t, IDX_POSG, scr, n, added, tk);
   relayout(scr, n, IDX_POSG, IDX_GPOS);
-  if (!st) st = write_sorted(t, IDX_GPOS, scr, n, false, &dummy, tk);
+  if (!st) st = write_sorted(t, IDX_GPOS, scr, n, added, tk);
   permute(scr, q, n, IDX_GSPO);
-  if (!st) st = write_sorted(t, IDX_GSPO, scr, n, true, added, tk);
-  if (!st && named) st = write_sorted(t, IDX_SPOG, q, n, false, &dummy, tk);
+  if (!st) st = write_sorted(t, IDX_GSPO, scr, n, added, tk);
+  if (!st && named) st = write_sorted(t, IDX_SPOG, q, n, added, tk);
   sort_wait(&job);
-  if (!st && named) st = write_sorted(t, IDX_OSPG, scr2, n, false, &dummy, tk);
+  if (!st && named) st = write_sorted(t, IDX_OSPG, scr2, n, added, tk);
   relayout(scr2, n, IDX_OSPG, IDX_GOSP);
-  if (!st) st = write_sorted(t, IDX_GOSP, scr2, n, false, &dummy, tk);
+  if (!st) st = write_sorted(t, IDX_GOSP, scr2, n, added, tk);
   return st;
 }
 
@@ -370,17 +381,16 @@ TrineStatus index_add_batch(TrineTxn *t, Quad *q, Quad *scr, Quad *scr2, size_t 
   tk.todo = (uint64_t)n * 6;
   static const IndexId order[] = {IDX_POSG, IDX_GSPO, IDX_GPOS, IDX_GOSP, IDX_SPOG, IDX_OSPG};
   for (size_t i = 0; i < sizeof order / sizeof order[0] && !st; ++i) {
-    uint64_t dummy = 0;
     IndexId idx = order[i];
     if (idx == IDX_SPOG) {
-      st = write_sorted(t, idx, q, n, false, &dummy, &tk);
+      st = write_sorted(t, idx, q, n, added, &tk);
       continue;
     }
     if (idx != IDX_POSG) {
       permute(scr, q, n, idx);
       lex_sort(scr, n);
     }
-    st = write_sorted(t, idx, scr, n, idx == IDX_GSPO, idx == IDX_GSPO ? added : &dummy, &tk);
+    st = write_sorted(t, idx, scr, n, added, &tk);
   }
   return st;
 }
@@ -453,15 +463,11 @@ static void spill(IndexLoad *l) {
   size_t n = l->qn;
   BatchRuns *b = &l->b[l->n];
   *b = (BatchRuns){.uniform = uniform_graph(q, n), .graph = q[0].v[Q_G]};
-  SortJob job;
-  permute(scr, q, n, IDX_POSG);
-  sort_start(&job, scr, n);
-  lex_sort(q, n);
-  n = dedup(q, n);
+  size_t np;
+  n = sort_s_and_p(q, scr, scr2, n, &np);
   TrineStatus st = runs_add(l->file, IDX_SPOG, q, n, &b->run[IDX_SPOG]);
-  permute(scr2, q, n, IDX_OSPG);
-  size_t np = sort_wait(&job);
   if (!st) st = runs_add(l->file, IDX_POSG, scr, np, &b->run[IDX_POSG]);
+  SortJob job;
   sort_start(&job, scr2, n);
   if (!b->uniform) {
     for (IndexId g = IDX_GSPO; g < IDX_SPOG && !st; ++g) {
@@ -528,16 +534,14 @@ static TrineStatus merge_pass(IndexLoad *l, IndexId idx, bool twin, Quad *buf, s
   IndexId g = (IndexId)(idx - IDX_SPOG); /* the twin: SPOG->GSPO, ... */
   bool have_prev = false;
   Quad prev;
-  uint64_t dummy = 0;
   for (size_t n; !st && !(st = runs_merge_next(m, buf, cap, &n) ? runs_report(l->file) : 0) && n;) {
     if (which >= 0) st = count_new_pairs(t, buf, n, which, seq0, have_prev ? &prev : NULL);
     prev = buf[n - 1];
     have_prev = true;
-    bool counts = (twin ? g : idx) == IDX_GSPO;
-    if (!st) st = write_sorted(t, idx, buf, n, counts && !twin, counts && !twin ? added : &dummy, tk);
+    if (!st) st = write_sorted(t, idx, buf, n, added, tk);
     if (twin) {
       relayout(buf, n, idx, g);
-      if (!st) st = write_sorted(t, g, buf, n, counts, counts ? added : &dummy, tk);
+      if (!st) st = write_sorted(t, g, buf, n, added, tk);
     }
   }
   runs_merge_free(m);
